@@ -1,0 +1,1 @@
+"""Cypher queries shipped with linkgraph (one query per .cypher file)."""

@@ -1,0 +1,155 @@
+"""Cell normalisation, vectorised over pandas Series of raw strings.
+
+Every parser returns ``(values, bad)`` where ``bad`` is a boolean mask of the
+cells that held something but could not be read, so the checker can report
+each of them with its row, column and value.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+#: Cells ledgers use to mean "nothing here" in non-text columns.
+EMPTY_MARKERS = frozenset({"", "无", "/", "-", "—", "——", "--", "n/a", "na", "nan",
+                           "null", "none", "nat", "空", "暂无"})
+
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DATE = re.compile(
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?\s*"
+    r"(?:[-/.]?\s*(?P<d>\d{1,2})\s*[日号]?)?"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?$"
+)
+_COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_LIST_SPLIT = re.compile(r"[;,、，；\n|]+")
+
+
+def text(raw: pd.Series) -> pd.Series:
+    """NFKC, invisible characters removed, trimmed; empty -> None."""
+    s = raw.astype(object).where(raw.notna(), None)
+    present = s.notna()
+    if not present.any():
+        return pd.Series([None] * len(s), index=s.index, dtype=object)
+    cleaned = (
+        s[present].astype(str).str.normalize("NFKC")
+        .str.replace(_INVISIBLE, "", regex=True).str.strip()
+    )
+    out = pd.Series(None, index=s.index, dtype=object)
+    out[present] = cleaned.where(cleaned != "", None).astype(object)
+    return out
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    """Text with the empty markers ("无", "/", ...) turned into None."""
+    t = text(s)
+    return t.where(~t.fillna("").str.lower().isin(EMPTY_MARKERS), None)
+
+
+def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """IDs: NFKC + trimmed; ``1001.0`` (an Excel number) -> ``1001``."""
+    t = _blank(raw)
+    integral = t.fillna("").str.fullmatch(r"\d+\.0+")
+    t = t.where(~integral, t.fillna("").str.replace(r"\.0+$", "", regex=True))
+    return t, pd.Series(False, index=t.index)
+
+
+def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Every date form DESIGN.md lists; Excel serials; ``20231015``."""
+    t = _blank(raw)
+    present = t.notna()
+    s = t.fillna("")
+    parts = s.str.extract(_DATE)
+    compact = s.str.extract(_COMPACT_DATE)
+    for col in ("y", "m", "d"):
+        parts[col] = parts[col].fillna(compact[col])
+    parts["d"] = parts["d"].where(parts["y"].isna() | parts["d"].notna(), "1")
+    y = pd.to_numeric(parts["y"], errors="coerce")
+    ok_year = y.between(1900, 2100)
+    built = pd.to_datetime(
+        {"year": y.where(ok_year, 2000), "month": pd.to_numeric(parts["m"], errors="coerce"),
+         "day": pd.to_numeric(parts["d"], errors="coerce")},
+        errors="coerce",
+    ).where(ok_year)
+    numeric = s.str.fullmatch(_NUMBER) & built.isna()
+    serial = pd.to_numeric(s.where(numeric), errors="coerce")
+    serial = serial.where(serial.between(10000, 73050))  # 1927-05-18 .. 2099-12-31
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
+    out = built.fillna(from_serial).astype("datetime64[ns]")
+    bad = present & out.isna()
+    return out, bad
+
+
+def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    t = _blank(raw)
+    num = pd.to_numeric(t.fillna("").str.replace(",", "", regex=False), errors="coerce")
+    whole = num.where(num.notna() & (num == np.floor(num)))
+    bad = t.notna() & whole.isna()
+    return whole.astype("Int64"), bad
+
+
+_SCALE = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("元", 1.0))
+
+
+def amounts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Money: ``1,234.5``, ``12.5万``, ``300元``."""
+    t = _blank(raw)
+    s = t.fillna("").str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+    factor = pd.Series(1.0, index=s.index)
+    for suffix, mult in _SCALE:
+        hit = s.str.endswith(suffix) & (factor == 1.0)
+        factor = factor.where(~hit, mult)
+        s = s.where(~hit, s.str.slice(0, -len(suffix)))
+    num = pd.to_numeric(s, errors="coerce") * factor
+    bad = t.notna() & num.isna()
+    return num.astype(float), bad
+
+
+def booleans(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    """是/否, Y/N, 1/0, true/false; empty = false."""
+    t = _blank(raw)
+    low = t.fillna("").str.lower()
+    mapped = low.map(table)
+    bad = t.notna() & mapped.isna()
+    return mapped.eq("true"), bad
+
+
+def vocabulary(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Map Chinese or English words to the canonical value; unknown -> bad."""
+    t = _blank(raw)
+    low = t.fillna("").str.lower().str.replace(r"\s+", "", regex=True)
+    mapped = low.map(table)
+    bad = t.notna() & mapped.isna()
+    return mapped.astype(object).where(mapped.notna(), None), bad
+
+
+def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
+    """``a;b；c、d`` -> ``("a", "b", "c", "d")``; empty -> ``()``."""
+    t = _blank(raw) if ids else text(raw)
+
+    def split(cell: object) -> tuple[str, ...]:
+        if cell is None:
+            return ()
+        items = (part.strip() for part in _LIST_SPLIT.split(str(cell)))
+        items = [x for x in items if x]
+        if ids:
+            items = [re.sub(r"^(\d+)\.0+$", r"\1", x) for x in items]
+        return tuple(dict.fromkeys(items))
+
+    return t.map(split).astype(object), pd.Series(False, index=t.index)
+
+
+def header(name: object) -> str:
+    """A header cell as it is matched against the aliases."""
+    s = re.sub(r"\s+", "", _INVISIBLE.sub("", str(name)))
+    s = unicodedata.normalize("NFKC", s).strip().lower()
+    return s.lstrip("*").rstrip("*")
+
+
+def strip_header_note(name: str) -> str:
+    """``单位编码(必填)`` -> ``单位编码``: drop a trailing bracketed note."""
+    return re.sub(r"[(\[【<].*?[)\]】>]$", "", name).rstrip("*")
