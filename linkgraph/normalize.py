@@ -40,14 +40,21 @@ def text(raw: pd.Series) -> pd.Series:
         .str.replace(_INVISIBLE, "", regex=True).str.strip()
     )
     out = pd.Series(None, index=s.index, dtype=object)
-    out[present] = cleaned.where(cleaned != "", None).astype(object)
-    return out
+    out[present] = cleaned.astype(object)
+    return _none_for_missing(out.where(out != "", None))
+
+
+def _none_for_missing(s: pd.Series) -> pd.Series:
+    """Object Series whose missing cells are ``None`` (never NaN)."""
+    s = s.astype(object)
+    s[s.isna()] = None
+    return s
 
 
 def _blank(s: pd.Series) -> pd.Series:
     """Text with the empty markers ("无", "/", ...) turned into None."""
     t = text(s)
-    return t.where(~t.fillna("").str.lower().isin(EMPTY_MARKERS), None)
+    return _none_for_missing(t.where(~t.fillna("").str.lower().isin(EMPTY_MARKERS), None))
 
 
 def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -55,7 +62,7 @@ def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = _blank(raw)
     integral = t.fillna("").str.fullmatch(r"\d+\.0+")
     t = t.where(~integral, t.fillna("").str.replace(r"\.0+$", "", regex=True))
-    return t, pd.Series(False, index=t.index)
+    return _none_for_missing(t), pd.Series(False, index=t.index)
 
 
 def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -124,7 +131,7 @@ def vocabulary(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.
     low = t.fillna("").str.lower().str.replace(r"\s+", "", regex=True)
     mapped = low.map(table)
     bad = t.notna() & mapped.isna()
-    return mapped.astype(object).where(mapped.notna(), None), bad
+    return _none_for_missing(mapped), bad
 
 
 def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
@@ -132,7 +139,7 @@ def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
     t = _blank(raw) if ids else text(raw)
 
     def split(cell: object) -> tuple[str, ...]:
-        if cell is None:
+        if cell is None or cell != cell:  # None or NaN
             return ()
         items = (part.strip() for part in _LIST_SPLIT.split(str(cell)))
         items = [x for x in items if x]

@@ -1,0 +1,140 @@
+"""Options shared by the commands, and the two things every command does:
+load the data (with the account of rows) and emit records."""
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from linkgraph import output
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _compose(*decorators: Decorator) -> Decorator:
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+    return apply
+
+
+data_argument = click.argument("data", metavar="DATA")
+
+seed_option = click.option("--seed", type=int, default=0, show_default=True,
+                           help="随机种子：同样的输入和种子给出同样的结果 / random seed")
+
+
+def format_options(formats: Sequence[str] = ("table", "csv", "json", "xlsx")) -> Decorator:
+    return _compose(
+        click.option("--format", "-f", "fmt", type=click.Choice(list(formats)), default=None,
+                     help="输出格式 / output format (default: table, or by --out suffix)"),
+        click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
+                     help="写入文件而不是屏幕 / write to this file instead of the screen"),
+    )
+
+
+load_options = _compose(
+    click.option("--lenient", is_flag=True,
+                 help="只载入合格的行，拒收的行及原因写入 --rejects 文件"
+                      " / load the valid rows, write the rejected ones to --rejects"),
+    click.option("--rejects", type=click.Path(dir_okay=False), default="rejected.csv",
+                 show_default=True, help="--lenient 时拒收行的去处 / where --lenient writes "
+                 "rejected rows"),
+    click.option("--rules", type=click.Path(dir_okay=False), default=None,
+                 help="规则文件（TOML），覆盖默认规则 / rules file overriding the defaults"),
+)
+
+
+def resolve_format(fmt: str | None, out: str | None) -> str:
+    if fmt:
+        if fmt == "xlsx" and not out:
+            raise click.UsageError("--format xlsx 需要 --out FILE.xlsx / xlsx needs --out")
+        return fmt
+    if out:
+        suffix = Path(out).suffix.lower().lstrip(".")
+        if suffix in output.FORMATS:
+            return suffix
+    return "table"
+
+
+def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]],
+         fmt: str | None, out: str | None, *, columns: Sequence[str] | None = None,
+         json_doc: Any = None) -> None:
+    """Print or write records.  A mapping of sheet name -> records gives one
+    section (or XLSX sheet) per entry; ``json_doc`` replaces the JSON body."""
+    fmt = resolve_format(fmt, out)
+    sheets = records if isinstance(records, Mapping) else {"records": records}
+    if fmt == "xlsx":
+        output.write_xlsx(sheets, out, {name: columns for name in sheets} if columns else None)
+        click.echo(f"已写入 / written: {out}", err=True)
+        return
+    if fmt == "json":
+        text = output.to_json(json_doc if json_doc is not None else
+                              (records if isinstance(records, Mapping) else list(records)))
+    elif len(sheets) == 1:
+        text = output.render(next(iter(sheets.values())), fmt, columns)
+    else:
+        parts = []
+        for name, recs in sheets.items():
+            body = output.render(recs, fmt, columns)
+            parts.append(f"# {name}\n{body}" if fmt == "csv" else f"== {name} ==\n{body}")
+        text = "\n".join(parts)
+    if out:
+        output.write_text(text, out, bom=(fmt == "csv"))
+        click.echo(f"已写入 / written: {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+class StderrProgress:
+    """A progress bar on stderr for the loader, shown only on a terminal."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __call__(self, item: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total <= 1:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                         item_show_func=lambda x: x)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, item)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+
+
+def load_data(data: str, lenient: bool = False, rejects: str = "rejected.csv",
+              rules: str | None = None, *, quiet: bool = False):
+    """Load DATA for a command and say how many rows were read/loaded/rejected."""
+    from linkgraph.dataset import load_dataset
+    from linkgraph.rules import load_rules
+
+    dataset = load_dataset(data, lenient=lenient, rules=load_rules(rules),
+                           progress=StderrProgress("读取 / reading"))
+    if dataset.rows_rejected and rejects:
+        output.write_text(output.to_csv(dataset.rejected_records()), rejects, bom=True)
+    if not quiet:
+        msg = (f"读取 {dataset.rows_read} 行：载入 {dataset.rows_loaded}，拒收 "
+               f"{dataset.rows_rejected} / read {dataset.rows_read} rows: loaded "
+               f"{dataset.rows_loaded}, rejected {dataset.rows_rejected}")
+        if dataset.rows_rejected and rejects:
+            msg += f"（原因见 / reasons in {rejects}）"
+        click.echo(msg, err=True)
+    return dataset
+
+
+def pass_dataset(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn DATA + load options into a ``dataset`` argument."""
+    @functools.wraps(f)
+    def wrapper(*args: Any, data: str, lenient: bool, rejects: str, rules: str | None,
+                **kwargs: Any) -> Any:
+        dataset = load_data(data, lenient, rejects, rules)
+        return f(*args, dataset=dataset, rules_path=rules, **kwargs)
+    return data_argument(load_options(wrapper))

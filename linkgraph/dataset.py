@@ -1,0 +1,176 @@
+"""A loaded dataset: the canonical typed tables plus the account of every row.
+
+``load_dataset(DATA)`` reads, maps, types and checks.  Strict by default: any
+error raises ``ValidationError`` carrying every violation.  ``lenient=True``
+keeps the valid rows; the rejected ones are in ``Dataset.rejected`` with
+their reasons, and ``counts`` says, per table, rows read = loaded + rejected.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from linkgraph import check
+from linkgraph.errors import ValidationError, Violation
+from linkgraph.headers import map_columns
+from linkgraph.rules import Rules, load_rules
+from linkgraph.schema import LOAD_ORDER, REQUIRED_TABLES, TABLE_BY_NAME, TABLES
+from loaders.sources import SourceFile, read_sources
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TableCount:
+    table: str
+    file: str
+    read: int
+    loaded: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Canonical tables (every contract table, empty when not given)."""
+
+    tables: Mapping[str, pd.DataFrame]
+    violations: tuple[Violation, ...]
+    counts: tuple[TableCount, ...]
+    files: tuple[SourceFile, ...]
+    source: str
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    def has(self, table: str) -> bool:
+        """Whether the input held this table (even with zero rows)."""
+        return any(c.table == table for c in self.counts)
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.level == "error"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.level == "warning"]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(c.read for c in self.counts)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(c.loaded for c in self.counts)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(c.rejected for c in self.counts)
+
+    def rejected_records(self) -> list[dict[str, object]]:
+        """One record per error, rows in input order: what the rejects file holds."""
+        return [v.as_record() for v in self.errors]
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
+                         for c in TABLE_BY_NAME[name].columns})
+
+
+def _dtype(kind: str) -> str:
+    return {"date": "datetime64[ns]", "int": "Int64", "float": "float64",
+            "bool": "bool"}.get(kind, "object")
+
+
+def _checked_tables(sources, rules: Rules, progress: Progress | None):
+    checked: dict[str, check.Checked] = {}
+    notes: list[Violation] = list(sources.notes)
+    seen: dict[str, str] = {}
+    total = len(sources.tables)
+    for i, raw in enumerate(sources.tables):
+        if progress:
+            progress(raw.file, i, total)
+        if raw.table in seen:
+            notes.append(Violation(raw.table, raw.file, None, "", "",
+                                   f"与 {seen[raw.table]} 是同一张表，只能提供一份"
+                                   f" / table given twice (also {seen[raw.table]})"))
+            continue
+        seen[raw.table] = raw.file
+        mapped = map_columns(raw.grid, raw.table, raw.file)
+        if mapped.fatal:
+            notes.extend(mapped.fatal)
+            c = check.Checked(raw.table, raw.file, mapped.frame, mapped.frame)
+            c.reject(c.frame.index, "", f"整表未载入 / table not loaded: {mapped.fatal[0].reason}",
+                     [""] * len(c.frame))
+        else:
+            c = check.type_table(raw.table, raw.file, mapped.frame, rules.relation_words)
+        c.warnings.extend(mapped.violations)
+        checked[raw.table] = c
+    return checked, notes
+
+
+def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:
+    notes: list[Violation] = []
+    keys: dict[str, check.KeyIndex] = {}
+    for name in LOAD_ORDER:
+        c = checked.get(name)
+        if c is not None:
+            if name == "leads":
+                check.resolve_department_names(c, "transferred_to", checked.get("departments"))
+            if name == "measures":
+                check.resolve_department_names(c, "owner_dept_id", checked.get("departments"))
+            if name == "assignments":
+                check.check_assignment_rounds(c, checked.get("teams"))
+            check.check_rows(c)
+            notes.extend(check.check_references(c, keys | _self_keys(c)))
+            check.check_parent_cycles(c)
+        if TABLE_BY_NAME[name].label is not None:
+            keys[name] = check.key_index(c)
+    return notes
+
+
+def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
+    """A table's parent_id refers to its own rows (checked before cycles)."""
+    if TABLE_BY_NAME[c.table].parent is None:
+        return {}
+    return {c.table: check.key_index(c)}
+
+
+def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules | None = None,
+                 progress: Progress | None = None) -> Dataset:
+    """Read, map, type and check the ledgers at ``data`` (a folder or a workbook)."""
+    rules = rules or load_rules()
+    sources = read_sources(data)
+    checked, notes = _checked_tables(sources, rules, progress)
+    notes.extend(_cross_checks(checked))
+    for name in REQUIRED_TABLES:
+        if name not in checked:
+            spec = TABLE_BY_NAME[name]
+            notes.append(Violation(name, str(data), None, "", "",
+                                   f"缺少必需的数据表 {name}（文件名可用：{'/'.join((name, *spec.aliases))}）"
+                                   f" / required table missing"))
+    violations: list[Violation] = list(notes)
+    tables: dict[str, pd.DataFrame] = {}
+    counts: list[TableCount] = []
+    for spec in TABLES:
+        c = checked.get(spec.name)
+        if c is None:
+            tables[spec.name] = empty_table(spec.name)
+            continue
+        violations.extend(c.warnings)
+        for row in sorted(c.errors):
+            violations.extend(c.errors[row])
+        frame = c.frame[c.valid]
+        tables[spec.name] = frame if len(frame) else empty_table(spec.name)
+        counts.append(TableCount(spec.name, c.file, len(c.frame), len(frame), len(c.errors)))
+    if progress:
+        progress("", len(sources.tables), len(sources.tables))
+    dataset = Dataset(tables, tuple(violations), tuple(counts), tuple(sources.files), str(data))
+    if not lenient and dataset.errors:
+        n_rows = dataset.rows_rejected
+        raise ValidationError(
+            f"{data}: 数据不符合约定：{len(dataset.errors)} 处错误，涉及 {n_rows} 行"
+            f" / {len(dataset.errors)} errors in {n_rows} rows", dataset.errors)
+    return dataset

@@ -1,0 +1,177 @@
+"""Canonical tables <-> the networkx property graph.
+
+``build_graph`` turns a dataset into a ``MultiDiGraph`` following
+``model.RELATIONSHIPS``; ``tables_from_graph`` reads one back (for a graph
+pulled from Neo4j).  ``graph_counts`` gives the node and relationship counts
+straight from the tables, so ``stats`` need not build a province-scale graph.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+
+import networkx as nx
+import pandas as pd
+
+from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
+from linkgraph.schema import TABLE_BY_NAME, key_column
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+def _python_values(series: pd.Series) -> list:
+    """A column as plain Python values; missing -> None, dates -> ISO text."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        text = series.dt.strftime("%Y-%m-%d")
+        return [None if v is None or v != v else v for v in text.tolist()]
+    if isinstance(series.dtype, pd.Int64Dtype):
+        return [None if v is pd.NA else int(v) for v in series.tolist()]
+    if series.dtype == bool:
+        return [bool(v) for v in series.tolist()]
+    out = series.tolist()
+    if series.dtype == float:
+        return [None if v != v else v for v in out]
+    return [list(v) if isinstance(v, tuple) else (None if v is None or v != v else v)
+            for v in out]
+
+
+def _records(frame: pd.DataFrame, columns: list[str], rename: Mapping[str, str]) -> Iterator[dict]:
+    names = [rename.get(c, c) for c in columns]
+    values = [_python_values(frame[c]) for c in columns]
+    for row in zip(*values):
+        yield {n: v for n, v in zip(names, row) if v is not None and v != []}
+
+
+def _entity_nodes(tables: Tables) -> Iterator[tuple[str, dict]]:
+    for table, label in TABLE_LABELS.items():
+        frame = tables[table]
+        if frame.empty:
+            continue
+        key = key_column(table)
+        columns = [c.name for c in TABLE_BY_NAME[table].columns]
+        for props in _records(frame, columns, {key: "id"}):
+            props["label"] = label
+            yield node_key(label, props["id"]), props
+
+
+def categories(tables: Tables) -> list[str]:
+    """Every problem category named anywhere, sorted."""
+    seen = set(tables["problems"]["category"].dropna())
+    seen.update(tables["audits"]["category"].dropna())
+    for items in tables["departments"]["supervises"]:
+        seen.update(items)
+    return sorted(seen)
+
+
+def _edge_frame(tables: Tables, spec: RelSpec) -> pd.DataFrame:
+    """start key, end key and properties of one relationship spec's edges."""
+    frame = tables[spec.table]
+    if frame.empty:
+        return pd.DataFrame(columns=["_start", "_end", *spec.properties])
+    if spec.start_label is None:
+        start_label, start_col = TABLE_LABELS[spec.table], key_column(spec.table)
+    else:
+        start_label, start_col = spec.start_label, spec.start_column
+    sub = frame[[start_col, spec.end_column, *spec.properties]].copy()
+    sub.columns = ["_start", "_end", *spec.properties]
+    if TABLE_BY_NAME[spec.table].column(spec.end_column).kind in ("ids", "list"):
+        sub = sub.explode("_end")
+    sub = sub[sub["_end"].notna() & sub["_start"].notna()]
+    sub["_start"] = start_label + ":" + sub["_start"].astype(str)
+    sub["_end"] = spec.end_label + ":" + sub["_end"].astype(str)
+    return sub
+
+
+def corroborations(tables: Tables) -> pd.DataFrame:
+    """(finding_id, problem_id) where an audit finding and an inspection
+    problem concern the same unit and the same category."""
+    audits = tables["audits"][["finding_id", "unit_id", "category"]].dropna()
+    problems = tables["problems"][["problem_id", "unit_id", "category"]]
+    pairs = audits.merge(problems, on=["unit_id", "category"])[["finding_id", "problem_id"]]
+    return pairs.sort_values(["finding_id", "problem_id"]).reset_index(drop=True)
+
+
+def build_graph(tables: Tables) -> nx.MultiDiGraph:
+    """The property graph of a dataset (``Dataset`` or its ``tables``)."""
+    tables = getattr(tables, "tables", tables)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(_entity_nodes(tables))
+    G.add_nodes_from((node_key("Category", c), {"id": c, "name": c, "label": "Category"})
+                     for c in categories(tables))
+    for spec in RELATIONSHIPS:
+        edges = _edge_frame(tables, spec)
+        props = list(spec.properties)
+        for attrs, (s, e) in zip(_records(edges, props, {}) if props else
+                                 ({} for _ in range(len(edges))),
+                                 zip(edges["_start"].tolist(), edges["_end"].tolist())):
+            attrs["type"] = spec.type
+            G.add_edge(s, e, **attrs)
+    for f, p in corroborations(tables).itertuples(index=False):
+        G.add_edge(node_key("AuditFinding", f), node_key("Problem", p), type="CORROBORATES")
+    return G
+
+
+def graph_counts(tables: Tables) -> tuple[Counter, Counter]:
+    """Nodes per label and relationships per type, without building the graph."""
+    tables = getattr(tables, "tables", tables)
+    labels: Counter = Counter()
+    for table, label in TABLE_LABELS.items():
+        labels[label] += len(tables[table])
+    labels["Category"] = len(categories(tables))
+    types: Counter = Counter()
+    for spec in RELATIONSHIPS:
+        types[spec.type] += len(_edge_frame(tables, spec))
+    types["CORROBORATES"] = len(corroborations(tables))
+    return labels, types
+
+
+def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Restore the canonical dtypes of a table rebuilt from graph properties."""
+    out = pd.DataFrame(index=frame.index)
+    for col in TABLE_BY_NAME[table].columns:
+        s = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index, dtype=object)
+        if col.kind == "date":
+            s = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+        elif col.kind == "int":
+            s = pd.to_numeric(s, errors="coerce").astype("Int64")
+        elif col.kind == "float":
+            s = pd.to_numeric(s, errors="coerce").astype(float)
+        elif col.kind == "bool":
+            s = s.fillna(False).astype(bool)
+        elif col.kind in ("ids", "list"):
+            s = s.map(lambda v: tuple(v) if isinstance(v, (list, tuple)) else ())
+        else:
+            s = s.astype(object).where(s.notna(), None)
+        out[col.name] = s
+    return out
+
+
+def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
+    """The canonical tables of a graph built by ``build_graph`` (or pulled)."""
+    by_label: dict[str, list[dict]] = {}
+    for _, data in G.nodes(data=True):
+        by_label.setdefault(data.get("label"), []).append(data)
+    tables: dict[str, pd.DataFrame] = {}
+    for table, label in TABLE_LABELS.items():
+        rows = sorted(by_label.get(label, []), key=lambda d: str(d["id"]))
+        frame = pd.DataFrame([{**d, key_column(table): d["id"]} for d in rows])
+        tables[table] = _typed(frame, table)
+    link_tables = {"posts": "HOLDS_POST", "ties": "TIE", "team_members": "MEMBER_OF",
+                   "assignments": "INSPECTS"}
+    for table, rel in link_tables.items():
+        spec = next(s for s in RELATIONSHIPS if s.type == rel and s.table == table)
+        rows = []
+        for s, e, data in G.edges(data=True):
+            if data.get("type") != rel:
+                continue
+            row = {k: data.get(k) for k in spec.properties}
+            row[spec.start_column] = G.nodes[s]["id"]
+            row[spec.end_column] = G.nodes[e]["id"]
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        if not frame.empty:
+            frame = frame.sort_values([spec.start_column, spec.end_column],
+                                      kind="stable").reset_index(drop=True)
+        tables[table] = _typed(frame, table)
+    return tables
+

@@ -1,0 +1,129 @@
+"""Matching file/sheet names to tables and header cells to canonical columns.
+
+The aliases themselves live in ``schema.py``; this module only looks them up.
+A ledger may carry a title row (or several) above the header, so the header
+row is the first of the top rows that names the most columns of the table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from linkgraph.errors import Violation
+from linkgraph.normalize import header, strip_header_note
+from linkgraph.schema import TABLE_BY_NAME, TABLES
+
+HEADER_SEARCH_ROWS = 10
+
+
+@lru_cache(maxsize=None)
+def _table_aliases() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for t in TABLES:
+        for alias in (t.name, *t.aliases):
+            names[header(alias)] = t.name
+    return names
+
+
+def table_for(name: str) -> str | None:
+    """The canonical table a file stem or sheet name stands for, if any."""
+    key = header(name)
+    aliases = _table_aliases()
+    return aliases.get(key) or aliases.get(strip_header_note(key))
+
+
+@lru_cache(maxsize=None)
+def column_aliases(table: str) -> dict[str, str]:
+    """normalised header text -> canonical column, for one table."""
+    names: dict[str, str] = {}
+    for col in TABLE_BY_NAME[table].columns:
+        for alias in (col.name, *col.aliases):
+            names[header(alias)] = col.name
+    return names
+
+
+def column_for(table: str, cell: object) -> str | None:
+    aliases = column_aliases(table)
+    key = header(cell)
+    return aliases.get(key) or aliases.get(strip_header_note(key))
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A table's data rows under canonical column names.
+
+    ``frame`` is indexed by the row number the user sees (header row = its
+    own number, first data row = header + 1).  ``fatal`` holds violations
+    that reject every row (a required column missing, a column twice).
+    """
+
+    frame: pd.DataFrame
+    header_row: int | None
+    violations: tuple[Violation, ...]
+    fatal: tuple[Violation, ...]
+
+
+def _find_header(grid: pd.DataFrame, table: str) -> int | None:
+    best, best_score = None, 0
+    for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        score = sum(column_for(table, c) is not None for c in grid.iloc[i] if str(c).strip())
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
+    """Find the header row of ``grid`` and rename its columns to canonical names."""
+    spec = TABLE_BY_NAME[table]
+    expected = "、".join(f"{c.name}（{'/'.join(c.aliases)}）" if c.aliases else c.name
+                        for c in spec.columns if c.required)
+    if grid.empty:
+        v = Violation(table, file, None, "", "", "文件为空，没有表头 / empty file, no header")
+        return Mapped(pd.DataFrame(columns=[c.name for c in spec.columns]), None, (), (v,))
+    hrow = _find_header(grid, table)
+    if hrow is None:
+        v = Violation(table, file, 1, "", "", f"找不到表头：应包含 {expected} / no header row found")
+        rows = _blank_dropped(grid.set_axis(pd.RangeIndex(1, len(grid) + 1))).index
+        frame = pd.DataFrame(None, index=rows, columns=[c.name for c in spec.columns])
+        return Mapped(frame, None, (), (v,))
+    warnings, fatal, keep = [], [], {}
+    for pos, cell in enumerate(grid.iloc[hrow]):
+        raw = str(cell).strip()
+        canon = column_for(table, raw) if raw else None
+        if canon is None:
+            if raw or (grid.iloc[hrow + 1:, pos].astype(str).str.strip() != "").any():
+                warnings.append(Violation(table, file, hrow + 1, raw or f"第{pos + 1}列", "",
+                                          "不属于数据约定的列，已忽略 / column not in the "
+                                          "contract, ignored", "warning"))
+            continue
+        if canon in keep.values():
+            first = next(grid.iloc[hrow, p] for p, c in keep.items() if c == canon)
+            fatal.append(Violation(table, file, hrow + 1, raw, canon,
+                                   f"与列“{first}”重复，都表示 {canon} / duplicate column "
+                                   f"for {canon}"))
+            continue
+        keep[pos] = canon
+    data = grid.iloc[hrow + 1:, list(keep)].copy()
+    data.columns = [keep[p] for p in keep]
+    data.index = pd.RangeIndex(hrow + 2, hrow + 2 + len(data))
+    for col in spec.columns:
+        if col.required and col.name not in data.columns:
+            names = "/".join((col.name, *col.aliases))
+            fatal.append(Violation(table, file, hrow + 1, col.name, "",
+                                   f"缺少必填列 {col.name}（可用列名：{names}）"
+                                   f" / required column missing; accepted names: {names}"))
+    for col in spec.columns:
+        if col.name not in data.columns:
+            data[col.name] = None
+    data = data[[c.name for c in spec.columns]]
+    return Mapped(_blank_dropped(data), hrow + 1, tuple(warnings), tuple(fatal))
+
+
+def _blank_dropped(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows with no content at all are not rows of the ledger."""
+    if data.empty:
+        return data
+    filled = data.astype(str).apply(lambda s: s.str.strip()).ne("") & data.notna()
+    return data[filled.any(axis=1)]

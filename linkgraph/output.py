@@ -1,0 +1,167 @@
+"""Writing records as a terminal table, CSV, JSON or XLSX.
+
+Spreadsheet cells that begin with ``= + - @`` (or a tab / carriage return)
+are neutralised with a leading apostrophe so that no formula runs when a
+planner opens the file (CSV/formula injection).  CSV files are written as
+UTF-8 with BOM, which is what Chinese Excel needs to show them correctly.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+FORMATS = ("table", "csv", "json", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Record = Mapping[str, Any]
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON can hold it: dates as ISO text, NaN/NaT as None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        try:
+            return value.strftime("%Y-%m-%d")
+        except ValueError:  # NaT
+            return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return [plain(v) for v in items]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return plain(item())
+    if value.__class__.__name__ in ("NAType", "NaTType"):
+        return None
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A value as one spreadsheet/terminal cell."""
+    v = plain(value)
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, list):
+        return ";".join(cell_text(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if isinstance(v, float):
+        return f"{v:.4g}" if abs(v) < 1e-3 and v else (f"{v:.4f}".rstrip("0").rstrip("."))
+    return str(v)
+
+
+def _columns(records: Sequence[Record], columns: Sequence[str] | None) -> list[str]:
+    if columns is not None:
+        return list(columns)
+    seen: dict[str, None] = {}
+    for r in records:
+        seen.update(dict.fromkeys(r))
+    return list(seen)
+
+
+def to_json(records: Iterable[Record] | Mapping[str, Any]) -> str:
+    data = plain(records if isinstance(records, Mapping) else list(records))
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def to_csv(records: Sequence[Record], columns: Sequence[str] | None = None) -> str:
+    cols = _columns(records, columns)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for r in records:
+        writer.writerow([neutralise(cell_text(r.get(c))) for c in cols])
+    return buf.getvalue()
+
+
+def to_table(records: Sequence[Record], columns: Sequence[str] | None = None,
+             max_width: int = 60) -> str:
+    from tabulate import tabulate
+
+    cols = _columns(records, columns)
+    if not records:
+        return "（无记录 / no records）\n"
+
+    def clip(text: str) -> str:
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    rows = [[clip(cell_text(r.get(c))) for c in cols] for r in records]
+    return tabulate(rows, headers=cols, tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | BinaryIO,
+               columns: Mapping[str, Sequence[str]] | None = None) -> None:
+    """One sheet per entry; every text cell neutralised and written as text."""
+    import xlsxwriter
+
+    options = {"strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False, "in_memory": True}
+    if not isinstance(target, (str, Path)):
+        options["in_memory"] = True
+    wb = xlsxwriter.Workbook(target if isinstance(target, (str, Path)) else target, options)
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    used: set[str] = set()
+    for name, records in sheets.items():
+        title = _sheet_name(name, used)
+        ws = wb.add_worksheet(title)
+        cols = _columns(records, (columns or {}).get(name))
+        for j, c in enumerate(cols):
+            ws.write_string(0, j, neutralise(str(c)), bold)
+        for i, r in enumerate(records, start=1):
+            for j, c in enumerate(cols):
+                v = plain(r.get(c))
+                if isinstance(v, bool) or v is None or isinstance(v, (list, dict, str)):
+                    ws.write_string(i, j, neutralise(cell_text(v)))
+                else:
+                    ws.write_number(i, j, v)
+        if cols:
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(records), 1), len(cols) - 1)
+            for j, c in enumerate(cols):
+                width = max([len(str(c))] + [len(cell_text(r.get(c))) for r in records[:200]])
+                ws.set_column(j, j, min(max(8, width * 1.6), 60))
+    wb.close()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+    title, n = base, 1
+    while title.lower() in used:
+        n += 1
+        title = f"{base[:28]}~{n}"
+    used.add(title.lower())
+    return title
+
+
+def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = None) -> str:
+    """Text output for table/csv/json."""
+    if fmt == "table":
+        return to_table(records, columns)
+    if fmt == "csv":
+        return to_csv(records, columns)
+    if fmt == "json":
+        return to_json(records)
+    raise ValueError(f"render() cannot produce {fmt}")
+
+
+def write_text(text: str, path: str | Path, *, bom: bool = False) -> None:
+    Path(path).write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")

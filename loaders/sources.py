@@ -1,0 +1,116 @@
+"""Finding the ledger tables in a folder or a workbook.
+
+DATA is either a folder with one file per table (CSV/TSV/TXT or Excel; file
+names are table names or their Chinese aliases: ``units.csv``, ``单位.xlsx``),
+or one Excel workbook with one sheet per table.  An Excel file in a folder
+whose name is not a table is read as a workbook of tables.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from linkgraph.errors import InputError, Violation
+from linkgraph.headers import table_for
+from loaders.excel import EXCEL_SUFFIXES, open_workbook, read_sheet, sheet_names
+from loaders.text import read_delimited
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file, with its hash for provenance."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class RawTable:
+    """The cells of one table as read, before the header is found."""
+
+    table: str
+    file: str  # what the user calls it: "units.csv" or "ledgers.xlsx[单位]"
+    grid: pd.DataFrame
+
+
+@dataclass
+class Sources:
+    tables: list[RawTable] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+    notes: list[Violation] = field(default_factory=list)
+
+
+def _hash(path: Path) -> SourceFile:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return SourceFile(str(path), digest.hexdigest(), path.stat().st_size)
+
+
+def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
+    wb = open_workbook(str(path), path.name)
+    try:
+        names = sheet_names(wb)
+        matched = {s: table_for(s) for s in names}
+        if only is not None:
+            chosen = [s for s in names if matched[s] == only] or names[:1]
+            for s in chosen[:1]:
+                out.tables.append(RawTable(only, f"{path.name}[{s}]", read_sheet(wb, s, path.name)))
+            return
+        for s in names:
+            if matched[s] is None:
+                out.notes.append(Violation("", f"{path.name}[{s}]", None, "", s,
+                                           "工作表名不是数据表名，已忽略 / sheet is not a "
+                                           "table of the contract, ignored", "warning"))
+                continue
+            out.tables.append(RawTable(matched[s], f"{path.name}[{s}]",
+                                       read_sheet(wb, s, f"{path.name}[{s}]")))
+    finally:
+        close = getattr(wb, "close", None)
+        if close:
+            close()
+
+
+def read_sources(data: str | os.PathLike) -> Sources:
+    """Every table found under ``data`` (a folder or a workbook)."""
+    path = Path(data)
+    out = Sources()
+    if not path.exists():
+        raise InputError(f"{path}: 路径不存在 / no such file or folder")
+    if path.is_file():
+        if path.suffix.lower() not in EXCEL_SUFFIXES:
+            raise InputError(f"{path}: 请给出一个文件夹（每表一个文件）或一个 Excel 工作簿"
+                             " / give a folder of table files or one Excel workbook")
+        out.files.append(_hash(path))
+        _workbook_tables(path, out)
+        return out
+    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    for p in entries:
+        suffix = p.suffix.lower()
+        if suffix not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
+            if p.name != "truth.json":
+                out.notes.append(Violation("", p.name, None, "", "", "不是表格文件，已忽略"
+                                           " / not a table file, ignored", "warning"))
+            continue
+        table = table_for(p.stem)
+        out.files.append(_hash(p))
+        if suffix in EXCEL_SUFFIXES:
+            _workbook_tables(p, out, only=table)
+        elif table is None:
+            out.notes.append(Violation("", p.name, None, "", p.stem, "文件名不是数据表名，已忽略"
+                                       " / file name is not a table of the contract, ignored",
+                                       "warning"))
+        else:
+            out.tables.append(RawTable(table, p.name, read_delimited(str(p), p.name)))
+    if not out.tables:
+        raise InputError(f"{path}: 没有找到任何数据表（如 units.csv / 单位.xlsx）"
+                         " / no ledger tables found")
+    return out

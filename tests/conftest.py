@@ -1,0 +1,32 @@
+"""Shared fixtures: small hand-built ledgers and the CLI runner."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    """Run the CLI in-process; returns the click Result."""
+    from linkgraph.cli import cli
+
+    def run(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return run
+
+
+def write_tables(folder: Path, tables: dict[str, str], encoding: str = "utf-8") -> Path:
+    """Write {file name: CSV text} into ``folder`` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / name).write_bytes(text.encode(encoding))
+    return folder

@@ -1,0 +1,49 @@
+"""The corpus of broken ledgers: each gets a clear message, exit 1, no traceback."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BROKEN = Path(__file__).parent / "data" / "broken"
+CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+
+def _data_path(case: Path) -> Path:
+    marker = case / "DATA"
+    return case / marker.read_text().strip() if marker.exists() else case
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_validate_reports_the_problem(invoke, name):
+    case = BROKEN / name
+    result = invoke("validate", _data_path(case))
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exit_code == 1, text
+    for expected in (case / "expected.txt").read_text("utf-8").splitlines():
+        assert expected in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("name", ["corrupt_xlsx", "binary_named_csv", "empty_file"])
+def test_real_process_exits_1_without_traceback(name):
+    case = BROKEN / name
+    proc = subprocess.run([sys.executable, "-m", "linkgraph", "validate", str(_data_path(case))],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    expected = (case / "expected.txt").read_text("utf-8").splitlines()[0]
+    assert expected in proc.stderr + proc.stdout
+
+
+def test_analysis_command_refuses_broken_data_with_the_table(invoke):
+    result = invoke("stats", BROKEN / "duplicate_key")
+    assert result.exit_code == 1
+    assert "重复的unit_id" in result.output
+    assert "--lenient" in result.output
