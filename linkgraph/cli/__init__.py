@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "generate": "linkgraph.cli.data:generate",
     "validate": "linkgraph.cli.data:validate",
     "stats": "linkgraph.cli.data:stats",
+    "demo": "linkgraph.cli.demo:demo",
 }
 
 

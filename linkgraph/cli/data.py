@@ -20,10 +20,18 @@ def _scale(value: str) -> str | int:
     return n
 
 
+def scale_option(default: str):
+    return click.option("--scale", default=default, show_default=True,
+                        callback=lambda c, p, v: _scale(v),
+                        help="county | city | province | 单位数量 (number of units)")
+
+
+AS_OF = "2026-06-30"
+
+
 @click.command()
 @click.argument("out", type=click.Path(file_okay=False))
-@click.option("--scale", default="county", show_default=True, callback=lambda c, p, v: _scale(v),
-              help="county | city | province | 单位数量 (number of units)")
+@scale_option("county")
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子 / random seed")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
               show_default=True, help="每表一个 CSV，或一个 XLSX 工作簿 / one CSV per table or "
@@ -34,7 +42,7 @@ def _scale(value: str) -> str | int:
               help="中文或英文表名列名 / Chinese or English table and column names")
 @click.option("--messy", is_flag=True,
               help="模仿手工台账：日期格式混杂、全角编码、多余空格 / imitate hand-made ledgers")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default="2026-06-30",
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=AS_OF,
               show_default=True, help="数据的“今天” / the data's reference date")
 def generate(out: str, scale, seed: int, fmt: str, encoding: str, headers: str, messy: bool,
              as_of) -> None:

@@ -1,0 +1,52 @@
+"""The data contract as Markdown (docs/DATA.md is generated from schema.py).
+
+Run ``python -m linkgraph.contract_doc > docs/DATA.md``; a test checks that
+the committed file is current.
+"""
+from __future__ import annotations
+
+from linkgraph.model import TABLE_LABELS
+from linkgraph.schema import TABLES
+from linkgraph.vocab import VOCABULARIES
+
+_KINDS = {
+    "id": "编码 id", "text": "文本 text", "date": "日期 date", "int": "整数 int",
+    "float": "金额 amount", "bool": "是/否 yes/no", "ids": "编码列表 ids (;)",
+    "list": "列表 list (;)",
+}
+
+
+def render() -> str:
+    lines = [
+        "# 数据约定 / The data contract",
+        "",
+        "Generated from `linkgraph/schema.py` by `python -m linkgraph.contract_doc`.",
+        "DATA is a folder with one file per table (CSV or Excel), or one Excel workbook",
+        "with one sheet per table. File, sheet and column names may be the canonical",
+        "English name or any Chinese alias below. **Bold** columns are required.",
+        "",
+    ]
+    for t in TABLES:
+        label = TABLE_LABELS.get(t.name)
+        lines += [f"## `{t.name}` ({'、'.join(t.aliases)})", ""]
+        if label:
+            lines += [f"Graph label `{label}`, key `{t.key[0]}`.", ""]
+        elif t.key:
+            lines += [f"Unique: {' + '.join(t.key)}.", ""]
+        lines += ["| column | 中文列名 | type | refers to |", "|---|---|---|---|"]
+        for c in t.columns:
+            name = f"**{c.name}**" if c.required else c.name
+            kind = _KINDS.get(c.kind) or f"closed vocabulary `{c.kind.split(':')[1]}`"
+            lines.append(f"| {name} | {'、'.join(c.aliases)} | {kind} | {c.ref or ''} |")
+        lines.append("")
+    lines += ["## Closed vocabularies", ""]
+    for name, words in VOCABULARIES.items():
+        lines += [f"### `{name}`", "", "| value | accepted words |", "|---|---|"]
+        for canon, aliases in words.items():
+            lines.append(f"| `{canon}` | {'、'.join(aliases)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render(), end="")
