@@ -1,0 +1,140 @@
+"""Load and graph-build benchmark at county, city and province scale.
+
+    python bench/bench_load.py [--scales county,city,province] [--repeat 3]
+                               [--workdir .cache/bench] [--graph-limit-gb 18]
+
+Generates each dataset once (cached in --workdir), then measures in fresh
+processes, so the figures are whole-process ones:
+
+* load: read + map + type + check every table (``load_dataset``);
+* graph: load, then ``build_graph`` (networkx MultiDiGraph);
+* peak RSS of each process (``ru_maxrss``), and MB per 1k graph elements.
+
+A graph build whose RSS passes --graph-limit-gb is stopped and reported as
+not fitting; its size is then extrapolated from the smaller scales' bytes per
+edge.  Prints a markdown table of medians.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from linkgraph.dataset import load_dataset
+ds = load_dataset(sys.argv[1])
+t1 = time.perf_counter()
+out = {"load_s": t1 - t0, "rows": ds.rows_read}
+if sys.argv[2] == "graph":
+    from linkgraph.graph import build_graph
+    G = build_graph(ds)
+    out["graph_s"] = time.perf_counter() - t1
+    out["nodes"] = G.number_of_nodes()
+    out["edges"] = G.number_of_edges()
+else:
+    from linkgraph.graph import graph_counts
+    labels, types = graph_counts(ds)
+    out["nodes"], out["edges"] = sum(labels.values()), sum(types.values())
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def _run(data: Path, mode: str, limit_gb: float) -> dict:
+    import psutil
+
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(data), mode], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched = psutil.Process(proc.pid)
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss / 2**30)
+        except psutil.NoSuchProcess:
+            break
+        if peak > limit_gb:
+            proc.kill()
+            proc.wait()
+            return {"killed_gb": peak, "wall_s": time.perf_counter() - started}
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"{mode} on {data} failed:\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - started
+    return result
+
+
+def _generate(scale: str, workdir: Path) -> Path:
+    target = workdir / scale
+    if (target / "truth.json").exists():
+        return target
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(target), "--scale", scale,
+                    "--seed", "1", "--headers", "en"], cwd=ROOT, check=True)
+    print(f"generated {scale} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return target
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 2**20
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--scales", default="county,city,province")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--workdir", default=str(ROOT / ".cache" / "bench"))
+    ap.add_argument("--graph-limit-gb", type=float, default=18.0)
+    args = ap.parse_args()
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    bytes_per_edge = []
+    for scale in args.scales.split(","):
+        data = _generate(scale, workdir)
+        loads = [_run(data, "load", args.graph_limit_gb) for _ in range(args.repeat)]
+        graph_runs = args.repeat if scale != "province" else 1
+        graphs = [_run(data, "graph", args.graph_limit_gb) for _ in range(graph_runs)]
+        load = {k: statistics.median(r[k] for r in loads) for k in ("load_s", "wall_s", "rss_mb")}
+        row = {"scale": scale, "input_mb": _size_mb(data), "rows": loads[0]["rows"],
+               "nodes": loads[0]["nodes"], "edges": loads[0]["edges"], **load}
+        done = [g for g in graphs if "killed_gb" not in g]
+        if done:
+            row["graph_s"] = statistics.median(g["graph_s"] for g in done)
+            row["graph_wall_s"] = statistics.median(g["wall_s"] for g in done)
+            row["graph_rss_mb"] = statistics.median(g["rss_mb"] for g in done)
+            extra = (row["graph_rss_mb"] - row["rss_mb"]) * 2**20
+            bytes_per_edge.append(extra / max(row["edges"] + row["nodes"], 1))
+        else:
+            row["killed_gb"] = graphs[0]["killed_gb"]
+        rows.append(row)
+    per_element = statistics.median(bytes_per_edge) if bytes_per_edge else None
+    print("| scale | input MB | rows | nodes | edges | load s (in-process) | load wall s |"
+          " load peak RSS MB | graph build s | load+graph wall s | load+graph peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if "killed_gb" in r:
+            estimate = (r["rss_mb"] + per_element * (r["nodes"] + r["edges"]) / 2**20
+                        if per_element else float("nan"))
+            graph = (f"stopped at {r['killed_gb']:.1f} GB | — | est. {estimate / 1024:.1f} GB "
+                     f"({per_element:.0f} B/element)")
+        else:
+            graph = f"{r['graph_s']:.1f} | {r['graph_wall_s']:.1f} | {r['graph_rss_mb']:,.0f}"
+        print(f"| {r['scale']} | {r['input_mb']:,.0f} | {r['rows']:,} | {r['nodes']:,} |"
+              f" {r['edges']:,} | {r['load_s']:.1f} | {r['wall_s']:.1f} | {r['rss_mb']:,.0f} |"
+              f" {graph} |")
+    print(f"\nmedian of {args.repeat} runs (province graph: 1 run); python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
