@@ -125,5 +125,11 @@ def _blank_dropped(data: pd.DataFrame) -> pd.DataFrame:
     """Rows with no content at all are not rows of the ledger."""
     if data.empty:
         return data
-    filled = data.astype(str).apply(lambda s: s.str.strip()).ne("") & data.notna()
-    return data[filled.any(axis=1)]
+    filled = pd.Series(False, index=data.index)
+    for col in data.columns:
+        todo = ~filled
+        if not todo.any():
+            break
+        cells = data.loc[todo, col]
+        filled[todo] = cells.notna() & (cells.astype(str).str.strip() != "")
+    return data[filled]

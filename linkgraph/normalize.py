@@ -6,9 +6,10 @@ each of them with its row, column and value.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -29,18 +30,44 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _LIST_SPLIT = re.compile(r"[;,、，；\n|]+")
 
 
-def text(raw: pd.Series) -> pd.Series:
+def _per_unique(parser: Callable) -> Callable:
+    """Run ``parser`` once per distinct cell value, then spread the results.
+
+    Ledger columns repeat themselves (ids, dates, categories, 是/否), so a
+    2M-row column usually has a few thousand distinct values.
+    """
+    @functools.wraps(parser)
+    def run(raw: pd.Series, *args, **kwargs):
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        if len(uniques) * 2 > len(raw):
+            return parser(raw, *args, **kwargs)
+        keys = pd.Series(list(uniques) + [None], dtype=object)
+        result = parser(keys, *args, **kwargs)
+        take = np.where(codes < 0, len(uniques), codes)
+
+        def spread(s: pd.Series) -> pd.Series:
+            out = s.iloc[take]
+            out.index = raw.index
+            return out
+        return tuple(spread(r) for r in result) if isinstance(result, tuple) else spread(result)
+    return run
+
+
+def _text(raw: pd.Series) -> pd.Series:
     """NFKC, invisible characters removed, trimmed; empty -> None."""
     s = raw.astype(object).where(raw.notna(), None)
     present = s.notna()
     if not present.any():
         return pd.Series([None] * len(s), index=s.index, dtype=object)
-    cleaned = (
-        s[present].astype(str).str.normalize("NFKC")
-        .str.replace(_INVISIBLE, "", regex=True).str.strip()
-    )
     out = pd.Series(None, index=s.index, dtype=object)
-    out[present] = cleaned.astype(object)
+    values = s[present].astype(str)
+    # printable ASCII without spaces needs nothing: NFKC leaves it as it is
+    work = values.str.contains(r"[^\x21-\x7e]", regex=True)
+    out[present] = values.astype(object)
+    if work.any():
+        cleaned = (values[work].str.normalize("NFKC")
+                   .str.replace(_INVISIBLE, "", regex=True).str.strip())
+        out[work[work].index] = cleaned.astype(object)
     return _none_for_missing(out.where(out != "", None))
 
 
@@ -51,12 +78,16 @@ def _none_for_missing(s: pd.Series) -> pd.Series:
     return s
 
 
+text = _per_unique(_text)
+
+
 def _blank(s: pd.Series) -> pd.Series:
     """Text with the empty markers ("无", "/", ...) turned into None."""
-    t = text(s)
+    t = _text(s)
     return _none_for_missing(t.where(~t.fillna("").str.lower().isin(EMPTY_MARKERS), None))
 
 
+@_per_unique
 def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """IDs: NFKC + trimmed; ``1001.0`` (an Excel number) -> ``1001``."""
     t = _blank(raw)
@@ -65,6 +96,7 @@ def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _none_for_missing(t), pd.Series(False, index=t.index)
 
 
+@_per_unique
 def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Every date form DESIGN.md lists; Excel serials; ``20231015``."""
     t = _blank(raw)
@@ -91,6 +123,7 @@ def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
+@_per_unique
 def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = _blank(raw)
     num = pd.to_numeric(t.fillna("").str.replace(",", "", regex=False), errors="coerce")
@@ -102,6 +135,7 @@ def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 _SCALE = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("元", 1.0))
 
 
+@_per_unique
 def amounts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Money: ``1,234.5``, ``12.5万``, ``300元``."""
     t = _blank(raw)
@@ -116,6 +150,7 @@ def amounts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return num.astype(float), bad
 
 
+@_per_unique
 def booleans(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
     """是/否, Y/N, 1/0, true/false; empty = false."""
     t = _blank(raw)
@@ -125,6 +160,7 @@ def booleans(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Se
     return mapped.eq("true"), bad
 
 
+@_per_unique
 def vocabulary(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
     """Map Chinese or English words to the canonical value; unknown -> bad."""
     t = _blank(raw)
@@ -134,9 +170,10 @@ def vocabulary(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.
     return _none_for_missing(mapped), bad
 
 
+@_per_unique
 def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
     """``a;b；c、d`` -> ``("a", "b", "c", "d")``; empty -> ``()``."""
-    t = _blank(raw) if ids else text(raw)
+    t = _blank(raw) if ids else _text(raw)
 
     def split(cell: object) -> tuple[str, ...]:
         if cell is None or cell != cell:  # None or NaN
