@@ -18,9 +18,13 @@ from linkgraph.errors import ValidationError, Violation
 from linkgraph.headers import map_columns
 from linkgraph.rules import Rules, load_rules
 from linkgraph.schema import LOAD_ORDER, REQUIRED_TABLES, TABLE_BY_NAME, TABLES
-from loaders.sources import SourceFile, read_sources
+from linkgraph import cache
+from loaders.sources import SourceFile, read_sources, source_files
 
 Progress = Callable[[str, int, int], None]
+
+#: Inputs smaller than this load fast enough not to be cached.
+CACHE_MIN_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -139,10 +143,39 @@ def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
 
 
 def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules | None = None,
-                 progress: Progress | None = None) -> Dataset:
-    """Read, map, type and check the ledgers at ``data`` (a folder or a workbook)."""
+                 progress: Progress | None = None, use_cache: bool | None = None) -> Dataset:
+    """Read, map, type and check the ledgers at ``data`` (a folder or a workbook).
+
+    ``use_cache``: None = cache inputs of CACHE_MIN_BYTES or more (see cache.py).
+    """
     rules = rules or load_rules()
-    sources = read_sources(data)
+    files = source_files(data)
+    if use_cache is None:
+        use_cache = sum(f.size for f in files) >= CACHE_MIN_BYTES
+    key = cache.dataset_key([(os.path.basename(f.path), f.sha256) for f in files],
+                            rules.relation_words) if use_cache else None
+    hit = cache.load(key) if key else None
+    if hit is not None:
+        tables, violations, counts = hit
+        full = {spec.name: tables.get(spec.name, empty_table(spec.name)) for spec in TABLES}
+        dataset = Dataset(full, violations, tuple(TableCount(**c) for c in counts),
+                          tuple(files), str(data))
+    else:
+        dataset = _load_uncached(data, files, rules, progress)
+        if key:
+            cache.store(key, {c.table: dataset.tables[c.table] for c in dataset.counts},
+                        dataset.violations, [vars(c) for c in dataset.counts])
+    if not lenient and dataset.errors:
+        n_rows = dataset.rows_rejected
+        raise ValidationError(
+            f"{data}: 数据不符合约定：{len(dataset.errors)} 处错误，涉及 {n_rows} 行"
+            f" / {len(dataset.errors)} errors in {n_rows} rows", dataset.errors)
+    return dataset
+
+
+def _load_uncached(data, files: list[SourceFile], rules: Rules,
+                   progress: Progress | None) -> Dataset:
+    sources = read_sources(data, files)
     checked, notes = _checked_tables(sources, rules, progress)
     notes.extend(_cross_checks(checked))
     for name in REQUIRED_TABLES:
@@ -167,10 +200,4 @@ def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules
         counts.append(TableCount(spec.name, c.file, len(c.frame), len(frame), len(c.errors)))
     if progress:
         progress("", len(sources.tables), len(sources.tables))
-    dataset = Dataset(tables, tuple(violations), tuple(counts), tuple(sources.files), str(data))
-    if not lenient and dataset.errors:
-        n_rows = dataset.rows_rejected
-        raise ValidationError(
-            f"{data}: 数据不符合约定：{len(dataset.errors)} 处错误，涉及 {n_rows} 行"
-            f" / {len(dataset.errors)} errors in {n_rows} rows", dataset.errors)
-    return dataset
+    return Dataset(tables, tuple(violations), tuple(counts), tuple(sources.files), str(data))

@@ -79,30 +79,40 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
             close()
 
 
-def read_sources(data: str | os.PathLike) -> Sources:
-    """Every table found under ``data`` (a folder or a workbook)."""
+def _candidates(path: Path) -> list[Path]:
+    """The files of a folder that could hold tables, in name order."""
+    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    return [p for p in entries if p.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES]
+
+
+def source_files(data: str | os.PathLike) -> list[SourceFile]:
+    """The input files behind DATA with their SHA-256 (for provenance and caching)."""
     path = Path(data)
-    out = Sources()
     if not path.exists():
         raise InputError(f"{path}: 路径不存在 / no such file or folder")
     if path.is_file():
         if path.suffix.lower() not in EXCEL_SUFFIXES:
             raise InputError(f"{path}: 请给出一个文件夹（每表一个文件）或一个 Excel 工作簿"
                              " / give a folder of table files or one Excel workbook")
-        out.files.append(_hash(path))
+        return [_hash(path)]
+    return [_hash(p) for p in _candidates(path)]
+
+
+def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None) -> Sources:
+    """Every table found under ``data`` (a folder or a workbook)."""
+    path = Path(data)
+    out = Sources(files=list(files) if files is not None else source_files(data))
+    if path.is_file():
         _workbook_tables(path, out)
         return out
-    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-    for p in entries:
-        suffix = p.suffix.lower()
-        if suffix not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
-            if p.name != "truth.json":
-                out.notes.append(Violation("", p.name, None, "", "", "不是表格文件，已忽略"
-                                           " / not a table file, ignored", "warning"))
-            continue
+    candidates = _candidates(path)
+    for p in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+        if p not in candidates and p.name != "truth.json":
+            out.notes.append(Violation("", p.name, None, "", "", "不是表格文件，已忽略"
+                                       " / not a table file, ignored", "warning"))
+    for p in candidates:
         table = table_for(p.stem)
-        out.files.append(_hash(p))
-        if suffix in EXCEL_SUFFIXES:
+        if p.suffix.lower() in EXCEL_SUFFIXES:
             _workbook_tables(p, out, only=table)
         elif table is None:
             out.notes.append(Violation("", p.name, None, "", p.stem, "文件名不是数据表名，已忽略"

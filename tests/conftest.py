@@ -30,3 +30,9 @@ def write_tables(folder: Path, tables: dict[str, str], encoding: str = "utf-8") 
     for name, text in tables.items():
         (folder / name).write_bytes(text.encode(encoding))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's dataset cache."""
+    monkeypatch.setenv("LINKGRAPH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -222,3 +222,20 @@ def test_unknown_department_kind_is_kept_as_other_with_a_warning(tmp_path):
 def test_missing_path_is_an_input_error(tmp_path):
     with pytest.raises(InputError):
         load_dataset(tmp_path / "nope")
+
+
+def test_cache_serves_the_same_dataset_and_notices_an_edit(tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": "unit_id,name\nU1,甲\nU1,乙\n",
+        "people.csv": "person_id,name\nP1,王伟\n",
+        "posts.csv": "person_id,unit_id,start\nP1,U1,2020年3月\n",
+        "problems.csv": "problem_id,unit_id,category,person_ids\nQ1,U1,财务,P1\n"})
+    first = load_dataset(data, lenient=True, use_cache=True)
+    again = load_dataset(data, lenient=True, use_cache=True)
+    for name in first.tables:
+        pd.testing.assert_frame_equal(again[name], first[name], check_dtype=False)
+    assert again["problems"]["person_ids"].tolist() == [("P1",)]
+    assert again.violations == first.violations and again.counts == first.counts
+    (data / "units.csv").write_text("unit_id,name\nU1,甲\n", encoding="utf-8")
+    edited = load_dataset(data, use_cache=True)
+    assert edited.rows_rejected == 0

@@ -1,0 +1,109 @@
+"""A cache of checked datasets, keyed by the input files' hashes.
+
+Reading, typing and checking a province's ledgers takes about a minute;
+every command after the first on the same files loads the checked tables
+from Parquet in seconds.  The key covers the files' SHA-256, the linkgraph
+version and the relation words of the rules (which change how cells parse),
+so an edited ledger or rule set is never served stale.
+
+The cache lives in ``$LINKGRAPH_CACHE`` (default ``~/.cache/linkgraph``), in
+folders readable only by the user, because ledgers name officials.  Set
+``LINKGRAPH_CACHE=off`` (or pass ``--no-cache``) to turn it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from linkgraph import __version__
+from linkgraph.errors import Violation
+from linkgraph.schema import TABLE_BY_NAME
+
+KEEP_ENTRIES = 4
+
+
+def cache_root() -> Path | None:
+    setting = os.environ.get("LINKGRAPH_CACHE", "")
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    return Path(setting) if setting else Path.home() / ".cache" / "linkgraph"
+
+
+def dataset_key(file_hashes: Sequence[tuple[str, str]], relation_words: dict[str, str]) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for name, sha in sorted(file_hashes):
+        digest.update(f"{name}\0{sha}\n".encode())
+    digest.update(json.dumps(relation_words, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
+
+
+def _folder(key: str) -> Path | None:
+    root = cache_root()
+    return None if root is None else root / "datasets" / key
+
+
+def _list_columns(table: str) -> list[str]:
+    return [c.name for c in TABLE_BY_NAME[table].columns if c.kind in ("ids", "list")]
+
+
+def load(key: str):
+    """The cached pieces of a dataset, or None."""
+    folder = _folder(key)
+    if folder is None or not (folder / "meta.json").exists():
+        return None
+    try:
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        tables = {}
+        for name in meta["tables"]:
+            frame = pd.read_parquet(folder / f"{name}.parquet")
+            for col in _list_columns(name):
+                frame[col] = frame[col].map(lambda v: tuple(v) if v is not None else ())
+            for col in frame.columns:
+                if frame[col].dtype == object or str(frame[col].dtype) in ("str", "string"):
+                    if col not in _list_columns(name):
+                        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+            tables[name] = frame
+    except (OSError, ValueError, KeyError):
+        return None
+    os.utime(folder)
+    violations = tuple(Violation(**v) for v in meta["violations"])
+    return tables, violations, meta["counts"]
+
+
+def store(key: str, tables: dict[str, pd.DataFrame], violations: Sequence[Violation],
+          counts: Sequence[dict]) -> None:
+    folder = _folder(key)
+    if folder is None:
+        return
+    tmp = folder.with_name(folder.name + ".tmp")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder.parent.parent, 0o700)
+        for name, frame in tables.items():
+            out = frame.copy()
+            for col in _list_columns(name):
+                out[col] = out[col].map(list)
+            out.to_parquet(tmp / f"{name}.parquet")
+        meta = {"tables": list(tables), "violations": [v.as_record() for v in violations],
+                "counts": list(counts)}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        tmp.rename(folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    _prune(folder.parent)
+
+
+def _prune(root: Path) -> None:
+    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_ENTRIES:]:
+        shutil.rmtree(old, ignore_errors=True)
