@@ -5,7 +5,8 @@ Each audit finding is compared with every problem of the same unit:
     score = w × [same category] + (1 − w) × similarity of the descriptions
 
 with similarity the cosine of character 2–3-gram TF-IDF vectors
-(``ngrams.py``); when either description is empty the score is 1 for the same
+(``ngrams.py``).  When either side has no category the score is the
+similarity alone; when either has no description it is 1 for the same
 category and 0 otherwise.  A pair at or above the threshold matches (印证); with
 ``best_only`` a finding keeps only its best-scoring problem(s).  ``w``, the
 threshold and ``best_only`` are ``[audit]`` in the rules file.
@@ -58,6 +59,7 @@ def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
     problems = problems[problems["unit_id"].isin(set(audits["unit_id"]))]
     pairs = audits.merge(problems, on="unit_id", suffixes=("_f", "_p"))
     same = (pairs["category_f"] == pairs["category_p"]).to_numpy()
+    has_categories = (pairs["category_f"].notna() & pairs["category_p"].notna()).to_numpy()
     df, dp = pairs["description_f"], pairs["description_p"]
     both = (df.notna() & dp.notna()).to_numpy()
     sim = np.zeros(len(pairs))
@@ -67,7 +69,8 @@ def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
         k = int(both.sum())
         sim[both] = ngrams.pair_cosine(x, codes[:k], codes[k:])
     w = rule.category_weight
-    score = np.where(both, w * same + (1 - w) * sim, same.astype(float))
+    score = np.where(both, np.where(has_categories, w * same + (1 - w) * sim, sim),
+                     same.astype(float))
     return pd.DataFrame({
         "finding_id": pairs["finding_id"].to_numpy(), "problem_id": pairs["problem_id"].to_numpy(),
         "unit_id": pairs["unit_id"].to_numpy(), "same_category": same,

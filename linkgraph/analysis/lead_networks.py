@@ -10,6 +10,7 @@ the same when unrelated leads are added.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from linkgraph.analysis.ledger import Tables, names
+from linkgraph.analysis.ledger import Tables, names, timestamp
 from linkgraph.errors import ConfigError
 
 JOINS = ("person", "tie", "unit")
@@ -47,8 +48,11 @@ def _chain_edges(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[:-1][same], order[1:][same]
 
 
-def _lead_frame(tables: Tables) -> pd.DataFrame:
-    leads = tables["leads"].sort_values("lead_id", kind="stable").reset_index(drop=True)
+def _lead_frame(tables: Tables, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    leads = tables["leads"]
+    if as_of is not None:
+        leads = leads[~(leads["transfer_date"] > as_of)]
+    leads = leads.sort_values("lead_id", kind="stable").reset_index(drop=True)
     problem_unit = leads["problem_id"].map(
         tables["problems"].set_index("problem_id")["unit_id"])
     unit = leads["unit_id"].where(leads["unit_id"].notna(), problem_unit)
@@ -75,6 +79,11 @@ def _components(f: pd.DataFrame, ties: pd.DataFrame, joins: Sequence[str]) -> np
         s, e = _chain_edges(pd.factorize(f["unit_id"])[0])
         starts.append(s), ends.append(e)
     if "tie" in joins and len(ties):
+        # a tie joins every lead of one person with every lead of the other,
+        # so all leads of a tied person belong together
+        tied = np.isin(person_index, pd.concat([ties["person_a"], ties["person_b"]]).unique())
+        s, e = _chain_edges(np.where((person_codes >= 0) & tied[person_codes], person_codes, -1))
+        starts.append(s), ends.append(e)
         first_lead = pd.Series(np.arange(n)).groupby(person_codes).first()
         first_lead = first_lead[first_lead.index >= 0]
         by_person = pd.Series(first_lead.to_numpy(), index=person_index[first_lead.index])
@@ -112,13 +121,15 @@ def _explain(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
     return f"这{len(lead_ids)}条线索" + "，".join(parts)
 
 
-def lead_networks(tables: Tables, *, joins: Sequence[str] = JOINS) -> pd.DataFrame:
+def lead_networks(tables: Tables, *, joins: Sequence[str] = JOINS,
+                  as_of: dt.date | str | None = None) -> pd.DataFrame:
     """Groups of ≥ 2 leads joined by ``joins`` (any of "person", "tie",
-    "unit"), largest first; columns NETWORK_COLUMNS."""
+    "unit"), largest first; columns NETWORK_COLUMNS.  With ``as_of``, leads
+    transferred after it are left out."""
     bad = [j for j in joins if j not in JOINS]
     if bad or not joins:
         raise ConfigError(f"未知的关联方式 / unknown join {bad}; 可用 / use: {', '.join(JOINS)}")
-    f = _lead_frame(tables)
+    f = _lead_frame(tables, None if as_of is None else timestamp(as_of))
     ties = _lead_ties(tables, f["person_id"] if "tie" in joins else f["person_id"].iloc[:0])
     f["group"] = _components(f, ties, joins)
     sizes = f["group"].map(f["group"].value_counts())

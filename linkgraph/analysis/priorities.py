@@ -113,7 +113,7 @@ def _top_leaders(tables: Tables, as_of: pd.Timestamp) -> pd.DataFrame:
     posts = _current_posts(tables, as_of)
     posts = posts[posts["is_top_leader"] & posts["start"].notna()]
     years = (as_of - posts["start"]).dt.days / DAYS_PER_YEAR
-    f = posts.assign(years=years.round(1)).sort_values(["unit_id", "years", "person_id"],
+    f = posts.assign(years=years).sort_values(["unit_id", "years", "person_id"],
                                                        ascending=[True, False, True])
     f = f.drop_duplicates("unit_id").set_index("unit_id")
     return pd.DataFrame({"top_leader_id": f["person_id"], "top_leader_years": f["years"]})
@@ -138,7 +138,7 @@ def unit_factors(tables: Tables, rules: Rules, weights: Weights, as_of: pd.Times
     last = audit.inspected_units(tables, as_of)
     out["never_inspected"] = ~out.index.isin(last.index)
     since = (as_of - last["last_inspection"]).dt.days / DAYS_PER_YEAR
-    out["years_since_inspection"] = since.round(1)
+    out["years_since_inspection"] = since
     out["last_round_id"] = last["last_round_id"]
     out = out.join(_top_leaders(tables, as_of))
     out["top_leader_name"] = label(out["top_leader_id"], names(tables, "people"))
@@ -197,6 +197,8 @@ def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
         parts = sorted(((-x, i) for i, x in enumerate(c) if x > 0))
         reasons.append("；".join(_reason(values.columns[i], row) for _, i in parts))
     f["reasons"] = reasons
+    f["years_since_inspection"] = f["years_since_inspection"].round(1)
+    f["top_leader_years"] = f["top_leader_years"].round(1)
     f = f.reset_index().sort_values(["score", "unit_id"], ascending=[False, True])
     f.insert(0, "rank", np.arange(1, len(f) + 1))
     cols = ["rank", "unit_id", "unit_name", "region_name", "sector", "level", "score", "reasons",
