@@ -19,7 +19,7 @@ from linkgraph.views.expand import neighbourhoods
 from linkgraph.views.layout import force_layout
 from linkgraph.views.records import (
     edges_between, graph_edge, graph_node, is_highlighted, node_label, normalise_highlights,
-    sort_key, summary_edge, summary_node,
+    sort_key, summary_edges, summary_node,
 )
 from linkgraph.views.spec import LegendEntry, ViewEdge, ViewNode, ViewSpec
 from linkgraph.views.style import EDGE_COLORS, HIGHLIGHT, label_rank, label_style
@@ -61,8 +61,7 @@ def build_view_spec(
     hl_nodes = set(highlight_nodes) & set(keys)
     protected = hl_nodes | {x for p in pairs | triples for x in p[:2] if x in G}
     nbrs = _neighbour_map(G, keys)
-    sel = select(keys, nbrs, lambda n: node_label(G, n), lambda n: label_rank(node_label(G, n)),
-                 max_nodes=max_nodes, protected=protected)
+    sel = select(keys, nbrs, lambda n: node_label(G, n), max_nodes=max_nodes, protected=protected)
     drawn = [graph_node(G, k, lang, highlight=k in hl_nodes) for k in sel.visible]
     texts = {n.id: n.text for n in drawn}
     summaries = [summary_node(g, texts.get(str(g.anchor), ""), lang) for g in sel.groups]
@@ -102,13 +101,13 @@ def _neighbour_map(G: nx.Graph, keys: Collection[Any]) -> dict[Any, set[Any]]:
 
 def _edges(G: nx.Graph, sel: Selection, lang: str, pairs: set, triples: set,
            texts: dict[str, str]) -> tuple[ViewEdge, ...]:
-    """Edges among drawn nodes (each once), then one per leaf summary."""
+    """Edges among drawn nodes (each once), then those of the summary nodes."""
     visible = set(sel.visible)
     found = {sort_key(e): e for u in sel.visible for e in edges_between(G, u, visible)}
     out = [graph_edge(G, found[k], f"e{i}", lang, is_highlighted(found[k], pairs, triples), texts)
            for i, k in enumerate(sorted(found))]
-    out += [summary_edge(G, g, f"s{i}", lang)
-            for i, g in enumerate(g for g in sel.groups if g.anchor is not None)]
+    folded = [e for g in sel.groups for e in summary_edges(G, g, visible, lang)]
+    out += [replace(e, id=f"s{i}") for i, e in enumerate(folded)]
     return _curve_parallels(out)
 
 
@@ -139,19 +138,22 @@ def _legend(nodes: tuple[ViewNode, ...], extra: tuple[ViewNode, ...], edges: tup
             lang: str) -> tuple[LegendEntry, ...]:
     """One entry per label drawn or embedded (count = drawn graph nodes)."""
     counts: dict[str, int] = defaultdict(int)
+    folded: dict[str, int] = defaultdict(int)
     for n in nodes + extra:
         counts[n.label] += 0
     for n in nodes:
         counts[n.label] += 0 if n.is_summary else 1
+        folded[n.label] += n.members
     out = [LegendEntry(lb, tx.label_name(lb, lang), label_style(lb).color, label_style(lb).shape,
-                       counts[lb]) for lb in sorted(counts, key=lambda lb: (label_rank(lb), lb))]
+                       counts[lb], folded=folded[lb])
+           for lb in sorted(counts, key=lambda lb: (label_rank(lb), lb))]
     if any(e.highlight for e in edges):
         out.append(LegendEntry("highlight", tx.ui("highlight", lang), HIGHLIGHT, "line",
                                sum(e.highlight for e in edges), "edge"))
-    dashed = sorted({e.type for e in edges if e.dashed and e.type and not e.highlight})
+    dashed = sorted({e.type for e in edges if e.dashed and e.type and not (e.highlight or e.summary)})
     for t in dashed:
         out.append(LegendEntry(t, tx.edge_name(t, lang), EDGE_COLORS.get(t, "#9aa0a6"), "dashed",
-                               sum(e.type == t for e in edges), "edge"))
+                               sum(e.type == t and not e.summary for e in edges), "edge"))
     return tuple(out)
 
 
@@ -162,7 +164,7 @@ def _notes(selected: int, sel: Selection, n_edges: int, limit: int, lang: str) -
         notes = [f"Showing {c(shown)} / {c(selected)} nodes and {c(n_edges)} links"]
         if sel.groups:
             notes[0] += "; the rest are folded into summary nodes"
-            notes.append(f"{c(sel.hidden('leaf') + sel.hidden('isolated'))} nodes folded into "
+            notes.append(f"{c(sel.hidden('folded', 'isolated'))} nodes folded into "
                          f"{c(sum(g.kind != 'dropped' for g in sel.groups))} summary nodes")
         if sel.hidden("dropped"):
             notes.append(f"{c(sel.hidden('dropped'))} nodes left out by the cap "
@@ -172,7 +174,7 @@ def _notes(selected: int, sel: Selection, n_edges: int, limit: int, lang: str) -
     notes = [f"显示 {c(shown)} / {c(selected)} 个节点、{c(n_edges)} 条关系"]
     if sel.groups:
         notes[0] += "，其余已聚合"
-        notes.append(f"已将 {c(sel.hidden('leaf') + sel.hidden('isolated'))} 个节点聚合为 "
+        notes.append(f"已将 {c(sel.hidden('folded', 'isolated'))} 个节点聚合为 "
                      f"{c(sum(g.kind != 'dropped' for g in sel.groups))} 个汇总节点")
     if sel.hidden("dropped"):
         notes.append(f"另有 {c(sel.hidden('dropped'))} 个节点超出上限未显示（保留关系最多的节点）")

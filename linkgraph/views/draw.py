@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from linkgraph.views.spec import ViewEdge, ViewNode, ViewSpec
-from linkgraph.views.style import FONT_STACK, HIGHLIGHT
+from linkgraph.views.style import EDGE_COLOR, FONT_STACK, HIGHLIGHT
 from linkgraph.views.text import pick, ui
 
 #: Edge labels are drawn only on views with at most this many edges.
-EDGE_LABEL_LIMIT = 200
+EDGE_LABEL_LIMIT = 80
 VIS_VERSION = "9.1.2"
 
 _UI_KEYS = ("found", "not_found", "no_more", "expanded", "expanded_omitted", "collapsed")
@@ -56,7 +56,7 @@ def render_html(spec: ViewSpec) -> str:
     return template.render(
         spec=spec, html_lang="en" if spec.lang == "en" else "zh-CN",
         ui={k: ui(k, spec.lang) for k in ("search", "search_btn", "filter", "filter_all",
-                                          "legend", "dblclick")},
+                                          "legend", "dblclick", "folded")},
         node_legend=[e for e in spec.legend if e.kind == "node"],
         edge_legend=[e for e in spec.legend if e.kind == "edge"],
         css=_static("view.css").replace("__FONT_STACK__", FONT_STACK),
@@ -98,29 +98,30 @@ def _through_pyvis(spec: ViewSpec) -> tuple[list[dict], list[dict]]:
 
 
 def vis_node(n: ViewNode) -> dict[str, Any]:
-    border = HIGHLIGHT if n.highlight else n.color
-    opts: dict[str, Any] = {
-        "id": n.id, "label": n.text, "shape": n.shape, "size": n.size,
-        "color": {"background": n.color, "border": border,
-                  "highlight": {"background": n.color, "border": "#111111"},
-                  "hover": {"background": n.color, "border": "#111111"}},
-        "borderWidth": 3 if n.highlight else 1,
-    }
+    """A vis-network node object; options equal to the defaults are left out."""
+    opts: dict[str, Any] = {"id": n.id, "label": n.text, "shape": n.shape, "size": n.size,
+                            "color": n.color}
+    if n.highlight:
+        opts["color"] = {"background": n.color, "border": HIGHLIGHT}
+        opts["borderWidth"] = 3
     if n.is_summary:
-        opts["color"]["border"] = "#777777"
-        opts["shapeProperties"] = {"borderDashes": [4, 3]}
-        opts["font"] = {"size": 13}
+        opts["color"] = {"background": n.color, "border": "#666666"}
+        opts["borderWidth"] = 2
+        opts["shapeProperties"] = {"borderDashes": [3, 2]}
     if n.x is not None and n.y is not None:
         opts["x"], opts["y"] = n.x, n.y
     return opts
 
 
 def vis_edge(e: ViewEdge, labels: bool) -> dict[str, Any]:
-    opts: dict[str, Any] = {
-        "id": e.id, "from": e.source, "to": e.target, "arrows": "to", "width": e.width,
-        "dashes": e.dashed,
-        "color": {"color": e.color, "highlight": "#111111", "hover": "#111111", "inherit": False},
-    }
+    """A vis-network edge object; options equal to the defaults are left out."""
+    opts: dict[str, Any] = {"id": e.id, "from": e.source, "to": e.target, "arrows": "to"}
+    if e.color != EDGE_COLOR:
+        opts["color"] = e.color
+    if e.width != 1.0:
+        opts["width"] = e.width
+    if e.dashed:
+        opts["dashes"] = True
     if labels and e.text:
         opts["label"] = e.text
     if e.curve:
@@ -165,6 +166,8 @@ def _options(spec: ViewSpec) -> dict[str, Any]:
                            "strokeWidth": 3, "strokeColor": "#ffffff"},
                   "scaling": {"label": {"drawThreshold": 6}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
+                  "color": {"color": EDGE_COLOR, "highlight": "#111111", "hover": "#111111",
+                            "inherit": False},
                   "font": {"face": FONT_STACK, "size": 10, "color": "#555555",
                            "strokeWidth": 2, "align": "middle"}},
         "interaction": {"hover": True, "multiselect": True, "tooltipDelay": 200,

@@ -76,9 +76,15 @@ def _attraction(pos: np.ndarray, src: np.ndarray, dst: np.ndarray,
 
 
 def _to_canvas(pos: np.ndarray, n: int, spacing: float) -> list[tuple[int, int]]:
-    pos = pos - pos.mean(axis=0)
-    radius = float(np.sqrt((pos * pos).sum(axis=1)).max()) or 1.0
-    scale = spacing * np.sqrt(n) / 2.0 / radius * 1.6
+    """Centre, scale by the 90th-percentile radius and pull far outliers in
+    (detached nodes would otherwise make the fitted view tiny)."""
+    pos = pos - np.median(pos, axis=0)
+    radii = np.sqrt((pos * pos).sum(axis=1))
+    typical = float(np.percentile(radii, 90)) or 1.0
+    limit = 1.2 * typical
+    far = radii > limit
+    pos[far] *= (limit / radii[far])[:, None]
+    scale = spacing * np.sqrt(n) / 2.0 / typical * 1.4
     return [(int(round(float(x) * scale)), int(round(float(y) * scale))) for x, y in pos]
 
 

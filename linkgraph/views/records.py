@@ -5,7 +5,7 @@ Reads any networkx graph whose nodes carry ``label`` and whose edges carry
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -52,13 +52,13 @@ def summary_node(group: Group, anchor_text: str, lang: str) -> ViewNode:
     shown_text = text if group.kind != "dropped" else text + tx.pick(("（未显示）", " (not shown)"), lang)
     return ViewNode(
         id=group.id, label=group.label, text=shown_text, color=lighten(st.color),
-        shape="box", size=st.size, tooltip=tuple(rows), search="",
+        shape=st.shape, size=st.size + 4, tooltip=tuple(rows), search="",
         group=group.label, members=n,
     )
 
 
 _SUMMARY_NOTES = {
-    "leaf": ("只与所属节点相连的节点已聚合", "nodes linked only to this one, folded"),
+    "folded": ("隶属于所连节点的记录已聚合", "records belonging to the linked node, folded"),
     "isolated": ("与其他显示节点无关系的节点已聚合", "nodes without links in this view, folded"),
     "dropped": ("超出节点上限，未显示", "left out by the node cap"),
 }
@@ -99,19 +99,47 @@ def graph_edge(G: nx.Graph, e: tuple[Any, Any, Any, Mapping], edge_id: str, lang
     )
 
 
-def summary_edge(G: nx.Graph, group: Group, edge_id: str, lang: str) -> ViewEdge:
-    """The one edge from an anchor to its leaf summary (most common type)."""
-    assert group.anchor is not None
-    members = set(group.members)
-    types = Counter(str(d.get("type") or "") for *_ab, d in edges_between(G, group.anchor, members))
-    etype = min(types.items(), key=lambda kv: (-kv[1], kv[0]))[0] if types else ""
+#: Links drawn from one summary node to drawn nodes other than its home.
+SUMMARY_LINKS = 12
+
+
+def summary_edges(G: nx.Graph, group: Group, visible: set[Any], lang: str) -> list[ViewEdge]:
+    """A folded group's edge to its home, then (``×k``) to other drawn nodes.
+
+    ``+15 个问题`` beside a unit keeps a link to each category its problems
+    belong to, labelled with how many of them do.  Ids are filled in later.
+    """
+    per_node: dict[Any, Counter] = defaultdict(Counter)
+    for m in group.members:
+        for a, b, _k, d in edges_between(G, m, visible):
+            other = b if a == m else a
+            per_node[other][str(d.get("type") or "")] += 1
     n = len(group.members)
+    out = []
+    if group.anchor is not None:
+        types = per_node.pop(group.anchor, Counter())
+        out.append(_summary_edge(group.anchor, group, _top(types), n, lang, home=True))
+    links = sorted(per_node.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0])))
+    for other, types in links[:SUMMARY_LINKS]:
+        out.append(_summary_edge(other, group, _top(types), sum(types.values()), lang, home=False))
+    return out
+
+
+def _top(types: Counter) -> str:
+    return min(types.items(), key=lambda kv: (-kv[1], kv[0]))[0] if types else ""
+
+
+def _summary_edge(other: Any, group: Group, etype: str, k: int, lang: str, *, home: bool) -> ViewEdge:
+    name = tx.edge_name(etype, lang) if etype else ""
+    rows = [(tx.ui("summary", lang), tx.summary_text(len(group.members), group.label, lang))]
+    if etype:
+        rows.insert(0, (tx.ui("relation", lang), f"{name} ({etype})"))
+    if not home:
+        rows.append((tx.ui("linked", lang), f"{k:,}"))
     return ViewEdge(
-        id=edge_id, source=str(group.anchor), target=group.id, type=etype,
-        text=f"{tx.edge_name(etype, lang)} ×{n:,}", color=SUMMARY_EDGE_COLOR, width=1.0,
-        dashed=True, highlight=False,
-        tooltip=((tx.ui("relation", lang), f"{tx.edge_name(etype, lang)} ({etype})"),
-                 (tx.ui("summary", lang), tx.summary_text(n, group.label, lang))),
+        id="", source=group.id if not home else str(other), target=str(other) if not home else group.id,
+        type=etype, text=f"{name} ×{k:,}".strip(), color=SUMMARY_EDGE_COLOR, width=1.0,
+        dashed=True, highlight=False, tooltip=tuple(rows), summary=True,
     )
 
 

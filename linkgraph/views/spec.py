@@ -71,6 +71,7 @@ class ViewEdge:
     highlight: bool
     tooltip: tuple[TooltipRow, ...]
     curve: float = 0.0  # roundness for parallel edges (0 = straight)
+    summary: bool = False  # joins a summary node (drawn grey and dashed)
 
     @property
     def tooltip_html(self) -> str:
@@ -85,8 +86,9 @@ class LegendEntry:
     text: str  # 单位 / Unit
     color: str
     shape: str  # vis shape for nodes, "line" / "dashed" for edges
-    count: int = 0
+    count: int = 0  # drawn as themselves
     kind: str = "node"  # "node" or "edge"
+    folded: int = 0  # graph nodes of this label inside summary nodes
 
 
 @dataclass(frozen=True)

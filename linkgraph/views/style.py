@@ -20,25 +20,26 @@ class LabelStyle:
     shape: str  # a vis-network shape with the label drawn below the symbol
     size: float  # base size before the degree bonus
     rank: int  # order in legends and tie-breaks (lower = more central)
+    level: int  # folding level: 0 context hubs, 1 units/teams, 2 records, 3 sub-records
 
 
 #: Label -> style.  Order = legend order.
 LABEL_STYLES: dict[str, LabelStyle] = {
-    "Region": LabelStyle("#8c564b", "hexagon", 20, 0),
-    "Unit": LabelStyle("#1f77b4", "square", 16, 1),
-    "Person": LabelStyle("#2ca02c", "dot", 12, 2),
-    "Round": LabelStyle("#9467bd", "triangleDown", 18, 3),
-    "Team": LabelStyle("#ff7f0e", "triangle", 16, 4),
-    "Problem": LabelStyle("#e377c2", "diamond", 10, 5),
-    "Category": LabelStyle("#bcbd22", "hexagon", 16, 6),
-    "Lead": LabelStyle("#d62728", "star", 14, 7),
-    "Department": LabelStyle("#17becf", "square", 16, 8),
-    "Measure": LabelStyle("#7fbf7b", "dot", 9, 9),
-    "AuditFinding": LabelStyle("#393b79", "diamond", 11, 10),
-    "Petition": LabelStyle("#c49c94", "triangleDown", 10, 11),
+    "Region": LabelStyle("#8c564b", "hexagon", 20, 0, 0),
+    "Unit": LabelStyle("#1f77b4", "square", 16, 1, 1),
+    "Person": LabelStyle("#2ca02c", "dot", 12, 2, 2),
+    "Round": LabelStyle("#9467bd", "triangleDown", 18, 3, 0),
+    "Team": LabelStyle("#ff7f0e", "triangle", 16, 4, 1),
+    "Problem": LabelStyle("#e377c2", "diamond", 10, 5, 2),
+    "Category": LabelStyle("#bcbd22", "hexagon", 16, 6, 0),
+    "Lead": LabelStyle("#d62728", "star", 14, 7, 3),
+    "Department": LabelStyle("#17becf", "square", 16, 8, 0),
+    "Measure": LabelStyle("#7fbf7b", "dot", 9, 9, 3),
+    "AuditFinding": LabelStyle("#393b79", "diamond", 11, 10, 2),
+    "Petition": LabelStyle("#c49c94", "triangleDown", 10, 11, 2),
 }
 
-UNKNOWN_STYLE = LabelStyle("#9e9e9e", "dot", 10, 99)
+UNKNOWN_STYLE = LabelStyle("#9e9e9e", "dot", 10, 99, 1)
 
 #: Colour of highlighted (evidence-path) edges and node borders.
 HIGHLIGHT = "#e41a1c"
@@ -63,6 +64,20 @@ def label_style(label: str) -> LabelStyle:
 
 def label_rank(label: str) -> int:
     return label_style(label).rank
+
+
+def label_level(label: str) -> int:
+    return label_style(label).level
+
+
+#: Labels that may be folded into summary nodes, first folded first: the
+#: sub-records go before the records, and people go last.
+FOLD_ORDER = ("Measure", "Petition", "AuditFinding", "Problem", "Lead", "Person")
+
+
+def fold_priority(label: str) -> int | None:
+    """Position in FOLD_ORDER, or None for labels never folded (hubs, units)."""
+    return FOLD_ORDER.index(label) if label in FOLD_ORDER else None
 
 
 def node_size(label: str, degree: int) -> float:
