@@ -75,7 +75,7 @@ def build_view_spec(
     return ViewSpec(
         title=tx.clean(title), lang=lang, nodes=all_nodes, edges=edges,
         legend=_legend(all_nodes, extra_nodes, edges, lang),
-        notes=_notes(len(keys), sel, len(edges), expand_limit, lang),
+        notes=_notes(len(keys), sel, sum(not e.summary for e in edges), expand_limit, lang),
         seed=seed, physics=physics, selected=len(keys), shown=len(sel.visible),
         extra_nodes=extra_nodes, extra_edges=extra_edges, expansions=expansions,
     )
