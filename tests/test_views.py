@@ -22,7 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkgraph.views import (
-    LABEL_STYLES, build_view_spec, label_style, render_html, write_html,
+    LABEL_STYLES,
+    build_view_spec,
+    label_style,
+    render_html,
+    write_html,
 )
 from linkgraph.views.aggregate import select
 from linkgraph.views.draw import json_for_script

@@ -20,8 +20,18 @@ from linkgraph.views.spec import Expansion, LegendEntry, ViewEdge, ViewNode, Vie
 from linkgraph.views.style import FONT_STACK, LABEL_STYLES, LabelStyle, label_style
 
 __all__ = [
-    "DEFAULT_MAX_NODES", "Expansion", "FONT_STACK", "LABEL_STYLES", "LabelStyle", "LegendEntry",
-    "ViewEdge", "ViewNode", "ViewSpec", "build_view_spec", "label_style", "render_html",
+    "DEFAULT_MAX_NODES",
+    "FONT_STACK",
+    "LABEL_STYLES",
+    "Expansion",
+    "LabelStyle",
+    "LegendEntry",
+    "ViewEdge",
+    "ViewNode",
+    "ViewSpec",
+    "build_view_spec",
+    "label_style",
+    "render_html",
     "write_html",
 ]
 

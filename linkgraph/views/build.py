@@ -18,8 +18,15 @@ from linkgraph.views.aggregate import Selection, select
 from linkgraph.views.expand import neighbourhoods
 from linkgraph.views.layout import force_layout
 from linkgraph.views.records import (
-    edges_between, graph_edge, graph_node, is_highlighted, node_label, normalise_highlights,
-    sort_key, summary_edges, summary_node,
+    edges_between,
+    graph_edge,
+    graph_node,
+    is_highlighted,
+    node_label,
+    normalise_highlights,
+    sort_key,
+    summary_edges,
+    summary_node,
 )
 from linkgraph.views.spec import LegendEntry, ViewEdge, ViewNode, ViewSpec
 from linkgraph.views.style import EDGE_COLORS, HIGHLIGHT, label_rank, label_style
@@ -68,7 +75,7 @@ def build_view_spec(
     edges = _edges(G, sel, lang, pairs, triples, texts)
     physics = len(drawn) + len(summaries) <= physics_limit
     all_nodes = _place(drawn + summaries, edges, seed)
-    rank = lambda k: (label_rank(node_label(G, k)), str(k))  # noqa: E731
+    rank = lambda k: (label_rank(node_label(G, k)), str(k))
     extra_nodes, extra_edges, expansions = neighbourhoods(
         G, sel.visible, sel.groups, rank, texts, lang=lang, limit=expand_limit,
         budget=max_embedded)

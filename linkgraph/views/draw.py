@@ -20,7 +20,7 @@ import importlib.resources
 import io
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -131,7 +131,7 @@ def vis_edge(e: ViewEdge, labels: bool) -> dict[str, Any]:
 
 
 def _payload(spec: ViewSpec, nodes: list[dict], edges: list[dict]) -> dict[str, Any]:
-    labels = len(spec.edges) <= EDGE_LABEL_LIMIT
+    """Everything the page's script reads, as one JSON object."""
     meta = {n.id: [n.label, n.search, [list(r) for r in n.tooltip]]
             for n in spec.nodes + spec.extra_nodes}
     return {
@@ -139,7 +139,7 @@ def _payload(spec: ViewSpec, nodes: list[dict], edges: list[dict]) -> dict[str, 
         "nodes": nodes, "edges": edges, "meta": meta,
         "etip": {e.id: [list(r) for r in e.tooltip] for e in spec.edges + spec.extra_edges},
         "extraNodes": {n.id: vis_node(n) for n in spec.extra_nodes},
-        "extraEdges": {e.id: vis_edge(e, labels) for e in spec.extra_edges},
+        "extraEdges": {e.id: vis_edge(e, False) for e in spec.extra_edges},
         "expand": {x.node: {"n": list(x.nodes), "e": list(x.edges), "o": x.omitted}
                    for x in spec.expansions},
         "ui": {k: ui(k, spec.lang) for k in _UI_KEYS},
@@ -189,7 +189,7 @@ def _script_safe(js: str) -> str:
     return js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT").replace("<!--", "<\\!--")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vis_bundle() -> str:
     import pyvis
 
@@ -200,12 +200,12 @@ def _vis_bundle() -> str:
     return path.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _static(name: str) -> str:
     return (importlib.resources.files("linkgraph.views") / "static" / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment():
     import jinja2
 

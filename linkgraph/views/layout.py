@@ -85,15 +85,4 @@ def _to_canvas(pos: np.ndarray, n: int, spacing: float) -> list[tuple[int, int]]
     far = radii > limit
     pos[far] *= (limit / radii[far])[:, None]
     scale = spacing * np.sqrt(n) / 2.0 / typical * 1.4
-    return [(int(round(float(x) * scale)), int(round(float(y) * scale))) for x, y in pos]
-
-
-def ring_positions(center: tuple[float, float], count: int, radius: float,
-                   ) -> list[tuple[int, int]]:
-    """``count`` points on a circle (summary/detached nodes, expansions)."""
-    cx, cy = center
-    out = []
-    for i in range(count):
-        a = 2 * np.pi * i / max(count, 1)
-        out.append((int(round(cx + radius * np.cos(a))), int(round(cy + radius * np.sin(a)))))
-    return out
+    return [(round(float(x) * scale), round(float(y) * scale)) for x, y in pos]

@@ -15,7 +15,12 @@ from linkgraph.views import text as tx
 from linkgraph.views.aggregate import Group
 from linkgraph.views.spec import ViewEdge, ViewNode
 from linkgraph.views.style import (
-    DASHED_TYPES, SUMMARY_EDGE_COLOR, edge_color, label_style, lighten, node_size,
+    DASHED_TYPES,
+    SUMMARY_EDGE_COLOR,
+    edge_color,
+    label_style,
+    lighten,
+    node_size,
 )
 
 EdgeKey = tuple[Any, Any, Any]

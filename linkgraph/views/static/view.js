@@ -116,7 +116,7 @@
 
   /* ---- expand / collapse on double-click, from the embedded data ---- */
   function ring(center, count) {
-    var radius = 70 + 14 * Math.sqrt(count), out = [];
+    var radius = Math.max(110, count * 55 / (2 * Math.PI)), out = [];
     for (var i = 0; i < count; i++) {
       var a = 2 * Math.PI * i / Math.max(count, 1) + 0.3;
       out.push({ x: Math.round(center.x + radius * Math.cos(a)), y: Math.round(center.y + radius * Math.sin(a)) });
