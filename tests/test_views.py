@@ -388,3 +388,11 @@ def test_parallel_edges_are_curved_and_ties_dashed():
     assert len(ties) == 2 and all(e.dashed for e in ties)
     assert sorted(e.curve != 0 for e in ties) == [False, True]
     assert {e.text for e in ties} == {"夫妻", "同学"}
+
+
+def test_page_script_never_parses_data_as_html():
+    js = (ROOT / "linkgraph" / "views" / "static" / "view.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                 "new Function", "setTimeout(\"", "srcdoc"):
+        assert sink not in js, sink
+    assert "textContent" in js

@@ -192,3 +192,14 @@ def test_1500_node_view_loads_and_settles_quickly(browser_page, tmp_path):
     assert wall < 20
     assert watch.canvas_ink() > 5000
     assert_clean(watch)
+
+
+@pytest.mark.parametrize("keys", [[], ["Unit:U1"], ["Unit:U1", "Person:P1"]])
+def test_tiny_and_empty_views_settle(browser_page, tmp_path, keys):
+    G = hostile_graph()
+    path = tmp_path / "tiny.html"
+    write_html(build_view_spec(G, keys, title="小"), path)
+    watch = browser_page
+    watch.open_view(path, timeout_ms=15_000)
+    assert sorted(watch.node_ids()) == sorted(keys)
+    assert_clean(watch)

@@ -11,9 +11,9 @@
   var legendButtons = Array.prototype.slice.call(document.querySelectorAll(".lg-legend-item"));
   var nodes = new vis.DataSet(LG.nodes);
   var edges = new vis.DataSet(LG.edges);
-  var hiddenLabels = {};   // label -> true while hidden
-  var owners = {};         // "n:<id>" / "e:<id>" -> {owner: true}; "*" = the initial view
-  var expanded = {};       // node id -> what its double-click added
+  var hiddenLabels = Object.create(null);   // label -> true while hidden
+  var owners = Object.create(null);  // "n:<id>" / "e:<id>" -> {owner: true}; "*" = initial view
+  var expanded = Object.create(null);  // node id -> what its double-click added
   var api = window.linkgraphView = { ready: false, readyAt: null, nodes: nodes, edges: edges };
 
   function fmt(template, values) {
@@ -22,9 +22,10 @@
     });
   }
   function say(text) { statusLine.textContent = text; }
-  function labelOf(id) { var m = LG.meta[id]; return m ? m[0] : ""; }
+  function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+  function labelOf(id) { return has(LG.meta, id) ? LG.meta[id][0] : ""; }
   function isHiddenNode(id) { return !!hiddenLabels[labelOf(id)]; }
-  function own(key, owner) { (owners[key] = owners[key] || {})[owner] = true; }
+  function own(key, owner) { (owners[key] = owners[key] || Object.create(null))[owner] = true; }
   function release(key, owner) {
     var o = owners[key];
     if (!o) { return false; }
@@ -77,7 +78,7 @@
     applyVisibility();
   }
   function setFilter(label) {
-    hiddenLabels = {};
+    hiddenLabels = Object.create(null);
     if (label) {
       legendButtons.forEach(function (b) {
         var l = b.getAttribute("data-label");
@@ -96,8 +97,7 @@
     var q = String(query || "").trim().toLowerCase();
     if (!q) { network.unselectAll(); say(""); return []; }
     var found = nodes.getIds().filter(function (id) {
-      var m = LG.meta[id];
-      var hay = (m ? m[1] : "") + " " + id;
+      var hay = (has(LG.meta, id) ? LG.meta[id][1] : "") + " " + id;
       return !isHiddenNode(id) && hay.toLowerCase().indexOf(q) >= 0;
     });
     network.selectNodes(found);
@@ -124,7 +124,7 @@
     return out;
   }
   function expand(id) {
-    var x = LG.expand[id];
+    var x = has(LG.expand, id) ? LG.expand[id] : null;
     if (!x || !x.n.length || expanded[id]) { say(LG.ui.no_more); return false; }
     var fresh = x.n.filter(function (nid) { return !nodes.get(nid); });
     var spots = ring(network.getPosition(id), fresh.length);
@@ -134,7 +134,7 @@
     x.n.forEach(function (nid) { own("n:" + nid, id); });
     var added = [];
     x.e.forEach(function (eid) {
-      var rec = LG.extraEdges[eid];
+      var rec = has(LG.extraEdges, eid) ? LG.extraEdges[eid] : null;
       if (!rec || !nodes.get(rec.from) || !nodes.get(rec.to)) { return; }
       if (!edges.get(eid)) {
         edges.add(Object.assign({}, rec, { hidden: isHiddenNode(rec.from) || isHiddenNode(rec.to) }));
@@ -155,7 +155,7 @@
     x.e.forEach(function (eid) { if (release("e:" + eid, id)) { edges.remove(eid); } });
     var gone = x.n.filter(function (nid) { return release("n:" + nid, id); });
     gone.forEach(function (nid) { if (expanded[nid]) { collapse(nid); } });
-    var goneSet = {};
+    var goneSet = Object.create(null);
     gone.forEach(function (nid) { goneSet[nid] = true; });
     var dead = edges.get({ filter: function (e) { return goneSet[e.from] || goneSet[e.to]; } })
       .map(function (e) { delete owners["e:" + e.id]; return e.id; });
@@ -175,9 +175,9 @@
     api.readyAt = performance.now();
     document.documentElement.setAttribute("data-lg-state", "ready");
   }
-  network.on("hoverNode", function (p) { var m = LG.meta[p.node]; if (m) { showTip(m[2], p.pointer.DOM); } });
+  network.on("hoverNode", function (p) { if (has(LG.meta, p.node)) { showTip(LG.meta[p.node][2], p.pointer.DOM); } });
   network.on("blurNode", hideTip);
-  network.on("hoverEdge", function (p) { showTip(LG.etip[p.edge], p.pointer.DOM); });
+  network.on("hoverEdge", function (p) { if (has(LG.etip, p.edge)) { showTip(LG.etip[p.edge], p.pointer.DOM); } });
   network.on("blurEdge", hideTip);
   network.on("dragStart", hideTip);
   network.on("zoom", hideTip);
