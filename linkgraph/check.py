@@ -8,6 +8,7 @@ tables are checked in ``schema.LOAD_ORDER``.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,13 +36,18 @@ class Checked:
     table: str
     file: str
     frame: pd.DataFrame  # typed; index = row number the user sees
-    raw: pd.DataFrame  # the cells as read (for quoting values)
+    raw: pd.DataFrame | None  # the cells as read, while typing (for quoting values)
     errors: dict[int, list[Violation]] = field(default_factory=dict)
     warnings: list[Violation] = field(default_factory=list)
 
     def reject(self, rows, column: str, reason: str, values=None) -> None:
         for i, row in enumerate(rows):
-            value = self.raw.at[row, column] if values is None else values[i]
+            if values is not None:
+                value = values[i]
+            elif self.raw is not None:
+                value = self.raw.at[row, column]
+            else:
+                value = _shown(self.frame.at[row, column])
             v = Violation(self.table, self.file, int(row), column,
                           "" if value is None or value != value else str(value), reason)
             self.errors.setdefault(int(row), []).append(v)
@@ -76,12 +82,45 @@ def _typed_column(col: Column, raw: pd.Series, relation_words: Mapping[str, str]
     raise ValueError(f"unknown column kind {kind}")
 
 
+def _shown(value: object) -> str:
+    """A typed value as the user would have written it."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, tuple):
+        return ";".join(value)
+    return "" if value is None or value != value else str(value)
+
+
 def type_table(table: str, file: str, raw: pd.DataFrame,
                relation_words: Mapping[str, str]) -> Checked:
+    """Parse a whole table (canonical headers) and check its keys."""
+    checked = type_rows(table, file, raw, relation_words)
+    checked.raw = None
+    check_keys(checked)
+    return checked
+
+
+def merge(pieces: list[Checked]) -> Checked:
+    """One table from its typed chunks (in row order)."""
+    first = pieces[0]
+    if len(pieces) == 1:
+        first.raw = None
+        return first
+    frame = pd.concat([p.frame for p in pieces])
+    merged = Checked(first.table, first.file, frame, None)
+    for p in pieces:
+        merged.errors.update(p.errors)
+        merged.warnings.extend(p.warnings)
+    return merged
+
+
+def type_rows(table: str, file: str, raw: pd.DataFrame,
+              relation_words: Mapping[str, str]) -> Checked:
     """Parse every column of ``raw`` (canonical headers) to its type."""
     spec = TABLE_BY_NAME[table]
     typed = pd.DataFrame(index=raw.index)
     checked = Checked(table, file, typed, raw)
+    _check_cell_lengths(checked)
     for col in spec.columns:
         values, bad, reason = _typed_column(col, raw[col.name], relation_words)
         vocab = col.kind.split(":", 1)[1] if col.kind.startswith("vocab:") else None
@@ -101,11 +140,30 @@ def type_table(table: str, file: str, raw: pd.DataFrame,
                 empty = values.map(len) == 0
             checked.reject(empty[empty].index, col.name, "必填项为空 / required value missing")
         typed[col.name] = values
-    _check_keys(checked, spec.key)
     return checked
 
 
-def _check_keys(checked: Checked, key: tuple[str, ...]) -> None:
+def _check_cell_lengths(checked: Checked) -> None:
+    limit = max_cell_chars()
+    for col in checked.raw.columns:
+        cells = checked.raw[col]
+        present = cells.notna()
+        if not present.any():
+            continue
+        lengths = cells[present].astype(str).str.len()
+        long = lengths[lengths > limit]
+        for row, n in long.items():
+            checked.reject([row], col, f"单元格过长（{n} 字符，上限 {limit}） / cell too long "
+                           f"({n} characters, limit {limit})", [str(cells[row])[:80] + "…"])
+
+
+def max_cell_chars() -> int:
+    """Excel's own limit per cell; LINKGRAPH_MAX_CELL_CHARS overrides."""
+    return int(os.environ.get("LINKGRAPH_MAX_CELL_CHARS", "32767"))
+
+
+def check_keys(checked: Checked) -> None:
+    key = TABLE_BY_NAME[checked.table].key
     if not key:
         return
     frame = checked.frame

@@ -15,11 +15,12 @@ import pandas as pd
 
 from linkgraph import check
 from linkgraph.errors import ValidationError, Violation
-from linkgraph.headers import map_columns
+from linkgraph.headers import apply_columns, map_columns, stray_cells, unmapped_rows
 from linkgraph.rules import Rules, load_rules
 from linkgraph.schema import LOAD_ORDER, REQUIRED_TABLES, TABLE_BY_NAME, TABLES
 from linkgraph import cache
 from loaders.sources import SourceFile, read_sources, source_files
+from loaders.text import RaggedRows
 
 Progress = Callable[[str, int, int], None]
 
@@ -102,17 +103,44 @@ def _checked_tables(sources, rules: Rules, progress: Progress | None):
                                    f" / table given twice (also {seen[raw.table]})"))
             continue
         seen[raw.table] = raw.file
-        mapped = map_columns(raw.grid, raw.table, raw.file)
-        if mapped.fatal:
-            notes.extend(mapped.fatal)
-            c = check.Checked(raw.table, raw.file, mapped.frame, mapped.frame)
-            c.reject(c.frame.index, "", f"整表未载入 / table not loaded: {mapped.fatal[0].reason}",
-                     [""] * len(c.frame))
-        else:
-            c = check.type_table(raw.table, raw.file, mapped.frame, rules.relation_words)
-        c.warnings.extend(mapped.violations)
+        try:
+            c, fatal = _read_table(raw, raw.chunks(), rules)
+        except RaggedRows:
+            c, fatal = _read_table(raw, raw.ragged(), rules)
+        notes.extend(fatal)
         checked[raw.table] = c
     return checked, notes
+
+
+def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violation, ...]]:
+    """Map, type and check one table chunk by chunk (memory stays bounded)."""
+    pieces: list[check.Checked] = []
+    mapped = None
+    for grid in chunks:
+        if mapped is None:
+            mapped = map_columns(grid, raw.table, raw.file)
+            frame, warnings = mapped.frame, mapped.violations
+        else:
+            frame, warnings = (apply_columns(grid, mapped.positions, raw.table)
+                               if mapped.header_row else unmapped_rows(grid, raw.table)), []
+            if mapped.header_row:
+                warnings = stray_cells(grid, mapped.width, raw.table, raw.file)
+        if mapped.fatal:
+            piece = check.Checked(raw.table, raw.file, frame, None)
+            piece.reject(frame.index, "", "整表未载入 / table not loaded: "
+                         f"{mapped.fatal[0].reason}", [""] * len(frame))
+        else:
+            piece = check.type_rows(raw.table, raw.file, frame, rules.relation_words)
+            piece.raw = None
+        piece.warnings.extend(warnings)
+        pieces.append(piece)
+    if mapped is None:  # no bytes at all
+        mapped = map_columns(pd.DataFrame(), raw.table, raw.file)
+        pieces.append(check.Checked(raw.table, raw.file, mapped.frame, None))
+    c = check.merge(pieces)
+    if not mapped.fatal:
+        check.check_keys(c)
+    return c, mapped.fatal
 
 
 def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:

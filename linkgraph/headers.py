@@ -63,6 +63,24 @@ class Mapped:
     header_row: int | None
     violations: tuple[Violation, ...]
     fatal: tuple[Violation, ...]
+    positions: tuple[tuple[int, str], ...] = ()  # (grid column, canonical column)
+    width: int = 0  # cells in the header row; data beyond it has no column
+
+
+def stray_cells(grid: pd.DataFrame, width: int, table: str, file: str,
+                first_data_row: int = 0) -> list[Violation]:
+    """Warnings for cells right of the header: nothing is dropped silently."""
+    extra = grid.iloc[first_data_row:, width:]
+    if extra.empty:
+        return []
+    filled = extra.apply(lambda s: s.notna() & (s.astype(str).str.strip() != ""))
+    out = []
+    for row in extra.index[filled.any(axis=1)]:
+        values = [str(v) for v in extra.loc[row] if str(v).strip() and v is not None]
+        out.append(Violation(table, file, int(row) + 1, f"第{width + 1}列之后", ";".join(values),
+                             "表头之外的单元格，已忽略 / cells beyond the header, ignored",
+                             "warning"))
+    return out
 
 
 def _find_header(grid: pd.DataFrame, table: str) -> int | None:
@@ -85,9 +103,7 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
     hrow = _find_header(grid, table)
     if hrow is None:
         v = Violation(table, file, 1, "", "", f"找不到表头：应包含 {expected} / no header row found")
-        rows = _blank_dropped(grid.set_axis(pd.RangeIndex(1, len(grid) + 1))).index
-        frame = pd.DataFrame(None, index=rows, columns=[c.name for c in spec.columns])
-        return Mapped(frame, None, (), (v,))
+        return Mapped(unmapped_rows(grid, table), None, (), (v,))
     warnings, fatal, keep = [], [], {}
     for pos, cell in enumerate(grid.iloc[hrow]):
         raw = str(cell).strip()
@@ -105,20 +121,37 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
                                    f"for {canon}"))
             continue
         keep[pos] = canon
-    data = grid.iloc[hrow + 1:, list(keep)].copy()
-    data.columns = [keep[p] for p in keep]
-    data.index = pd.RangeIndex(hrow + 2, hrow + 2 + len(data))
     for col in spec.columns:
-        if col.required and col.name not in data.columns:
+        if col.required and col.name not in keep.values():
             names = "/".join((col.name, *col.aliases))
             fatal.append(Violation(table, file, hrow + 1, col.name, "",
                                    f"缺少必填列 {col.name}（可用列名：{names}）"
                                    f" / required column missing; accepted names: {names}"))
-    for col in spec.columns:
-        if col.name not in data.columns:
-            data[col.name] = None
-    data = data[[c.name for c in spec.columns]]
-    return Mapped(_blank_dropped(data), hrow + 1, tuple(warnings), tuple(fatal))
+    positions = tuple(keep.items())
+    header_cells = [str(c).strip() for c in grid.iloc[hrow]]
+    width = max((i + 1 for i, c in enumerate(header_cells) if c and c != "nan"), default=0)
+    data = apply_columns(grid.iloc[hrow + 1:], positions, table)
+    warnings += stray_cells(grid, width, table, file, hrow + 1)
+    return Mapped(data, hrow + 1, tuple(warnings), tuple(fatal), positions, width)
+
+
+def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
+                  table: str) -> pd.DataFrame:
+    """Data rows of a grid chunk under canonical names, indexed by row number."""
+    names = [c.name for c in TABLE_BY_NAME[table].columns]
+    data = pd.DataFrame(index=grid.index + 1)
+    for pos, canon in positions:
+        data[canon] = grid.iloc[:, pos].to_numpy() if pos < grid.shape[1] else None
+    for name in names:
+        if name not in data.columns:
+            data[name] = None
+    return _blank_dropped(data[names])
+
+
+def unmapped_rows(grid: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Rows of a table whose header was not found: counted, not read."""
+    rows = _blank_dropped(grid.set_axis(grid.index + 1)).index
+    return pd.DataFrame(None, index=rows, columns=[c.name for c in TABLE_BY_NAME[table].columns])
 
 
 def _blank_dropped(data: pd.DataFrame) -> pd.DataFrame:

@@ -89,8 +89,16 @@ def to_csv(records: Sequence[Record], columns: Sequence[str] | None = None) -> s
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(cols)
     for r in records:
-        writer.writerow([neutralise(cell_text(r.get(c))) for c in cols])
+        writer.writerow([_csv_cell(r.get(c)) for c in cols])
     return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    """Numbers stay numbers (-5 is not a formula); all text is neutralised."""
+    v = plain(value)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return cell_text(v)
+    return neutralise(cell_text(v))
 
 
 def to_table(records: Sequence[Record], columns: Sequence[str] | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 from linkgraph.errors import InputError, Violation
 from linkgraph.headers import table_for
 from loaders.excel import EXCEL_SUFFIXES, open_workbook, read_sheet, sheet_names
-from loaders.text import read_delimited
+from loaders.text import read_delimited_chunks, read_ragged_chunks
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -33,11 +34,27 @@ class SourceFile:
 
 @dataclass
 class RawTable:
-    """The cells of one table as read, before the header is found."""
+    """One table's cells as read, in chunks of rows, before the header is found.
+
+    ``chunks()`` streams the grid (index = 0-based row); ``ragged()`` rereads
+    a text file whose rows differ in length (see loaders.text.RaggedRows).
+    """
 
     table: str
     file: str  # what the user calls it: "units.csv" or "ledgers.xlsx[单位]"
-    grid: pd.DataFrame
+    chunks: Callable[[], Iterator[pd.DataFrame]]
+    ragged: Callable[[], Iterator[pd.DataFrame]] | None = None
+
+
+def _sheet_table(table: str, file: str, workbook, sheet: str) -> RawTable:
+    """Excel sheets are read whole: a sheet holds at most 1,048,576 rows."""
+    grid = read_sheet(workbook, sheet, file)
+    return RawTable(table, file, lambda: iter([grid]))
+
+
+def _text_table(table: str, path: Path) -> RawTable:
+    return RawTable(table, path.name, lambda: read_delimited_chunks(str(path), path.name),
+                    lambda: read_ragged_chunks(str(path), path.name))
 
 
 @dataclass
@@ -47,7 +64,18 @@ class Sources:
     notes: list[Violation] = field(default_factory=list)
 
 
+def max_file_bytes() -> int:
+    """Largest input file accepted; LINKGRAPH_MAX_FILE_MB overrides (default 4 GiB)."""
+    return int(float(os.environ.get("LINKGRAPH_MAX_FILE_MB", "4096")) * 2**20)
+
+
 def _hash(path: Path) -> SourceFile:
+    size = path.stat().st_size
+    if size > max_file_bytes():
+        raise InputError(f"{path.name}: 文件过大（{size / 2**20:,.0f} MB，上限 "
+                         f"{max_file_bytes() / 2**20:,.0f} MB，可用 LINKGRAPH_MAX_FILE_MB 调整）"
+                         f" / file too large ({size / 2**20:,.0f} MB, limit "
+                         f"{max_file_bytes() / 2**20:,.0f} MB)")
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -63,7 +91,7 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
         if only is not None:
             chosen = [s for s in names if matched[s] == only] or names[:1]
             for s in chosen[:1]:
-                out.tables.append(RawTable(only, f"{path.name}[{s}]", read_sheet(wb, s, path.name)))
+                out.tables.append(_sheet_table(only, f"{path.name}[{s}]", wb, s))
             return
         for s in names:
             if matched[s] is None:
@@ -71,8 +99,7 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
                                            "工作表名不是数据表名，已忽略 / sheet is not a "
                                            "table of the contract, ignored", "warning"))
                 continue
-            out.tables.append(RawTable(matched[s], f"{path.name}[{s}]",
-                                       read_sheet(wb, s, f"{path.name}[{s}]")))
+            out.tables.append(_sheet_table(matched[s], f"{path.name}[{s}]", wb, s))
     finally:
         close = getattr(wb, "close", None)
         if close:
@@ -119,7 +146,7 @@ def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None)
                                        " / file name is not a table of the contract, ignored",
                                        "warning"))
         else:
-            out.tables.append(RawTable(table, p.name, read_delimited(str(p), p.name)))
+            out.tables.append(_text_table(table, p))
     if not out.tables:
         raise InputError(f"{path}: 没有找到任何数据表（如 units.csv / 单位.xlsx）"
                          " / no ledger tables found")

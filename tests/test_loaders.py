@@ -239,3 +239,39 @@ def test_cache_serves_the_same_dataset_and_notices_an_edit(tmp_path):
     (data / "units.csv").write_text("unit_id,name\nU1,甲\n", encoding="utf-8")
     edited = load_dataset(data, use_cache=True)
     assert edited.rows_rejected == 0
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_large_files_are_read_in_chunks_with_the_same_result(tmp_path, monkeypatch, ragged):
+    import loaders.text
+
+    lines = ["某县单位台账", "unit_id,name,sector"] + [f"U{i},单位{i},教育" for i in range(1, 11)]
+    lines[7] = "U3,重复的单位,教育"  # row 8 repeats U3 (row 5), across chunk borders
+    if ragged:
+        lines[10] += ",多出来的,单元格"  # row 11 has extra cells: the C parser gives up
+    write_tables(tmp_path, {"units.csv": "\n".join(lines) + "\n"})
+    whole = load_dataset(tmp_path, lenient=True)
+    monkeypatch.setattr(loaders.text, "CHUNK_ROWS", 3)
+    chunked = load_dataset(tmp_path, lenient=True)
+    pd.testing.assert_frame_equal(chunked["units"], whole["units"])
+    assert chunked.counts == whole.counts
+    assert [(v.row, v.column, v.value) for v in chunked.errors] == [(8, "unit_id", "U3")]
+    assert chunked["units"].index.tolist() == [3, 4, 5, 6, 7, 9, 10, 11, 12]
+    if ragged:  # the extra cells are reported, not dropped silently
+        assert [(w.row, w.value) for w in chunked.warnings] == [(11, "多出来的;单元格")]
+
+
+def test_a_cell_longer_than_excel_allows_is_rejected(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINKGRAPH_MAX_CELL_CHARS", "50")
+    write_tables(tmp_path, {"units.csv": "unit_id,name\nU1,甲\nU2," + "很长" * 40 + "\n"})
+    ds = load_dataset(tmp_path, lenient=True)
+    (err,) = ds.errors
+    assert (err.row, err.column) == (3, "name") and "单元格过长（80 字符，上限 50）" in err.reason
+    assert ds["units"]["unit_id"].tolist() == ["U1"]
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINKGRAPH_MAX_FILE_MB", "0.001")
+    write_tables(tmp_path, {"units.csv": "unit_id,name\n" + "U1,甲\n" * 400})
+    with pytest.raises(InputError, match="文件过大"):
+        load_dataset(tmp_path)

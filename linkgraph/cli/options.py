@@ -74,20 +74,44 @@ def resolve_format(fmt: str | None, out: str | None) -> str:
     return "table"
 
 
+SECRET_PARAMETERS = ("password", "passwd", "secret", "token")
+
+
+def current_provenance():
+    """Provenance of the running command: its path, parameters and inputs."""
+    from linkgraph.provenance import Provenance
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return Provenance("linkgraph")
+    params = {k: v for k, v in ctx.params.items()
+              if not any(word in k.lower() for word in SECRET_PARAMETERS)}
+    return Provenance(ctx.command_path, params, ctx.meta.get("linkgraph.inputs", ()))
+
+
+def with_provenance(doc: Any) -> dict[str, Any]:
+    """A JSON document with the provenance block: lists go under "records"."""
+    prov = current_provenance().as_record()
+    if isinstance(doc, Mapping):
+        return {**doc, "provenance": prov}
+    return {"records": list(doc), "provenance": prov}
+
+
 def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]],
          fmt: str | None, out: str | None, *, columns: Sequence[str] | None = None,
          json_doc: Any = None) -> None:
     """Print or write records.  A mapping of sheet name -> records gives one
-    section (or XLSX sheet) per entry; ``json_doc`` replaces the JSON body."""
+    section (or XLSX sheet) per entry; ``json_doc`` replaces the JSON body.
+    JSON and XLSX carry the provenance (inputs' hashes, version, command)."""
     fmt = resolve_format(fmt, out)
     sheets = records if isinstance(records, Mapping) else {"records": records}
     if fmt == "xlsx":
-        output.write_xlsx(sheets, out, {name: columns for name in sheets} if columns else None)
+        output.write_xlsx({**sheets, "来源 provenance": current_provenance().rows()}, out,
+                          {name: columns for name in sheets} if columns else None)
         click.echo(f"已写入 / written: {out}", err=True)
         return
     if fmt == "json":
-        text = output.to_json(json_doc if json_doc is not None else
-                              (records if isinstance(records, Mapping) else list(records)))
+        text = output.to_json(with_provenance(json_doc if json_doc is not None else records))
     elif len(sheets) == 1:
         text = output.render(next(iter(sheets.values())), fmt, columns)
     else:
@@ -130,6 +154,10 @@ def load_data(data: str, lenient: bool = False, rejects: str = "rejected.csv",
 
     dataset = load_dataset(data, lenient=lenient, rules=load_rules(rules),
                            progress=StderrProgress("读取 / reading"))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["linkgraph.inputs"] = [{"path": f.path, "sha256": f.sha256, "size": f.size}
+                                        for f in dataset.files]
     if dataset.rows_rejected and rejects:
         output.write_text(output.to_csv(dataset.rejected_records()), rejects, bom=True)
     if not quiet:

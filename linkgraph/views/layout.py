@@ -1,0 +1,88 @@
+"""Deterministic node positions (a vectorised Fruchterman–Reingold).
+
+networkx's ``spring_layout`` takes about 5 s for 1,500 nodes here; this
+float32 version of the same force model takes well under a second, so large
+views can ship precomputed positions and the browser never runs physics on
+them.  Same nodes, edges and seed -> the same integer coordinates.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def force_layout(
+    n: int,
+    edges: Sequence[tuple[int, int]],
+    *,
+    seed: int = 0,
+    iterations: int = 60,
+    spacing: float = 45.0,
+) -> list[tuple[int, int]]:
+    """Positions for nodes ``0..n-1`` joined by ``edges`` (index pairs).
+
+    Returns integer ``(x, y)`` pairs in vis-network canvas units, centred on
+    the origin, about ``spacing`` apart on average.
+    """
+    if n == 0:
+        return []
+    if n == 1:
+        return [(0, 0)]
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2), dtype=np.float32) * np.float32(2.0) - np.float32(1.0)
+    src, dst = _edge_arrays(edges, n)
+    k = np.float32(2.0 / np.sqrt(n))  # ideal distance in a 2 x 2 box
+    temp = np.float32(0.2)
+    cool = temp / np.float32(iterations + 1)
+    for _ in range(iterations):
+        disp = _repulsion(pos, k) + _attraction(pos, src, dst, k, n)
+        disp -= pos * np.float32(0.05) * k  # weak gravity keeps parts together
+        length = np.sqrt((disp * disp).sum(axis=1))
+        np.maximum(length, np.float32(1e-6), out=length)
+        pos += disp * (np.minimum(length, temp) / length)[:, None]
+        temp -= cool
+    return _to_canvas(pos, n, spacing)
+
+
+def _edge_arrays(edges: Sequence[tuple[int, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    pairs = {(min(a, b), max(a, b)) for a, b in edges if a != b and 0 <= a < n and 0 <= b < n}
+    arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]
+
+
+def _repulsion(pos: np.ndarray, k: np.float32) -> np.ndarray:
+    dx = pos[:, 0, None] - pos[None, :, 0]
+    dy = pos[:, 1, None] - pos[None, :, 1]
+    d2 = dx * dx + dy * dy
+    np.maximum(d2, np.float32(1e-6), out=d2)
+    f = (k * k) / d2  # |F| = k^2 / d along the unit vector -> k^2 * dvec / d^2
+    np.fill_diagonal(f, 0.0)
+    return np.stack(((dx * f).sum(axis=1), (dy * f).sum(axis=1)), axis=1)
+
+
+def _attraction(pos: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                k: np.float32, n: int) -> np.ndarray:
+    out = np.zeros((n, 2), dtype=np.float32)
+    if len(src) == 0:
+        return out
+    vec = pos[src] - pos[dst]
+    dist = np.sqrt((vec * vec).sum(axis=1))
+    pull = vec * (dist / k)[:, None]  # |F| = d^2 / k
+    for axis in (0, 1):
+        out[:, axis] -= np.bincount(src, weights=pull[:, axis], minlength=n).astype(np.float32)
+        out[:, axis] += np.bincount(dst, weights=pull[:, axis], minlength=n).astype(np.float32)
+    return out
+
+
+def _to_canvas(pos: np.ndarray, n: int, spacing: float) -> list[tuple[int, int]]:
+    """Centre, scale by the 90th-percentile radius and pull far outliers in
+    (detached nodes would otherwise make the fitted view tiny)."""
+    pos = pos - np.median(pos, axis=0)
+    radii = np.sqrt((pos * pos).sum(axis=1))
+    typical = float(np.percentile(radii, 90)) or 1.0
+    limit = 1.2 * typical
+    far = radii > limit
+    pos[far] *= (limit / radii[far])[:, None]
+    scale = spacing * np.sqrt(n) / 2.0 / typical * 1.4
+    return [(round(float(x) * scale), round(float(y) * scale)) for x, y in pos]

@@ -1,0 +1,254 @@
+"""Words a view shows: label, relation and field names (中文 / English),
+value formatting, display text and tooltip rows.  Pure functions, no HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+
+from linkgraph.views.spec import TooltipRow
+
+LANGS = ("zh", "en")
+
+LABEL_NAMES: dict[str, tuple[str, str]] = {
+    "Region": ("区域", "Region"),
+    "Unit": ("单位", "Unit"),
+    "Person": ("人员", "Person"),
+    "Round": ("巡察轮次", "Round"),
+    "Team": ("巡察组", "Team"),
+    "Problem": ("问题", "Problem"),
+    "Category": ("问题类别", "Category"),
+    "Lead": ("问题线索", "Lead"),
+    "Department": ("职能部门", "Department"),
+    "Measure": ("整改措施", "Measure"),
+    "AuditFinding": ("审计发现", "Audit finding"),
+    "Petition": ("信访举报", "Petition"),
+}
+
+EDGE_NAMES: dict[str, tuple[str, str]] = {
+    "IN_REGION": ("所属区域", "in region"),
+    "PART_OF": ("隶属", "part of"),
+    "HOLDS_POST": ("任职", "holds post"),
+    "TIE": ("社会关系", "tie"),
+    "FROM_REGION": ("籍贯", "from region"),
+    "IN_ROUND": ("所属轮次", "in round"),
+    "MEMBER_OF": ("巡察组成员", "member of"),
+    "INSPECTS": ("巡察", "inspects"),
+    "FOUND_IN": ("发现于", "found in"),
+    "OF_CATEGORY": ("问题类别", "of category"),
+    "INVOLVES": ("涉及", "involves"),
+    "ARISES_FROM": ("来源于", "arises from"),
+    "CONCERNS": ("涉及单位", "concerns"),
+    "TRANSFERRED_TO": ("移交", "transferred to"),
+    "RECTIFIES": ("整改", "rectifies"),
+    "OWNED_BY": ("责任主体", "owned by"),
+    "AUDITS": ("审计", "audits"),
+    "CORROBORATES": ("相互印证", "corroborates"),
+    "ABOUT": ("反映", "about"),
+    "SUPERVISES": ("主管", "supervises"),
+}
+
+#: ``ties.relation`` canonical values -> Chinese (edge text of TIE edges).
+RELATION_NAMES: dict[str, str] = {
+    "spouse": "夫妻", "parent_child": "父母子女", "sibling": "兄弟姐妹",
+    "collateral": "旁系血亲", "in_law": "姻亲", "classmate": "同学",
+    "colleague": "同事", "townsman": "同乡", "mentor": "师生/师徒",
+    "secretary": "秘书", "other": "其他关系",
+}
+
+#: Property names -> Chinese field names (data contract columns).
+FIELD_NAMES_ZH: dict[str, str] = {
+    "id": "编码", "name": "名称", "level": "层级", "parent_id": "上级编码",
+    "region_id": "所属区域", "sector": "系统/行业", "kind": "类型",
+    "hometown_region_id": "籍贯", "birth_year": "出生年份", "gender": "性别",
+    "specialty": "业务特长", "title": "职务", "is_top_leader": "是否一把手",
+    "start": "开始时间", "end": "结束时间", "relation": "关系",
+    "since": "起始时间", "source": "来源", "organizer_region_id": "组织区域",
+    "term": "届次", "round_id": "轮次", "team_id": "巡察组",
+    "home_region_id": "派出区域", "cross_mode": "交叉方式", "role": "角色",
+    "seconded_from_unit_id": "抽调单位", "unit_id": "单位",
+    "category": "问题类别", "subcategory": "问题子类", "description": "描述",
+    "found_date": "发现时间", "person_ids": "涉及人员", "immediate": "立行立改",
+    "focus": "对应四聚焦", "key_concern": "重点关注", "problem_id": "问题",
+    "person_id": "人员", "transferred_to": "移交部门",
+    "transfer_date": "移交时间", "received_date": "签收时间",
+    "due_date": "时限", "closed_date": "办结时间", "disposition": "处置方式",
+    "outcome": "处理结果", "signed_by": "签字", "discipline": "涉及纪律",
+    "dept_id": "部门", "supervises": "负责问题类别",
+    "owner_person_id": "责任人", "owner_dept_id": "责任部门",
+    "status": "整改状态", "completed_date": "完成时间", "reopened": "回炉整改",
+    "amount": "金额", "audit_date": "审计时间", "channel": "渠道",
+    "date": "时间", "topic": "反映问题", "weight": "权重",
+}
+
+#: Words of the page itself.
+UI: dict[str, tuple[str, str]] = {
+    "type": ("类型", "Type"),
+    "degree": ("关系数", "Links"),
+    "relation": ("关系类型", "Relation"),
+    "from": ("从", "From"),
+    "to": ("到", "To"),
+    "summary": ("汇总", "Summary"),
+    "attached": ("所属", "Attached to"),
+    "linked": ("其中相连", "Of which linked"),
+    "hint": ("提示", "Hint"),
+    "hint_expand": ("双击展开部分成员", "Double-click to show some members"),
+    "legend": ("图例（点击隐藏/显示）", "Legend (click to hide/show)"),
+    "search": ("搜索名称或编码", "Search name or id"),
+    "search_btn": ("搜索", "Search"),
+    "filter_all": ("全部类型", "All labels"),
+    "filter": ("按类型筛选", "Filter by label"),
+    "found": ("找到 {n} 个节点", "Found {n} nodes"),
+    "not_found": ("未找到“{q}”", "No node matches “{q}”"),
+    "no_more": ("此节点没有嵌入更多邻居", "No further neighbours embedded for this node"),
+    "expanded": ("已展开 {n} 个邻居", "Added {n} neighbours"),
+    "expanded_omitted": ("已展开 {n} 个邻居（另有 {m} 个未嵌入）",
+                         "Added {n} neighbours ({m} more not embedded)"),
+    "collapsed": ("已收起", "Collapsed"),
+    "highlight": ("重点关系", "Highlighted link"),
+    "folded": ("已聚合在汇总节点中", "inside summary nodes"),
+    "dblclick": ("双击节点展开/收起邻居；滚轮缩放，拖动平移",
+                 "Double-click a node to expand/collapse; wheel zooms, drag pans"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def ui(key: str, lang: str) -> str:
+    return pick(UI[key], lang)
+
+
+def label_name(label: str, lang: str) -> str:
+    return pick(LABEL_NAMES[label], lang) if label in LABEL_NAMES else label
+
+
+def edge_name(edge_type: str, lang: str) -> str:
+    return pick(EDGE_NAMES[edge_type], lang) if edge_type in EDGE_NAMES else edge_type
+
+
+def field_name(key: str, lang: str) -> str:
+    return key if lang == "en" else FIELD_NAMES_ZH.get(key, key)
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
+
+
+def summary_text(n: int, label: str, lang: str) -> str:
+    """``+37 个问题`` / ``+37 × Problem``."""
+    if lang == "en":
+        return f"+{count(n)} × {label_name(label, lang)}"
+    return f"+{count(n)} 个{label_name(label, lang)}"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text safe to encode as UTF-8 and to draw on one line (no controls)."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return _CONTROL.sub(" ", text)
+
+
+def is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def format_value(value: object, lang: str, limit: int = 300) -> str:
+    """A property value as the user reads it (dates ISO, bools 是/否, lists ``;``)."""
+    if isinstance(value, bool):
+        text = ui("yes" if value else "no", lang)
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, float):
+        text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        text = "; ".join(format_value(v, lang, limit) for v in items if not is_missing(v))
+    else:
+        text = str(value)
+    text = clean(text).replace("\n", " ").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Properties tried, in order, for a node's display text.
+_TEXT_FIELDS = ("name", "topic", "description", "category", "title")
+_TEXT_FIELDS_BY_LABEL = {
+    "Problem": ("name", "category", "description"),
+    "AuditFinding": ("name", "category", "description"),
+    "Lead": ("name", "disposition", "outcome"),
+}
+#: Record-like labels whose display text starts with their id (P0001 违规…).
+_ID_FIRST = frozenset({"Problem", "AuditFinding", "Lead", "Measure", "Petition"})
+
+
+def display_text(attrs: Mapping[str, object], key: str, limit: int = 18) -> str:
+    """Short text under a node: its name, else a describing field, else its id."""
+    for f in _TEXT_FIELDS_BY_LABEL.get(str(attrs.get("label")), _TEXT_FIELDS):
+        v = attrs.get(f)
+        if not is_missing(v):
+            if attrs.get("label") in _ID_FIRST and not is_missing(attrs.get("id")):
+                return f"{format_value(attrs['id'], 'zh', limit)} {format_value(v, 'zh', limit=10)}"
+            return format_value(v, "zh", limit=limit)
+    ident = attrs.get("id")
+    return format_value(ident if not is_missing(ident) else key, "zh", limit=limit + 8)
+
+
+def search_text(attrs: Mapping[str, object], key: str) -> str:
+    parts = [key] + [format_value(attrs[f], "zh") for f in ("id", "name") if not is_missing(attrs.get(f))]
+    return " ".join(parts)
+
+
+def node_rows(attrs: Mapping[str, object], label: str, degree: int, lang: str) -> tuple[TooltipRow, ...]:
+    """Tooltip rows: type, id, name, then every other property by key."""
+    rows: list[TooltipRow] = [(ui("type", lang), label_name(label, lang))]
+    keys = [k for k in ("id", "name") if k in attrs]
+    keys += sorted(k for k in attrs if k not in ("id", "name", "label"))
+    for k in keys:
+        v = attrs[k]
+        if not is_missing(v) and not (isinstance(v, (list, tuple, set, dict)) and not v):
+            rows.append((field_name(clean(str(k)), lang), format_value(v, lang)))
+    rows.append((ui("degree", lang), count(degree)))
+    return tuple(rows)
+
+
+def edge_label_text(edge_type: str, attrs: Mapping[str, object], lang: str) -> str:
+    """Relation name; TIE edges say which tie (夫妻, 同学, ...)."""
+    if edge_type == "TIE" and not is_missing(attrs.get("relation")):
+        rel = str(attrs["relation"])
+        return rel if lang == "en" else RELATION_NAMES.get(rel, format_value(rel, lang, 12))
+    if edge_type == "HOLDS_POST" and not is_missing(attrs.get("title")):
+        return format_value(attrs["title"], lang, 12)
+    return edge_name(edge_type, lang)
+
+
+def edge_rows(edge_type: str, attrs: Mapping[str, object], source_text: str,
+              target_text: str, lang: str) -> tuple[TooltipRow, ...]:
+    rows: list[TooltipRow] = [
+        (ui("relation", lang), f"{edge_name(edge_type, lang)} ({edge_type})"),
+        (ui("from", lang), source_text),
+        (ui("to", lang), target_text),
+    ]
+    for k in sorted(attrs, key=str):
+        if k == "type" or is_missing(attrs[k]):
+            continue
+        v = attrs[k]
+        if k == "relation" and lang != "en":
+            v = RELATION_NAMES.get(str(v), str(v))
+        rows.append((field_name(clean(str(k)), lang), format_value(v, lang)))
+    return tuple(rows)

@@ -1,0 +1,64 @@
+"""Outputs: formats, formula neutralisation, provenance."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+
+from linkgraph import output
+from tests.conftest import write_tables
+
+TINY = Path(__file__).parent / "data" / "tiny"
+
+
+def test_neutralise_only_formula_starts():
+    assert [output.neutralise(v) for v in ["=1+1", "+86", "-x", "@SUM(A1)", "\t=1", "正常", 5]] \
+        == ["'=1+1", "'+86", "'-x", "'@SUM(A1)", "'\t=1", "正常", 5]
+
+
+def test_csv_and_xlsx_cells_are_inert(tmp_path):
+    records = [{"name": "=HYPERLINK(\"http://x\",\"点我\")", "amount": -5, "note": "@cmd"}]
+    text = output.to_csv(records)
+    row = list(csv.DictReader(io.StringIO(text)))[0]
+    assert row["name"].startswith("'=") and row["note"] == "'@cmd" and row["amount"] == "-5"
+    path = tmp_path / "x.xlsx"
+    output.write_xlsx({"表": records}, path)
+    ws = openpyxl.load_workbook(path)["表"]
+    assert ws["A2"].value.startswith("'=") and ws["A2"].data_type == "s"
+    assert ws["B2"].value == -5 and ws["C2"].value == "'@cmd"
+
+
+def test_json_output_carries_provenance(invoke, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    result = invoke("stats", TINY, "--format", "json")
+    doc = json.loads(result.stdout)
+    prov = doc["provenance"]
+    assert prov["command"].endswith("stats") and prov["generated_at"] == "2023-11-14T22:13:20Z"
+    units = next(i for i in prov["inputs"] if i["path"].endswith("units.csv"))
+    assert units["sha256"] == hashlib.sha256((TINY / "units.csv").read_bytes()).hexdigest()
+    assert doc["nodes"]["Unit"] == 4
+    again = invoke("stats", TINY, "--format", "json").stdout
+    assert again == result.stdout  # byte-identical with SOURCE_DATE_EPOCH
+
+
+def test_xlsx_output_has_a_provenance_sheet_and_no_password(invoke, tmp_path):
+    out = tmp_path / "stats.xlsx"
+    assert invoke("stats", TINY, "--out", out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["nodes", "relationships", "来源 provenance"]
+    cells = [c.value for row in wb["来源 provenance"].iter_rows() for c in row]
+    assert any(str(v).startswith("sha256:") for v in cells)
+
+
+def test_lenient_reports_counts_and_writes_rejects(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\nU1,乙\n,丙\n"})
+    rejects = tmp_path / "rej.csv"
+    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    assert result.exit_code == 0
+    assert "读取 3 行：载入 1，拒收 2" in result.stderr
+    rows = list(csv.DictReader(rejects.read_text("utf-8-sig").splitlines()))
+    assert [(r["row"], r["column"]) for r in rows] == [("3", "unit_id"), ("4", "unit_id")]
