@@ -132,7 +132,8 @@ def test_cli(invoke, ledger):
     result = invoke("audit", ledger, "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert set(doc) == {"corroborated", "audit_only", "inspection_only", "red_flag_units"}
+    assert set(doc) == {"corroborated", "audit_only", "inspection_only", "red_flag_units",
+                        "provenance"}
     assert [r["finding_id"] for r in doc["audit_only"]] == ["A4"]
     only = invoke("audit", ledger, "--as-of", AS_OF, "--only", "red_flag_units", "-f", "csv")
     assert only.stdout.splitlines()[0].startswith("unit_id,unit_name")

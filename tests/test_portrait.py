@@ -84,11 +84,25 @@ def test_summary(p1):
             s["ties_to_leaders"]) == (3, 3, 1, 1, 1)
 
 
+NODES = ("Person:P1", "Unit:U1", "Unit:U2", "Unit:U3", "Problem:Q1", "Problem:Q3",
+         "Problem:Q5", "Problem:Q8", "Lead:L1", "Petition:F1", "Measure:M1", "Person:P2",
+         "Unit:U4", "Person:P3")  # U4: the unit the tied leader P2 leads
+
+
 def test_nodes_for_a_view(p1):
-    assert portrait_nodes(p1) == (
-        "Person:P1", "Unit:U1", "Unit:U2", "Unit:U3", "Problem:Q1", "Problem:Q3",
-        "Problem:Q5", "Problem:Q8", "Lead:L1", "Petition:F1", "Measure:M1", "Person:P2",
-        "Person:P3")
+    assert portrait_nodes(p1) == NODES
+
+
+def test_portrait_subgraph(ledger, p1):
+    from linkgraph.analysis.portrait import portrait_graph
+
+    G = portrait_graph(load_dataset(ledger).tables, p1)
+    assert set(NODES) <= set(G)
+    assert all("label" in d for _, d in G.nodes(data=True))
+    # nothing about the namesake P4 (nor problems outside the portrait)
+    assert "Person:P4" not in G and "Problem:Q7" not in G and "Problem:Q2" not in G
+    ties = {(s, e) for s, e, d in G.edges(data=True) if d["type"] == "TIE"}
+    assert ties == {("Person:P2", "Person:P1"), ("Person:P1", "Person:P3")}
 
 
 def test_person_by_unique_name_only(ledger):
@@ -105,7 +119,18 @@ def test_cli(invoke, ledger, tmp_path):
     assert doc["summary"]["name"] == "陈明"
     assert [x["problem_id"] for x in doc["tenure_problems"]] == ["Q1", "Q3", "Q5"]
     nodes = invoke("portrait", ledger, "--person", "P1", "--as-of", AS_OF, "--nodes", "-f", "json")
-    assert json.loads(nodes.stdout)[0] == "Person:P1"
+    assert json.loads(nodes.stdout)["records"][0] == "Person:P1"
     out = tmp_path / "p.xlsx"
     assert invoke("portrait", ledger, "--person", "P1", "--out", out).exit_code == 0
     assert invoke("portrait", ledger, "--person", "P9").exit_code == 1
+
+
+def test_cli_html_view(invoke, ledger, tmp_path):
+    page = tmp_path / "p1.html"
+    r = invoke("portrait", ledger, "--person", "P1", "--as-of", AS_OF, "--html", page,
+               "-f", "json")
+    assert r.exit_code == 0, r.output
+    text = page.read_text("utf-8")
+    assert "一把手画像 · 陈明(P1)" in text
+    for key in NODES:
+        assert f'"{key}"' in text

@@ -113,7 +113,7 @@ def test_bad_weights_are_config_errors(tmp_path, text, match):
 def test_cli(invoke, ledger, tmp_path):
     r = invoke("priorities", ledger, "--as-of", AS_OF, "--top", "2", "-f", "json")
     assert r.exit_code == 0, r.output
-    recs = json.loads(r.stdout)
+    recs = json.loads(r.stdout)["records"]
     assert [x["unit_id"] for x in recs] == ["U1", "U2"] and "reasons" in recs[0]
     bad = tmp_path / "w.toml"
     bad.write_text("[nope]\nweight = 1\n", "utf-8")

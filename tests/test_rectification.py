@@ -148,7 +148,7 @@ def test_overdue_and_reopened_lists_name_the_owner(tables):
 def test_cli(invoke, ledger):
     r = invoke("rectification", ledger, "--by", "round", "--as-of", AS_OF, "-f", "json")
     assert r.exit_code == 0, r.output
-    recs = json.loads(r.stdout)
+    recs = json.loads(r.stdout)["records"]
     assert recs[-1]["round_id"] == "合计" and recs[-1]["rate"] == 0.4286
     assert "整改完成率 42.86%（3/7）" in r.stderr
     r = invoke("rectification", ledger, "--by", "unit", "--as-of", AS_OF, "--ongoing-open",

@@ -94,8 +94,11 @@ def _ties(tables: Tables, rules: Rules, pid: str, as_of: pd.Timestamp) -> pd.Dat
                         "name": label(other, names(tables, "people")).to_numpy(),
                         "relation": mine["relation"].map(lambda r: relation_zh.get(r, r)).to_numpy(),
                         "since": mine["since"].to_numpy(), "source": mine["source"].to_numpy()})
+    led_ids = leaders.groupby("person_id")["unit_id"].agg(lambda s: tuple(sorted(set(s))))
     out["is_leader"] = out["person_id"].isin(led_units.index)
     out["led_units"] = out["person_id"].map(led_units).map(
+        lambda v: v if isinstance(v, tuple) else ())
+    out["led_unit_ids"] = out["person_id"].map(led_ids).map(
         lambda v: v if isinstance(v, tuple) else ())
     return out.sort_values(["is_leader", "person_id"], ascending=[False, True]) \
               .reset_index(drop=True)
@@ -172,5 +175,49 @@ def portrait_nodes(p: Portrait) -> tuple[str, ...]:
     keys += [node_key("Lead", x) for x in p.leads["lead_id"]]
     keys += [node_key("Petition", x) for x in p.petitions["petition_id"]]
     keys += [node_key("Measure", x) for x in p.measures["measure_id"]]
-    keys += [node_key("Person", x) for x in p.ties["person_id"]]
+    for person, units in zip(p.ties["person_id"], p.ties["led_unit_ids"]):
+        keys += [node_key("Person", person)] + [node_key("Unit", u) for u in units]
     return tuple(dict.fromkeys(keys))
+
+
+def portrait_tables(tables: Tables, p: Portrait) -> dict[str, pd.DataFrame]:
+    """The rows of every table that the portrait touches (its subgraph's
+    tables, for ``build_graph``): small whatever the size of the ledgers."""
+    keys = portrait_nodes(p)
+    ids: dict[str, set[str]] = {}
+    for key in keys:
+        label_, _, ident = key.partition(":")
+        ids.setdefault(label_, set()).add(ident)
+    pid = p.person["person_id"]
+    out = {name: frame.iloc[0:0] for name, frame in tables.items()}
+    for name, label_, col in (("problems", "Problem", "problem_id"), ("leads", "Lead", "lead_id"),
+                              ("petitions", "Petition", "petition_id"),
+                              ("measures", "Measure", "measure_id")):
+        out[name] = tables[name][tables[name][col].isin(ids.get(label_, set()))]
+    people = ids.get("Person", set())
+    out["people"] = tables["people"][tables["people"]["person_id"].isin(people)]
+    t = tables["ties"]
+    out["ties"] = t[(t["person_a"] == pid) | (t["person_b"] == pid)]
+    posts = tables["posts"]
+    out["posts"] = posts[(posts["person_id"] == pid) | (posts["person_id"].isin(people)
+                                                        & posts["is_top_leader"])]
+    units = ids.get("Unit", set()) | set(out["posts"]["unit_id"])
+    for name in ("problems", "leads", "petitions"):
+        units |= set(out[name]["unit_id"].dropna())
+    out["units"] = tables["units"][tables["units"]["unit_id"].isin(units)]
+    depts = set(out["leads"]["transferred_to"].dropna()) | set(
+        out["measures"]["owner_dept_id"].dropna())
+    out["departments"] = tables["departments"][tables["departments"]["dept_id"].isin(depts)]
+    rounds = set(out["problems"]["round_id"].dropna()) | set(out["leads"]["round_id"].dropna())
+    out["rounds"] = tables["rounds"][tables["rounds"]["round_id"].isin(rounds)]
+    return out
+
+
+def portrait_graph(tables: Tables, p: Portrait, rules: Rules | None = None):
+    """The portrait's subgraph (networkx), without nodes that only a
+    reference to a row outside the portrait would create."""
+    from linkgraph.graph import build_graph
+
+    G = build_graph(portrait_tables(tables, p), rules)
+    G.remove_nodes_from([n for n, d in G.nodes(data=True) if "label" not in d])
+    return G

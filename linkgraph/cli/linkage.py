@@ -207,8 +207,12 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
               "(or a name only one person has)")
 @click.option("--nodes", is_flag=True, help="只输出画像子图的节点（供视图使用） / print the "
               "node keys of the portrait's subgraph (for a view)")
+@click.option("--html", type=click.Path(dir_okay=False), default=None,
+              help="并把画像子图写成交互式 HTML 视图 / also write the portrait's subgraph as "
+                   "an interactive HTML view")
 @format_options()
-def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, fmt, out) -> None:
+def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: str | None,
+             fmt, out) -> None:
     """一把手政治画像素材 / a top leader's portrait.
 
     \b
@@ -216,17 +220,21 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, fmt, ou
     their tenure, problems, leads and petitions about them, measures they
     own, and their ties to other leaders.  JSON gives one record; the table
     and XLSX one section each.  --nodes gives the node keys ("Label:id") of
-    the portrait's subgraph, for a view.
+    the portrait's subgraph; --html FILE draws that subgraph as a
+    self-contained interactive view (works offline).
 
     \b
     Example:
-      linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30
+      linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30 --html p123.html
       linkgraph portrait ledgers/ --person P000123 --format json --out p123.json
     """
     from linkgraph.analysis import portrait as pt
     from linkgraph.rules import load_rules
 
-    p = pt.portrait(dataset.tables, load_rules(rules_path), who, as_of)
+    rules = load_rules(rules_path)
+    p = pt.portrait(dataset.tables, rules, who, as_of)
+    if html:
+        _portrait_view(dataset.tables, p, rules, html)
     if nodes:
         keys = pt.portrait_nodes(p)
         emit([{"node": k} for k in keys], fmt, out, json_doc=list(keys))
@@ -235,3 +243,17 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, fmt, ou
     summary = [{"item": k, "value": v} for k, v in doc["summary"].items()]
     sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
     emit(sheets, fmt, out, json_doc=doc)
+
+
+def _portrait_view(tables, p, rules, path: str) -> None:
+    from linkgraph.analysis import portrait as pt
+    from linkgraph.model import node_key
+    from linkgraph.views import build_view_spec, write_html
+
+    G = pt.portrait_graph(tables, p, rules)
+    me = node_key("Person", p.person["person_id"])
+    spec = build_view_spec(G, [k for k in pt.portrait_nodes(p) if k in G],
+                           title=f"一把手画像 · {p.person['name']}({p.person['person_id']})",
+                           highlight_nodes=[me], seed=0)
+    write_html(spec, path)
+    click.echo(f"已写入视图 / view written: {path}", err=True)
