@@ -68,7 +68,7 @@ def rows(table, key):
 
 def test_measures(tables):
     m = measure_status(tables, load_rules(), AS_OF).set_index("measure_id")
-    assert m.index[m["completed"]].tolist() == ["M1", "M10", "M2", "M3", "M4", "M6", "M8"]
+    assert m.index[m["completed"]].tolist() == ["M1", "M2", "M3", "M4", "M6", "M8", "M10"]
     assert m["overdue_days"].dropna().to_dict() == {"M5": 30, "M7": 91, "M9": 15}
     assert m.loc["M7", "due_date"] == pd.Timestamp("2024-03-31")
     assert m.loc["M9", "due_date"] == pd.Timestamp("2024-06-15")
@@ -138,10 +138,10 @@ def test_by_department(tables):
 
 def test_overdue_and_reopened_lists_name_the_owner(tables):
     m = measure_status(tables, load_rules(), AS_OF)
-    over = overdue_measures(m)
+    over = overdue_measures(tables, m)
     assert over["measure_id"].tolist() == ["M7", "M5", "M9"]  # most overdue first
     assert over["owner_name"].tolist() == ["何娟", "王伟", "王伟"]
-    re = reopened_measures(m)
+    re = reopened_measures(tables, m)
     assert re["measure_id"].tolist() == ["M4"] and re.iloc[0]["owner_dept_name"] == "财政局"
 
 

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from linkgraph.analysis import ngrams
-from linkgraph.analysis.ledger import Tables, label, names, timestamp
+from linkgraph.analysis.ledger import (Tables, codes, label, names, take, timestamp,
+                                       tuple_or_empty, tuples_by)
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules, load_rules
 
@@ -52,42 +53,101 @@ class MatchRule:
         return cls(float(w), float(t), best)
 
 
-def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
-    """Every (finding, problem of the same unit) pair with its score."""
-    audits = tables["audits"][["finding_id", "unit_id", "category", "description"]]
-    problems = tables["problems"][["problem_id", "unit_id", "category", "description"]]
-    problems = problems[problems["unit_id"].isin(set(audits["unit_id"]))]
-    pairs = audits.merge(problems, on="unit_id", suffixes=("_f", "_p"))
-    same = (pairs["category_f"] == pairs["category_p"]).to_numpy()
-    has_categories = (pairs["category_f"].notna() & pairs["category_p"].notna()).to_numpy()
-    df, dp = pairs["description_f"], pairs["description_p"]
-    both = (df.notna() & dp.notna()).to_numpy()
-    sim = np.zeros(len(pairs))
+def _same_unit_pairs(audit_units: pd.Series, problem_units: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (finding, problem) of every pair in the same unit."""
+    unit, _ = codes(pd.concat([audit_units, problem_units], ignore_index=True))
+    ua, up = unit[:len(audit_units)], unit[len(audit_units):]
+    order = np.argsort(up, kind="stable")
+    starts = np.searchsorted(up[order], ua, "left")
+    counts = np.searchsorted(up[order], ua, "right") - starts
+    fi = np.repeat(np.arange(len(ua)), counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return fi, order[np.repeat(starts, counts) + offsets]
+
+
+def _similarity(desc_f: pd.Series, desc_p: pd.Series, fi: np.ndarray,
+                pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(both described, cosine) per pair; each distinct text pair computed once."""
+    text, _ = codes(pd.concat([desc_f, desc_p], ignore_index=True))
+    cf, cp = text[:len(desc_f)][fi], text[len(desc_f):][pi]
+    both = (cf >= 0) & (cp >= 0)
+    sim = np.zeros(len(fi))
     if both.any():
-        codes, uniques = pd.factorize(pd.concat([df[both], dp[both]], ignore_index=True))
-        x = ngrams.tfidf(list(uniques))
-        k = int(both.sum())
-        sim[both] = ngrams.pair_cosine(x, codes[:k], codes[k:])
+        n = int(text.max()) + 1
+        keys, inverse = np.unique(cf[both].astype(np.int64) * n + cp[both], return_inverse=True)
+        used, local = np.unique(np.concatenate([keys // n, keys % n]), return_inverse=True)
+        texts = pd.concat([desc_f, desc_p], ignore_index=True).to_numpy()
+        first = np.full(n, -1, dtype=np.int64)
+        rows = np.flatnonzero(text >= 0)[::-1]
+        first[text[rows]] = rows  # the first row holding each text
+        x = ngrams.tfidf(texts[first[used]].tolist())
+        sim[both] = ngrams.pair_cosine(x, local[:len(keys)], local[len(keys):])[inverse.ravel()]
+    return both, sim
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Every (finding, problem of the same unit) pair, by row position."""
+
+    finding: np.ndarray
+    problem: np.ndarray
+    same_category: np.ndarray
+    similarity: np.ndarray  # NaN where a description is missing
+    score: np.ndarray
+
+
+def _pairs(audits: pd.DataFrame, problems: pd.DataFrame, rule: MatchRule) -> _Pairs:
+    fi, pi = _same_unit_pairs(audits["unit_id"], problems["unit_id"])
+    cat, _ = codes(pd.concat([audits["category"], problems["category"]], ignore_index=True))
+    cf, cp = cat[:len(audits)][fi], cat[len(audits):][pi]
+    same, has_categories = (cf == cp) & (cf >= 0), (cf >= 0) & (cp >= 0)
+    both, sim = _similarity(audits["description"], problems["description"], fi, pi)
     w = rule.category_weight
     score = np.where(both, np.where(has_categories, w * same + (1 - w) * sim, sim),
-                     same.astype(float))
-    return pd.DataFrame({
-        "finding_id": pairs["finding_id"].to_numpy(), "problem_id": pairs["problem_id"].to_numpy(),
-        "unit_id": pairs["unit_id"].to_numpy(), "same_category": same,
-        "similarity": np.where(both, sim.round(4), np.nan), "score": score.round(4)})
+                     same.astype(float)).round(4)
+    return _Pairs(fi, pi, same, np.where(both, sim.round(4), np.nan), score)
 
 
-def match_findings(tables: Tables, rules: Rules | None = None,
-                   scores: pd.DataFrame | None = None) -> pd.DataFrame:
+def _selected(pairs: _Pairs, n_findings: int, rule: MatchRule) -> np.ndarray:
+    """Which pairs match: score ≥ threshold, and with best_only the
+    finding's best score."""
+    keep = pairs.score >= rule.threshold - 1e-9
+    if rule.best_only and keep.any():
+        best = np.full(n_findings, -1.0)
+        np.maximum.at(best, pairs.finding[keep], pairs.score[keep])
+        keep &= pairs.score >= best[pairs.finding] - 1e-9
+    return keep
+
+
+def _audited_problems(tables: Tables) -> pd.DataFrame:
+    problems = tables["problems"]
+    return problems[problems["unit_id"].isin(set(tables["audits"]["unit_id"]))]
+
+
+def _pair_frame(audits: pd.DataFrame, problems: pd.DataFrame, pairs: _Pairs,
+                rows: np.ndarray | slice = slice(None)) -> pd.DataFrame:
+    fi, pi = pairs.finding[rows], pairs.problem[rows]
+    out = pd.DataFrame({
+        "finding_id": pd.Series(audits["finding_id"].to_numpy()[fi], dtype=object),
+        "problem_id": pd.Series(problems["problem_id"].to_numpy()[pi], dtype=object),
+        "unit_id": pd.Series(audits["unit_id"].to_numpy()[fi], dtype=object),
+        "same_category": pairs.same_category[rows], "similarity": pairs.similarity[rows],
+        "score": pairs.score[rows]})
+    return out.sort_values(["finding_id", "problem_id"]).reset_index(drop=True)
+
+
+def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
+    """Every (finding, problem of the same unit) pair with its score."""
+    problems = _audited_problems(tables)
+    return _pair_frame(tables["audits"], problems, _pairs(tables["audits"], problems, rule))
+
+
+def match_findings(tables: Tables, rules: Rules | None = None) -> pd.DataFrame:
     """The matching (finding, problem) pairs, sorted; columns MATCH_COLUMNS."""
     rule = MatchRule.from_rules(rules or load_rules())
-    if scores is None:
-        scores = candidate_scores(tables, rule)
-    hit = scores[scores["score"] >= rule.threshold - 1e-9]
-    if rule.best_only and len(hit):
-        best = hit.groupby("finding_id")["score"].transform("max")
-        hit = hit[hit["score"] >= best - 1e-9]
-    return hit.sort_values(["finding_id", "problem_id"]).reset_index(drop=True)
+    audits, problems = tables["audits"], _audited_problems(tables)
+    pairs = _pairs(audits, problems, rule)
+    return _pair_frame(audits, problems, pairs, _selected(pairs, len(audits), rule))
 
 
 @dataclass(frozen=True)
@@ -101,17 +161,21 @@ class AuditReport:
 
 
 def inspected_units(tables: Tables, as_of: pd.Timestamp) -> pd.DataFrame:
-    """unit_id -> last inspection (round start; NaT if unknown), for units with
-    an assignment in a round started by ``as_of`` or a problem found by then."""
-    rounds = tables["rounds"].set_index("round_id")
+    """unit_id -> last_round_id, last_inspection (round start, else the
+    problem's found_date; NaT if unknown), for units with an assignment in a
+    round started by ``as_of`` or a problem found by then."""
+    start = tables["rounds"].set_index("round_id")["start"]
     a = tables["assignments"][["unit_id", "round_id"]]
-    a = a.assign(when=a["round_id"].map(rounds["start"]))
-    a = a[~(a["when"] > as_of)]
-    p = tables["problems"][["unit_id", "round_id", "found_date"]]
+    p = tables["problems"]
     p = p[~(p["found_date"] > as_of)]
-    p = p.assign(when=p["round_id"].map(rounds["start"]).fillna(p["found_date"]))
-    both = pd.concat([a[["unit_id", "round_id", "when"]], p[["unit_id", "round_id", "when"]]])
-    both = both.sort_values(["unit_id", "when"], na_position="first")
+    with_round = p.loc[p["round_id"].notna(), ["unit_id", "round_id"]].drop_duplicates()
+    no_round = p[p["round_id"].isna()].groupby("unit_id")["found_date"].max()
+    both = pd.concat([a, with_round]).drop_duplicates()
+    both = both.assign(when=both["round_id"].map(start).astype("datetime64[ns]"))
+    both = both[~(both["when"] > as_of)]
+    both = pd.concat([both, pd.DataFrame({"unit_id": no_round.index, "round_id": None,
+                                          "when": no_round.to_numpy()})])
+    both = both.sort_values(["unit_id", "when"], na_position="first", kind="stable")
     last = both.groupby("unit_id").agg(last_round_id=("round_id", "last"),
                                         last_inspection=("when", "max"))
     return last
@@ -124,18 +188,32 @@ def _as_of_tables(tables: Tables, as_of: pd.Timestamp) -> dict[str, pd.DataFrame
     return out
 
 
-def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str) -> AuditReport:
+def _best(pairs: _Pairs, n_findings: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per finding, the row of its best-scoring problem (-1 if none) and the score."""
+    order = np.lexsort((pairs.problem, -pairs.score, pairs.finding))
+    first = order[np.r_[True, pairs.finding[order][1:] != pairs.finding[order][:-1]]] \
+        if len(order) else order
+    row, score = np.full(n_findings, -1), np.full(n_findings, np.nan)
+    row[pairs.finding[first]] = pairs.problem[first]
+    score[pairs.finding[first]] = pairs.score[first]
+    return row, score
+
+
+def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
+                 inspected: pd.DataFrame | None = None) -> AuditReport:
     """Corroborated problems, audit-only findings, inspection-only problems and
-    audit red flags in units not yet inspected, as the ledgers stood on ``as_of``."""
+    audit red flags in units not yet inspected, as the ledgers stood on
+    ``as_of`` (``inspected``: ``inspected_units`` if already computed)."""
     as_of = timestamp(as_of)
     t = _as_of_tables(tables, as_of)
     rule = MatchRule.from_rules(rules)
-    scores = candidate_scores(t, rule)
-    matches = match_findings(t, rules, scores)
+    audits, problems = t["audits"], _audited_problems(t)
+    pairs = _pairs(audits, problems, rule)
+    chosen = _selected(pairs, len(audits), rule)
+    matches = _pair_frame(audits, problems, pairs, chosen)
     units = names(t, "units")
-    audits = t["audits"].assign(unit_name=label(t["audits"]["unit_id"], units))
-    problems = t["problems"]
-    inspected = inspected_units(t, as_of)
+    audits = audits.assign(unit_name=label(audits["unit_id"], units))
+    inspected = inspected_units(t, as_of) if inspected is None else inspected
     corroborated = matches.merge(
         audits[["finding_id", "unit_name", "category", "description", "amount", "audit_date"]]
         .rename(columns={"category": "finding_category", "description": "finding_description"}),
@@ -143,21 +221,20 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str) -> AuditRep
         problems[["problem_id", "round_id", "category", "description", "found_date"]]
         .rename(columns={"category": "problem_category", "description": "problem_description"}),
         on="problem_id")
-    best = scores.sort_values(["finding_id", "score", "problem_id"],
-                              ascending=[True, False, True]).drop_duplicates("finding_id")
-    best = best.set_index("finding_id")
-    unmatched = audits[~audits["finding_id"].isin(set(matches["finding_id"]))]
-    unmatched = unmatched.assign(
-        best_problem_id=unmatched["finding_id"].map(best["problem_id"]),
-        best_score=unmatched["finding_id"].map(best["score"]))
+    best_row, best_score = _best(pairs, len(audits))
+    matched = np.zeros(len(audits), dtype=bool)
+    matched[pairs.finding[chosen]] = True
+    audits = audits.assign(best_problem_id=take(problems["problem_id"], best_row, audits.index),
+                           best_score=best_score)
+    unmatched = audits[~matched]
     in_inspected = unmatched["unit_id"].isin(inspected.index)
     audit_only = unmatched[in_inspected].join(inspected, on="unit_id")
     audit_only = audit_only[["finding_id", "unit_id", "unit_name", "category", "description",
                              "amount", "audit_date", "last_round_id", "last_inspection",
                              "best_problem_id", "best_score"]]
-    audited = set(audits["unit_id"])
-    inspection_only = problems[problems["unit_id"].isin(audited)
-                               & ~problems["problem_id"].isin(set(matches["problem_id"]))]
+    problem_matched = np.zeros(len(problems), dtype=bool)
+    problem_matched[pairs.problem[chosen]] = True
+    inspection_only = problems[~problem_matched]
     inspection_only = inspection_only.assign(unit_name=label(inspection_only["unit_id"], units))[
         ["problem_id", "unit_id", "unit_name", "round_id", "category", "description",
          "found_date"]]
@@ -177,9 +254,12 @@ def _red_flag_units(tables: Tables, findings: pd.DataFrame) -> pd.DataFrame:
     g = findings.groupby("unit_id")
     out = pd.DataFrame({
         "findings": g.size(), "amount": g["amount"].sum(min_count=1),
-        "categories": g["category"].agg(lambda s: tuple(sorted(set(s.dropna())))),
-        "finding_ids": g["finding_id"].agg(lambda s: tuple(sorted(s))),
-        "latest_audit_date": g["audit_date"].max()}).reset_index()
+        "latest_audit_date": g["audit_date"].max()})
+    out["categories"] = tuple_or_empty(out.index.to_series().map(
+        tuples_by(findings["unit_id"], findings["category"])))
+    out["finding_ids"] = out.index.to_series().map(
+        tuples_by(findings["unit_id"], findings["finding_id"]))
+    out = out.reset_index()
     units = tables["units"].set_index("unit_id")
     out["unit_name"] = out["unit_id"].map(units["name"])
     out["region_id"] = out["unit_id"].map(units["region_id"])

@@ -11,6 +11,7 @@ the same when unrelated leads are added.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -65,7 +66,10 @@ def _lead_ties(tables: Tables, people: pd.Series) -> pd.DataFrame:
     ties = tables["ties"][["person_a", "person_b", "relation"]]
     on_leads = set(people.dropna())
     ties = ties[ties["person_a"].isin(on_leads) & ties["person_b"].isin(on_leads)]
-    return ties.reset_index(drop=True)
+    low = ties["person_a"].where(ties["person_a"] < ties["person_b"], ties["person_b"])
+    high = ties["person_b"].where(ties["person_a"] < ties["person_b"], ties["person_a"])
+    once = ~pd.DataFrame({"l": low, "h": high, "r": ties["relation"]}).duplicated()
+    return ties[once].reset_index(drop=True)
 
 
 def _components(f: pd.DataFrame, ties: pd.DataFrame, joins: Sequence[str]) -> np.ndarray:
@@ -81,7 +85,7 @@ def _components(f: pd.DataFrame, ties: pd.DataFrame, joins: Sequence[str]) -> np
     if "tie" in joins and len(ties):
         # a tie joins every lead of one person with every lead of the other,
         # so all leads of a tied person belong together
-        tied = np.isin(person_index, pd.concat([ties["person_a"], ties["person_b"]]).unique())
+        tied = pd.Index(person_index).isin(set(ties["person_a"]) | set(ties["person_b"]))
         s, e = _chain_edges(np.where((person_codes >= 0) & tied[person_codes], person_codes, -1))
         starts.append(s), ends.append(e)
         first_lead = pd.Series(np.arange(n)).groupby(person_codes).first()
@@ -102,14 +106,14 @@ def _explain(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
              ties: Iterable[tuple[str, str, str]], units: Mapping[str, str],
              people: Mapping[str, str]) -> str:
     parts = []
-    distinct_units = sorted({u for u in unit_ids if pd.notna(u)})
+    distinct_units = sorted({u for u in unit_ids if isinstance(u, str)})
     if distinct_units:
         shown = "、".join(units.get(u, u) for u in distinct_units[:5])
         more = "等" if len(distinct_units) > 5 else ""
         parts.append(f"涉及{len(distinct_units)}个单位（{shown}{more}）"
                      if len(distinct_units) > 1 else f"同属{shown}")
-    counts = pd.Series([p for p in person_ids if pd.notna(p)], dtype=object).value_counts()
-    for pid, k in sorted(counts[counts > 1].items()):
+    counts = Counter(p for p in person_ids if isinstance(p, str))
+    for pid, k in sorted((p, k) for p, k in counts.items() if k > 1):
         parts.append(f"{k}条线索同涉{_who(pid, people)}")
     by_relation: dict[str, list[str]] = {}
     for a, b, rel in ties:
@@ -119,6 +123,38 @@ def _explain(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
         parts.append(f"涉及{_count_zh(len(pairs))}对{RELATION_PAIR_ZH.get(rel, rel)}："
                      + "；".join(pairs))
     return f"这{len(lead_ids)}条线索" + "，".join(parts)
+
+
+def _lookup(tables: Tables, table: str, wanted: pd.Series) -> dict[str, str]:
+    lookup = names(tables, table)
+    return lookup[lookup.index.isin(set(wanted.dropna()))].to_dict()
+
+
+def _split_groups(f: pd.DataFrame) -> Iterable[tuple[int, list, list, list]]:
+    """(group, lead ids, unit ids, person ids) of ``f`` sorted by group."""
+    groups = f["group"].to_numpy()
+    if len(groups) == 0:
+        return []
+    bounds = np.flatnonzero(groups[1:] != groups[:-1]) + 1
+    parts = [np.split(f[c].to_numpy(), bounds) for c in ("lead_id", "unit_id", "person_id")]
+    heads = groups[np.r_[0, bounds]]
+    return [(g, list(lp), list(up), list(pp)) for g, lp, up, pp in zip(heads, *parts)]
+
+
+def _network(lead_ids: list, unit_ids: list, person_ids: list,
+             ties: list[tuple[str, str, str]], unit_names: Mapping[str, str],
+             people: Mapping[str, str]) -> dict:
+    units = sorted({u for u in unit_ids if isinstance(u, str)})
+    persons = sorted({p for p in person_ids if isinstance(p, str)})
+    return {
+        "network_id": f"LN-{min(lead_ids)}", "leads": len(lead_ids),
+        "lead_ids": tuple(sorted(lead_ids)),
+        "units": tuple(unit_names.get(u, u) for u in units),
+        "unit_ids": tuple(units), "person_ids": tuple(persons),
+        "ties": tuple(f"{_who(a, people)}—{_who(b, people)}（{RELATION_PAIR_ZH.get(r, r)}）"
+                      for a, b, r in ties),
+        "why": _explain(lead_ids, unit_ids, person_ids, ties, unit_names, people),
+    }
 
 
 def lead_networks(tables: Tables, *, joins: Sequence[str] = JOINS,
@@ -133,32 +169,19 @@ def lead_networks(tables: Tables, *, joins: Sequence[str] = JOINS,
     ties = _lead_ties(tables, f["person_id"] if "tie" in joins else f["person_id"].iloc[:0])
     f["group"] = _components(f, ties, joins)
     sizes = f["group"].map(f["group"].value_counts())
-    f = f[sizes > 1]
+    f = f[sizes > 1].sort_values(["group", "lead_id"], kind="stable")
     person_group = f.dropna(subset=["person_id"]).drop_duplicates("person_id") \
                     .set_index("person_id")["group"]
-    ties = ties.assign(group=ties["person_a"].map(person_group))
-    ties = ties[ties["group"].notna()]
-    tie_groups = {g: list(t.itertuples(index=False, name=None))
-                  for g, t in ties[["person_a", "person_b", "relation", "group"]]
-                  .groupby("group")} if len(ties) else {}
-    unit_names = names(tables, "units").to_dict()
-    people = names(tables, "people").to_dict()
-    rows = []
-    for g, members in f.groupby("group", sort=False):
-        lead_ids = members["lead_id"].tolist()
-        group_ties = [(a, b, r) for a, b, r, _ in tie_groups.get(g, [])]
-        unit_ids = sorted({u for u in members["unit_id"] if pd.notna(u)})
-        person_ids = sorted({p for p in members["person_id"] if pd.notna(p)})
-        rows.append({
-            "network_id": f"LN-{min(lead_ids)}", "leads": len(lead_ids),
-            "lead_ids": tuple(sorted(lead_ids)),
-            "units": tuple(unit_names.get(u, u) for u in unit_ids),
-            "unit_ids": tuple(unit_ids), "person_ids": tuple(person_ids),
-            "ties": tuple(f"{_who(a, people)}—{_who(b, people)}（{RELATION_PAIR_ZH.get(r, r)}）"
-                          for a, b, r in group_ties),
-            "why": _explain(lead_ids, list(members["unit_id"]), list(members["person_id"]),
-                            group_ties, unit_names, people),
-        })
+    ties = ties.assign(group=ties["person_a"].map(person_group)).dropna(subset=["group"])
+    tie_groups: dict[int, list[tuple[str, str, str]]] = {}
+    for a, b, r, g in ties[["person_a", "person_b", "relation", "group"]].itertuples(
+            index=False, name=None):
+        tie_groups.setdefault(int(g), []).append((a, b, r))
+    unit_names = _lookup(tables, "units", f["unit_id"])
+    people = _lookup(tables, "people", f["person_id"])
+    rows = [_network(lead_ids, unit_ids, person_ids, tie_groups.get(int(g), []),
+                     unit_names, people)
+            for g, lead_ids, unit_ids, person_ids in _split_groups(f)]
     out = pd.DataFrame(rows, columns=list(NETWORK_COLUMNS))
     if len(out):
         out = out.sort_values(["leads", "network_id"], ascending=[False, True]) \

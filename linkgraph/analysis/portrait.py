@@ -16,7 +16,8 @@ import pandas as pd
 
 from linkgraph.analysis import leads as lead_analysis
 from linkgraph.analysis import rectification
-from linkgraph.analysis.ledger import Tables, label, names, timestamp, to_records
+from linkgraph.analysis.ledger import (Tables, label, names, timestamp, to_records,
+                                       tuple_or_empty, tuples_by)
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
 from linkgraph.rules import Rules
@@ -81,27 +82,42 @@ def _tenure_problems(tables: Tables, posts: pd.DataFrame, as_of: pd.Timestamp,
 
 
 def _ties(tables: Tables, rules: Rules, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The person's ties, the other side's top-leader posts first."""
     t = tables["ties"]
     mine = t[(t["person_a"] == pid) | (t["person_b"] == pid)]
     other = mine["person_a"].where(mine["person_b"] == pid, mine["person_b"])
     posts = tables["posts"]
-    posts = posts[~(posts["start"] > as_of)]
-    leaders = posts[posts["is_top_leader"]]
-    led_units = leaders.assign(u=label(leaders["unit_id"], names(tables, "units"))) \
-                       .groupby("person_id")["u"].agg(lambda s: tuple(sorted(set(s.dropna()))))
+    leaders = posts[posts["person_id"].isin(set(other)) & posts["is_top_leader"]
+                    & ~(posts["start"] > as_of)]
+    led_ids = tuples_by(leaders["person_id"], leaders["unit_id"])
+    unit_names = names(tables, "units")
     relation_zh = {k: v.get("zh", k) for k, v in rules.relations.items()}
     out = pd.DataFrame({"person_id": other.to_numpy(),
                         "name": label(other, names(tables, "people")).to_numpy(),
                         "relation": mine["relation"].map(lambda r: relation_zh.get(r, r)).to_numpy(),
                         "since": mine["since"].to_numpy(), "source": mine["source"].to_numpy()})
-    led_ids = leaders.groupby("person_id")["unit_id"].agg(lambda s: tuple(sorted(set(s))))
-    out["is_leader"] = out["person_id"].isin(led_units.index)
-    out["led_units"] = out["person_id"].map(led_units).map(
-        lambda v: v if isinstance(v, tuple) else ())
-    out["led_unit_ids"] = out["person_id"].map(led_ids).map(
-        lambda v: v if isinstance(v, tuple) else ())
+    out["is_leader"] = out["person_id"].isin(led_ids.index)
+    out["led_unit_ids"] = tuple_or_empty(out["person_id"].map(led_ids))
+    out["led_units"] = out["led_unit_ids"].map(
+        lambda ids: tuple(unit_names.get(u, u) for u in ids))
+    out = out[["person_id", "name", "relation", "since", "source", "is_leader", "led_units",
+               "led_unit_ids"]]
     return out.sort_values(["is_leader", "person_id"], ascending=[False, True]) \
               .reset_index(drop=True)
+
+
+def _own_rows(tables: Tables, pid: str, led_units: set[str]) -> dict[str, pd.DataFrame]:
+    """The tables cut to what a portrait can use: problems of the units the
+    person led or naming them, those problems' measures and the measures they
+    own, their leads — so a province-wide ledger is not scanned twice."""
+    p = tables["problems"]
+    problems = p[p["unit_id"].isin(led_units) | p["person_ids"].map(lambda ids: pid in ids)]
+    m = tables["measures"]
+    measures = m[m["problem_id"].isin(set(problems["problem_id"])) | (m["owner_person_id"] == pid)]
+    extra = p[p["problem_id"].isin(set(measures["problem_id"]) - set(problems["problem_id"]))]
+    leads = tables["leads"]
+    return {**tables, "problems": pd.concat([problems, extra]), "measures": measures,
+            "leads": leads[leads["person_id"] == pid]}
 
 
 def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Portrait:
@@ -115,24 +131,26 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
               "birth_year": None if pd.isna(row["birth_year"]) else int(row["birth_year"]),
               "hometown": regions.get(row["hometown_region_id"], row["hometown_region_id"])}
     posts = _posts(tables, pid, as_of)
-    measures = rectification.measure_status(tables, rules, as_of)
-    status = rectification.problem_status(tables, measures, as_of)
-    involving = tables["problems"][tables["problems"]["person_ids"].map(lambda ids: pid in ids)]
+    mine = _own_rows(tables, pid, set(posts.loc[posts["is_top_leader"], "unit_id"]))
+    measures = rectification.measure_status(mine, rules, as_of)
+    status = rectification.problem_status(mine, measures, as_of)
+    problems = mine["problems"]
+    involving = problems[problems["person_ids"].map(lambda ids: pid in ids)]
     involving = involving[~(involving["found_date"] > as_of)][
         ["problem_id", "unit_id", "round_id", "category", "description", "found_date"]]
-    own_leads = {**tables, "leads": tables["leads"][tables["leads"]["person_id"] == pid]}
-    lifecycle = lead_analysis.lead_lifecycle(own_leads, rules, as_of)
+    lifecycle = lead_analysis.lead_lifecycle(mine, rules, as_of)
     pet = tables["petitions"]
     pet = pet[(pet["person_id"] == pid) & ~(pet["date"] > as_of)]
     return Portrait(
         person=person, posts=posts,
-        tenure_problems=_tenure_problems(tables, posts, as_of, status),
+        tenure_problems=_tenure_problems(mine, posts, as_of, status),
         problems_involving=involving.reset_index(drop=True),
         leads=lifecycle[["lead_id", "unit_name", "dept_name", "stage", "transfer_date",
                          "closed_date", "disposition", "outcome", "overdue", "overdue_reason"]],
         petitions=pet[["petition_id", "unit_id", "channel", "date", "topic"]]
         .sort_values(["date", "petition_id"]).reset_index(drop=True),
-        measures=measures[measures["owner_person_id"] == pid][
+        measures=rectification.with_names(
+            tables, measures[measures["owner_person_id"] == pid].sort_values("measure_id"))[
             ["measure_id", "problem_id", "unit_name", "description", "status", "due_date",
              "completed", "overdue", "reopened"]].reset_index(drop=True),
         ties=_ties(tables, rules, pid, as_of))

@@ -23,7 +23,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,15 +126,15 @@ def unit_factors(tables: Tables, rules: Rules, weights: Weights, as_of: pd.Times
                         "region_name": label(u["region_id"], names(tables, "regions")),
                         "sector": u["sector"], "level": u["level"]}).set_index("unit_id")
     out["petitions"] = _petitions(tables, as_of, weights("petitions", "window_years"))
-    report = audit.audit_report(tables, rules, as_of)
+    last = audit.inspected_units(tables, as_of)
+    report = audit.audit_report(tables, rules, as_of, inspected=last)
     out["audit_red_flags"] = pd.concat([
         report.audit_only.groupby("unit_id").size(),
         report.red_flag_units.set_index("unit_id")["findings"]]).groupby(level=0).sum()
-    measures = rectification.measure_status(tables, rules, as_of)
-    problems = rectification.problem_status(tables, measures, as_of)
+    state = rectification.rectification_state(tables, rules, as_of)
+    problems = state.problems
     out["open_problems"] = (~problems["rectified"]).groupby(problems["unit_id"]).sum()
-    out["overdue_measures"] = measures["overdue"].groupby(measures["unit_id"]).sum()
-    last = audit.inspected_units(tables, as_of)
+    out["overdue_measures"] = problems["overdue_measures"].groupby(problems["unit_id"]).sum()
     out["never_inspected"] = ~out.index.isin(last.index)
     since = (as_of - last["last_inspection"]).dt.days / DAYS_PER_YEAR
     out["years_since_inspection"] = since
@@ -163,22 +162,38 @@ def _values(f: pd.DataFrame, w: Weights) -> pd.DataFrame:
     return v
 
 
-def _reason(factor: str, row: Any) -> str:
-    if factor == "petitions":
-        return f"信访举报{row.petitions}件"
-    if factor == "audit_red_flags":
-        return f"审计发现{row.audit_red_flags}条未被巡察印证"
-    if factor == "open_problems":
-        return f"问题未整改完成{row.open_problems}个"
-    if factor == "overdue_measures":
-        return f"整改措施超期{row.overdue_measures}项"
-    if factor == "since_last_inspection":
-        if row.never_inspected:
-            return "从未被巡察"
-        return f"距上次巡察{row.years_since_inspection:.1f}年（{row.last_round_id}）"
-    if factor == "top_leader_in_post":
-        return f"一把手{row.top_leader_name}({row.top_leader_id})任职{row.top_leader_years:.1f}年"
-    return "属于系统性问题聚类"
+def _reason_texts(f: pd.DataFrame) -> dict[str, pd.Series]:
+    """factor -> the words for it, per unit (vectorised)."""
+    def num(col: str) -> pd.Series:
+        return f[col].astype("int64").astype(str)
+
+    def years(col: str) -> pd.Series:
+        return f[col].astype("float64").map("{:.1f}".format)
+
+    since = ("距上次巡察" + years("years_since_inspection") + "年（"
+             + f["last_round_id"].astype(object).fillna("").astype(str) + "）")
+    return {
+        "petitions": "信访举报" + num("petitions") + "件",
+        "audit_red_flags": "审计发现" + num("audit_red_flags") + "条未被巡察印证",
+        "open_problems": "问题未整改完成" + num("open_problems") + "个",
+        "overdue_measures": "整改措施超期" + num("overdue_measures") + "项",
+        "since_last_inspection": since.where(~f["never_inspected"], "从未被巡察"),
+        "top_leader_in_post": ("一把手" + f["top_leader_name"].astype(object).fillna("").astype(str)
+                               + "(" + f["top_leader_id"].astype(object).fillna("").astype(str)
+                               + ")任职" + years("top_leader_years") + "年"),
+        "systemic_cluster": pd.Series("属于系统性问题聚类", index=f.index),
+    }
+
+
+def _reasons(f: pd.DataFrame, contrib: pd.DataFrame) -> list[str]:
+    """Per unit, the words of its contributing factors, largest first."""
+    texts = _reason_texts(f)
+    matrix = np.column_stack([texts[c].to_numpy(dtype=object) for c in contrib.columns])
+    c = contrib.to_numpy()
+    order = np.argsort(-c, axis=1, kind="stable")
+    rows = np.arange(len(c))[:, None]
+    words, positive = matrix[rows, order], c[rows, order] > 0
+    return ["；".join(w[p]) for w, p in zip(words, positive)]
 
 
 def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
@@ -192,11 +207,7 @@ def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
     values = _values(f, weights)
     contrib = values * pd.Series({c: weights(c) for c in values.columns})
     f["score"] = contrib.sum(axis=1).round(4)
-    reasons = []
-    for row, c in zip(f.itertuples(), contrib.itertuples(index=False)):
-        parts = sorted(((-x, i) for i, x in enumerate(c) if x > 0))
-        reasons.append("；".join(_reason(values.columns[i], row) for _, i in parts))
-    f["reasons"] = reasons
+    f["reasons"] = _reasons(f, contrib)
     f["years_since_inspection"] = f["years_since_inspection"].round(1)
     f["top_leader_years"] = f["top_leader_years"].round(1)
     f = f.reset_index().sort_values(["score", "unit_id"], ascending=[False, True])

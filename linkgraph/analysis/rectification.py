@@ -19,12 +19,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from linkgraph.analysis.ledger import (Limits, Tables, add_months, add_workdays, days_between,
-                                       label, names, timestamp)
+                                       codes, label, names, positions, take,
+                                       timestamp)
 from linkgraph.rules import Rules
 from linkgraph.vocab import LABELS_ZH
 
@@ -46,91 +48,132 @@ def _problems(tables: Tables, as_of: pd.Timestamp) -> pd.DataFrame:
     return p.assign(feedback=feedback.fillna(p["found_date"]))
 
 
-def measure_status(tables: Tables, rules: Rules, as_of: dt.date | str,
-                   ongoing_done: bool | None = None) -> pd.DataFrame:
-    """One row per measure of a problem found by ``as_of`` (MEASURE_COLUMNS)."""
+@dataclass(frozen=True)
+class Rectification:
+    """The rectification ledger as of a date, ready to count."""
+
+    problems: pd.DataFrame  # one row per problem found by as_of, with counts
+    measures: pd.DataFrame  # one row per measure of those problems (canonical status)
+    problem_row: np.ndarray  # each measure's row in ``problems``
+
+
+def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
+                        ongoing_done: bool | None = None) -> Rectification:
+    """Every measure judged (completed, due, overdue) and every problem
+    counted (rectified or not) as of ``as_of``; one join of measures to
+    problems, shared by every figure."""
     as_of = timestamp(as_of)
     limits = Limits.from_rules(rules)
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done
-    problems = _problems(tables, as_of).set_index("problem_id")
+    problems = _problems(tables, as_of)
     m = tables["measures"]
-    m = m[m["problem_id"].isin(problems.index)]
-    default_due = add_months(m["problem_id"].map(problems["feedback"]),
+    pos = positions(problems["problem_id"], m["problem_id"])
+    m, pos = m[pos >= 0], pos[pos >= 0]
+    default_due = add_months(take(problems["feedback"], pos, m.index),
                              limits.rectification_report_months)
     has_due = m["due_date"].notna()
     due = m["due_date"].where(has_due, default_due)
     done_by_then = (m["status"] == "done") & ~(m["completed_date"] > as_of)
     completed = done_by_then | ((m["status"] == "ongoing") & ongoing_done)
     overdue = ~completed & (as_of > due)
-    out = pd.DataFrame({"measure_id": m["measure_id"], "problem_id": m["problem_id"]})
-    out["unit_id"] = m["problem_id"].map(problems["unit_id"])
-    out["unit_name"] = label(out["unit_id"], names(tables, "units"))
-    out["round_id"] = m["problem_id"].map(problems["round_id"])
-    out["category"] = m["problem_id"].map(problems["category"])
-    out["description"] = m["description"]
-    out["owner_person_id"] = m["owner_person_id"]
-    out["owner_name"] = label(m["owner_person_id"], names(tables, "people"))
-    out["owner_dept_id"] = m["owner_dept_id"]
-    out["owner_dept_name"] = label(m["owner_dept_id"], names(tables, "departments"))
-    out["status"] = m["status"].map(LABELS_ZH["status"]).astype(object) \
-                               .where(m["status"].notna(), None)
-    out["due_date"] = due
-    out["due_source"] = np.where(has_due, "台账", np.where(
-        default_due.notna(), f"默认（反馈后{limits.rectification_report_months}个月）", None))
-    out["completed_date"] = m["completed_date"].where(~(m["completed_date"] > as_of))
-    out["completed"] = completed
-    out["overdue"] = overdue
-    out["overdue_days"] = days_between(due, pd.Series(as_of, index=m.index)).where(overdue)
-    out["reopened"] = m["reopened"]
-    return out.sort_values("measure_id", kind="stable").reset_index(drop=True)
+    source = pd.Categorical.from_codes(
+        np.where(has_due, 0, np.where(default_due.notna(), 1, -1)),
+        ["台账", f"默认（反馈后{limits.rectification_report_months}个月）"])
+    out = pd.DataFrame({
+        "measure_id": m["measure_id"], "problem_id": m["problem_id"],
+        "description": m["description"], "owner_person_id": m["owner_person_id"],
+        "owner_dept_id": m["owner_dept_id"], "status": m["status"], "due_date": due,
+        "due_source": source,
+        "completed_date": m["completed_date"].where(~(m["completed_date"] > as_of)),
+        "completed": completed, "overdue": overdue,
+        "overdue_days": days_between(due, pd.Series(as_of, index=m.index)).where(overdue),
+        "reopened": m["reopened"]}).reset_index(drop=True)
+    return Rectification(_problem_counts(problems, out, pos), out, pos)
+
+
+def _located(tables: Tables, measures: pd.DataFrame, problems: pd.DataFrame | None = None,
+             pos: np.ndarray | None = None) -> pd.DataFrame:
+    """``measures`` with their problem's unit, round and category."""
+    if problems is None:
+        problems = tables["problems"]
+        pos = positions(problems["problem_id"], measures["problem_id"])
+    out = measures.copy()
+    for i, col in enumerate(("unit_id", "round_id", "category")):
+        out.insert(2 + i, col, take(problems[col], pos, measures.index))
+    return out
+
+
+def measure_status(tables: Tables, rules: Rules, as_of: dt.date | str,
+                   ongoing_done: bool | None = None) -> pd.DataFrame:
+    """One row per measure of a problem found by ``as_of``, in ledger order,
+    with its problem's unit, round and category (``with_names`` adds names)."""
+    state = rectification_state(tables, rules, as_of, ongoing_done)
+    return _located(tables, state.measures, problems=state.problems, pos=state.problem_row)
 
 
 def problem_status(tables: Tables, measures: pd.DataFrame, as_of: dt.date | str) -> pd.DataFrame:
     """One row per problem found by ``as_of``: its measures and whether it is
     rectified (see the module docstring for a problem with no measure)."""
     p = _problems(tables, timestamp(as_of))
-    g = measures.groupby("problem_id")
-    counts = pd.DataFrame({"measures": g.size(), "measures_done": g["completed"].sum(),
-                           "overdue_measures": g["overdue"].sum(),
-                           "reopened": g["reopened"].sum()})
-    out = p[["problem_id", "unit_id", "round_id", "category", "immediate", "feedback"]] \
-        .join(counts, on="problem_id")
-    for c in ("measures", "measures_done", "overdue_measures", "reopened"):
-        out[c] = out[c].fillna(0).astype("int64")
+    return _problem_counts(p, measures, positions(p["problem_id"], measures["problem_id"]))
+
+
+def _problem_counts(p: pd.DataFrame, measures: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
+    out = p[["problem_id", "unit_id", "round_id", "category", "immediate", "feedback"]].copy()
+    ok = pos >= 0
+    for c, weights in (("measures", None), ("measures_done", "completed"),
+                       ("overdue_measures", "overdue"), ("reopened", "reopened")):
+        w = None if weights is None else measures[weights].to_numpy()[ok].astype(np.int64)
+        out[c] = np.bincount(pos[ok], weights=w, minlength=len(p)).astype("int64")
     out["no_measures"] = out["measures"] == 0
     out["rectified"] = np.where(out["no_measures"], out["immediate"],
                                 out["measures_done"] == out["measures"])
     return out.reset_index(drop=True)
 
 
-def _tally(problems: pd.DataFrame, measures: pd.DataFrame, key: str) -> pd.DataFrame:
-    gp = problems.groupby(key, dropna=False)
-    gm = measures.groupby(key, dropna=False)
-    out = pd.DataFrame({"problems": gp.size(), "rectified": gp["rectified"].sum(),
-                        "no_measures": gp["no_measures"].sum()})
-    mcounts = pd.DataFrame({"measures": gm.size(), "measures_done": gm["completed"].sum(),
-                            "overdue_measures": gm["overdue"].sum(),
-                            "reopened": gm["reopened"].sum()})
-    out = out.join(mcounts, how="outer").fillna(0).astype("int64")
+def _tally(problems: pd.DataFrame, measures: pd.DataFrame, pos: np.ndarray,
+           by: str) -> pd.DataFrame:
+    """The counts per group key, from integer codes (no string group-by)."""
+    if by == "department":
+        mcode, keys = _codes_with_missing(measures["owner_dept_id"])
+        pairs = np.unique(pos.astype(np.int64) * (len(keys) + 1) + mcode)
+        pcode, prow = pairs % (len(keys) + 1), pairs // (len(keys) + 1)
+    else:
+        column = {"unit": "unit_id", "round": "round_id", "category": "category"}[by]
+        prow = np.arange(len(problems))
+        pcode, keys = _codes_with_missing(problems[column])
+        mcode = pcode[pos]
+    n = len(keys)
+
+    def count(codes: np.ndarray, flags: np.ndarray | None = None) -> np.ndarray:
+        w = None if flags is None else flags.astype(np.int64)
+        return np.bincount(codes, weights=w, minlength=n).astype(np.int64)
+
+    out = pd.DataFrame({
+        "key": keys, "problems": count(pcode),
+        "rectified": count(pcode, problems["rectified"].to_numpy()[prow]),
+        "measures": count(mcode), "measures_done": count(mcode, measures["completed"].to_numpy()),
+        "overdue_measures": count(mcode, measures["overdue"].to_numpy()),
+        "reopened": count(mcode, measures["reopened"].to_numpy()),
+        "no_measures": count(pcode, problems["no_measures"].to_numpy()[prow])})
     out["rate"] = _rate(out["rectified"], out["problems"])
-    return out[list(COUNTS)]
+    return out[["key", *COUNTS]]
+
+
+def _codes_with_missing(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Group codes where a missing value is a group of its own (key None)."""
+    c, keys = codes(values)
+    if (c < 0).any():
+        c = np.where(c < 0, len(keys), c)
+        keys = np.append(keys, None)
+    return c, keys
 
 
 def _rate(rectified: pd.Series | int, problems: pd.Series | int):
     if isinstance(problems, pd.Series):
         return (rectified / problems.where(problems > 0)).round(4)
     return round(rectified / problems, 4) if problems else None
-
-
-def _keyed(tables: Tables, problems: pd.DataFrame, measures: pd.DataFrame,
-           by: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The problem and measure frames with the grouping column ``key``."""
-    if by == "department":
-        pairs = measures[["problem_id", "owner_dept_id"]].drop_duplicates()
-        return (pairs.merge(problems, on="problem_id"), measures, "owner_dept_id")
-    key = {"unit": "unit_id", "round": "round_id", "category": "category"}[by]
-    return problems, measures, key
 
 
 def _describe(tables: Tables, out: pd.DataFrame, by: str, limits: Limits) -> pd.DataFrame:
@@ -160,11 +203,11 @@ def completion(tables: Tables, rules: Rules, as_of: dt.date | str, by: str = "ro
     department that owns one of its measures), with a totals row ("合计")."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}")
-    measures = measure_status(tables, rules, as_of, ongoing_done)
-    problems = problem_status(tables, measures, as_of)
-    measures = measures.merge(problems[["problem_id"]], on="problem_id")
-    kp, km, key = _keyed(tables, problems, measures, by)
-    out = _tally(kp, km, key).reset_index().rename(columns={"index": key})
+    state = rectification_state(tables, rules, as_of, ongoing_done)
+    problems, measures, pos = state.problems, state.measures, state.problem_row
+    key = {"unit": "unit_id", "round": "round_id", "category": "category",
+           "department": "owner_dept_id"}[by]
+    out = _tally(problems, measures, pos, by).rename(columns={"key": key})
     out = out.sort_values(key, na_position="last", kind="stable").reset_index(drop=True)
     out = _describe(tables, out, by, Limits.from_rules(rules))
     out.iloc[:, 0] = out.iloc[:, 0].astype(object).where(out.iloc[:, 0].notna(), UNSPECIFIED)
@@ -182,13 +225,27 @@ def completion(tables: Tables, rules: Rules, as_of: dt.date | str, by: str = "ro
     return out
 
 
-def overdue_measures(measures: pd.DataFrame) -> pd.DataFrame:
+def with_names(tables: Tables, measures: pd.DataFrame) -> pd.DataFrame:
+    """``measures`` with the names of their unit, owner and owner department
+    (columns in MEASURE_COLUMNS order)."""
+    if "unit_id" not in measures:
+        measures = _located(tables, measures)
+    out = measures.assign(
+        status=measures["status"].map(LABELS_ZH["status"]),
+        unit_name=label(measures["unit_id"], names(tables, "units")),
+        owner_name=label(measures["owner_person_id"], names(tables, "people")),
+        owner_dept_name=label(measures["owner_dept_id"], names(tables, "departments")))
+    return out[list(MEASURE_COLUMNS)]
+
+
+def overdue_measures(tables: Tables, measures: pd.DataFrame) -> pd.DataFrame:
     """Overdue measures with their owners, most overdue first."""
     f = measures[measures["overdue"]]
-    return f.sort_values(["overdue_days", "measure_id"], ascending=[False, True]) \
-            .reset_index(drop=True)
+    f = f.sort_values(["overdue_days", "measure_id"], ascending=[False, True])
+    return with_names(tables, f.reset_index(drop=True))
 
 
-def reopened_measures(measures: pd.DataFrame) -> pd.DataFrame:
+def reopened_measures(tables: Tables, measures: pd.DataFrame) -> pd.DataFrame:
     """Reopened (回炉整改) measures with their owners."""
-    return measures[measures["reopened"]].reset_index(drop=True)
+    f = measures[measures["reopened"]].sort_values("measure_id")
+    return with_names(tables, f.reset_index(drop=True))

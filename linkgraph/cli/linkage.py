@@ -98,14 +98,14 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
     table = rect.completion(dataset.tables, rules, as_of, by, ongoing_done)
     sheets = {"completion": frame_records(table)}
     if overdue or reopened:
-        measures = rect.measure_status(dataset.tables, rules, as_of, ongoing_done)
+        measures = rect.rectification_state(dataset.tables, rules, as_of, ongoing_done).measures
         narrow = None if resolve_format(fmt, out) != "table" else (
             "measure_id", "problem_id", "unit_name", "description", "owner_name",
             "owner_dept_name", "status", "due_date", "overdue_days", "reopened")
         if overdue:
-            sheets["overdue_measures"] = frame_records(rect.overdue_measures(measures), narrow)
+            sheets["overdue_measures"] = frame_records(rect.overdue_measures(dataset.tables, measures), narrow)
         if reopened:
-            sheets["reopened_measures"] = frame_records(rect.reopened_measures(measures), narrow)
+            sheets["reopened_measures"] = frame_records(rect.reopened_measures(dataset.tables, measures), narrow)
     emit(sheets if len(sheets) > 1 else sheets["completion"], fmt, out)
     total = table.iloc[-1]
     click.echo(f"截至 {as_of}：整改完成率 {_pct(total['rate'])}（{total['rectified']}/"
