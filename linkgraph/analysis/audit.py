@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from linkgraph.analysis import ngrams
-from linkgraph.analysis.ledger import (Tables, codes, label, names, take, timestamp,
+from linkgraph.analysis.ledger import (Tables, codes, label, names, positions, take, timestamp,
                                        tuple_or_empty, tuples_by)
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules, load_rules
@@ -189,14 +189,15 @@ def _as_of_tables(tables: Tables, as_of: pd.Timestamp) -> dict[str, pd.DataFrame
 
 
 def _best(pairs: _Pairs, n_findings: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per finding, the row of its best-scoring problem (-1 if none) and the score."""
-    order = np.lexsort((pairs.problem, -pairs.score, pairs.finding))
-    first = order[np.r_[True, pairs.finding[order][1:] != pairs.finding[order][:-1]]] \
-        if len(order) else order
-    row, score = np.full(n_findings, -1), np.full(n_findings, np.nan)
-    row[pairs.finding[first]] = pairs.problem[first]
-    score[pairs.finding[first]] = pairs.score[first]
-    return row, score
+    """Per finding, the row of its best-scoring problem (the first such row on
+    a tie; -1 if none) and the score."""
+    score = np.full(n_findings, -np.inf)
+    np.maximum.at(score, pairs.finding, pairs.score)
+    top = pairs.score >= score[pairs.finding] - 1e-9
+    row = np.full(n_findings, np.iinfo(np.int64).max)
+    np.minimum.at(row, pairs.finding[top], pairs.problem[top])
+    none = np.isinf(score)
+    return np.where(none, -1, row), np.where(none, np.nan, score)
 
 
 def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
@@ -214,13 +215,7 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
     units = names(t, "units")
     audits = audits.assign(unit_name=label(audits["unit_id"], units))
     inspected = inspected_units(t, as_of) if inspected is None else inspected
-    corroborated = matches.merge(
-        audits[["finding_id", "unit_name", "category", "description", "amount", "audit_date"]]
-        .rename(columns={"category": "finding_category", "description": "finding_description"}),
-        on="finding_id").merge(
-        problems[["problem_id", "round_id", "category", "description", "found_date"]]
-        .rename(columns={"category": "problem_category", "description": "problem_description"}),
-        on="problem_id")
+    corroborated = _corroborated(audits, problems, pairs, chosen)
     best_row, best_score = _best(pairs, len(audits))
     matched = np.zeros(len(audits), dtype=bool)
     matched[pairs.finding[chosen]] = True
@@ -243,6 +238,22 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
         audit_only=audit_only.sort_values("finding_id").reset_index(drop=True),
         inspection_only=inspection_only.sort_values("problem_id").reset_index(drop=True),
         red_flag_units=_red_flag_units(t, unmatched[~in_inspected]))
+
+
+def _corroborated(audits: pd.DataFrame, problems: pd.DataFrame, pairs: _Pairs,
+                  chosen: np.ndarray) -> pd.DataFrame:
+    """The matched pairs with both sides' details."""
+    out = _pair_frame(audits, problems, pairs, chosen)
+    fpos = positions(audits["finding_id"], out["finding_id"])
+    ppos = positions(problems["problem_id"], out["problem_id"])
+    for col, source in (("unit_name", "unit_name"), ("finding_category", "category"),
+                        ("finding_description", "description"), ("amount", "amount"),
+                        ("audit_date", "audit_date")):
+        out[col] = take(audits[source], fpos, out.index)
+    for col, source in (("round_id", "round_id"), ("problem_category", "category"),
+                        ("problem_description", "description"), ("found_date", "found_date")):
+        out[col] = take(problems[source], ppos, out.index)
+    return out
 
 
 def _red_flag_units(tables: Tables, findings: pd.DataFrame) -> pd.DataFrame:
