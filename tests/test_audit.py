@@ -32,14 +32,15 @@ LEDGER = {
         "Q4,U2,X1,工程项目管理不规范,工程项目未批先建,2023-04-04\n"),
     "audits.csv": (
         "finding_id,unit_id,category,description,amount,audit_date\n"
-        # same category as Q1 and Q2; shares 违规/发放/补贴 n-grams with Q1 only,
-        # so Q2 scores 0.4 (category alone) < 0.55
+        # same category as Q1 and Q2, so both match; it shares 违规/发放/补贴
+        # n-grams with Q1 only, so Q1 scores higher and best_only keeps Q1
         "A1,U1,财务管理不规范,违规发放补贴,125000,2023-02-01\n"
-        # no category: the description alone, and 公务接待超标准 is all in it
+        # no category: its description holds all of Q3's (公务接待超标准) and
+        # is alike enough to match on its own
         "A2,U1,,公务接待超标准问题,,2023-02-02\n"
-        # no description: the category alone scores 1 for Q1 and Q2 (a tie, both kept)
+        # no description: the category alone; Q1 and Q2 tie (both kept)
         "A3,U1,财务管理不规范,,5000,2023-02-03\n"
-        # nothing like Q4 in an inspected unit: the inspection missed it
+        # neither category nor words like Q4 in an inspected unit: the inspection missed it
         "A4,U2,违反中央八项规定精神,违规收受礼品,2000,2023-02-04\n"
         # U3 never inspected: a red flag (2 findings, 301000)
         "A5,U3,工程项目管理不规范,工程款超付,300000,2024-01-15\n"
@@ -85,23 +86,47 @@ def test_matches(tables):
     assert list(zip(m["finding_id"], m["problem_id"])) == [
         ("A1", "Q1"), ("A2", "Q3"), ("A3", "Q1"), ("A3", "Q2"), ("A8", "Q4")]
     a3 = m[m["finding_id"] == "A3"]
-    assert a3["score"].tolist() == [1.0, 1.0]
+    # score = 0.5 × [same category] + 0.5 × similarity (none without a description)
+    assert a3["score"].tolist() == [0.5, 0.5]
+    assert m.set_index("finding_id").loc["A2", "same_category"] == False  # noqa: E712
 
 
-def test_threshold_and_best_only_come_from_the_rules(tables, tmp_path):
+def test_scores(tables):
+    from linkgraph.analysis.audit import MatchRule, candidate_scores
+
+    s = candidate_scores(tables, MatchRule()).set_index(["finding_id", "problem_id"])
+    # A1 vs Q2: same category, no shared 2- or 3-gram
+    assert s.loc[("A1", "Q2"), ["similarity", "score"]].tolist() == [0.0, 0.5]
+    # A8 vs Q4: the same words and category
+    assert s.loc[("A8", "Q4"), ["similarity", "score"]].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("text, added, dropped", [
+    # every matching problem, not just the best: A1 also matches Q2
+    ("best_only = false", {("A1", "Q2")}, set()),
+    # the same category no longer enough: A3 (no words) and A1-Q1 (similarity 0.50)
+    # need the words; A1-Q1 is 0.5007 >= 0.5 so it stays
+    ("same_category_matches = false", set(), {("A3", "Q1"), ("A3", "Q2")}),
+    # A2-Q3 (similarity about 0.81) is not alike enough at 0.9
+    ("text_threshold = 0.9", set(), {("A2", "Q3")}),
+])
+def test_match_rule_comes_from_the_rules(tables, tmp_path, text, added, dropped):
+    base = {("A1", "Q1"), ("A2", "Q3"), ("A3", "Q1"), ("A3", "Q2"), ("A8", "Q4")}
     f = tmp_path / "rules.toml"
-    f.write_text("[audit]\nthreshold = 0.4\nbest_only = false\n", "utf-8")
+    f.write_text(f"[audit]\n{text}\n", "utf-8")
     m = match_findings(tables, load_rules(f))
-    # now A1's category-only score 0.4 against Q2 is enough
-    assert ("A1", "Q2") in set(zip(m["finding_id"], m["problem_id"]))
+    assert set(zip(m["finding_id"], m["problem_id"])) == (base | added) - dropped
 
 
-def test_bad_audit_rules_are_a_config_error(tables, tmp_path):
+@pytest.mark.parametrize("text, match", [("text_threshold = 2", "text_threshold"),
+                                         ("best_only = 1", "best_only"),
+                                         ("threshold = 0.5", "threshold")])
+def test_bad_audit_rules_are_a_config_error(tables, tmp_path, text, match):
     from linkgraph.errors import ConfigError
 
     f = tmp_path / "rules.toml"
-    f.write_text("[audit]\nthreshold = 2\n", "utf-8")
-    with pytest.raises(ConfigError, match="threshold"):
+    f.write_text(f"[audit]\n{text}\n", "utf-8")
+    with pytest.raises(ConfigError, match=match):
         match_findings(tables, load_rules(f))
 
 

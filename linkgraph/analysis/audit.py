@@ -1,15 +1,18 @@
 """巡审 linkage: audit findings (审计发现) matched to inspection problems.
 
-Each audit finding is compared with every problem of the same unit:
+Each audit finding is compared with every problem of the same unit.  A pair
+matches (印证) when
 
-    score = w × [same category] + (1 − w) × similarity of the descriptions
+* both carry the same category (``same_category_matches``), or
+* their descriptions are alike: the cosine of character 2–3-gram TF-IDF
+  vectors (``ngrams.py``) is at least ``text_threshold`` — whatever the
+  categories say, since an audit office files findings under its own
+  categories.
 
-with similarity the cosine of character 2–3-gram TF-IDF vectors
-(``ngrams.py``).  When either side has no category the score is the
-similarity alone; when either has no description it is 1 for the same
-category and 0 otherwise.  A pair at or above the threshold matches (印证); with
-``best_only`` a finding keeps only its best-scoring problem(s).  ``w``, the
-threshold and ``best_only`` are ``[audit]`` in the rules file.
+The score ``w × [same category] + (1 − w) × similarity`` ranks the matches;
+with ``best_only`` a finding keeps only its best-scoring problem(s), so the
+edge points at the problem the finding most likely repeats.  All four knobs
+are ``[audit]`` in the rules file.
 
 This is the one definition of ``CORROBORATES``: the graph builder, Neo4j and
 ``linkgraph audit`` all use ``match_findings``.
@@ -34,23 +37,31 @@ MATCH_COLUMNS = ("finding_id", "problem_id", "unit_id", "same_category", "simila
 
 @dataclass(frozen=True)
 class MatchRule:
-    category_weight: float = 0.4
-    threshold: float = 0.55
+    same_category_matches: bool = True
+    text_threshold: float = 0.5
+    category_weight: float = 0.5
     best_only: bool = True
 
     @classmethod
     def from_rules(cls, rules: Rules) -> "MatchRule":
         raw = rules.section("audit")
-        w = raw.get("category_weight", cls.category_weight)
-        t = raw.get("threshold", cls.threshold)
-        best = raw.get("best_only", cls.best_only)
-        for name, v in (("category_weight", w), ("threshold", t)):
+        known = cls.__dataclass_fields__
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise ConfigError(f"{rules.source}: [audit] 未知的键 / unknown keys {unknown}; "
+                              f"可用 / known: {', '.join(known)}")
+        values = {k: raw.get(k, getattr(cls, k)) for k in known}
+        for name in ("text_threshold", "category_weight"):
+            v = values[name]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise ConfigError(f"{rules.source}: [audit] {name} 应在 0 到 1 之间"
                                   f" / must be a number from 0 to 1, got {v!r}")
-        if not isinstance(best, bool):
-            raise ConfigError(f"{rules.source}: [audit] best_only 应为 true/false, got {best!r}")
-        return cls(float(w), float(t), best)
+            values[name] = float(v)
+        for name in ("same_category_matches", "best_only"):
+            if not isinstance(values[name], bool):
+                raise ConfigError(f"{rules.source}: [audit] {name} 应为 true/false"
+                                  f" / must be true or false, got {values[name]!r}")
+        return cls(**values)
 
 
 def _same_unit_pairs(audit_units: pd.Series, problem_units: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -100,18 +111,19 @@ def _pairs(audits: pd.DataFrame, problems: pd.DataFrame, rule: MatchRule) -> _Pa
     fi, pi = _same_unit_pairs(audits["unit_id"], problems["unit_id"])
     cat, _ = codes(pd.concat([audits["category"], problems["category"]], ignore_index=True))
     cf, cp = cat[:len(audits)][fi], cat[len(audits):][pi]
-    same, has_categories = (cf == cp) & (cf >= 0), (cf >= 0) & (cp >= 0)
+    same = (cf == cp) & (cf >= 0)
     both, sim = _similarity(audits["description"], problems["description"], fi, pi)
     w = rule.category_weight
-    score = np.where(both, np.where(has_categories, w * same + (1 - w) * sim, sim),
-                     same.astype(float)).round(4)
+    score = (w * same + (1 - w) * sim).round(4)
     return _Pairs(fi, pi, same, np.where(both, sim.round(4), np.nan), score)
 
 
 def _selected(pairs: _Pairs, n_findings: int, rule: MatchRule) -> np.ndarray:
-    """Which pairs match: score ≥ threshold, and with best_only the
-    finding's best score."""
-    keep = pairs.score >= rule.threshold - 1e-9
+    """Which pairs match (same category, or descriptions alike), and with
+    best_only only at the finding's best score."""
+    keep = np.nan_to_num(pairs.similarity) >= rule.text_threshold - 1e-9
+    if rule.same_category_matches:
+        keep |= pairs.same_category
     if rule.best_only and keep.any():
         best = np.full(n_findings, -1.0)
         np.maximum.at(best, pairs.finding[keep], pairs.score[keep])

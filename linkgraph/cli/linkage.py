@@ -26,12 +26,13 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) 
     """巡审联动：审计发现与巡察问题比对 / audit findings matched to inspection problems.
 
     \b
-    Each audit finding is compared with the problems of the same unit:
-      score = w × [same category] + (1 − w) × description similarity
-    (character 2–3-gram TF-IDF cosine; without a category only the
-    similarity counts, without a description only the category; w, the
-    threshold and best_only are [audit] in the rules file).  The graph's
-    CORROBORATES edges use the same rule.  Sections:
+    Each audit finding is compared with the problems of the same unit; a
+    pair matches (印证) when both carry the same category or their
+    descriptions are alike (character 2–3-gram TF-IDF cosine ≥
+    text_threshold), and a finding keeps its best-scoring problem
+    (score = w × [same category] + (1 − w) × similarity).  The knobs are
+    [audit] in the rules file; the graph's CORROBORATES edges use the same
+    rule.  Sections:
       corroborated     matched pairs (印证) with their score
       audit_only       findings in inspected units that no problem matches (巡察未发现)
       inspection_only  problems of audited units that no finding matches
