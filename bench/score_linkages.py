@@ -19,7 +19,9 @@ Items:
 * audit_only_findings    findings in inspected units no problem matches
                          (also scored with the unmatched findings of
                          uninspected units added: "+uninspected")
-* corroborated           (finding, problem) pairs
+* corroborated           (finding, problem) pairs with the shipped rule (a finding
+                         keeps its best match), the findings corroborated at all,
+                         and the pairs with every match kept (best_only = false)
 """
 from __future__ import annotations
 
@@ -113,9 +115,29 @@ def score_folder(folder: Path, joins: list[tuple[str, ...]]) -> list[dict]:
     uninspected = {f for ids_ in report.red_flag_units["finding_ids"] for f in ids_}
     rows.append(score("audit_only_findings +uninspected", planted, only | uninspected))
     pairs = {(x["finding_id"], x["problem_id"]) for x in truth.get("corroborated", [])}
-    rows.append(score("corroborated", pairs,
-                      set(zip(report.corroborated["finding_id"], report.corroborated["problem_id"]))))
+    found = set(zip(report.corroborated["finding_id"], report.corroborated["problem_id"]))
+    rows.append(score("corroborated pairs (best match)", pairs, found))
+    rows.append(score("corroborated findings", {f for f, _ in pairs}, {f for f, _ in found}))
+    every = load_rules_text("[audit]\nbest_only = false\n")
+    report_all = audit_report(tables, every, as_of)
+    rows.append(score("corroborated pairs (best_only = false)", pairs,
+                      set(zip(report_all.corroborated["finding_id"],
+                              report_all.corroborated["problem_id"]))))
     return rows
+
+
+def load_rules_text(text: str):
+    """The default rules overlaid with ``text`` (a TOML snippet)."""
+    import tempfile
+
+    from linkgraph.rules import load_rules
+
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", encoding="utf-8", delete=False) as f:
+        f.write(text)
+    try:
+        return load_rules(f.name)
+    finally:
+        Path(f.name).unlink()
 
 
 def main() -> None:

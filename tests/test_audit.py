@@ -104,9 +104,9 @@ def test_scores(tables):
 @pytest.mark.parametrize("text, added, dropped", [
     # every matching problem, not just the best: A1 also matches Q2
     ("best_only = false", {("A1", "Q2")}, set()),
-    # the same category no longer enough: A3 (no words) and A1-Q1 (similarity 0.50)
-    # need the words; A1-Q1 is 0.5007 >= 0.5 so it stays
-    ("same_category_matches = false", set(), {("A3", "Q1"), ("A3", "Q2")}),
+    # the same category no longer enough: A3 has no words and A1-Q1's are only
+    # 0.50 alike (< 0.6); A2-Q3 (0.81) and A8-Q4 (1.0) stay
+    ("same_category_matches = false", set(), {("A1", "Q1"), ("A3", "Q1"), ("A3", "Q2")}),
     # A2-Q3 (similarity about 0.81) is not alike enough at 0.9
     ("text_threshold = 0.9", set(), {("A2", "Q3")}),
 ])

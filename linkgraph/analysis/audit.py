@@ -38,7 +38,7 @@ MATCH_COLUMNS = ("finding_id", "problem_id", "unit_id", "same_category", "simila
 @dataclass(frozen=True)
 class MatchRule:
     same_category_matches: bool = True
-    text_threshold: float = 0.5
+    text_threshold: float = 0.6
     category_weight: float = 0.5
     best_only: bool = True
 
