@@ -145,8 +145,18 @@ def none_if_missing(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as plain dicts (missing -> None, dates as Timestamps)."""
-    return none_if_missing(frame).to_dict("records")
+    """Rows as plain dicts: missing -> None, dates as ISO text ("2024-06-30"),
+    whole numbers as int — what every output format shows, made once per
+    column instead of once per cell."""
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            s = s.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_integer_dtype(s) and s.isna().any():
+            s = s.astype(object)
+        out[col] = s.astype(object).where(s.notna(), None)
+    return out.to_dict("records")
 
 
 def tuples_by(keys: pd.Series, values: pd.Series, *, sort_values: bool = True) -> pd.Series:
