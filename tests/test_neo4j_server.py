@@ -14,7 +14,8 @@ import pytest
 
 from linkgraph.errors import Neo4jError
 from linkgraph.neo4j_server import (LocalNeo4j, auth_ini_line, bolt_answers, fetch_jars,
-                                    free_port, jars_complete, lib_dir, port_is_free,
+                                    free_port, jars_complete, java_major_version,
+                                    lib_dir, port_is_free,
                                     render_conf)
 
 # Also loaded by tests/conftest.py where there is one; the helpers below are
@@ -125,6 +126,7 @@ def jars() -> Path:
     from tests.neo4j_server_plugin import unavailable
 
     try:
+        java_major_version()
         return fetch_jars()
     except Neo4jError as exc:
         unavailable(str(exc))
