@@ -21,7 +21,6 @@ from linkgraph.neo4j_server import (LocalNeo4j, auth_ini_line, bolt_answers, fet
 # Also loaded by tests/conftest.py where there is one; the helpers below are
 # imported inside the tests so that pytest imports the plugin (and rewrites
 # its asserts) first.
-pytest_plugins = ["tests.neo4j_server_plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "neo4j-local"
