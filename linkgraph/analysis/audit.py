@@ -223,7 +223,6 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
     audits, problems = t["audits"], _audited_problems(t)
     pairs = _pairs(audits, problems, rule)
     chosen = _selected(pairs, len(audits), rule)
-    matches = _pair_frame(audits, problems, pairs, chosen)
     units = names(t, "units")
     audits = audits.assign(unit_name=label(audits["unit_id"], units))
     inspected = inspected_units(t, as_of) if inspected is None else inspected
