@@ -21,6 +21,12 @@ COMMANDS: dict[str, str] = {
     "validate": "linkgraph.cli.data:validate",
     "stats": "linkgraph.cli.data:stats",
     "demo": "linkgraph.cli.demo:demo",
+    "leads": "linkgraph.cli.leads:leads",
+    "audit": "linkgraph.cli.linkage:audit",
+    "rectification": "linkgraph.cli.linkage:rectification",
+    "coverage": "linkgraph.cli.linkage:coverage",
+    "priorities": "linkgraph.cli.linkage:priorities",
+    "portrait": "linkgraph.cli.linkage:portrait",
 }
 
 
