@@ -1,0 +1,401 @@
+"""Conflicts planted in the cross round: hard ones, decoys and soft ones.
+
+Each scenario takes an inspector not used before and a unit of the round
+(three times in four a unit the inspector's own team inspects, otherwise a
+unit another team inspects, which matters for ``--candidates`` and for the
+rotation planner), and puts one link between them into the ledgers:
+
+hard   a kinship tie to an official of the unit (either direction, Chinese
+       words), a post there that ended within three years, a long post there
+       that ended long ago, a secondment from it, a team given a unit of its
+       own region;
+decoy  a short post there that ended long ago, an official's relative who
+       has the inspector's name but is another person, a classmate;
+soft   a classmate / colleague / townsman / mentor tie to an official, an
+       official whose 籍贯 is the team's region, and two-step chains
+       inspector — tie — person — tie — official.
+
+The officials used lose their background ties, so every chain from an
+inspector is a planted one.  The truth is computed from the finished tables
+(``truth.py``); ``expected`` lists what each plant must produce, as a check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from loaders.generator.crossround import Cross, career
+from loaders.generator.naming import person_names, surname_index
+from loaders.generator.presets import Preset
+from loaders.generator.rounds import Rounds
+from loaders.generator.structure import Structure
+from loaders.generator.ties import describe_ties
+from loaders.generator.util import days, frame, stream
+
+YEAR = 365.25
+KIN_RULES = ("spouse", "parent_child", "sibling", "in_law", "collateral")
+_POST_TITLES = {"township": ("党委委员", "党政办主任", "挂职副职", "组织委员"),
+                "village": ("驻村第一书记", "村党支部副书记", "村委委员", "驻村工作队队员"),
+                "agency": ("科员", "股长", "副局长", "办公室主任"),
+                "school": ("教师", "副校长", "教导主任"), "hospital": ("副院长", "科室主任", "医生"),
+                "soe": ("副总经理", "部门经理")}
+
+
+@dataclass
+class Plants:
+    decoys: list[dict] = field(default_factory=list)  # team person unit why (int ids)
+    expected_hard: set = field(default_factory=set)  # (team, person, unit, rule)
+    expected_soft: set = field(default_factory=set)  # (team, person, unit, relation, hops)
+    touched: set = field(default_factory=set)  # people whose every tie is planted
+
+
+class _Planter:
+    def __init__(self, st: Structure, preset: Preset, cross: Cross, rounds: Rounds,
+                 people: pd.DataFrame, posts: pd.DataFrame, seed: int):
+        self.rng = stream(seed, "plants")
+        self.st, self.preset, self.cross, self.rounds = st, preset, cross, rounds
+        self.people, self.posts = people, posts
+        self.out = Plants()
+        self.ties: list[tuple] = []  # a, b, relation
+        self.new_people: list[dict] = []
+        self.extra_assign: list[tuple] = []
+        self.seconded: dict[int, int] = {}
+        self.rebuilt: dict[int, list[tuple]] = {}
+        m = cross.members
+        self.team_of = dict(zip(m["person"].tolist(), m["team"].tolist()))
+        order = self.rng.permutation(len(m))
+        self.free = [int(p) for p in m["person"].to_numpy()[order]]
+        self.k_of_team = {int(t): k for k, t in enumerate(cross.teams.tolist())}
+        self.officials = self._officials()
+        self.used_officials: set = set()
+        self.overrides: dict[str, dict[int, object]] = {}
+        self.same_names: list[tuple[int, int]] = []
+
+    # ------------------------------------------------------------------ lookups
+    def _officials(self) -> dict[int, list[int]]:
+        """Officials of every round unit, in post at the round start for a while."""
+        units = np.concatenate(list(self.cross.targets.values()))
+        p = self.posts
+        s, e = p["start"].to_numpy(), p["end"].to_numpy()
+        ok = (np.isin(p["unit"].to_numpy(), units)
+              & (s <= self.cross.start - np.timedelta64(180, "D"))
+              & (np.isnat(e) | (e >= self.cross.start + np.timedelta64(30, "D"))))
+        out: dict[int, list[int]] = {}
+        for u, person in zip(p["unit"].to_numpy()[ok].tolist(), p["person"].to_numpy()[ok].tolist()):
+            out.setdefault(u, []).append(person)
+        return out
+
+    def units_for(self, person: int, assigned: bool) -> list[int]:
+        k = self.k_of_team[self.team_of[person]]
+        regions = self.cross.regions
+        visit = int(regions[self.cross.visits[k]])
+        if assigned:
+            return self.cross.targets[visit].tolist()
+        own = int(regions[k])
+        return [u for r, us in self.cross.targets.items() if r not in (own, visit)
+                for u in us.tolist()]
+
+    def take_inspector(self) -> int | None:
+        return self.free.pop() if self.free else None
+
+    def find(self, predicate, assigned: bool | None = None):
+        """(inspector, unit, official) with ``predicate(inspector, official)`` true."""
+        for _ in range(min(6, len(self.free))):
+            i = self.take_inspector()
+            want = assigned if assigned is not None else bool(self.rng.random() < 0.75)
+            for choice in (want, not want):
+                units = self.units_for(i, choice)
+                for u in [units[j] for j in self.rng.permutation(len(units))]:
+                    cands = [o for o in self.officials.get(u, []) if o not in self.used_officials
+                             and predicate(i, o)]
+                    if cands:
+                        o = cands[int(self.rng.integers(0, len(cands)))]
+                        self.used_officials.add(o)
+                        self.out.touched.add(o)
+                        return i, u, o
+            self.free.insert(0, i)
+        return None
+
+    def attr(self, person: int, col: str):
+        if person < len(self.people):
+            if person in self.overrides.get(col, {}):
+                return self.overrides[col][person]
+            return self.people[col].iat[person]
+        return self.new_people[person - len(self.people)][col]
+
+    def team(self, person: int) -> int:
+        return self.team_of[person]
+
+    def tie(self, a: int, b: int, relation: str) -> None:
+        if self.rng.random() < 0.5:
+            a, b = b, a
+        self.ties.append((a, b, relation))
+
+    def new_person(self, **attrs) -> int:
+        self.new_people.append(attrs)
+        return len(self.people) + len(self.new_people) - 1
+
+    def set_attr(self, person: int, col: str, value) -> None:
+        if person < len(self.people):
+            self.overrides.setdefault(col, {})[person] = value
+        else:
+            self.new_people[person - len(self.people)][col] = value
+
+    def birth(self, person: int) -> int:
+        return int(self.overrides.get("birth_year", {}).get(person, self.attr(person,
+                                                                              "birth_year")))
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------
+def _kin(pl: _Planter, relation: str) -> None:
+    def ok(i: int, o: int) -> bool:
+        gi, go = pl.attr(i, "gender"), pl.attr(o, "gender")
+        d = int(pl.attr(o, "birth_year")) - pl.birth(i)
+        if relation == "spouse":
+            return gi != go and abs(d) <= 8
+        if relation == "sibling":
+            return abs(d) <= 10
+        if relation == "parent_child":
+            return 24 <= d <= 34 or 24 <= -d <= 34
+        return True
+
+    hit = pl.find(ok)
+    if hit is None:
+        return
+    i, u, o = hit
+    if relation in ("sibling", "parent_child"):  # a family shares a surname
+        sur = surname_index(np.array([pl.attr(o, "name")], dtype=object))
+        name = person_names(pl.rng, np.array([pl.attr(i, "gender")], dtype=object), sur)[0]
+        pl.set_attr(i, "name", name)
+    pl.tie(i, o, relation)
+    pl.out.expected_hard.add((pl.team(i), i, u, relation))
+
+
+def _post(pl: _Planter, kind: str) -> None:
+    i = pl.take_inspector()
+    if i is None:
+        return
+    units = pl.units_for(i, bool(pl.rng.random() < 0.75)) or pl.units_for(i, True)
+    u = units[int(pl.rng.integers(0, len(units)))]
+    s = pl.cross.start
+    if kind == "former_post":
+        end = s - days(int(pl.rng.integers(90, 900)))
+        length = int(pl.rng.integers(365, 900))
+    elif kind == "long_post":
+        end = s - days(int(pl.rng.uniform(3.3, 8) * YEAR))
+        length = int(pl.rng.uniform(3.3, 6) * YEAR)
+    else:  # a decoy: short, and over long ago
+        end = s - days(int(pl.rng.uniform(3.4, 7) * YEAR))
+        length = int(pl.rng.uniform(0.5, 2.5) * YEAR)
+    start = end - days(length)
+    birth = min(pl.birth(i), int(str(start)[:4]) - 23)
+    pl.set_attr(i, "birth_year", birth)
+    group = pl.st.units["group"].iat[u]
+    titles = _POST_TITLES.get(group, _POST_TITLES["agency"])
+    title = titles[int(pl.rng.integers(0, len(titles)))]
+    home = pl.cross.home_unit[int(pl.cross.regions[pl.k_of_team[pl.team(i)]])]
+    side = pl.cross.side_units[int(pl.cross.regions[pl.k_of_team[pl.team(i)]])]
+    current = pl.posts[(pl.posts["person"] == i) & pl.posts["end"].isna()]
+    cur_unit = int(current["unit"].iat[0]) if len(current) else home
+    cur_title = current["title"].iat[0] if len(current) else "科员"
+    pl.rebuilt[i] = career(pl.rng, i, birth, cur_unit, cur_title, side, s,
+                           planted=(u, title, start, end))
+    if kind == "decoy":
+        pl.out.decoys.append({"team": pl.team(i), "person": i, "unit": u,
+                              "why": "short post (< 3 years) that ended more than 3 years "
+                                     "before the round"})
+    else:
+        pl.out.expected_hard.add((pl.team(i), i, u, kind))
+
+
+def _seconded(pl: _Planter) -> None:
+    """Seconded from a round unit whose sector no other round unit has.
+
+    So the secondment adds no 系统回避 hint whether an analysis takes the
+    member's own unit from posts or from seconded_from_unit_id.  When the
+    round has no such unit, a department of a new sector is added to it.
+    """
+    i = pl.take_inspector()
+    if i is None:
+        return
+    sector = pl.st.units["sector"].to_numpy()
+    everything = np.concatenate(list(pl.cross.targets.values()))
+    values, counts = np.unique(sector[everything], return_counts=True)
+    unique = set(values[counts == 1].tolist())
+    units = [x for x in pl.units_for(i, True) + pl.units_for(i, False) if sector[x] in unique]
+    u = units[int(pl.rng.integers(0, len(units)))] if units else _new_target(pl, i, set(values))
+    if u is None:
+        return
+    pl.seconded[i] = u
+    pl.out.expected_hard.add((pl.team(i), i, u, "seconded"))
+
+
+def _new_target(pl: _Planter, person: int, sectors: set) -> int | None:
+    """Add to the round a county department of a sector the round does not have yet."""
+    from loaders.generator.crossround import _LINE_SECTORS
+    c = pl.cross
+    own = int(c.regions[pl.k_of_team[pl.team(person)]])
+    u = pl.st.units
+    ok = (np.isin(u["sector"].to_numpy(), [x for x in _LINE_SECTORS if x not in sectors])
+          & (u["kind"].to_numpy() == "党政机关") & ~u["exempt"].to_numpy()
+          & np.isin(u["region"].to_numpy(), [r for r in c.regions.tolist() if r != own]))
+    cands = np.flatnonzero(ok)
+    if not len(cands):
+        return None
+    unit = int(cands[int(pl.rng.integers(0, len(cands)))])
+    region = int(u["region"].iat[unit])
+    k = int(np.flatnonzero(c.regions == region)[0])
+    visitor = int(np.flatnonzero(c.visits == k)[0])
+    pl.extra_assign.append((c.round, int(c.teams[visitor]), unit))
+    c.targets[region] = np.sort(np.append(c.targets[region], unit))
+    return unit
+
+
+def _home_region(pl: _Planter) -> None:
+    c = pl.cross
+    k = int(pl.rng.integers(0, len(c.regions)))
+    r = int(c.regions[k])
+    taken = set(np.concatenate(list(c.targets.values())).tolist()) | {
+        u for _, _, u in pl.extra_assign}
+    kind = "village" if pl.preset.cross_level == "乡" else "township"
+    u = pl.st.units
+    region_col = u["region"].to_numpy() if kind == "village" else \
+        pl.st.regions["county"].to_numpy()[u["region"].to_numpy()]
+    cands = [x for x in np.flatnonzero((region_col == r) & (u["group"].to_numpy() == kind)).tolist()
+             if x not in taken]
+    if not cands:
+        return
+    unit = cands[int(pl.rng.integers(0, len(cands)))]
+    team = int(c.teams[k])
+    pl.extra_assign.append((c.round, team, unit))
+    for person in c.members["person"].to_numpy()[c.members["team"].to_numpy() == team].tolist():
+        pl.out.expected_hard.add((team, person, unit, "home_region"))
+
+
+def _same_name(pl: _Planter) -> None:
+    hit = pl.find(lambda i, o: True, assigned=True)
+    if hit is None:
+        return
+    i, u, o = hit
+    relation = "spouse" if pl.rng.random() < 0.5 else "sibling"
+    gender = pl.attr(i, "gender")
+    if relation == "spouse" and gender == pl.attr(o, "gender"):
+        relation = "sibling"
+    twin = pl.new_person(name=pl.attr(i, "name"), gender=gender,
+                         birth_year=int(pl.attr(o, "birth_year")) + int(pl.rng.integers(-4, 5)),
+                         hometown=int(pl.attr(o, "hometown")), pool=int(pl.attr(o, "pool")),
+                         specialty=None)
+    pl.out.touched.add(twin)
+    pl.same_names.append((i, twin))
+    pl.tie(twin, o, relation)
+    pl.out.decoys.append({"team": pl.team(i), "person": i, "unit": u,
+                          "why": f"another person with the same name is the {relation} of an "
+                                 "official of the unit"})
+
+
+def _soft(pl: _Planter, relation: str, decoy: bool = False) -> None:
+    hit = pl.find(lambda i, o: True)
+    if hit is None:
+        return
+    i, u, o = hit
+    pl.tie(i, o, relation)
+    pl.out.expected_soft.add((pl.team(i), i, u, relation, 1))
+    if decoy:
+        pl.out.decoys.append({"team": pl.team(i), "person": i, "unit": u,
+                              "why": "classmate of an official of the unit (a soft tie)"})
+
+
+def _townsman_by_hometown(pl: _Planter) -> None:
+    hit = pl.find(lambda i, o: True, assigned=True)
+    if hit is None:
+        return
+    i, u, o = hit
+    pl.free.insert(0, i)  # the inspector is not used up: the whole team is concerned
+    team = pl.team(i)
+    region = int(pl.cross.regions[pl.k_of_team[team]])
+    pl.set_attr(o, "hometown", region)
+    m = pl.cross.members
+    for person in m["person"].to_numpy()[m["team"].to_numpy() == team].tolist():
+        pl.out.expected_soft.add((team, person, u, "townsman", 1))
+
+
+def _two_steps(pl: _Planter, first: str, second: str) -> None:
+    hit = pl.find(lambda i, o: True)
+    if hit is None:
+        return
+    i, u, o = hit
+    gender = "男" if pl.rng.random() < 0.6 else "女"
+    x = pl.new_person(name=person_names(pl.rng, np.array([gender], dtype=object))[0],
+                      gender=gender, birth_year=pl.birth(i) + int(pl.rng.integers(-6, 7)),
+                      hometown=int(pl.attr(o, "hometown")), pool=int(pl.attr(o, "pool")),
+                      specialty=None)
+    pl.out.touched.add(x)
+    pl.tie(i, x, first)
+    pl.tie(x, o, second)
+    pl.out.expected_soft.add((pl.team(i), i, u, first if first == second else
+                              f"{first}>{second}", 2))
+
+
+def plant_conflicts(st: Structure, preset: Preset, cross: Cross, rounds: Rounds,
+                    people: pd.DataFrame, posts: pd.DataFrame, ties: pd.DataFrame, seed: int):
+    """Plant every scenario ``preset.plants`` times; returns (Plants, rounds, people, posts, ties)."""
+    pl = _Planter(st, preset, cross, rounds, people, posts, seed)
+    for _ in range(preset.plants):
+        for relation in KIN_RULES:
+            _kin(pl, relation)
+        _post(pl, "former_post")
+        _post(pl, "long_post")
+        _seconded(pl)
+        _post(pl, "decoy")
+        _same_name(pl)
+        _soft(pl, "classmate", decoy=True)
+        for relation in ("colleague", "townsman", "mentor"):
+            _soft(pl, relation)
+        _two_steps(pl, "classmate", "classmate")
+        _two_steps(pl, "mentor", "colleague")
+    for _ in range(max(1, preset.plants // 2)):
+        _home_region(pl)
+        _townsman_by_hometown(pl)
+    return _apply(pl, ties)
+
+
+def _apply(pl: _Planter, ties: pd.DataFrame):
+    people = pl.people.copy()
+    for col, values in pl.overrides.items():
+        idx = np.fromiter(values.keys(), dtype=np.int64)
+        col_values = people[col].to_numpy().copy()
+        col_values[idx] = list(values.values())
+        people[col] = pd.Series(col_values, dtype=col_values.dtype)
+    if pl.new_people:
+        people = pd.concat([people, frame({c: np.array([p[c] for p in pl.new_people],
+                                                        dtype=object if c in ("name", "gender",
+                                                                              "specialty")
+                                                        else np.int64)
+                                           for c in people.columns})], ignore_index=True)
+    posts = pl.posts[~pl.posts["person"].isin(list(pl.rebuilt))]
+    rows = [r for person in sorted(pl.rebuilt) for r in pl.rebuilt[person]]
+    new_posts = pd.DataFrame(rows, columns=list(posts.columns))
+    new_posts["title"] = new_posts["title"].astype(object)
+    posts = pd.concat([posts, new_posts], ignore_index=True).sort_values(
+        ["person", "start"], kind="stable", ignore_index=True)
+    r = pl.rounds
+    members = r.members.copy()
+    sec = members["person"].map(pl.seconded)
+    is_cross = members["team"].isin(pl.cross.teams.tolist())
+    members.loc[is_cross & sec.notna(), "seconded_from"] = sec[is_cross & sec.notna()].astype(
+        np.int64)
+    assignments = pd.concat([r.assignments, pd.DataFrame(pl.extra_assign,
+                                                         columns=["round", "team", "unit"])],
+                            ignore_index=True)
+    touched = np.array(sorted(pl.out.touched), dtype=np.int64)
+    keep = ~(ties["a"].isin(touched) | ties["b"].isin(touched))
+    planted = pd.DataFrame(pl.ties, columns=["a", "b", "relation"])
+    planted["relation"] = planted["relation"].astype(object)
+    planted = describe_ties(pl.rng, planted, people)
+    ties = pd.concat([ties[keep], planted], ignore_index=True)
+    rounds = Rounds(r.rounds, r.teams, members, assignments)
+    return pl.out, rounds, people, posts, ties
