@@ -36,8 +36,8 @@ def build_audits(st: Structure, problems: pd.DataFrame, seed: int,
     when = as_of - days(rng.integers(10, 5 * 365, len(unit)))
     year = when.astype("datetime64[Y]").astype(np.int64) + 1970
     maker = TextMaker(st, rng)
-    templates = [AUDIT_TEXTS[CATEGORY_NAMES[c]][int(rng.integers(0, len(AUDIT_TEXTS[
-        CATEGORY_NAMES[c]])))] for c in cat.tolist()]
+    templates = np.array([AUDIT_TEXTS[CATEGORY_NAMES[c]][int(rng.integers(0, len(AUDIT_TEXTS[
+        CATEGORY_NAMES[c]])))] for c in cat.tolist()], dtype=object)
     text = maker.fill(templates, maker.values(unit, year + 1))
     amount = np.round(np.exp(rng.normal(11.5, 1.4, len(unit))), 2)
     return frame({"unit": unit, "category": cat, "description": text, "amount": amount,

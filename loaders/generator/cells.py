@@ -9,6 +9,7 @@ format, encoding or header language.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -49,39 +50,34 @@ def untidy(values: np.ndarray, rng: np.random.Generator, share: float,
     return out
 
 
+_BASE = dt.date(1900, 1, 1).toordinal()
+_LAST = dt.date(2100, 12, 31).toordinal()
+
+
+@lru_cache(maxsize=None)
+def _date_pool(fmt: int) -> np.ndarray:
+    """Text of every day from 1900 to 2100 in one format (shared strings)."""
+    f = DATE_FORMATS[fmt]
+    out = np.empty(_LAST - _BASE + 1, dtype=object)
+    out[:] = [f.format(y=d.year, m=d.month, d=d.day) for d in
+              map(dt.date.fromordinal, range(_BASE, _LAST + 1))]
+    return out
+
+
 class DatePool:
-    """Text of every day in a range, in each date format (shared strings)."""
+    """Dates as text in the ledger formats."""
 
-    def __init__(self):
-        self.base = dt.date(1900, 1, 1).toordinal()
-        self.pools: dict[int, np.ndarray] = {}
-
-    def pool(self, fmt: int, last: int) -> np.ndarray:
-        have = self.pools.get(fmt)
-        if have is None or len(have) <= last:
-            n = last + 366
-            days = [dt.date.fromordinal(self.base + i) for i in range(n)]
-            arr = np.empty(n, dtype=object)
-            f = DATE_FORMATS[fmt]
-            arr[:] = [f.format(y=d.year, m=d.month, d=d.day) for d in days]
-            self.pools[fmt] = have = arr
-        return have
-
-    def ordinals(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def write(values: np.ndarray, fmt: np.ndarray | None = None) -> np.ndarray:
+        """Dates as text; ``fmt`` picks a format per cell (default ISO)."""
         d = values.astype("datetime64[D]")
         ok = ~np.isnat(d)
-        return (d.astype(np.int64) + dt.date(1970, 1, 1).toordinal() - self.base), ok
-
-    def write(self, values: np.ndarray, fmt: np.ndarray | None = None) -> np.ndarray:
-        """Dates as text; ``fmt`` picks a format per cell (default ISO)."""
-        day, ok = self.ordinals(values)
+        day = d.astype(np.int64) + dt.date(1970, 1, 1).toordinal() - _BASE
         out = np.full(len(values), None, dtype=object)
-        if not ok.any():
-            return out
         fmt = np.zeros(len(values), np.int64) if fmt is None else fmt
         for f in np.unique(fmt[ok]).tolist():
             m = ok & (fmt == f)
-            out[m] = self.pool(f, int(day[ok].max()))[day[m]]
+            out[m] = _date_pool(f)[day[m]]
         return out
 
 

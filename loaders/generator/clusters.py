@@ -99,12 +99,16 @@ def _overrepresented(pick: _Picker, i: int, st, rounds, posts, rng):
         sectors, counts = np.unique(pick.sector[free], return_counts=True)
         big = sectors[counts >= 2 * n_units]
         big = big[big != "村(社区)"] if len(big) > 1 else big
+        if not len(big):
+            return None
         sector = str(big[int(rng.integers(0, len(big)))])
         units = pick.take(free[pick.sector[free] == sector], n_units)
     else:
         regions, counts = np.unique(pick.cross_region[pick.free()], return_counts=True)
         at_level = pick.st.regions["level"].to_numpy()[regions] == pick.preset.cross_level
         big = regions[(counts >= 2 * n_units) & at_level]
+        if not len(big):
+            return None
         region = int(big[int(rng.integers(0, len(big)))])
         sector = None
         units = pick.take(pick.free(pick.cross_region == region), n_units)
@@ -116,6 +120,8 @@ def _overrepresented(pick: _Picker, i: int, st, rounds, posts, rng):
 def _near_duplicate(pick: _Picker, i: int, st, rounds, posts, rng, failing: int):
     phrase, cat_name, paraphrases = FAILINGS[failing]
     units = pick.take(pick.free(), int(rng.integers(5, 8)), distinct_sectors=True)
+    if len(units) < 5:
+        return None
     n_problems = min(len(paraphrases), len(units) + int(rng.integers(1, 3)))
     owner = units + [units[int(j)] for j in rng.integers(0, len(units), n_problems - len(units))]
     order = rng.permutation(len(paraphrases))[:n_problems]
@@ -123,7 +129,8 @@ def _near_duplicate(pick: _Picker, i: int, st, rounds, posts, rng, failing: int)
     maker = TextMaker(st, rng)
     year = np.array([int(str(rounds.rounds["start"].iat[pick.round_of[u]])[:4]) for u in owner])
     values = maker.values(np.array(owner), year)
-    texts = maker.fill([paraphrases[j] + "。" for j in order.tolist()], values)
+    texts = maker.fill(np.array([paraphrases[j] + "。" for j in order.tolist()], dtype=object),
+                       values)
     rows = []
     for u in units:
         mine = [k for k, o in enumerate(owner) if o == u]
@@ -138,6 +145,8 @@ def _profile(pick: _Picker, i: int, st, rounds, posts, rng):
     rare = np.argsort([c.weight for c in CATEGORIES], kind="stable")[:7]
     cats = sorted(rng.choice(rare, size=3, replace=False).tolist())
     units = pick.take(pick.free(), int(rng.integers(5, 8)), distinct_sectors=True)
+    if len(units) < 5:
+        return None
     extra = [[c for c in cats for _ in range(int(rng.integers(4, 6)))] for _ in units]
     name = ";".join(CATEGORY_NAMES[c] for c in cats)
     return Cluster("profile", name, None, -1, tuple(units), None), \
@@ -153,13 +162,17 @@ def plant_clusters(st: Structure, preset: Preset, rounds: Rounds, posts: pd.Data
     clusters, frames = [], [problems]
     plan = [("o", i) for i in range(n_over)] + [("d", i) for i in range(n_dup)] + \
         [("p", i) for i in range(n_prof)]
-    for kind, i in plan:
+    for kind, i in plan:  # a tiny dataset may not have room for every cluster
         if kind == "o":
-            c, f = _overrepresented(pick, i, st, rounds, posts, rng)
+            made = _overrepresented(pick, i, st, rounds, posts, rng)
         elif kind == "d":
-            c, f = _near_duplicate(pick, i, st, rounds, posts, rng, int(failings[i % len(failings)]))
+            made = _near_duplicate(pick, i, st, rounds, posts, rng,
+                                   int(failings[i % len(failings)]))
         else:
-            c, f = _profile(pick, i, st, rounds, posts, rng)
+            made = _profile(pick, i, st, rounds, posts, rng)
+        if made is None:
+            continue
+        c, f = made
         f["cluster"] = len(clusters)
         clusters.append(c)
         frames.append(f)

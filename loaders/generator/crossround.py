@@ -124,8 +124,8 @@ def build_cross(st: Structure, preset: Preset, rounds: Rounds, people: pd.DataFr
     rounds = Rounds(pd.concat([rounds.rounds, new_round], ignore_index=True),
                     pd.concat([rounds.teams, new_teams], ignore_index=True),
                     pd.concat([rounds.members, members], ignore_index=True),
-                    pd.concat([rounds.assignments, pd.DataFrame(assign, columns=["round", "team",
-                                                                                 "unit"])],
+                    pd.concat([rounds.assignments, pd.DataFrame(
+                        assign, columns=["round", "team", "unit"], dtype=np.int64)],
                               ignore_index=True))
     cross = Cross(r_index, start, end, regions, teams, visits, targets, home, side, members)
     return (cross, rounds, pd.concat([people, new_people], ignore_index=True),

@@ -43,6 +43,18 @@ def top_leaders(posts: pd.DataFrame, units: np.ndarray, when: np.ndarray) -> np.
     return out
 
 
+def owner_departments(depts: pd.DataFrame) -> np.ndarray:
+    """[region, category] -> the department owning the category's fix (-1 if none)."""
+    n_regions = int(depts["region"].max()) + 1
+    out = np.full((n_regions, len(CATEGORIES)), -1, np.int64)
+    key = {(r, k): i for i, (r, k) in enumerate(zip(depts["region"].tolist(),
+                                                    depts["key"].tolist()))}
+    for r in np.unique(depts["region"].to_numpy()).tolist():
+        for c, cat in enumerate(CATEGORIES):
+            out[r, c] = key[(r, cat.owner)]
+    return out
+
+
 def build_measures(problems: pd.DataFrame, rounds: Rounds, posts: pd.DataFrame,
                    depts: pd.DataFrame, seed: int, as_of: np.datetime64) -> pd.DataFrame:
     rng = stream(seed, "measures")
@@ -55,9 +67,9 @@ def build_measures(problems: pd.DataFrame, rounds: Rounds, posts: pd.DataFrame,
     end = rounds.rounds["end"].to_numpy().astype("datetime64[D]")[rr]
     feedback = end + np.timedelta64(20, "D")
     u = rng.random(n)
-    due = np.where(u < 0.7, _plus_months(feedback, 3), np.where(u < 0.9, _plus_months(feedback, 6),
-                                                                NAT))
-    deadline = np.where(np.isnat(due), _plus_months(feedback, 3), due)
+    three = _plus_months(feedback, 3)
+    due = np.where(u < 0.7, three, np.where(u < 0.9, _plus_months(feedback, 6), NAT))
+    deadline = np.where(np.isnat(due), three, due)
     old = deadline < as_of - np.timedelta64(30, "D")
     status = np.where(old, _status(rng, _OLD, n), _status(rng, _RECENT, n))
     immediate = problems["immediate"].to_numpy()[prob]
@@ -73,14 +85,13 @@ def build_measures(problems: pd.DataFrame, rounds: Rounds, posts: pd.DataFrame,
     status = np.where(reopened & (rng.random(n) < 0.5), "open", status)
     completed = np.where(reopened & (status == "open"), NAT, completed)
     texts = [c.measures + MEASURE_GENERIC for c in CATEGORIES]
-    choice = np.floor(rng.random(n) * np.array([len(t) for t in texts])[cat]).astype(int)
-    pool = {(c, k): t for c, ts in enumerate(texts) for k, t in enumerate(ts)}
-    desc = np.empty(n, dtype=object)
-    desc[:] = [pool[(c, k)] for c, k in zip(cat.tolist(), choice.tolist())]
-    key = {(r, k): i for i, (r, k) in enumerate(zip(depts["region"].tolist(), depts["key"].tolist()))}
+    size = np.array([len(t) for t in texts])
+    offset = np.concatenate(([0], np.cumsum(size)[:-1]))
+    pool = np.empty(int(size.sum()), dtype=object)
+    pool[:] = [x for t in texts for x in t]
+    desc = pool[offset[cat] + np.floor(rng.random(n) * size[cat]).astype(np.int64)]
     region = rounds.rounds["organizer"].to_numpy()[rr]
-    owner_key = [CATEGORIES[c].owner for c in range(len(CATEGORIES))]
-    dept = np.array([key[(r, owner_key[c])] for r, c in zip(region.tolist(), cat.tolist())])
+    dept = owner_departments(depts)[region, cat]
     return frame({
         "problem": prob, "description": desc, "owner": top_leaders(posts, unit, end),
         "dept": dept, "due": due, "status": status.astype(object), "completed": completed,

@@ -378,24 +378,28 @@ def _apply(pl: _Planter, ties: pd.DataFrame):
                                            for c in people.columns})], ignore_index=True)
     posts = pl.posts[~pl.posts["person"].isin(list(pl.rebuilt))]
     rows = [r for person in sorted(pl.rebuilt) for r in pl.rebuilt[person]]
-    new_posts = pd.DataFrame(rows, columns=list(posts.columns))
-    new_posts["title"] = new_posts["title"].astype(object)
-    posts = pd.concat([posts, new_posts], ignore_index=True).sort_values(
-        ["person", "start"], kind="stable", ignore_index=True)
+    if rows:
+        new_posts = pd.DataFrame(rows, columns=list(posts.columns)).astype(
+            posts.dtypes.to_dict())
+        posts = pd.concat([posts, new_posts], ignore_index=True)
+    posts = posts.sort_values(["person", "start"], kind="stable", ignore_index=True)
     r = pl.rounds
     members = r.members.copy()
     sec = members["person"].map(pl.seconded)
     is_cross = members["team"].isin(pl.cross.teams.tolist())
     members.loc[is_cross & sec.notna(), "seconded_from"] = sec[is_cross & sec.notna()].astype(
         np.int64)
-    assignments = pd.concat([r.assignments, pd.DataFrame(pl.extra_assign,
-                                                         columns=["round", "team", "unit"])],
-                            ignore_index=True)
+    assignments = r.assignments
+    if pl.extra_assign:
+        assignments = pd.concat([assignments, pd.DataFrame(
+            pl.extra_assign, columns=["round", "team", "unit"], dtype=np.int64)],
+            ignore_index=True)
     touched = np.array(sorted(pl.out.touched), dtype=np.int64)
     keep = ~(ties["a"].isin(touched) | ties["b"].isin(touched))
-    planted = pd.DataFrame(pl.ties, columns=["a", "b", "relation"])
-    planted["relation"] = planted["relation"].astype(object)
-    planted = describe_ties(pl.rng, planted, people)
-    ties = pd.concat([ties[keep], planted], ignore_index=True)
+    ties = ties[keep]
+    if pl.ties:
+        planted = pd.DataFrame(pl.ties, columns=["a", "b", "relation"]).astype(
+            {"a": np.int64, "b": np.int64, "relation": object})
+        ties = pd.concat([ties, describe_ties(pl.rng, planted, people)], ignore_index=True)
     rounds = Rounds(r.rounds, r.teams, members, assignments)
     return pl.out, rounds, people, posts, ties

@@ -31,6 +31,34 @@ def draw_categories(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nd
     return cat, sub
 
 
+KEYS = ("y", "y2", "m", "n", "n2", "amt", "p", "proj", "u")
+_INTS = np.array([str(i) for i in range(4000)], dtype=object)
+
+
+def positional(fragment: str) -> tuple[str, int]:
+    """A fragment with ``{y}`` … as ``{0}`` …, and the bit mask of what it uses."""
+    mask = 0
+    for i, k in enumerate(KEYS):
+        if "{" + k + "}" in fragment:
+            fragment = fragment.replace("{" + k + "}", "{%d}" % i)
+            mask |= 1 << i
+    return fragment, mask
+
+
+def _pool(fragments) -> tuple[np.ndarray, np.ndarray]:
+    pos = [positional(f) for f in fragments]
+    text = np.empty(len(pos), dtype=object)
+    text[:] = [t for t, _ in pos]
+    return text, np.array([m for _, m in pos], dtype=np.int64)
+
+
+def _flat(groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fragments of many groups in one pool: (text, mask, offset, size) per group."""
+    text, mask = _pool([f for g in groups for f in g])
+    size = np.array([len(g) for g in groups])
+    return text, mask, np.concatenate(([0], np.cumsum(size)[:-1])), size
+
+
 class TextMaker:
     """Fills description templates; shared by background and planted problems."""
 
@@ -44,47 +72,70 @@ class TextMaker:
     def values(self, units: np.ndarray, year: np.ndarray) -> dict[str, np.ndarray]:
         rng, n = self.rng, len(units)
         y = year - rng.integers(1, 5, n)
-        amt = np.round(np.exp(rng.normal(2.3, 1.2, n)), 2).clip(0.3, 5000)
-        proj = np.char.add(self.region_name[units].astype(str),
-                           np.array(PROJECT_KINDS)[rng.integers(0, len(PROJECT_KINDS), n)])
-        return {"y": y, "y2": np.minimum(y + rng.integers(1, 3, n), year), "m": rng.integers(1, 13, n),
-                "n": rng.integers(2, 31, n), "n2": rng.integers(10, 81, n), "amt": amt,
-                "p": rng.integers(10, 61, n), "proj": proj, "u": self.unit_name[units]}
+        return {"y": y, "y2": np.minimum(y + rng.integers(1, 3, n), year),
+                "m": rng.integers(1, 13, n), "n": rng.integers(2, 31, n),
+                "n2": rng.integers(10, 81, n),
+                "amt": np.round(np.exp(rng.normal(2.3, 1.2, n)), 2).clip(0.3, 5000),
+                "p": rng.integers(10, 61, n), "proj": rng.integers(0, len(PROJECT_KINDS), n),
+                "u": units}
 
-    @staticmethod
-    def fill(templates: list[str], v: dict[str, np.ndarray]) -> np.ndarray:
-        cols = {k: (np.char.mod("%.2f", a) if k == "amt" else a.astype(str)).tolist()
-                for k, a in v.items()}
-        keys = list(cols)
-        out = np.empty(len(templates), dtype=object)
-        out[:] = [t.format(**dict(zip(keys, row))) if "{" in t else t
-                  for t, row in zip(templates, zip(*cols.values()))]
+    def fill(self, templates: np.ndarray, v: dict[str, np.ndarray],
+             mask: np.ndarray | None = None) -> np.ndarray:
+        """Templates in positional form (see ``positional``) filled with ``v``."""
+        if mask is None:
+            pos = [positional(t) for t in templates.tolist()]
+            templates = np.array([t for t, _ in pos] or [""], dtype=object)[:len(pos)]
+            mask = np.array([m for _, m in pos], dtype=np.int64)
+        n = len(templates)
+        args = []
+        for i, k in enumerate(KEYS):
+            col = np.full(n, None, dtype=object)
+            rows = np.flatnonzero(mask & (1 << i))
+            val = v[k][rows]
+            if k == "amt":
+                col[rows] = [f"{x:.2f}" for x in val.tolist()]
+            elif k == "proj":
+                col[rows] = [a + b for a, b in zip(self.region_name[v["u"][rows]].tolist(),
+                                                   np.array(PROJECT_KINDS)[val].tolist())]
+            elif k == "u":
+                col[rows] = self.unit_name[val]
+            else:
+                col[rows] = _INTS[val]
+            args.append(col)
+        out = templates.copy()
+        rows = np.flatnonzero(mask)
+        out[rows] = [t.format(*a) for t, a in zip(templates[rows].tolist(),
+                                                  zip(*(c[rows].tolist() for c in args)))]
         return out
 
     def background(self, units: np.ndarray, sub: np.ndarray, year: np.ndarray) -> np.ndarray:
         rng, n = self.rng, len(units)
-        parts = []
-        op = np.array(OPENERS, dtype=object)
-        parts.append(op[rng.integers(0, len(op), n)])
-        subj = np.empty(n, dtype=object)
+        op_t, op_m = _pool(OPENERS)
+        k = rng.integers(0, len(op_t), n)
+        text, mask = op_t[k], op_m[k]
         g = self.group[units]
         for key, words in SUBJECTS.items():
-            m = g == key
-            subj[m] = np.array(words, dtype=object)[rng.integers(0, len(words), int(m.sum()))]
-        parts.append(subj)
-        cores = [s.cores for s in _SUBS]
-        dets = [s.details for s in _SUBS]
-        ci = np.floor(rng.random(n) * np.array([len(c) for c in cores])[sub]).astype(int)
-        nd = np.array([len(d) for d in dets])[sub]
-        d1 = np.floor(rng.random(n) * nd).astype(int)
-        d2 = (d1 + 1 + np.floor(rng.random(n) * (nd - 1))).astype(int) % nd
+            m = np.flatnonzero(g == key)
+            s_t, s_m = _pool(words)
+            k = rng.integers(0, len(s_t), len(m))
+            text[m] = text[m] + s_t[k]
+            mask[m] |= s_m[k]
+        c_t, c_m, c_off, c_n = _flat([s.cores for s in _SUBS])
+        k = c_off[sub] + np.floor(rng.random(n) * c_n[sub]).astype(np.int64)
+        text, mask = text + c_t[k], mask | c_m[k]
+        d_t, d_m, d_off, d_n = _flat([s.details for s in _SUBS])
+        nd = d_n[sub]
+        d1 = np.floor(rng.random(n) * nd).astype(np.int64)
+        d2 = (d1 + 1 + np.floor(rng.random(n) * (nd - 1)).astype(np.int64)) % nd
         two = rng.random(n) < 0.35
-        core = [cores[s][c] + dets[s][a] + (dets[s][b] if t else "") for s, c, a, b, t in
-                zip(sub.tolist(), ci.tolist(), d1.tolist(), d2.tolist(), two.tolist())]
-        tails = np.array(TAILS, dtype=object)[rng.integers(0, len(TAILS), n)]
-        templates = [a + b + c + d + "。" for a, b, c, d in
-                     zip(parts[0].tolist(), parts[1].tolist(), core, tails.tolist())]
-        return self.fill(templates, self.values(units, year))
+        text, mask = text + d_t[d_off[sub] + d1], mask | d_m[d_off[sub] + d1]
+        second = d_off[sub] + d2
+        text[two] = text[two] + d_t[second[two]]
+        mask[two] |= d_m[second[two]]
+        t_t, t_m = _pool(TAILS)
+        k = rng.integers(0, len(t_t), n)
+        text, mask = text + t_t[k] + "。", mask | t_m[k]
+        return self.fill(text, self.values(units, year), mask)
 
 
 def build_problems(st: Structure, rounds: Rounds, posts: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -95,7 +146,8 @@ def build_problems(st: Structure, rounds: Rounds, posts: pd.DataFrame, seed: int
     kind = r["kind"].to_numpy()[a["round"].to_numpy()]
     lo = np.array([PER_UNIT.get(k, DEFAULT_PER_UNIT)[0] for k in kind])
     hi = np.array([PER_UNIT.get(k, DEFAULT_PER_UNIT)[1] for k in kind])
-    count = rng.integers(lo, hi)
+    # 10-25 per unit, more often near the top (about 20 on average)
+    count = lo + np.floor((hi - lo) * np.sqrt(rng.random(len(a)))).astype(np.int64)
     unit = np.repeat(a["unit"].to_numpy(), count)
     rnd = np.repeat(a["round"].to_numpy(), count)
     cat, sub = draw_categories(rng, len(unit))

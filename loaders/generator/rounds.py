@@ -80,8 +80,9 @@ class _Collector:
                                                          "organizer", "term"])),
             objectify(pd.DataFrame(self.teams, columns=["round", "name", "home", "cross_mode"])),
             objectify(pd.DataFrame(self.members, columns=["team", "person", "role",
-                                                          "seconded_from"])),
-            pd.DataFrame(self.assign, columns=["round", "team", "unit"]),
+                                                          "seconded_from"]).astype(
+                {"team": np.int64, "person": np.int64, "seconded_from": np.int64})),
+            pd.DataFrame(self.assign, columns=["round", "team", "unit"], dtype=np.int64),
         )
 
 

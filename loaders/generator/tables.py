@@ -35,6 +35,13 @@ class Ids:
     problem: np.ndarray  # by internal problem index
     dept: np.ndarray
     lead: np.ndarray
+    order: dict[str, np.ndarray]  # internal rows in id order, per entity
+
+
+def _inverse(rank: np.ndarray) -> np.ndarray:
+    order = np.empty_like(rank)
+    order[rank] = np.arange(len(rank))
+    return order
 
 
 def ref(ids: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -89,10 +96,13 @@ def make_ids_for(w) -> Ids:
                        p["found"].to_numpy(), tie], len(p))
     lead_rank = _rank([w.leads["transfer"].to_numpy(), prob_rank[w.leads["problem"].to_numpy()]],
                       len(w.leads))
+    order = {"round": _inverse(round_rank), "team": _inverse(team_rank),
+             "problem": _inverse(prob_rank), "lead": _inverse(lead_rank),
+             "problem_rank": prob_rank}
     return Ids(make_ids("R", len(st.regions)), make_ids("U", len(st.units)),
                make_ids("P", len(w.people)), round_ids, make_ids("T", len(r.teams))[team_rank],
                make_ids("Q", len(p))[prob_rank], make_ids("D", len(w.depts)),
-               make_ids("L", len(w.leads))[lead_rank])
+               make_ids("L", len(w.leads))[lead_rank], order)
 
 
 def build_tables(w, ids: Ids) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, np.ndarray]]]:
@@ -141,29 +151,33 @@ def _none(a: np.ndarray) -> np.ndarray:
 
 def _rounds(t, zh, w, ids: Ids) -> None:
     r = w.rounds
-    order = np.argsort(ids.round, kind="stable")
+    order = ids.order["round"]
     rr = r.rounds.iloc[order]
     t["rounds"] = _table("rounds", {
         "round_id": ids.round[order], "name": rr["name"].to_numpy(), "kind": rr["kind"].to_numpy(),
         "start": ns(rr["start"]), "end": ns(rr["end"]),
         "organizer_region_id": ids.region[rr["organizer"].to_numpy()], "term": rr["term"].to_numpy()})
     zh["rounds"] = {"kind": _labels("round_kind", rr["kind"].to_numpy())}
-    order = np.argsort(ids.team, kind="stable")
+    order = ids.order["team"]
     tm = r.teams.iloc[order]
     t["teams"] = _table("teams", {
         "team_id": ids.team[order], "round_id": ids.round[tm["round"].to_numpy()],
         "name": tm["name"].to_numpy(), "home_region_id": ids.region[tm["home"].to_numpy()],
         "cross_mode": _none(tm["cross_mode"].to_numpy())})
     m = r.members
-    m = m.iloc[np.lexsort((np.arange(len(m)), ids.team[m["team"].to_numpy()]))]
+    team_rank = np.empty(len(ids.team), np.int64)
+    team_rank[ids.order["team"]] = np.arange(len(ids.team))
+    m = m.iloc[np.lexsort((np.arange(len(m)), team_rank[m["team"].to_numpy()]))]
     t["team_members"] = _table("team_members", {
         "team_id": ids.team[m["team"].to_numpy()], "person_id": ids.person[m["person"].to_numpy()],
         "role": m["role"].to_numpy(),
         "seconded_from_unit_id": ref(ids.unit, m["seconded_from"].to_numpy())})
     zh["team_members"] = {"role": _labels("role", m["role"].to_numpy())}
     a = r.assignments
-    a = a.iloc[np.lexsort((a["unit"].to_numpy(), ids.team[a["team"].to_numpy()],
-                           ids.round[a["round"].to_numpy()]))]
+    round_rank = np.empty(len(ids.round), np.int64)
+    round_rank[ids.order["round"]] = np.arange(len(ids.round))
+    a = a.iloc[np.lexsort((a["unit"].to_numpy(), team_rank[a["team"].to_numpy()],
+                           round_rank[a["round"].to_numpy()]))]
     t["assignments"] = _table("assignments", {
         "round_id": ids.round[a["round"].to_numpy()], "team_id": ids.team[a["team"].to_numpy()],
         "unit_id": ids.unit[a["unit"].to_numpy()]})
@@ -178,13 +192,13 @@ def _labels(vocab: str, values: np.ndarray) -> np.ndarray:
 
 def _problems(t, w, ids: Ids) -> None:
     p = w.problems
-    order = np.argsort(ids.problem, kind="stable")
+    order = ids.order["problem"]
     p = p.iloc[order]
     p1, p2 = p["p1"].to_numpy(), p["p2"].to_numpy()
-    a, b = ref(ids.person, p1), ref(ids.person, p2)
-    persons = np.where(p2 >= 0, np.char.add(np.char.add(a.astype(str), ";"), b.astype(str)), a)
-    persons = persons.astype(object)
-    persons[p1 < 0] = None
+    persons = ref(ids.person, p1)
+    two = np.flatnonzero((p1 >= 0) & (p2 >= 0))
+    persons[two] = [a + ";" + b for a, b in zip(persons[two].tolist(),
+                                                ids.person[p2[two]].tolist())]
     cat = p["category"].to_numpy()
     t["problems"] = _table("problems", {
         "problem_id": ids.problem[order], "unit_id": ids.unit[p["unit"].to_numpy()],
@@ -203,7 +217,7 @@ def _followup(t, zh, w, ids: Ids, rng) -> None:
         "region_id": ids.region[d["region"].to_numpy()], "supervises": _none(d["supervises"].to_numpy())})
     zh["departments"] = {"kind": _labels("dept_kind", d["kind"].to_numpy())}
     le = w.leads
-    order = np.argsort(ids.lead, kind="stable")
+    order = ids.order["lead"]
     le = le.iloc[order]
     t["leads"] = _table("leads", {
         "lead_id": ids.lead[order], "unit_id": ids.unit[le["unit"].to_numpy()],
@@ -218,8 +232,8 @@ def _followup(t, zh, w, ids: Ids, rng) -> None:
     zh["leads"] = {"disposition": _labels("disposition", _none(le["disposition"].to_numpy())),
                    "outcome": _labels("outcome", _none(le["outcome"].to_numpy()))}
     m = w.measures
-    prob_rank = np.argsort(np.argsort(ids.problem, kind="stable"), kind="stable")
-    order = np.lexsort((np.arange(len(m)), prob_rank[m["problem"].to_numpy()]))
+    prob_rank = ids.order["problem_rank"]
+    order = np.argsort(prob_rank[m["problem"].to_numpy()], kind="stable")
     m = m.iloc[order]
     status = m["status"].to_numpy()
     t["measures"] = _table("measures", {

@@ -23,7 +23,12 @@ def stream(seed: int, name: str) -> np.random.Generator:
 def make_ids(prefix: str, n: int, width: int | None = None) -> np.ndarray:
     """``P0001`` … as an object array; width grows with ``n`` (at least 4)."""
     width = width or max(4, len(str(n)))
-    return np.array([f"{prefix}{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
+    low = [f"{i:04d}" for i in range(10000)]
+    high = [f"{prefix}{i:0{width - 4}d}" if width > 4 else prefix
+            for i in range(n // 10000 + 1)]
+    out = np.empty(n, dtype=object)
+    out[:] = [h + lo for h in high for lo in low][1:n + 1]
+    return out
 
 
 def days(values: np.ndarray) -> np.ndarray:
