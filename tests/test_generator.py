@@ -551,3 +551,46 @@ def test_progress_and_bad_options(tmp_path, gen):
         write_dataset(gen, tmp_path, encoding="latin-1")
     with pytest.raises(LinkgraphError):
         generate("galaxy")
+
+
+def _tfidf(texts: list[str]):
+    """Sublinear TF-IDF over character 2- and 3-grams, rows L2-normalised."""
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for i, text in enumerate(texts):
+        grams: dict[str, int] = {}
+        for n in (2, 3):
+            for j in range(len(text) - n + 1):
+                grams[text[j:j + n]] = grams.get(text[j:j + n], 0) + 1
+        for gram, count in grams.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(gram, len(vocab)))
+            vals.append(1 + np.log(count))
+    X = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocab)))
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    X = X @ sparse.diags(np.log((1 + len(texts)) / (1 + df)) + 1)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    return sparse.diags(1 / norms) @ X
+
+
+def test_planted_wordings_are_alike_and_the_background_is_not(gen, t):
+    pr = t["problems"].reset_index(drop=True)
+    X = _tfidf(pr["description"].tolist())
+    planted = set()
+    for c in gen.truth["clusters"]:
+        if c["kind"] != "near_duplicate":
+            continue
+        rows = np.flatnonzero(pr["problem_id"].isin(c["problem_ids"]).to_numpy())
+        planted.update(rows.tolist())
+        sims = (X[rows] @ X[rows].T).toarray()[np.triu_indices(len(rows), 1)]
+        assert np.median(sims) >= 0.45, c["phrase"]
+    unit = pr["unit_id"].to_numpy()
+    close = 0
+    for _, block in pr.groupby("category"):  # pairs in one category, across units
+        rows = np.array([r for r in block.index if r not in planted])
+        S = (X[rows] @ X[rows].T).toarray()
+        S[unit[rows][:, None] == unit[rows][None, :]] = 0
+        close += int((S.max(axis=1) >= 0.6).sum())
+    assert close / len(pr) < 0.01

@@ -14,7 +14,7 @@ from loaders.generator.words import (GIVEN_FEMALE_COMMON, GIVEN_FEMALE_FIRST,
                                      GIVEN_FEMALE_SECOND, GIVEN_MALE_COMMON, GIVEN_MALE_FIRST,
                                      GIVEN_MALE_SECOND, SURNAMES)
 
-COMMON_SHARE = 0.3
+COMMON_SHARE = 0.2
 
 
 @lru_cache(maxsize=None)

@@ -8,18 +8,25 @@ systemic patterns in the data are the planted ones (``clusters.py``).
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from loaders.generator.rounds import Rounds
 from loaders.generator.structure import Structure
-from loaders.generator.taxonomy import CATEGORIES, OPENERS, PROJECT_KINDS, SUBJECTS, TAILS
+from loaders.generator.taxonomy import (BRANDS_FIRST, BRANDS_SECOND, CATEGORIES, CATEGORY_NAMES,
+                                        EXAMPLES_MONEY, EXAMPLES_RECORD, MONEY_CATEGORIES,
+                                        OPENERS, PROJECT_KINDS, SUBJECTS, SYNONYMS, TAILS,
+                                        TRADES, VENUES)
 from loaders.generator.util import days, frame, group_starts, stream
 
 WEIGHTS = np.array([c.weight for c in CATEGORIES]) / sum(c.weight for c in CATEGORIES)
 N_SUBS = np.array([len(c.subs) for c in CATEGORIES])
 SUB_OFFSET = np.concatenate(([0], np.cumsum(N_SUBS)[:-1]))
 _SUBS = [s for c in CATEGORIES for s in c.subs]
+_SUB_CATEGORY = np.array([i for i, c in enumerate(CATEGORIES) for _ in c.subs])
 PER_UNIT = {"lookback": (3, 9)}
 DEFAULT_PER_UNIT = (10, 26)
 
@@ -31,7 +38,9 @@ def draw_categories(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nd
     return cat, sub
 
 
-KEYS = ("y", "y2", "m", "n", "n2", "amt", "p", "proj", "u")
+KEYS = ("y", "y2", "m", "n", "n2", "amt", "p", "proj", "u", "d", "k", "k2", "k3", "co",
+        "venue", "k4")
+_BRANDS = np.array([a + b for a in BRANDS_FIRST for b in BRANDS_SECOND if a != b], dtype=object)
 _INTS = np.array([str(i) for i in range(4000)], dtype=object)
 
 
@@ -52,11 +61,49 @@ def _pool(fragments) -> tuple[np.ndarray, np.ndarray]:
     return text, np.array([m for _, m in pos], dtype=np.int64)
 
 
+def expand(fragment: str, synonyms: bool = True) -> list[str]:
+    """Every reading of a fragment with ``[a|b|c]`` choices (in order).
+
+    With ``synonyms``, the first two words of ``SYNONYMS`` found in a reading
+    are varied too, so the same finding is worded in many ways.
+    """
+    out = [""]
+    for part in re.split(r"(\[[^\]]*\])", fragment):
+        options = part[1:-1].split("|") if part.startswith("[") else [part]
+        out = [o + x for o in out for x in options]
+    if synonyms:
+        out = [v for reading in out for v in _vary(reading)]
+    return list(dict.fromkeys(out))
+
+
+def _vary(text: str) -> list[str]:
+    out = [text]
+    used = 0
+    for words in SYNONYMS:
+        if used == 2 or words[0] not in text or "{" + words[0] in text:
+            continue
+        used += 1
+        out = [o.replace(words[0], w, 1) for o in out for w in words]
+    return out
+
+
+@lru_cache(maxsize=None)
+def _flat_cached(groups: tuple[tuple[str, ...], ...]):
+    expanded = [[e for f in g for e in expand(f)] for g in groups]
+    text, mask = _pool([f for g in expanded for f in g])
+    size = np.array([len(g) for g in expanded])
+    return text, mask, np.concatenate(([0], np.cumsum(size)[:-1])), size
+
+
+@lru_cache(maxsize=None)
+def _origin(groups: tuple[tuple[str, ...], ...]) -> np.ndarray:
+    """For each fragment of a ``_flat`` pool, which written template it came from."""
+    return np.array([j for g in groups for j, f in enumerate(g) for _ in expand(f)])
+
+
 def _flat(groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fragments of many groups in one pool: (text, mask, offset, size) per group."""
-    text, mask = _pool([f for g in groups for f in g])
-    size = np.array([len(g) for g in groups])
-    return text, mask, np.concatenate(([0], np.cumsum(size)[:-1])), size
+    return _flat_cached(tuple(tuple(g) for g in groups))
 
 
 class TextMaker:
@@ -75,9 +122,13 @@ class TextMaker:
         return {"y": y, "y2": np.minimum(y + rng.integers(1, 3, n), year),
                 "m": rng.integers(1, 13, n), "n": rng.integers(2, 31, n),
                 "n2": rng.integers(10, 81, n),
-                "amt": np.round(np.exp(rng.normal(2.3, 1.2, n)), 2).clip(0.3, 5000),
+                "amt": np.round(np.exp(rng.normal(2.8, 1.3, n)), 2).clip(0.31, 9000),
                 "p": rng.integers(10, 61, n), "proj": rng.integers(0, len(PROJECT_KINDS), n),
-                "u": units}
+                "u": units, "d": rng.integers(1, 29, n), "k": rng.integers(2, 40, n),
+                "k2": np.round(np.exp(rng.normal(2.2, 1.3, n)), 2).clip(0.31, 9000),
+                "k3": rng.integers(40, 120, n), "k4": rng.integers(1, 10, n),
+                "co": rng.integers(0, len(_BRANDS) * len(TRADES), n),
+                "venue": rng.integers(0, len(_BRANDS) * len(VENUES), n)}
 
     def fill(self, templates: np.ndarray, v: dict[str, np.ndarray],
              mask: np.ndarray | None = None) -> np.ndarray:
@@ -92,13 +143,18 @@ class TextMaker:
             col = np.full(n, None, dtype=object)
             rows = np.flatnonzero(mask & (1 << i))
             val = v[k][rows]
-            if k == "amt":
+            if k in ("amt", "k2"):
                 col[rows] = [f"{x:.2f}" for x in val.tolist()]
             elif k == "proj":
                 col[rows] = [a + b for a, b in zip(self.region_name[v["u"][rows]].tolist(),
                                                    np.array(PROJECT_KINDS)[val].tolist())]
             elif k == "u":
                 col[rows] = self.unit_name[val]
+            elif k in ("co", "venue"):
+                trade = TRADES if k == "co" else VENUES
+                place = [r[:2] for r in self.region_name[v["u"][rows]].tolist()]
+                col[rows] = [p + _BRANDS[x // len(trade)] + trade[x % len(trade)]
+                             for p, x in zip(place, val.tolist())]
             else:
                 col[rows] = _INTS[val]
             args.append(col)
@@ -110,13 +166,13 @@ class TextMaker:
 
     def background(self, units: np.ndarray, sub: np.ndarray, year: np.ndarray) -> np.ndarray:
         rng, n = self.rng, len(units)
-        op_t, op_m = _pool(OPENERS)
+        op_t, op_m, _, _ = _flat([OPENERS])
         k = rng.integers(0, len(op_t), n)
         text, mask = op_t[k], op_m[k]
         g = self.group[units]
         for key, words in SUBJECTS.items():
             m = np.flatnonzero(g == key)
-            s_t, s_m = _pool(words)
+            s_t, s_m, _, _ = _flat([words])
             k = rng.integers(0, len(s_t), len(m))
             text[m] = text[m] + s_t[k]
             mask[m] |= s_m[k]
@@ -124,15 +180,21 @@ class TextMaker:
         k = c_off[sub] + np.floor(rng.random(n) * c_n[sub]).astype(np.int64)
         text, mask = text + c_t[k], mask | c_m[k]
         d_t, d_m, d_off, d_n = _flat([s.details for s in _SUBS])
+        origin = _origin(tuple(tuple(s.details) for s in _SUBS))
         nd = d_n[sub]
         d1 = np.floor(rng.random(n) * nd).astype(np.int64)
-        d2 = (d1 + 1 + np.floor(rng.random(n) * (nd - 1)).astype(np.int64)) % nd
-        two = rng.random(n) < 0.35
+        d2 = np.floor(rng.random(n) * nd).astype(np.int64)
+        two = (rng.random(n) < 0.5) & (origin[d_off[sub] + d1] != origin[d_off[sub] + d2])
         text, mask = text + d_t[d_off[sub] + d1], mask | d_m[d_off[sub] + d1]
         second = d_off[sub] + d2
         text[two] = text[two] + d_t[second[two]]
         mask[two] |= d_m[second[two]]
-        t_t, t_m = _pool(TAILS)
+        e_t, e_m, e_off, e_n = _flat([EXAMPLES_RECORD, EXAMPLES_MONEY])
+        money = np.isin(_SUB_CATEGORY[sub], [CATEGORY_NAMES.index(c) for c in MONEY_CATEGORIES])
+        g_e = money.astype(np.int64)
+        k = e_off[g_e] + np.floor(rng.random(n) * e_n[g_e]).astype(np.int64)
+        text, mask = text + e_t[k], mask | e_m[k]
+        t_t, t_m, _, _ = _flat([TAILS])
         k = rng.integers(0, len(t_t), n)
         text, mask = text + t_t[k] + "。", mask | t_m[k]
         return self.fill(text, self.values(units, year), mask)
