@@ -383,7 +383,7 @@ def test_background_categories_are_independent_of_sector_and_region(gen, t):
                    region=pr["unit_id"].map(units["region_id"]))
     for col in ("sector", "region"):
         big = pr[col].value_counts()
-        sub = pr[pr[col].isin(big[big >= 300].index)]
+        sub = pr[pr[col].isin(big[big >= 150].index)]
         table = pd.crosstab(sub[col], sub["category"])
         assert table.shape[0] >= 3
         assert chi2_contingency(table.to_numpy())[1] > 0.001, col

@@ -90,29 +90,46 @@ def _rows(st, rounds, posts, rng, pick, units, cats_per_unit, texts=None):
     return problem_rows(st, rounds, posts, rng, unit, rnd, cat, sub, texts)
 
 
+def _uncommon_category(rng: np.random.Generator) -> int:
+    """A category that is not among the three most frequent ones."""
+    order = np.argsort([-c.weight for c in CATEGORIES], kind="stable")
+    return int(order[3 + int(rng.integers(0, len(order) - 3))])
+
+
 def _overrepresented(pick: _Picker, i: int, st, rounds, posts, rng):
-    cat = int(rng.integers(0, len(CATEGORIES)))
-    n_units = int(rng.integers(5, 8)) if pick.preset.cities == 0 else int(rng.integers(8, 13))
+    """Even clusters: a sector of the scope region; odd ones: a township.
+
+    The sector is a middle-sized one (not 村(社区)), and about 40 % of its
+    units get 5-9 extra problems of an uncommon category, so the category's
+    rate in the sector is well above its base rate (lift about 2-4).
+    """
+    cat = _uncommon_category(rng)
     if i % 2 == 0:
         region, inside = pick.scope()
         free = pick.free(inside)
         sectors, counts = np.unique(pick.sector[free], return_counts=True)
-        big = sectors[counts >= 2 * n_units]
-        big = big[big != "村(社区)"] if len(big) > 1 else big
-        if not len(big):
+        ok = (counts >= 20) & (counts <= 80) & (sectors != "村(社区)")
+        if not ok.any():
+            ok = (counts >= 5) & (sectors != "村(社区)")
+        if not ok.any():
             return None
-        sector = str(big[int(rng.integers(0, len(big)))])
+        j = np.flatnonzero(ok)[int(rng.integers(0, int(ok.sum())))]
+        sector = str(sectors[j])
+        n_units = int(min(14, max(5, np.ceil(0.4 * counts[j]))))
         units = pick.take(free[pick.sector[free] == sector], n_units)
     else:
-        regions, counts = np.unique(pick.cross_region[pick.free()], return_counts=True)
-        at_level = pick.st.regions["level"].to_numpy()[regions] == pick.preset.cross_level
+        # a township: small enough for the extra problems to stand out
+        n_units = int(rng.integers(7, 11))
+        town = pick.st.units["region"].to_numpy()
+        regions, counts = np.unique(town[pick.free()], return_counts=True)
+        at_level = pick.st.regions["level"].to_numpy()[regions] == "乡"
         big = regions[(counts >= 2 * n_units) & at_level]
         if not len(big):
             return None
         region = int(big[int(rng.integers(0, len(big)))])
         sector = None
-        units = pick.take(pick.free(pick.cross_region == region), n_units)
-    extra = [[cat] * int(rng.integers(4, 8)) for _ in units]
+        units = pick.take(pick.free(town == region), n_units)
+    extra = [[cat] * int(rng.integers(5, 10)) for _ in units]
     return Cluster("overrepresented", CATEGORY_NAMES[cat], sector, region, tuple(units), None), \
         _rows(st, rounds, posts, rng, pick, units, extra)
 
@@ -147,7 +164,7 @@ def _profile(pick: _Picker, i: int, st, rounds, posts, rng):
     units = pick.take(pick.free(), int(rng.integers(5, 8)), distinct_sectors=True)
     if len(units) < 5:
         return None
-    extra = [[c for c in cats for _ in range(int(rng.integers(4, 6)))] for _ in units]
+    extra = [[c for c in cats for _ in range(int(rng.integers(5, 8)))] for _ in units]
     name = ";".join(CATEGORY_NAMES[c] for c in cats)
     return Cluster("profile", name, None, -1, tuple(units), None), \
         _rows(st, rounds, posts, rng, pick, units, extra)

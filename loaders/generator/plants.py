@@ -228,30 +228,41 @@ def _seconded(pl: _Planter) -> None:
     unique = set(values[counts == 1].tolist())
     units = [x for x in pl.units_for(i, True) + pl.units_for(i, False) if sector[x] in unique]
     u = units[int(pl.rng.integers(0, len(units)))] if units else _new_target(pl, i, set(values))
-    if u is None:
-        return
+    if u is None:  # else a unit of the rarest sector of the round (fewest 系统回避 hints)
+        count = dict(zip(values.tolist(), counts.tolist()))
+        units = pl.units_for(i, True) + pl.units_for(i, False)
+        least = min(count[sector[x]] for x in units)
+        units = [x for x in units if count[sector[x]] == least]
+        u = units[int(pl.rng.integers(0, len(units)))]
     pl.seconded[i] = u
     pl.out.expected_hard.add((pl.team(i), i, u, "seconded"))
 
 
 def _new_target(pl: _Planter, person: int, sectors: set) -> int | None:
-    """Add to the round a county department of a sector the round does not have yet."""
+    """Add to the round a unit of a line sector the round does not have yet."""
     from loaders.generator.crossround import _LINE_SECTORS
     c = pl.cross
     own = int(c.regions[pl.k_of_team[pl.team(person)]])
     u = pl.st.units
+    region = u["region"].to_numpy()
+    if pl.preset.cross_level == "乡":  # a township's school or clinic
+        at = region
+        kind_ok = ~np.isin(u["group"].to_numpy(), ["village", "township"])
+    else:  # a county department
+        at = np.where(pl.st.regions["level"].to_numpy()[region] == "县", region, -1)
+        kind_ok = u["kind"].to_numpy() == "党政机关"
     ok = (np.isin(u["sector"].to_numpy(), [x for x in _LINE_SECTORS if x not in sectors])
-          & (u["kind"].to_numpy() == "党政机关") & ~u["exempt"].to_numpy()
-          & np.isin(u["region"].to_numpy(), [r for r in c.regions.tolist() if r != own]))
+          & kind_ok & ~u["exempt"].to_numpy()
+          & np.isin(at, [r for r in c.regions.tolist() if r != own]))
     cands = np.flatnonzero(ok)
     if not len(cands):
         return None
     unit = int(cands[int(pl.rng.integers(0, len(cands)))])
-    region = int(u["region"].iat[unit])
-    k = int(np.flatnonzero(c.regions == region)[0])
+    r = int(at[unit])
+    k = int(np.flatnonzero(c.regions == r)[0])
     visitor = int(np.flatnonzero(c.visits == k)[0])
     pl.extra_assign.append((c.round, int(c.teams[visitor]), unit))
-    c.targets[region] = np.sort(np.append(c.targets[region], unit))
+    c.targets[r] = np.sort(np.append(c.targets[r], unit))
     return unit
 
 
