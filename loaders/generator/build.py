@@ -16,7 +16,8 @@ from loaders.generator.crossround import Cross, build_cross
 from loaders.generator.lead_plants import plant_lead_anomalies
 from loaders.generator.leads import build_leads, departments
 from loaders.generator.measures import build_measures
-from loaders.generator.plants import Plants, plant_conflicts
+from loaders.generator.plants import Plants
+from loaders.generator.scenarios import plant_conflicts
 from loaders.generator.presets import Preset, resolve
 from loaders.generator.problems import build_problems
 from loaders.generator.rounds import Rounds, build_rounds, cross_dates

@@ -107,7 +107,7 @@ def make_ids_for(w) -> Ids:
 
 def build_tables(w, ids: Ids) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, np.ndarray]]]:
     rng = stream(w.seed, "words")
-    st, r = w.st, w.rounds
+    st = w.st
     t: dict[str, pd.DataFrame] = {}
     zh: dict[str, dict[str, np.ndarray]] = {}
     reg = st.regions
