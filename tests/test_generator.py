@@ -141,6 +141,10 @@ def test_people_and_careers(t):
     same = srt["person_id"].to_numpy()[1:] == srt["person_id"].to_numpy()[:-1]
     prev_end = srt["end"].to_numpy()[:-1]
     assert not (same & (pd.isna(prev_end) | (prev_end > srt["start"].to_numpy()[1:]))).any()
+    ties = t["ties"]
+    pairs = pd.DataFrame({"a": np.minimum(ties["person_a"], ties["person_b"]),
+                          "b": np.maximum(ties["person_a"], ties["person_b"])})
+    assert not pairs.duplicated().any() and (pairs["a"] != pairs["b"]).all()  # one row a pair
     tops = posts[posts["is_top_leader"] & posts["end"].isna()]
     assert tops["unit_id"].is_unique  # one current top leader per unit
     long_top = tops[tops["start"] < pd.Timestamp("2018-06-30")]

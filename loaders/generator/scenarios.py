@@ -231,6 +231,7 @@ def plant_conflicts(st: Structure, preset: Preset, cross: Cross, rounds: Rounds,
             _soft(pl, relation)
         _two_steps(pl, "classmate", "classmate")
         _two_steps(pl, "mentor", "colleague")
+        _two_steps(pl, "townsman", "classmate")
     for _ in range(max(1, preset.plants // 2)):
         _home_region(pl)
         _townsman_by_hometown(pl)
