@@ -50,7 +50,7 @@ def townsman_evidence(index: ConflictIndex, people: pd.DataFrame, inspectors: np
     """An inspector and a target's official share a hometown (同乡)."""
     if rules.townsman_weight <= 0:
         return evidence_frame(0)
-    home = pd.DataFrame({"person": index.person_codes(people["person_id"]),
+    home = pd.DataFrame({"person": index.people_rows,
                          "home": people["hometown_region_id"].to_numpy(dtype=object)}).dropna()
     mine = home[home["person"].isin(inspectors)]
     theirs = home.merge(offs.rename(columns={"official": "person"}), on="person")
@@ -71,10 +71,9 @@ def same_system_evidence(index: ConflictIndex, ctx: RoundContext, units: pd.Data
     mine = posts[posts["person"].isin(inspectors)
                  & (posts["start"].isna() | (posts["start"] <= ctx.start))
                  & (posts["end"].isna() | (posts["end"] >= ctx.start))]
-    sector = pd.Series(units["sector"].to_numpy(dtype=object),
-                       index=index.unit_codes(units["unit_id"]))
-    sector = sector[sector.index >= 0]
-    mine = mine.assign(sector=sector.reindex(mine["unit"]).to_numpy(), aux_post=mine.index)
+    sector = np.full(len(index.units), None, dtype=object)
+    sector[index.unit_rows] = units["sector"].to_numpy(dtype=object)
+    mine = mine.assign(sector=sector[mine["unit"].to_numpy()], aux_post=mine.index)
     targets = pd.DataFrame({"unit_t": index.unit_codes(ctx.units["unit_id"]),
                             "sector": ctx.units["sector"].to_numpy(dtype=object)}).dropna()
     hit = mine.dropna(subset=["sector"]).merge(targets, on="sector")

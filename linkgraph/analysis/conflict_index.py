@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from linkgraph.errors import InputError
 
@@ -29,7 +31,7 @@ class Csr:
 
     @classmethod
     def from_edges(cls, src: np.ndarray, dst: np.ndarray, data: np.ndarray, n: int) -> Csr:
-        order = np.lexsort((data, dst, src))
+        order = np.argsort(src.astype(np.int64) * max(n, 1) + dst, kind="stable")
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
         return cls(indptr, dst[order].astype(np.int64), data[order])
@@ -50,12 +52,14 @@ class Csr:
 class ConflictIndex:
     """People and units as codes, ties and posts as CSR arrays."""
 
-    people: pd.Index          # code -> person_id
-    units: pd.Index           # code -> unit_id
+    people: pd.Index          # code -> person_id (object dtype)
+    units: pd.Index           # code -> unit_id (object dtype)
     relations: tuple[str, ...]  # tie data code -> canonical relation
     ties: Csr                 # person -> person (both directions)
     posts: pd.DataFrame       # person, unit (codes), title, top, start, end; sorted by person
     post_rows: Csr            # person -> row numbers of ``posts``
+    people_rows: np.ndarray   # code of each row of the people table
+    unit_rows: np.ndarray     # code of each row of the units table
 
     def person_codes(self, ids: pd.Series) -> np.ndarray:
         return self.people.get_indexer(ids)
@@ -64,38 +68,51 @@ class ConflictIndex:
         return self.units.get_indexer(ids)
 
 
-def _ids(*columns: pd.Series) -> pd.Index:
-    values = pd.concat([c.dropna().astype(str) for c in columns], ignore_index=True)
-    return pd.Index(np.sort(values.unique()))
+def encode(*columns: pd.Series) -> tuple[pd.Index, list[np.ndarray]]:
+    """Sorted distinct ids over all ``columns`` and each column as codes
+    (-1 for missing), in one pass of Arrow's dictionary encoding."""
+    arrays = [pa.array(c.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+              for c in columns]
+    encoded = pa.concat_arrays(arrays).dictionary_encode()
+    order = np.asarray(pc.array_sort_indices(encoded.dictionary))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    raw = np.asarray(encoded.indices.fill_null(-1), dtype=np.int64)
+    codes = np.where(raw >= 0, rank[np.maximum(raw, 0)], -1)
+    ids = pd.Index(np.asarray(encoded.dictionary.take(pa.array(order)), dtype=object),
+                   dtype=object)
+    bounds = np.cumsum([0] + [len(c) for c in columns])
+    return ids, [codes[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def build_index(tables: Tables) -> ConflictIndex:
     """The compact index of a dataset's people, units, ties and posts."""
     people_t, posts_t, ties_t = tables["people"], tables["posts"], tables["ties"]
-    members = tables["team_members"]
-    people = _ids(people_t["person_id"], posts_t["person_id"], ties_t["person_a"],
-                  ties_t["person_b"], members["person_id"])
-    units = _ids(tables["units"]["unit_id"], posts_t["unit_id"])
-    ties = ties_t.dropna(subset=["person_a", "person_b", "relation"])
-    a, b = people.get_indexer(ties["person_a"]), people.get_indexer(ties["person_b"])
-    rel_codes, relations = pd.factorize(ties["relation"].astype(str), sort=True)
-    keep = a != b
+    people, (people_rows, post_person, a, b, _) = encode(
+        people_t["person_id"], posts_t["person_id"], ties_t["person_a"], ties_t["person_b"],
+        tables["team_members"]["person_id"])
+    units, (unit_rows, post_unit) = encode(tables["units"]["unit_id"], posts_t["unit_id"])
+    relation = ties_t["relation"].to_numpy(dtype=object)
+    keep = (a >= 0) & (b >= 0) & (a != b) & pd.notna(relation)
+    rel_codes, relations = pd.factorize(relation[keep], sort=True)
     src = np.concatenate([a[keep], b[keep]])
     dst = np.concatenate([b[keep], a[keep]])
-    data = np.concatenate([rel_codes[keep], rel_codes[keep]]).astype(np.int16)
+    data = np.concatenate([rel_codes, rel_codes]).astype(np.int16)
     tie_csr = Csr.from_edges(src, dst, data, len(people))
     posts = pd.DataFrame({
-        "person": people.get_indexer(posts_t["person_id"]),
-        "unit": units.get_indexer(posts_t["unit_id"]),
+        "person": post_person, "unit": post_unit,
         "title": posts_t["title"].to_numpy(dtype=object),
         "top": posts_t["is_top_leader"].to_numpy(dtype=bool),
         "start": posts_t["start"].to_numpy(), "end": posts_t["end"].to_numpy(),
     })
     posts = posts[(posts["person"] >= 0) & (posts["unit"] >= 0)]
-    posts = posts.sort_values(["person", "unit", "start"], kind="stable").reset_index(drop=True)
+    order = np.lexsort((posts["start"].to_numpy(), posts["unit"].to_numpy(),
+                        posts["person"].to_numpy()))
+    posts = posts.iloc[order].reset_index(drop=True)
     rows = np.arange(len(posts))
     post_csr = Csr.from_edges(posts["person"].to_numpy(), rows, rows, len(people))
-    return ConflictIndex(people, units, tuple(relations), tie_csr, posts, post_csr)
+    return ConflictIndex(people, units, tuple(relations), tie_csr, posts, post_csr,
+                         people_rows, unit_rows)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,16 @@ def month(value) -> str:
     return f"{t.year}年{t.month}月"
 
 
+def _months(values: np.ndarray) -> np.ndarray:
+    """datetime64 array -> months since 1970-01 (int), NaT -> -1."""
+    m = np.asarray(values, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return np.where(np.isnat(values), -1, m) if len(values) else m
+
+
+def _month_text(m: int) -> str:
+    return "?" if m < 0 else f"{1970 + m // 12}年{m % 12 + 1}月"
+
+
 @dataclass(frozen=True)
 class Names:
     """Lookups from codes and ids to what a sentence needs."""
@@ -38,16 +48,23 @@ class Names:
     role: Mapping[tuple[str, str], str]
 
 
+def _by_code(n: int, codes: np.ndarray, values: pd.Series, missing: object) -> np.ndarray:
+    out = np.full(n, missing, dtype=object)
+    out[codes] = values.to_numpy(dtype=object)
+    return out
+
+
 def names_for(tables: Mapping[str, pd.DataFrame], index: ConflictIndex,
               ctx: RoundContext) -> Names:
-    people = tables["people"].drop_duplicates("person_id").set_index("person_id")
-    units = tables["units"].drop_duplicates("unit_id").set_index("unit_id")
+    people, units = tables["people"], tables["units"]
+    n_people, n_units = len(index.people), len(index.units)
+    pr, ur = index.people_rows, index.unit_rows
     roles = LABELS_ZH["role"]
     return Names(
-        person=people["name"].reindex(index.people).fillna("（无姓名）").to_numpy(dtype=object),
-        hometown=people["hometown_region_id"].reindex(index.people).to_numpy(dtype=object),
-        unit=units["name"].reindex(index.units).fillna("（未知单位）").to_numpy(dtype=object),
-        unit_sector=units["sector"].reindex(index.units).to_numpy(dtype=object),
+        person=_by_code(n_people, pr, people["name"], "（无姓名）"),
+        hometown=_by_code(n_people, pr, people["hometown_region_id"], None),
+        unit=_by_code(n_units, ur, units["name"], "（未知单位）"),
+        unit_sector=_by_code(n_units, ur, units["sector"], None),
         region=dict(zip(tables["regions"]["region_id"], tables["regions"]["name"])),
         team=dict(zip(ctx.teams["team_id"], ctx.teams["name"].fillna(ctx.teams["team_id"]))),
         team_home=dict(zip(ctx.teams["team_id"], ctx.teams["home_region_id"])),
@@ -61,21 +78,24 @@ class Writer:
     def __init__(self, index: ConflictIndex, names: Names, rules: ConflictRules):
         self.ix, self.n, self.rules = index, names, rules
         posts = index.posts
+        self.pid = index.people.to_numpy(dtype=object)
+        self.uid = index.units.to_numpy(dtype=object)
         self.p_unit = posts["unit"].to_numpy()
         self.p_title = [t if isinstance(t, str) else "" for t in posts["title"].tolist()]
-        self.p_start = posts["start"].to_numpy()
-        self.p_end = posts["end"].to_numpy()
+        self.p_start = _months(posts["start"].to_numpy())
+        self.p_end = _months(posts["end"].to_numpy())
 
     def who(self, row) -> str:
-        pid = self.ix.people[row.person]
+        pid = self.pid[row.person]
         team = self.n.team.get(row.team, row.team)
         return f"{self.n.person[row.person]}（{team} {self.n.role.get((row.team, pid), '成员')}）"
 
     def post_phrase(self, post: int) -> str:
         unit, title = self.n.unit[self.p_unit[post]], self.p_title[post]
-        if pd.isna(self.p_end[post]):
+        if self.p_end[post] < 0:
             return f"现任{unit}{title}" if title else f"现在{unit}任职"
-        return f"{month(self.p_start[post])}至{month(self.p_end[post])}任{unit}{title or '职务'}"
+        return (f"{_month_text(self.p_start[post])}至{_month_text(self.p_end[post])}"
+                f"任{unit}{title or '职务'}")
 
     def region(self, rid) -> str:
         return self.n.region.get(rid, rid or "?")
@@ -86,13 +106,13 @@ class Writer:
         if row.relation in ("former_post", "long_post"):
             title = self.p_title[row.post] or "职务"
             unit, start, end = self.n.unit[row.unit], self.p_start[row.post], self.p_end[row.post]
-            if pd.isna(end):
-                text = f"{head}现任{unit}{title}（{month(start)}起），须任职回避"
+            start, end = _month_text(start), _month_text(end)
+            if self.p_end[row.post] < 0:
+                text = f"{head}现任{unit}{title}（{start}起），须任职回避"
             elif rel == "former_post":
-                text = (f"{head}{month(start)}至{month(end)}曾任{unit}{title}，"
-                        f"离任不满{r.lookback_years}年")
+                text = f"{head}{start}至{end}曾任{unit}{title}，离任不满{r.lookback_years}年"
             else:
-                text = (f"{head}{month(start)}至{month(end)}在{unit}任{title}，"
+                text = (f"{head}{start}至{end}在{unit}任{title}，"
                         f"长期任职（{r.long_term_years}年以上）")
         elif rel == "seconded":
             text = f"{head}抽调自被巡察单位{self.n.unit[row.unit]}"
@@ -123,7 +143,7 @@ class Writer:
         return text
 
     def path(self, row) -> tuple[str, ...]:
-        people, units = self.ix.people, self.ix.units
+        people, units = self.pid, self.uid
         me, target = f"Person:{people[row.person]}", f"Unit:{units[row.unit]}"
         rel = row.relation
         if rel in ("former_post", "long_post", "seconded"):

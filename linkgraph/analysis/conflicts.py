@@ -132,12 +132,23 @@ def _with_teams(ev: pd.DataFrame, index: ConflictIndex, ctx: RoundContext,
 def _best(ev: pd.DataFrame) -> pd.DataFrame:
     """One row per (team, person, unit, relation, hops): the strongest
     evidence (ties broken by the smallest codes), with the count."""
-    ev = ev.sort_values([*KEY, "score", "via1", "via2", "post", "aux_post"],
-                        ascending=[True] * 5 + [False, True, True, True, True], kind="stable")
-    count = ev.groupby(KEY, sort=False)["score"].transform("size")
-    ev = ev.assign(n_evidence=count.to_numpy()).drop_duplicates(KEY, keep="first")
-    return ev.sort_values(["team", "person", "unit", "level", "score", "relation"],
-                          ascending=[True, True, True, True, False, True], kind="stable")
+    team = np.unique(ev["team"].to_numpy(dtype=object), return_inverse=True)[1]
+    rel = np.unique(ev["relation"].to_numpy(dtype=object), return_inverse=True)[1]
+    cols = {c: ev[c].to_numpy() for c in ("person", "unit", "hops", "via1", "via2", "post",
+                                          "aux_post")}
+    order = np.lexsort((cols["aux_post"], cols["post"], cols["via2"], cols["via1"],
+                        -ev["score"].to_numpy(), cols["hops"], rel, cols["unit"],
+                        cols["person"], team))
+    key = np.stack([team, cols["person"], cols["unit"], rel, cols["hops"]], axis=1)[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (key[1:] != key[:-1]).any(axis=1)
+    starts = np.flatnonzero(first)
+    count = np.diff(np.append(starts, len(order)))
+    best = ev.iloc[order[starts]].assign(n_evidence=count)
+    level = (best["level"] == "soft").to_numpy()
+    final = np.lexsort((rel[order[starts]], -best["score"].to_numpy(), level,
+                        best["unit"].to_numpy(), best["person"].to_numpy(), team[order[starts]]))
+    return best.iloc[final].reset_index(drop=True)
 
 
 def conflict_frame(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictRules | None = None,
@@ -175,7 +186,7 @@ def _records(tables: Tables, ev: pd.DataFrame, ctx: RoundContext, index: Conflic
     region = dict(zip(tables["units"]["unit_id"], tables["units"]["region_id"]))
     out = []
     for row in ev.itertuples(index=False):
-        pid, uid = index.people[row.person], index.units[row.unit]
+        pid, uid = writer.pid[row.person], writer.uid[row.unit]
         zh = (rules.zh(row.relation) if "+" not in row.relation else
               f"{rules.zh(row.rel1)}的{rules.zh(row.rel2)}")
         out.append(Conflict(
