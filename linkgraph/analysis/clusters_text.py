@@ -36,6 +36,17 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return flat[keep], doc[keep]
 
 
+#: n-grams are hashed into 2**HASH_BITS columns (collisions among the few
+#: million distinct n-grams of a province are negligible)
+HASH_BITS = 24
+
+
+def _hash(codes: np.ndarray) -> np.ndarray:
+    """Multiplicative (Fibonacci) hashing of int64 n-gram codes to columns."""
+    mixed = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return (mixed >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+
+
 def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.csr_matrix:
     """Rows = texts, L2-normalised sublinear TF-IDF over character n-grams."""
     flat, doc = _codes(texts)
@@ -51,9 +62,13 @@ def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.c
         owners.append(doc[: len(doc) - n + 1][same])
     if not grams or not sum(len(g) for g in grams):
         return sparse.csr_matrix((len(texts), 0))
-    vocab, cols = np.unique(np.concatenate(grams), return_inverse=True)
+    cols = _hash(np.concatenate(grams))
+    used = np.zeros(1 << HASH_BITS, dtype=bool)
+    used[cols] = True
+    compact = np.cumsum(used) - 1     # hashed column -> dense column number
     rows = np.concatenate(owners)
-    X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocab)))
+    X = sparse.csr_matrix((np.ones(len(rows)), (rows, compact[cols])),
+                          shape=(len(texts), int(used.sum())))
     X.sum_duplicates()
     df = np.bincount(X.indices, minlength=X.shape[1])
     idf = np.log((1 + X.shape[0]) / (1 + df)) + 1.0
@@ -63,14 +78,21 @@ def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.c
     return sparse.diags(1.0 / norms) @ X
 
 
-def similar_pairs(X: sparse.csr_matrix, threshold: float, *, max_df: float = 0.05,
-                  top_k: int = 50, chunk: int = 4000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(i, j, cosine) with i < j and cosine ≥ threshold.  Candidates share an
-    n-gram held by at most max(20, max_df × rows) texts; at most ``top_k``
-    candidates per text are checked exactly."""
+def similar_pairs(X: sparse.csr_matrix, threshold: float, *, max_df: float = 0.01,
+                  prefilter: float = 0.6, top_k: int = 30,
+                  chunk: int = 2000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, cosine) with i < j and cosine ≥ threshold.
+
+    Candidates are found on the *rarer* n-grams only (held by at most
+    max(20, max_df × rows) texts): their part of the cosine is a lower bound
+    of the whole, and a pair is checked exactly when that part reaches
+    ``prefilter × threshold`` (at most ``top_k`` per text).  Common n-grams
+    carry little weight after IDF, so this loses little and keeps the work
+    proportional to the texts, not to their square."""
     n = X.shape[0]
+    empty = np.array([], dtype=np.int64)
     if n < 2:
-        return np.array([], int), np.array([], int), np.array([])
+        return empty, empty, np.array([])
     df = np.bincount(X.indices, minlength=X.shape[1])
     rare = sparse.diags((df <= max(20, max_df * n)).astype(float))
     P = (X @ rare).tocsr()
@@ -78,28 +100,29 @@ def similar_pairs(X: sparse.csr_matrix, threshold: float, *, max_df: float = 0.0
     PT = P.T.tocsr()
     out_i, out_j = [], []
     for lo in range(0, n, chunk):
-        S = (P[lo: lo + chunk] @ PT).tocsr()
-        i, j = _top_k(S, top_k)
-        i = i + lo
-        mask = i < j
-        out_i.append(i[mask])
-        out_j.append(j[mask])
+        S = sparse.triu(P[lo: lo + chunk] @ PT, k=lo + 1).tocsr()
+        keep = S.data >= prefilter * threshold
+        rows = np.repeat(np.arange(S.shape[0]), np.diff(S.indptr))[keep]
+        i, j = _top_k(rows, S.indices[keep], S.data[keep], top_k)
+        out_i.append(i + lo)
+        out_j.append(j)
     i, j = np.concatenate(out_i), np.concatenate(out_j)
-    cos = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+    cos = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel() if len(i) else np.array([])
     keep = cos >= threshold - 1e-12
     return i[keep], j[keep], cos[keep]
 
 
-def _top_k(S: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of each row's ``k`` largest entries (all if fewer)."""
-    counts = np.diff(S.indptr)
-    rows = np.repeat(np.arange(S.shape[0]), counts)
+def _top_k(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+           k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, col) pairs of each row's ``k`` largest values (all if fewer)."""
+    counts = np.bincount(rows) if len(rows) else np.array([], dtype=np.int64)
     if counts.max(initial=0) <= k:
-        return rows, S.indices.copy()
-    order = np.lexsort((-S.data, rows))
-    rank = np.arange(len(order)) - np.repeat(S.indptr[:-1], counts)
+        return rows, cols
+    order = np.lexsort((-values, rows))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, counts)
     chosen = order[rank < k]
-    return rows[chosen], S.indices[chosen]
+    return rows[chosen], cols[chosen]
 
 
 def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.5,
@@ -125,19 +148,35 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.5,
         edges.append(pd.DataFrame({"label": label[idx[i]], "cos": cos}))
     p["label"] = label[p["text"].to_numpy()]
     spread = p.groupby("label")["unit_id"].nunique()
-    wide = spread.index[spread >= min_units]
-    sims = pd.concat(edges).groupby("label")["cos"].mean() if edges else pd.Series(dtype=float)
-    return [_candidate(g, texts, sims.get(lab, 1.0))
-            for lab, g in p[p["label"].isin(wide)].groupby("label", sort=True)]
+    p = p[p["label"].isin(spread.index[spread >= min_units])]
+    if p.empty:
+        return []
+    sims = pd.concat(edges).groupby("label")["cos"].mean()
+    return _candidates(p, texts, sims)
 
 
-def _candidate(group: pd.DataFrame, texts: pd.DataFrame, coherence: float) -> Candidate:
-    units = tuple(sorted(group["unit_id"].unique()))
-    used = group.groupby("text").size()
-    wordings = texts.loc[used.index, "description"]
-    phrase = min(zip(-used.to_numpy(), wordings.str.len(), wordings))[2]
-    return Candidate("near_duplicate", group["category"].iloc[0], units,
-                     tuple(sorted(group["problem_id"])), len(units) * float(coherence),
-                     detail={"phrase": phrase, "variants": len(used),
-                             "similarity": round(float(coherence), 3),
-                             "wordings": tuple(sorted(wordings))[:20]})
+def _candidates(p: pd.DataFrame, texts: pd.DataFrame, sims: pd.Series) -> list[Candidate]:
+    """One candidate per component label, built with whole-frame group-bys."""
+    p = p.sort_values(["label", "problem_id"])
+    problem_ids = p.groupby("label", sort=True)["problem_id"].agg(tuple)
+    units = p[["label", "unit_id"]].drop_duplicates().sort_values(["label", "unit_id"])
+    unit_ids = units.groupby("label", sort=True)["unit_id"].agg(tuple)
+    used = p.groupby(["label", "text"], sort=True).size().rename("n").reset_index()
+    used["description"] = texts["description"].to_numpy()[used["text"].to_numpy()]
+    used["length"] = used["description"].str.len()
+    used = used.sort_values(["label", "n", "length", "description"],
+                            ascending=[True, False, True, True])
+    phrase = used.groupby("label", sort=True)["description"].first()
+    wordings = used.sort_values(["label", "description"]).groupby("label", sort=True)[
+        "description"].agg(lambda s: tuple(s)[:20])
+    variants = used.groupby("label", sort=True).size()
+    category = p.groupby("label", sort=True)["category"].first()
+    out = []
+    for lab in problem_ids.index:
+        coherence = float(sims.get(lab, 1.0))
+        out.append(Candidate("near_duplicate", category[lab], unit_ids[lab], problem_ids[lab],
+                             len(unit_ids[lab]) * coherence,
+                             detail={"phrase": phrase[lab], "variants": int(variants[lab]),
+                                     "similarity": round(coherence, 3),
+                                     "wordings": wordings[lab]}))
+    return out
