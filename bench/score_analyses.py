@@ -72,17 +72,24 @@ def _categories(c) -> set:
     return cats
 
 
+def same_topic(planted: dict, c) -> bool:
+    """A planted profile names its categories joined by ";": two in common
+    (or all, if fewer) make a match; otherwise the category must match."""
+    cats = set(planted["category"].split(";"))
+    return len(cats & _categories(c)) >= min(2, len(cats))
+
+
 def score_clusters(clusters, truth: dict) -> dict:
     planted = truth["clusters"]
     recovered, by_kind = [], Counter()
     for p in planted:
         units = set(p["unit_ids"])
         best = max((len(units & set(c.unit_ids)) / len(units | set(c.unit_ids))
-                    for c in clusters if p["category"] in _categories(c)), default=0.0)
+                    for c in clusters if same_topic(p, c)), default=0.0)
         recovered.append(best >= RECOVER_JACCARD)
         by_kind[(p["kind"], best >= RECOVER_JACCARD)] += 1
     spurious = [c for c in clusters if not any(
-        p["category"] in _categories(c) and len(set(p["unit_ids"]) & set(c.unit_ids))
+        same_topic(p, c) and len(set(p["unit_ids"]) & set(c.unit_ids))
         >= EXPLAIN_OVERLAP * min(len(p["unit_ids"]), len(c.unit_ids)) for p in planted)]
     kinds = sorted({p["kind"] for p in planted})
     return {"planted": len(planted), "recovered": sum(recovered),

@@ -49,8 +49,11 @@ class ClusterParams:
     min_units: int = 5
     alpha: float = 0.01
     min_lift: float = 1.5
-    similarity: float = 0.5
-    profile_lift: float = 2.0
+    unit_alpha: float = 0.01
+    similarity: float = 0.15
+    common_share: float = 0.005
+    max_common: float = 0.5
+    profile_alpha: float = 0.001
     merge_overlap: float = 0.5
     kinds: tuple[str, ...] = KINDS
     seed: int = 0
@@ -121,13 +124,15 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None) -> list[C
     found: list[Candidate] = []
     if "overrepresented" in params.kinds:
         found += overrepresented(problems, units, ancestors, min_units=params.min_units,
-                                 alpha=params.alpha, min_lift=params.min_lift)
+                                 alpha=params.alpha, min_lift=params.min_lift,
+                                 unit_alpha=params.unit_alpha)
     if "near_duplicate" in params.kinds:
         found += near_duplicates(problems, similarity=params.similarity,
-                                 min_units=params.min_units)
+                                 common_share=params.common_share,
+                                 max_common=params.max_common, min_units=params.min_units)
     if "profile" in params.kinds:
         found += profiles(problems, min_units=params.min_units, alpha=params.alpha,
-                          min_lift=params.profile_lift, seed=params.seed)
+                          unit_alpha=params.profile_alpha, seed=params.seed)
     merged = merge_candidates(found, params.merge_overlap)
     unit_names = dict(zip(units["unit_id"], units["name"]))
     region_names = dict(zip(regions["region_id"], regions["name"]))

@@ -7,9 +7,10 @@ how likely is at least the observed number of this category?), and the
 p-values are corrected for all the cells tried with Benjamini–Hochberg.  A
 cell is reported when its q-value is at most ``alpha``, its lift (observed ÷
 expected) is at least ``min_lift`` and at least ``min_units`` of its units
-have the category above the overall base rate.  Regions count at every level
-(a town's units also count for its county), except a region holding every
-problem.
+have improbably many problems of the category for their size (binomial
+tail ≤ ``unit_alpha``; those units are the cluster).  Cells are sectors,
+regions at every level (a town's units also count for its county) and
+sectors within a region, except a group holding every problem.
 """
 from __future__ import annotations
 
@@ -18,7 +19,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import hypergeom
+from scipy.stats import binom, hypergeom
+
+
+#: joins sector and region in the key of a sector-within-region cell
+SEP = "\x1f"
+
+
+def excess_units(counts: np.ndarray, totals: np.ndarray, base: np.ndarray,
+                 unit_alpha: float) -> np.ndarray:
+    """Whether a unit's count of a category is improbably high for its size
+    (binomial upper tail at the overall base rate ≤ ``unit_alpha``)."""
+    return (counts >= 2) & (binom.sf(counts - 1, totals, base) <= unit_alpha)
 
 
 @dataclass(frozen=True)
@@ -62,13 +74,16 @@ def _problem_groups(problems: pd.DataFrame, units: pd.DataFrame,
     rows = [(r, a) for r in p["region_id"].dropna().unique() for a in ancestors.get(r, (r,))]
     up = pd.DataFrame(rows, columns=["region_id", "group"])
     by_region = p.merge(up, on="region_id").assign(dim="region")
+    both = by_region.dropna(subset=["sector"])
+    both = both.assign(dim="sector_region", group=both["sector"] + SEP + both["group"])
     cols = ["problem_id", "unit_id", "category", "dim", "group"]
-    return pd.concat([by_sector[cols], by_region[cols]], ignore_index=True)
+    return pd.concat([by_sector[cols], by_region[cols], both[cols]], ignore_index=True)
 
 
 def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
                     ancestors: Mapping[str, tuple[str, ...]], *, min_units: int = 5,
-                    alpha: float = 0.01, min_lift: float = 1.5) -> list[Candidate]:
+                    alpha: float = 0.01, min_lift: float = 1.5,
+                    unit_alpha: float = 0.01) -> list[Candidate]:
     """Sector × category and region × category cells well above base rate."""
     rows = _problem_groups(problems, units, ancestors)
     total = problems["category"].notna().sum()
@@ -87,20 +102,21 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
     hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift) & (cells["k"] >= min_units)]
     if hits.empty:
         return []
-    return _cell_clusters(rows, hits, per_cat / total, min_units)
+    return _cell_clusters(rows, hits, per_cat / total, min_units, unit_alpha)
 
 
 def _cell_clusters(rows: pd.DataFrame, hits: pd.DataFrame, base: pd.Series,
-                   min_units: int) -> list[Candidate]:
-    """The units that drive each significant cell: those whose own share of
-    the category is above its overall base rate."""
+                   min_units: int, unit_alpha: float) -> list[Candidate]:
+    """The units that drive each significant cell: those whose own count of
+    the category is improbably high for their size (``excess_units``)."""
     cell = ["dim", "group", "category"]
     keyed = rows.merge(hits[["dim", "group"]].drop_duplicates(), on=["dim", "group"])
     per_unit = keyed.groupby(["dim", "group", "unit_id"]).size().rename("unit_n")
     in_cat = keyed.merge(hits[cell], on=cell)
     counts = in_cat.groupby([*cell, "unit_id"]).size().rename("c").reset_index()
     counts = counts.join(per_unit, on=["dim", "group", "unit_id"])
-    above = counts[counts["c"] / counts["unit_n"] > base.reindex(counts["category"]).to_numpy()]
+    above = counts[excess_units(counts["c"].to_numpy(), counts["unit_n"].to_numpy(),
+                                base.reindex(counts["category"]).to_numpy(), unit_alpha)]
     drivers = in_cat.merge(above[[*cell, "unit_id"]], on=[*cell, "unit_id"])
     units_of = above.groupby(cell)["unit_id"].agg(lambda s: tuple(sorted(s)))
     problems_of = drivers.groupby(cell)["problem_id"].agg(lambda s: tuple(sorted(s)))
@@ -109,11 +125,12 @@ def _cell_clusters(rows: pd.DataFrame, hits: pd.DataFrame, base: pd.Series,
         unit_ids = units_of.get((h.dim, h.group, h.category), ())
         if len(unit_ids) < min_units:
             continue
+        sector, _, region = (h.group.partition(SEP) if h.dim == "sector_region" else
+                             (h.group, "", None) if h.dim == "sector" else (None, "", h.group))
         out.append(Candidate(
             "overrepresented", h.category, unit_ids, problems_of[(h.dim, h.group, h.category)],
-            len(unit_ids) * (1.0 - 1.0 / h.lift),
-            sector=h.group if h.dim == "sector" else None,
-            region_id=h.group if h.dim == "region" else None, p_value=float(h.q),
+            len(unit_ids) * (1.0 - 1.0 / h.lift), sector=sector, region_id=region or None,
+            p_value=float(h.q),
             detail={"lift": round(float(h.lift), 3), "observed": int(h.k),
                     "expected": round(float(base[h.category] * h.n), 1), "raw_p": float(h.p)}))
     return out

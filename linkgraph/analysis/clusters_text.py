@@ -4,11 +4,19 @@ different words across units ("公务接待超标准", "超标准公务接待", 
 Descriptions are compared as character 2- and 3-gram TF-IDF vectors (no word
 segmenter and no model to download: Chinese has no spaces, and character
 n-grams already capture the shared words).  The vectoriser is a few numpy
-operations over all texts at once, so two million descriptions take seconds.
-Pairs are only formed inside one category, from texts that share an n-gram
-that is not common in that category; their exact cosine decides.  Texts
-joined by a similarity of at least ``similarity`` form a cluster when their
-problems span at least ``min_units`` units.
+operations over all texts at once (hashed n-grams, sparse matrices), so two
+million descriptions take seconds, with no scikit-learn.
+
+What is looked for is a *specific* failing written in several ways, not the
+routine wording every ledger repeats ("会议记录不完整" in every category's
+texts is the category itself, which the over-representation test covers).
+So, inside each category: a text is *unusual* when at most ``max_common`` of
+its n-grams are common in the category (held by ≥ ``common_share`` of its
+texts); unusual texts whose cosine is at least ``similarity`` are linked,
+and a connected group whose problems span at least ``min_units`` units is a
+near-duplicate cluster.  On generated ledgers the paraphrases of a planted
+failing have 10–50 % common n-grams while 99.9 % of routine texts have more
+than 60 % (bench/score_analyses.py measures the result).
 """
 from __future__ import annotations
 
@@ -78,54 +86,42 @@ def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.c
     return sparse.diags(1.0 / norms) @ X
 
 
-def similar_pairs(X: sparse.csr_matrix, threshold: float, *, max_df: float = 0.01,
-                  prefilter: float = 0.6, top_k: int = 30,
-                  chunk: int = 2000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(i, j, cosine) with i < j and cosine ≥ threshold.
+def template_share(X: sparse.csr_matrix, common_share: float) -> np.ndarray:
+    """Per text: the share of its distinct n-grams that are *common* in the
+    block (held by at least max(5, common_share × texts) texts)."""
+    present = X.copy()
+    present.data[:] = 1.0
+    df = np.bincount(present.indices, minlength=X.shape[1])
+    common = (df >= max(5, common_share * X.shape[0])).astype(float)
+    hits = np.asarray((present @ sparse.diags(common)).sum(axis=1)).ravel()
+    return hits / np.maximum(np.diff(present.indptr), 1)
 
-    Candidates are found on the *rarer* n-grams only (held by at most
-    max(20, max_df × rows) texts): their part of the cosine is a lower bound
-    of the whole, and a pair is checked exactly when that part reaches
-    ``prefilter × threshold`` (at most ``top_k`` per text).  Common n-grams
-    carry little weight after IDF, so this loses little and keeps the work
-    proportional to the texts, not to their square."""
+
+def unusual_groups(X: sparse.csr_matrix, *, similarity: float, common_share: float,
+                   max_common: float) -> tuple[np.ndarray, pd.Series]:
+    """Component label per text (-1 = none) and the mean link similarity per
+    component: texts of unusual wording (at most ``max_common`` of their
+    n-grams common in the block) linked where their cosine ≥ ``similarity``."""
     n = X.shape[0]
-    empty = np.array([], dtype=np.int64)
-    if n < 2:
-        return empty, empty, np.array([])
-    df = np.bincount(X.indices, minlength=X.shape[1])
-    rare = sparse.diags((df <= max(20, max_df * n)).astype(float))
-    P = (X @ rare).tocsr()
-    P.eliminate_zeros()
-    PT = P.T.tocsr()
-    out_i, out_j = [], []
-    for lo in range(0, n, chunk):
-        S = sparse.triu(P[lo: lo + chunk] @ PT, k=lo + 1).tocsr()
-        keep = S.data >= prefilter * threshold
-        rows = np.repeat(np.arange(S.shape[0]), np.diff(S.indptr))[keep]
-        i, j = _top_k(rows, S.indices[keep], S.data[keep], top_k)
-        out_i.append(i + lo)
-        out_j.append(j)
-    i, j = np.concatenate(out_i), np.concatenate(out_j)
-    cos = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel() if len(i) else np.array([])
-    keep = cos >= threshold - 1e-12
-    return i[keep], j[keep], cos[keep]
+    seeds = np.flatnonzero(template_share(X, common_share) <= max_common)
+    label = np.full(n, -1, dtype=np.int64)
+    if len(seeds) < 2:
+        return label, pd.Series(dtype=float)
+    S = (X[seeds] @ X[seeds].T).tocoo()
+    i, j, v = seeds[S.row], seeds[S.col], S.data
+    keep = (i < j) & (v >= similarity)
+    i, j, v = i[keep], j[keep], v[keep]
+    graph = sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    touched = np.zeros(n, dtype=bool)
+    touched[i] = touched[j] = True
+    label[touched] = comp[touched]
+    means = pd.Series(v).groupby(comp[i]).mean() if len(i) else pd.Series(dtype=float)
+    return label, means
 
 
-def _top_k(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
-           k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (row, col) pairs of each row's ``k`` largest values (all if fewer)."""
-    counts = np.bincount(rows) if len(rows) else np.array([], dtype=np.int64)
-    if counts.max(initial=0) <= k:
-        return rows, cols
-    order = np.lexsort((-values, rows))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, counts)
-    chosen = order[rank < k]
-    return rows[chosen], cols[chosen]
-
-
-def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.5,
+def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
+                    common_share: float = 0.005, max_common: float = 0.5,
                     min_units: int = 5) -> list[Candidate]:
     """Groups of near-identical descriptions within a category spanning at
     least ``min_units`` units."""
@@ -137,22 +133,21 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.5,
     p = p.merge(texts.reset_index(names="text"), on=["category", "description"])
     X = ngram_matrix(texts["description"].tolist())
     label = np.full(len(texts), -1, dtype=np.int64)
-    edges = []
+    sims, offset = {}, 0
     for _, block in texts.groupby("category", sort=True):
         idx = block.index.to_numpy()
-        i, j, cos = similar_pairs(X[idx], similarity)
-        n_comp, comp = connected_components(
-            sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(len(idx), len(idx))),
-            directed=False)
-        label[idx] = comp + label.max() + 1
-        edges.append(pd.DataFrame({"label": label[idx[i]], "cos": cos}))
+        comp, means = unusual_groups(X[idx], similarity=similarity,
+                                     common_share=common_share, max_common=max_common)
+        label[idx] = np.where(comp >= 0, comp + offset, -1)
+        sims.update({k + offset: float(m) for k, m in means.items()})
+        offset += len(idx)
     p["label"] = label[p["text"].to_numpy()]
+    p = p[p["label"] >= 0]
     spread = p.groupby("label")["unit_id"].nunique()
     p = p[p["label"].isin(spread.index[spread >= min_units])]
     if p.empty:
         return []
-    sims = pd.concat(edges).groupby("label")["cos"].mean()
-    return _candidates(p, texts, sims)
+    return _candidates(p, texts, pd.Series(sims, dtype=float))
 
 
 def _candidates(p: pd.DataFrame, texts: pd.DataFrame, sims: pd.Series) -> list[Candidate]:
