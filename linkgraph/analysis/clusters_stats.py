@@ -1,16 +1,23 @@
 """Over-representation: a problem category concentrated in one sector or
 region well beyond its base rate (行业性、系统性问题 / 区域性问题).
 
-Every sector × category and region × category cell is tested with the
-hypergeometric upper tail (drawing the group's problems from all problems,
-how likely is at least the observed number of this category?), and the
-p-values are corrected for all the cells tried with Benjamini–Hochberg.  A
-cell is reported when its q-value is at most ``alpha``, its lift (observed ÷
-expected) is at least ``min_lift`` and at least ``min_units`` of its units
-have improbably many problems of the category for their size (binomial
-tail ≤ ``unit_alpha``; those units are the cluster).  Cells are sectors,
-regions at every level (a town's units also count for its county) and
-sectors within a region, except a group holding every problem.
+First each unit: it has an *excess* of a category when its count is
+improbably high for its size (binomial upper tail at the category's overall
+share ≤ ``unit_alpha``).  Then each cell — a sector, a region at any level (a
+town's units also count for its county), or a sector within a region — ×
+category: how likely is it that at least the observed number of its units
+have an excess, if units everywhere had one at the overall rate (binomial
+upper tail)?  The p-values are corrected with Benjamini–Hochberg over all the
+cells tried in each family — sectors; regions of one level (all counties,
+all towns, …); sectors within the regions of one level — cells with no
+excess unit counting as p = 1.  (One family per administrative level, so
+that the many towns do not drown a county-wide cluster.)  A cell is reported when its q-value is
+at most ``alpha``, its lift (excess units ÷ expected) at least ``min_lift``
+and it has at least ``min_units`` excess units — they are the cluster.
+
+Counting units rather than problems keeps one unit with thirty problems from
+making a "systemic" cluster, and finds a handful of units with a clear
+excess inside a large region where the extra problems alone would drown.
 """
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom, hypergeom
+from scipy.stats import binom
 
 
 #: joins sector and region in the key of a sector-within-region cell
@@ -63,74 +70,103 @@ def benjamini_hochberg(p: np.ndarray, m: int | None = None) -> np.ndarray:
     return out
 
 
-def _problem_groups(problems: pd.DataFrame, units: pd.DataFrame,
-                    ancestors: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
-    """problem_id, unit_id, category, dim, group: one row per (problem,
-    sector) and per (problem, region at every level)."""
-    p = problems[["problem_id", "unit_id", "category"]].dropna()
+def _memberships(units: pd.DataFrame, unit_ids: pd.Index,
+                 ancestors: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
+    """unit_id, dim, group for the units with problems: its sector, its region
+    at every level, and its sector within each of those regions.  Groups
+    holding every unit, and sector-within-region groups holding the whole
+    sector, are no cells."""
     info = units[["unit_id", "sector", "region_id"]].drop_duplicates("unit_id")
-    p = p.merge(info, on="unit_id", how="left")
-    by_sector = p.dropna(subset=["sector"]).assign(dim="sector", group=lambda f: f["sector"])
-    rows = [(r, a) for r in p["region_id"].dropna().unique() for a in ancestors.get(r, (r,))]
+    info = info[info["unit_id"].isin(unit_ids)]
+    rows = [(r, a) for r in info["region_id"].dropna().unique() for a in ancestors.get(r, (r,))]
     up = pd.DataFrame(rows, columns=["region_id", "group"])
-    by_region = p.merge(up, on="region_id").assign(dim="region")
+    by_region = info.merge(up, on="region_id").assign(dim="region")
+    by_sector = info.dropna(subset=["sector"]).assign(dim="sector", group=lambda f: f["sector"])
     both = by_region.dropna(subset=["sector"])
     both = both.assign(dim="sector_region", group=both["sector"] + SEP + both["group"])
-    cols = ["problem_id", "unit_id", "category", "dim", "group"]
-    return pd.concat([by_sector[cols], by_region[cols], both[cols]], ignore_index=True)
+    sector_n = by_sector.groupby("sector").size()
+    both = both[both.groupby("group")["unit_id"].transform("size").to_numpy()
+                < sector_n.reindex(both["sector"]).to_numpy()]
+    out = pd.concat([by_sector, by_region, both], ignore_index=True)[["unit_id", "dim", "group"]]
+    size = out.groupby(["dim", "group"])["unit_id"].transform("size")
+    return out[size < len(unit_ids)]
+
+
+def _families(groups: pd.MultiIndex, ancestors: Mapping[str, tuple[str, ...]]) -> pd.Series:
+    """The family each (dim, group) cell is corrected in: sectors; regions of
+    one depth in the hierarchy (all counties, all towns, …); sectors within
+    the regions of one depth."""
+    out = []
+    for dim, group in groups:
+        region = group.partition(SEP)[2] if dim == "sector_region" else group
+        out.append(dim if dim == "sector" else f"{dim}@{len(ancestors.get(region, ()))}")
+    return pd.Series(out, index=groups)
+
+
+def unit_category_counts(problems: pd.DataFrame) -> pd.DataFrame:
+    """unit_id, category, c (problems of it), n (the unit's problems), base
+    (the category's overall share) for every (unit, category) present."""
+    p = problems[["unit_id", "category"]].dropna()
+    c = p.groupby(["unit_id", "category"]).size().rename("c").reset_index()
+    c["n"] = c["unit_id"].map(p.groupby("unit_id").size())
+    c["base"] = c["category"].map(p["category"].value_counts() / len(p))
+    return c
 
 
 def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
                     ancestors: Mapping[str, tuple[str, ...]], *, min_units: int = 5,
                     alpha: float = 0.01, min_lift: float = 1.5,
                     unit_alpha: float = 0.01) -> list[Candidate]:
-    """Sector × category and region × category cells well above base rate."""
-    rows = _problem_groups(problems, units, ancestors)
-    total = problems["category"].notna().sum()
-    if rows.empty or total == 0:
+    """Sector, region and sector-within-region × category cells holding far
+    more units with an excess of the category than the base rate gives."""
+    counts = unit_category_counts(problems)
+    if counts.empty:
         return []
-    per_cat = problems["category"].value_counts()
-    group_n = rows.groupby(["dim", "group"]).size().rename("n")
-    cells = rows.groupby(["dim", "group", "category"]).size().rename("k").reset_index()
+    all_units = pd.Index(counts["unit_id"].unique())
+    counts["excess"] = excess_units(counts["c"].to_numpy(), counts["n"].to_numpy(),
+                                    counts["base"].to_numpy(), unit_alpha)
+    excess = counts[counts["excess"]]
+    rate = excess.groupby("category").size() / len(all_units)
+    member = _memberships(units, all_units, ancestors)
+    group_n = member.groupby(["dim", "group"]).size().rename("n")
+    cells = excess.merge(member, on="unit_id").groupby(["dim", "group", "category"]).agg(
+        e=("unit_id", "size"), k=("c", "sum")).reset_index()
     cells = cells.join(group_n, on=["dim", "group"])
-    cells = cells[cells["n"] < total]   # a region holding everything is no cell
-    cells["K"] = per_cat.reindex(cells["category"]).to_numpy()
-    cells["p"] = hypergeom.sf(cells["k"] - 1, total, cells["K"], cells["n"])
-    tried = int((group_n < total).sum()) * len(per_cat)
-    cells["q"] = benjamini_hochberg(cells["p"].to_numpy(), tried)
-    cells["lift"] = (cells["k"] / cells["n"]) / (cells["K"] / total)
-    hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift) & (cells["k"] >= min_units)]
-    if hits.empty:
-        return []
-    return _cell_clusters(rows, hits, per_cat / total, min_units, unit_alpha)
+    cells["rate"] = rate.reindex(cells["category"]).to_numpy()
+    cells["p"] = binom.sf(cells["e"] - 1, cells["n"], cells["rate"])
+    n_cats = counts["category"].nunique()
+    family = _families(group_n.index, ancestors)
+    cells["family"] = family.reindex(pd.MultiIndex.from_frame(cells[["dim", "group"]])).to_numpy()
+    tried = family.value_counts() * n_cats
+    cells["q"] = 1.0
+    for fam, idx in cells.groupby("family").groups.items():   # BH within each family
+        cells.loc[idx, "q"] = benjamini_hochberg(cells.loc[idx, "p"].to_numpy(),
+                                                 int(tried[fam]))
+    cells["lift"] = cells["e"] / (cells["n"] * cells["rate"])
+    hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift) & (cells["e"] >= min_units)]
+    return _cell_clusters(problems, excess.merge(member, on="unit_id"), hits)
 
 
-def _cell_clusters(rows: pd.DataFrame, hits: pd.DataFrame, base: pd.Series,
-                   min_units: int, unit_alpha: float) -> list[Candidate]:
-    """The units that drive each significant cell: those whose own count of
-    the category is improbably high for their size (``excess_units``)."""
+def _cell_clusters(problems: pd.DataFrame, excess: pd.DataFrame,
+                   hits: pd.DataFrame) -> list[Candidate]:
+    """One candidate per significant cell: its excess units and their
+    problems of the category."""
     cell = ["dim", "group", "category"]
-    keyed = rows.merge(hits[["dim", "group"]].drop_duplicates(), on=["dim", "group"])
-    per_unit = keyed.groupby(["dim", "group", "unit_id"]).size().rename("unit_n")
-    in_cat = keyed.merge(hits[cell], on=cell)
-    counts = in_cat.groupby([*cell, "unit_id"]).size().rename("c").reset_index()
-    counts = counts.join(per_unit, on=["dim", "group", "unit_id"])
-    above = counts[excess_units(counts["c"].to_numpy(), counts["unit_n"].to_numpy(),
-                                base.reindex(counts["category"]).to_numpy(), unit_alpha)]
-    drivers = in_cat.merge(above[[*cell, "unit_id"]], on=[*cell, "unit_id"])
-    units_of = above.groupby(cell)["unit_id"].agg(lambda s: tuple(sorted(s)))
-    problems_of = drivers.groupby(cell)["problem_id"].agg(lambda s: tuple(sorted(s)))
+    drivers = excess.merge(hits[cell], on=cell)
+    units_of = drivers.groupby(cell)["unit_id"].agg(lambda s: tuple(sorted(s)))
+    pairs = problems[["problem_id", "unit_id", "category"]].merge(
+        drivers[["unit_id", "category"]].drop_duplicates(), on=["unit_id", "category"])
+    problems_of = pairs.groupby(["unit_id", "category"])["problem_id"].agg(tuple)
     out = []
-    for h in hits.itertuples(index=False):
-        unit_ids = units_of.get((h.dim, h.group, h.category), ())
-        if len(unit_ids) < min_units:
-            continue
+    for h in hits.sort_values(cell).itertuples(index=False):
+        unit_ids = units_of[(h.dim, h.group, h.category)]
+        pids = tuple(sorted(p for u in unit_ids for p in problems_of[(u, h.category)]))
         sector, _, region = (h.group.partition(SEP) if h.dim == "sector_region" else
                              (h.group, "", None) if h.dim == "sector" else (None, "", h.group))
         out.append(Candidate(
-            "overrepresented", h.category, unit_ids, problems_of[(h.dim, h.group, h.category)],
+            "overrepresented", h.category, unit_ids, pids,
             len(unit_ids) * (1.0 - 1.0 / h.lift), sector=sector, region_id=region or None,
             p_value=float(h.q),
-            detail={"lift": round(float(h.lift), 3), "observed": int(h.k),
-                    "expected": round(float(base[h.category] * h.n), 1), "raw_p": float(h.p)}))
+            detail={"lift": round(float(h.lift), 3), "units_in_group": int(h.n),
+                    "expected_units": round(float(h.n * h.rate), 2), "raw_p": float(h.p)}))
     return out
