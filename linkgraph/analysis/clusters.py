@@ -7,8 +7,8 @@ tested on its own:
   region well beyond its base rate (hypergeometric test, BH-corrected);
 * ``clusters_text.near_duplicates`` — descriptions that say the same thing in
   different words across units (character n-gram TF-IDF cosine);
-* ``clusters_profile.profiles`` — communities of units sharing several
-  distinctive categories (Leiden on the unit–category graph).
+* ``clusters_profile.profiles`` — communities of units sharing an unusual
+  combination of elevated categories (Poisson test, BH-corrected).
 
 ``find_clusters`` runs them, merges clusters that overlap (same category,
 unit sets with Jaccard ≥ ``merge_overlap``: the stronger one is kept and
@@ -53,7 +53,8 @@ class ClusterParams:
     similarity: float = 0.15
     common_share: float = 0.005
     max_common: float = 0.5
-    profile_alpha: float = 0.001
+    profile_size: int = 3
+    profile_ratio: float = 2.0
     merge_overlap: float = 0.5
     kinds: tuple[str, ...] = KINDS
     seed: int = 0
@@ -132,7 +133,7 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None) -> list[C
                                  max_common=params.max_common, min_units=params.min_units)
     if "profile" in params.kinds:
         found += profiles(problems, min_units=params.min_units, alpha=params.alpha,
-                          unit_alpha=params.profile_alpha, seed=params.seed)
+                          size=params.profile_size, min_ratio=params.profile_ratio)
     merged = merge_candidates(found, params.merge_overlap)
     unit_names = dict(zip(units["unit_id"], units["name"]))
     region_names = dict(zip(regions["region_id"], regions["name"]))
