@@ -5,8 +5,9 @@ sector or region, that share an unusual *combination* of categories (the same
 A unit's category is *elevated* when the unit has at least ``min_count``
 problems of it and at least ``min_ratio`` times what its size predicts from
 the overall category mix.  For every set of ``size`` categories (three by
-default: "many categories"), the units elevated in all of them form a
-community.  Its evidence is how many such units there are against what
+default: "many categories"), the units elevated in all of them whose pooled
+count over the set is also improbably high (binomial tail ≤ ``joint_alpha``)
+form a community.  Its evidence is how many such units there are against what
 chance gives: each unit's chance of being elevated in each category is
 binomial (its size, the category's share), combined as if the categories were
 independent, and scaled by how far that over-estimates the observed counts
@@ -46,32 +47,44 @@ def elevated(A: np.ndarray, min_count: int, min_ratio: float) -> tuple[np.ndarra
     return A >= need, binom.sf(need - 1, size, base)
 
 
+def _members(A: np.ndarray, E: np.ndarray, cols: list[int], base: np.ndarray,
+             joint_alpha: float) -> np.ndarray:
+    """Units elevated in every category of ``cols`` whose pooled count over
+    them is also improbably high (binomial tail ≤ ``joint_alpha``)."""
+    every = np.flatnonzero(E[:, cols].all(axis=1))
+    pooled = A[np.ix_(every, cols)].sum(axis=1)
+    joint = binom.sf(pooled - 1, A[every].sum(axis=1), base[cols].sum())
+    return every[joint <= joint_alpha]
+
+
 def profiles(problems: pd.DataFrame, *, min_units: int = 5, alpha: float = 0.01,
-             size: int = 3, min_count: int = 4, min_ratio: float = 2.0) -> list[Candidate]:
+             size: int = 3, min_count: int = 4, min_ratio: float = 1.5,
+             joint_alpha: float = 0.01) -> list[Candidate]:
     """Communities of units elevated in the same ``size`` categories."""
     A, units, cats = unit_matrix(problems)
     if A.shape[1] < size:
         return []
     E, chance = elevated(A, min_count, min_ratio)
+    base = A.sum(axis=0) / max(A.sum(), 1)
     sets = list(combinations(range(A.shape[1]), size))
     observed = np.empty(len(sets), dtype=np.int64)
     independent = np.empty(len(sets))
     for k, s in enumerate(sets):
         cols = list(s)
-        observed[k] = int(E[:, cols].all(axis=1).sum())
+        observed[k] = len(_members(A, E, cols, base, joint_alpha))
         independent[k] = float(np.prod(chance[:, cols], axis=1).sum())
     scale = min(1.0, observed.sum() / max(independent.sum(), 1e-12))
     expected = np.maximum(independent * scale, 1e-12)
     p = poisson.sf(observed - 1, expected)
     q = benjamini_hochberg(p)
     keep = np.flatnonzero((q <= alpha) & (observed >= min_units))
-    return [_candidate(problems, A, E, units, cats, list(sets[k]), float(q[k]),
-                       observed[k] / expected[k]) for k in keep]
+    return [_candidate(problems, A, _members(A, E, list(sets[k]), base, joint_alpha), units,
+                       cats, list(sets[k]), float(q[k]), observed[k] / expected[k])
+            for k in keep]
 
 
-def _candidate(problems: pd.DataFrame, A: np.ndarray, E: np.ndarray, units: pd.Index,
+def _candidate(problems: pd.DataFrame, A: np.ndarray, members: np.ndarray, units: pd.Index,
                cats: pd.Index, cols: list[int], q: float, lift: float) -> Candidate:
-    members = np.flatnonzero(E[:, cols].all(axis=1))
     weight = A[np.ix_(members, cols)].sum(axis=0)
     order = [cols[i] for i in np.lexsort((np.asarray(cats[cols]), -weight))]
     names = tuple(cats[order])

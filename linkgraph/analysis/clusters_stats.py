@@ -6,14 +6,19 @@ improbably high for its size (binomial upper tail at the category's overall
 share ≤ ``unit_alpha``).  Then each cell — a sector, a region at any level (a
 town's units also count for its county), or a sector within a region — ×
 category: how likely is it that at least the observed number of its units
-have an excess, if units everywhere had one at the overall rate (binomial
-upper tail)?  The p-values are corrected with Benjamini–Hochberg over all the
+have an excess, if units everywhere had one at the overall rate — or that
+its units have at least the observed number of problems of the category,
+at the category's overall share (binomial upper tails; the smaller, doubled,
+is the cell's p-value: the first finds a few clear units in a large region,
+the second a broad excess of a common category)?  The p-values are corrected with Benjamini–Hochberg over all the
 cells tried in each family — sectors; regions of one level (all counties,
 all towns, …); sectors within the regions of one level — cells with no
 excess unit counting as p = 1.  (One family per administrative level, so
 that the many towns do not drown a county-wide cluster.)  A cell is reported when its q-value is
-at most ``alpha``, its lift (excess units ÷ expected) at least ``min_lift``
-and it has at least ``min_units`` excess units — they are the cluster.
+at most ``alpha`` and its lift (observed ÷ expected, of the deciding test) at
+least ``min_lift``.  Its units are those with an excess of their own (or,
+if fewer than ``min_units``, within 5 × ``unit_alpha``); at least
+``min_units`` of them.
 
 Counting units rather than problems keeps one unit with thirty problems from
 making a "systemic" cluster, and finds a handful of units with a clear
@@ -117,56 +122,89 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
                     ancestors: Mapping[str, tuple[str, ...]], *, min_units: int = 5,
                     alpha: float = 0.01, min_lift: float = 1.5,
                     unit_alpha: float = 0.01) -> list[Candidate]:
-    """Sector, region and sector-within-region × category cells holding far
-    more units with an excess of the category than the base rate gives."""
+    """Sector, region and sector-within-region × category cells well above
+    the base rate, by excess units or by problems."""
     counts = unit_category_counts(problems)
     if counts.empty:
         return []
-    all_units = pd.Index(counts["unit_id"].unique())
+    all_units = pd.Index(np.sort(counts["unit_id"].unique()))
+    counts["p_unit"] = binom.sf(counts["c"] - 1, counts["n"], counts["base"])
     counts["excess"] = excess_units(counts["c"].to_numpy(), counts["n"].to_numpy(),
                                     counts["base"].to_numpy(), unit_alpha)
-    excess = counts[counts["excess"]]
-    rate = excess.groupby("category").size() / len(all_units)
     member = _memberships(units, all_units, ancestors)
-    group_n = member.groupby(["dim", "group"]).size().rename("n")
-    cells = excess.merge(member, on="unit_id").groupby(["dim", "group", "category"]).agg(
-        e=("unit_id", "size"), k=("c", "sum")).reset_index()
-    cells = cells.join(group_n, on=["dim", "group"])
-    cells["rate"] = rate.reindex(cells["category"]).to_numpy()
-    cells["p"] = binom.sf(cells["e"] - 1, cells["n"], cells["rate"])
-    n_cats = counts["category"].nunique()
-    family = _families(group_n.index, ancestors)
+    size = member.groupby(["dim", "group"])["unit_id"].transform("size")
+    member = member[size >= min_units]   # a cell with fewer units can never be reported
+    cells = _cell_stats(counts, member, len(all_units))
+    family = _families(pd.MultiIndex.from_frame(member[["dim", "group"]].drop_duplicates()),
+                       ancestors)
     cells["family"] = family.reindex(pd.MultiIndex.from_frame(cells[["dim", "group"]])).to_numpy()
-    tried = family.value_counts() * n_cats
+    tried = family.value_counts() * counts["category"].nunique()
     cells["q"] = 1.0
     for fam, idx in cells.groupby("family").groups.items():   # BH within each family
         cells.loc[idx, "q"] = benjamini_hochberg(cells.loc[idx, "p"].to_numpy(),
                                                  int(tried[fam]))
-    cells["lift"] = cells["e"] / (cells["n"] * cells["rate"])
-    hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift) & (cells["e"] >= min_units)]
-    return _cell_clusters(problems, excess.merge(member, on="unit_id"), hits)
+    hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift)]
+    return _cell_clusters(problems, counts.merge(member, on="unit_id"), hits, min_units,
+                          unit_alpha)
 
 
-def _cell_clusters(problems: pd.DataFrame, excess: pd.DataFrame,
-                   hits: pd.DataFrame) -> list[Candidate]:
-    """One candidate per significant cell: its excess units and their
+def _cell_stats(counts: pd.DataFrame, member: pd.DataFrame, n_units: int) -> pd.DataFrame:
+    """Per (dim, group, category): excess units e of n, problems k of N, and
+    p = 2 × the smaller of the two binomial tails (units at the overall
+    excess rate; problems at the category's share), with the matching lift."""
+    group_units = member.groupby(["dim", "group"]).size().rename("n")
+    sizes = counts.drop_duplicates("unit_id").set_index("unit_id")["n"]
+    group_size = member.assign(size=member["unit_id"].map(sizes)).groupby(
+        ["dim", "group"])["size"].sum().rename("N")
+    rate = counts[counts["excess"]].groupby("category").size() / n_units
+    cells = counts.merge(member, on="unit_id").groupby(["dim", "group", "category"]).agg(
+        e=("excess", "sum"), k=("c", "sum"), base=("base", "first")).reset_index()
+    cells = cells.join(group_units, on=["dim", "group"]).join(group_size, on=["dim", "group"])
+    cells["rate"] = rate.reindex(cells["category"]).fillna(0).to_numpy()
+    p_units = np.where(cells["e"] > 0, binom.sf(cells["e"] - 1, cells["n"], cells["rate"]), 1.0)
+    p_problems = binom.sf(cells["k"] - 1, cells["N"], cells["base"])
+    by_units = p_units <= p_problems
+    cells["p"] = np.minimum(1.0, 2 * np.minimum(p_units, p_problems))
+    cells["lift"] = np.where(by_units, cells["e"] / np.maximum(cells["n"] * cells["rate"], 1e-12),
+                             (cells["k"] / cells["N"]) / cells["base"])
+    cells["test"] = np.where(by_units, "units", "problems")
+    return cells
+
+
+def _drivers(rows: pd.DataFrame, unit_alpha: float, min_units: int) -> list[str]:
+    """The units that make the cell: those with an excess of their own
+    (per-unit tail ≤ ``unit_alpha``), or, if fewer than ``min_units`` do,
+    those within five times that; none if still too few."""
+    for level in (unit_alpha, 5 * unit_alpha):
+        chosen = rows[(rows["p_unit"] <= level) & (rows["c"] >= 2)]
+        if len(chosen) >= min_units:
+            return chosen["unit_id"].tolist()
+    return []
+
+
+def _cell_clusters(problems: pd.DataFrame, rows: pd.DataFrame, hits: pd.DataFrame,
+                   min_units: int, unit_alpha: float) -> list[Candidate]:
+    """One candidate per significant cell: its driving units and their
     problems of the category."""
     cell = ["dim", "group", "category"]
-    drivers = excess.merge(hits[cell], on=cell)
-    units_of = drivers.groupby(cell)["unit_id"].agg(lambda s: tuple(sorted(s)))
-    pairs = problems[["problem_id", "unit_id", "category"]].merge(
-        drivers[["unit_id", "category"]].drop_duplicates(), on=["unit_id", "category"])
-    problems_of = pairs.groupby(["unit_id", "category"])["problem_id"].agg(tuple)
+    rows = rows.merge(hits[cell], on=cell)
+    by_cell = dict(tuple(rows.groupby(cell, sort=True)))
     out = []
     for h in hits.sort_values(cell).itertuples(index=False):
-        unit_ids = units_of[(h.dim, h.group, h.category)]
-        pids = tuple(sorted(p for u in unit_ids for p in problems_of[(u, h.category)]))
+        unit_ids = tuple(sorted(_drivers(by_cell[(h.dim, h.group, h.category)], unit_alpha,
+                                         min_units)))
+        if len(unit_ids) < min_units:
+            continue
+        mask = problems["unit_id"].isin(unit_ids) & (problems["category"] == h.category)
         sector, _, region = (h.group.partition(SEP) if h.dim == "sector_region" else
                              (h.group, "", None) if h.dim == "sector" else (None, "", h.group))
         out.append(Candidate(
-            "overrepresented", h.category, unit_ids, pids,
+            "overrepresented", h.category, unit_ids,
+            tuple(sorted(problems.loc[mask, "problem_id"])),
             len(unit_ids) * (1.0 - 1.0 / h.lift), sector=sector, region_id=region or None,
             p_value=float(h.q),
-            detail={"lift": round(float(h.lift), 3), "units_in_group": int(h.n),
-                    "expected_units": round(float(h.n * h.rate), 2), "raw_p": float(h.p)}))
+            detail={"lift": round(float(h.lift), 3), "test": h.test,
+                    "units_in_group": int(h.n), "excess_units": int(h.e),
+                    "problems": int(h.k), "expected_problems": round(float(h.N * h.base), 1),
+                    "raw_p": float(h.p)}))
     return out
