@@ -1,16 +1,17 @@
-"""Systemic problem clusters on a small hand-built ledger.
+"""Systemic problem clusters on small hand-built ledgers.
 
-60 units: 6 sectors × 10, alternating between two districts, each with one
-problem in each of six background categories (A–F, a flat base rate).  Three
-things are planted on top, each with its expected answer worked out here:
+The ledger: 60 units, 6 sectors × 10, alternating between two districts,
+each with one problem in each of six background categories (A–F: a flat base
+rate).  Two things are planted, each with its expected answer worked out here:
 
-* 教育 units E0–E7 get three problems of category G (G exists nowhere else):
+* 教育 units E0–E7 get four problems of category G (G exists nowhere else):
   sector 教育 × G is over-represented; region × G cells are not (4 of the 8
-  are in each district, lift 1.0);
-* six units in six sectors report 公务接待超标准 in six wordings (category
-  A, one problem each): one near-duplicate cluster;
-* five units in five sectors get three problems each of H and I: one
-  profile cluster (H and I) — too spread for a sector or region cell.
+  in each district), and 教育 within a district has only 4 such units;
+* five units of five sectors get four problems each of H, I and J: one
+  profile cluster — too spread for any sector or region cell.
+
+Near-duplicates are tested on their own frame (they need a corpus large
+enough for "routine wording" to mean something).
 """
 from __future__ import annotations
 
@@ -19,30 +20,20 @@ import math
 import random
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from linkgraph.analysis.clusters import ClusterParams, find_clusters, merge_candidates
 from linkgraph.analysis.clusters_profile import profiles
 from linkgraph.analysis.clusters_stats import Candidate, benjamini_hochberg, overrepresented
-from linkgraph.analysis.clusters_text import near_duplicates, ngram_matrix, similar_pairs
+from linkgraph.analysis.clusters_text import near_duplicates, ngram_matrix, template_share
 from linkgraph.analysis.conflict_index import region_ancestors
 from linkgraph.dataset import load_dataset
 from tests.conftest import write_tables
 
 SECTORS = {"E": "教育", "H": "卫健", "J": "交通", "N": "农业农村", "Z": "住建", "F": "财政"}
 BACKGROUND = "ABCDEF"
-
-
-def random_texts(n: int, seed: int = 0) -> list[str]:
-    """Unrelated descriptions (random strings of common characters) so that
-    the n-gram weights are those of a real corpus."""
-    rng = random.Random(seed)
-    pool = [chr(c) for c in range(0x4E00, 0x4E00 + 800)]
-    return ["".join(rng.choice(pool) for _ in range(rng.randint(6, 14))) for _ in range(n)]
-WORDINGS = ["公务接待超标准", "超标准公务接待", "公务接待超出标准", "公务接待严重超标准",
-            "公务接待超标准问题突出", "存在公务接待超标准现象"]
 PROFILE_UNITS = ["H1", "J2", "N1", "Z2", "F1"]   # 3 in 乙区, 2 in 甲区
-DUPLICATE_UNITS = ["E9", "H4", "J5", "N4", "Z5", "F4"]
 
 
 def unit_ids() -> list[str]:
@@ -60,19 +51,15 @@ def cluster_ledger(tmp_path):
 
     def add(uid, cat, text):
         rows.append(f"Q{len(rows):04d},{uid},X1,{cat},{text}")
-    noise = iter(random_texts(60 * 6))
     for uid in unit_ids():
         for cat in BACKGROUND:
-            add(uid, cat, next(noise))
+            add(uid, cat, "")
     for uid in unit_ids()[:8]:
-        for k in range(3):
+        for k in range(4):
             add(uid, "G", "")
-    for uid, text in zip(DUPLICATE_UNITS, WORDINGS):
-        add(uid, "A", text)
     for uid in PROFILE_UNITS:
-        for k in range(3):
-            add(uid, "H", "")
-            add(uid, "I", "")
+        for cat in "HIJ" * 4:
+            add(uid, cat, "")
     files = {
         "regions.csv": "region_id,name,level,parent_id\nC,成都市,市,\nRA,甲区,区,C\nRB,乙区,区,C\n",
         "units.csv": "\n".join(units) + "\n",
@@ -93,10 +80,9 @@ def data(tmp_path_factory):
     return cluster_ledger(tmp_path_factory.mktemp("clusters"))
 
 
-def hypergeom_sf_by_hand(k, N, K, n):
-    """P(X ≥ k), X ~ Hypergeometric(N, K, n), by summing the pmf."""
-    total = math.comb(N, n)
-    return sum(math.comb(K, x) * math.comb(N - K, n - x) for x in range(k, min(K, n) + 1)) / total
+def binom_sf_by_hand(k: int, n: int, p: float) -> float:
+    """P(X ≥ k), X ~ Binomial(n, p), by summing the pmf."""
+    return sum(math.comb(n, x) * p ** x * (1 - p) ** (n - x) for x in range(k, n + 1))
 
 
 def test_benjamini_hochberg_by_hand():
@@ -113,22 +99,55 @@ def test_overrepresented_sector_cell(data):
     assert [(c.category, c.sector, c.region_id) for c in found] == [("G", "教育", None)]
     (c,) = found
     assert c.unit_ids == tuple(f"E{i}" for i in range(8))
-    assert len(c.problem_ids) == 24
-    # N = 60×6 + 24 + 6 + 30 problems; 教育 holds 10×6 + 24 + 1 (E9's wording)
-    N, K, n = 360 + 24 + 6 + 30, 24, 85
-    p = hypergeom_sf_by_hand(24, N, K, n)
-    tried = (6 + 2) * 9       # 6 sectors + 2 districts (the city holds every problem) × 9
-    # G's cell has by far the smallest p, so its BH q-value is p × tried
-    assert c.p_value == pytest.approx(min(1.0, p * tried), rel=1e-6)
-    assert c.detail["lift"] == pytest.approx((24 / n) / (K / N), abs=1e-3)
+    assert len(c.problem_ids) == 32
+    # N = 60×6 + 8×4 + 5×12 problems; 教育 holds 10×6 + 32
+    N, K, n = 360 + 32 + 60, 32, 92
+    base = K / N
+    # each E0–E7: 4 of its 10 problems are G — an excess at 0.01
+    assert binom_sf_by_hand(4, 10, base) <= 0.01
+    p_problems = binom_sf_by_hand(32, n, base)
+    p_units = binom_sf_by_hand(8, 10, 8 / 60)     # 8 of the 60 units have an excess of G
+    tried = 6 * 10                                 # 6 sectors × 10 categories
+    assert c.p_value == pytest.approx(min(1.0, 2 * min(p_problems, p_units) * tried), rel=1e-6)
+    assert c.detail["lift"] == pytest.approx((32 / n) / base, abs=1e-3)
 
 
-def test_near_duplicate_wordings(data):
-    found = near_duplicates(data.tables["problems"], similarity=0.5, min_units=5)
+WORDINGS = ["公务接待超标准", "超标准公务接待", "公务接待超出标准", "公务接待严重超标准",
+            "公务接待超标准问题突出", "存在公务接待超标准现象"]
+
+
+def routine_problems(n_units: int = 600, seed: int = 0) -> pd.DataFrame:
+    """Category A in routine wording: a few stock phrases with stock details,
+    as ledgers write most problems."""
+    rng = random.Random(seed)
+    cores = ["会议记录不完整", "制度执行不到位", "台账资料不规范", "审批程序不严格"]
+    details = [",涉及{}笔", ",{}年以来未整改", ",共{}人次"]
+    rows = []
+    for u in range(n_units):
+        for k in range(4):
+            text = (rng.choice(cores) + rng.choice(details).format(rng.randint(2, 30))
+                    + f",金额{rng.randint(1, 99999) / 100:.2f}万元")
+            rows.append((f"Q{len(rows):05d}", f"U{u:03d}", "A", text))
+    return pd.DataFrame(rows, columns=["problem_id", "unit_id", "category", "description"])
+
+
+def test_near_duplicate_wordings():
+    routine = routine_problems()
+    extra = pd.DataFrame([(f"W{i}", f"V{i}", "A", w) for i, w in enumerate(WORDINGS)],
+                         columns=routine.columns)
+    found = near_duplicates(pd.concat([routine, extra], ignore_index=True), min_units=5)
     assert len(found) == 1
     (c,) = found
-    assert c.category == "A" and c.unit_ids == tuple(sorted(DUPLICATE_UNITS))
+    assert c.category == "A" and c.unit_ids == tuple(f"V{i}" for i in range(6))
     assert c.detail["variants"] == 6 and c.detail["phrase"] == "公务接待超标准"
+    assert near_duplicates(routine, min_units=5) == []     # routine wording is no cluster
+
+
+def test_template_share_by_hand():
+    # five texts share "ab"; "xy" is in one: with the threshold at 5 texts,
+    # "ab" is common, so text 0 ("abxy": grams ab, bx, xy, abx, bxy) has 1/5
+    X = ngram_matrix(["abxy", "ab", "ab", "ab", "ab"])
+    assert template_share(X, 0.0).tolist() == [0.2, 1.0, 1.0, 1.0, 1.0]
 
 
 def test_ngram_cosine_by_hand():
@@ -138,29 +157,26 @@ def test_ngram_cosine_by_hand():
     X = ngram_matrix(["abc", "abd"])
     w = math.log(1.5) + 1
     assert (X @ X.T)[0, 1] == pytest.approx(1 / (1 + 2 * w * w))
-    i, j, cos = similar_pairs(X, 0.1)
-    assert (i.tolist(), j.tolist()) == ([0], [1])
 
 
 def test_profile_community(data):
-    found = profiles(data.tables["problems"], min_units=5, seed=0)
+    found = profiles(data.tables["problems"], min_units=5)
     assert [(c.kind, c.unit_ids, c.detail["categories"]) for c in found] == [
-        ("profile", tuple(sorted(PROFILE_UNITS)), ("H", "I"))]
+        ("profile", tuple(sorted(PROFILE_UNITS)), ("H", "I", "J"))]
 
 
 def test_find_clusters_merged_ranked_with_owners_and_self_check(data):
     clusters = find_clusters(data)
     kinds = {c.kind: c for c in clusters}
-    assert sorted(kinds) == ["near_duplicate", "overrepresented", "profile"]
-    assert [c.cluster_id for c in clusters] == ["C001", "C002", "C003"]
+    assert sorted(kinds) == ["overrepresented", "profile"]
+    assert [c.cluster_id for c in clusters] == ["C001", "C002"]
     assert [c.score for c in clusters] == sorted((c.score for c in clusters), reverse=True)
     g = kinds["overrepresented"]
     assert g.dept_ids == ("D1",)                 # D2 covers 乙区 only
     assert g.self_check_unit_ids == ("EA", "EB")  # EZ was assigned; ZX is 住建
     assert g.label == "教育系统「G」问题高发：8个单位，为基准的4.9倍"
     assert kinds["profile"].dept_ids == ("D3",)
-    assert kinds["near_duplicate"].dept_ids == ("D4",)
-    assert kinds["near_duplicate"].sector is None and kinds["near_duplicate"].region_id == "C"
+    assert kinds["profile"].sector is None and kinds["profile"].region_id == "C"
 
 
 def test_merge_keeps_the_stronger_of_overlapping_clusters():
@@ -172,16 +188,15 @@ def test_merge_keeps_the_stronger_of_overlapping_clusters():
         ("overrepresented", "G", ("near_duplicate",)), ("near_duplicate", "H", ())]
 
 
-def test_thresholds_change_the_answer(data):
-    strict = find_clusters(data, ClusterParams(min_units=9))
-    assert strict == []
-    only = find_clusters(data, ClusterParams(kinds=("near_duplicate",), similarity=0.95))
-    assert only == []
+def test_thresholds_and_empty_input(data):
+    assert find_clusters(data, ClusterParams(min_units=9)) == []
+    assert find_clusters(data, ClusterParams(kinds=("near_duplicate",))) == []
+    empty = {**data.tables, "problems": data.tables["problems"].iloc[:0]}
+    assert find_clusters(empty) == []
 
 
 def test_deterministic(data):
-    assert find_clusters(data, ClusterParams(seed=3)) == find_clusters(data,
-                                                                      ClusterParams(seed=3))
+    assert find_clusters(data) == find_clusters(data)
 
 
 def test_cli_json(tmp_path, invoke):
@@ -191,6 +206,6 @@ def test_cli_json(tmp_path, invoke):
     records = json.loads(result.stdout)["records"]
     keys = {"cluster_id", "label", "kind", "category", "sector", "region_id", "unit_ids",
             "problem_ids", "score", "p_value", "dept_ids", "self_check_unit_ids"}
-    assert len(records) == 3 and all(keys <= set(r) for r in records)
+    assert len(records) == 2 and all(keys <= set(r) for r in records)
     bad = invoke("clusters", tmp_path / "ledger", "--alpha", "2")
     assert bad.exit_code == 2

@@ -57,7 +57,6 @@ class ClusterParams:
     profile_ratio: float = 1.5
     merge_overlap: float = 0.5
     kinds: tuple[str, ...] = KINDS
-    seed: int = 0
 
 
 @dataclass(frozen=True)
