@@ -137,32 +137,34 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
 
 def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
                   table: str) -> pd.DataFrame:
-    """Data rows of a grid chunk under canonical names, indexed by row number."""
+    """Data rows of a grid chunk under canonical names, indexed by row number.
+
+    A row counts when any of its cells holds something — also a cell under
+    an ignored column — so that no written row goes unaccounted for."""
     names = [c.name for c in TABLE_BY_NAME[table].columns]
+    grid = grid.loc[_nonblank_rows(grid)]
     data = pd.DataFrame(index=grid.index + 1)
     for pos, canon in positions:
         data[canon] = grid.iloc[:, pos].to_numpy() if pos < grid.shape[1] else None
     for name in names:
         if name not in data.columns:
             data[name] = None
-    return _blank_dropped(data[names])
+    return data[names]
 
 
 def unmapped_rows(grid: pd.DataFrame, table: str) -> pd.DataFrame:
     """Rows of a table whose header was not found: counted, not read."""
-    rows = _blank_dropped(grid.set_axis(grid.index + 1)).index
+    rows = grid.index[_nonblank_rows(grid)] + 1
     return pd.DataFrame(None, index=rows, columns=[c.name for c in TABLE_BY_NAME[table].columns])
 
 
-def _blank_dropped(data: pd.DataFrame) -> pd.DataFrame:
-    """Rows with no content at all are not rows of the ledger."""
-    if data.empty:
-        return data
-    filled = pd.Series(False, index=data.index)
-    for col in data.columns:
+def _nonblank_rows(grid: pd.DataFrame) -> pd.Series:
+    """Rows with content in any cell; blank rows are not rows of the ledger."""
+    filled = pd.Series(False, index=grid.index)
+    for col in grid.columns:
         todo = ~filled
         if not todo.any():
             break
-        cells = data.loc[todo, col]
+        cells = grid.loc[todo, col]
         filled[todo] = cells.notna() & (cells.astype(str).str.strip() != "")
-    return data[filled]
+    return filled

@@ -127,7 +127,7 @@ def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = _blank(raw)
     num = pd.to_numeric(t.fillna("").str.replace(",", "", regex=False), errors="coerce")
-    whole = num.where(num.notna() & (num == np.floor(num)))
+    whole = num.where(num.notna() & (num == np.floor(num)) & (num.abs() < 2**53))
     bad = t.notna() & whole.isna()
     return whole.astype("Int64"), bad
 

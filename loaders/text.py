@@ -39,6 +39,9 @@ def detect_encoding(data: bytes, name: str, complete: bool | None = None) -> str
     sample = data[:SAMPLE_BYTES]
     complete = (complete is not False) and len(data) <= SAMPLE_BYTES
     if b"\x00" in sample[:8192]:
+        utf16 = _bomless_utf16(sample, complete)
+        if utf16:
+            return utf16
         raise InputError(f"{name}: 不是文本表格（含二进制内容），请另存为 CSV 或 XLSX"
                          " / not a text table (binary content)")
     for encoding in ("utf-8", "gb18030"):
@@ -51,6 +54,17 @@ def detect_encoding(data: bytes, name: str, complete: bool | None = None) -> str
         return best.encoding
     raise InputError(f"{name}: 无法识别文件编码（应为 UTF-8 或 GBK/GB18030）"
                      " / cannot tell the file's encoding")
+
+
+def _bomless_utf16(sample: bytes, complete: bool) -> str | None:
+    """UTF-16 without a BOM: text where every other byte is NUL."""
+    head = sample[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for encoding, nul, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nul > len(head) // 8 and other == 0 and _sample_decodes(
+                sample[: len(sample) // 2 * 2], encoding, complete):
+            return encoding
+    return None
 
 
 def _delimiter(first_line: str) -> str:

@@ -14,7 +14,6 @@ import pytest
 from linkgraph.views import build_view_spec, write_html
 from linkgraph.views.sample import inspection_graph
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=alert(1)>"
