@@ -120,11 +120,12 @@ def _years_before(when: pd.Timestamp, years: int) -> pd.Timestamp:
 
 
 def officials(index: ConflictIndex, ctx: RoundContext) -> pd.DataFrame:
-    """Posts held in a round unit during the round: person, unit, post (row)."""
+    """Posts held in a round unit when the round starts: person, unit, post
+    (row).  A post without a start date counts as held."""
     posts = index.posts
     round_units = index.unit_codes(ctx.units["unit_id"])
     active = (posts["unit"].isin(round_units)
-              & (posts["start"].isna() | (posts["start"] <= ctx.end))
+              & (posts["start"].isna() | (posts["start"] <= ctx.start))
               & (posts["end"].isna() | (posts["end"] >= ctx.start)))
     rows = posts.index[active]
     return pd.DataFrame({"official": posts.loc[rows, "person"].to_numpy(),
@@ -184,7 +185,7 @@ def post_evidence(index: ConflictIndex, ctx: RoundContext, inspectors: np.ndarra
     posts = index.posts
     round_units = index.unit_codes(ctx.units["unit_id"])
     mine = posts[posts["person"].isin(inspectors) & posts["unit"].isin(round_units)]
-    mine = mine[mine["start"].isna() | (mine["start"] <= ctx.end)]
+    mine = mine[mine["start"].isna() | (mine["start"] <= ctx.start)]
     window = _years_before(ctx.start, rules.lookback_years)
     within = mine["end"].isna() | (mine["end"] >= window)
     until = mine["end"].where(mine["end"].notna() & (mine["end"] < ctx.start), ctx.start)
