@@ -54,7 +54,7 @@ class ClusterParams:
     common_share: float = 0.005
     max_common: float = 0.5
     profile_size: int = 3
-    profile_ratio: float = 1.5
+    profile_ratio: float = 1.4
     merge_overlap: float = 0.5
     kinds: tuple[str, ...] = KINDS
 

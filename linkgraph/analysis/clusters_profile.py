@@ -25,17 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, poisson
 
-from linkgraph.analysis.clusters_stats import Candidate, benjamini_hochberg
-
-
-def unit_matrix(problems: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
-    """units × categories problem counts (dense: categories are few)."""
-    p = problems[["unit_id", "category"]].dropna()
-    units = pd.Index(np.sort(p["unit_id"].unique()))
-    cats = pd.Index(np.sort(p["category"].unique()))
-    A = np.zeros((len(units), len(cats)), dtype=np.int32)
-    np.add.at(A, (units.get_indexer(p["unit_id"]), cats.get_indexer(p["category"])), 1)
-    return A, units, cats
+from linkgraph.analysis.clusters_stats import Candidate, benjamini_hochberg, unit_matrix
 
 
 def elevated(A: np.ndarray, min_count: int, min_ratio: float) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +48,7 @@ def _members(A: np.ndarray, E: np.ndarray, cols: list[int], base: np.ndarray,
 
 
 def profiles(problems: pd.DataFrame, *, min_units: int = 5, alpha: float = 0.01,
-             size: int = 3, min_count: int = 4, min_ratio: float = 1.5,
+             size: int = 3, min_count: int = 4, min_ratio: float = 1.4,
              joint_alpha: float = 0.01) -> list[Candidate]:
     """Communities of units elevated in the same ``size`` categories."""
     A, units, cats = unit_matrix(problems)

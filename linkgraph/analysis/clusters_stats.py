@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.stats import binom
 
 
@@ -108,14 +109,15 @@ def _families(groups: pd.MultiIndex, ancestors: Mapping[str, tuple[str, ...]]) -
     return pd.Series(out, index=groups)
 
 
-def unit_category_counts(problems: pd.DataFrame) -> pd.DataFrame:
-    """unit_id, category, c (problems of it), n (the unit's problems), base
-    (the category's overall share) for every (unit, category) present."""
+def unit_matrix(problems: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
+    """units × categories problem counts (dense: categories are few), for
+    the units with problems, both axes sorted."""
     p = problems[["unit_id", "category"]].dropna()
-    c = p.groupby(["unit_id", "category"]).size().rename("c").reset_index()
-    c["n"] = c["unit_id"].map(p.groupby("unit_id").size())
-    c["base"] = c["category"].map(p["category"].value_counts() / len(p))
-    return c
+    units = pd.Index(np.sort(p["unit_id"].unique()))
+    cats = pd.Index(np.sort(p["category"].unique()))
+    A = np.zeros((len(units), len(cats)), dtype=np.int64)
+    np.add.at(A, (units.get_indexer(p["unit_id"]), cats.get_indexer(p["category"])), 1)
+    return A, units, cats
 
 
 def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
@@ -124,51 +126,65 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
                     unit_alpha: float = 0.01) -> list[Candidate]:
     """Sector, region and sector-within-region × category cells well above
     the base rate, by excess units or by problems."""
-    counts = unit_category_counts(problems)
-    if counts.empty:
+    A, unit_ids, cats = unit_matrix(problems)
+    if not A.size:
         return []
-    all_units = pd.Index(np.sort(counts["unit_id"].unique()))
-    counts["p_unit"] = binom.sf(counts["c"] - 1, counts["n"], counts["base"])
-    counts["excess"] = excess_units(counts["c"].to_numpy(), counts["n"].to_numpy(),
-                                    counts["base"].to_numpy(), unit_alpha)
-    member = _memberships(units, all_units, ancestors)
-    size = member.groupby(["dim", "group"])["unit_id"].transform("size")
-    member = member[size >= min_units]   # a cell with fewer units can never be reported
-    cells = _cell_stats(counts, member, len(all_units))
-    family = _families(pd.MultiIndex.from_frame(member[["dim", "group"]].drop_duplicates()),
-                       ancestors)
+    size = A.sum(axis=1, keepdims=True)
+    base = A.sum(axis=0) / A.sum()
+    p_unit = binom.sf(A - 1, size, base)
+    excess = excess_units(A, size, base, unit_alpha)
+    member = _memberships(units, unit_ids, ancestors)
+    member = member[member.groupby(["dim", "group"])["unit_id"].transform("size") >= min_units]
+    groups = member[["dim", "group"]].drop_duplicates().sort_values(["dim", "group"])
+    cells = _cell_stats(A, excess, base, member, groups, unit_ids, cats)
+    family = _families(pd.MultiIndex.from_frame(groups), ancestors)
     cells["family"] = family.reindex(pd.MultiIndex.from_frame(cells[["dim", "group"]])).to_numpy()
-    tried = family.value_counts() * counts["category"].nunique()
+    tried = family.value_counts() * len(cats)
     cells["q"] = 1.0
     for fam, idx in cells.groupby("family").groups.items():   # BH within each family
         cells.loc[idx, "q"] = benjamini_hochberg(cells.loc[idx, "p"].to_numpy(),
                                                  int(tried[fam]))
     hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift)]
-    return _cell_clusters(problems, counts.merge(member, on="unit_id"), hits, min_units,
-                          unit_alpha)
+    rows = _hit_rows(A, p_unit, member, hits, unit_ids, cats)
+    return _cell_clusters(problems, rows, hits, min_units, unit_alpha)
 
 
-def _cell_stats(counts: pd.DataFrame, member: pd.DataFrame, n_units: int) -> pd.DataFrame:
+def _cell_stats(A: np.ndarray, excess: np.ndarray, base: np.ndarray, member: pd.DataFrame,
+                groups: pd.DataFrame, unit_ids: pd.Index, cats: pd.Index) -> pd.DataFrame:
     """Per (dim, group, category): excess units e of n, problems k of N, and
     p = 2 × the smaller of the two binomial tails (units at the overall
     excess rate; problems at the category's share), with the matching lift."""
-    group_units = member.groupby(["dim", "group"]).size().rename("n")
-    sizes = counts.drop_duplicates("unit_id").set_index("unit_id")["n"]
-    group_size = member.assign(size=member["unit_id"].map(sizes)).groupby(
-        ["dim", "group"])["size"].sum().rename("N")
-    rate = counts[counts["excess"]].groupby("category").size() / n_units
-    cells = counts.merge(member, on="unit_id").groupby(["dim", "group", "category"]).agg(
-        e=("excess", "sum"), k=("c", "sum"), base=("base", "first")).reset_index()
-    cells = cells.join(group_units, on=["dim", "group"]).join(group_size, on=["dim", "group"])
-    cells["rate"] = rate.reindex(cells["category"]).fillna(0).to_numpy()
-    p_units = np.where(cells["e"] > 0, binom.sf(cells["e"] - 1, cells["n"], cells["rate"]), 1.0)
-    p_problems = binom.sf(cells["k"] - 1, cells["N"], cells["base"])
+    g = pd.MultiIndex.from_frame(groups).get_indexer(
+        pd.MultiIndex.from_frame(member[["dim", "group"]]))
+    G = sparse.csr_matrix((np.ones(len(member)), (g, unit_ids.get_indexer(member["unit_id"]))),
+                          shape=(len(groups), len(unit_ids)))
+    e, k = G @ excess.astype(float), G @ A.astype(float)
+    n = np.asarray(G.sum(axis=1)).ravel()
+    N = G @ A.sum(axis=1).astype(float)
+    rate = excess.mean(axis=0)
+    nn, NN = np.repeat(n, len(cats)), np.repeat(N, len(cats))
+    ee, kk = e.ravel(), k.ravel()
+    rr, bb = np.tile(rate, len(groups)), np.tile(base, len(groups))
+    p_units = np.where(ee > 0, binom.sf(ee - 1, nn, rr), 1.0)
+    p_problems = binom.sf(kk - 1, NN, bb)
     by_units = p_units <= p_problems
-    cells["p"] = np.minimum(1.0, 2 * np.minimum(p_units, p_problems))
-    cells["lift"] = np.where(by_units, cells["e"] / np.maximum(cells["n"] * cells["rate"], 1e-12),
-                             (cells["k"] / cells["N"]) / cells["base"])
-    cells["test"] = np.where(by_units, "units", "problems")
-    return cells
+    cells = pd.DataFrame({
+        "dim": np.repeat(groups["dim"].to_numpy(), len(cats)),
+        "group": np.repeat(groups["group"].to_numpy(), len(cats)),
+        "category": np.tile(cats.to_numpy(dtype=object), len(groups)),
+        "e": ee.astype(int), "k": kk.astype(int), "n": nn.astype(int), "N": NN, "base": bb,
+        "p": np.minimum(1.0, 2 * np.minimum(p_units, p_problems)),
+        "lift": np.where(by_units, ee / np.maximum(nn * rr, 1e-12), (kk / NN) / bb),
+        "test": np.where(by_units, "units", "problems")})
+    return cells[(cells["k"] > 0)].reset_index(drop=True)
+
+
+def _hit_rows(A: np.ndarray, p_unit: np.ndarray, member: pd.DataFrame, hits: pd.DataFrame,
+              unit_ids: pd.Index, cats: pd.Index) -> pd.DataFrame:
+    """unit_id, dim, group, category, c, p_unit for the units of the hit cells."""
+    rows = member.merge(hits[["dim", "group", "category"]], on=["dim", "group"])
+    u, c = unit_ids.get_indexer(rows["unit_id"]), cats.get_indexer(rows["category"])
+    return rows.assign(c=A[u, c], p_unit=p_unit[u, c])
 
 
 def _drivers(rows: pd.DataFrame, unit_alpha: float, min_units: int) -> list[str]:

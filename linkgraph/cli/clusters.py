@@ -31,7 +31,7 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 @click.option("--profile-size", type=click.IntRange(2, 6), default=3, show_default=True,
               help="画像：共同偏高的问题类别数 / profiles: how many categories a profile "
               "combines")
-@click.option("--profile-ratio", type=click.FloatRange(min=1), default=1.5, show_default=True,
+@click.option("--profile-ratio", type=click.FloatRange(min=1), default=1.4, show_default=True,
               help="画像：单位某类问题至少为其预期的倍数 / profiles: a unit's category is "
               "elevated at this many times its expected count (and ≥ 4 problems)")
 @click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
