@@ -100,7 +100,7 @@ def score_clusters(clusters, truth: dict) -> dict:
             "recall_by_kind": {k: by_kind[(k, True)] / (by_kind[(k, True)] + by_kind[(k, False)])
                                for k in kinds},
             "reported_by_kind": dict(Counter(c.kind for c in clusters)),
-            "spurious_examples": [c.label for c in spurious[:5]]}
+            "spurious_examples": [getattr(c, "label", c.category) for c in spurious[:5]]}
 
 
 def run(data: Path, assigned: bool) -> dict:

@@ -57,20 +57,34 @@ def profiles(problems: pd.DataFrame, *, min_units: int = 5, alpha: float = 0.01,
     E, chance = elevated(A, min_count, min_ratio)
     base = A.sum(axis=0) / max(A.sum(), 1)
     sets = list(combinations(range(A.shape[1]), size))
-    observed = np.empty(len(sets), dtype=np.int64)
-    independent = np.empty(len(sets))
-    for k, s in enumerate(sets):
-        cols = list(s)
-        observed[k] = len(_members(A, E, cols, base, joint_alpha))
-        independent[k] = float(np.prod(chance[:, cols], axis=1).sum())
+    independent = _chance_of_all(chance, sets)
+    many = np.flatnonzero(E.sum(axis=1) >= size)      # only these can be in a community
+    A_m, E_m = A[many], E[many]
+    observed = np.array([len(_members(A_m, E_m, list(s), base, joint_alpha)) for s in sets],
+                        dtype=np.int64)
     scale = min(1.0, observed.sum() / max(independent.sum(), 1e-12))
     expected = np.maximum(independent * scale, 1e-12)
     p = poisson.sf(observed - 1, expected)
     q = benjamini_hochberg(p)
     keep = np.flatnonzero((q <= alpha) & (observed >= min_units))
-    return [_candidate(problems, A, _members(A, E, list(sets[k]), base, joint_alpha), units,
-                       cats, list(sets[k]), float(q[k]), observed[k] / expected[k])
+    return [_candidate(problems, A, many[_members(A_m, E_m, list(sets[k]), base, joint_alpha)],
+                       units, cats, list(sets[k]), float(q[k]), observed[k] / expected[k])
             for k in keep]
+
+
+def _chance_of_all(chance: np.ndarray, sets: list[tuple[int, ...]],
+                   chunk: int = 20000) -> np.ndarray:
+    """Σ over units of Π over the set's categories of the unit's chance of
+    being elevated, for every set: products over each set's first k-1
+    categories, times the last one, as one matrix product per unit chunk."""
+    heads = sorted({s[:-1] for s in sets})
+    where = {h: i for i, h in enumerate(heads)}
+    totals = np.zeros((len(heads), chance.shape[1]))
+    for lo in range(0, chance.shape[0], chunk):
+        part = chance[lo: lo + chunk]
+        prod = np.stack([np.prod(part[:, list(h)], axis=1) for h in heads], axis=1)
+        totals += prod.T @ part
+    return np.array([totals[where[s[:-1]], s[-1]] for s in sets])
 
 
 def _candidate(problems: pd.DataFrame, A: np.ndarray, members: np.ndarray, units: pd.Index,

@@ -34,14 +34,14 @@ _KEEP = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x30, 0x39), (0x41, 0x5A), (0x61, 
 
 
 def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Flat array of kept code points and the text each belongs to."""
+    """Flat array of kept code points (uint64) and the text each belongs to."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    flat = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    doc = np.repeat(np.arange(len(texts)), lengths)
+    flat = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     keep = np.zeros(len(flat), dtype=bool)
     for lo, hi in _KEEP:
         keep |= (flat >= lo) & (flat <= hi)
-    return flat[keep], doc[keep]
+    doc = np.repeat(np.arange(len(texts)), lengths)[keep]
+    return flat[keep].astype(np.uint64), doc
 
 
 #: n-grams are hashed into 2**HASH_BITS columns (collisions among the few
@@ -50,40 +50,55 @@ HASH_BITS = 24
 
 
 def _hash(codes: np.ndarray) -> np.ndarray:
-    """Multiplicative (Fibonacci) hashing of int64 n-gram codes to columns."""
-    mixed = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    return (mixed >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+    """Multiplicative (Fibonacci) hashing of uint64 n-gram codes to columns."""
+    codes *= np.uint64(0x9E3779B97F4A7C15)
+    codes >>= np.uint64(64 - HASH_BITS)
+    return codes.view(np.int64)
+
+
+def _grams(flat: np.ndarray, doc: np.ndarray, ns: tuple[int, ...]) -> tuple[np.ndarray,
+                                                                          np.ndarray]:
+    """(row, hashed column) of every n-gram, in row order: the n-grams
+    starting at each position are interleaved, so no sort is needed."""
+    L = len(flat)
+    codes = np.zeros((L, len(ns)), dtype=np.uint64)
+    valid = np.zeros((L, len(ns)), dtype=bool)
+    for k, n in enumerate(ns):
+        if L < n:
+            continue
+        m = L - n + 1
+        code = flat[:m].copy()
+        for j in range(1, n):
+            code |= flat[j: m + j] << np.uint64(21 * j)
+        codes[:m, k] = code
+        valid[:m, k] = doc[:m] == doc[n - 1:]
+    keep = valid.ravel()
+    return np.repeat(doc, len(ns))[keep], _hash(codes.ravel()[keep])
 
 
 def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.csr_matrix:
     """Rows = texts, L2-normalised sublinear TF-IDF over character n-grams."""
     flat, doc = _codes(texts)
-    grams, owners = [], []
-    for n in ns:
-        if len(flat) < n:
-            continue
-        same = doc[: len(doc) - n + 1] == doc[n - 1:]
-        code = np.zeros(len(flat) - n + 1, dtype=np.int64)
-        for j in range(n):
-            code |= flat[j: len(flat) - n + 1 + j] << (21 * j)
-        grams.append(code[same])
-        owners.append(doc[: len(doc) - n + 1][same])
-    if not grams or not sum(len(g) for g in grams):
+    rows, cols = _grams(flat, doc, ns)
+    if not len(rows):
         return sparse.csr_matrix((len(texts), 0))
-    cols = _hash(np.concatenate(grams))
     used = np.zeros(1 << HASH_BITS, dtype=bool)
     used[cols] = True
     compact = np.cumsum(used) - 1     # hashed column -> dense column number
-    rows = np.concatenate(owners)
-    X = sparse.csr_matrix((np.ones(len(rows)), (rows, compact[cols])),
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
+    X = sparse.csr_matrix((np.ones(len(rows)), compact[cols], indptr),
                           shape=(len(texts), int(used.sum())))
     X.sum_duplicates()
     df = np.bincount(X.indices, minlength=X.shape[1])
     idf = np.log((1 + X.shape[0]) / (1 + df)) + 1.0
     X.data = (1.0 + np.log(X.data)) * idf[X.indices]
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ X
+    lengths = np.diff(X.indptr)
+    sums = np.zeros(len(texts))
+    nonempty = lengths > 0
+    sums[nonempty] = np.add.reduceat(X.data ** 2, X.indptr[:-1][nonempty])
+    X.data /= np.repeat(np.sqrt(np.where(sums > 0, sums, 1.0)), lengths)
+    return X
 
 
 def template_share(X: sparse.csr_matrix, common_share: float) -> np.ndarray:
