@@ -115,6 +115,13 @@ def run(data: Path, assigned: bool) -> dict:
     t1 = time.perf_counter()
     conflicts = find_conflicts(dataset, truth["conflict_round_id"], rules=load_rules(),
                                candidates=not assigned)
+    if assigned:   # the truth covers every candidate pair: keep the assigned ones
+        a = dataset.tables["assignments"]
+        a = a[a["round_id"] == truth["conflict_round_id"]]
+        pairs = set(zip(a["team_id"], a["unit_id"]))
+        truth = {**truth, **{k: [t for t in truth.get(k, []) if (t["team_id"], t["unit_id"])
+                                 in pairs] for k in ("hard_conflicts", "hard_decoys",
+                                                     "soft_conflicts")}}
     t2 = time.perf_counter()
     clusters = find_clusters(dataset)
     t3 = time.perf_counter()
