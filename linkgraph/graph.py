@@ -14,6 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
+from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, key_column
 
 Tables = Mapping[str, pd.DataFrame]
@@ -82,17 +83,19 @@ def _edge_frame(tables: Tables, spec: RelSpec) -> pd.DataFrame:
     return sub
 
 
-def corroborations(tables: Tables) -> pd.DataFrame:
-    """(finding_id, problem_id) where an audit finding and an inspection
-    problem concern the same unit and the same category."""
-    audits = tables["audits"][["finding_id", "unit_id", "category"]].dropna()
-    problems = tables["problems"][["problem_id", "unit_id", "category"]]
-    pairs = audits.merge(problems, on=["unit_id", "category"])[["finding_id", "problem_id"]]
-    return pairs.sort_values(["finding_id", "problem_id"]).reset_index(drop=True)
+def corroborations(tables: Tables, rules: Rules | None = None) -> pd.DataFrame:
+    """(finding_id, problem_id) where an audit finding corroborates (印证) an
+    inspection problem: same unit, and category and description alike enough
+    (``linkgraph.analysis.audit.match_findings``, tuned in ``[audit]`` of the
+    rules file)."""
+    from linkgraph.analysis.audit import match_findings
+
+    return match_findings(tables, rules)[["finding_id", "problem_id"]]
 
 
-def build_graph(tables: Tables) -> nx.MultiDiGraph:
-    """The property graph of a dataset (``Dataset`` or its ``tables``)."""
+def build_graph(tables: Tables, rules: Rules | None = None) -> nx.MultiDiGraph:
+    """The property graph of a dataset (``Dataset`` or its ``tables``);
+    ``rules`` tunes the derived CORROBORATES edges."""
     tables = getattr(tables, "tables", tables)
     G = nx.MultiDiGraph()
     G.add_nodes_from(_entity_nodes(tables))
@@ -106,12 +109,12 @@ def build_graph(tables: Tables) -> nx.MultiDiGraph:
                                  zip(edges["_start"].tolist(), edges["_end"].tolist())):
             attrs["type"] = spec.type
             G.add_edge(s, e, **attrs)
-    for f, p in corroborations(tables).itertuples(index=False):
+    for f, p in corroborations(tables, rules).itertuples(index=False):
         G.add_edge(node_key("AuditFinding", f), node_key("Problem", p), type="CORROBORATES")
     return G
 
 
-def graph_counts(tables: Tables) -> tuple[Counter, Counter]:
+def graph_counts(tables: Tables, rules: Rules | None = None) -> tuple[Counter, Counter]:
     """Nodes per label and relationships per type, without building the graph."""
     tables = getattr(tables, "tables", tables)
     labels: Counter = Counter()
@@ -121,7 +124,7 @@ def graph_counts(tables: Tables) -> tuple[Counter, Counter]:
     types: Counter = Counter()
     for spec in RELATIONSHIPS:
         types[spec.type] += len(_edge_frame(tables, spec))
-    types["CORROBORATES"] = len(corroborations(tables))
+    types["CORROBORATES"] = len(corroborations(tables, rules))
     return labels, types
 
 

@@ -100,7 +100,8 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
 )
 
 #: ``CORROBORATES`` (AuditFinding -> Problem) is derived, not read: an audit
-#: finding corroborates the problems of the same unit and category.
+#: finding corroborates the problem(s) of the same unit whose category and
+#: description match it best (``linkgraph.analysis.audit.match_findings``).
 
 
 def node_key(label: str, ident: str) -> str:

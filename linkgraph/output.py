@@ -29,10 +29,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+_PLAIN_TYPES = (str, int, bool)
+
+
 def plain(value: Any) -> Any:
     """A value as JSON can hold it: dates as ISO text, NaN/NaT as None."""
-    if value is None:
-        return None
+    if value is None or type(value) in _PLAIN_TYPES:  # the common case, fast
+        return value
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):

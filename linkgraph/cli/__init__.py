@@ -23,6 +23,12 @@ COMMANDS: dict[str, str] = {
     "demo": "linkgraph.cli.demo:demo",
     "conflicts": "linkgraph.cli.conflicts:conflicts",
     "clusters": "linkgraph.cli.clusters:clusters",
+    "leads": "linkgraph.cli.leads:leads",
+    "audit": "linkgraph.cli.linkage:audit",
+    "rectification": "linkgraph.cli.linkage:rectification",
+    "coverage": "linkgraph.cli.linkage:coverage",
+    "priorities": "linkgraph.cli.linkage:priorities",
+    "portrait": "linkgraph.cli.linkage:portrait",
 }
 
 

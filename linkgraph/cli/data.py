@@ -122,8 +122,9 @@ def stats(dataset, rules_path, fmt: str | None, out: str | None) -> None:
     """
     from linkgraph.graph import graph_counts
     from linkgraph.model import LABEL_ZH, LABELS, REL_TYPES, REL_ZH
+    from linkgraph.rules import load_rules
 
-    labels, types = graph_counts(dataset)
+    labels, types = graph_counts(dataset, load_rules(rules_path))
     nodes = [{"label": k, "名称": LABEL_ZH[k], "count": labels[k]} for k in LABELS]
     rels = [{"type": k, "名称": REL_ZH[k], "count": types[k]} for k in REL_TYPES]
     doc = {"nodes": {k: labels[k] for k in LABELS},

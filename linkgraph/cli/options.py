@@ -29,6 +29,18 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="随机种子：同样的输入和种子给出同样的结果 / random seed")
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: Any):
+    import datetime as dt
+
+    return value.date() if value is not None else dt.date.today()
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, callback=_as_of,
+    help="按此日期计算期限（默认今天；写明日期可复现结果） / judge time limits as of this "
+         "date (default today; give one for reproducible output)")
+
+
 def format_options(formats: Sequence[str] = ("table", "csv", "json", "xlsx")) -> Decorator:
     return _compose(
         click.option("--format", "-f", "fmt", type=click.Choice(list(formats)), default=None,

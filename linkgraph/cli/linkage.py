@@ -1,0 +1,260 @@
+"""Commands of the 巡审 linkage, rectification, coverage, priorities and the
+一把手 portrait."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from linkgraph.cli.leads import frame_records
+from linkgraph.cli.options import as_of_option, emit, format_options, pass_dataset, resolve_format
+
+AUDIT_SECTIONS = ("corroborated", "audit_only", "inspection_only", "red_flag_units")
+
+
+def _pct(x) -> str:
+    return "—" if x is None or x != x else f"{x * 100:.2f}%"
+
+
+@click.command()
+@pass_dataset
+@as_of_option
+@click.option("--only", "only", multiple=True, type=click.Choice(AUDIT_SECTIONS),
+              help="只输出这些部分（可重复） / only these sections (repeatable)")
+@format_options()
+def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) -> None:
+    """巡审联动：审计发现与巡察问题比对 / audit findings matched to inspection problems.
+
+    \b
+    Each audit finding is compared with the problems of the same unit; a
+    pair matches (印证) when both carry the same category or their
+    descriptions are alike (character 2–3-gram TF-IDF cosine ≥
+    text_threshold), and a finding keeps its best-scoring problem
+    (score = w × [same category] + (1 − w) × similarity).  The knobs are
+    [audit] in the rules file; the graph's CORROBORATES edges use the same
+    rule.  Sections:
+      corroborated     matched pairs (印证) with their score
+      audit_only       findings in inspected units that no problem matches (巡察未发现)
+      inspection_only  problems of audited units that no finding matches
+      red_flag_units   audited units not inspected by --as-of (审计红旗、尚未巡察)
+
+    \b
+    Example:
+      linkgraph audit ledgers/ --as-of 2026-06-30 --out audit.xlsx
+      linkgraph audit ledgers/ --as-of 2026-06-30 --only audit_only
+    """
+    from linkgraph.analysis.audit import audit_report
+    from linkgraph.rules import load_rules
+
+    report = audit_report(dataset.tables, load_rules(rules_path), as_of)
+    chosen = only or AUDIT_SECTIONS
+    table = resolve_format(fmt, out) == "table"
+    narrow = {"corroborated": ("finding_id", "problem_id", "unit_name", "finding_category",
+                               "finding_description", "problem_description", "score"),
+              "inspection_only": ("problem_id", "unit_name", "category", "description")}
+    sheets = {name: frame_records(getattr(report, name), narrow.get(name) if table else None)
+              for name in chosen}
+    emit(sheets if len(sheets) > 1 else sheets[chosen[0]], fmt, out)
+    click.echo(f"截至 {as_of}：印证 {len(report.corroborated)} 对，审计发现而巡察未发现 "
+               f"{len(report.audit_only)} 条，仅巡察发现 {len(report.inspection_only)} 个，"
+               f"有审计发现但尚未巡察的单位 {len(report.red_flag_units)} 个", err=True)
+
+
+@click.command()
+@pass_dataset
+@as_of_option
+@click.option("--by", "by", type=click.Choice(["unit", "round", "category", "department"]),
+              default="round", show_default=True, help="分组 / group by")
+@click.option("--ongoing-open", is_flag=True,
+              help="长期坚持/持续整改的措施算未完成 / count ongoing measures as not completed")
+@click.option("--overdue", is_flag=True, help="并列出超期措施及责任人 / also list overdue "
+              "measures with their owners")
+@click.option("--reopened", is_flag=True, help="并列出回炉整改措施及责任人 / also list "
+              "reopened measures with their owners")
+@format_options()
+def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bool,
+                  overdue: bool, reopened: bool, fmt, out) -> None:
+    """整改跟踪：完成率、超期与回炉 / rectification completion, overdue and reopened measures.
+
+    \b
+    A problem is rectified when all its measures are completed: status done
+    (已完成/已销号), and ongoing (长期坚持) unless --ongoing-open; 基本完成 is
+    not completed.  A problem without any measure counts as rectified only
+    if it was 立行立改 (immediate); otherwise it is not (no_measures says how
+    many).  rate = rectified / problems (整改完成率).  A measure is overdue
+    when not completed and past its due date (整改时限; without one, the
+    round's end + [limits] rectification_report_months months).  --by
+    department groups by the measures' owner department.
+
+    \b
+    Example:
+      linkgraph rectification ledgers/ --by round --as-of 2026-06-30
+      linkgraph rectification ledgers/ --by unit --overdue --reopened --out rect.xlsx
+    """
+    from linkgraph.analysis import rectification as rect
+    from linkgraph.rules import load_rules
+
+    rules = load_rules(rules_path)
+    ongoing_done = False if ongoing_open else None
+    table = rect.completion(dataset.tables, rules, as_of, by, ongoing_done)
+    sheets = {"completion": frame_records(table)}
+    if overdue or reopened:
+        measures = rect.rectification_state(dataset.tables, rules, as_of, ongoing_done).measures
+        narrow = None if resolve_format(fmt, out) != "table" else (
+            "measure_id", "problem_id", "unit_name", "description", "owner_name",
+            "owner_dept_name", "status", "due_date", "overdue_days", "reopened")
+        if overdue:
+            sheets["overdue_measures"] = frame_records(rect.overdue_measures(dataset.tables, measures), narrow)
+        if reopened:
+            sheets["reopened_measures"] = frame_records(rect.reopened_measures(dataset.tables, measures), narrow)
+    emit(sheets if len(sheets) > 1 else sheets["completion"], fmt, out)
+    total = table.iloc[-1]
+    click.echo(f"截至 {as_of}：整改完成率 {_pct(total['rate'])}（{total['rectified']}/"
+               f"{total['problems']}），超期措施 {total['overdue_measures']} 项，回炉 "
+               f"{total['reopened']} 项", err=True)
+
+
+@click.command()
+@pass_dataset
+@as_of_option
+@click.option("--term", default=None, help="届次（rounds.term）；默认最近一轮所属届次 / the term "
+              "(default: the latest round's)")
+@click.option("--by", "by", type=click.Choice(["level", "sector", "region"]), default="level",
+              show_default=True, help="汇总维度 / summarise by")
+@click.option("--units", "list_units", is_flag=True, help="并列出每个单位的巡察情况 / also list "
+              "every unit with its rounds and teams")
+@click.option("--uncovered", is_flag=True, help="并列出尚未巡察的单位 / also list the units "
+              "not yet inspected")
+@format_options()
+def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, list_units: bool,
+             uncovered: bool, fmt, out) -> None:
+    """届内全覆盖进度 / how much of the term's inspection coverage is done.
+
+    \b
+    Which units have been inspected in the term (by which round and team),
+    which have not, and the share covered per level, sector or region;
+    villages and communities (kind or level contains a [coverage]
+    village_words word) in their own rows.  The term: rounds whose term
+    (届次) is --term; by default the latest round's term; if rounds carry no
+    term, those started within [coverage] term_years years of --as-of.
+
+    \b
+    Example:
+      linkgraph coverage ledgers/ --term 第十四届 --by region
+      linkgraph coverage ledgers/ --as-of 2026-06-30 --uncovered --out coverage.xlsx
+    """
+    from linkgraph.analysis.coverage import coverage as compute, coverage_summary
+    from linkgraph.rules import load_rules
+
+    result = compute(dataset.tables, load_rules(rules_path), as_of, term)
+    summary = coverage_summary(result.units, by)
+    sheets = {"summary": frame_records(summary)}
+    if list_units:
+        sheets["units"] = frame_records(result.units)
+    if uncovered:
+        sheets["uncovered"] = frame_records(result.units[~result.units["inspected"]])
+    emit(sheets if len(sheets) > 1 else sheets["summary"], fmt, out)
+    parts = []
+    for scope in ("单位", "村（社区）"):
+        row = summary[(summary["scope"] == scope) & (summary[by] == "小计")]
+        if len(row):
+            r = row.iloc[0]
+            parts.append(f"{scope} {r['inspected']}/{r['units']}（{_pct(r['share'])}）")
+    click.echo(f"{result.term}：{len(result.round_ids)} 轮；已覆盖 " + "，".join(parts), err=True)
+
+
+@click.command()
+@pass_dataset
+@as_of_option
+@click.option("--weights", type=click.Path(dir_okay=False), default=None,
+              help="因素权重文件（TOML），覆盖 linkgraph/data/priorities.toml / factor weights")
+@click.option("--top", type=click.IntRange(min=0), default=30, show_default=True,
+              help="只列前 N 个（0 = 全部） / list the first N units (0 = all)")
+@format_options()
+def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: int,
+               fmt, out) -> None:
+    """下一轮巡察对象建议 / who to inspect next, ranked, with the reasons.
+
+    \b
+    score = Σ weight × factor value (0–1).  Factors: petitions (信访举报) about
+    the unit or its people in post, audit findings no inspection
+    corroborates, open problems, overdue measures, years since the last
+    inspection (never = full), a top leader (一把手) long in post, and
+    membership in a systemic cluster.  Weights and thresholds are in
+    linkgraph/data/priorities.toml; --weights FILE overrides keys of it.
+    Note: the systemic-cluster factor waits for the cluster analysis
+    (linkgraph.analysis.clusters) and counts 0 until it is wired in.
+
+    \b
+    Example:
+      linkgraph priorities ledgers/ --as-of 2026-06-30 --top 20
+      linkgraph priorities ledgers/ --weights my-weights.toml --out next-round.xlsx
+    """
+    from linkgraph.analysis.priorities import load_weights, priorities as rank
+    from linkgraph.rules import load_rules
+
+    ranked = rank(dataset.tables, load_rules(rules_path), as_of, weights=load_weights(weights))
+    shown = ranked if top == 0 else ranked.head(top)
+    narrow = None if resolve_format(fmt, out) != "table" else (
+        "rank", "unit_id", "unit_name", "region_name", "score", "reasons")
+    emit(frame_records(shown, narrow), fmt, out)
+    click.echo(f"截至 {as_of}：{len(ranked)} 个单位排序，列出前 {len(shown)} 个", err=True)
+
+
+@click.command()
+@pass_dataset
+@as_of_option
+@click.option("--person", "who", required=True, help="人员编码（或唯一的姓名） / person_id "
+              "(or a name only one person has)")
+@click.option("--nodes", is_flag=True, help="只输出画像子图的节点（供视图使用） / print the "
+              "node keys of the portrait's subgraph (for a view)")
+@click.option("--html", type=click.Path(dir_okay=False), default=None,
+              help="并把画像子图写成交互式 HTML 视图 / also write the portrait's subgraph as "
+                   "an interactive HTML view")
+@format_options()
+def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: str | None,
+             fmt, out) -> None:
+    """一把手政治画像素材 / a top leader's portrait.
+
+    \b
+    Problems found in the units the person led as top leader (一把手) during
+    their tenure, problems, leads and petitions about them, measures they
+    own, and their ties to other leaders.  JSON gives one record; the table
+    and XLSX one section each.  --nodes gives the node keys ("Label:id") of
+    the portrait's subgraph; --html FILE draws that subgraph as a
+    self-contained interactive view (works offline).
+
+    \b
+    Example:
+      linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30 --html p123.html
+      linkgraph portrait ledgers/ --person P000123 --format json --out p123.json
+    """
+    from linkgraph.analysis import portrait as pt
+    from linkgraph.rules import load_rules
+
+    rules = load_rules(rules_path)
+    p = pt.portrait(dataset.tables, rules, who, as_of)
+    if html:
+        _portrait_view(dataset.tables, p, rules, html)
+    if nodes:
+        keys = pt.portrait_nodes(p)
+        emit([{"node": k} for k in keys], fmt, out, json_doc=list(keys))
+        return
+    doc = pt.as_document(p)
+    summary = [{"item": k, "value": v} for k, v in doc["summary"].items()]
+    sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
+    emit(sheets, fmt, out, json_doc=doc)
+
+
+def _portrait_view(tables, p, rules, path: str) -> None:
+    from linkgraph.analysis import portrait as pt
+    from linkgraph.model import node_key
+    from linkgraph.views import build_view_spec, write_html
+
+    G = pt.portrait_graph(tables, p, rules)
+    me = node_key("Person", p.person["person_id"])
+    spec = build_view_spec(G, [k for k in pt.portrait_nodes(p) if k in G],
+                           title=f"一把手画像 · {p.person['name']}({p.person['person_id']})",
+                           highlight_nodes=[me], seed=0)
+    write_html(spec, path)
+    click.echo(f"已写入视图 / view written: {path}", err=True)

@@ -1,0 +1,163 @@
+"""Rectification on a hand-built ledger (as of 2024-06-30); the figures are
+worked out by hand in the comments."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from linkgraph.analysis.rectification import (completion, measure_status, overdue_measures,
+                                              problem_status, reopened_measures)
+from linkgraph.dataset import load_dataset
+from linkgraph.rules import load_rules
+from tests.conftest import write_tables
+
+AS_OF = "2024-06-30"
+
+LEDGER = {
+    "units.csv": "unit_id,name\nU1,甲局\nU2,乙局\nU3,丙局\n",
+    "people.csv": "person_id,name\nP1,王伟\nP2,何娟\n",
+    "departments.csv": "dept_id,name\nD1,财政局\nD2,组织部\n",
+    # feedback = round end: X1 2023-12-31 -> measures due 2024-03-31 by default;
+    # X2 2024-03-15 -> 2024-06-15
+    "rounds.csv": "round_id,name,kind,start,end\nX1,第一轮,常规巡察,2023-10-01,2023-12-31\n"
+                  "X2,第二轮,专项巡察,2024-01-10,2024-03-15\n",
+    "problems.csv": (
+        "problem_id,unit_id,round_id,category,found_date,immediate\n"
+        "Q1,U1,X1,财务管理,2023-11-01,否\n"   # five measures, one open
+        "Q2,U1,X1,八项规定,2023-11-02,否\n"   # one done measure
+        "Q3,U2,X1,财务管理,2023-11-03,否\n"   # one 基本完成 measure: not done
+        "Q4,U2,X2,八项规定,2024-02-01,否\n"   # ongoing + done after --as-of
+        "Q5,U2,X2,选人用人,2024-02-02,否\n"   # ongoing only
+        "Q6,U1,X2,财务管理,2024-02-03,是\n"   # 立行立改, no measure: rectified
+        "Q7,U3,X2,八项规定,2024-02-04,否\n"   # no measure, not immediate: not rectified
+        "Q8,U3,X2,八项规定,2024-08-01,否\n"),  # found after --as-of: left out
+    "measures.csv": (
+        "measure_id,problem_id,owner_person_id,owner_dept_id,due_date,status,completed_date,"
+        "reopened\n"
+        "M1,Q1,P1,D1,2024-03-31,已完成,2024-03-01,否\n"
+        "M2,Q1,P1,D1,2024-03-31,已销号,2024-03-02,否\n"
+        "M3,Q1,P2,D2,2024-12-31,长期坚持,,否\n"
+        "M4,Q1,P2,D1,2024-03-31,已完成,2024-03-20,是\n"   # reopened (回炉) then done
+        "M5,Q1,P1,D2,2024-05-31,推进中,,否\n"             # open, 30 days overdue
+        "M6,Q2,P1,,2024-03-31,已完成,2024-01-15,否\n"
+        "M7,Q3,P2,D1,,基本完成,,否\n"                     # default due 2024-03-31: 91 days
+        "M8,Q4,P2,D2,,持续整改,,否\n"                     # ongoing; default due 2024-06-15
+        "M9,Q4,P1,D2,,已完成,2024-07-10,否\n"             # done after --as-of: 15 days overdue
+        "M10,Q5,P1,D2,2024-12-31,长期坚持,,否\n"),
+}
+
+COLS = ["problems", "rectified", "rate", "measures", "measures_done", "overdue_measures",
+        "reopened", "no_measures"]
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    return write_tables(tmp_path_factory.mktemp("rect"), LEDGER)
+
+
+@pytest.fixture(scope="module")
+def tables(ledger):
+    return load_dataset(ledger).tables
+
+
+def rows(table, key):
+    return {k: r[COLS].tolist() for k, (_, r) in zip(table[key], table.iterrows())}
+
+
+def test_measures(tables):
+    m = measure_status(tables, load_rules(), AS_OF).set_index("measure_id")
+    assert m.index[m["completed"]].tolist() == ["M1", "M2", "M3", "M4", "M6", "M8", "M10"]
+    assert m["overdue_days"].dropna().to_dict() == {"M5": 30, "M7": 91, "M9": 15}
+    assert m.loc["M7", "due_date"] == pd.Timestamp("2024-03-31")
+    assert m.loc["M9", "due_date"] == pd.Timestamp("2024-06-15")
+
+
+def test_one_open_measure_out_of_five_leaves_the_problem_open(tables):
+    m = measure_status(tables, load_rules(), AS_OF)
+    p = problem_status(tables, m, AS_OF).set_index("problem_id")
+    assert p.loc["Q1", ["measures", "measures_done"]].tolist() == [5, 4]
+    assert not p.loc["Q1", "rectified"]
+    assert p["rectified"].to_dict() == {"Q1": False, "Q2": True, "Q3": False, "Q4": False,
+                                        "Q5": True, "Q6": True, "Q7": False}
+
+
+def test_by_round(tables):
+    t = completion(tables, load_rules(), AS_OF, "round")
+    assert rows(t, "round_id") == {
+        # Q1 Q2 Q3; M1-M7, done M1 M2 M3 M4 M6, overdue M5 M7, reopened M4
+        "X1": [3, 1, 0.3333, 7, 5, 2, 1, 0],
+        # Q4 Q5 Q6 Q7; rectified Q5 (ongoing) and Q6 (立行立改); M8 M9 M10
+        "X2": [4, 2, 0.5, 3, 2, 1, 0, 2],
+        "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}
+    x1 = t.set_index("round_id").loc["X1"]
+    assert x1["kind"] == "常规巡察"
+    # 2023-12-31 is a Sunday: 15 working days from Monday 2024-01-01
+    assert x1["plan_due"] == pd.Timestamp("2024-01-22")
+    assert x1["report_due"] == pd.Timestamp("2024-03-31")
+
+
+def test_ongoing_open(tables):
+    t = completion(tables, load_rules(), AS_OF, "round", ongoing_done=False)
+    # M3 M8 M10 no longer done; M8 (due 2024-06-15) becomes overdue; Q5 not rectified
+    assert rows(t, "round_id")["合计"] == [7, 2, 0.2857, 10, 4, 4, 1, 2]
+
+
+def test_ongoing_open_from_the_rules_file(tables, tmp_path):
+    f = tmp_path / "rules.toml"
+    f.write_text("[limits]\nongoing_counts_as_done = false\n", "utf-8")
+    assert rows(completion(tables, load_rules(f), AS_OF, "round"), "round_id")["合计"][1] == 2
+
+
+def test_by_unit(tables):
+    assert rows(completion(tables, load_rules(), AS_OF, "unit"), "unit_id") == {
+        "U1": [3, 2, 0.6667, 6, 5, 1, 1, 1],
+        "U2": [3, 1, 0.3333, 4, 2, 2, 0, 0],
+        "U3": [1, 0, 0.0, 0, 0, 0, 0, 1],
+        "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}
+
+
+def test_by_category(tables):
+    assert rows(completion(tables, load_rules(), AS_OF, "category"), "category") == {
+        "八项规定": [3, 1, 0.3333, 3, 2, 1, 0, 1],   # Q2 Q4 Q7; M6 M8 M9
+        "财务管理": [3, 1, 0.3333, 6, 4, 2, 1, 1],   # Q1 Q3 Q6; M1-M5 M7
+        "选人用人": [1, 1, 1.0, 1, 1, 0, 0, 0],
+        "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}
+
+
+def test_by_department(tables):
+    t = completion(tables, load_rules(), AS_OF, "department")
+    assert rows(t, "dept_id") == {
+        "D1": [2, 0, 0.0, 4, 3, 1, 1, 0],          # M1 M2 M4 M7 of Q1 Q3
+        "D2": [3, 1, 0.3333, 5, 3, 2, 0, 0],       # M3 M5 M8 M9 M10 of Q1 Q4 Q5
+        "（未填写）": [1, 1, 1.0, 1, 1, 0, 0, 0],  # M6 of Q2
+        "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}
+    assert t.set_index("dept_id").loc["D1", "dept_name"] == "财政局"
+
+
+def test_overdue_and_reopened_lists_name_the_owner(tables):
+    m = measure_status(tables, load_rules(), AS_OF)
+    over = overdue_measures(tables, m)
+    assert over["measure_id"].tolist() == ["M7", "M5", "M9"]  # most overdue first
+    assert over["owner_name"].tolist() == ["何娟", "王伟", "王伟"]
+    re = reopened_measures(tables, m)
+    assert re["measure_id"].tolist() == ["M4"] and re.iloc[0]["owner_dept_name"] == "财政局"
+
+
+def test_cli(invoke, ledger):
+    r = invoke("rectification", ledger, "--by", "round", "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0, r.output
+    recs = json.loads(r.stdout)["records"]
+    assert recs[-1]["round_id"] == "合计" and recs[-1]["rate"] == 0.4286
+    assert "整改完成率 42.86%（3/7）" in r.stderr
+    r = invoke("rectification", ledger, "--by", "unit", "--as-of", AS_OF, "--ongoing-open",
+               "--overdue", "--reopened", "-f", "json")
+    doc = json.loads(r.stdout)
+    # M8 and M9 are both 15 days overdue: by measure_id
+    assert [x["measure_id"] for x in doc["overdue_measures"]] == ["M7", "M5", "M8", "M9"]
+    assert [x["measure_id"] for x in doc["reopened_measures"]] == ["M4"]
+
+
+def test_cli_bad_grouping_exits_2(invoke, ledger):
+    assert invoke("rectification", ledger, "--by", "team").exit_code == 2
