@@ -4,9 +4,9 @@ one run.
 
     python bench/bench_conflicts.py DATA [--round R] [--sample 20000] [--seed 0]
 
-* compact: ``build_index`` + ``find_conflicts(candidates=True)`` (every rule,
-  explanations and paths), and the tie reach alone (1 and 2 hops from all
-  members at once);
+* compact: ``find_conflicts(candidates=True)`` (the round's reachable part of
+  the data indexed, every rule, explanations and paths), and the tie reach
+  alone (1 and 2 hops from all members at once, indexing included);
 * networkx: a ``networkx.Graph`` of people and units (every tie; every post
   held in a round unit during the round), then ``nx.shortest_path`` for each
   (member, unit of the round) pair, a conflict being a path of ≤ 3 edges
@@ -44,12 +44,12 @@ def compact_reach(tables, round_id: str) -> tuple[set, float]:
     """(member, unit) pairs joined by ties within two hops, or the member
     being an official of the unit; and the time it took (index included)."""
     from linkgraph.analysis import conflict_rules as cr
-    from linkgraph.analysis.conflict_index import build_index, round_context
+    from linkgraph.analysis.conflict_index import build_index, round_context, round_tables
     from linkgraph.rules import load_rules
 
     t = time.perf_counter()
-    index = build_index(tables)
     ctx = round_context(tables, round_id)
+    index = build_index(round_tables(tables, ctx, 2))
     codes = index.person_codes(ctx.members["person_id"])
     inspectors = np.unique(codes[codes >= 0])
     offs = cr.officials(index, ctx)

@@ -165,6 +165,25 @@ def round_context(tables: Tables, round_id: str) -> RoundContext:
                         units.reset_index(drop=True))
 
 
+def round_tables(tables: Tables, ctx: RoundContext, max_hops: int) -> dict[str, pd.DataFrame]:
+    """The part of a dataset a round's conflicts can reach: ties within
+    ``max_hops`` of its members, the posts of its members and of everyone who
+    ever held a post in its units, and those people.  Indexing only this keeps
+    a province-wide round to a few seconds."""
+    members = set(ctx.members["person_id"].dropna())
+    ties = tables["ties"]
+    reach, kept = set(members), ties.iloc[:0]
+    for _ in range(max_hops):
+        kept = ties[ties["person_a"].isin(reach) | ties["person_b"].isin(reach)]
+        reach |= set(kept["person_a"]) | set(kept["person_b"])
+    posts = tables["posts"]
+    holders = set(posts.loc[posts["unit_id"].isin(ctx.units["unit_id"]), "person_id"])
+    posts = posts[posts["person_id"].isin(members | holders)]
+    people = tables["people"]
+    people = people[people["person_id"].isin(reach | holders)]
+    return {**tables, "ties": kept, "posts": posts, "people": people}
+
+
 def region_ancestors(regions: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """region_id -> (itself, parent, grandparent, ...)."""
     parent = dict(zip(regions["region_id"], regions["parent_id"]))

@@ -28,7 +28,7 @@ import pandas as pd
 from linkgraph.analysis import conflict_derived as derived
 from linkgraph.analysis import conflict_rules as cr
 from linkgraph.analysis.conflict_index import (ConflictIndex, RoundContext, build_index,
-                                               region_ancestors, round_context)
+                                               region_ancestors, round_context, round_tables)
 from linkgraph.analysis.conflict_text import Writer, names_for
 from linkgraph.rules import Rules, load_rules
 
@@ -165,13 +165,23 @@ def conflict_frame(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
     return _best(_with_teams(ev, index, ctx, candidates)), ctx, index
 
 
+def _scoped(tables: Tables, round_id: str, rules: cr.ConflictRules,
+            index: ConflictIndex | None) -> Tables:
+    """The dataset cut down to what the round can reach (unless an index for
+    the whole dataset is given)."""
+    tables = getattr(tables, "tables", tables)
+    if index is not None:
+        return tables
+    return round_tables(tables, round_context(tables, round_id), rules.max_hops)
+
+
 def find_conflicts(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictRules | None = None,
                    candidates: bool = False, level: str | None = None,
                    index: ConflictIndex | None = None) -> list[Conflict]:
     """Every conflict of the round's assigned pairs (or all candidate pairs),
     hard first within each (team, person, unit)."""
-    tables = getattr(tables, "tables", tables)
     crules = _resolve_rules(rules)
+    tables = _scoped(tables, round_id, crules, index)
     ev, ctx, index = conflict_frame(tables, round_id, rules=crules, candidates=candidates,
                                     index=index)
     if level is not None:
@@ -203,8 +213,8 @@ def conflict_costs(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
                    index: ConflictIndex | None = None) -> ConflictCosts:
     """Team × region and team × unit cost matrices of a round (all candidate
     pairs by default) and the member-level conflicts behind them."""
-    tables = getattr(tables, "tables", tables)
     crules = _resolve_rules(rules)
+    tables = _scoped(tables, round_id, crules, index)
     ev, ctx, index = conflict_frame(tables, round_id, rules=crules, candidates=candidates,
                                     index=index)
     teams = tuple(ctx.teams["team_id"])
