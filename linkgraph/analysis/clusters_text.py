@@ -143,9 +143,10 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
     p = problems[["problem_id", "unit_id", "category", "description"]].dropna()
     if p.empty:
         return []
-    texts = p[["category", "description"]].drop_duplicates()
-    texts = texts.sort_values(["category", "description"]).reset_index(drop=True)
-    p = p.merge(texts.reset_index(names="text"), on=["category", "description"])
+    codes, _ = pd.factorize(p["category"] + "\x1f" + p["description"])
+    _, first = np.unique(codes, return_index=True)      # texts in order of appearance
+    texts = p.iloc[first][["category", "description"]].reset_index(drop=True)
+    p = p.assign(text=codes)
     X = ngram_matrix(texts["description"].tolist())
     label = np.full(len(texts), -1, dtype=np.int64)
     sims, offset = {}, 0
