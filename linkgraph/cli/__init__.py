@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "validate": "linkgraph.cli.data:validate",
     "stats": "linkgraph.cli.data:stats",
     "demo": "linkgraph.cli.demo:demo",
+    "conflicts": "linkgraph.cli.conflicts:conflicts",
+    "clusters": "linkgraph.cli.clusters:clusters",
     "leads": "linkgraph.cli.leads:leads",
     "audit": "linkgraph.cli.linkage:audit",
     "rectification": "linkgraph.cli.linkage:rectification",

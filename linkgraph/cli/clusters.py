@@ -1,0 +1,69 @@
+"""``linkgraph clusters``: systemic problem clusters (共性问题)."""
+from __future__ import annotations
+
+import click
+
+from linkgraph.cli.options import emit, format_options, pass_dataset
+
+TABLE_COLUMNS = ["cluster_id", "kind", "category", "n_units", "n_problems", "score", "p_value",
+                 "dept_ids", "n_self_check", "label"]
+KINDS = ("overrepresented", "near_duplicate", "profile")
+
+
+@click.command()
+@pass_dataset
+@click.option("--min-units", type=click.IntRange(min=2), default=5, show_default=True,
+              help="一个问题群至少涉及的单位数 / least number of units in a cluster")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.01,
+              show_default=True, help="显著性水平（BH 校正后）/ significance level after "
+              "Benjamini–Hochberg correction")
+@click.option("--min-lift", type=click.FloatRange(min=1), default=1.5, show_default=True,
+              help="高发：至少为基准比例的倍数 / over-representation: least observed ÷ expected")
+@click.option("--unit-alpha", type=click.FloatRange(0, 1, min_open=True), default=0.01,
+              show_default=True, help="高发：单位自身超出的显著性 / over-representation: "
+              "a unit's own excess (binomial tail)")
+@click.option("--similarity", type=click.FloatRange(0, 1, min_open=True), default=0.15,
+              show_default=True, help="雷同表述：最小余弦相似度 / near-duplicates: least cosine "
+              "similarity of character n-grams between unusual wordings")
+@click.option("--max-common", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="雷同表述：常用表述占比上限 / near-duplicates: a wording is unusual when at "
+              "most this share of its n-grams are common in its category")
+@click.option("--profile-size", type=click.IntRange(2, 6), default=3, show_default=True,
+              help="画像：共同偏高的问题类别数 / profiles: how many categories a profile "
+              "combines")
+@click.option("--profile-ratio", type=click.FloatRange(min=1), default=1.4, show_default=True,
+              help="画像：单位某类问题至少为其预期的倍数 / profiles: a unit's category is "
+              "elevated at this many times its expected count (and ≥ 4 problems)")
+@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
+              help="只运行某种检测（可重复）/ run only this detector (repeatable)")
+@format_options()
+def clusters(dataset, rules_path, min_units: int, alpha: float, min_lift: float,
+             unit_alpha: float, similarity: float, max_common: float, profile_size: int,
+             profile_ratio: float, kinds: tuple[str, ...], fmt: str | None,
+             out: str | None) -> None:
+    """共性问题：高发、雷同表述与画像相似的问题群 / systemic problem clusters.
+
+    Finds problems that recur across many units three ways — a category
+    over-represented in a sector or region (binomial tests on units and on
+    problems, Benjamini–Hochberg correction), the same specific failing
+    written in different words across units (character n-gram similarity of
+    unusual wordings), and communities of units with the same combination of
+    elevated categories — merged into one ranked list, each with the
+    departments that should own the fix (dept_ids) and the not-yet-inspected
+    units of the same sector or region that should self-check (未巡先改).
+
+    \b
+    Example:
+      linkgraph clusters ledgers/ --min-units 6 --alpha 0.001 --out clusters.xlsx
+    """
+    from linkgraph.analysis.clusters import ClusterParams, find_clusters
+
+    params = ClusterParams(min_units=min_units, alpha=alpha, min_lift=min_lift,
+                           unit_alpha=unit_alpha, similarity=similarity, max_common=max_common,
+                           profile_size=profile_size, profile_ratio=profile_ratio,
+                           kinds=kinds or KINDS)
+    found = find_clusters(dataset, params)
+    click.echo(f"共性问题群 {len(found)} 个 / {len(found)} clusters", err=True)
+    records = [c.as_record() for c in found]
+    emit(records, fmt, out, columns=TABLE_COLUMNS if (fmt or "table") == "table" and not out
+         else None)

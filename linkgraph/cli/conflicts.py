@@ -1,0 +1,74 @@
+"""``linkgraph conflicts``: acquaintance-society conflicts of a round."""
+from __future__ import annotations
+
+import click
+
+from linkgraph.cli.options import emit, format_options, pass_dataset
+
+TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "relation_zh", "score",
+                 "explanation"]
+
+
+@click.command()
+@pass_dataset
+@click.option("--round", "round_id", required=True, metavar="R",
+              help="轮次编码 / the round (rounds.round_id)")
+@click.option("--candidates", is_flag=True,
+              help="每名组员 × 本轮每个被巡察单位，而不只是已分配的 / every team member × every "
+                   "unit of the round, not only the assigned pairs")
+@click.option("--level", type=click.Choice(["hard", "soft"]), default=None,
+              help="只列回避(hard)或提示(soft) / only hard or only soft conflicts")
+@click.option("--costs", is_flag=True,
+              help="输出巡察组 × 区域 / 单位代价矩阵（交叉巡察排组用）/ emit the team × region "
+                   "and team × unit cost matrices for the rotation planner")
+@format_options()
+def conflicts(dataset, rules_path, round_id: str, candidates: bool, level: str | None,
+              costs: bool, fmt: str | None, out: str | None) -> None:
+    """熟人社会：巡察组成员与被巡察单位的回避与提示 / acquaintance conflicts of a round.
+
+    For the round's teams and their assigned units (or, with --candidates,
+    every member × every unit of the round): hard conflicts (回避: kinship in
+    either direction, a post in the unit within the look-back window or
+    long-term, seconded from it, 本地巡本地 in a cross-inspection) and soft
+    ones (提示: other ties at distance one and two, former colleagues,
+    townsmen, same system), each with its evidence path and a sentence.
+    The rules (which relation is hard, weights, windows, hops) come from
+    the rules file; --rules FILE overrides them.
+
+    \b
+    Example:
+      linkgraph conflicts ledgers/ --round R2024-2 --candidates --level hard
+      linkgraph conflicts ledgers/ --round R2024-2 --costs --out costs.xlsx
+    """
+    from linkgraph.analysis.conflicts import conflict_costs, find_conflicts
+    from linkgraph.rules import load_rules
+
+    rules = load_rules(rules_path)
+    if costs:
+        result = conflict_costs(dataset, round_id, rules=rules, candidates=True)
+        found = [c for c in result.conflicts if level is None or c.level == level]
+        sheets = {"team_region": _matrix(result.team_ids, result.region_ids,
+                                         result.team_region_hard, result.team_region_soft,
+                                         "region_id"),
+                  "team_unit": _matrix(result.team_ids, result.unit_ids, result.team_unit_hard,
+                                       result.team_unit_soft, "unit_id"),
+                  "conflicts": [c.as_record() for c in found]}
+        _summary(found)
+        emit(sheets, fmt, out)
+        return
+    found = find_conflicts(dataset, round_id, rules=rules, candidates=candidates, level=level)
+    _summary(found)
+    records = [c.as_record() for c in found]
+    emit(records, fmt, out, columns=TABLE_COLUMNS if (fmt or "table") == "table" and not out
+         else None)
+
+
+def _matrix(teams, targets, hard, soft, key: str) -> list[dict]:
+    return [{"team_id": t, key: g, "hard": bool(hard[i, j]), "soft": float(soft[i, j])}
+            for i, t in enumerate(teams) for j, g in enumerate(targets)]
+
+
+def _summary(found) -> None:
+    n_hard = sum(c.level == "hard" for c in found)
+    click.echo(f"回避（硬冲突）{n_hard} 条，提示（软冲突）{len(found) - n_hard} 条 / "
+               f"{n_hard} hard, {len(found) - n_hard} soft conflicts", err=True)

@@ -1,0 +1,319 @@
+"""Acquaintance-society conflicts on small hand-built ledgers.
+
+Each test writes a ledger (CSV files through the real loader) and states the
+expected conflicts inline, worked out by hand from the rules in DESIGN.md.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from linkgraph.analysis.conflict_index import build_index
+from linkgraph.analysis.conflicts import conflict_costs, find_conflicts
+from linkgraph.dataset import load_dataset
+from linkgraph.rules import load_rules
+from tests.conftest import write_tables
+
+BASE = {
+    "regions.csv": """region_id,name,level,parent_id
+C,成都市,市,
+RA,青白江区,区,C
+RB,新津区,区,C
+RT,花源镇,镇,RB
+""",
+    "units.csv": """unit_id,name,region_id,sector
+UA1,青白江区教育局,RA,教育
+UB1,新津区教育局,RB,教育
+UB2,新津区住房和城乡建设局,RB,住建
+UB3,新津区档案馆,RB,档案
+UT1,花源镇人民政府,RT,乡镇
+""",
+    "people.csv": """person_id,name,hometown_region_id
+P1,王伟,RA
+P2,陈明,RA
+P10,王伟,RB
+P11,刘芳,RB
+P20,何强,RB
+P21,赵丽,RB
+P22,孙涛,RB
+P23,周杰,RB
+P30,吴昊,RA
+P31,郑敏,RA
+P40,钱军,
+""",
+    "posts.csv": """person_id,unit_id,title,is_top_leader,start,end
+P10,UB1,局长,是,2018-01-01,
+P20,UB2,副局长,否,2019-05-01,
+P21,UB2,科长,否,2020-01-01,
+P22,UB1,副局长,否,2021-01-01,
+P23,UB2,局长,是,2017-01-01,
+""",
+    "ties.csv": """person_a,person_b,relation
+P10,P11,配偶
+""",
+    "rounds.csv": """round_id,name,kind,start,end,organizer_region_id
+X,2024年交叉巡察,交叉巡察,2024-04-01,2024-06-30,C
+""",
+    "teams.csv": """team_id,round_id,name,home_region_id
+T1,X,青白江区交叉巡察组,RA
+""",
+    "team_members.csv": """team_id,person_id,role,seconded_from_unit_id
+T1,P1,组长,
+T1,P2,成员,
+""",
+    "assignments.csv": """round_id,team_id,unit_id
+X,T1,UB1
+X,T1,UB2
+X,T1,UB3
+""",
+}
+
+
+def ledger(tmp_path, **extra: str):
+    """The base ledger with extra CSV lines appended per table
+    (``ties="P20,P2,兄弟"``)."""
+    files = dict(BASE)
+    for table, lines in extra.items():
+        name = f"{table}.csv"
+        files[name] = files[name] + lines.strip() + "\n"
+    return load_dataset(write_tables(tmp_path / "ledger", files))
+
+
+def found(data, *, candidates=True, level=None, rules=None, round_id="X"):
+    return {(c.team_id, c.person_id, c.unit_id, c.level, c.relation, c.hops)
+            for c in find_conflicts(data, round_id, rules=rules, candidates=candidates,
+                                    level=level)}
+
+
+def rules_file(tmp_path, text: str):
+    path = tmp_path / "rules.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_rules(path)
+
+
+def test_same_name_trap(tmp_path):
+    # the inspector P1 and the 局长 of UB1 (P10) are both called 王伟; P10's
+    # spouse is no relative of P1 and P1 never worked in UB1
+    data = ledger(tmp_path)
+    assert found(data) == set()
+
+
+@pytest.mark.parametrize("word, relation", [
+    ("兄弟", "sibling"), ("姐妹", "sibling"), ("配偶", "spouse"), ("子女", "parent_child"),
+    ("岳父", "in_law"), ("表兄弟", "collateral"),
+])
+def test_reverse_direction_tie_in_the_words_people_write(tmp_path, word, relation):
+    # the tie is listed official -> inspector (P20 first)
+    data = ledger(tmp_path, ties=f"P20,P2,{word}")
+    assert found(data) == {("T1", "P2", "UB2", "hard", relation, 1)}
+
+
+def test_explanation_and_path(tmp_path):
+    data = ledger(tmp_path, ties="P20,P2,兄弟")
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert c.explanation == "陈明（青白江区交叉巡察组 成员）的兄弟姐妹何强现任新津区住房和城乡建设局副局长"
+    assert c.path == ("Person:P2", "Person:P20", "Unit:UB2")
+    assert (c.person_name, c.unit_name, c.score) == ("陈明", "新津区住房和城乡建设局", 100.0)
+
+
+def test_former_post_just_inside_and_just_outside_the_window(tmp_path):
+    # round starts 2024-04-01, window starts 2021-04-01
+    data = ledger(tmp_path, posts="""
+P1,UB2,科员,否,2020-01-01,2021-04-01
+P2,UB1,科员,否,2019-06-01,2021-03-31
+""")
+    assert found(data, level="hard") == {("T1", "P1", "UB2", "hard", "former_post", 0)}
+    wider = rules_file(tmp_path, "[conflicts]\nlookback_years = 4\n")
+    assert found(data, level="hard", rules=wider) == {
+        ("T1", "P1", "UB2", "hard", "former_post", 0),
+        ("T1", "P2", "UB1", "hard", "former_post", 0)}
+
+
+def test_long_term_post_at_any_time_and_a_short_old_one(tmp_path):
+    data = ledger(tmp_path, posts="""
+P2,UB3,馆员,否,2005-01-01,2008-01-01
+P1,UB3,馆员,否,2005-01-02,2008-01-01
+""")
+    assert found(data, level="hard") == {("T1", "P2", "UB3", "hard", "long_post", 0)}
+    (c,) = find_conflicts(data, "X", candidates=True, level="hard")
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）2005年1月至2008年1月在新津区档案馆任馆员，"
+                             "长期任职（3年以上）")
+
+
+def test_current_post_in_the_target_is_hard(tmp_path):
+    data = ledger(tmp_path, posts="P1,UB1,副局长,否,2023-01-01,")
+    assert ("T1", "P1", "UB1", "hard", "former_post", 0) in found(data, level="hard")
+
+
+def test_two_hop_soft_tie(tmp_path):
+    # P1 -同学- P30 (no post) -同事- P21 (科长 of UB2)
+    data = ledger(tmp_path, ties="P1,P30,同学\nP21,P30,同事")
+    assert found(data) == {("T1", "P1", "UB2", "soft", "classmate+colleague", 2)}
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert c.path == ("Person:P1", "Person:P30", "Person:P21", "Unit:UB2")
+    assert c.score == 0.5 * 3
+    assert c.explanation == ("王伟（青白江区交叉巡察组 组长）的同学吴昊的同事赵丽"
+                             "现任新津区住房和城乡建设局科长（二度关系）")
+    one_hop = rules_file(tmp_path, "[conflicts]\nmax_hops = 1\n")
+    assert found(data, rules=one_hop) == set()
+
+
+def test_two_kinship_ties_in_a_row_are_a_close_in_law(tmp_path):
+    # P2's spouse P31 is the sister of P22 (副局长 of UB1): 配偶的兄弟姐妹 = 近姻亲
+    data = ledger(tmp_path, ties="P2,P31,配偶\nP22,P31,姐妹")
+    assert found(data) == {("T1", "P2", "UB1", "hard", "in_law", 2)}
+    soft = rules_file(tmp_path, '[conflicts.kinship_chains]\n"spouse+sibling" = ""\n')
+    assert found(data, rules=soft) == {("T1", "P2", "UB1", "soft", "spouse+sibling", 2)}
+
+
+def test_two_hops_through_an_official_of_the_same_unit_is_one_hop(tmp_path):
+    # P1 -同学- P21 (UB2) -同事- P23 (UB2): one conflict with UB2, at distance one
+    data = ledger(tmp_path, ties="P1,P21,同学\nP21,P23,同事")
+    assert found(data) == {("T1", "P1", "UB2", "soft", "classmate", 1)}
+
+
+def test_unit_with_no_officials(tmp_path):
+    # UB3 (档案馆) has no posts at all; UA1 has none either but lies in the
+    # team's home region: 本地巡本地 for every member, with or without officials
+    data = ledger(tmp_path, assignments="X,T1,UA1", ties="P1,P31,同学")
+    assert found(data) == {("T1", "P1", "UA1", "hard", "home_region", 0),
+                           ("T1", "P2", "UA1", "hard", "home_region", 0)}
+    costs = conflict_costs(data, "X", rules=None)
+    j = costs.unit_ids.index("UB3")
+    assert not costs.team_unit_hard[:, j].any() and costs.team_unit_soft[:, j].sum() == 0
+
+
+def test_home_region_counts_units_in_sub_regions_and_only_in_cross_rounds(tmp_path):
+    data = ledger(tmp_path, teams="T2,X,新津区交叉巡察组,RB", team_members="T2,P40,组长,",
+                  assignments="X,T2,UT1")
+    hard = found(data, level="hard")
+    assert {h for h in hard if h[0] == "T2"} == {
+        ("T2", "P40", u, "hard", "home_region", 0) for u in ("UB1", "UB2", "UB3", "UT1")}
+    regular = dict(BASE)
+    regular["rounds.csv"] = BASE["rounds.csv"].replace("交叉巡察,2024", "常规巡察,2024")
+    data = load_dataset(write_tables(tmp_path / "regular", regular))
+    assert found(data, level="hard") == set()
+
+
+def test_seconded_from_the_target(tmp_path):
+    files = dict(BASE)
+    files["team_members.csv"] = BASE["team_members.csv"].replace("T1,P2,成员,", "T1,P2,成员,UB2")
+    data = load_dataset(write_tables(tmp_path / "sec", files))
+    assert found(data) == {("T1", "P2", "UB2", "hard", "seconded", 0)}
+
+
+def test_assigned_pairs_versus_all_candidates(tmp_path):
+    # T2 inspects UA1 only; its member P40 is the spouse of P21 (UB2)
+    data = ledger(tmp_path, teams="T2,X,新津区交叉巡察组,RB", team_members="T2,P40,组长,",
+                  assignments="X,T2,UA1", ties="P40,P21,夫妻\nP20,P2,兄弟")
+    assert found(data, candidates=False) == {("T1", "P2", "UB2", "hard", "sibling", 1)}
+    with_candidates = found(data, level="hard")
+    assert ("T2", "P40", "UB2", "hard", "spouse", 1) in with_candidates
+    assert ("T1", "P2", "UB2", "hard", "sibling", 1) in with_candidates
+
+
+def test_cost_matrices(tmp_path):
+    # T1 (RA): P2's brother at UB2 (hard), P1's classmate at UB1 (soft 3),
+    # P1's classmate's colleague at UB2 (soft 1.5); T2 (RB) is local to RB
+    # and RT, and P40's classmate is the 局长 of UB2 (soft 3)
+    data = ledger(tmp_path, teams="T2,X,新津区交叉巡察组,RB", team_members="T2,P40,组长,",
+                  assignments="X,T2,UA1\nX,T2,UT1",
+                  ties="P20,P2,兄弟\nP1,P10,同学\nP1,P30,同学\nP30,P21,同事\nP40,P23,同学")
+    costs = conflict_costs(data, "X", rules=None)
+    assert costs.team_ids == ("T1", "T2")
+    assert costs.unit_ids == ("UA1", "UB1", "UB2", "UB3", "UT1")
+    assert costs.region_ids == ("RA", "RB", "RT")
+    assert costs.team_unit_hard.tolist() == [[True, False, True, False, False],
+                                             [False, True, True, True, True]]
+    assert costs.team_unit_soft.tolist() == [[0, 3, 1.5, 0, 0], [0, 0, 3, 0, 0]]
+    assert costs.team_region_hard.tolist() == [[True, True, False], [False, True, True]]
+    assert costs.team_region_soft.tolist() == [[0, 4.5, 0], [0, 3, 0]]
+    assert costs.team_region_hard.dtype == bool and costs.team_unit_soft.dtype == float
+    assert {c.team_id for c in costs.conflicts} == {"T1", "T2"}
+
+
+def test_former_colleague_and_superior(tmp_path):
+    # P1 was 科员 in UA1 2015-2020 with P22 (科员, colleague long ago);
+    # P2 was 科员 in UA1 2020-03..2022-06 under 局长 P23 (superior, within 3 years)
+    data = ledger(tmp_path, posts="""
+P1,UA1,科员,否,2015-01-01,2020-01-01
+P22,UA1,科员,否,2016-01-01,2019-12-31
+P2,UA1,科员,否,2020-03-01,2022-06-30
+P23,UA1,局长,是,2012-01-01,2016-12-31
+P23,UA1,书记,是,2021-01-01,2022-12-31
+""")
+    assert found(data) == {("T1", "P1", "UB1", "soft", "colleague", 1),
+                           ("T1", "P1", "UB2", "soft", "colleague", 1),
+                           ("T1", "P2", "UB2", "soft", "superior", 1)}
+    sup = [c for c in find_conflicts(data, "X", candidates=True) if c.relation == "superior"]
+    assert sup[0].score == 5 and sup[0].path == ("Person:P2", "Unit:UA1", "Person:P23", "Unit:UB2")
+
+
+def test_townsman_and_same_system(tmp_path):
+    # P1's hometown is RB like P21's (UB2) — but also like every official
+    # here, so make only P21 a townsman; P2 works now in UA1 (教育) like UB1
+    files = dict(BASE)
+    files["people.csv"] = (BASE["people.csv"].replace("P1,王伟,RA", "P1,王伟,RT")
+                           .replace("P21,赵丽,RB", "P21,赵丽,RT"))
+    files["posts.csv"] = BASE["posts.csv"] + "P2,UA1,副局长,否,2022-01-01,\n"
+    data = load_dataset(write_tables(tmp_path / "t", files))
+    assert found(data) == {("T1", "P1", "UB2", "soft", "townsman", 1),
+                           ("T1", "P2", "UB1", "soft", "same_system", 0)}
+    texts = {c.relation: c.explanation for c in find_conflicts(data, "X", candidates=True)}
+    assert texts["townsman"] == ("王伟（青白江区交叉巡察组 组长）与赵丽同为花源镇人（同乡），"
+                                 "赵丽现任新津区住房和城乡建设局科长")
+    assert texts["same_system"] == ("陈明（青白江区交叉巡察组 成员）现任青白江区教育局副局长，"
+                                    "与新津区教育局同属教育系统")
+
+
+def test_deterministic_and_input_untouched(tmp_path):
+    data = ledger(tmp_path, ties="P20,P2,兄弟\nP1,P30,同学\nP30,P21,同事")
+    before = {k: v.copy() for k, v in data.tables.items()}
+    a = find_conflicts(data, "X", candidates=True)
+    b = find_conflicts(data, "X", candidates=True)
+    assert a == b
+    # the round's reachable part of the data gives what the whole data gives
+    assert a == find_conflicts(data, "X", candidates=True, index=build_index(data.tables))
+    for k, v in before.items():
+        assert v.equals(data.tables[k])
+
+
+def test_cli_json_has_the_keys_the_issue_lists(tmp_path, invoke):
+    folder = tmp_path / "ledger"
+    ledger(tmp_path, ties="P20,P2,兄弟\nP1,P30,同学\nP30,P21,同事")
+    result = invoke("conflicts", folder, "--round", "X", "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)["records"]
+    keys = {"team_id", "person_id", "person_name", "unit_id", "unit_name", "level", "relation",
+            "score", "path", "explanation"}
+    assert records and all(keys <= set(r) for r in records)
+    assert [r["relation"] for r in records] == ["classmate+colleague", "sibling"]
+    hard = json.loads(invoke("conflicts", folder, "--round", "X", "--level", "hard",
+                             "--format", "json").stdout)["records"]
+    assert [r["relation"] for r in hard] == ["sibling"]
+
+
+def test_cli_rules_override_and_errors(tmp_path, invoke):
+    folder = tmp_path / "ledger"
+    ledger(tmp_path, ties="P1,P10,同学")
+    (tmp_path / "strict.toml").write_text('[relations.classmate]\nlevel = "hard"\n', "utf-8")
+    out = invoke("conflicts", folder, "--round", "X", "--rules", tmp_path / "strict.toml",
+                 "--format", "json")
+    assert [r["level"] for r in json.loads(out.stdout)["records"]] == ["hard"]
+    bad = invoke("conflicts", folder, "--round", "NOPE")
+    assert bad.exit_code == 1 and "NOPE" in bad.output and "Traceback" not in bad.output
+    (tmp_path / "bad.toml").write_text("[conflicts]\nmax_hops = 3\n", "utf-8")
+    bad = invoke("conflicts", folder, "--round", "X", "--rules", tmp_path / "bad.toml")
+    assert bad.exit_code == 1 and "max_hops" in bad.output
+
+
+def test_cli_costs_sheets(tmp_path, invoke):
+    folder = tmp_path / "ledger"
+    ledger(tmp_path, ties="P20,P2,兄弟")
+    doc = json.loads(invoke("conflicts", folder, "--round", "X", "--costs",
+                            "--format", "json").stdout)
+    rows = {(r["team_id"], r["region_id"]): r for r in doc["team_region"]}
+    assert rows[("T1", "RB")]["hard"] is True and rows[("T1", "RB")]["soft"] == 0
+    assert np.isclose(sum(r["soft"] for r in doc["team_unit"]), 0)
