@@ -170,9 +170,11 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
               help="因素权重文件（TOML），覆盖 linkgraph/data/priorities.toml / factor weights")
 @click.option("--top", type=click.IntRange(min=0), default=30, show_default=True,
               help="只列前 N 个（0 = 全部） / list the first N units (0 = all)")
+@click.option("--no-clusters", is_flag=True,
+              help="不计“属于共性问题”因素（省去聚类计算） / skip the systemic-cluster factor")
 @format_options()
 def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: int,
-               fmt, out) -> None:
+               no_clusters: bool, fmt, out) -> None:
     """下一轮巡察对象建议 / who to inspect next, ranked, with the reasons.
 
     \b
@@ -180,10 +182,10 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
     the unit or its people in post, audit findings no inspection
     corroborates, open problems, overdue measures, years since the last
     inspection (never = full), a top leader (一把手) long in post, and
-    membership in a systemic cluster.  Weights and thresholds are in
-    linkgraph/data/priorities.toml; --weights FILE overrides keys of it.
-    Note: the systemic-cluster factor waits for the cluster analysis
-    (linkgraph.analysis.clusters) and counts 0 until it is wired in.
+    membership in a systemic cluster (共性问题, from `linkgraph clusters` with
+    its default thresholds; --no-clusters skips that factor).  Weights and
+    thresholds are in linkgraph/data/priorities.toml; --weights FILE
+    overrides keys of it.
 
     \b
     Example:
@@ -193,7 +195,13 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
     from linkgraph.analysis.priorities import load_weights, priorities as rank
     from linkgraph.rules import load_rules
 
-    ranked = rank(dataset.tables, load_rules(rules_path), as_of, weights=load_weights(weights))
+    cluster_units = None
+    if not no_clusters:
+        from linkgraph.analysis.clusters import find_clusters
+
+        cluster_units = {u for c in find_clusters(dataset.tables) for u in c.unit_ids}
+    ranked = rank(dataset.tables, load_rules(rules_path), as_of, weights=load_weights(weights),
+                  cluster_unit_ids=cluster_units)
     shown = ranked if top == 0 else ranked.head(top)
     narrow = None if resolve_format(fmt, out) != "table" else (
         "rank", "unit_id", "unit_name", "region_name", "score", "reasons")
