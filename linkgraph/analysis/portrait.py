@@ -135,7 +135,7 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
     measures = rectification.measure_status(mine, rules, as_of)
     status = rectification.problem_status(mine, measures, as_of)
     problems = mine["problems"]
-    involving = problems[problems["person_ids"].map(lambda ids: pid in ids)]
+    involving = problems[problems["person_ids"].map(lambda ids: pid in ids).astype(bool)]
     involving = involving[~(involving["found_date"] > as_of)][
         ["problem_id", "unit_id", "round_id", "category", "description", "found_date"]]
     lifecycle = lead_analysis.lead_lifecycle(mine, rules, as_of)
