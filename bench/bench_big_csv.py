@@ -37,22 +37,24 @@ def build(province: Path, target: Path, gb: float) -> Path:
         shutil.copyfile(province / name, target / name)
     goal = int(gb * 2**30)
     src = province / "problems.csv"
-    with open(target / "problems.csv", "wb") as out, open(src, "rb") as f:
-        header = f.readline()
-        out.write(header)
-        body = f.read()
-    lines = body.splitlines(keepends=True)
-    written, copy = len(header), 0
-    with open(target / "problems.csv", "ab") as out:
+    # streamed line by line, so this process stays small: a child's peak RSS
+    # (wait4) starts from its parent's at fork
+    with open(target / "problems.csv", "wb") as out:
+        written, copy = 0, 0
         while written < goal:
-            suffix = b"" if copy == 0 else b"-%d" % copy
-            for line in lines:
-                comma = line.index(b",")
-                row = line[:comma] + suffix + line[comma:]
-                out.write(row)
-                written += len(row)
-                if written >= goal:
-                    break
+            with open(src, "rb") as f:
+                header = f.readline()
+                if copy == 0:
+                    out.write(header)
+                    written += len(header)
+                suffix = b"" if copy == 0 else b"-%d" % copy
+                for line in f:
+                    comma = line.index(b",")
+                    row = line[:comma] + suffix + line[comma:]
+                    out.write(row)
+                    written += len(row)
+                    if written >= goal:
+                        break
             copy += 1
     (target / "READY").touch()
     return target
