@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "coverage": "linkgraph.cli.linkage:coverage",
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
+    "view": "linkgraph.cli.view:view",
 }
 
 
