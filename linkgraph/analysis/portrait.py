@@ -111,7 +111,7 @@ def _own_rows(tables: Tables, pid: str, led_units: set[str]) -> dict[str, pd.Dat
     person led or naming them, those problems' measures and the measures they
     own, their leads — so a province-wide ledger is not scanned twice."""
     p = tables["problems"]
-    problems = p[p["unit_id"].isin(led_units) | p["person_ids"].map(lambda ids: pid in ids)]
+    problems = p[p["unit_id"].isin(led_units) | p["person_ids"].map(lambda ids: pid in ids).astype(bool)]
     m = tables["measures"]
     measures = m[m["problem_id"].isin(set(problems["problem_id"])) | (m["owner_person_id"] == pid)]
     extra = p[p["problem_id"].isin(set(measures["problem_id"]) - set(problems["problem_id"]))]
@@ -135,7 +135,7 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
     measures = rectification.measure_status(mine, rules, as_of)
     status = rectification.problem_status(mine, measures, as_of)
     problems = mine["problems"]
-    involving = problems[problems["person_ids"].map(lambda ids: pid in ids)]
+    involving = problems[problems["person_ids"].map(lambda ids: pid in ids).astype(bool)]
     involving = involving[~(involving["found_date"] > as_of)][
         ["problem_id", "unit_id", "round_id", "category", "description", "found_date"]]
     lifecycle = lead_analysis.lead_lifecycle(mine, rules, as_of)

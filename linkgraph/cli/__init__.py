@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
     "view": "linkgraph.cli.view:view",
+    "report": "linkgraph.cli.report:report",
 }
 
 
