@@ -111,7 +111,7 @@ def _own_rows(tables: Tables, pid: str, led_units: set[str]) -> dict[str, pd.Dat
     person led or naming them, those problems' measures and the measures they
     own, their leads — so a province-wide ledger is not scanned twice."""
     p = tables["problems"]
-    problems = p[p["unit_id"].isin(led_units) | p["person_ids"].map(lambda ids: pid in ids)]
+    problems = p[p["unit_id"].isin(led_units) | p["person_ids"].map(lambda ids: pid in ids).astype(bool)]
     m = tables["measures"]
     measures = m[m["problem_id"].isin(set(problems["problem_id"])) | (m["owner_person_id"] == pid)]
     extra = p[p["problem_id"].isin(set(measures["problem_id"]) - set(problems["problem_id"]))]

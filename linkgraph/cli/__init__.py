@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
     "rotate": "linkgraph.cli.rotate:rotate",
+    "view": "linkgraph.cli.view:view",
+    "report": "linkgraph.cli.report:report",
 }
 
 

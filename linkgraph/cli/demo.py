@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import click
 
 from linkgraph.cli.data import AS_OF, generate, scale_option
-from linkgraph.cli.options import emit, load_data
 
 
 @click.command()
@@ -15,24 +15,61 @@ from linkgraph.cli.options import emit, load_data
               show_default=True, help="输出目录 / output folder")
 @scale_option("city")
 @click.option("--seed", type=int, default=1, show_default=True, help="随机种子 / random seed")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="报告语言 / report language")
 @click.pass_context
-def demo(ctx: click.Context, out: str, scale, seed: int) -> None:
-    """演示：生成市级数据并完成全部分析 / the whole job on generated city-scale data.
+def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
+    """演示：生成市级数据，写出完整报告与关系图 / the whole job on generated city-scale data.
 
-    Generates a synthetic city (OUT/data, with the planted truth), checks it
-    against the data contract and summarises the graph.
+    Generates a synthetic city (OUT/data, with the planted truth in
+    truth.json), loads and checks it, runs every analysis and writes the
+    report (OUT/report/index.html — open it in a browser, no network
+    needed — with report.xlsx and the graph views beside it).  The round is
+    the latest cross-inspection round; dates are judged as of the data's
+    reference date.  Prints the path to open.
 
     \b
     Example:
       linkgraph demo --out /tmp/demo
     """
-    from linkgraph.graph import graph_counts
-    from linkgraph.model import LABEL_ZH, LABELS
+    from linkgraph.cli.options import current_provenance, load_data
+    from linkgraph.cli.view import provenance_rows
+    from linkgraph.report import ReportOptions, build_report, write_report
+    from linkgraph.report.content import demo_round
+    from linkgraph.rules import load_rules
+    from linkgraph.views.focus import ViewSource
 
-    data = Path(out) / "data"
+    steps: list[tuple[str, float]] = []
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        steps.append((name, now - clock))
+        clock = now
+
+    data, folder = Path(out) / "data", Path(out) / "report"
+    as_of = dt.date.fromisoformat(AS_OF)
     ctx.invoke(generate, out=str(data), scale=scale, seed=seed, fmt="csv", encoding="utf-8",
                headers="zh", messy=False, as_of=dt.datetime.fromisoformat(AS_OF))
+    lap("生成数据 / generate")
     dataset = load_data(str(data))
-    labels, _ = graph_counts(dataset)
-    emit([{"label": k, "名称": LABEL_ZH[k], "count": labels[k]} for k in LABELS], "table", None)
-    click.echo(f"\n数据在 / data in: {data}")
+    lap("读取与检查 / load + check")
+    rules = load_rules()
+    round_id = demo_round(dataset.tables, as_of)
+    source = ViewSource(dataset.tables, rules, as_of)
+    report = build_report(dataset.tables, ReportOptions(as_of=as_of, round_id=round_id,
+                                                        lang=lang), rules, source)
+    lap("分析 / analyses")
+    views = write_report(report, folder, source=source,
+                         provenance=provenance_rows(current_provenance()))
+    view_seconds = sum(s for k, s in views.items() if k.startswith("view "))
+    steps.append(("关系图（含构建图） / views (incl. building the graph)", view_seconds))
+    steps.append(("页面与工作簿 / index.html + report.xlsx", views["index.html + report.xlsx"]))
+    click.echo("\n用时 / timings:", err=True)
+    for name, seconds in steps:
+        click.echo(f"  {name}: {seconds:.1f} s", err=True)
+    click.echo(f"  合计 / total: {sum(s for _, s in steps):.1f} s", err=True)
+    click.echo(f"\n数据 / data: {data}\n报告 / report（在浏览器中打开 / open in a browser）:",
+               err=True)
+    click.echo(str((folder / "index.html").resolve()))

@@ -217,7 +217,7 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
               "(or a name only one person has)")
 @click.option("--nodes", is_flag=True, help="只输出画像子图的节点（供视图使用） / print the "
               "node keys of the portrait's subgraph (for a view)")
-@click.option("--html", type=click.Path(dir_okay=False), default=None,
+@click.option("--view", "--html", "html", type=click.Path(dir_okay=False), default=None,
               help="并把画像子图写成交互式 HTML 视图 / also write the portrait's subgraph as "
                    "an interactive HTML view")
 @format_options()
@@ -230,12 +230,12 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
     their tenure, problems, leads and petitions about them, measures they
     own, and their ties to other leaders.  JSON gives one record; the table
     and XLSX one section each.  --nodes gives the node keys ("Label:id") of
-    the portrait's subgraph; --html FILE draws that subgraph as a
-    self-contained interactive view (works offline).
+    the portrait's subgraph; --view FILE.html (or --html) draws that subgraph
+    as a self-contained interactive view (works offline, with provenance).
 
     \b
     Example:
-      linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30 --html p123.html
+      linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30 --view p123.html
       linkgraph portrait ledgers/ --person P000123 --format json --out p123.json
     """
     from linkgraph.analysis import portrait as pt
@@ -257,13 +257,13 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
 
 def _portrait_view(tables, p, rules, path: str) -> None:
     from linkgraph.analysis import portrait as pt
-    from linkgraph.model import node_key
-    from linkgraph.views import build_view_spec, write_html
+    from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.view import provenance_rows
+    from linkgraph.views import write_html
+    from linkgraph.views.kinds import portrait_view, request_spec
 
-    G = pt.portrait_graph(tables, p, rules)
-    me = node_key("Person", p.person["person_id"])
-    spec = build_view_spec(G, [k for k in pt.portrait_nodes(p) if k in G],
-                           title=f"一把手画像 · {p.person['name']}({p.person['person_id']})",
-                           highlight_nodes=[me], seed=0)
+    req = portrait_view(pt.portrait_graph(tables, p, rules), p)
+    spec = request_spec(req, max_nodes=1500, seed=0, lang="zh",
+                        provenance=provenance_rows(current_provenance()))
     write_html(spec, path)
     click.echo(f"已写入视图 / view written: {path}", err=True)

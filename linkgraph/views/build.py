@@ -7,7 +7,7 @@ the spec into a page.  The input graph is never changed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -50,6 +50,8 @@ def build_view_spec(
     expand_limit: int = 25,
     max_embedded: int = 2000,
     physics_limit: int = PHYSICS_LIMIT,
+    sizes: Mapping[Any, float] | None = None,
+    positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> ViewSpec:
     """The view of ``nodes`` (keys of ``G``) and the edges among them.
 
@@ -59,6 +61,9 @@ def build_view_spec(
     leaves are folded into summary nodes (see ``aggregate.py``) and the notes
     say what was left out.  Each drawn node embeds up to ``expand_limit``
     hidden neighbours (``max_embedded`` in all) for double-click expansion.
+    ``sizes`` overrides the drawn size of some nodes (e.g. by problem
+    count); ``positions`` fixes nodes' places (e.g. a ring): when every drawn
+    node has one, no layout runs and physics stays off.
     Same graph, nodes and ``seed`` -> an equal spec (and byte-identical HTML).
     """
     if lang not in tx.LANGS:
@@ -70,11 +75,20 @@ def build_view_spec(
     nbrs = _neighbour_map(G, keys)
     sel = select(keys, nbrs, lambda n: node_label(G, n), max_nodes=max_nodes, protected=protected)
     drawn = [graph_node(G, k, lang, highlight=k in hl_nodes) for k in sel.visible]
+    if sizes:
+        drawn = [replace(n, size=float(sizes[k])) if k in sizes else n
+                 for n, k in zip(drawn, sel.visible)]
     texts = {n.id: n.text for n in drawn}
     summaries = [summary_node(g, texts.get(str(g.anchor), ""), lang) for g in sel.groups]
     edges = _edges(G, sel, lang, pairs, triples, texts)
     physics = len(drawn) + len(summaries) <= physics_limit
-    all_nodes = _place(drawn + summaries, edges, seed)
+    fixed = {str(k): xy for k, xy in (positions or {}).items()}
+    if fixed and all(n.id in fixed for n in drawn + summaries):
+        all_nodes = tuple(replace(n, x=round(float(fixed[n.id][0]), 1),
+                                  y=round(float(fixed[n.id][1]), 1)) for n in drawn + summaries)
+        physics = False
+    else:
+        all_nodes = _place(drawn + summaries, edges, seed)
     rank = lambda k: (label_rank(node_label(G, k)), str(k))
     extra_nodes, extra_edges, expansions = neighbourhoods(
         G, sel.visible, sel.groups, rank, texts, lang=lang, limit=expand_limit,

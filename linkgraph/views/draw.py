@@ -56,7 +56,7 @@ def render_html(spec: ViewSpec) -> str:
     return template.render(
         spec=spec, html_lang="en" if spec.lang == "en" else "zh-CN",
         ui={k: ui(k, spec.lang) for k in ("search", "search_btn", "filter", "filter_all",
-                                          "legend", "dblclick", "folded")},
+                                          "legend", "dblclick", "folded", "provenance")},
         node_legend=[e for e in spec.legend if e.kind == "node"],
         edge_legend=[e for e in spec.legend if e.kind == "edge"],
         css=_static("view.css").replace("__FONT_STACK__", FONT_STACK),

@@ -123,6 +123,9 @@ class ViewSpec:
     extra_nodes: tuple[ViewNode, ...] = ()
     extra_edges: tuple[ViewEdge, ...] = ()
     expansions: tuple[Expansion, ...] = field(default_factory=tuple)
+    #: Where the view came from (来源): (item, value) rows shown in the page's
+    #: footer and embedded as JSON — input hashes, version, command, time.
+    provenance: tuple[TooltipRow, ...] = ()
 
     def node(self, node_id: str) -> ViewNode:
         for n in self.nodes:

@@ -37,6 +37,8 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "Measure": LabelStyle("#7fbf7b", "dot", 9, 9, 3),
     "AuditFinding": LabelStyle("#393b79", "diamond", 11, 10, 2),
     "Petition": LabelStyle("#c49c94", "triangleDown", 10, 11, 2),
+    # not a graph label: the overview's sector-within-region hubs (系统)
+    "Sector": LabelStyle("#6b6ecf", "dot", 14, 12, 0),
 }
 
 UNKNOWN_STYLE = LabelStyle("#9e9e9e", "dot", 10, 99, 1)
@@ -47,13 +49,15 @@ EDGE_COLOR = "#9aa0a6"
 SUMMARY_EDGE_COLOR = "#b0b0b0"
 
 #: Edge types drawn dashed: ties and links between records of two sources.
-DASHED_TYPES = frozenset({"TIE", "CORROBORATES", "ABOUT"})
+DASHED_TYPES = frozenset({"TIE", "CORROBORATES", "ABOUT", "CONFLICT"})
 EDGE_COLORS: dict[str, str] = {
     "TIE": "#8e6c8a",
     "MEMBER_OF": "#d9a066",
     "INSPECTS": "#d9a066",
     "TRANSFERRED_TO": "#c0706e",
     "CORROBORATES": "#5b6abf",
+    "CROSS_INSPECTS": "#ff7f0e",
+    "CONFLICT": "#e41a1c",
 }
 
 

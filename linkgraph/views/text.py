@@ -25,6 +25,7 @@ LABEL_NAMES: dict[str, tuple[str, str]] = {
     "Measure": ("整改措施", "Measure"),
     "AuditFinding": ("审计发现", "Audit finding"),
     "Petition": ("信访举报", "Petition"),
+    "Sector": ("系统", "Sector"),
 }
 
 EDGE_NAMES: dict[str, tuple[str, str]] = {
@@ -48,6 +49,10 @@ EDGE_NAMES: dict[str, tuple[str, str]] = {
     "CORROBORATES": ("相互印证", "corroborates"),
     "ABOUT": ("反映", "about"),
     "SUPERVISES": ("主管", "supervises"),
+    # edges of derived views (not in the graph model)
+    "IN_SECTOR": ("所属系统", "in sector"),
+    "CROSS_INSPECTS": ("交叉巡察", "cross-inspects"),
+    "CONFLICT": ("冲突关联", "conflict link"),
 }
 
 #: ``ties.relation`` canonical values -> Chinese (edge text of TIE edges).
@@ -81,6 +86,10 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "status": "整改状态", "completed_date": "完成时间", "reopened": "回炉整改",
     "amount": "金额", "audit_date": "审计时间", "channel": "渠道",
     "date": "时间", "topic": "反映问题", "weight": "权重",
+    "problems": "问题数", "units": "单位数", "open_problems": "未整改问题",
+    "leads": "线索数", "cost": "代价", "soft_conflicts": "软冲突",
+    "unit_count": "巡察单位数", "explanation": "说明", "level_zh": "冲突等级",
+    "relation_zh": "关系", "score": "分值",
 }
 
 #: Words of the page itself.
@@ -111,6 +120,8 @@ UI: dict[str, tuple[str, str]] = {
     "folded": ("已聚合在汇总节点中", "inside summary nodes"),
     "dblclick": ("双击节点展开/收起邻居；滚轮缩放，拖动平移",
                  "Double-click a node to expand/collapse; wheel zooms, drag pans"),
+    "provenance": ("来源（输入文件、版本、命令、生成时间）",
+                   "Provenance (input files, version, command, time)"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }

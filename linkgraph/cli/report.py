@@ -1,0 +1,67 @@
+"""``linkgraph report``: the report analysts open, with its views."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import click
+
+from linkgraph.cli.options import as_of_option, pass_dataset, seed_option
+from linkgraph.cli.view import lang_option, max_nodes_option
+
+
+@click.command()
+@pass_dataset
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="输出目录（index.html、report.xlsx 与关系图） / output folder")
+@lang_option
+@click.option("--round", "round_id", default=None, metavar="R",
+              help="轮次：冲突分析与交叉巡察轮换方案 / the round for conflicts and the rotation "
+                   "plan (default for conflicts: the latest round started)")
+@as_of_option
+@click.option("--no-views", is_flag=True, help="不写关系图 / write no graph views")
+@max_nodes_option
+@seed_option
+def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of: dt.date,
+           no_views: bool, max_nodes: int, seed: int) -> None:
+    """分析报告：一个离线 HTML 页面 + report.xlsx + 关系图 / the report, its workbook and views.
+
+    \b
+    OUT/index.html (Chinese by default, --lang en for English; works
+    offline, no script): the key figures (units inspected, problems, leads
+    and closure, rectification rate, clusters, audit-only findings,
+    conflicts), then each analysis as tables and inline SVG charts —
+    systemic clusters, conflicts of the round, the rotation plan (when
+    --round is given and the planner is installed), leads overdue by
+    department and lead networks, the 巡审 gaps, rectification by round,
+    who to inspect next — with links to views written beside it (overview,
+    clusters, conflicts, lead networks, top-priority units, a top leader's
+    portrait).  OUT/report.xlsx: one sheet per analysis plus provenance
+    (cells beginning = + - @ neutralised).  Every page records the input
+    files' SHA-256, the version, the command and the time.
+
+    \b
+    Example:
+      linkgraph report ledgers/ --out report/ --round R2024-2 --as-of 2026-06-30
+    """
+    from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.view import provenance_rows
+    from linkgraph.report import ReportOptions, build_report, write_report
+    from linkgraph.rules import load_rules
+    from linkgraph.views.focus import ViewSource, check_round
+
+    rules = load_rules(rules_path)
+    if round_id:
+        check_round(dataset.tables, round_id)
+    source = ViewSource(dataset.tables, rules, as_of)
+    start = time.perf_counter()
+    rep = build_report(dataset.tables, ReportOptions(as_of=as_of, round_id=round_id, lang=lang,
+                                                     views=not no_views), rules, source)
+    click.echo(f"分析 / analyses: {time.perf_counter() - start:.1f} s", err=True)
+    timings = write_report(rep, out, source=None if no_views else source,
+                           provenance=provenance_rows(current_provenance()), seed=seed,
+                           max_nodes=max_nodes,
+                           progress=lambda name, s: click.echo(f"  {name}: {s:.1f} s", err=True))
+    click.echo(f"已写入 / written: {out}（{len(timings) - 1} 个关系图 / views）", err=True)
+    click.echo(str(Path(out) / "index.html"))

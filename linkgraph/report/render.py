@@ -1,0 +1,97 @@
+"""Draw a :class:`Report` as one self-contained HTML page, and as XLSX.
+
+The page has no script at all and a Content-Security-Policy that allows
+none and no connection; charts are inline SVG, styles inline, and every
+name or description is escaped by Jinja's autoescape (or ``html.escape``
+in ``svg.py``).
+"""
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from linkgraph import output
+from linkgraph.report.model import Report
+from linkgraph.report.svg import bar_chart
+from linkgraph.report.words import t
+from linkgraph.views.style import FONT_STACK
+
+
+class _Words:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.key_figures = t("关键数字", "Key figures", lang)
+        self.provenance = t("来源（输入文件、版本、命令、生成时间）",
+                            "Provenance (input files, version, command, time)", lang)
+        self.views = t("关系图", "Graph views", lang)
+        self.overview = t("总览（区域 → 系统 → 单位）", "Overview (regions → sectors → units)", lang)
+
+    def rows(self, total: int, shown: int) -> str:
+        if shown < total:
+            return t(f"共 {total:,} 行，显示前 {shown:,} 行，完整数据见 report.xlsx",
+                     f"{total:,} rows, first {shown:,} shown; all in report.xlsx", self.lang)
+        return t(f"共 {total:,} 行", f"{total:,} rows", self.lang)
+
+
+def cell(value: Any, lang: str) -> str:
+    v = output.plain(value)
+    if isinstance(v, bool):
+        return t("是" if v else "否", "yes" if v else "no", lang)
+    if isinstance(v, list):
+        return "、".join(cell(x, lang) for x in v) if lang != "en" else "; ".join(
+            cell(x, lang) for x in v)
+    return output.cell_text(v)
+
+
+def render_html(report: Report, overview: str | None = "overview.html") -> str:
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report, html_lang="en" if report.lang == "en" else "zh-CN",
+        css=_static("report.css").replace("__FONT_STACK__", FONT_STACK),
+        w=_Words(report.lang), svg=bar_chart, cell=lambda v: cell(v, report.lang),
+        is_num=lambda v: isinstance(output.plain(v), (int, float))
+        and not isinstance(output.plain(v), bool),
+        overview=overview)
+
+
+def write_html(report: Report, target: str | Path | IO[bytes],
+               overview: str | None = "overview.html") -> None:
+    data = render_html(report, overview).encode("utf-8")
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
+
+
+def xlsx_sheets(report: Report) -> dict[str, list[Mapping[str, Any]]]:
+    """One sheet per table (every field), the key figures first, provenance last."""
+    sheets: dict[str, list[Mapping[str, Any]]] = {
+        t("关键数字", "key figures", report.lang): [
+            {t("项目", "item", report.lang): f.label, t("数值", "value", report.lang): f.value,
+             t("说明", "detail", report.lang): f.detail} for f in report.figures]}
+    for tb in report.tables():
+        sheets[tb.sheet] = [dict(r) for r in tb.rows] or [
+            {t("说明", "note", report.lang): t("无记录", "no records", report.lang)}]
+    sheets["来源 provenance"] = [{"项目 / item": k, "值 / value": v} for k, v in report.provenance]
+    return sheets
+
+
+def write_xlsx(report: Report, target: str | Path | IO[bytes]) -> None:
+    output.write_xlsx(xlsx_sheets(report), target)
+
+
+@cache
+def _static(name: str) -> str:
+    return (importlib.resources.files("linkgraph.report") / "static" / name).read_text("utf-8")
+
+
+@cache
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: _static(name)),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True)

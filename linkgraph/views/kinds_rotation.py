@@ -1,0 +1,95 @@
+"""The cross-inspection plan (交叉巡察, "推磨式") as a ring view.
+
+Reads the plain plan record of ``linkgraph.rotation`` —
+``plan_rotation(tables, round_id, RotationOptions()).as_record()`` — so it
+needs only its ``pairs``: ``{"team_id", "from_region_id", "to_region_id",
+"unit_ids", "cost", "soft_conflicts"}``.  Regions sit on a circle in the
+order of the plan's cycles (A → B → C → A), each pair is an arrow from the
+team's home region to the region it inspects, and each team sits outside
+its home region.  Pairs with soft conflicts are drawn red.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from linkgraph.errors import InputError
+from linkgraph.model import node_key
+from linkgraph.views.kinds import ViewRequest, _t
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+def ring_order(pairs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Regions in the order of the plan's cycles, each cycle from its
+    smallest region id; regions only inspected or only inspecting last."""
+    nxt: dict[str, str] = {}
+    for p in pairs:
+        nxt.setdefault(str(p["from_region_id"]), str(p["to_region_id"]))
+    regions = sorted({str(p["from_region_id"]) for p in pairs}
+                     | {str(p["to_region_id"]) for p in pairs})
+    order: list[str] = []
+    placed: set[str] = set()
+    for start in regions:
+        cur = start
+        while cur not in placed:
+            order.append(cur)
+            placed.add(cur)
+            if cur not in nxt:
+                break
+            cur = nxt[cur]
+    return order
+
+
+def ring_positions(order: Sequence[str], radius: float | None = None) -> dict[str, tuple[float, float]]:
+    n = max(len(order), 1)
+    r = radius if radius is not None else max(220.0, 45.0 * n)
+    return {k: (round(r * math.sin(2 * math.pi * i / n), 1),
+                round(-r * math.cos(2 * math.pi * i / n), 1)) for i, k in enumerate(order)}
+
+
+def rotation_view(tables: Tables, plan: Mapping[str, Any], round_id: str, *,
+                  lang: str = "zh") -> ViewRequest:
+    pairs = list(plan.get("pairs") or [])
+    if not pairs:
+        raise InputError(f"轮次 {round_id} 的轮换方案为空 / the plan for {round_id} has no pairs")
+    regions = tables["regions"].set_index("region_id")
+    teams = tables["teams"].set_index("team_id")
+    order = ring_order(pairs)
+    pos = ring_positions(order)
+    outer = ring_positions(order, radius=max(220.0, 45.0 * len(order)) + 110)
+    G = nx.MultiDiGraph()
+    for r in order:
+        attrs = {"name": regions.at[r, "name"]} if r in regions.index else {}
+        G.add_node(node_key("Region", r), label="Region", id=r, **attrs)
+    positions = {node_key("Region", r): xy for r, xy in pos.items()}
+    red, soft_total = [], 0.0
+    seen_home: dict[str, int] = {}
+    for p in sorted(pairs, key=lambda p: (str(p["from_region_id"]), str(p["team_id"]))):
+        team, a, b = str(p["team_id"]), str(p["from_region_id"]), str(p["to_region_id"])
+        tkey = node_key("Team", team)
+        name = teams.at[team, "name"] if team in teams.index else team
+        G.add_node(tkey, label="Team", id=team, name=name, round_id=round_id)
+        G.add_edge(tkey, node_key("Region", a), type="FROM_REGION")
+        soft = float(p.get("soft_conflicts") or 0)
+        soft_total += soft
+        G.add_edge(node_key("Region", a), node_key("Region", b), key=team,
+                   type="CROSS_INSPECTS", team_id=team, name=name,
+                   unit_count=len(p.get("unit_ids") or ()), cost=p.get("cost"),
+                   soft_conflicts=soft)
+        if soft > 0:
+            red.append((node_key("Region", a), node_key("Region", b), team))
+        k = seen_home.get(a, 0)
+        seen_home[a] = k + 1
+        x, y = outer[a]
+        positions[tkey] = (round(x + 60 * k, 1), round(y + 25 * k, 1))
+    title = _t(f"交叉巡察轮换：轮次 {round_id}，{len(pairs)} 个巡察组、{len(order)} 个区域"
+               f"（红色：有软冲突的配对，合计 {soft_total:g}）",
+               f"Cross-inspection rotation of {round_id}: {len(pairs)} teams, {len(order)} "
+               f"regions (red: pairs with soft conflicts, {soft_total:g} in all)", lang)
+    return ViewRequest("rotation", title, G, tuple(G.nodes), highlight_edges=tuple(red),
+                       positions=positions)
