@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "coverage": "linkgraph.cli.linkage:coverage",
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
+    "neo4j": "linkgraph.cli.neo4j:neo4j",
+    "cypher": "linkgraph.cli.neo4j:cypher",
 }
 
 
