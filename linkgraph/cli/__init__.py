@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "rotate": "linkgraph.cli.rotate:rotate",
     "view": "linkgraph.cli.view:view",
     "report": "linkgraph.cli.report:report",
+    "neo4j": "linkgraph.cli.neo4j:neo4j",
+    "cypher": "linkgraph.cli.neo4j:cypher",
 }
 
 

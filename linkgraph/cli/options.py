@@ -25,6 +25,9 @@ def _compose(*decorators: Decorator) -> Decorator:
 
 data_argument = click.argument("data", metavar="DATA")
 
+#: DATA may be left out when --from-neo4j names the server instead.
+optional_data_argument = click.argument("data", metavar="DATA", required=False)
+
 seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="随机种子：同样的输入和种子给出同样的结果 / random seed")
 
@@ -59,6 +62,11 @@ load_options = _compose(
                  "rejected rows"),
     click.option("--rules", type=click.Path(dir_okay=False), default=None,
                  help="规则文件（TOML），覆盖默认规则 / rules file overriding the defaults"),
+    click.option("--from-neo4j", "from_neo4j", is_flag=True,
+                 help="从 Neo4j 读取数据（NEO4J_URI/NEO4J_USERNAME/NEO4J_PASSWORD，"
+                      "NEO4J_DATABASE）；DATA 也可直接写 neo4j://主机:端口/数据库 / read "
+                      "the graph from Neo4j instead of files (DATA may also be a "
+                      "neo4j:// or bolt:// URI)"),
 )
 
 
@@ -164,27 +172,68 @@ privacy_options = _compose(
 )
 
 
-def load_data(data: str, lenient: bool = False, rejects: str = "rejected.csv",
-              rules: str | None = None, *, quiet: bool = False,
+def _neo4j_data(uri: str | None, quiet: bool):
+    """DATA pulled from Neo4j: the URI given (or NEO4J_URI), password from
+    NEO4J_PASSWORD; the input recorded with a digest of the pulled tables."""
+    from linkgraph.neo4j.connection import Settings
+    from linkgraph.neo4j.pull import dataset_from_neo4j, tables_digest
+
+    settings = Settings.from_env(uri=uri)
+    dataset = dataset_from_neo4j(settings, StderrProgress("读取 Neo4j / pulling"))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["linkgraph.inputs"] = [{"path": settings.where,
+                                         "sha256": tables_digest(dataset.tables),
+                                         "size": dataset.rows_loaded}]
+    if not quiet:
+        click.echo(f"从 Neo4j 读取 {dataset.rows_loaded} 行（{settings.where}） / pulled "
+                   f"{dataset.rows_loaded} rows from {settings.where}", err=True)
+    return dataset
+
+
+def _pseudonymized(dataset, pseudonym_map: str | None):
+    """The dataset with people replaced by aliases (the key written only to
+    ``pseudonym_map``); the aliases are kept for person arguments."""
+    from linkgraph.privacy import pseudonymize_dataset
+
+    dataset, pseudonyms = pseudonymize_dataset(dataset)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["linkgraph.pseudonyms"] = pseudonyms
+    if pseudonym_map:
+        output.write_text(output.to_csv(pseudonyms.records()), pseudonym_map, bom=True)
+        click.echo(f"化名对照表已写入 / alias key written: {pseudonym_map}", err=True)
+    return dataset
+
+
+def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.csv",
+              rules: str | None = None, *, quiet: bool = False, from_neo4j: bool = False,
               pseudonymize: bool = False, pseudonym_map: str | None = None):
-    """Load DATA for a command and say how many rows were read/loaded/rejected."""
+    """Load DATA for a command and say how many rows were read/loaded/rejected.
+
+    DATA that is a ``neo4j://``/``bolt://`` URI, or ``from_neo4j`` (then DATA,
+    if given, is the URI), pulls the graph from that Neo4j server instead.
+    ``pseudonymize`` replaces people by aliases before anything else sees them."""
     from linkgraph.dataset import load_dataset
+    from linkgraph.neo4j.connection import is_neo4j_uri
     from linkgraph.rules import load_rules
 
     if pseudonym_map and not pseudonymize:
         raise click.UsageError("--pseudonym-map 需要 --pseudonymize / needs --pseudonymize")
+    if from_neo4j or is_neo4j_uri(data):
+        if data is not None and not is_neo4j_uri(data):
+            raise click.UsageError(f"--from-neo4j 时 DATA 应为 neo4j:// 地址或省略 / with "
+                                   f"--from-neo4j, DATA must be a neo4j:// URI or left out "
+                                   f"(got {data!r})")
+        dataset = _neo4j_data(data, quiet)
+        return _pseudonymized(dataset, pseudonym_map) if pseudonymize else dataset
+    if data is None:
+        raise click.UsageError("缺少参数 DATA / missing argument DATA")
+
     dataset = load_dataset(data, lenient=lenient, rules=load_rules(rules),
                            progress=StderrProgress("读取 / reading"))
     if pseudonymize:
-        from linkgraph.privacy import pseudonymize_dataset
-
-        dataset, pseudonyms = pseudonymize_dataset(dataset)
-        ctx = click.get_current_context(silent=True)
-        if ctx is not None:
-            ctx.meta["linkgraph.pseudonyms"] = pseudonyms
-        if pseudonym_map:
-            output.write_text(output.to_csv(pseudonyms.records()), pseudonym_map, bom=True)
-            click.echo(f"化名对照表已写入 / alias key written: {pseudonym_map}", err=True)
+        dataset = _pseudonymized(dataset, pseudonym_map)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta["linkgraph.inputs"] = [{"path": f.path, "sha256": f.sha256, "size": f.size}
@@ -214,9 +263,10 @@ def person_arg(value: str) -> str:
 def pass_dataset(f: Callable[..., Any]) -> Callable[..., Any]:
     """Turn DATA + load options into a ``dataset`` argument."""
     @functools.wraps(f)
-    def wrapper(*args: Any, data: str, lenient: bool, rejects: str, rules: str | None,
-                pseudonymize: bool, pseudonym_map: str | None, **kwargs: Any) -> Any:
-        dataset = load_data(data, lenient, rejects, rules, pseudonymize=pseudonymize,
-                            pseudonym_map=pseudonym_map)
+    def wrapper(*args: Any, data: str | None, lenient: bool, rejects: str,
+                rules: str | None, from_neo4j: bool, pseudonymize: bool,
+                pseudonym_map: str | None, **kwargs: Any) -> Any:
+        dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
+                            pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
         return f(*args, dataset=dataset, rules_path=rules, **kwargs)
-    return data_argument(load_options(privacy_options(wrapper)))
+    return optional_data_argument(load_options(privacy_options(wrapper)))

@@ -34,7 +34,13 @@ def rotation(source, options) -> Section:
         return Section("rotation", title, note=t(
             "本版本未包含交叉巡察排组模块（linkgraph.rotation），此节从略。",
             "This build has no rotation planner (linkgraph.rotation); section skipped.", lang))
-    plan = source.rotation_plan(options.round_id)
+    from linkgraph.errors import LinkgraphError
+
+    try:
+        plan = source.rotation_plan(options.round_id)
+    except LinkgraphError as exc:   # no feasible plan: the report says why, and goes on
+        return Section("rotation", title, note=t(
+            f"按现有约束排不出方案：{exc}", f"No plan satisfies the constraints: {exc}", lang))
     return plan_section(source.tables, plan, options.round_id, lang, options.views)
 
 

@@ -1,0 +1,73 @@
+"""The only Cypher linkgraph writes in Python: push, pull and wipe statements.
+
+Labels and relationship types are interpolated only through ``label_ref`` and
+``type_ref``, which accept nothing but ``linkgraph.model``'s fixed lists;
+every value is a ``$parameter``.  ``tests/test_cypher_safety.py`` scans the
+code to keep it so.
+"""
+from __future__ import annotations
+
+from linkgraph.model import LABELS, REL_TYPES
+
+
+def label_ref(label: str) -> str:
+    """A node label from ``model.LABELS`` (anything else is a bug)."""
+    if label not in LABELS:
+        raise ValueError(f"not a linkgraph label: {label!r}")
+    return label
+
+
+def type_ref(rel_type: str) -> str:
+    """A relationship type from ``model.REL_TYPES`` (anything else is a bug)."""
+    if rel_type not in REL_TYPES:
+        raise ValueError(f"not a linkgraph relationship type: {rel_type!r}")
+    return rel_type
+
+
+def merge_nodes(label: str) -> str:
+    """Rows ``{id, …properties}``: one node per id, properties replaced."""
+    return (f"UNWIND $rows AS row MERGE (n:{label_ref(label)} {{id: row.id}}) "
+            "SET n = row")
+
+
+def merge_relationships(rel_type: str, start: str, end: str) -> str:
+    """Rows ``{s, e}``: at most one property-less relationship per pair."""
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{label_ref(start)} {{id: row.s}}) "
+            f"MATCH (b:{label_ref(end)} {{id: row.e}}) "
+            f"MERGE (a)-[:{type_ref(rel_type)}]->(b)")
+
+
+def add_relationships(rel_type: str, start: str, end: str) -> str:
+    """Rows ``{s, e, props: [map, …]}`` (all of one pair's relationships):
+    creates those whose exact property map the pair does not have yet, so a
+    rerun or a resumed push adds nothing twice."""
+    t = type_ref(rel_type)
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{label_ref(start)} {{id: row.s}}) "
+            f"MATCH (b:{label_ref(end)} {{id: row.e}}) "
+            f"OPTIONAL MATCH (a)-[old:{t}]->(b) "
+            "WITH a, b, row, collect(properties(old)) AS existing "
+            "FOREACH (p IN [x IN row.props WHERE NOT x IN existing] | "
+            f"CREATE (a)-[r:{t}]->(b) SET r = p)")
+
+
+def pull_nodes(label: str) -> str:
+    return f"MATCH (n:{label_ref(label)}) RETURN properties(n) AS p"
+
+
+def pull_relationships(rel_type: str, start: str, end: str) -> str:
+    return (f"MATCH (a:{label_ref(start)})-[r:{type_ref(rel_type)}]->(b:{label_ref(end)}) "
+            "RETURN a.id AS s, b.id AS e, properties(r) AS p")
+
+
+def count_nodes(label: str) -> str:
+    return f"MATCH (n:{label_ref(label)}) RETURN count(n) AS n"
+
+
+def count_relationships(rel_type: str) -> str:
+    return f"MATCH ()-[r:{type_ref(rel_type)}]->() RETURN count(r) AS n"
+
+
+#: Deletes everything in batches (``--wipe``); constraints and indexes stay.
+WIPE = ("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")

@@ -1,0 +1,252 @@
+"""Every cypher/ query on a real Neo4j server gives the answer of the
+networkx/pandas analysis of the same ledgers (marker ``neo4j``)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+
+import pandas as pd
+import pytest
+
+from linkgraph.neo4j.library import queries, run_query
+from linkgraph.rules import load_rules
+from tests.test_neo4j_io import AS_OF, conn, data_dir, pushed, settings, tables  # noqa: F401
+
+pytestmark = pytest.mark.neo4j
+TESTED: set[str] = set()
+
+
+def q(conn, name: str, **params) -> list[dict]:
+    TESTED.add(name)
+    return run_query(conn, name, {k: str(v) for k, v in params.items()})
+
+
+def test_overdue_leads_by_department(conn, tables):
+    from linkgraph.analysis import leads as la
+
+    lifecycle = la.lead_lifecycle(tables, load_rules(), AS_OF)
+    summary = la.department_summary(lifecycle)
+    summary = summary[summary["dept_id"] != "合计"]
+    overdue = la.overdue_leads(lifecycle)
+    got = q(conn, "overdue_leads", as_of=AS_OF)
+    assert [r["dept_id"] for r in got] == summary["dept_id"].tolist()
+    for r, (_, s) in zip(got, summary.iterrows()):
+        assert (r["dept_name"], r["leads"], r["overdue"], r["receipt_late"]) == \
+               (s["dept_name"], s["leads"], s["overdue"], s["receipt_late"])
+        assert r["open_overdue"] == s["open_overdue"]
+        assert r["open_overdue"] + r["closed_overdue"] == s["overdue_close"]
+        assert r["overdue_lead_ids"] == sorted(overdue.loc[overdue["dept_id"] == r["dept_id"],
+                                                           "lead_id"])
+    assert sum(r["overdue"] for r in got) == len(overdue) > 0
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2024, 3, 31)])
+def test_overdue_leads_as_of_an_earlier_day(conn, tables, as_of):
+    from linkgraph.analysis import leads as la
+
+    overdue = la.overdue_leads(la.lead_lifecycle(tables, load_rules(), as_of))
+    got = q(conn, "overdue_leads", as_of=as_of, report_months=3, receipt_days=7)
+    assert sorted(i for r in got for i in r["overdue_lead_ids"]) == sorted(overdue["lead_id"])
+
+
+@pytest.mark.parametrize("ongoing_done", [True, False])
+def test_rectification_rate_by_round(conn, tables, ongoing_done):
+    from linkgraph.analysis.rectification import UNSPECIFIED, completion
+
+    want = completion(tables, load_rules(), AS_OF, "round", ongoing_done)
+    want = want[want["round_id"] != "合计"]
+    got = q(conn, "rectification_rate", as_of=AS_OF, ongoing_done=ongoing_done)
+    assert [r["round_id"] or UNSPECIFIED for r in got] == want["round_id"].tolist()
+    for r, (_, w) in zip(got, want.iterrows()):
+        for col in ("problems", "rectified", "measures", "measures_done", "reopened",
+                    "no_measures"):
+            assert r[col] == w[col], (r["round_id"], col)
+        assert r["rate"] == pytest.approx(w["rate"], abs=1e-4)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2025, 6, 30)])
+def test_audit_only_findings(conn, tables, as_of):
+    from linkgraph.analysis.audit import audit_report
+
+    want = audit_report(tables, load_rules(), as_of).audit_only
+    got = q(conn, "audit_only", as_of=as_of)
+    if as_of == AS_OF:  # CORROBORATES is computed on the whole ledger: exact today
+        assert [r["finding_id"] for r in got] == want["finding_id"].tolist()
+        assert len(got) > 0
+    else:
+        assert {r["finding_id"] for r in got} >= set(want["finding_id"])
+    for r in got[:5]:
+        row = tables["audits"].set_index("finding_id").loc[r["finding_id"]]
+        assert (r["unit_id"], r["category"]) == (row["unit_id"], row["category"])
+
+
+def test_self_check_units_are_the_clusters_list(conn, tables):
+    from linkgraph.analysis.clusters import find_clusters
+    from linkgraph.analysis.clusters_scope import never_inspected
+
+    clusters = [c for c in find_clusters(tables) if c.sector or c.region_id]
+    assert clusters
+    for c in clusters:
+        params = {k: v for k, v in (("sector", c.sector), ("region_id", c.region_id)) if v}
+        got = q(conn, "self_check_units", **params)
+        assert tuple(r["unit_id"] for r in got) == c.self_check_unit_ids, c.cluster_id
+    fresh = never_inspected(tables)
+    units = tables["units"]
+    for sector in sorted(units["sector"].dropna().unique())[:4]:
+        want = sorted(units.loc[(units["sector"] == sector)
+                                & fresh.reindex(units["unit_id"]).to_numpy(), "unit_id"])
+        assert [r["unit_id"] for r in q(conn, "self_check_units", sector=sector)] == want
+
+
+def test_systemic_clusters_by_category_and_sector(conn, tables):
+    from linkgraph.analysis.clusters import find_clusters
+
+    p = tables["problems"].merge(tables["units"][["unit_id", "sector"]], on="unit_id")
+    p = p[p["sector"].notna()]
+    cell = p.groupby(["category", "sector"]).agg(units=("unit_id", "nunique"),
+                                                 problems=("problem_id", "size")).reset_index()
+    cell["sector_problems"] = cell["sector"].map(p.groupby("sector").size())
+    cell["category_problems"] = cell["category"].map(p.groupby("category").size())
+    cell["lift"] = (cell["problems"] / cell["sector_problems"]) / \
+        (cell["category_problems"] / len(p))
+    cell["sector_units"] = cell["sector"].map(tables["units"].groupby("sector").size())
+    want = cell[(cell["units"] >= 3) & (cell["lift"] >= 1.5)]
+    got = q(conn, "systemic_clusters")
+    assert len(got) == len(want) > 0
+    keyed = want.set_index(["category", "sector"])
+    for r in got:
+        w = keyed.loc[(r["category"], r["sector"])]
+        assert (r["units"], r["problems"], r["sector_problems"], r["category_problems"],
+                r["sector_units"]) == (w["units"], w["problems"], w["sector_problems"],
+                                       w["category_problems"], w["sector_units"])
+        assert r["lift"] == pytest.approx(w["lift"], abs=1e-4)
+    assert [r["lift"] for r in got] == sorted((r["lift"] for r in got), reverse=True)
+    supervises = tables["departments"].explode("supervises")
+    for r in got:
+        assert r["dept_ids"] == sorted(supervises.loc[supervises["supervises"] == r["category"],
+                                                      "dept_id"])
+    every = {(r["category"], r["sector"]): r["lift"]
+             for r in q(conn, "systemic_clusters", min_units=1, min_lift=0)}
+    for c in find_clusters(tables):
+        if c.kind == "overrepresented" and c.sector:
+            assert every[(c.category, c.sector)] > 1
+
+
+def _conflict_paths_nx(tables, team_id: str, unit_id: str) -> set[tuple]:
+    """The paths conflict_paths.cypher defines, by brute force on the tables."""
+    members = tables["team_members"]
+    members = members[members["team_id"] == team_id]
+    posts = tables["posts"]
+    officials = set(posts.loc[posts["unit_id"] == unit_id, "person_id"])
+    ties = tables["ties"]
+    nbr: dict[str, set] = {}
+    for a, b, rel in zip(ties["person_a"], ties["person_b"], ties["relation"]):
+        if a != b:
+            nbr.setdefault(a, set()).add((b, rel))
+            nbr.setdefault(b, set()).add((a, rel))
+    home = tables["people"].set_index("person_id")["hometown_region_id"].dropna()
+    out = set()
+    for m, seconded in zip(members["person_id"], members["seconded_from_unit_id"]):
+        P, U = f"Person:{m}", f"Unit:{unit_id}"
+        if m in officials:
+            out.add(("post", 0, (P, U)))
+        if seconded == unit_id:
+            out.add(("seconded", 0, (P, U)))
+        for o, r1 in nbr.get(m, ()):
+            if o in officials:
+                out.add(("tie", 1, (P, f"Person:{o}", U)))
+            for o2, r2 in nbr.get(o, ()):
+                if o2 in officials and o2 not in (m, o):
+                    out.add(("tie", 2, (P, f"Person:{o}", f"Person:{o2}", U)))
+        if m in home.index:
+            for o in officials - {m}:
+                if home.get(o) == home[m]:
+                    out.add(("townsman", 1, (P, f"Region:{home[m]}", f"Person:{o}", U)))
+    return out
+
+
+DECLARED = ("spouse", "parent_child", "sibling", "collateral", "in_law", "classmate",
+            "mentor", "secretary", "other")
+
+
+def test_conflict_paths_between_teams_and_units(conn, tables):
+    from linkgraph.analysis.conflicts import find_conflicts
+
+    rounds = tables["rounds"].sort_values("start")["round_id"].tolist()[-3:]
+    checked = 0
+    for round_id in rounds:
+        for c in find_conflicts(tables, round_id)[:12]:
+            got = q(conn, "conflict_paths", team_id=c.team_id, unit_id=c.unit_id)
+            found = {(r["kind"], r["hops"], tuple(r["path"])) for r in got}
+            assert found == _conflict_paths_nx(tables, c.team_id, c.unit_id)
+            # declared ties and the inspector's own posts are paths of the query
+            # (townsman, colleague, superior, same system are derived by the rules)
+            if c.relation.split("+")[0] in DECLARED or c.relation in ("former_post",
+                                                                       "long_post"):
+                assert tuple(c.path) in {p for _, _, p in found}, c.as_record()
+                checked += 1
+    assert checked >= 3
+    one = q(conn, "conflict_paths", team_id=c.team_id, unit_id=c.unit_id, max_hops=1)
+    assert all(r["hops"] <= 1 for r in one)
+    assert {tuple(r["path"]) for r in one} == {
+        p for _, h, p in _conflict_paths_nx(tables, c.team_id, c.unit_id) if h <= 1}
+
+
+def _neighbourhood_nx(G, unit_id: str, hops: int, stop=("Category", "Region", "Round",
+                                                         "Department")) -> list[tuple]:
+    U = G.to_undirected(as_view=True)
+    start = f"Unit:{unit_id}"
+    dist = {start: 0}
+    queue = deque([start])
+    while queue:
+        n = queue.popleft()
+        if dist[n] >= hops or (n != start and G.nodes[n]["label"] in stop):
+            continue
+        for m in U.neighbors(n):
+            if m not in dist:
+                dist[m] = dist[n] + 1
+                queue.append(m)
+    del dist[start]
+    return sorted((d, G.nodes[n]["label"], G.nodes[n]["id"]) for n, d in dist.items())
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_unit_neighbourhood(conn, tables, hops):
+    from linkgraph.graph import build_graph
+
+    G = build_graph(tables)
+    for unit_id in tables["units"]["unit_id"].iloc[[0, 7, 42]]:
+        got = q(conn, "unit_neighbourhood", unit_id=unit_id, hops=hops)
+        assert [(r["distance"], r["label"], r["id"]) for r in got] == \
+            _neighbourhood_nx(G, unit_id, hops)
+
+
+def test_leader_portrait(conn, tables):
+    from collections import Counter
+
+    from linkgraph.analysis.portrait import portrait
+
+    posts = tables["posts"]
+    leaders = posts.loc[posts["is_top_leader"], "person_id"].value_counts()
+    rules = load_rules()
+    seen = Counter()
+    for pid in leaders.index[:6]:
+        p = portrait(tables, rules, pid, AS_OF)
+        got = q(conn, "leader_portrait", person_id=pid, as_of=AS_OF)
+        by = {}
+        for r in got:
+            by.setdefault(r["section"], set()).add(r["item_id"])
+        want = {"post": set(p.posts["unit_id"]),
+                "tenure_problem": set(p.tenure_problems["problem_id"]),
+                "problem_involving": set(p.problems_involving["problem_id"]),
+                "lead": set(p.leads["lead_id"]), "petition": set(p.petitions["petition_id"]),
+                "measure": set(p.measures["measure_id"]), "tie": set(p.ties["person_id"])}
+        assert by == {k: v for k, v in want.items() if v}, pid
+        seen.update(k for k, v in want.items() if v)
+    assert {"post", "tenure_problem", "tie"} <= set(seen)
+
+
+def test_every_query_file_is_checked_here():
+    # runs last in this module (pytest keeps file order)
+    assert TESTED == set(queries()), set(queries()) - TESTED
+

@@ -1,0 +1,277 @@
+"""Push, pull, export-import and the cypher/ library against a real Neo4j
+server (marker ``neo4j``): every answer is checked against the networkx /
+pandas analysis of the same generated ledgers."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shlex
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from linkgraph.neo4j.connection import Settings, connect
+
+AS_OF = dt.date(2026, 6, 30)
+pytestmark = pytest.mark.neo4j
+
+
+# -- the pushed ledgers --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    from linkgraph.cli import cli
+
+    out = tmp_path_factory.mktemp("ledgers") / "g250"
+    done = CliRunner().invoke(cli, ["generate", str(out), "--scale", "250", "--seed", "2"])
+    assert done.exit_code == 0, done.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def tables(data_dir):
+    from linkgraph.dataset import load_dataset
+
+    return load_dataset(data_dir).tables
+
+
+@pytest.fixture(scope="module")
+def settings(neo4j_server) -> Settings:
+    return Settings(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
+
+
+@pytest.fixture(scope="module")
+def pushed(neo4j_driver, settings, tables):
+    """The database holding the ledgers, pushed once for the module."""
+    from linkgraph.neo4j.push import push
+    from tests.neo4j_server_plugin import wipe
+
+    wipe(neo4j_driver)
+    with connect(settings) as conn:
+        report = push(conn, tables, batch_size=5000)
+    return report
+
+
+@pytest.fixture
+def conn(pushed, settings):
+    with connect(settings) as c:
+        yield c
+
+
+def expected_counts(tables) -> tuple[dict, dict]:
+    """Nodes per label and distinct relationships per type, from networkx."""
+    from linkgraph.graph import build_graph
+
+    G = build_graph(tables)
+    labels = Counter(d["label"] for _, d in G.nodes(data=True))
+    distinct = {(s, e, json.dumps(d, sort_keys=True, default=str))
+                for s, e, d in G.edges(data=True)}
+    types = Counter(json.loads(k)["type"] for _, _, k in distinct)
+    return dict(labels), dict(types)
+
+
+def db_counts(conn) -> tuple[dict, dict]:
+    from linkgraph.neo4j.push import database_counts
+
+    labels, types = database_counts(conn)
+    return ({k: v for k, v in labels.items() if v}, {k: v for k, v in types.items() if v})
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    return {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_USERNAME": settings.user,
+            "NEO4J_PASSWORD": settings.password}
+
+
+# -- push ----------------------------------------------------------------------
+
+def test_push_writes_the_graph_networkx_builds(conn, tables, pushed):
+    labels, types = expected_counts(tables)
+    assert db_counts(conn) == (labels, types)
+    assert pushed.node_total == sum(labels.values())
+    assert pushed.relationship_total == sum(types.values())
+    constraints = {r["name"] for r in conn.run("SHOW CONSTRAINTS YIELD name")}
+    assert {"unit_id", "person_id", "problem_id", "category_id"} <= constraints
+
+
+def test_push_again_through_the_cli_changes_no_count(conn, tables, data_dir, settings,
+                                                     invoke, monkeypatch):
+    before = db_counts(conn)
+    for k, v in env_for(settings).items():
+        monkeypatch.setenv(k, v)
+    result = invoke("neo4j", "push", data_dir, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert settings.password not in result.output
+    records = json.loads(result.stdout)["records"]
+    assert all(r["pushed"] == r["in_database"] for r in records)
+    assert db_counts(conn) == before
+
+
+def _duplicates(conn) -> int:
+    """Relationships with a twin: same endpoints, type and properties."""
+    rows = conn.run("MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, properties(r) AS p, "
+                    "count(*) AS n WHERE n > 1 RETURN count(*) AS twins")
+    return rows[0]["twins"]
+
+
+def test_an_interrupted_push_run_again_completes_without_duplicates(conn, tables, neo4j_driver):
+    from linkgraph.neo4j.push import push
+    from tests.neo4j_server_plugin import wipe
+
+    full = db_counts(conn)
+    wipe(neo4j_driver)
+
+    class Stop(Exception):
+        pass
+
+    def stop_at(share: float):
+        def progress(item: str, done: int, total: int) -> None:
+            if done > total * share:
+                raise Stop(item)
+        return progress
+
+    with pytest.raises(Stop):  # among the nodes
+        push(conn, tables, batch_size=1000, progress=stop_at(0.2))
+    after_nodes = db_counts(conn)
+    assert after_nodes[0] != full[0] and not after_nodes[1]
+    with pytest.raises(Stop):  # among the relationships
+        push(conn, tables, batch_size=1000, progress=stop_at(0.7))
+    partial = db_counts(conn)
+    assert partial[0] == full[0] and 0 < sum(partial[1].values()) < sum(full[1].values())
+    push(conn, tables, batch_size=3000)
+    assert db_counts(conn) == full
+    assert _duplicates(conn) == 0
+
+
+def test_wipe_needs_confirmation(data_dir, settings, invoke, monkeypatch, conn):
+    for k, v in env_for(settings).items():
+        monkeypatch.setenv(k, v)
+    before = db_counts(conn)
+    result = invoke("neo4j", "push", data_dir, "--wipe")  # no terminal: no "yes"
+    assert result.exit_code == 1
+    assert db_counts(conn) == before
+
+
+# -- errors --------------------------------------------------------------------
+
+def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "linkgraph", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("case, message", [
+    ("password", "用户名或密码错误"), ("down", "连不上 Neo4j 服务器"),
+    ("database", "没有可用的数据库")])
+def test_driver_errors_are_one_clear_line(case, message, settings):
+    from linkgraph.neo4j_server import free_port
+
+    env = env_for(settings)
+    args = ["neo4j", "query", "overdue_leads"]
+    if case == "password":
+        env["NEO4J_PASSWORD"] = "wrong-" + settings.password
+    elif case == "down":
+        env["NEO4J_URI"] = f"bolt://127.0.0.1:{free_port()}"
+    else:
+        args += ["--database", "nosuchdb"]
+    done = _run_cli(*args, env=env)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert settings.password not in done.stderr + done.stdout
+
+
+# -- pull ----------------------------------------------------------------------
+
+def _canonical(frame: pd.DataFrame, table: str) -> list[str]:
+    from linkgraph.schema import TABLE_BY_NAME
+
+    out = []
+    cols = TABLE_BY_NAME[table].columns
+    for row in zip(*(frame[c.name].tolist() for c in cols)):
+        cells = []
+        for c, v in zip(cols, row):
+            if c.kind in ("ids", "list"):
+                v = tuple(v) if isinstance(v, (list, tuple)) else ()
+            elif v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA:
+                v = None
+            elif c.kind == "date":
+                v = pd.Timestamp(v).strftime("%Y-%m-%d")
+            elif c.kind == "int":
+                v = int(v)
+            cells.append(v)
+        out.append(repr(cells))
+    return sorted(set(out))
+
+
+def test_pull_gives_back_the_loaded_tables(conn, tables):
+    from linkgraph.neo4j.pull import pull_tables
+    from linkgraph.schema import TABLES
+
+    pulled = pull_tables(conn)
+    for spec in TABLES:
+        assert _canonical(pulled[spec.name], spec.name) == \
+            _canonical(tables[spec.name], spec.name), spec.name
+
+
+def test_pulled_graph_is_the_built_graph(conn, tables):
+    from linkgraph.graph import build_graph
+    from linkgraph.neo4j.pull import pull_graph
+
+    built, pulled = build_graph(tables), pull_graph(conn)
+    assert dict(pulled.nodes(data=True)) == dict(built.nodes(data=True))
+
+    def edges(G: nx.MultiDiGraph) -> set:
+        return {(s, e, json.dumps(d, sort_keys=True)) for s, e, d in G.edges(data=True)}
+    assert edges(pulled) == edges(built)
+
+
+@pytest.mark.parametrize("command, source", [
+    (("leads", "--as-of", "2026-06-30", "--all"), "uri"),
+    (("audit", "--as-of", "2026-06-30"), "--from-neo4j"),
+])
+def test_analyses_on_neo4j_data_equal_those_on_files(command, source, data_dir, settings,
+                                                    invoke, monkeypatch, pushed):
+    for k, v in env_for(settings).items():
+        monkeypatch.setenv(k, v)
+    name, *rest = command
+
+    def run(*data: str) -> dict:
+        result = invoke(name, *data, *rest, "--format", "json")
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        doc.pop("provenance")
+        return doc
+    assert run(settings.uri if source == "uri" else source) == run(str(data_dir))
+
+
+def test_neo4j_input_is_recorded_without_the_password(settings, invoke, monkeypatch, pushed):
+    for k, v in env_for(settings).items():
+        monkeypatch.setenv(k, v)
+    result = invoke("stats", "--from-neo4j", "--format", "json")
+    assert result.exit_code == 0, result.output
+    inputs = json.loads(result.stdout)["provenance"]["inputs"]
+    assert inputs[0]["path"] == settings.uri and len(inputs[0]["sha256"]) == 64
+    assert settings.password not in result.output
+
+
+def test_pull_command_writes_a_data_folder(tmp_path, settings, invoke, monkeypatch, tables,
+                                           pushed):
+    from linkgraph.dataset import load_dataset
+    from linkgraph.schema import TABLES
+
+    for k, v in env_for(settings).items():
+        monkeypatch.setenv(k, v)
+    result = invoke("neo4j", "pull", tmp_path / "copy")
+    assert result.exit_code == 0, result.output
+    again = load_dataset(tmp_path / "copy").tables
+    for spec in TABLES:
+        assert _canonical(again[spec.name], spec.name) == \
+            _canonical(tables[spec.name], spec.name), spec.name
