@@ -224,12 +224,16 @@ def test_cost_matrices(tmp_path):
     costs = conflict_costs(data, "X", rules=None)
     assert costs.team_ids == ("T1", "T2")
     assert costs.unit_ids == ("UA1", "UB1", "UB2", "UB3", "UT1")
-    assert costs.region_ids == ("RA", "RB", "RT")
+    # the town RT lies in RB, a team's home region: a rotation over districts
+    # counts UT1 as RB's
+    assert costs.region_ids == ("RA", "RB")
+    assert costs.unit_regions == {"UA1": "RA", "UB1": "RB", "UB2": "RB", "UB3": "RB",
+                                  "UT1": "RB"}
     assert costs.team_unit_hard.tolist() == [[True, False, True, False, False],
                                              [False, True, True, True, True]]
     assert costs.team_unit_soft.tolist() == [[0, 3, 1.5, 0, 0], [0, 0, 3, 0, 0]]
-    assert costs.team_region_hard.tolist() == [[True, True, False], [False, True, True]]
-    assert costs.team_region_soft.tolist() == [[0, 4.5, 0], [0, 3, 0]]
+    assert costs.team_region_hard.tolist() == [[True, True], [False, True]]
+    assert costs.team_region_soft.tolist() == [[0, 4.5], [0, 3]]
     assert costs.team_region_hard.dtype == bool and costs.team_unit_soft.dtype == float
     assert {c.team_id for c in costs.conflicts} == {"T1", "T2"}
 

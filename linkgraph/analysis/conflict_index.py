@@ -184,6 +184,16 @@ def round_tables(tables: Tables, ctx: RoundContext, max_hops: int) -> dict[str, 
     return {**tables, "ties": kept, "posts": posts, "people": people}
 
 
+def rotation_regions(regions: pd.DataFrame, homes) -> dict[str, str]:
+    """region_id -> the region a cross-inspection rotates over: the nearest
+    region, itself or above, that is some team's home region.  Teams sent
+    by counties inspect counties, so a township's units count as their
+    county's; a region under no home region stays itself."""
+    homes = {h for h in homes if isinstance(h, str)}
+    return {rid: next((r for r in chain if r in homes), rid)
+            for rid, chain in region_ancestors(regions).items()}
+
+
 def region_ancestors(regions: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """region_id -> (itself, parent, grandparent, ...)."""
     parent = dict(zip(regions["region_id"], regions["parent_id"]))

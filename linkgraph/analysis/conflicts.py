@@ -20,7 +20,7 @@ province-wide round is covered at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,8 @@ import pandas as pd
 from linkgraph.analysis import conflict_derived as derived
 from linkgraph.analysis import conflict_rules as cr
 from linkgraph.analysis.conflict_index import (ConflictIndex, RoundContext, build_index,
-                                               region_ancestors, round_context, round_tables)
+                                               region_ancestors, round_context, round_tables,
+                                               rotation_regions)
 from linkgraph.analysis.conflict_text import Writer, names_for
 from linkgraph.rules import Rules, load_rules
 
@@ -84,6 +85,9 @@ class ConflictCosts:
     team_unit_hard: np.ndarray
     team_unit_soft: np.ndarray
     conflicts: tuple[Conflict, ...]
+    #: unit_id -> its target region (the unit's region at the level of the
+    #: teams' home regions); the conflicts' region_id is that region too
+    unit_regions: Mapping[str, str] = field(default_factory=dict)
 
 
 def _resolve_rules(rules: Rules | cr.ConflictRules | None) -> cr.ConflictRules:
@@ -219,7 +223,9 @@ def conflict_costs(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
                                     index=index)
     teams = tuple(ctx.teams["team_id"])
     units = tuple(ctx.units["unit_id"])
-    unit_region = ctx.units["region_id"]
+    group = rotation_regions(tables["regions"], ctx.teams["home_region_id"])
+    unit_region = ctx.units["region_id"].map(lambda r: group.get(r, r) if isinstance(r, str)
+                                             else None)
     regions = tuple(sorted(unit_region.dropna().unique()))
     t = pd.Index(teams).get_indexer(ev["team"])
     u = pd.Index(units).get_indexer(index.units[ev["unit"].to_numpy()])
@@ -239,6 +245,8 @@ def conflict_costs(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
             for j, reg in enumerate(regions):
                 if isinstance(home, str) and home in ancestors.get(reg, (reg,)):
                     region_hard[i, j] = True
-    conflicts = tuple(_records(tables, ev, ctx, index, crules))
+    unit_regions = {u: r for u, r in zip(units, unit_region) if isinstance(r, str)}
+    conflicts = tuple(replace(c, region_id=unit_regions.get(c.unit_id))
+                      for c in _records(tables, ev, ctx, index, crules))
     return ConflictCosts(ctx.round_id, teams, regions, units, region_hard, region_soft,
-                         unit_hard, unit_soft, conflicts)
+                         unit_hard, unit_soft, conflicts, unit_regions)

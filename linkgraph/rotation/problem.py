@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from linkgraph.analysis.conflict_index import rotation_regions
 from linkgraph.analysis.conflicts import ConflictCosts, conflict_costs
 from linkgraph.errors import LinkgraphError
 from linkgraph.rotation.options import RotationOptions
@@ -116,8 +117,8 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
             "(调整巡察对象或 --targets / adjust the assignments or --targets)")
     homes = tuple(h if isinstance(h, str) else None for h in teams["home_region_id"])
     names = dict(zip(tables["regions"]["region_id"], tables["regions"]["name"]))
-    units = pd.DataFrame({"unit_id": costs.unit_ids}).merge(
-        tables["units"][["unit_id", "region_id"]], on="unit_id", how="left")
+    units = pd.DataFrame({"unit_id": costs.unit_ids})
+    units["region_id"] = units["unit_id"].map(costs.unit_regions)
     region_units = {r: tuple(sorted(g["unit_id"])) for r, g in units.groupby("region_id")}
     team_level, member = split_hard(costs)
     n = len(regions)
@@ -259,7 +260,11 @@ def recent_pairs(tables: Tables, round_id: str, k: int) -> set[tuple[str, str]]:
     a = a.merge(teams[["team_id", "home_region_id"]], on="team_id").merge(
         tables["units"][["unit_id", "region_id"]], on="unit_id")
     a = a.dropna(subset=["home_region_id", "region_id"])
-    return {(h, r) for h, r in zip(a["home_region_id"], a["region_id"]) if h != r}
+    # a past target counts at the level this round rotates over (its county)
+    homes = tables["teams"].loc[tables["teams"]["round_id"] == round_id, "home_region_id"]
+    group = rotation_regions(tables["regions"], homes)
+    return {(h, group.get(r, r)) for h, r in zip(a["home_region_id"], a["region_id"])
+            if h != group.get(r, r)}
 
 
 def resolve_pair(p: RotationProblem, team: str, region: str) -> tuple[int, int]:
