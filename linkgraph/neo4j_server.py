@@ -149,7 +149,11 @@ def java_major_version(java: str = "java") -> int:
 
 
 def port_is_free(port: int, host: str = HOST) -> bool:
+    """Whether a server could listen on ``port`` now.  With SO_REUSEADDR, as
+    the JVM's server sockets use on Linux: connections the old server closed
+    linger in TIME_WAIT for a minute but do not stop a new listener."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
