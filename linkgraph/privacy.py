@@ -200,8 +200,9 @@ def pseudonymize_tables(tables: Mapping[str, pd.DataFrame],
     for column in DROPPED:
         if column in people_out.columns and not people_out.empty:
             people_out = people_out.copy() if people_out is tables["people"] else people_out
-            people_out[column] = pd.Series(pd.NA, index=people_out.index,
-                                           dtype=people_out[column].dtype)
+            dtype = people_out[column].dtype
+            empty = None if dtype == object else pd.NA   # as the loader leaves a blank cell
+            people_out[column] = pd.Series(empty, index=people_out.index, dtype=dtype)
     out["people"] = people_out
     scrub = NameScrubber(pseudonyms)
     for table, column in FREE_TEXT:

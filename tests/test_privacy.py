@@ -138,3 +138,30 @@ def test_map_needs_the_flag(invoke, ledgers, tmp_path):
     result = invoke("conflicts", ledgers, "--round", "X1", "--pseudonym-map", tmp_path / "k.csv")
     assert result.exit_code == 2
     assert not (tmp_path / "k.csv").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("view", "--focus", "person:P3"),
+    ("view", "--focus", "unit:U1"),
+    ("view",),
+    ("view", "--focus", "conflicts", "--round", "X1"),
+], ids=lambda a: "-".join(a[1:3]) or "overview")
+def test_views_pseudonymised(invoke, ledgers, tmp_path, args):
+    out = tmp_path / "v.html"
+    result = invoke(args[0], ledgers, *args[1:], "--pseudonymize", "--out", out)
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    _assert_no_leak(html)
+    assert "某" in html
+
+
+def test_report_pseudonymised(invoke, ledgers, tmp_path):
+    out = tmp_path / "report"
+    result = invoke("report", ledgers, "--round", "X1", "--as-of", "2025-06-30",
+                    "--pseudonymize", "--out", out)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert any(f.suffix == ".html" for f in files) and (out / "report.xlsx").exists()
+    for f in files:
+        _assert_no_leak(_texts(f))
+    _assert_no_leak(result.output)

@@ -98,9 +98,13 @@ def current_provenance():
     if pseudonyms is not None:  # a person named on the command line stays pseudonymous
         from linkgraph.privacy import NameScrubber
 
+        import re
+
         scrub = NameScrubber(pseudonyms)
-        params = {k: (pseudonyms.ids.get(v, scrub(v)) if isinstance(v, str) else v)
-                  for k, v in params.items()}
+
+        def hide(v: str) -> str:   # "person:P3" too, not only "P3"
+            return scrub(re.sub(r"[^\s:,;=]+", lambda m: pseudonyms.ids.get(m[0], m[0]), v))
+        params = {k: (hide(v) if isinstance(v, str) else v) for k, v in params.items()}
     return Provenance(ctx.command_path, params, ctx.meta.get("linkgraph.inputs", ()))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import as_of_option, pass_dataset, seed_option
+from linkgraph.cli.options import as_of_option, pass_dataset, person_arg, seed_option
 
 FOCUS_HELP = ("视图焦点 / what to show: unit:U（单位邻域）, person:P（人员：任职、关系、巡察组）, "
               "portrait:P（一把手画像子图）, "
@@ -64,6 +64,10 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
 
     if focus and focus.split(":")[0].strip().lower() in ("conflicts", "rotation") and not round_id:
         raise click.UsageError("--focus conflicts/rotation 需要 --round R / needs --round R")
+    if focus and ":" in focus:   # with --pseudonymize a person may be named by the real id
+        kind, ident = focus.split(":", 1)
+        if kind.strip().lower() in ("person", "portrait"):
+            focus = f"{kind}:{person_arg(ident)}"
     source = ViewSource(dataset.tables, load_rules(rules_path), as_of)
     req = view_request(source, focus, round_id=round_id, hops=hops, lang=lang)
     spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
