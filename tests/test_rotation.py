@@ -382,3 +382,13 @@ def test_units_of_sub_regions_count_for_the_home_level_region(tmp_path):
     goes = [q for q in p.pairs if q.to_region_id == "RA"][0]
     assert goes.unit_ids == ("UA1", "UA2", "UA3") and goes.team_id != "T2"
     assert by_team["T2"].to_region_id != "RA"
+
+
+def test_a_swap_that_fails_after_solving_excludes_the_pair(tmp_path):
+    # M2 is also a sibling of the officials of 甲镇, 丙镇 and 丁镇: T1 may only
+    # go to 乙镇 (forbids), M2 would have to leave, but no team can take him
+    data = ledger(tmp_path, ties="M2,OA1,兄弟\nM2,OC1,兄弟\nM2,OD1,兄弟")
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, forbid=(("T1", "RC"), ("T1", "RD")), max_swaps=3)
+    msg = str(err.value)
+    assert "T1" in msg and "member recusal without a swap" in msg
