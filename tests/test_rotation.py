@@ -368,3 +368,27 @@ def test_generated_county_end_to_end(generated, invoke, tmp_path):
     assert any("provenance" in name for name in wb.sheetnames)
     table = invoke("rotate", folder, "--round", round_id)
     assert table.exit_code == 0 and "team_id" in table.stdout
+
+
+def test_units_of_sub_regions_count_for_the_home_level_region(tmp_path):
+    # a village of 甲镇 (teams are sent by towns): its unit is 甲镇's, and a
+    # member's hard conflict there is a conflict with 甲镇
+    data = ledger(tmp_path, regions="RA1,甲镇一村,村,RA", units="UA3,甲镇一村村委,RA1,村",
+                  people="OA3,村官", posts="OA3,UA3,书记,是,2022-01-01,",
+                  ties="M4,OA3,兄弟", assignments="X,T1,UA3")
+    p = plan(data, member_swaps=False)
+    check_invariants(p)
+    by_team = {q.team_id: q for q in p.pairs}
+    goes = [q for q in p.pairs if q.to_region_id == "RA"][0]
+    assert goes.unit_ids == ("UA1", "UA2", "UA3") and goes.team_id != "T2"
+    assert by_team["T2"].to_region_id != "RA"
+
+
+def test_a_swap_that_fails_after_solving_excludes_the_pair(tmp_path):
+    # M2 is also a sibling of the officials of 甲镇, 丙镇 and 丁镇: T1 may only
+    # go to 乙镇 (forbids), M2 would have to leave, but no team can take him
+    data = ledger(tmp_path, ties="M2,OA1,兄弟\nM2,OC1,兄弟\nM2,OD1,兄弟")
+    with pytest.raises(InfeasibleError) as err:
+        plan(data, forbid=(("T1", "RC"), ("T1", "RD")), max_swaps=3)
+    msg = str(err.value)
+    assert "T1" in msg and "member recusal without a swap" in msg

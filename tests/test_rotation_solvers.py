@@ -162,7 +162,8 @@ def test_unknown_solver_is_an_error_not_a_fallback():
 def test_time_limit_reports_the_gap_not_a_false_optimum():
     # A single ring over 120 regions cannot be proven in 0.3 s; the answer
     # must be a valid ring flagged not optimal, with a gap, or a timeout error.
-    from linkgraph.rotation.solvers import SolverTimeout, _subtours
+    from linkgraph.rotation.milp import _subtours
+    from linkgraph.rotation.solvers import SolverTimeout
 
     rng = np.random.default_rng(3)
     n = 120
@@ -176,3 +177,22 @@ def test_time_limit_reports_the_gap_not_a_false_optimum():
     assert len(_subtours(inst, sol.assignment)) == 1
     if not sol.optimal:
         assert sol.gap > 0
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(n=st.integers(3, 8), seed=st.integers(0, 10**6), no_reciprocal=st.booleans())
+def test_patched_ring_is_feasible_and_no_better_than_the_optimum(n, seed, no_reciprocal):
+    from linkgraph.rotation.patching import patch, rings
+    from linkgraph.rotation.solvers import plan_cost
+
+    inst = random_instance(n, seed, 0.2, no_reciprocal, not no_reciprocal,
+                           dict.fromkeys(("forbid", "fix", "zones", "recent", "capacity"), False))
+    plain = solve(Instance(inst.cost, inst.allowed, inst.home))
+    expected = feasible_costs(inst)
+    got = None if plain is None else patch(inst, plain.assignment)
+    if got is None:
+        return
+    assert len(expected) and plan_cost(inst, got) >= expected[0]
+    assert inst.allowed[np.arange(n), list(got)].all() and sorted(got) == list(range(n))
+    found = rings(inst, got)
+    assert len(found) == 1 if inst.single_cycle else all(len(r) != 2 for r in found)

@@ -39,7 +39,7 @@ def plan_rotation(tables: Tables, round_id: str, options: RotationOptions | None
     problem = build_problem(tables, round_id, options, rules=rules)
     _check_rings(problem, options)
     blocked = problem.blocked.copy()
-    for _ in range(problem.n + 1):
+    while True:   # each round excludes at least one more pair, so this ends
         sols = best_plans(problem.instance(options, blocked), options.alternatives,
                           solver=options.solver, time_limit=options.time_limit,
                           seed=options.seed, workers=options.workers)

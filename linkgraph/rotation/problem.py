@@ -106,7 +106,7 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
     tables = dict(getattr(tables, "tables", tables))
     if options.targets is not None:
         tables = with_targets(tables, round_id, options.targets)
-    costs = conflict_costs(tables, round_id, rules=rules, candidates=True)
+    costs = roll_up(tables, conflict_costs(tables, round_id, rules=rules, candidates=True))
     teams = tables["teams"].set_index("team_id").loc[list(costs.team_ids)]
     regions = costs.region_ids
     if len(costs.team_ids) != len(regions) or not regions:
@@ -117,8 +117,10 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
             "(调整巡察对象或 --targets / adjust the assignments or --targets)")
     homes = tuple(h if isinstance(h, str) else None for h in teams["home_region_id"])
     names = dict(zip(tables["regions"]["region_id"], tables["regions"]["name"]))
-    units = pd.DataFrame({"unit_id": costs.unit_ids})
-    units["region_id"] = units["unit_id"].map(costs.unit_regions)
+    target = target_regions(tables, costs.team_ids)
+    units = pd.DataFrame({"unit_id": costs.unit_ids}).merge(
+        tables["units"][["unit_id", "region_id"]], on="unit_id", how="left")
+    units["region_id"] = units["region_id"].map(lambda r: target.get(r, r))
     region_units = {r: tuple(sorted(g["unit_id"])) for r, g in units.groupby("region_id")}
     team_level, member = split_hard(costs)
     n = len(regions)
@@ -133,6 +135,33 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
                               blocked, member, workload, capacity, costs)
     _apply_options(tables, problem, options)
     return problem
+
+
+def target_regions(tables: Tables, team_ids: tuple[str, ...]) -> dict[str, str]:
+    """Unit region -> the region a team is sent to: its nearest ancestor (or
+    itself) that is some team's home.  Counties' teams inspect counties, so
+    the units of a county's towns count as that county's."""
+    teams = tables["teams"][tables["teams"]["team_id"].isin(team_ids)]
+    return rotation_regions(tables["regions"], teams["home_region_id"])
+
+
+def roll_up(tables: Tables, costs: ConflictCosts) -> ConflictCosts:
+    """The cost matrices with unit regions grouped into target regions (see
+    ``target_regions``); unchanged when the units sit in the homes' regions."""
+    import dataclasses
+
+    target = target_regions(tables, costs.team_ids)
+    mapped = [target.get(r, r) for r in costs.region_ids]
+    if mapped == list(costs.region_ids):
+        return costs
+    regions = tuple(sorted(set(mapped)))
+    group = np.zeros((len(costs.region_ids), len(regions)))
+    group[np.arange(len(mapped)), [regions.index(r) for r in mapped]] = 1.0
+    conflicts = tuple(dataclasses.replace(c, region_id=target.get(c.region_id, c.region_id))
+                      if c.region_id is not None else c for c in costs.conflicts)
+    return dataclasses.replace(
+        costs, region_ids=regions, team_region_hard=(costs.team_region_hard @ group) > 0,
+        team_region_soft=costs.team_region_soft @ group, conflicts=conflicts)
 
 
 def with_targets(tables: dict, round_id: str, targets: tuple[str, ...]) -> dict:

@@ -107,7 +107,8 @@ def _perfect_matching_possible(allowed: np.ndarray) -> bool:
 
 
 def solve_cpsat(inst: Instance, *, time_limit: float, seed: int, workers: int,
-                exclude: Sequence[Sequence[int]] = (), bound: float = -np.inf) -> Solution | None:
+                exclude: Sequence[Sequence[int]] = (), bound: float = -np.inf,
+                start: Sequence[int] | None = None) -> Solution | None:
     """Assignment with reciprocal/cycle constraints and no-good cuts by CP-SAT."""
     from ortools.sat.python import cp_model
 
@@ -139,8 +140,15 @@ def solve_cpsat(inst: Instance, *, time_limit: float, seed: int, workers: int,
     for plan in exclude:
         lits = [x[i, int(j)] for i, j in enumerate(plan) if (i, int(j)) in x]
         model.add(sum(lits) <= n - 1)
-    model.minimize(sum(int(inst.cost[i, j]) * var for (i, j), var in x.items()))
-    _hint(model, x, inst, exclude)
+    objective = sum(int(inst.cost[i, j]) * var for (i, j), var in x.items())
+    if np.isfinite(bound):   # a proven bound lets CP-SAT stop as soon as it meets it
+        model.add(objective >= int(np.floor(bound * (1 - 1e-9) - 1e-6)))
+    model.minimize(objective)
+    if start is not None:
+        for (i, j), var in x.items():
+            model.add_hint(var, start[i] == j)
+    else:
+        _hint(model, x, inst, exclude)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.random_seed = int(seed)
@@ -186,13 +194,17 @@ SOLVERS: dict[str, Callable[..., Solution | None]] = {
 
 def choose_solver(inst: Instance, name: str | None, exclude: Sequence = ()) -> str:
     """The solver's name: the assignment algorithm when nothing else is needed,
-    else the lazy-cut MILP (which hands over to CP-SAT if it runs out of time)."""
+    CP-SAT's circuit constraint for a single ring (started from a patched
+    assignment optimum), else the lazy-cut MILP (which hands over to CP-SAT
+    if it runs out of time)."""
     if name is not None:
         if name not in SOLVERS:
             raise LinkgraphError(f"未知求解器 {name!r} / unknown solver {name!r}; "
                                  f"可选 / choose from: {', '.join(sorted(SOLVERS))}")
         return name
-    plain = not (inst.single_cycle or exclude or (inst.no_reciprocal and inst.reciprocal_pairs()))
+    if inst.single_cycle:
+        return "cp-sat"
+    plain = not (exclude or (inst.no_reciprocal and inst.reciprocal_pairs()))
     return "assignment" if plain else "milp"
 
 
@@ -203,17 +215,79 @@ def solve(inst: Instance, *, solver: str | None = None, time_limit: float = 30.0
     import time
 
     name = choose_solver(inst, solver, exclude)
-    if name != "milp" or solver is not None:
+    if name == "assignment" or solver is not None:
         return SOLVERS[name](inst, time_limit=time_limit, seed=seed, workers=workers,
                              exclude=exclude)
+    if name == "cp-sat":
+        return _ring(inst, time_limit=time_limit, seed=seed, workers=workers, exclude=exclude)
     started = time.monotonic()
     try:
         return solve_milp(inst, time_limit=0.6 * time_limit, seed=seed, workers=workers,
                           exclude=exclude)
     except SolverTimeout as exc:
-        left = max(1.0, time_limit - (time.monotonic() - started))
-        return solve_cpsat(inst, time_limit=left, seed=seed, workers=workers, exclude=exclude,
-                           bound=exc.bound)
+        bound = exc.bound
+    start = None if exclude else _patched(inst)
+    left = max(1.0, time_limit - (time.monotonic() - started))
+    try:
+        sol = solve_cpsat(inst, time_limit=left, seed=seed, workers=workers, exclude=exclude,
+                          bound=bound, start=start)
+        if sol is None:       # proven infeasible
+            return None
+    except SolverTimeout:
+        if start is None:
+            raise
+        sol = None
+    if start is not None and (sol is None or plan_cost(inst, start) < sol.cost):
+        total = plan_cost(inst, start)
+        return Solution(tuple(start), total, bound >= total, max(bound, -np.inf), "patching")
+    return sol
+
+
+def _ring(inst: Instance, *, time_limit: float, seed: int, workers: int,
+          exclude: Sequence[Sequence[int]]) -> Solution | None:
+    """A single ring by CP-SAT, started from the patched assignment optimum,
+    whose cost (without the ring) bounds the gap from below."""
+    plain = solve_assignment(Instance(inst.cost, inst.allowed, inst.home), time_limit=1.0,
+                             seed=0, workers=1)
+    if plain is None:
+        return None
+    import time
+
+    from linkgraph.rotation.milp import ring_lower_bound
+
+    started = time.monotonic()
+    start = None if exclude else _patch(inst, plain.assignment)
+    bound = max(float(plain.cost), ring_lower_bound(inst, 0.1 * time_limit))
+    left = max(1.0, time_limit - (time.monotonic() - started))
+    try:
+        sol = solve_cpsat(inst, time_limit=left, seed=seed, workers=workers,
+                          exclude=exclude, bound=bound, start=start)
+        if sol is None:       # proven infeasible
+            return None
+    except SolverTimeout:
+        if start is None:
+            raise
+        sol = None
+    if start is not None and (sol is None or plan_cost(inst, start) < sol.cost):
+        total = plan_cost(inst, start)
+        bound = bound if sol is None else sol.bound
+        return Solution(tuple(start), total, bound >= total, bound, "patching")
+    return sol
+
+
+def _patch(inst: Instance, assignment: Sequence[int]) -> tuple[int, ...] | None:
+    from linkgraph.rotation.patching import patch
+
+    return patch(inst, assignment)
+
+
+def _patched(inst: Instance) -> tuple[int, ...] | None:
+    """A feasible ring from the assignment optimum (Karp's patching), if any."""
+    from linkgraph.rotation.patching import patch
+
+    plain = solve_assignment(Instance(inst.cost, inst.allowed, inst.home), time_limit=1.0,
+                             seed=0, workers=1)
+    return None if plain is None else patch(inst, plain.assignment)
 
 
 def shuffled(inst: Instance, seed: int) -> tuple[Instance, np.ndarray, np.ndarray]:
@@ -255,111 +329,13 @@ def best_plans(inst: Instance, k: int, *, solver: str | None = None, time_limit:
     return [unshuffle(s, p, q) for s in found]
 
 
-def _subtours(inst: Instance, assignment: Sequence[int]) -> list[list[int]]:
-    """The rings of teams that a plan forms (team i -> the team whose home i inspects)."""
-    team_of = {int(h): t for t, h in enumerate(inst.home)}
-    seen, rings = set(), []
-    for start in range(inst.n):
-        if start in seen:
-            continue
-        ring, cur = [], start
-        while cur not in seen:
-            seen.add(cur)
-            ring.append(cur)
-            cur = team_of[int(assignment[cur])]
-        rings.append(ring)
-    return rings
-
-
 def solve_milp(inst: Instance, *, time_limit: float, seed: int, workers: int,
                exclude: Sequence[Sequence[int]] = ()) -> Solution | None:
-    """Assignment MILP (HiGHS) with lazy cuts: a no-reciprocal cut for each A↔B
-    pair and a subtour cut for each ring that the current optimum contains,
-    re-solved until the optimum satisfies every constraint."""
-    import time
+    """The lazy-cut MILP (``linkgraph.rotation.milp``)."""
+    from linkgraph.rotation import milp
 
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix, vstack
-
-    n = inst.n
-    if not inst.allowed.any(axis=1).all() or not inst.allowed.any(axis=0).all():
-        return None
-    ii, jj = np.nonzero(inst.allowed)
-    m = len(ii)
-    arc = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(ii, jj))}
-    c = inst.cost[ii, jj].astype(float)
-    base = coo_matrix((np.ones(2 * m), (np.concatenate([ii, n + jj]),
-                                        np.concatenate([np.arange(m)] * 2))), shape=(2 * n, m))
-    cuts: list[tuple[list[int], float]] = []
-    for plan in exclude:
-        cuts.append(([arc[i, int(j)] for i, j in enumerate(plan) if (i, int(j)) in arc], n - 1))
-    if inst.single_cycle:
-        team_of = {int(h): t for t, h in enumerate(inst.home)}
-        for (i, j), k in arc.items():
-            if team_of[j] == i:
-                cuts.append(([k], 0))
-    deadline = time.monotonic() + time_limit
-    bound = -np.inf
-    while True:
-        rows = [base]
-        ub = [np.ones(2 * n)]
-        lb = [np.ones(2 * n)]
-        if cuts:
-            r = np.concatenate([[q] * len(ks) for q, (ks, _) in enumerate(cuts)])
-            k = np.concatenate([ks for ks, _ in cuts]).astype(int)
-            rows.append(coo_matrix((np.ones(len(k)), (r, k)), shape=(len(cuts), m)))
-            ub.append(np.array([u for _, u in cuts], dtype=float))
-            lb.append(np.full(len(cuts), -np.inf))
-        left = deadline - time.monotonic()
-        if left <= 0:
-            _timeout(bound)
-        res = milp(c, constraints=LinearConstraint(vstack(rows).tocsr(), np.concatenate(lb),
-                                                   np.concatenate(ub)),
-                   integrality=np.ones(m), bounds=Bounds(0, 1),
-                   options={"time_limit": left, "presolve": True, "mip_rel_gap": 0.0})
-        if res.status == 2:   # infeasible
-            return None
-        if res.status != 0 or res.x is None:
-            dual = getattr(res, "mip_dual_bound", None)
-            _timeout(max(bound, dual) if dual is not None and np.isfinite(dual) else bound)
-        bound = max(bound, float(res.fun))
-        chosen = np.flatnonzero(res.x > 0.5)
-        assignment = [0] * n
-        for k in chosen:
-            assignment[int(ii[k])] = int(jj[k])
-        new = _violated(inst, assignment, arc)
-        if not new:
-            total = plan_cost(inst, assignment)
-            return Solution(tuple(assignment), total, True, float(total), "milp")
-        cuts.extend(new)
-
-
-def _violated(inst: Instance, assignment: Sequence[int],
-              arc: dict[tuple[int, int], int]) -> list[tuple[list[int], float]]:
-    cuts: list[tuple[list[int], float]] = []
-    if inst.single_cycle:
-        rings = _subtours(inst, assignment)
-        if len(rings) > 1:
-            for ring in rings:
-                members = set(ring)
-                ks = [k for (i, j), k in arc.items()
-                      if i in members and _team_of(inst, j) in members]
-                cuts.append((ks, len(ring) - 1))
-    if inst.no_reciprocal:
-        team_of = {int(h): t for t, h in enumerate(inst.home)}
-        for i, j in enumerate(assignment):
-            k = team_of.get(int(j))
-            if k is not None and k > i and inst.home[i] >= 0 and assignment[k] == inst.home[i]:
-                cuts.append(([arc[i, int(j)], arc[k, int(inst.home[i])]], 1))
-    return cuts
-
-
-def _team_of(inst: Instance, region: int) -> int:
-    return int(np.flatnonzero(inst.home == region)[0])
-
-
-def _timeout(bound: float) -> None:
-    raise SolverTimeout("HiGHS 在时限内未完成 / HiGHS did not finish in time", bound)
+    return milp.solve_milp(inst, time_limit=time_limit, seed=seed, workers=workers,
+                           exclude=exclude)
 
 
 SOLVERS["milp"] = solve_milp
