@@ -42,14 +42,13 @@ def add_relationships(rel_type: str, start: str, end: str) -> str:
     """Rows ``{s, e, props: [map, …]}`` (all of one pair's relationships):
     creates those whose exact property map the pair does not have yet, so a
     rerun or a resumed push adds nothing twice."""
-    t = type_ref(rel_type)
     return (f"UNWIND $rows AS row "
             f"MATCH (a:{label_ref(start)} {{id: row.s}}) "
             f"MATCH (b:{label_ref(end)} {{id: row.e}}) "
-            f"OPTIONAL MATCH (a)-[old:{t}]->(b) "
+            f"OPTIONAL MATCH (a)-[old:{type_ref(rel_type)}]->(b) "
             "WITH a, b, row, collect(properties(old)) AS existing "
             "FOREACH (p IN [x IN row.props WHERE NOT x IN existing] | "
-            f"CREATE (a)-[r:{t}]->(b) SET r = p)")
+            f"CREATE (a)-[r:{type_ref(rel_type)}]->(b) SET r = p)")
 
 
 def pull_nodes(label: str) -> str:
