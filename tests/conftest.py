@@ -9,7 +9,7 @@ from click.testing import CliRunner
 DATA = Path(__file__).parent / "data"
 
 # Real headless Chromium and a real Neo4j server, started once per session.
-pytest_plugins = ["tests.browser", "tests.neo4j_server_plugin"]
+pytest_plugins = ["tests.browser", "tests.neo4j_server_plugin", "tests.neo4j_ledgers"]
 
 
 @pytest.fixture

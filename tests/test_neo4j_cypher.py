@@ -10,7 +10,7 @@ import pytest
 
 from linkgraph.neo4j.library import queries, run_query
 from linkgraph.rules import load_rules
-from tests.test_neo4j_io import AS_OF, conn, data_dir, pushed, settings, tables  # noqa: F401
+from tests.neo4j_ledgers import AS_OF
 
 pytestmark = pytest.mark.neo4j
 TESTED: set[str] = set()

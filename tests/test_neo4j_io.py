@@ -3,12 +3,9 @@ server (marker ``neo4j``): every answer is checked against the networkx /
 pandas analysis of the same generated ledgers."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import shlex
 import subprocess
-from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -16,77 +13,12 @@ import pandas as pd
 import pytest
 
 from linkgraph.neo4j.connection import Settings, connect
+from tests.neo4j_ledgers import AS_OF, db_counts, env_for, expected_counts
 
-AS_OF = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.neo4j
 
 
-# -- the pushed ledgers --------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    from linkgraph.cli import cli
-
-    out = tmp_path_factory.mktemp("ledgers") / "g250"
-    done = CliRunner().invoke(cli, ["generate", str(out), "--scale", "250", "--seed", "2"])
-    assert done.exit_code == 0, done.output
-    return out
-
-
-@pytest.fixture(scope="module")
-def tables(data_dir):
-    from linkgraph.dataset import load_dataset
-
-    return load_dataset(data_dir).tables
-
-
-@pytest.fixture(scope="module")
-def settings(neo4j_server) -> Settings:
-    return Settings(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
-
-
-@pytest.fixture(scope="module")
-def pushed(neo4j_driver, settings, tables):
-    """The database holding the ledgers, pushed once for the module."""
-    from linkgraph.neo4j.push import push
-    from tests.neo4j_server_plugin import wipe
-
-    wipe(neo4j_driver)
-    with connect(settings) as conn:
-        report = push(conn, tables, batch_size=5000)
-    return report
-
-
-@pytest.fixture
-def conn(pushed, settings):
-    with connect(settings) as c:
-        yield c
-
-
-def expected_counts(tables) -> tuple[dict, dict]:
-    """Nodes per label and distinct relationships per type, from networkx."""
-    from linkgraph.graph import build_graph
-
-    G = build_graph(tables)
-    labels = Counter(d["label"] for _, d in G.nodes(data=True))
-    distinct = {(s, e, json.dumps(d, sort_keys=True, default=str))
-                for s, e, d in G.edges(data=True)}
-    types = Counter(json.loads(k)["type"] for _, _, k in distinct)
-    return dict(labels), dict(types)
-
-
-def db_counts(conn) -> tuple[dict, dict]:
-    from linkgraph.neo4j.push import database_counts
-
-    labels, types = database_counts(conn)
-    return ({k: v for k, v in labels.items() if v}, {k: v for k, v in types.items() if v})
-
-
-def env_for(settings: Settings) -> dict[str, str]:
-    return {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_USERNAME": settings.user,
-            "NEO4J_PASSWORD": settings.password}
+# -- the pushed ledgers: fixtures in tests/neo4j_ledgers.py -----------------
 
 
 # -- push ----------------------------------------------------------------------
@@ -149,13 +81,35 @@ def test_an_interrupted_push_run_again_completes_without_duplicates(conn, tables
     assert _duplicates(conn) == 0
 
 
-def test_wipe_needs_confirmation(data_dir, settings, invoke, monkeypatch, conn):
+def test_wipe_asks_first_and_yes_skips_the_question(data_dir, settings, runner, monkeypatch,
+                                                    conn, expected):
+    from linkgraph.cli import cli
+
     for k, v in env_for(settings).items():
         monkeypatch.setenv(k, v)
-    before = db_counts(conn)
-    result = invoke("neo4j", "push", data_dir, "--wipe")  # no terminal: no "yes"
-    assert result.exit_code == 1
-    assert db_counts(conn) == before
+    conn.run("CREATE (:Unit {id: 'stray'})", write=True)
+    refused = runner.invoke(cli, ["neo4j", "push", str(data_dir), "--wipe"], input="n\n")
+    assert refused.exit_code == 1 and "delete every node" in refused.output
+    assert conn.run("MATCH (u:Unit {id: 'stray'}) RETURN count(u) AS n")[0]["n"] == 1
+    done = runner.invoke(cli, ["neo4j", "push", str(data_dir), "--wipe", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert conn.run("MATCH (u:Unit {id: 'stray'}) RETURN count(u) AS n")[0]["n"] == 0
+    assert db_counts(conn) == expected
+
+
+def test_query_command_prints_the_library_answer(settings, invoke, monkeypatch, conn):
+    from linkgraph.neo4j.library import run_query
+
+    for k, v in env_for(settings).items():
+        monkeypatch.setenv(k, v)
+    result = invoke("neo4j", "query", "overdue_leads", "--param", "as_of=2026-06-30",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["records"] == \
+        run_query(conn, "overdue_leads", {"as_of": "2026-06-30"})
+    csv_out = invoke("neo4j", "query", "overdue_leads", "-p", "as_of=2026-06-30",
+                     "--format", "csv").stdout
+    assert csv_out.splitlines()[0].lstrip("\ufeff").startswith("dept_id,dept_name,leads")
 
 
 # -- errors --------------------------------------------------------------------
@@ -238,7 +192,7 @@ def test_pulled_graph_is_the_built_graph(conn, tables):
     (("audit", "--as-of", "2026-06-30"), "--from-neo4j"),
 ])
 def test_analyses_on_neo4j_data_equal_those_on_files(command, source, data_dir, settings,
-                                                    invoke, monkeypatch, pushed):
+                                                    invoke, monkeypatch, conn):
     for k, v in env_for(settings).items():
         monkeypatch.setenv(k, v)
     name, *rest = command
@@ -252,7 +206,7 @@ def test_analyses_on_neo4j_data_equal_those_on_files(command, source, data_dir, 
     assert run(settings.uri if source == "uri" else source) == run(str(data_dir))
 
 
-def test_neo4j_input_is_recorded_without_the_password(settings, invoke, monkeypatch, pushed):
+def test_neo4j_input_is_recorded_without_the_password(settings, invoke, monkeypatch, conn):
     for k, v in env_for(settings).items():
         monkeypatch.setenv(k, v)
     result = invoke("stats", "--from-neo4j", "--format", "json")
@@ -263,7 +217,7 @@ def test_neo4j_input_is_recorded_without_the_password(settings, invoke, monkeypa
 
 
 def test_pull_command_writes_a_data_folder(tmp_path, settings, invoke, monkeypatch, tables,
-                                           pushed):
+                                           conn):
     from linkgraph.dataset import load_dataset
     from linkgraph.schema import TABLES
 

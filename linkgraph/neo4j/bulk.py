@@ -64,7 +64,7 @@ class ExportResult:
         base = (base or self.out_dir).resolve()
         args = ["database", "import", "full", self.database, "--overwrite-destination=true",
                 f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true",
-                "--skip-bad-relationships=false"]
+                "--skip-bad-relationships=false", f"--report-file={base / 'import.report'}"]
         args += [f"--nodes={label}={base / name}" for label, name in self.node_files]
         args += [f"--relationships={t}={base / name}" for t, name in self.rel_files]
         return args
@@ -129,13 +129,13 @@ def export(tables: Tables, out_dir: str | Path, *, database: str = "neo4j",
     result = ExportResult(out, database, tuple(node_files), tuple(rel_files), n_nodes, n_rels)
     schema = resources.files("cypher").joinpath("schema.cypher").read_text(encoding="utf-8")
     (out / "schema.cypher").write_text(schema, encoding="utf-8")
+    args = [shlex.quote(a) for a in result.arguments()]
     script = ("#!/bin/sh\n# Written by `linkgraph neo4j export-import`. Run with the Neo4j "
               "server stopped;\n# it creates (or overwrites) the database "
               f"{shlex.quote(database)}.\n# Then start the server and run: "
               "linkgraph neo4j push --schema-only\nset -e\n"
-              + " \\\n  ".join([shlex.quote("${NEO4J_ADMIN:-neo4j-admin}")
-                                .replace("'", "")] + [shlex.quote(a) for a in
-                                                      result.arguments()]) + "\n")
+              '"${NEO4J_ADMIN:-neo4j-admin}" ' + " ".join(args[:4]) + " \\\n  "
+              + " \\\n  ".join(args[4:]) + "\n")
     result.script.write_text(script, encoding="utf-8")
     result.script.chmod(0o755)
     return result

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
+from neo4j.time import Date
 
 from linkgraph.graph import tables_from_graph
-from linkgraph.model import LABELS, RELATIONSHIPS, TABLE_LABELS, node_key
+from linkgraph.model import LABELS, RELATIONSHIPS, TABLE_LABELS
 from linkgraph.neo4j import statements as st
 from linkgraph.neo4j.connection import Connection
 from linkgraph.neo4j.library import plain
@@ -33,24 +34,48 @@ def rel_combinations() -> list[tuple[str, str, str]]:
     return sorted(combos)
 
 
-def pull_graph(conn: Connection, progress: Progress | None = None) -> nx.MultiDiGraph:
+def _props(p: dict) -> dict:
+    """Driver values as build_graph holds them: dates as ISO text (the only
+    temporal type push writes); strings, numbers, booleans and lists as they are."""
+    for k, v in p.items():
+        if isinstance(v, Date):
+            p[k] = v.iso_format()
+        elif isinstance(v, list) or hasattr(v, "iso_format"):
+            p[k] = plain(v)
+    return p
+
+
+def _pages(conn: Connection, query: str, page: int):
+    """The rows of a paged query (``$after``, ``$page``), page by page."""
+    after = ""
+    while True:
+        rows = conn.run(query, {"after": after, "page": page})
+        if not rows or rows[0]["last"] is None:
+            return
+        yield rows[0]["batch"]
+        after = rows[0]["last"]
+
+
+def pull_graph(conn: Connection, progress: Progress | None = None,
+               page: int = 20_000) -> nx.MultiDiGraph:
     """The database's linkgraph nodes and relationships as a MultiDiGraph
     shaped like ``build_graph``'s (nodes "Label:id" with ``label``; edges
-    with ``type``)."""
+    with ``type``).  Read in pages of ``page`` nodes (ids are strings)."""
     G = nx.MultiDiGraph()
     steps = len(LABELS) + len(rel_combinations())
     done = 0
     for label in LABELS:
-        G.add_nodes_from((node_key(label, p["id"]), {**{k: plain(v) for k, v in p.items()},
-                                                     "label": label})
-                         for (p,) in conn.stream(st.pull_nodes(label)))
+        prefix = label + ":"
+        for batch in _pages(conn, st.pull_nodes(label), page):
+            G.add_nodes_from((prefix + p["id"], {**_props(p), "label": label}) for p in batch)
         done += 1
         if progress:
             progress(label, done, steps)
     for rel_type, start, end in rel_combinations():
-        G.add_edges_from((node_key(start, s), node_key(end, e),
-                          {**{k: plain(v) for k, v in p.items()}, "type": rel_type})
-                         for s, e, p in conn.stream(st.pull_relationships(rel_type, start, end)))
+        a, b = start + ":", end + ":"
+        for batch in _pages(conn, st.pull_relationships(rel_type, start, end), page):
+            G.add_edges_from((a + s, b + e, {**_props(p), "type": rel_type})
+                             for s, e, p in batch)
         done += 1
         if progress:
             progress(rel_type, done, steps)
