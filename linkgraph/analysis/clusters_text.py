@@ -125,12 +125,18 @@ def template_share(X: sparse.csr_matrix, common_share: float,
                    common_min: int = COMMON_MIN) -> np.ndarray:
     """Per text: the share of its distinct n-grams that are *common* in the
     block (held by at least max(common_min, common_share × texts) texts)."""
-    present = X.copy()
-    present.data[:] = 1.0
-    df = np.bincount(present.indices, minlength=X.shape[1])
-    common = (df >= max(common_min, common_share * X.shape[0])).astype(float)
-    hits = np.asarray((present @ sparse.diags(common)).sum(axis=1)).ravel()
-    return hits / np.maximum(np.diff(present.indptr), 1)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    n = X.shape[0]
+    df = np.bincount(X.indices, minlength=X.shape[1])   # each n-gram once per row
+    common = df >= max(common_min, common_share * n)
+    lengths = np.diff(X.indptr)
+    hits = np.zeros(n)
+    nonempty = lengths > 0
+    hits[nonempty] = np.add.reduceat(common[X.indices].astype(np.float64),
+                                     X.indptr[:-1][nonempty])
+    return hits / np.maximum(lengths, 1)
 
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
