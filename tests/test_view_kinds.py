@@ -246,3 +246,10 @@ def test_cli_view_bad_focus_is_a_usage_error(invoke, tmp_path):
     assert r.exit_code == 2
     r = invoke("view", TINY, "--out", tmp_path / "x.html", "--focus", "unit:NOPE")
     assert r.exit_code == 1 and "NOPE" in r.output
+
+
+def test_portrait_view_of_a_leader_whose_units_have_no_problem(source):
+    # 王伟 P4 leads 新津区教育局 U4: no problem there, one petition about him
+    req = view_request(source, "portrait:P4")
+    assert set(req.nodes) == {"Person:P4", "Unit:U4", "Petition:F1"}
+    assert req.highlight_nodes == ("Person:P4",)
