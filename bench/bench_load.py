@@ -99,6 +99,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workdir", default=str(ROOT / ".cache" / "bench"))
     ap.add_argument("--graph-limit-gb", type=float, default=18.0)
+    ap.add_argument("--bytes-per-element", type=float, default=None,
+                    help="graph bytes per node+edge from an earlier run, to extrapolate a "
+                         "graph build that was stopped when no smaller scale ran")
     args = ap.parse_args()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -127,17 +130,20 @@ def main() -> None:
         else:
             row["killed_gb"] = graphs[0]["killed_gb"]
         rows.append(row)
-    per_element = statistics.median(bytes_per_edge) if bytes_per_edge else None
+    per_element = (statistics.median(bytes_per_edge) if bytes_per_edge
+                   else args.bytes_per_element)
     print("| scale | input MB | rows | nodes | edges | cold load s (in-process) | cold load wall s |"
           " cold load peak RSS MB | cached load wall s | cached load peak RSS MB |"
           " graph build s | cached load+graph wall s | load+graph peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if "killed_gb" in r:
-            estimate = (r["warm_rss_mb"] + per_element * (r["nodes"] + r["edges"]) / 2**20
-                        if per_element else float("nan"))
-            graph = (f"stopped at {r['killed_gb']:.1f} GB | — | est. {estimate / 1024:.1f} GB "
-                     f"({per_element:.0f} B/element)")
+            if per_element:
+                estimate = r["warm_rss_mb"] + per_element * (r["nodes"] + r["edges"]) / 2**20
+                guess = f"est. {estimate / 1024:.1f} GB ({per_element:.0f} B/element)"
+            else:   # no smaller scale measured in this run to extrapolate from
+                guess = "—"
+            graph = f"stopped at {r['killed_gb']:.1f} GB | — | {guess}"
         else:
             graph = f"{r['graph_s']:.1f} | {r['graph_wall_s']:.1f} | {r['graph_rss_mb']:,.0f}"
         print(f"| {r['scale']} | {r['input_mb']:,.0f} | {r['rows']:,} | {r['nodes']:,} |"

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from linkgraph import normalize as norm
@@ -200,6 +201,22 @@ def key_index(checked: Checked | None) -> KeyIndex:
     return KeyIndex(frozenset(ids[ok]), rejected, True)
 
 
+def _member(values: pd.Series, keys: frozenset) -> np.ndarray:
+    """``values.isin(keys)`` through Arrow's hash set: pandas' isin on Arrow
+    strings converts the whole key set to Python scalars first (20 s for a
+    province's million people)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not keys:
+        return np.zeros(len(values), dtype=bool)
+    texts = values.map(lambda v: v if isinstance(v, str) else str(v)) \
+        if values.dtype == object else values.astype(str)
+    arr = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+    value_set = pa.array(list(keys), type=pa.string())
+    return pc.is_in(arr, value_set=value_set).to_numpy(zero_copy_only=False)
+
+
 def check_references(checked: Checked, keys: Mapping[str, KeyIndex]) -> list[Violation]:
     """Reject rows whose references do not resolve; returns table-level notes."""
     notes: list[Violation] = []
@@ -219,7 +236,7 @@ def check_references(checked: Checked, keys: Mapping[str, KeyIndex]) -> list[Vio
             notes.append(Violation(checked.table, checked.file, None, col.name, "",
                                    f"引用了 {col.ref} 表，但输入中没有该表 / refers to table "
                                    f"{col.ref}, which is missing"))
-        unknown = exploded[~exploded.isin(target.loaded)]
+        unknown = exploded[~_member(exploded, target.loaded)]
         for row, value in unknown.items():
             if value in target.rejected:
                 reason = (f"引用的 {col.ref} 第 {target.rejected[value]} 行已被拒收"

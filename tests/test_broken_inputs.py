@@ -1,6 +1,8 @@
 """The corpus of broken ledgers: each gets a clear message, exit 1, no traceback."""
 from __future__ import annotations
 
+import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +52,34 @@ def test_analysis_command_refuses_broken_data_with_the_table(invoke):
     assert result.exit_code == 1
     assert "重复的unit_id" in result.output
     assert "--lenient" in result.output
+
+
+COUNTS = re.compile(r"读取 (\d+) 行：载入 (\d+)，拒收 (\d+)")
+
+
+@pytest.mark.parametrize("name", CASES + ["../tiny"])
+def test_every_row_is_loaded_or_reported_rejected(invoke, name, tmp_path):
+    """Nothing lost: a --lenient command either stops at a file it cannot read
+    (exit 1, said why) or reports rows read = loaded + rejected, and the
+    rejects file names every rejected row."""
+    case = BROKEN / name
+    rejects = tmp_path / "rejected.csv"
+    result = invoke("stats", _data_path(case), "--lenient", "--rejects", rejects)
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in text
+    found = COUNTS.search(text)
+    if result.exit_code == 1:   # unreadable input: nothing was loaded, and it says why
+        assert found is None and ("错误" in text or "error" in text), text
+        return
+    assert result.exit_code == 0, text
+    read, loaded, rejected = map(int, found.groups())
+    assert read == loaded + rejected
+    if rejected:
+        rows = list(csv.DictReader(rejects.read_text("utf-8-sig").splitlines()))
+        # data rows named; row 1 is the header unless no header was found and it
+        # was rejected with its table
+        named = {(r["file"], r["row"]) for r in rows if r["row"] not in ("", None)
+                 and (r["row"] != "1" or r["reason"].startswith("整表未载入"))}
+        assert len(named) == rejected, (named, rejected)
+    else:
+        assert not rejects.exists()

@@ -147,7 +147,12 @@ def test_template_share_by_hand():
     # five texts share "ab"; "xy" is in one: with the threshold at 5 texts,
     # "ab" is common, so text 0 ("abxy": grams ab, bx, xy, abx, bxy) has 1/5
     X = ngram_matrix(["abxy", "ab", "ab", "ab", "ab"])
-    assert template_share(X, 0.0).tolist() == [0.2, 1.0, 1.0, 1.0, 1.0]
+    assert template_share(X, 0.0, common_min=5).tolist() == [0.2, 1.0, 1.0, 1.0, 1.0]
+    # by default an n-gram needs 8 texts to be common: five paraphrases of one
+    # failing do not make their own words routine
+    assert template_share(X, 0.0).tolist() == [0.0] * 5
+    X8 = ngram_matrix(["abxy"] + ["ab"] * 7)
+    assert template_share(X8, 0.0).tolist() == [0.2] + [1.0] * 7
 
 
 def test_ngram_cosine_by_hand():

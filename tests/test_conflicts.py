@@ -268,6 +268,19 @@ def test_townsman_and_same_system(tmp_path):
                                     "与新津区教育局同属教育系统")
 
 
+def test_same_system_through_secondment(tmp_path):
+    # P2 holds no post in 教育 but is seconded (抽调) from UA1 (教育, not a
+    # target): the inspector's own unit for 系统回避 is the one seconded from
+    files = dict(BASE)
+    files["team_members.csv"] = BASE["team_members.csv"].replace("T1,P2,成员,", "T1,P2,成员,UA1")
+    data = load_dataset(write_tables(tmp_path / "s", files))
+    assert found(data) == {("T1", "P2", "UB1", "soft", "same_system", 0)}
+    same = [c for c in find_conflicts(data, "X", candidates=True) if c.relation == "same_system"]
+    assert same[0].explanation == ("陈明（青白江区交叉巡察组 成员）抽调自青白江区教育局，"
+                                   "与新津区教育局同属教育系统")
+    assert same[0].path == ("Person:P2", "Unit:UA1", "Unit:UB1")
+
+
 def test_deterministic_and_input_untouched(tmp_path):
     data = ledger(tmp_path, ties="P20,P2,兄弟\nP1,P30,同学\nP30,P21,同事")
     before = {k: v.copy() for k, v in data.tables.items()}

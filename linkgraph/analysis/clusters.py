@@ -52,6 +52,7 @@ class ClusterParams:
     unit_alpha: float = 0.01
     similarity: float = 0.15
     common_share: float = 0.005
+    common_min: int = 8
     max_common: float = 0.5
     profile_size: int = 3
     profile_ratio: float = 1.4
@@ -129,6 +130,7 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None) -> list[C
     if "near_duplicate" in params.kinds:
         found += near_duplicates(problems, similarity=params.similarity,
                                  common_share=params.common_share,
+                                 common_min=params.common_min,
                                  max_common=params.max_common, min_units=params.min_units)
     if "profile" in params.kinds:
         found += profiles(problems, min_units=params.min_units, alpha=params.alpha,

@@ -101,24 +101,34 @@ def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.c
     return X
 
 
-def template_share(X: sparse.csr_matrix, common_share: float) -> np.ndarray:
+#: an n-gram held by fewer texts than this is never *common*: the handful of
+#: paraphrases of one failing (a cluster of 5 units has 5–10 texts) must not
+#: make their own words common in a small category.  At 5 the planted
+#: failings of 3 of 5 generated counties were missed; at 8 all were found
+#: with no spurious cluster (bench/score_analyses.py, county seeds 1–5).
+COMMON_MIN = 8
+
+
+def template_share(X: sparse.csr_matrix, common_share: float,
+                   common_min: int = COMMON_MIN) -> np.ndarray:
     """Per text: the share of its distinct n-grams that are *common* in the
-    block (held by at least max(5, common_share × texts) texts)."""
+    block (held by at least max(common_min, common_share × texts) texts)."""
     present = X.copy()
     present.data[:] = 1.0
     df = np.bincount(present.indices, minlength=X.shape[1])
-    common = (df >= max(5, common_share * X.shape[0])).astype(float)
+    common = (df >= max(common_min, common_share * X.shape[0])).astype(float)
     hits = np.asarray((present @ sparse.diags(common)).sum(axis=1)).ravel()
     return hits / np.maximum(np.diff(present.indptr), 1)
 
 
 def unusual_groups(X: sparse.csr_matrix, *, similarity: float, common_share: float,
-                   max_common: float) -> tuple[np.ndarray, pd.Series]:
+                   max_common: float, common_min: int = COMMON_MIN
+                   ) -> tuple[np.ndarray, pd.Series]:
     """Component label per text (-1 = none) and the mean link similarity per
     component: texts of unusual wording (at most ``max_common`` of their
     n-grams common in the block) linked where their cosine ≥ ``similarity``."""
     n = X.shape[0]
-    seeds = np.flatnonzero(template_share(X, common_share) <= max_common)
+    seeds = np.flatnonzero(template_share(X, common_share, common_min) <= max_common)
     label = np.full(n, -1, dtype=np.int64)
     if len(seeds) < 2:
         return label, pd.Series(dtype=float)
@@ -137,7 +147,7 @@ def unusual_groups(X: sparse.csr_matrix, *, similarity: float, common_share: flo
 
 def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
                     common_share: float = 0.005, max_common: float = 0.5,
-                    min_units: int = 5) -> list[Candidate]:
+                    min_units: int = 5, common_min: int = COMMON_MIN) -> list[Candidate]:
     """Groups of near-identical descriptions within a category spanning at
     least ``min_units`` units."""
     p = problems[["problem_id", "unit_id", "category", "description"]].dropna()
@@ -153,7 +163,8 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
     for _, block in texts.groupby("category", sort=True):
         idx = block.index.to_numpy()
         comp, means = unusual_groups(X[idx], similarity=similarity,
-                                     common_share=common_share, max_common=max_common)
+                                     common_share=common_share, max_common=max_common,
+                                     common_min=common_min)
         label[idx] = np.where(comp >= 0, comp + offset, -1)
         sims.update({k + offset: float(m) for k, m in means.items()})
         offset += len(idx)

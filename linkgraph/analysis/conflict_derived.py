@@ -63,21 +63,33 @@ def townsman_evidence(index: ConflictIndex, people: pd.DataFrame, inspectors: np
 
 def same_system_evidence(index: ConflictIndex, ctx: RoundContext, units: pd.DataFrame,
                          inspectors: np.ndarray, rules: ConflictRules) -> pd.DataFrame:
-    """The inspector's unit at the round's start is in the target's sector
-    (系统回避, soft by default)."""
+    """The inspector's unit at the round's start — a post held then, or the
+    unit they are seconded (抽调) from — is in the target's sector (系统回避,
+    soft by default)."""
     if rules.same_system_weight <= 0:
         return evidence_frame(0)
     posts = index.posts
     mine = posts[posts["person"].isin(inspectors)
                  & (posts["start"].isna() | (posts["start"] <= ctx.start))
                  & (posts["end"].isna() | (posts["end"] >= ctx.start))]
+    own = pd.DataFrame({"person": mine["person"].to_numpy(), "unit": mine["unit"].to_numpy(),
+                        "aux_post": mine.index.to_numpy()})
+    sec = ctx.members[ctx.members["seconded_from_unit_id"].notna()]
+    sec_units = index.unit_codes(sec["seconded_from_unit_id"])
+    known = sec_units >= 0
+    own = pd.concat([own, pd.DataFrame({
+        "person": index.person_codes(sec["person_id"])[known], "unit": sec_units[known],
+        "aux_post": -1})], ignore_index=True)
+    # one piece of evidence per (person, own unit): a post there explains it best
+    own = own.sort_values(["person", "unit", "aux_post"], ascending=[True, True, False],
+                          kind="stable").drop_duplicates(["person", "unit"])
     sector = np.full(len(index.units), None, dtype=object)
     sector[index.unit_rows] = units["sector"].to_numpy(dtype=object)
-    mine = mine.assign(sector=sector[mine["unit"].to_numpy()], aux_post=mine.index)
+    own = own.assign(sector=sector[own["unit"].to_numpy()])
     targets = pd.DataFrame({"unit_t": index.unit_codes(ctx.units["unit_id"]),
                             "sector": ctx.units["sector"].to_numpy(dtype=object)}).dropna()
-    hit = mine.dropna(subset=["sector"]).merge(targets, on="sector")
+    hit = own.dropna(subset=["sector"]).merge(targets, on="sector")
     hit = hit[hit["unit"] != hit["unit_t"]]
     return evidence_frame(len(hit), person=hit["person"].to_numpy(), unit=hit["unit_t"].to_numpy(),
                           relation="same_system", level="soft", score=rules.same_system_weight, hops=0,
-                          aux_post=hit["aux_post"].to_numpy())
+                          aux_post=hit["aux_post"].to_numpy(), aux_unit=hit["unit"].to_numpy())

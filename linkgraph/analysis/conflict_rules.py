@@ -23,7 +23,7 @@ from linkgraph.rules import Rules
 EVIDENCE_COLUMNS: dict[str, Any] = {
     "person": -1, "unit": -1, "team": None, "relation": None, "level": None, "hops": 1,
     "score": 0.0, "via1": -1, "via2": -1, "rel1": None, "rel2": None,
-    "post": -1, "aux_post": -1,
+    "post": -1, "aux_post": -1, "aux_unit": -1,
 }
 
 #: Rules that are not ties between people.

@@ -129,7 +129,8 @@ class Writer:
             text = (f"{head}与{self.n.person[row.via1]}同为{town}人（同乡），"
                     f"{self.n.person[row.via1]}{self.post_phrase(row.post)}")
         elif rel == "same_system":
-            own = self.post_phrase(row.aux_post)
+            own = (self.post_phrase(row.aux_post) if row.aux_post >= 0
+                   else f"抽调自{self.n.unit[row.aux_unit]}")
             sector = self.n.unit_sector[row.unit]
             text = f"{head}{own}，与{self.n.unit[row.unit]}同属{sector}系统"
         elif row.hops == 2:
@@ -158,6 +159,6 @@ class Writer:
             return (me, f"Region:{self.n.hometown[row.person]}", f"Person:{people[row.via1]}",
                     target)
         if rel == "same_system":
-            return (me, f"Unit:{units[self.p_unit[row.aux_post]]}", target)
+            return (me, f"Unit:{units[row.aux_unit]}", target)
         chain = [row.via1] + ([row.via2] if row.hops == 2 else [])
         return (me, *(f"Person:{people[c]}" for c in chain), target)

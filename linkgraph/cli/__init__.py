@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "coverage": "linkgraph.cli.linkage:coverage",
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
+    "rotate": "linkgraph.cli.rotate:rotate",
     "view": "linkgraph.cli.view:view",
     "report": "linkgraph.cli.report:report",
 }

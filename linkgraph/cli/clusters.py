@@ -28,6 +28,9 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 @click.option("--max-common", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="雷同表述：常用表述占比上限 / near-duplicates: a wording is unusual when at "
               "most this share of its n-grams are common in its category")
+@click.option("--common-min", type=click.IntRange(min=2), default=8, show_default=True,
+              help="雷同表述：常用 n-gram 至少出现的条数 / near-duplicates: an n-gram is common "
+              "(routine wording) only when at least this many texts of the category hold it")
 @click.option("--profile-size", type=click.IntRange(2, 6), default=3, show_default=True,
               help="画像：共同偏高的问题类别数 / profiles: how many categories a profile "
               "combines")
@@ -38,7 +41,8 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
               help="只运行某种检测（可重复）/ run only this detector (repeatable)")
 @format_options()
 def clusters(dataset, rules_path, min_units: int, alpha: float, min_lift: float,
-             unit_alpha: float, similarity: float, max_common: float, profile_size: int,
+             unit_alpha: float, similarity: float, max_common: float, common_min: int,
+             profile_size: int,
              profile_ratio: float, kinds: tuple[str, ...], fmt: str | None,
              out: str | None) -> None:
     """共性问题：高发、雷同表述与画像相似的问题群 / systemic problem clusters.
@@ -60,6 +64,7 @@ def clusters(dataset, rules_path, min_units: int, alpha: float, min_lift: float,
 
     params = ClusterParams(min_units=min_units, alpha=alpha, min_lift=min_lift,
                            unit_alpha=unit_alpha, similarity=similarity, max_common=max_common,
+                           common_min=common_min,
                            profile_size=profile_size, profile_ratio=profile_ratio,
                            kinds=kinds or KINDS)
     found = find_clusters(dataset, params)

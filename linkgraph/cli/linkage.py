@@ -7,7 +7,8 @@ import datetime as dt
 import click
 
 from linkgraph.cli.leads import frame_records
-from linkgraph.cli.options import as_of_option, emit, format_options, pass_dataset, resolve_format
+from linkgraph.cli.options import (as_of_option, emit, format_options, pass_dataset, person_arg,
+                                   resolve_format)
 
 AUDIT_SECTIONS = ("corroborated", "audit_only", "inspection_only", "red_flag_units")
 
@@ -241,7 +242,7 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
-    p = pt.portrait(dataset.tables, rules, who, as_of)
+    p = pt.portrait(dataset.tables, rules, person_arg(who), as_of)
     if html:
         _portrait_view(dataset.tables, p, rules, html)
     if nodes:

@@ -86,6 +86,13 @@ def current_provenance():
         return Provenance("linkgraph")
     params = {k: v for k, v in ctx.params.items()
               if not any(word in k.lower() for word in SECRET_PARAMETERS)}
+    pseudonyms = ctx.meta.get("linkgraph.pseudonyms")
+    if pseudonyms is not None:  # a person named on the command line stays pseudonymous
+        from linkgraph.privacy import NameScrubber
+
+        scrub = NameScrubber(pseudonyms)
+        params = {k: (pseudonyms.ids.get(v, scrub(v)) if isinstance(v, str) else v)
+                  for k, v in params.items()}
     return Provenance(ctx.command_path, params, ctx.meta.get("linkgraph.inputs", ()))
 
 
@@ -146,14 +153,38 @@ class StderrProgress:
             self.bar.__exit__(None, None, None)
 
 
+privacy_options = _compose(
+    click.option("--pseudonymize", is_flag=True,
+                 help="脱敏：人名换成稳定化名（王某1），人员编码换成散列，正文中的姓名一并替换"
+                      " / replace people's names by stable aliases and their ids by keyed "
+                      "hashes, also inside free text"),
+    click.option("--pseudonym-map", type=click.Path(dir_okay=False), default=None,
+                 help="把化名与真实人员的对照表写到此文件（仅在指定时写出，注意保管）"
+                      " / write the alias → real person key to this file (only when given)"),
+)
+
+
 def load_data(data: str, lenient: bool = False, rejects: str = "rejected.csv",
-              rules: str | None = None, *, quiet: bool = False):
+              rules: str | None = None, *, quiet: bool = False,
+              pseudonymize: bool = False, pseudonym_map: str | None = None):
     """Load DATA for a command and say how many rows were read/loaded/rejected."""
     from linkgraph.dataset import load_dataset
     from linkgraph.rules import load_rules
 
+    if pseudonym_map and not pseudonymize:
+        raise click.UsageError("--pseudonym-map 需要 --pseudonymize / needs --pseudonymize")
     dataset = load_dataset(data, lenient=lenient, rules=load_rules(rules),
                            progress=StderrProgress("读取 / reading"))
+    if pseudonymize:
+        from linkgraph.privacy import pseudonymize_dataset
+
+        dataset, pseudonyms = pseudonymize_dataset(dataset)
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta["linkgraph.pseudonyms"] = pseudonyms
+        if pseudonym_map:
+            output.write_text(output.to_csv(pseudonyms.records()), pseudonym_map, bom=True)
+            click.echo(f"化名对照表已写入 / alias key written: {pseudonym_map}", err=True)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta["linkgraph.inputs"] = [{"path": f.path, "sha256": f.sha256, "size": f.size}
@@ -170,11 +201,22 @@ def load_data(data: str, lenient: bool = False, rejects: str = "rejected.csv",
     return dataset
 
 
+def person_arg(value: str) -> str:
+    """A person id the user typed, as the (possibly pseudonymised) data knows it:
+    with --pseudonymize the real id (or the alias id itself) is accepted."""
+    ctx = click.get_current_context(silent=True)
+    pseudonyms = ctx.meta.get("linkgraph.pseudonyms") if ctx is not None else None
+    if pseudonyms is None:
+        return value
+    return pseudonyms.ids.get(value.strip(), value)
+
+
 def pass_dataset(f: Callable[..., Any]) -> Callable[..., Any]:
     """Turn DATA + load options into a ``dataset`` argument."""
     @functools.wraps(f)
     def wrapper(*args: Any, data: str, lenient: bool, rejects: str, rules: str | None,
-                **kwargs: Any) -> Any:
-        dataset = load_data(data, lenient, rejects, rules)
+                pseudonymize: bool, pseudonym_map: str | None, **kwargs: Any) -> Any:
+        dataset = load_data(data, lenient, rejects, rules, pseudonymize=pseudonymize,
+                            pseudonym_map=pseudonym_map)
         return f(*args, dataset=dataset, rules_path=rules, **kwargs)
-    return data_argument(load_options(wrapper))
+    return data_argument(load_options(privacy_options(wrapper)))
