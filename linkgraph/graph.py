@@ -32,8 +32,12 @@ def _python_values(series: pd.Series) -> list:
     out = series.tolist()
     if series.dtype == float:
         return [None if v != v else v for v in out]
-    return [list(v) if isinstance(v, tuple) else (None if v is None or v != v else v)
-            for v in out]
+    return [list(v) if isinstance(v, tuple) else (None if _missing(v) else v) for v in out]
+
+
+def _missing(v: object) -> bool:
+    """None, NaN, pd.NA or NaT (``pd.NA != pd.NA`` cannot be asked)."""
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
 def _records(frame: pd.DataFrame, columns: list[str], rename: Mapping[str, str]) -> Iterator[dict]:

@@ -25,9 +25,12 @@ TINY = Path(__file__).parent / "data" / "tiny"
 AS_OF = dt.date(2025, 1, 1)
 PLAN = {"pairs": [
     {"team_id": "T2", "from_region_id": "R1", "to_region_id": "R2", "unit_ids": ["U3"],
-     "cost": 0.0, "soft_conflicts": 0},
+     "cost": 0.0, "soft_conflicts": []},
     {"team_id": "T3", "from_region_id": "R2", "to_region_id": "R1", "unit_ids": ["U2"],
-     "cost": 1.5, "soft_conflicts": 1}], "objective": 1.5, "optimal": True, "gap": 0.0}
+     "cost": 1.5, "soft_conflicts": [
+         {"person_id": "P3", "person_name": "王伟", "role": "member", "unit_id": "U2",
+          "unit_name": "金堂县第一中学", "relation": "same_system", "relation_zh": "同系统",
+          "hops": 1, "score": 1.5, "explanation": "王伟现任金堂县教育局局长，与金堂县第一中学同属教育系统"}]}], "objective": 1.5, "optimal": True, "gap": 0.0}
 
 
 @pytest.fixture(scope="module")
@@ -79,15 +82,43 @@ def test_sections_in_order_with_tables(report):
         ("X1", 2, 1), ("X2", 2, 1), ("合计", 4, 2)]
 
 
-def test_rotation_section_is_skipped_with_a_note_when_absent(report, tiny):
+def test_rotation_section_says_why_there_is_no_plan(report, tiny):
     rot = next(s for s in report.sections if s.key == "rotation")
+    assert not rot.tables and not rot.links
     try:
         import linkgraph.rotation  # noqa: F401
     except ImportError:
-        assert "linkgraph.rotation" in rot.note and not rot.tables
+        assert "linkgraph.rotation" in rot.note
+    else:  # the planner's own reason: T2 can go nowhere
+        assert rot.note.startswith("轮次 X2 排不出轮换方案：") and "T2" in rot.note
     none = build_report(tiny, ReportOptions(as_of=AS_OF, views=False))
     rot = next(s for s in none.sections if s.key == "rotation")
     assert "--round" in rot.note
+
+
+def test_rotation_with_the_real_planner_on_a_generated_county(tmp_path):
+    """Integration with linkgraph.rotation: section, workbook sheet and ring view."""
+    pytest.importorskip("linkgraph.rotation")
+    from loaders.generator import generate, write_dataset
+
+    from linkgraph.report.content import demo_round
+    from linkgraph.views.focus import ViewSource, view_request
+
+    write_dataset(generate("county", seed=3, as_of=dt.date(2026, 6, 30)), tmp_path / "c")
+    tables = load_dataset(tmp_path / "c").tables
+    round_id = demo_round(tables, dt.date(2026, 6, 30))
+    teams = tables["teams"][tables["teams"]["round_id"] == round_id]
+    rep = build_report(tables, ReportOptions(as_of=dt.date(2026, 6, 30), round_id=round_id))
+    rot = next(s for s in rep.sections if s.key == "rotation")
+    pairs = rot.tables[0].rows
+    assert sorted(r["team_id"] for r in pairs) == sorted(teams["team_id"])
+    assert all(r["from_region_id"] != r["to_region_id"] and r["reason"] for r in pairs)
+    assert rot.links[0].href == f"rotation-{round_id}.html"
+    assert "rotation" in xlsx_sheets(rep)
+    req = view_request(ViewSource(tables), "rotation", round_id=round_id)
+    regions = {n for n in req.nodes if n.startswith("Region:")}
+    assert regions == {f"Region:{r['to_region_id']}" for r in pairs}
+    assert len([n for n in req.nodes if n.startswith("Team:")]) == len(teams)
 
 
 def test_rotation_section_from_a_plan_record(tiny):
@@ -199,3 +230,16 @@ def test_cli_report_bad_round_and_no_views(invoke, tmp_path):
     assert r.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["index.html", "report.xlsx"]
     assert 'href="overview.html"' not in (tmp_path / "b" / "index.html").read_text("utf-8")
+
+
+def test_cli_report_pseudonymised_names_no_one(invoke, tmp_path):
+    out = tmp_path / "p"
+    r = invoke("report", TINY, "--out", out, "--as-of", "2025-01-01", "--round", "X2",
+               "--pseudonymize")
+    assert r.exit_code == 0, r.output
+    pages = {p.name: p.read_text("utf-8") for p in out.glob("*.html")}
+    assert len(pages) >= 6 and "index.html" in pages
+    for name, page in pages.items():
+        for real in ("陈明", "何娟", "王伟"):
+            assert real not in page, (name, real)
+    assert "陈某1" in pages["index.html"]

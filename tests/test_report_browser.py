@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from linkgraph.analysis.clusters import Cluster
 from linkgraph.dataset import load_dataset
 from linkgraph.views import write_html
-from linkgraph.views.focus import ViewSource
+from linkgraph.views.focus import ViewSource, view_request
 from linkgraph.views.kinds import cluster_view, lead_network_view, request_spec
 from linkgraph.views.kinds_rotation import rotation_view
 from tests.browser import count_ink
@@ -27,9 +27,12 @@ pytestmark = pytest.mark.browser
 
 PLAN = {"pairs": [
     {"team_id": "T2", "from_region_id": "R1", "to_region_id": "R2", "unit_ids": ["U3"],
-     "cost": 0.0, "soft_conflicts": 0},
+     "cost": 0.0, "soft_conflicts": []},
     {"team_id": "T3", "from_region_id": "R2", "to_region_id": "R1", "unit_ids": ["U2"],
-     "cost": 1.5, "soft_conflicts": 1}], "objective": 1.5, "optimal": True, "gap": 0.0}
+     "cost": 1.5, "soft_conflicts": [
+         {"person_id": "P3", "person_name": "王伟", "role": "member", "unit_id": "U2",
+          "unit_name": "金堂县第一中学", "relation": "same_system", "relation_zh": "同系统",
+          "hops": 1, "score": 1.5, "explanation": "王伟现任金堂县教育局局长，与金堂县第一中学同属教育系统"}]}], "objective": 1.5, "optimal": True, "gap": 0.0}
 PROVENANCE = [("命令 / command", "linkgraph test"), ("输入 / input", HOSTILE)]
 
 
@@ -51,7 +54,8 @@ def written(tmp_path_factory) -> Path:
                       "教育", None, ("U1", "U2"), ("Q1", "Q4"), 2.0, 0.01, ("D1",), ("U4",))
     network = {"network_id": "LN-L1", "lead_ids": ("L1", "L2"), "person_ids": ("P3", "P2"),
                "unit_ids": ("U1", "U3"), "why": f"这2条线索 {HOSTILE}"}
-    for name, req in (("cluster-C001.html", cluster_view(G, cluster)),
+    for name, req in (("person-P1.html", view_request(source, "person:P1")),
+                      ("cluster-C001.html", cluster_view(G, cluster)),
                       ("lead-network-LN-L1.html", lead_network_view(G, network)),
                       ("rotation-X2.html", rotation_view(tables, PLAN, "X2"))):
         write_html(request_spec(req, max_nodes=1500, seed=0, lang="zh", provenance=PROVENANCE),
@@ -60,7 +64,7 @@ def written(tmp_path_factory) -> Path:
 
 
 VIEWS = ["overview.html", "conflicts-X2.html", "unit-U1.html", "unit-U3.html", "unit-U4.html",
-         "portrait-P4.html", "cluster-C001.html", "lead-network-LN-L1.html", "rotation-X2.html"]
+         "portrait-P4.html", "person-P1.html", "cluster-C001.html", "lead-network-LN-L1.html", "rotation-X2.html"]
 
 
 def assert_clean(watch) -> None:
@@ -97,6 +101,17 @@ def test_hostile_unit_name_is_text_in_the_unit_view(browser_page, written):
     tip = watch.page.locator("#lg-tooltip")
     tip.wait_for(state="visible", timeout=5000)
     assert HOSTILE in tip.inner_text() and tip.locator("img, script").count() == 0
+    assert_clean(watch)
+
+
+def test_hostile_person_name_is_text_in_the_person_view(browser_page, written):
+    watch = browser_page
+    watch.open_view(written / "person-P1.html")
+    assert HOSTILE in watch.page.locator("h1").inner_text()
+    found = watch.page.locator("#lg-search")
+    found.fill("onerror")
+    found.press("Enter")
+    assert "找到 1 个节点" in watch.page.inner_text("#lg-status")
     assert_clean(watch)
 
 

@@ -26,9 +26,12 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 #: linkgraph.rotation's plan): T2 from 金堂县 inspects 新津区 and back.
 PLAN = {"pairs": [
     {"team_id": "T2", "from_region_id": "R1", "to_region_id": "R2", "unit_ids": ["U3"],
-     "cost": 0.0, "soft_conflicts": 0},
+     "cost": 0.0, "soft_conflicts": []},
     {"team_id": "T3", "from_region_id": "R2", "to_region_id": "R1", "unit_ids": ["U2"],
-     "cost": 1.5, "soft_conflicts": 1},
+     "cost": 1.5, "soft_conflicts": [
+         {"person_id": "P3", "person_name": "王伟", "role": "member", "unit_id": "U2",
+          "unit_name": "金堂县第一中学", "relation": "same_system", "relation_zh": "同系统",
+          "hops": 1, "score": 1.5, "explanation": "王伟现任金堂县教育局局长，与金堂县第一中学同属教育系统"}]},
 ], "objective": 1.5, "optimal": True, "gap": 0.0, "constraints": {}}
 
 
@@ -170,14 +173,36 @@ def test_rotation_ring_from_a_hand_made_plan(tiny):
         rotation_view(tiny, {"pairs": []}, "X2")
 
 
-def test_rotation_focus_without_the_planner_says_so(source):
+def test_rotation_focus_uses_the_planner_or_says_why_not(source):
+    from linkgraph.errors import LinkgraphError
+
     try:
         import linkgraph.rotation  # noqa: F401
     except ImportError:
         with pytest.raises(InputError, match="rotation"):
             view_request(source, "rotation", round_id="X2")
+    else:
+        # tiny's X2: T2 (home 金堂县) may only go to 新津区, where its leader's wife works
+        with pytest.raises(LinkgraphError, match="T2"):
+            view_request(source, "rotation", round_id="X2")
     req = view_request(source, "rotation", round_id="X2", plan=PLAN)
     assert req.kind == "rotation"
+
+
+def test_soft_count_takes_records_or_a_number():
+    from linkgraph.views.kinds_rotation import soft_count
+
+    assert soft_count(PLAN["pairs"][1]["soft_conflicts"]) == 1
+    assert soft_count([]) == 0 and soft_count(3) == 3 and soft_count(None) == 0
+
+
+def test_ring_for_a_team_without_a_home_region(tiny):
+    plan = {"pairs": [{"team_id": "T9", "from_region_id": None, "to_region_id": "R1",
+                       "unit_ids": ["U1"], "cost": 0.0, "soft_conflicts": []}]}
+    req = rotation_view(tiny, plan, "X2")
+    assert set(req.nodes) == {"Region:R1", "Team:T9"}
+    assert [(a, b, d["type"]) for a, b, d in req.G.edges(data=True)] == [
+        ("Team:T9", "Region:R1", "CROSS_INSPECTS")]
 
 
 def test_cluster_and_lead_network_views_by_hand():
@@ -246,3 +271,10 @@ def test_cli_view_bad_focus_is_a_usage_error(invoke, tmp_path):
     assert r.exit_code == 2
     r = invoke("view", TINY, "--out", tmp_path / "x.html", "--focus", "unit:NOPE")
     assert r.exit_code == 1 and "NOPE" in r.output
+
+
+def test_portrait_view_of_a_leader_whose_units_have_no_problem(source):
+    # 王伟 P4 leads 新津区教育局 U4: no problem there, one petition about him
+    req = view_request(source, "portrait:P4")
+    assert set(req.nodes) == {"Person:P4", "Unit:U4", "Petition:F1"}
+    assert req.highlight_nodes == ("Person:P4",)

@@ -24,14 +24,21 @@ from linkgraph.views.kinds import ViewRequest, _t
 Tables = Mapping[str, pd.DataFrame]
 
 
+def soft_count(value: Any) -> int:
+    """A pair's soft conflicts: a list of conflict records, or a number."""
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    return int(value or 0)
+
+
 def ring_order(pairs: Sequence[Mapping[str, Any]]) -> list[str]:
     """Regions in the order of the plan's cycles, each cycle from its
-    smallest region id; regions only inspected or only inspecting last."""
+    smallest region id (a team without a home region starts nowhere)."""
     nxt: dict[str, str] = {}
     for p in pairs:
-        nxt.setdefault(str(p["from_region_id"]), str(p["to_region_id"]))
-    regions = sorted({str(p["from_region_id"]) for p in pairs}
-                     | {str(p["to_region_id"]) for p in pairs})
+        if p.get("from_region_id") is not None:
+            nxt.setdefault(str(p["from_region_id"]), str(p["to_region_id"]))
+    regions = sorted(set(nxt) | {str(p["to_region_id"]) for p in pairs})
     order: list[str] = []
     placed: set[str] = set()
     for start in regions:
@@ -67,29 +74,34 @@ def rotation_view(tables: Tables, plan: Mapping[str, Any], round_id: str, *,
         attrs = {"name": regions.at[r, "name"]} if r in regions.index else {}
         G.add_node(node_key("Region", r), label="Region", id=r, **attrs)
     positions = {node_key("Region", r): xy for r, xy in pos.items()}
-    red, soft_total = [], 0.0
+    red, soft_total = [], 0
     seen_home: dict[str, int] = {}
-    for p in sorted(pairs, key=lambda p: (str(p["from_region_id"]), str(p["team_id"]))):
-        team, a, b = str(p["team_id"]), str(p["from_region_id"]), str(p["to_region_id"])
+    for p in sorted(pairs, key=lambda p: (str(p.get("from_region_id")), str(p["team_id"]))):
+        team, b = str(p["team_id"]), str(p["to_region_id"])
+        a = None if p.get("from_region_id") is None else str(p["from_region_id"])
         tkey = node_key("Team", team)
-        name = teams.at[team, "name"] if team in teams.index else team
+        name = p.get("team_name") or (teams.at[team, "name"] if team in teams.index else team)
         G.add_node(tkey, label="Team", id=team, name=name, round_id=round_id)
-        G.add_edge(tkey, node_key("Region", a), type="FROM_REGION")
-        soft = float(p.get("soft_conflicts") or 0)
+        soft = soft_count(p.get("soft_conflicts"))
         soft_total += soft
-        G.add_edge(node_key("Region", a), node_key("Region", b), key=team,
-                   type="CROSS_INSPECTS", team_id=team, name=name,
-                   unit_count=len(p.get("unit_ids") or ()), cost=p.get("cost"),
-                   soft_conflicts=soft)
+        attrs = dict(type="CROSS_INSPECTS", team_id=team, name=name,
+                     unit_count=len(p.get("unit_ids") or ()), cost=p.get("cost"),
+                     soft_conflicts=soft, reason=p.get("reason"))
+        attrs = {k: v for k, v in attrs.items() if v is not None}
+        start = node_key("Region", a) if a is not None else tkey
+        G.add_edge(start, node_key("Region", b), key=team, **attrs)
         if soft > 0:
-            red.append((node_key("Region", a), node_key("Region", b), team))
-        k = seen_home.get(a, 0)
-        seen_home[a] = k + 1
-        x, y = outer[a]
+            red.append((start, node_key("Region", b), team))
+        home = a if a is not None else b
+        if a is not None:
+            G.add_edge(tkey, node_key("Region", a), type="FROM_REGION")
+        k = seen_home.get(home, 0)
+        seen_home[home] = k + 1
+        x, y = outer[home]
         positions[tkey] = (round(x + 60 * k, 1), round(y + 25 * k, 1))
     title = _t(f"交叉巡察轮换：轮次 {round_id}，{len(pairs)} 个巡察组、{len(order)} 个区域"
-               f"（红色：有软冲突的配对，合计 {soft_total:g}）",
+               f"（红色：有软冲突的配对，共 {soft_total} 条软冲突）",
                f"Cross-inspection rotation of {round_id}: {len(pairs)} teams, {len(order)} "
-               f"regions (red: pairs with soft conflicts, {soft_total:g} in all)", lang)
+               f"regions (red: pairs with soft conflicts, {soft_total} in all)", lang)
     return ViewRequest("rotation", title, G, tuple(G.nodes), highlight_edges=tuple(red),
                        positions=positions)
