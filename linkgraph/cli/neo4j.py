@@ -6,6 +6,7 @@ import sys
 import click
 
 from linkgraph.cli.options import (_compose, emit, format_options, load_data, load_options,
+                                   privacy_options,
                                    optional_data_argument, pass_dataset)
 
 connection_options = _compose(
@@ -72,6 +73,7 @@ def _count_rows(pushed: dict, in_db: dict, kind: str) -> list[dict]:
 @neo4j.command()
 @optional_data_argument
 @load_options
+@privacy_options
 @connection_options
 @click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="每批（一个事务）写入的行数 / rows per UNWIND batch (one transaction)")
@@ -81,8 +83,8 @@ def _count_rows(pushed: dict, in_db: dict, kind: str) -> list[dict]:
 @click.option("--schema-only", is_flag=True, help="只建约束和索引（cypher/schema.cypher） / "
               "only create the constraints and indexes")
 @format_options(("table", "csv", "json"))
-def push(data, lenient, rejects, rules, from_neo4j, uri, user, neo4j_password, database,
-         batch_size: int, wipe: bool, yes: bool, schema_only: bool, fmt, out) -> None:
+def push(data, lenient, rejects, rules, from_neo4j, pseudonymize, pseudonym_map, uri, user,
+         neo4j_password, database, batch_size: int, wipe: bool, yes: bool, schema_only: bool, fmt, out) -> None:
     """把数据推送到 Neo4j / push a dataset into Neo4j.
 
     \b
@@ -107,7 +109,8 @@ def push(data, lenient, rejects, rules, from_neo4j, uri, user, neo4j_password, d
     settings = _settings(uri, user, neo4j_password, database)
     dataset = None
     if not schema_only:
-        dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j)
+        dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
+                            pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
     with connect(settings) as conn:
         if wipe:
             if not yes:
