@@ -233,20 +233,23 @@ def test_pull_command_writes_a_data_folder(tmp_path, settings, invoke, monkeypat
 
 def test_push_pseudonymized_holds_no_real_name(data_dir, settings, runner, monkeypatch, conn,
                                                tables, expected):
-    """--pseudonymize on push: the database gets aliases and hashed ids only
-    (the conn fixture re-pushes the real ledgers for the next test)."""
+    """--pseudonymize on push: the database gets aliases and hashed ids only."""
     from linkgraph.cli import cli
+    from tests.neo4j_server_plugin import wipe
 
     for k, v in env_for(settings).items():
         monkeypatch.setenv(k, v)
-    done = runner.invoke(cli, ["neo4j", "push", str(data_dir), "--wipe", "--yes",
-                               "--pseudonymize"])
-    assert done.exit_code == 0, done.output
-    people = conn.run("MATCH (p:Person) RETURN p.id AS id, p.name AS name")
-    real_ids = set(tables["people"]["person_id"])
-    real_names = set(tables["people"]["name"])
-    assert len(people) == len(real_ids)
-    assert not {r["id"] for r in people} & real_ids
-    assert not {r["name"] for r in people} & real_names
-    assert all("某" in r["name"] for r in people)
-    assert db_counts(conn) == expected      # the same graph, people renamed
+    try:
+        done = runner.invoke(cli, ["neo4j", "push", str(data_dir), "--wipe", "--yes",
+                                   "--pseudonymize"])
+        assert done.exit_code == 0, done.output
+        people = conn.run("MATCH (p:Person) RETURN p.id AS id, p.name AS name")
+        real_ids = set(tables["people"]["person_id"])
+        real_names = set(tables["people"]["name"])
+        assert len(people) == len(real_ids)
+        assert not {r["id"] for r in people} & real_ids
+        assert not {r["name"] for r in people} & real_names
+        assert all("某" in r["name"] for r in people)
+        assert db_counts(conn) == expected      # the same graph, people renamed
+    finally:   # same counts, other ids: the next test's fixture must re-push
+        wipe(conn.driver)

@@ -83,8 +83,15 @@ def push(conn: Connection, tables: Mapping[str, pd.DataFrame], *, rules: Rules |
     done = 0
     report = PushReport()
     t0 = time.perf_counter()
+    # A label or type the database holds nothing of is CREATEd (no lookup per
+    # row); anything already there — a rerun, a push stopped halfway — is
+    # MERGEd, so pushing again never doubles anything.
+    empty_labels = {g.label for g in nodes if conn.run(st.count_nodes(g.label))[0]["n"] == 0}
+    empty_types = {g.type for g in rels
+                   if conn.run(st.count_relationships(g.type))[0]["n"] == 0}
     for group in nodes:
-        query = st.merge_nodes(group.label)
+        query = (st.create_nodes(group.label) if group.label in empty_labels
+                 else st.merge_nodes(group.label))
         for batch in _batches(group.rows, batch_size):
             conn.run(query, {"rows": batch}, write=True)
             done += len(batch)
@@ -93,7 +100,8 @@ def push(conn: Connection, tables: Mapping[str, pd.DataFrame], *, rules: Rules |
         report.nodes[group.label] = report.nodes.get(group.label, 0) + len(group.rows)
     t1 = time.perf_counter()
     for group in rels:
-        make = st.add_relationships if group.with_props else st.merge_relationships
+        make = (st.create_relationships if group.type in empty_types
+                else st.add_relationships if group.with_props else st.merge_relationships)
         query = make(group.type, group.start, group.end)
         for batch in _batches(group.rows, batch_size):
             conn.run(query, {"rows": batch}, write=True)
