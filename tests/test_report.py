@@ -20,19 +20,10 @@ from linkgraph.report.render import render_html, xlsx_sheets
 from linkgraph.report.sections_more import plan_section
 from linkgraph.report.svg import bar_chart
 from tests.hostile_ledger import BREAKOUT, FORMULA, HOSTILE, hostile_ledger
+from tests.tiny_plan import PLAN
 
 TINY = Path(__file__).parent / "data" / "tiny"
 AS_OF = dt.date(2025, 1, 1)
-PLAN = {"pairs": [
-    {"team_id": "T2", "from_region_id": "R1", "to_region_id": "R2", "unit_ids": ["U3"],
-     "cost": 0.0, "soft_conflicts": []},
-    {"team_id": "T3", "from_region_id": "R2", "to_region_id": "R1", "unit_ids": ["U2"],
-     "cost": 1.5, "soft_conflicts": [
-         {"person_id": "P3", "person_name": "王伟", "role": "member", "unit_id": "U2",
-          "unit_name": "金堂县第一中学", "relation": "same_system", "relation_zh": "同系统",
-          "hops": 1, "score": 1.5, "explanation": "王伟现任金堂县教育局局长，与金堂县第一中学同属教育系统"}]}], "objective": 1.5, "optimal": True, "gap": 0.0}
-
-
 @pytest.fixture(scope="module")
 def tiny():
     return load_dataset(TINY).tables

@@ -22,17 +22,9 @@ from linkgraph.views.kinds import cluster_view, lead_network_view, request_spec
 from linkgraph.views.kinds_rotation import rotation_view
 from tests.browser import count_ink
 from tests.hostile_ledger import HOSTILE, hostile_ledger
+from tests.tiny_plan import PLAN
 
 pytestmark = pytest.mark.browser
-
-PLAN = {"pairs": [
-    {"team_id": "T2", "from_region_id": "R1", "to_region_id": "R2", "unit_ids": ["U3"],
-     "cost": 0.0, "soft_conflicts": []},
-    {"team_id": "T3", "from_region_id": "R2", "to_region_id": "R1", "unit_ids": ["U2"],
-     "cost": 1.5, "soft_conflicts": [
-         {"person_id": "P3", "person_name": "王伟", "role": "member", "unit_id": "U2",
-          "unit_name": "金堂县第一中学", "relation": "same_system", "relation_zh": "同系统",
-          "hops": 1, "score": 1.5, "explanation": "王伟现任金堂县教育局局长，与金堂县第一中学同属教育系统"}]}], "objective": 1.5, "optimal": True, "gap": 0.0}
 PROVENANCE = [("命令 / command", "linkgraph test"), ("输入 / input", HOSTILE)]
 
 

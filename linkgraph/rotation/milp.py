@@ -14,23 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from linkgraph.rotation.patching import rings as _subtours
 from linkgraph.rotation.solvers import Instance, Solution, SolverTimeout, plan_cost
-
-
-def _subtours(inst: Instance, assignment: Sequence[int]) -> list[list[int]]:
-    """The rings of teams that a plan forms (team i -> the team whose home i inspects)."""
-    team_of = {int(h): t for t, h in enumerate(inst.home)}
-    seen, rings = set(), []
-    for start in range(inst.n):
-        if start in seen:
-            continue
-        ring, cur = [], start
-        while cur not in seen:
-            seen.add(cur)
-            ring.append(cur)
-            cur = team_of[int(assignment[cur])]
-        rings.append(ring)
-    return rings
 
 
 class _Cuts:
