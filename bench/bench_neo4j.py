@@ -3,7 +3,8 @@ export-import (CSV + neo4j-admin) at province scale.
 
     python bench/bench_neo4j.py [--city /work/bench-data/city]
                                 [--province /work/bench-data/province]
-                                [--batch-size 10000] [--heap 2g] [--pagecache 1g]
+                                [--batch-size 5000] [--workers 2]
+                                [--heap 2g] [--pagecache 1g]
 
 The server is the one in NEO4J_URI/NEO4J_USERNAME/NEO4J_PASSWORD when set
 (its database is wiped!), else a LocalNeo4j started for the run.  The push
@@ -43,7 +44,7 @@ def bench_push_pull(path: Path, args, rows: list[tuple[str, str, str]]) -> None:
     from linkgraph.dataset import load_dataset
     from linkgraph.neo4j.connection import connect
     from linkgraph.neo4j.pull import pull_graph
-    from linkgraph.neo4j.push import plan, push, wipe
+    from linkgraph.neo4j.push import database_counts, plan, push, wipe
     from linkgraph.graph import tables_from_graph
 
     t = time.perf_counter()
@@ -60,13 +61,17 @@ def bench_push_pull(path: Path, args, rows: list[tuple[str, str, str]]) -> None:
         with connect(settings) as conn:
             wipe(conn)
             t = time.perf_counter()
-            r = push(conn, tables, batch_size=args.batch_size)
+            r = push(conn, tables, batch_size=args.batch_size, workers=args.workers)
             total = time.perf_counter() - t
+            labels, types = database_counts(conn)
+            if (sum(labels.values()), sum(types.values())) != (n_nodes, n_rels):
+                raise SystemExit(f"database holds {sum(labels.values()):,} nodes, "
+                                 f"{sum(types.values()):,} relationships after the push")
             rows.append(("city", "push into an empty database",
                          f"{total:.1f} s in all; nodes {r.node_total / r.seconds_nodes:,.0f}/s, "
                          f"relationships {r.relationship_total / r.seconds_relationships:,.0f}/s"))
             t = time.perf_counter()
-            r2 = push(conn, tables, batch_size=args.batch_size)
+            r2 = push(conn, tables, batch_size=args.batch_size, workers=args.workers)
             rows.append(("city", "push again (nothing changes)",
                          f"{time.perf_counter() - t:.1f} s; nodes "
                          f"{r2.node_total / r2.seconds_nodes:,.0f}/s, relationships "
@@ -120,10 +125,13 @@ def bench_export_import(path: Path, rows: list[tuple[str, str, str]]) -> None:
 
 
 def main() -> None:
+    from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--city", type=Path, default=Path("/work/bench-data/city"))
     parser.add_argument("--province", type=Path, default=Path("/work/bench-data/province"))
-    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--skip-province", action="store_true")
@@ -136,7 +144,7 @@ def main() -> None:
         bench_export_import(args.province, rows)
     else:
         rows.append(("province", "export-import", f"skipped: {args.province}/READY not found"))
-    print(f"batch size {args.batch_size:,}; server heap {args.heap}, page cache "
+    print(f"batch size {args.batch_size:,}, {args.workers} writers; server heap {args.heap}, page cache "
           f"{args.pagecache}; {os.cpu_count()} CPUs\n")
     print("| scale | step | result |\n|---|---|---|")
     for scale, step, result in rows:

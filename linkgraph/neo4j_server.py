@@ -41,9 +41,10 @@ POM = Path(__file__).resolve().parent.parent / "scripts" / "neo4j" / "pom.xml"
 _COMPLETE = ".complete"  # marker file in lib/: the fetch finished
 
 # The --add-opens and friends recommended by Neo4j 5.26's own config migrator;
-# SerialGC because the heap is small and the machine's cores are shared.
+# ParallelGC: a push writes two transactions at once, and with the serial
+# collector their garbage stops both (city push 55 s vs 40 s with ParallelGC).
 JVM_FLAGS = (
-    "-XX:+UseSerialGC",
+    "-XX:+UseParallelGC",
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+UnlockExperimentalVMOptions",
     "-XX:+TrustFinalNonStaticFields",

@@ -81,6 +81,21 @@ def test_an_interrupted_push_run_again_completes_without_duplicates(conn, tables
     assert _duplicates(conn) == 0
 
 
+@pytest.mark.parametrize("workers", [1, 3])
+def test_one_writer_or_several_write_the_same_graph(conn, tables, expected, neo4j_driver,
+                                                    workers):
+    """Parallel batches (small, so many run side by side and lock the same
+    nodes) leave exactly the graph a single writer leaves."""
+    from linkgraph.neo4j.push import push
+    from tests.neo4j_server_plugin import wipe
+
+    wipe(neo4j_driver)
+    report = push(conn, tables, batch_size=200, workers=workers)
+    assert db_counts(conn) == expected
+    assert report.node_total == sum(expected[0].values())
+    assert _duplicates(conn) == 0
+
+
 def test_wipe_asks_first_and_yes_skips_the_question(data_dir, settings, runner, monkeypatch,
                                                     conn, expected):
     from linkgraph.cli import cli

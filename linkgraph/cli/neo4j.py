@@ -8,6 +8,7 @@ import click
 from linkgraph.cli.options import (_compose, emit, format_options, load_data, load_options,
                                    privacy_options,
                                    optional_data_argument, pass_dataset)
+from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 
 connection_options = _compose(
     click.option("--uri", default=None, metavar="URI",
@@ -75,8 +76,12 @@ def _count_rows(pushed: dict, in_db: dict, kind: str) -> list[dict]:
 @load_options
 @privacy_options
 @connection_options
-@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH,
+              show_default=True,
               help="每批（一个事务）写入的行数 / rows per UNWIND batch (one transaction)")
+@click.option("--workers", type=click.IntRange(min=1), default=DEFAULT_WORKERS,
+              show_default=True, help="同时写入的批数（服务器的 CPU 核数为宜） / batches "
+              "written at once (about the server's CPU cores)")
 @click.option("--wipe", is_flag=True, help="先清空数据库中的全部节点和关系（需确认） / delete "
               "every node and relationship first (asks to confirm)")
 @click.option("--yes", is_flag=True, help="不再询问，直接清空 / do not ask before --wipe")
@@ -84,13 +89,14 @@ def _count_rows(pushed: dict, in_db: dict, kind: str) -> list[dict]:
               "only create the constraints and indexes")
 @format_options(("table", "csv", "json"))
 def push(data, lenient, rejects, rules, from_neo4j, pseudonymize, pseudonym_map, uri, user,
-         neo4j_password, database, batch_size: int, wipe: bool, yes: bool, schema_only: bool, fmt, out) -> None:
+         neo4j_password, database, batch_size: int, workers: int, wipe: bool, yes: bool, schema_only: bool, fmt, out) -> None:
     """把数据推送到 Neo4j / push a dataset into Neo4j.
 
     \b
     Constraints and indexes first (cypher/schema.cypher), then nodes label
-    by label and relationships type by type in UNWIND $rows batches: nodes
-    MERGEd on their id, relationships de-duplicated and never doubled.
+    by label and relationships type by type in UNWIND $rows batches, two
+    at a time (--workers): nodes MERGEd on their id, relationships
+    de-duplicated and never doubled.
     Pushing the same data again changes nothing; a push that was stopped
     halfway completes when run again.  --wipe deletes everything first.
     Prints nodes and relationships pushed and now in the database.
@@ -126,7 +132,7 @@ def push(data, lenient, rejects, rules, from_neo4j, pseudonymize, pseudonym_map,
         bar = _Bar("写入 Neo4j / pushing")
         try:
             report = pusher.push(conn, dataset.tables, rules=load_rules(rules),
-                                 batch_size=batch_size, progress=bar)
+                                 batch_size=batch_size, workers=workers, progress=bar)
         finally:
             bar.close()
         labels, types = pusher.database_counts(conn)

@@ -10,12 +10,13 @@ run again completes the graph with no duplicates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
 import pandas as pd
 
+from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 from linkgraph.neo4j import statements as st
 from linkgraph.neo4j.connection import Connection
 from linkgraph.neo4j.rows import NodeRows, RelRows, node_rows, rel_rows
@@ -24,7 +25,6 @@ from linkgraph.rules import Rules
 #: (what is being written, rows done so far, rows in total)
 Progress = Callable[[str, int, int], None]
 
-DEFAULT_BATCH = 10_000
 
 
 def schema_statements() -> list[str]:
@@ -70,13 +70,56 @@ def plan(tables: Mapping[str, pd.DataFrame], rules: Rules | None = None
     return list(node_rows(tables)), list(rel_rows(tables, rules))
 
 
+def _run_batches(conn: Connection, jobs: Iterable[tuple[str, str, list[dict]]], workers: int,
+                 done: Callable[[str, int], None]) -> None:
+    """Run ``(name, query, rows)`` jobs, each one write transaction, with at
+    most ``workers`` in flight; ``done(name, len(rows))`` after each, in the
+    caller's thread.  An exception (a failed batch, or one raised by ``done``)
+    stops the submission, lets the batches in flight finish and propagates."""
+    if workers <= 1:
+        for name, query, rows in jobs:
+            conn.run(query, {"rows": rows}, write=True)
+            done(name, len(rows))
+        return
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="neo4j-push") as pool:
+        running: dict = {}
+        it = iter(jobs)
+        try:
+            while True:
+                while len(running) < workers:
+                    job = next(it, None)
+                    if job is None:
+                        break
+                    name, query, rows = job
+                    future = pool.submit(conn.run, query, {"rows": rows}, write=True)
+                    running[future] = (name, len(rows))
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name, n = running.pop(future)
+                    future.result()
+                    done(name, n)
+        finally:
+            wait(running)
+
+
 def push(conn: Connection, tables: Mapping[str, pd.DataFrame], *, rules: Rules | None = None,
-         batch_size: int = DEFAULT_BATCH, progress: Progress | None = None) -> PushReport:
-    """Write ``tables`` (a dataset's tables) into the connection's database."""
+         batch_size: int = DEFAULT_BATCH, workers: int = DEFAULT_WORKERS,
+         progress: Progress | None = None) -> PushReport:
+    """Write ``tables`` (a dataset's tables) into the connection's database,
+    ``workers`` batches at a time (nodes first, then relationships: every
+    node is in before the first relationship is sent).  Each batch is one
+    transaction the driver retries on a transient error (a deadlock between
+    two batches included), so parallel batches never half-apply."""
     import time
 
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     nodes, rels = plan(tables, rules)
     apply_schema(conn)
     total = sum(len(n.rows) for n in nodes) + sum(len(r.rows) for r in rels)
@@ -89,25 +132,36 @@ def push(conn: Connection, tables: Mapping[str, pd.DataFrame], *, rules: Rules |
     empty_labels = {g.label for g in nodes if conn.run(st.count_nodes(g.label))[0]["n"] == 0}
     empty_types = {g.type for g in rels
                    if conn.run(st.count_relationships(g.type))[0]["n"] == 0}
+
+    def count(name: str, n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(name, done, total)
+
+    def node_jobs() -> Iterator[tuple[str, str, list[dict]]]:
+        for group in nodes:
+            query = (st.create_nodes(group.label) if group.label in empty_labels
+                     else st.merge_nodes(group.label))
+            for batch in _batches(group.rows, batch_size):
+                yield group.label, query, batch
+
+    def rel_jobs() -> Iterator[tuple[str, str, list[dict]]]:
+        for group in rels:
+            if group.type in empty_types:
+                make = st.create_relationships if group.with_props else st.create_plain
+            else:
+                make = st.add_relationships if group.with_props else st.merge_relationships
+            query = make(group.type, group.start, group.end)
+            for batch in _batches(group.rows, batch_size):
+                yield group.type, query, batch
+
+    _run_batches(conn, node_jobs(), workers, count)
     for group in nodes:
-        query = (st.create_nodes(group.label) if group.label in empty_labels
-                 else st.merge_nodes(group.label))
-        for batch in _batches(group.rows, batch_size):
-            conn.run(query, {"rows": batch}, write=True)
-            done += len(batch)
-            if progress:
-                progress(group.label, done, total)
         report.nodes[group.label] = report.nodes.get(group.label, 0) + len(group.rows)
     t1 = time.perf_counter()
+    _run_batches(conn, rel_jobs(), workers, count)
     for group in rels:
-        make = (st.create_relationships if group.type in empty_types
-                else st.add_relationships if group.with_props else st.merge_relationships)
-        query = make(group.type, group.start, group.end)
-        for batch in _batches(group.rows, batch_size):
-            conn.run(query, {"rows": batch}, write=True)
-            done += len(batch)
-            if progress:
-                progress(group.type, done, total)
         report.relationships[group.type] = report.relationships.get(group.type, 0) + group.count
     report.seconds_nodes, report.seconds_relationships = t1 - t0, time.perf_counter() - t1
     return report

@@ -37,13 +37,21 @@ def create_nodes(label: str) -> str:
 
 
 def create_relationships(rel_type: str, start: str, end: str) -> str:
-    """Rows ``{s, e}`` or ``{s, e, props: [map, …]}`` of a type the database
-    holds none of yet (rows are de-duplicated before sending)."""
+    """Rows ``{s, e, props: [map, …]}`` of a type the database holds none of
+    yet (rows are de-duplicated before sending)."""
     return (f"UNWIND $rows AS row "
             f"MATCH (a:{label_ref(start)} {{id: row.s}}) "
             f"MATCH (b:{label_ref(end)} {{id: row.e}}) "
-            "UNWIND coalesce(row.props, [{}]) AS p "
+            "UNWIND row.props AS p "
             f"CREATE (a)-[r:{type_ref(rel_type)}]->(b) SET r = p")
+
+
+def create_plain(rel_type: str, start: str, end: str) -> str:
+    """Rows ``{s, e}`` of a property-less type the database holds none of."""
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{label_ref(start)} {{id: row.s}}) "
+            f"MATCH (b:{label_ref(end)} {{id: row.e}}) "
+            f"CREATE (a)-[:{type_ref(rel_type)}]->(b)")
 
 
 def merge_relationships(rel_type: str, start: str, end: str) -> str:
