@@ -21,6 +21,7 @@ than 60 % (bench/score_analyses.py measures the result).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -56,37 +57,91 @@ def _hash(codes: np.ndarray) -> np.ndarray:
     return codes.view(np.int64)
 
 
-def _grams(flat: np.ndarray, doc: np.ndarray, ns: tuple[int, ...]) -> tuple[np.ndarray,
-                                                                          np.ndarray]:
-    """(row, hashed column) of every n-gram, in row order: the n-grams
-    starting at each position are interleaved, so no sort is needed."""
-    L = len(flat)
-    codes = np.zeros((L, len(ns)), dtype=np.uint64)
-    valid = np.zeros((L, len(ns)), dtype=bool)
-    for k, n in enumerate(ns):
-        if L < n:
-            continue
-        m = L - n + 1
-        code = flat[:m].copy()
-        for j in range(1, n):
-            code |= flat[j: m + j] << np.uint64(21 * j)
-        codes[:m, k] = code
-        valid[:m, k] = doc[:m] == doc[n - 1:]
-    keep = valid.ravel()
-    return np.repeat(doc, len(ns))[keep], _hash(codes.ravel()[keep])
+#: an n-gram held by fewer texts than this is never *common*: the handful of
+#: paraphrases of one failing (a cluster of 5 units has 5–10 texts) must not
+#: make their own words common in a small category.  At 5 the planted
+#: failings of 3 of 5 generated counties were missed; at 8 all were found
+#: with no spurious cluster (bench/score_analyses.py, county seeds 1–5).
+COMMON_MIN = 8
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The distinct hashed n-grams of each of ``n`` texts, sorted by (row,
+    column): ``counts[i]`` is how often column ``cols[i]`` occurs in text
+    ``rows[i]``."""
+
+    n: int
+    rows: np.ndarray
+    cols: np.ndarray
+    counts: np.ndarray
+
+    def presence(self) -> np.ndarray:
+        """Per hashed n-gram: how many texts hold it (document frequency)."""
+        return np.bincount(self.cols, minlength=1 << HASH_BITS)
+
+    def template_share(self, common_share: float, common_min: int = COMMON_MIN,
+                       presence: np.ndarray | None = None) -> np.ndarray:
+        """See ``template_share``; ``presence`` if already counted."""
+        df = self.presence() if presence is None else presence
+        common = df >= max(common_min, common_share * self.n)
+        distinct = np.bincount(self.rows, minlength=self.n)
+        hits = np.bincount(self.rows, weights=common[self.cols], minlength=self.n)
+        return hits / np.maximum(distinct, 1)
+
+    def matrix(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
+        """Counts as a CSR matrix (canonical: sorted, no duplicates), of all
+        texts or of ``rows`` only (in that order, which must be increasing)."""
+        r, c, k = self.rows, self.cols, self.counts
+        n = self.n
+        if rows is not None:
+            pick = np.zeros(self.n, dtype=bool)
+            pick[rows] = True
+            keep = pick[r]
+            new_row = np.cumsum(pick) - 1
+            r, c, k, n = new_row[r[keep]], c[keep], k[keep], len(rows)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+        X = sparse.csr_matrix((k.astype(np.float64), c.astype(np.int32), indptr),
+                              shape=(n, 1 << HASH_BITS))
+        X.has_canonical_format = True
+        return X
+
+
+def grams(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> Grams:
+    """Every text's distinct hashed character n-grams of sizes ``ns``.
+
+    One key per n-gram, ``row << HASH_BITS | column``, one sort, and runs of
+    equal keys are a text's repeated n-gram: no sparse matrix to sort row by
+    row, no 2-D scratch arrays (a province's 1.9 M descriptions hold about
+    275 M n-grams)."""
+    flat, doc = _codes(texts)
+    parts = []
+    code = flat
+    for size in range(2, max(ns, default=0) + 1):
+        m = len(flat) - size + 1
+        if m <= 0:
+            break
+        # the code of the n-gram starting at i: the (n-1)-gram's, plus one character
+        code = code[:m] | (flat[size - 1:] << np.uint64(21 * (size - 1)))
+        if size in ns:
+            same = doc[:m] == doc[size - 1:]
+            key = doc[:m][same] << HASH_BITS
+            key |= _hash(code[same])
+            parts.append(key)
+    keys = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    keys.sort()
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(keys))
+    keys = keys[starts]
+    return Grams(len(texts), keys >> HASH_BITS, keys & ((1 << HASH_BITS) - 1), counts)
 
 
 def hashed_counts(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.csr_matrix:
     """Rows = texts, columns = hashed n-grams (2**HASH_BITS of them): counts."""
-    n = len(texts)
-    flat, doc = _codes(texts)
-    rows, cols = _grams(flat, doc, ns)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    C = sparse.csr_matrix((np.ones(len(rows)), cols.astype(np.int32), indptr),
-                          shape=(n, 1 << HASH_BITS))
-    C.sum_duplicates()
-    return C
+    return grams(texts, ns).matrix()
 
 
 def presence_counts(C: sparse.csr_matrix) -> np.ndarray:
@@ -113,12 +168,6 @@ def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.c
     return weigh(C, presence_counts(C), len(texts))
 
 
-#: an n-gram held by fewer texts than this is never *common*: the handful of
-#: paraphrases of one failing (a cluster of 5 units has 5–10 texts) must not
-#: make their own words common in a small category.  At 5 the planted
-#: failings of 3 of 5 generated counties were missed; at 8 all were found
-#: with no spurious cluster (bench/score_analyses.py, county seeds 1–5).
-COMMON_MIN = 8
 
 
 def template_share(X: sparse.csr_matrix, common_share: float,
@@ -128,15 +177,8 @@ def template_share(X: sparse.csr_matrix, common_share: float,
     if not X.has_canonical_format:
         X = X.copy()
         X.sum_duplicates()
-    n = X.shape[0]
-    df = np.bincount(X.indices, minlength=X.shape[1])   # each n-gram once per row
-    common = df >= max(common_min, common_share * n)
-    lengths = np.diff(X.indptr)
-    hits = np.zeros(n)
-    nonempty = lengths > 0
-    hits[nonempty] = np.add.reduceat(common[X.indices].astype(np.float64),
-                                     X.indptr[:-1][nonempty])
-    return hits / np.maximum(lengths, 1)
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    return Grams(X.shape[0], rows, X.indices, X.data).template_share(common_share, common_min)
 
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
@@ -180,11 +222,13 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
     blocks = []
     for _, block in texts.groupby("category", sort=True):
         idx = block.index.to_numpy()
-        C = hashed_counts(block["description"].tolist())
-        df += presence_counts(C)
-        seeds = np.flatnonzero(template_share(C, common_share, common_min) <= max_common)
-        blocks.append((idx, seeds, C[seeds]))
-        del C
+        g = grams(block["description"].tolist())
+        present = g.presence()
+        df += present
+        share = g.template_share(common_share, common_min, presence=present)
+        seeds = np.flatnonzero(share <= max_common)
+        blocks.append((idx, seeds, g.matrix(seeds)))
+        del g, present
     label = np.full(len(texts), -1, dtype=np.int64)
     sims, offset = {}, 0
     for idx, seeds, Cs in blocks:

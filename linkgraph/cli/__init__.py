@@ -91,6 +91,9 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from linkgraph.memory import keep_freed_memory
+
+    keep_freed_memory()
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
         try:
             sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
