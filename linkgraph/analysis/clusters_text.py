@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,13 +35,20 @@ from linkgraph.analysis.clusters_stats import Candidate
 _KEEP = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A))
 
 
+@cache
+def _kept() -> np.ndarray:
+    """Per code point (all of Unicode): kept or not — one lookup per character."""
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in _KEEP:
+        table[lo:hi + 1] = True
+    return table
+
+
 def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Flat array of kept code points (uint64) and the text each belongs to."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     flat = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    keep = np.zeros(len(flat), dtype=bool)
-    for lo, hi in _KEEP:
-        keep |= (flat >= lo) & (flat <= hi)
+    keep = _kept()[flat]
     doc = np.repeat(np.arange(len(texts)), lengths)[keep]
     return flat[keep].astype(np.uint64), doc
 
@@ -65,16 +73,21 @@ def _hash(codes: np.ndarray) -> np.ndarray:
 COMMON_MIN = 8
 
 
-@dataclass(frozen=True)
+@dataclass
 class Grams:
-    """The distinct hashed n-grams of each of ``n`` texts, sorted by (row,
-    column): ``counts[i]`` is how often column ``cols[i]`` occurs in text
-    ``rows[i]``."""
+    """The distinct hashed n-grams of each of ``n`` texts: ``keys`` sorted,
+    ``row << HASH_BITS | column`` each, text ``i``'s in
+    ``keys[bounds[i]:bounds[i + 1]]``; ``counts`` (how often each occurs in
+    its text) only when asked for."""
 
     n: int
-    rows: np.ndarray
-    cols: np.ndarray
-    counts: np.ndarray
+    keys: np.ndarray
+    bounds: np.ndarray
+    counts: np.ndarray | None
+
+    @cached_property
+    def cols(self) -> np.ndarray:
+        return self.keys & ((1 << HASH_BITS) - 1)
 
     def presence(self) -> np.ndarray:
         """Per hashed n-gram: how many texts hold it (document frequency)."""
@@ -85,30 +98,22 @@ class Grams:
         """See ``template_share``; ``presence`` if already counted."""
         df = self.presence() if presence is None else presence
         common = df >= max(common_min, common_share * self.n)
-        distinct = np.bincount(self.rows, minlength=self.n)
-        hits = np.bincount(self.rows, weights=common[self.cols], minlength=self.n)
-        return hits / np.maximum(distinct, 1)
+        running = np.zeros(len(self.keys) + 1, dtype=np.int64)
+        np.cumsum(common[self.cols], out=running[1:])
+        hits = running[self.bounds[1:]] - running[self.bounds[:-1]]
+        return hits / np.maximum(np.diff(self.bounds), 1)
 
-    def matrix(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
-        """Counts as a CSR matrix (canonical: sorted, no duplicates), of all
-        texts or of ``rows`` only (in that order, which must be increasing)."""
-        r, c, k = self.rows, self.cols, self.counts
-        n = self.n
-        if rows is not None:
-            pick = np.zeros(self.n, dtype=bool)
-            pick[rows] = True
-            keep = pick[r]
-            new_row = np.cumsum(pick) - 1
-            r, c, k, n = new_row[r[keep]], c[keep], k[keep], len(rows)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
-        X = sparse.csr_matrix((k.astype(np.float64), c.astype(np.int32), indptr),
-                              shape=(n, 1 << HASH_BITS))
+    def matrix(self) -> sparse.csr_matrix:
+        """Counts as a CSR matrix (canonical: sorted, no duplicates)."""
+        if self.counts is None:
+            raise ValueError("grams(..., counts=True) for a matrix")
+        X = sparse.csr_matrix((self.counts.astype(np.float64), self.cols.astype(np.int32),
+                               self.bounds), shape=(self.n, 1 << HASH_BITS))
         X.has_canonical_format = True
         return X
 
 
-def grams(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> Grams:
+def grams(texts: Sequence[str], ns: tuple[int, ...] = (2, 3), *, counts: bool = True) -> Grams:
     """Every text's distinct hashed character n-grams of sizes ``ns``.
 
     One key per n-gram, ``row << HASH_BITS | column``, one sort, and runs of
@@ -129,14 +134,21 @@ def grams(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> Grams:
             key = doc[:m][same] << HASH_BITS
             key |= _hash(code[same])
             parts.append(key)
+    del code, flat, doc
     keys = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    del parts
     keys.sort()
     first = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    counts = np.diff(starts, append=len(keys))
-    keys = keys[starts]
-    return Grams(len(texts), keys >> HASH_BITS, keys & ((1 << HASH_BITS) - 1), counts)
+    found = None
+    if counts:
+        starts = np.flatnonzero(first)
+        found = np.diff(starts, append=len(keys))
+        keys = keys[starts]
+    else:
+        keys = keys[first]
+    bounds = np.searchsorted(keys, np.arange(len(texts) + 1, dtype=np.int64) << HASH_BITS)
+    return Grams(len(texts), keys, bounds, found)
 
 
 def hashed_counts(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.csr_matrix:
@@ -177,8 +189,9 @@ def template_share(X: sparse.csr_matrix, common_share: float,
     if not X.has_canonical_format:
         X = X.copy()
         X.sum_duplicates()
-    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    return Grams(X.shape[0], rows, X.indices, X.data).template_share(common_share, common_min)
+    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
+    keys = (rows << HASH_BITS) | X.indices
+    return Grams(X.shape[0], keys, X.indptr, X.data).template_share(common_share, common_min)
 
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
@@ -210,7 +223,10 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
     p = problems[["problem_id", "unit_id", "category", "description"]].dropna()
     if p.empty:
         return []
-    codes, _ = pd.factorize(p["category"] + "\x1f" + p["description"])
+    # one code per distinct (category, description), in order of appearance
+    category, _ = pd.factorize(p["category"])
+    description, kinds = pd.factorize(p["description"])
+    codes, _ = pd.factorize(category.astype(np.int64) * len(kinds) + description)
     _, first = np.unique(codes, return_index=True)      # texts in order of appearance
     texts = p.iloc[first][["category", "description"]].reset_index(drop=True)
     p = p.assign(text=codes)
@@ -222,13 +238,14 @@ def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
     blocks = []
     for _, block in texts.groupby("category", sort=True):
         idx = block.index.to_numpy()
-        g = grams(block["description"].tolist())
+        descriptions = block["description"].tolist()
+        g = grams(descriptions, counts=False)
         present = g.presence()
         df += present
         share = g.template_share(common_share, common_min, presence=present)
+        del g
         seeds = np.flatnonzero(share <= max_common)
-        blocks.append((idx, seeds, g.matrix(seeds)))
-        del g, present
+        blocks.append((idx, seeds, grams([descriptions[i] for i in seeds]).matrix()))
     label = np.full(len(texts), -1, dtype=np.int64)
     sims, offset = {}, 0
     for idx, seeds, Cs in blocks:
