@@ -163,3 +163,16 @@ def test_cli(invoke, ledger):
     only = invoke("audit", ledger, "--as-of", AS_OF, "--only", "red_flag_units", "-f", "csv")
     assert only.stdout.splitlines()[0].startswith("unit_id,unit_name")
     assert len(only.stdout.splitlines()) == 3
+
+
+def test_tfidf_packed_and_general_vocabularies_give_the_same_matrix(monkeypatch):
+    """The fast path (characters renumbered, one sort) and the general one
+    (np.unique over code-point codes) must agree entry for entry."""
+    texts = ["违规发放津补贴", "违规发放补贴", "公务接待超标准", "超标准公务接待 2023",
+             "AbC", "x", "", "接待接待接待", "a" * 250 + "b"]
+    fast = ngrams.tfidf(texts, sizes=(1, 2, 3))
+    monkeypatch.setattr(ngrams, "_char_table", lambda cleaned: (None, 21))  # cannot pack
+    general = ngrams.tfidf(texts, sizes=(1, 2, 3))
+    assert fast.shape == general.shape
+    assert (fast != general).nnz == 0
+    assert fast[7].nnz == 6  # 接 待 | 接待 待接 | 接待接 待接待: 2 + 2 + 2 distinct

@@ -23,42 +23,32 @@ def clean(text: str) -> str:
     return _NOISE.sub("", text).lower()
 
 
-def _codes(chunk: Sequence[str], width: int, sizes: Sequence[int], bits: int = _BITS,
-           table: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(row in chunk, n-gram code) for every n-gram of the chunk's texts;
-    characters mapped through ``table`` (to ``bits``-bit numbers) if given."""
-    points = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
-    points = (table[points] if table is not None else points).astype(np.uint64)
+def _all_codes(cleaned: list[str], max_chars: int, sizes: Sequence[int], bits: int = _BITS,
+               table: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(text, n-gram code) for every n-gram of sizes ``sizes`` of every text
+    cut at ``max_chars``; characters mapped through ``table`` (to ``bits``-bit
+    numbers) if given.  The code of an n-gram is its characters' numbers side
+    by side, the first in the highest bits."""
+    cut = [t[:max_chars] for t in cleaned]
+    lengths = np.fromiter(map(len, cut), dtype=np.int64, count=len(cut))
+    flat = np.frombuffer("".join(cut).encode("utf-32-le"), dtype=np.uint32)
+    flat = (table[flat] if table is not None else flat).astype(np.uint64)
+    doc = np.repeat(np.arange(len(cut), dtype=np.int64), lengths)
     rows, codes = [], []
-    for n in sizes:
-        if width < n:
-            continue
-        span = width - n + 1
-        code = np.zeros((len(chunk), span), dtype=np.uint64)
-        valid = np.ones((len(chunk), span), dtype=bool)
-        for k in range(n):
-            part = points[:, k:k + span]
-            code = (code << np.uint64(bits)) | part
-            valid &= part != 0
-        r, _ = np.nonzero(valid)
-        rows.append(r)
-        codes.append(code[valid])
+    code = flat
+    for n in range(1, max(sizes, default=0) + 1):
+        m = len(flat) - n + 1
+        if m <= 0:
+            break
+        if n > 1:
+            code = (code[:m] << np.uint64(bits)) | flat[n - 1:]
+        if n in sizes:
+            same = doc[:m] == doc[n - 1:]  # all n characters in one text
+            rows.append(doc[:m][same])
+            codes.append(code[same])
     if not rows:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
     return np.concatenate(rows), np.concatenate(codes)
-
-
-def _all_codes(cleaned: list[str], width: int, sizes: Sequence[int], chunk: int,
-               bits: int = _BITS, table: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
-    all_rows, all_codes = [], []
-    for start in range(0, len(cleaned), chunk):
-        r, c = _codes(cleaned[start:start + chunk], width, sizes, bits, table)
-        all_rows.append(r + start)
-        all_codes.append(c)
-    rows = np.concatenate(all_rows) if all_rows else np.empty(0, dtype=np.int64)
-    codes = np.concatenate(all_codes) if all_codes else np.empty(0, dtype=np.uint64)
-    return rows, codes
 
 
 def _char_table(cleaned: list[str]) -> tuple[np.ndarray, int]:
@@ -94,14 +84,12 @@ def _counts_by_sort(rows: np.ndarray, codes: np.ndarray, row_bits: int
     return row, vocab, counts, int(vocab[-1]) + 1
 
 
-def tfidf(texts: Sequence[str], *, sizes: Sequence[int] = (2, 3), max_chars: int = 200,
-          chunk: int = 50_000) -> csr_matrix:
+def tfidf(texts: Sequence[str], *, sizes: Sequence[int] = (2, 3),
+          max_chars: int = 200) -> csr_matrix:
     """Rows = texts, L2-normalised TF-IDF over character n-grams of ``sizes``.
 
     A text shorter than the smallest n-gram gets an empty row (cosine 0)."""
     cleaned = [clean(t) for t in texts]
-    width = max([len(t) for t in cleaned] + [1])
-    width = min(width, max_chars)
     n = len(cleaned)
     table, bits = _char_table(cleaned)
     row_bits = max(n - 1, 1).bit_length()
@@ -109,11 +97,11 @@ def tfidf(texts: Sequence[str], *, sizes: Sequence[int] = (2, 3), max_chars: int
         # Characters renumbered 1..K and the row packed beside the n-gram: one
         # sort gives the vocabulary, the counts and the document frequencies
         # (a province's audit texts: 4 s instead of 9 s with np.unique).
-        rows, codes = _all_codes(cleaned, width, sizes, chunk, bits, table)
+        rows, codes = _all_codes(cleaned, max_chars, sizes, bits, table)
         r, c, k, size = _counts_by_sort(rows, codes, row_bits)
         tf = coo_matrix((k.astype(np.float64), (r, c)), shape=(n, size)).tocsr()
     else:  # too many distinct characters or texts to pack: the general way
-        rows, codes = _all_codes(cleaned, width, sizes, chunk)
+        rows, codes = _all_codes(cleaned, max_chars, sizes)
         vocab, cols = np.unique(codes, return_inverse=True)
         tf = coo_matrix((np.ones(len(rows)), (rows, cols.ravel())),
                         shape=(n, len(vocab))).tocsr()
