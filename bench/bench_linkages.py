@@ -2,6 +2,7 @@
 
     python bench/bench_linkages.py [--scales province] [--repeat 1]
                                    [--workdir .cache/bench] [--data DIR]
+                                   [--only priorities]
 
 Runs every command as a fresh ``python -m linkgraph ...`` process writing CSV
 to a temporary file, so the figures include reading the ledgers (the first
@@ -27,7 +28,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from score_linkages import dataset_folder  # noqa: E402
 
-LOAD = "from linkgraph.dataset import load_dataset; import sys; load_dataset(sys.argv[1])"
+LOAD = ("from linkgraph.memory import keep_freed_memory; keep_freed_memory(); "  # as the CLI
+        "from linkgraph.dataset import load_dataset; import sys; load_dataset(sys.argv[1])")
 PICK_PERSON = r"""
 import sys
 from linkgraph.dataset import load_dataset
@@ -65,7 +67,7 @@ def run(argv: list[str]) -> dict:
     return {"wall_s": wall, "rss_mb": usage.ru_maxrss / 1024}
 
 
-def bench(data: Path, repeat: int) -> list[dict]:
+def bench(data: Path, repeat: int, only: str | None = None) -> list[dict]:
     truth = data / "truth.json"
     as_of = json.loads(truth.read_text("utf-8"))["as_of"] if truth.exists() else "2026-06-30"
     py = [sys.executable]
@@ -76,6 +78,8 @@ def bench(data: Path, repeat: int) -> list[dict]:
              **_median([run(py + ["-c", LOAD, str(data)]) for _ in range(repeat)])}]
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in commands(data, as_of, person):
+            if only and not name.startswith(only):
+                continue
             out = ["--format", "csv", "--out", str(Path(tmp) / "out.csv")]
             runs = [run(py + ["-m", "linkgraph", *args, *out]) for _ in range(repeat)]
             rows.append({"command": name, **_median(runs)})
@@ -93,13 +97,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--workdir", default=str(ROOT / ".cache" / "bench"))
     ap.add_argument("--data", default=None, help="benchmark this folder instead")
+    ap.add_argument("--only", default=None, help="only the commands starting with this")
     args = ap.parse_args()
     folders = ([Path(args.data)] if args.data else
                [dataset_folder(s, Path(args.workdir)) for s in args.scales.split(",")])
     print("| data | command | wall s (whole process) | peak RSS MB | ≤ 60 s |")
     print("|---|---|---|---|---|")
     for folder in folders:
-        for r in bench(folder, args.repeat):
+        for r in bench(folder, args.repeat, args.only):
             ok = "yes" if r["wall_s"] <= 60 else "NO"
             print(f"| {folder.name} | {r['command']} | {r['wall_s']:.1f} | {r['rss_mb']:,.0f} |"
                   f" {ok} |")

@@ -13,7 +13,7 @@ from linkgraph.neo4j.connection import Connection, Settings, connect
 #: rows per UNWIND batch (one transaction); 5k and 10k measure alike, 20k slower
 DEFAULT_BATCH = 5_000
 #: batches in flight at once: the server writes two transactions on two
-#: cores (city push into an empty database 55 s with one, 39 s with two, 43 s
+#: cores (city push into an empty database 48 s with one, 40 s with two, 43 s
 #: with three on this 2-CPU machine)
 DEFAULT_WORKERS = 2
 
