@@ -2,16 +2,16 @@
 
 glibc serves every block above a few MB with its own ``mmap`` and unmaps it
 on ``free``; an analysis that allocates and drops arrays of hundreds of MB
-(n-gram codes, sparse matrices, pandas temporaries) then pays a page fault
-for every 4 KiB of every new array.  At province scale that was 36 s of the
-83 s ``linkgraph priorities`` took, nearly all kernel time; with large
-blocks taken from the heap and freed memory kept (up to 1 GiB at its top),
-the same run spends 17 s in the kernel, for 4 % more peak memory
-(bench/bench_linkages.py).  Arrow's own allocator (jemalloc) gives its free
-pages back the same way, so Arrow is pointed at malloc too
-(``ARROW_DEFAULT_MEMORY_POOL=system``, unless already set).  On this
-machine's virtual CPUs a fresh page costs about 1.5 s per GB to fault in,
-which is why this matters.  ``LINKGRAPH_MALLOC=default`` leaves both alone.
+(n-gram codes, sparse matrices, pandas temporaries) then faults every page
+of every new array in afresh — and on these virtual machines a fresh page
+costs about 1.5 s per GB.  At province scale that was 36 s (kernel time) of
+the 83 s ``linkgraph priorities`` took; with large blocks taken from the heap
+and freed memory never trimmed, 19 s of 68 s, for 4 % more peak memory.
+Arrow's allocator (jemalloc) purges its free pages the same way, so Arrow is
+pointed at malloc too (``ARROW_DEFAULT_MEMORY_POOL=system``, unless already
+set): the near-duplicate step then spends 8.5 s in the kernel instead of 14 s
+and peaks at 4.3 GB instead of 5.3.  ``LINKGRAPH_MALLOC=default`` leaves
+both allocators alone.
 """
 from __future__ import annotations
 
