@@ -98,6 +98,13 @@ def to_csv(records: Sequence[Record], columns: Sequence[str] | None = None) -> s
 
 def _csv_cell(value: Any) -> str:
     """Numbers stay numbers (-5 is not a formula); all text is neutralised."""
+    kind = type(value)  # the common cells first, as the general path would give them
+    if kind is str:
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    if kind is int:
+        return str(value)
+    if value is None:
+        return ""
     v = plain(value)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return cell_text(v)
