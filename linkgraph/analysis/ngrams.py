@@ -23,17 +23,21 @@ def clean(text: str) -> str:
     return _NOISE.sub("", text).lower()
 
 
-def _all_codes(cleaned: list[str], max_chars: int, sizes: Sequence[int], bits: int = _BITS,
-               table: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(text, n-gram code) for every n-gram of sizes ``sizes`` of every text
-    cut at ``max_chars``; characters mapped through ``table`` (to ``bits``-bit
-    numbers) if given.  The code of an n-gram is its characters' numbers side
-    by side, the first in the highest bits."""
+def _points(cleaned: list[str], max_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every character (code point) of every text cut at ``max_chars``, in one
+    flat array, and the text each belongs to."""
     cut = [t[:max_chars] for t in cleaned]
     lengths = np.fromiter(map(len, cut), dtype=np.int64, count=len(cut))
     flat = np.frombuffer("".join(cut).encode("utf-32-le"), dtype=np.uint32)
+    return flat, np.repeat(np.arange(len(cut), dtype=np.int64), lengths)
+
+
+def _all_codes(flat: np.ndarray, doc: np.ndarray, sizes: Sequence[int], bits: int = _BITS,
+               table: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(text, n-gram code) for every n-gram of sizes ``sizes``; characters
+    mapped through ``table`` (to ``bits``-bit numbers) if given.  The code of
+    an n-gram is its characters' numbers side by side, the first highest."""
     flat = (table[flat] if table is not None else flat).astype(np.uint64)
-    doc = np.repeat(np.arange(len(cut), dtype=np.int64), lengths)
     rows, codes = [], []
     code = flat
     for n in range(1, max(sizes, default=0) + 1):
@@ -51,12 +55,12 @@ def _all_codes(cleaned: list[str], max_chars: int, sizes: Sequence[int], bits: i
     return np.concatenate(rows), np.concatenate(codes)
 
 
-def _char_table(cleaned: list[str]) -> tuple[np.ndarray, int]:
-    """Code point → 1..K in code-point order (0 stays 0, the padding), and
-    the bits K needs: n-gram codes built from these keep the order of the
-    code-point codes, so the vocabulary comes out in the same order."""
+def _char_table(flat: np.ndarray) -> tuple[np.ndarray, int]:
+    """Code point → 1..K in code-point order (0 stays 0), and the bits K
+    needs: n-gram codes built from these keep the order of the code-point
+    codes, so the vocabulary comes out in the same order."""
     seen = np.zeros(1 << _BITS, dtype=bool)
-    seen[np.frombuffer("".join(cleaned).encode("utf-32-le"), dtype=np.uint32)] = True
+    seen[flat] = True
     seen[0] = False
     table = np.cumsum(seen).astype(np.uint32)
     table[~seen] = 0
@@ -91,17 +95,18 @@ def tfidf(texts: Sequence[str], *, sizes: Sequence[int] = (2, 3),
     A text shorter than the smallest n-gram gets an empty row (cosine 0)."""
     cleaned = [clean(t) for t in texts]
     n = len(cleaned)
-    table, bits = _char_table(cleaned)
+    flat, doc = _points(cleaned, max_chars)
+    table, bits = _char_table(flat)
     row_bits = max(n - 1, 1).bit_length()
     if bits * max(sizes, default=1) + row_bits <= 64:
         # Characters renumbered 1..K and the row packed beside the n-gram: one
         # sort gives the vocabulary, the counts and the document frequencies
         # (a province's audit texts: 4 s instead of 9 s with np.unique).
-        rows, codes = _all_codes(cleaned, max_chars, sizes, bits, table)
+        rows, codes = _all_codes(flat, doc, sizes, bits, table)
         r, c, k, size = _counts_by_sort(rows, codes, row_bits)
         tf = coo_matrix((k.astype(np.float64), (r, c)), shape=(n, size)).tocsr()
     else:  # too many distinct characters or texts to pack: the general way
-        rows, codes = _all_codes(cleaned, max_chars, sizes)
+        rows, codes = _all_codes(flat, doc, sizes)
         vocab, cols = np.unique(codes, return_inverse=True)
         tf = coo_matrix((np.ones(len(rows)), (rows, cols.ravel())),
                         shape=(n, len(vocab))).tocsr()
