@@ -228,17 +228,30 @@ def solve(inst: Instance, *, solver: str | None = None, time_limit: float = 30.0
         bound = exc.bound
     start = None if exclude else _patched(inst)
     left = max(1.0, time_limit - (time.monotonic() - started))
+    return _cpsat_or_start(inst, start, bound, time_limit=left, seed=seed, workers=workers,
+                           exclude=exclude, solver_bound=False)
+
+
+def _cpsat_or_start(inst: Instance, start: Sequence[int] | None, bound: float, *,
+                    time_limit: float, seed: int, workers: int,
+                    exclude: Sequence[Sequence[int]], solver_bound: bool) -> Solution | None:
+    """CP-SAT from ``start`` (a patched plan, or None), or ``start`` itself
+    when CP-SAT runs out of time or finds nothing cheaper; None when proven
+    infeasible.  The patched plan's bound is ``bound``, or CP-SAT's own when
+    ``solver_bound`` and CP-SAT found a plan."""
     try:
-        sol = solve_cpsat(inst, time_limit=left, seed=seed, workers=workers, exclude=exclude,
-                          bound=bound, start=start)
+        sol = solve_cpsat(inst, time_limit=time_limit, seed=seed, workers=workers,
+                          exclude=exclude, bound=bound, start=start)
         if sol is None:       # proven infeasible
             return None
     except SolverTimeout:
         if start is None:
             raise
         sol = None
-    if start is not None and (sol is None or plan_cost(inst, start) < sol.cost):
-        total = plan_cost(inst, start)
+    total = None if start is None else plan_cost(inst, start)
+    if total is not None and (sol is None or total < sol.cost):
+        if solver_bound and sol is not None:
+            bound = sol.bound
         return Solution(tuple(start), total, bound >= total, max(bound, -np.inf), "patching")
     return sol
 
@@ -259,20 +272,8 @@ def _ring(inst: Instance, *, time_limit: float, seed: int, workers: int,
     start = None if exclude else _patch(inst, plain.assignment)
     bound = max(float(plain.cost), ring_lower_bound(inst, 0.1 * time_limit))
     left = max(1.0, time_limit - (time.monotonic() - started))
-    try:
-        sol = solve_cpsat(inst, time_limit=left, seed=seed, workers=workers,
-                          exclude=exclude, bound=bound, start=start)
-        if sol is None:       # proven infeasible
-            return None
-    except SolverTimeout:
-        if start is None:
-            raise
-        sol = None
-    if start is not None and (sol is None or plan_cost(inst, start) < sol.cost):
-        total = plan_cost(inst, start)
-        bound = bound if sol is None else sol.bound
-        return Solution(tuple(start), total, bound >= total, bound, "patching")
-    return sol
+    return _cpsat_or_start(inst, start, bound, time_limit=left, seed=seed, workers=workers,
+                           exclude=exclude, solver_bound=True)
 
 
 def _patch(inst: Instance, assignment: Sequence[int]) -> tuple[int, ...] | None:
