@@ -151,16 +151,6 @@ def grams(texts: Sequence[str], ns: tuple[int, ...] = (2, 3), *, counts: bool = 
     return Grams(len(texts), keys, bounds, found)
 
 
-def hashed_counts(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.csr_matrix:
-    """Rows = texts, columns = hashed n-grams (2**HASH_BITS of them): counts."""
-    return grams(texts, ns).matrix()
-
-
-def presence_counts(C: sparse.csr_matrix) -> np.ndarray:
-    """Per hashed n-gram: how many rows hold it (its document frequency)."""
-    return np.bincount(C.indices, minlength=C.shape[1])
-
-
 def weigh(C: sparse.csr_matrix, df: np.ndarray, n_docs: int) -> sparse.csr_matrix:
     """Counts → L2-normalised sublinear TF-IDF, IDF from ``df`` over ``n_docs``."""
     X = C.astype(np.float64, copy=True)
@@ -176,10 +166,8 @@ def weigh(C: sparse.csr_matrix, df: np.ndarray, n_docs: int) -> sparse.csr_matri
 
 def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.csr_matrix:
     """Rows = texts, L2-normalised sublinear TF-IDF over character n-grams."""
-    C = hashed_counts(texts, ns)
-    return weigh(C, presence_counts(C), len(texts))
-
-
+    g = grams(texts, ns)
+    return weigh(g.matrix(), g.presence(), len(texts))
 
 
 def template_share(X: sparse.csr_matrix, common_share: float,

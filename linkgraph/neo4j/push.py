@@ -26,7 +26,6 @@ from linkgraph.rules import Rules
 Progress = Callable[[str, int, int], None]
 
 
-
 def schema_statements() -> list[str]:
     """The statements of ``cypher/schema.cypher`` (comments dropped)."""
     text = resources.files("cypher").joinpath("schema.cypher").read_text(encoding="utf-8")
