@@ -1,0 +1,1 @@
+"""Office ledgers (台账 as offices keep them) into a DATA folder: see records.py."""
