@@ -44,8 +44,12 @@ AS_OF = "2026-06-30"
               help="模仿手工台账：日期格式混杂、全角编码、多余空格 / imitate hand-made ledgers")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=AS_OF,
               show_default=True, help="数据的“今天” / the data's reference date")
+@click.option("--realism", type=click.Choice(["tidy", "high"]), default="tidy",
+              show_default=True,
+              help="high：像真实台账一样（类别写法不一、长文本套话、口语亲属称谓、任职结束时间空缺）"
+                   " / high: read like real ledgers")
 def generate(out: str, scale, seed: int, fmt: str, encoding: str, headers: str, messy: bool,
-             as_of) -> None:
+             as_of, realism: str) -> None:
     """生成合成台账（含埋设的真值 truth.json） / write a synthetic dataset.
 
     Writes a realistic dataset in the data contract's format with the planted
@@ -61,7 +65,7 @@ def generate(out: str, scale, seed: int, fmt: str, encoding: str, headers: str, 
     from linkgraph.cli.options import StderrProgress
 
     click.echo(f"生成 / generating {scale} (seed {seed}) …", err=True)
-    data = make(scale, seed=seed, as_of=as_of.date())
+    data = make(scale, seed=seed, as_of=as_of.date(), realism=realism)
     write_dataset(data, out, fmt=fmt, encoding=encoding, headers=headers, messy=messy,
                   progress=StderrProgress("写入 / writing"))
     rows = sum(len(t) for t in data.tables.values())

@@ -20,6 +20,7 @@ from loaders.generator.plants import Plants
 from loaders.generator.scenarios import plant_conflicts
 from loaders.generator.presets import Preset, resolve
 from loaders.generator.problems import build_problems
+from loaders.generator.realism import apply_realism
 from loaders.generator.rounds import Rounds, build_rounds, cross_dates
 from loaders.generator.staff import build_staff
 from loaders.generator.structure import Structure, build_structure
@@ -95,8 +96,11 @@ def _followup(w: World) -> None:
 
 
 def generate(scale: str | int = "county", seed: int = 0,
-             as_of: dt.date | None = None) -> Generated:
-    """Build a synthetic dataset and its planted truth (deterministic for a seed)."""
+             as_of: dt.date | None = None, realism: str = "tidy") -> Generated:
+    """Build a synthetic dataset and its planted truth (deterministic for a seed).
+
+    ``realism="high"`` then applies the habits of real ledgers
+    (``loaders.generator.realism``)."""
     preset = resolve(scale)
     as_of = as_of or DEFAULT_AS_OF
     w = _world(preset, int(seed), np.datetime64(as_of, "D"))
@@ -104,7 +108,8 @@ def generate(scale: str | int = "county", seed: int = 0,
     ids = make_ids_for(w)
     tables, zh = build_tables(w, ids)
     truth = _truth(w, ids, tables, as_of)
-    return Generated(tables, truth, int(seed), preset.name, as_of, zh)
+    gen = Generated(tables, truth, int(seed), preset.name, as_of, zh)
+    return apply_realism(gen, realism)
 
 
 def _truth(w: World, ids: Ids, t: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, Any]:
