@@ -16,7 +16,7 @@
    in DATA, ``import-report.json`` and ``review.xlsx``.
 
 Every source row ends in exactly one place: one or more ``OfficeRecord``, a
-``NonDataRow`` or a ``RejectedRow``.  ``SheetRead.accounted()`` checks that.
+``NonDataRow`` or a ``RejectedRow``.  ``SheetRead.rows_accounted()`` checks that.
 """
 from __future__ import annotations
 
@@ -153,3 +153,53 @@ class SheetRead:
         rows |= {r.origin.row for r in self.non_data}
         rows |= {r.origin.row for r in self.rejected}
         return rows
+
+
+# --- what the resolver hands to the writer -------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entity a mention may be: its id, its display name and what the
+    match rests on (``score`` is the linkage's match probability, 0–1)."""
+
+    entity_id: str
+    name: str
+    score: float
+    evidence: tuple[str, ...] = ()  # "同名", "同单位", "出生年月一致 1971.03" …
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A match the office must decide: every non-exact match and every
+    ambiguity.  ``kind`` is ``"unit"``, ``"person"`` or ``"category"``;
+    ``mention`` is the text as written; ``chosen`` is what the import used
+    meanwhile (None: the mention became an entity of its own); ``reason``
+    says in words why it is in review.  ``key`` identifies the decision in
+    the crosswalk, so the same pair is decided once."""
+
+    kind: str
+    key: str
+    mention: str
+    origins: tuple[Origin, ...]
+    candidates: tuple[Candidate, ...]
+    chosen: str | None
+    reason: str
+
+
+@dataclass
+class Resolution:
+    """The contract tables with every reference resolved to an id.
+
+    ``tables`` maps a canonical table name to its rows (canonical column →
+    value; ids are stable: the same ledger imported again gives the same
+    ids).  ``origins`` gives, per table, the source of each row in the same
+    order.  ``review`` is every decision left to the office; ``rejected``
+    rows that could not be resolved at all (a reference with no candidate
+    where the contract needs one)."""
+
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    origins: dict[str, list[Origin]] = field(default_factory=dict)
+    review: list[ReviewItem] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
