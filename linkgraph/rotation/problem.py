@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import rotation_regions
+from linkgraph.analysis.conflicts.index import rotation_regions
 from linkgraph.analysis.conflicts import ConflictCosts, conflict_costs
 from linkgraph.errors import LinkgraphError
 from linkgraph.rotation.options import RotationOptions
