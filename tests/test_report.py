@@ -14,10 +14,11 @@ import pytest
 
 from linkgraph.dataset import load_dataset
 from linkgraph.report import ReportOptions, build_report
-from linkgraph.report.content import default_round, view_link
 from linkgraph.report.model import Bar, Chart
+from linkgraph.report.options import default_round
 from linkgraph.report.render import render_html, xlsx_sheets
-from linkgraph.report.sections_more import plan_section
+from linkgraph.report.sections.common import view_link
+from linkgraph.report.sections.rotation import plan_section
 from linkgraph.report.svg import bar_chart
 from tests.hostile_ledger import BREAKOUT, FORMULA, HOSTILE, hostile_ledger
 from tests.tiny_plan import PLAN
@@ -90,10 +91,9 @@ def test_rotation_section_says_why_there_is_no_plan(report, tiny):
 def test_rotation_with_the_real_planner_on_a_generated_county(tmp_path):
     """Integration with linkgraph.rotation: section, workbook sheet and ring view."""
     pytest.importorskip("linkgraph.rotation")
-    from loaders.generator import generate, write_dataset
-
-    from linkgraph.report.content import demo_round
+    from linkgraph.report.options import demo_round
     from linkgraph.views.focus import ViewSource, view_request
+    from loaders.generator import generate, write_dataset
 
     write_dataset(generate("county", seed=3, as_of=dt.date(2026, 6, 30)), tmp_path / "c")
     tables = load_dataset(tmp_path / "c").tables
