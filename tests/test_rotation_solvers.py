@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linkgraph.errors import LinkgraphError
-from linkgraph.rotation.solvers import Instance, best_plans, choose_solver, solve
+from linkgraph.rotation.instance import Instance
+from linkgraph.rotation.solvers import best_plans, choose_solver, solve
 
 PERMS = {n: np.array(list(itertools.permutations(range(n))), dtype=int) for n in range(1, 9)}
 
@@ -162,8 +163,8 @@ def test_unknown_solver_is_an_error_not_a_fallback():
 def test_time_limit_reports_the_gap_not_a_false_optimum():
     # A single ring over 120 regions cannot be proven in 0.3 s; the answer
     # must be a valid ring flagged not optimal, with a gap, or a timeout error.
+    from linkgraph.rotation.instance import SolverTimeout
     from linkgraph.rotation.milp import _subtours
-    from linkgraph.rotation.solvers import SolverTimeout
 
     rng = np.random.default_rng(3)
     n = 120
@@ -182,8 +183,8 @@ def test_time_limit_reports_the_gap_not_a_false_optimum():
 @settings(max_examples=60, derandomize=True, deadline=None)
 @given(n=st.integers(3, 8), seed=st.integers(0, 10**6), no_reciprocal=st.booleans())
 def test_patched_ring_is_feasible_and_no_better_than_the_optimum(n, seed, no_reciprocal):
+    from linkgraph.rotation.instance import plan_cost
     from linkgraph.rotation.patching import patch, rings
-    from linkgraph.rotation.solvers import plan_cost
 
     inst = random_instance(n, seed, 0.2, no_reciprocal, not no_reciprocal,
                            dict.fromkeys(("forbid", "fix", "zones", "recent", "capacity"), False))

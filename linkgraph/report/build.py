@@ -15,15 +15,8 @@ import pandas as pd
 
 from linkgraph.report.model import Report, ViewJob
 from linkgraph.report.options import ReportOptions, default_round
-from linkgraph.report.sections import (
-    audit,
-    clusters,
-    conflicts,
-    leads,
-    priorities,
-    rectification,
-    rotation,
-)
+from linkgraph.report.sections import (audit, clusters, conflicts, leads, priorities, rectification,
+                                       rotation)
 from linkgraph.report.sections.figures import key_figures
 from linkgraph.report.words import t
 from linkgraph.rules import Rules, load_rules

@@ -10,11 +10,12 @@ import pandas as pd
 
 from linkgraph.errors import LinkgraphError
 from linkgraph.rotation.diagnose import explain_infeasible
+from linkgraph.rotation.instance import Solution
 from linkgraph.rotation.members import propose_swaps, residual_soft
 from linkgraph.rotation.options import (Alternative, MemberSwap, RotationOptions, RotationPair,
                                         RotationPlan)
 from linkgraph.rotation.problem import BIT, BLOCKS, RotationProblem, build_problem, resolve_pair
-from linkgraph.rotation.solvers import Solution, best_plans
+from linkgraph.rotation.solvers import best_plans
 
 Tables = Mapping[str, pd.DataFrame]
 

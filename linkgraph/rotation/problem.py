@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflicts.index import rotation_regions
 from linkgraph.analysis.conflicts import ConflictCosts, conflict_costs
+from linkgraph.analysis.conflicts.index import rotation_regions
 from linkgraph.errors import LinkgraphError
+from linkgraph.rotation.instance import Instance
 from linkgraph.rotation.options import RotationOptions
-from linkgraph.rotation.solvers import Instance
 
 Tables = Mapping[str, pd.DataFrame]
 

@@ -30,12 +30,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from linkgraph.analysis.clusters.profile import profiles
-from linkgraph.analysis.clusters.scope import (
-    dept_owners,
-    never_inspected,
-    scope_of,
-    self_check_units,
-)
+from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, scope_of,
+                                               self_check_units)
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
 from linkgraph.analysis.clusters.text import near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors

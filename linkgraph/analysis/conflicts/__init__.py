@@ -6,14 +6,8 @@ units they inspect.
 ``derived`` the soft conflicts derived from the data; ``text`` the wording;
 ``find`` runs them for a round (see its docstring).
 """
-from linkgraph.analysis.conflicts.find import (
-                                               LEVEL_ZH,
-                                               Conflict,
-                                               ConflictCosts,
-                                               conflict_costs,
-                                               conflict_frame,
-                                               find_conflicts,
-)
+from linkgraph.analysis.conflicts.find import (LEVEL_ZH, Conflict, ConflictCosts, conflict_costs,
+                                               conflict_frame, find_conflicts)
 
 __all__ = ["LEVEL_ZH", "Conflict", "ConflictCosts", "conflict_costs", "conflict_frame",
            "find_conflicts"]

@@ -27,15 +27,9 @@ import pandas as pd
 
 from linkgraph.analysis.conflicts import derived
 from linkgraph.analysis.conflicts import rules as cr
-from linkgraph.analysis.conflicts.index import (
-    ConflictIndex,
-    RoundContext,
-    build_index,
-    region_ancestors,
-    rotation_regions,
-    round_context,
-    round_tables,
-)
+from linkgraph.analysis.conflicts.index import (ConflictIndex, RoundContext, build_index,
+                                                region_ancestors, rotation_regions, round_context,
+                                                round_tables)
 from linkgraph.analysis.conflicts.text import Writer, names_for
 from linkgraph.rules import Rules, load_rules
 
