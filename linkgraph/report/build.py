@@ -9,9 +9,7 @@ to are listed in ``Report.views``.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 
-import pandas as pd
 
 from linkgraph.report.model import Report, ViewJob
 from linkgraph.report.options import ReportOptions, default_round
@@ -20,9 +18,8 @@ from linkgraph.report.sections import (audit, clusters, conflicts, leads, priori
 from linkgraph.report.sections.figures import key_figures
 from linkgraph.report.words import t
 from linkgraph.rules import Rules, load_rules
+from linkgraph.schema import Tables
 from linkgraph.views.focus import ViewSource
-
-Tables = Mapping[str, pd.DataFrame]
 
 
 def build_report(tables: Tables, options: ReportOptions, rules: Rules | None = None,

@@ -3,12 +3,10 @@ takes when none is given."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import Tables
 
 
 #: How many of the first clusters / lead networks / priority units get a view.

@@ -21,8 +21,8 @@ from linkgraph.analysis.conflicts.index import rotation_regions
 from linkgraph.errors import LinkgraphError
 from linkgraph.rotation.instance import Instance
 from linkgraph.rotation.options import RotationOptions
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 BLOCKS = ("home", "hard", "member", "recent", "zone", "forbid", "fix", "capacity")
 BIT = {name: 1 << k for k, name in enumerate(BLOCKS)}

@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import pandas as pd
 
 from linkgraph.analysis.clusters.profile import profiles
 from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, scope_of,
@@ -35,8 +34,8 @@ from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, sco
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
 from linkgraph.analysis.clusters.text import near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
 KIND_ZH = {"overrepresented": "高发", "near_duplicate": "雷同", "profile": "画像相似"}

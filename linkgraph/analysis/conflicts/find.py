@@ -32,8 +32,8 @@ from linkgraph.analysis.conflicts.index import (ConflictIndex, RoundContext, bui
                                                 round_tables)
 from linkgraph.analysis.conflicts.text import Writer, names_for
 from linkgraph.rules import Rules, load_rules
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 LEVEL_ZH = {"hard": "回避", "soft": "提示"}
 

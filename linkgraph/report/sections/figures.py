@@ -1,15 +1,13 @@
 """The key figures at the top of the report."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 import pandas as pd
 
 from linkgraph.report.model import Figure
 from linkgraph.report.options import ReportOptions
 from linkgraph.report.words import pct, t
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import Tables
 
 
 def key_figures(tables: Tables, options: ReportOptions, found: dict) -> tuple[Figure, ...]:

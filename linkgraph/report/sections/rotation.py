@@ -25,12 +25,6 @@ def rotation(source, options) -> Section:
         return Section("rotation", title, note=t(
             "未指定轮次（--round），不生成轮换方案。", "No round given (--round): no plan.", lang))
     try:
-        import linkgraph.rotation  # noqa: F401
-    except ImportError:
-        return Section("rotation", title, note=t(
-            "本版本未包含交叉巡察排组模块（linkgraph.rotation），此节从略。",
-            "This build has no rotation planner (linkgraph.rotation); section skipped.", lang))
-    try:
         plan = source.rotation_plan(options.round_id)
     except LinkgraphError as exc:
         return Section("rotation", title, note=t(f"轮次 {options.round_id} 排不出轮换方案：{exc}",
