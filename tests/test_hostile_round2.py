@@ -1,0 +1,99 @@
+"""Round two of hostile ledgers (issue 17): data is never lost or changed
+without a word.  Each case is built here, and its row accounting is checked
+against the rows physically written."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from loaders.text import read_delimited
+from tests.conftest import write_tables
+
+UNITS = "unit_id,name,kind\nU1,白沙镇,township\n"
+
+
+def _rejects(path):
+    return list(csv.DictReader(path.read_text("utf-8-sig").splitlines()))
+
+
+def test_unterminated_quote_is_reported_where_it_opens_and_every_line_is_read(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS,
+        "problems.csv": ("problem_id,unit_id,category,description\n"
+                         "Q1,U1,党的建设,第一条\n"
+                         'Q2,U1,党的建设,"引号没有闭合\n'
+                         "Q3,U1,党的建设,第三条\n"
+                         "Q4,U1,党的建设,第四条\n")})
+    rejects = tmp_path / "rejected.csv"
+    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    # 4 problem rows physically written: 3 loaded, Q2 rejected at its own row (3)
+    assert "读取 5 行：载入 4，拒收 1" in result.output
+    (row,) = _rejects(rejects)
+    assert (row["file"], row["row"], row["column"]) == ("problems.csv", "3", "description")
+    assert "引号未闭合" in row["reason"] and "2 行" in row["reason"]
+    strict = invoke("validate", data)
+    assert strict.exit_code == 1 and "引号未闭合" in strict.output
+
+
+def test_quote_closed_rows_later_still_names_the_swallowed_lines(tmp_path):
+    grid = read_delimited(b'id,name,note\nA,a,"open\nB,b,x\nC,c,"closed"\nD,d,y\n', "x.csv")
+    assert list(grid[0]) == ["id", "A", "B", "C", "D"]
+    assert list(grid.index) == [0, 1, 2, 3, 4]  # physical lines, 0-based
+    (problem,) = grid.attrs["problems"]
+    assert problem.row == 1 and problem.column == 2 and "2 行" in problem.reason
+
+
+def test_a_legitimate_multi_line_cell_keeps_its_physical_row_numbers():
+    grid = read_delimited(b'id,name,note\nA,a,"two\nlines"\nB,b,"x, y"\n', "x.csv")
+    assert list(grid[0]) == ["id", "A", "B"]
+    assert grid.at[1, 2] == "two\nlines" and grid.at[3, 2] == "x, y"
+    assert list(grid.index) == [0, 1, 3]  # B is on physical line 4
+    assert grid.attrs["problems"] == []
+
+
+def test_cr_only_line_endings_are_lines(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS.replace("\n", "\r") + "U2,黑石乡,township\r"})
+    result = invoke("stats", data)
+    assert result.exit_code == 0, result.output
+    assert "读取 2 行：载入 2，拒收 0" in invoke("stats", data, "--lenient").output
+
+
+def test_the_delimiter_comes_from_the_header_row_not_the_title(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": "单位台账（2024年）\nunit_id\tname\tkind\nU1\t白沙镇\ttownship\n"})
+    result = invoke("stats", data, "--lenient")
+    assert result.exit_code == 0, result.output
+    assert "载入 1" in result.output
+
+
+def test_gb18030_that_is_ascii_for_its_first_mib_is_one_encoding(invoke, tmp_path):
+    rows = "".join(f"U{i},unit{i},township\n" for i in range(60_000))  # > 1 MiB of ASCII
+    text = "unit_id,name,kind\n" + rows + "U99999,白沙镇,township\n"
+    assert len(rows.encode()) > 1 << 20
+    data = write_tables(tmp_path / "d", {"units.csv": text}, encoding="gb18030")
+    result = invoke("stats", data, "--lenient")
+    assert result.exit_code == 0, result.output
+    assert "读取 60001 行：载入 60001，拒收 0" in result.output
+
+
+def test_terminal_escape_sequences_from_data_are_shown_not_obeyed(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS,
+        "people.csv": "person_id,name,birth_year\nP1,张三,19\x1b]0;pwned\x0770\n"})
+    result = invoke("validate", data)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "19\\x1b]0;pwned\\x0770" in result.output
+
+
+def test_long_reasons_are_wrapped_whole_not_cut():
+    from linkgraph.output import to_table
+
+    reason = "原因" * 50 + " the end"
+    text = to_table([{"reason": reason}], ["reason"], max_width=30)
+    assert "…" not in text
+    assert "".join(line.strip() for line in text.splitlines()[2:]).replace(" ", "") == \
+        reason.replace(" ", "")
