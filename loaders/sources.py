@@ -23,6 +23,11 @@ from loaders.text import read_delimited_chunks, read_ragged_chunks
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
+def table_file_suffixes() -> tuple[str, ...]:
+    """Suffixes of the files a folder is read for (as tables or workbooks)."""
+    return TEXT_SUFFIXES + EXCEL_SUFFIXES
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One input file, with its hash for provenance."""

@@ -97,3 +97,30 @@ def test_long_reasons_are_wrapped_whole_not_cut():
     assert "…" not in text
     assert "".join(line.strip() for line in text.splitlines()[2:]).replace(" ", "") == \
         reason.replace(" ", "")
+
+
+@pytest.mark.parametrize("args", [
+    ("stats", "{data}", "--lenient", "--rejects", "{data}/units.csv"),
+    ("stats", "{data}", "--out", "{data}/units.csv"),
+    ("stats", "{data}", "--out", "{data}/stats.xlsx"),
+    ("validate", "{data}", "--out", "{data}/problems.csv"),
+    ("stats", "{data}", "--pseudonymize", "--pseudonym-map", "{data}/people.csv"),
+])
+def test_no_output_replaces_an_input_or_lands_where_data_reads_it_back(invoke, tmp_path, args):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS, "people.csv": "person_id,name\nP1,张三\n",
+        "problems.csv": "problem_id,unit_id,category,description\nQ1,U9,党的建设,x\n"})
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    result = invoke(*[a.format(data=data) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "覆盖" in result.output or "数据文件夹" in result.output
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_rejects_outside_data_is_written(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS,
+        "problems.csv": "problem_id,unit_id,category,description\nQ1,U9,党的建设,x\n"})
+    result = invoke("stats", data, "--lenient", "--rejects", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.output
+    assert "U9" in (tmp_path / "out.csv").read_text("utf-8-sig")
