@@ -124,3 +124,65 @@ def test_rejects_outside_data_is_written(invoke, tmp_path):
     result = invoke("stats", data, "--lenient", "--rejects", tmp_path / "out.csv")
     assert result.exit_code == 0, result.output
     assert "U9" in (tmp_path / "out.csv").read_text("utf-8-sig")
+
+
+def _load(invoke, tmp_path, tables):
+    data = write_tables(tmp_path / "d", {"units.csv": UNITS, **tables})
+    rejects = tmp_path / "rejected.csv"
+    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    return result, (_rejects(rejects) if rejects.exists() else [])
+
+
+def test_an_excel_year_month_that_may_have_lost_its_zero_is_never_guessed(invoke, tmp_path):
+    result, rejects = _load(invoke, tmp_path, {
+        "people.csv": "person_id,name\nP1,张三\nP2,李四\n",
+        "posts.csv": "person_id,unit_id,title,start\nP1,U1,镇长,2019.1\nP2,U1,书记,2019.05\n"})
+    assert [(r["row"], r["column"]) for r in rejects] == [("2", "start")]
+    assert "2019-01 或 2019-10" in rejects[0]["reason"]
+
+
+@pytest.mark.parametrize("cell, shown", [
+    ("U\u200b1", "U<U+200B>1"), ("U\u202e1", "U<U+202E>1"), ("U\u20661", "U<U+2066>1")])
+def test_an_invisible_character_in_an_id_is_named(invoke, tmp_path, cell, shown):
+    _, rejects = _load(invoke, tmp_path, {
+        "people.csv": "person_id,name\nP1,张三\n",
+        "posts.csv": f"person_id,unit_id,title\nP1,{cell},镇长\n"})
+    assert rejects and rejects[0]["column"] == "unit_id" and rejects[0]["value"] == shown
+    assert f"U+{ord(next(c for c in cell if not c.isalnum())):04X}" in rejects[0]["reason"]
+
+
+def test_zwj_sequences_in_names_are_kept(invoke, tmp_path):
+    from linkgraph.dataset import load_dataset
+
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,家\u200d园社区\n"})
+    assert load_dataset(data).tables["units"]["name"].tolist() == ["家\u200d园社区"]
+
+
+@pytest.mark.parametrize("cell, value", [("12,5", 12.5), ("1,234.5", 1234.5), ("2,860元", 2860.0),
+                                         ("12.5万", 125000.0)])
+def test_amounts_read_as_written(cell, value):
+    import pandas as pd
+
+    from linkgraph.normalize import amounts
+
+    got, bad = amounts(pd.Series([cell]))
+    assert not bad[0] and got[0] == value
+
+
+@pytest.mark.parametrize("cell", ["inf", "1e400", "-inf", "1,23,4"])
+def test_amounts_that_are_not_numbers_are_refused(cell):
+    import pandas as pd
+
+    from linkgraph.normalize import amounts
+
+    assert amounts(pd.Series([cell]))[1][0]
+
+
+def test_times_and_birth_years_out_of_range_are_refused(invoke, tmp_path):
+    _, rejects = _load(invoke, tmp_path, {
+        "people.csv": "person_id,name,birth_year\nP1,张三,1000\nP2,李四,-1980\nP3,王五,1975\n",
+        "posts.csv": "person_id,unit_id,title,start\nP3,U1,镇长,2020-01-01 25:61\n"})
+    assert sorted((r["file"], r["row"], r["column"]) for r in rejects) == [
+        ("people.csv", "2", "birth_year"), ("people.csv", "3", "birth_year"),
+        ("posts.csv", "2", "start")]
