@@ -186,3 +186,82 @@ def test_times_and_birth_years_out_of_range_are_refused(invoke, tmp_path):
     assert sorted((r["file"], r["row"], r["column"]) for r in rejects) == [
         ("people.csv", "2", "birth_year"), ("people.csv", "3", "birth_year"),
         ("posts.csv", "2", "start")]
+
+
+# --- workbooks ---------------------------------------------------------------
+
+def _xlsx(path, sheets, epoch1904=False):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    if epoch1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+        wb.epoch = CALENDAR_MAC_1904
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_an_18_digit_id_excel_stored_as_a_number_is_refused_with_the_digits_lost(invoke, tmp_path):
+    data = tmp_path / "d"
+    write_tables(data, {"units.csv": UNITS})
+    _xlsx(data / "people.xlsx", {"people": [["person_id", "name"],
+                                            [110101199003071234, "张三"],
+                                            [110101199003071235, "李四"],
+                                            ["P3", "王五"]]})
+    rejects = tmp_path / "r.csv"
+    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    rows = _rejects(rejects)
+    assert sorted({(r["row"], r["column"]) for r in rows}) == [("2", "person_id"),
+                                                               ("3", "person_id")]
+    assert "末 3 位已丢失" in rows[0]["reason"] and "110101199003071???" in rows[0]["reason"]
+    assert "读取 4 行：载入 2，拒收 2" in result.output  # U1 and P3
+
+
+def test_a_formula_saved_without_its_value_is_reported_with_the_formula(invoke, tmp_path):
+    data = tmp_path / "d"
+    _xlsx(data / "units.xlsx", {"units": [["unit_id", "name", "region_id"],
+                                          ["U1", "白沙镇", '=CONCAT("R","1")']]})
+    write_tables(data, {"regions.csv": "region_id,name\nR1,青岚县\n"})
+    result = invoke("validate", data)
+    assert result.exit_code == 1, result.output
+    assert '=CONCAT("R","1")' in result.output and "没有保存计算结果" in result.output
+
+
+def test_dates_of_a_1904_workbook_are_read_in_its_own_date_system(tmp_path):
+    import datetime as dt
+
+    from loaders.excel import open_workbook, read_sheet
+
+    path = _xlsx(tmp_path / "p.xlsx", {"posts": [["start"], [dt.date(2020, 5, 1)]]},
+                 epoch1904=True)
+    grid = read_sheet(open_workbook(str(path), "p.xlsx"), "posts", "p.xlsx")
+    assert grid.iat[1, 0] == "2020-05-01"
+
+
+def test_a_second_sheet_of_a_table_workbook_is_never_dropped_silently(invoke, tmp_path):
+    data = tmp_path / "d"
+    _xlsx(data / "units.xlsx", {"2023年": [["unit_id", "name"], ["U1", "白沙镇"]],
+                                "2024年": [["unit_id", "name"], ["U2", "黑石乡"], ["U3", "青山村"]],
+                                "备注": []})
+    result = invoke("validate", data)
+    assert result.exit_code == 1
+    assert "2024年" in result.output and "3 行未读入" in result.output
+
+
+def test_a_nul_inside_a_cell_is_named_not_removed(invoke, tmp_path):
+    """A NUL far into a CSV (past the binary sniff) must not vanish: U03<NUL>00
+    would otherwise become the id U0300."""
+    padding = "".join(f"U{i},单位{i}\n" for i in range(2000))
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\n" + padding + "U03\x0000,白沙镇\n"})
+    rejects = tmp_path / "r.csv"
+    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    (row,) = _rejects(rejects)
+    assert row["row"] == "2002" and row["value"] == "U03<U+0000>00" and "NUL" in row["reason"]
