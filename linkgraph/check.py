@@ -221,9 +221,33 @@ def max_cell_chars() -> int:
     return int(os.environ.get("LINKGRAPH_MAX_CELL_CHARS", "32767"))
 
 
+def check_identical_rows(checked: Checked) -> None:
+    """A table without a key (posts, ties): a row identical to an earlier one
+    is the same fact entered twice.  It is rejected, naming the first, so the
+    counts of stats, the graph and Neo4j agree."""
+    frame = checked.frame
+    if frame.empty:
+        return
+    dup = frame.duplicated(keep="first")
+    if not dup.any():
+        return
+    cols = list(frame.columns)
+    twins = frame[frame.duplicated(keep=False)]
+    first: dict[tuple, int] = {}
+    for row, values in zip(twins.index, twins.itertuples(index=False)):
+        key = tuple(None if v is None or (not isinstance(v, tuple) and v != v) else v
+                    for v in values)  # NaN and NaT equal themselves here
+        where = first.setdefault(key, row)
+        if where != row:
+            checked.reject([row], cols[0], f"与第 {int(where)} 行完全相同（重复录入），已只算一次"
+                           f" / identical to row {int(where)} (entered twice), counted once",
+                           [_shown(frame.at[row, cols[0]])])
+
+
 def check_keys(checked: Checked) -> None:
     key = TABLE_BY_NAME[checked.table].key
     if not key:
+        check_identical_rows(checked)
         return
     frame = checked.frame
     present = frame[list(key)].notna().all(axis=1)

@@ -265,3 +265,41 @@ def test_a_nul_inside_a_cell_is_named_not_removed(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     (row,) = _rejects(rejects)
     assert row["row"] == "2002" and row["value"] == "U03<U+0000>00" and "NUL" in row["reason"]
+
+
+def test_a_warm_cache_rejects_what_a_cold_run_rejects(tmp_path, monkeypatch):
+    from linkgraph.dataset import load_dataset
+
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,白沙镇\nU2," + "长" * 50 + "\n"})
+    monkeypatch.setenv("LINKGRAPH_CACHE", str(tmp_path / "cache"))
+    assert load_dataset(data, use_cache=True).rows_rejected == 0       # fills the cache
+    monkeypatch.setenv("LINKGRAPH_MAX_CELL_CHARS", "20")
+    assert load_dataset(data, lenient=True, use_cache=True).rows_rejected == 1
+
+
+def test_identical_ties_are_counted_once_and_named(invoke, tmp_path):
+    ties = "person_a,person_b,relation\n" + "P1,P2,spouse\n" * 3 + "P1,P3,spouse\n"
+    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,甲\nP2,乙\nP3,丙\n",
+                                          "ties.csv": ties})
+    assert [(r["file"], r["row"]) for r in rejects] == [("ties.csv", "3"), ("ties.csv", "4")]
+    assert "与第 2 行完全相同" in rejects[0]["reason"]
+
+
+def test_identical_posts_with_blank_dates_are_counted_once(invoke, tmp_path):
+    posts = "person_id,unit_id,title,start,end\n" + "P1,U1,镇长,2020-01-01,\n" * 2
+    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,甲\n",
+                                          "posts.csv": posts})
+    assert [(r["file"], r["row"]) for r in rejects] == [("posts.csv", "3")]
+
+
+def test_one_person_under_two_ids_is_warned_about(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS + "U2,黑石乡,township\n",
+        "people.csv": ("person_id,name,birth_year\nP1,张伟,1975\nP7,张伟,1975\n"
+                       "P8,张伟,1975\nP9,张伟,1980\n"),
+        "posts.csv": ("person_id,unit_id,title\nP1,U1,镇长\nP7,U1,党委书记\n"
+                      "P8,U2,乡长\nP9,U1,副镇长\n")})
+    result = invoke("validate", data)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("可能是同一人") == 1  # P1/P7 only: P8 elsewhere, P9 born 1980
+    assert "P1" in result.output and "P7" in result.output
