@@ -179,6 +179,19 @@ def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:
     return notes
 
 
+def _teams_without_members(checked: dict[str, check.Checked]) -> list[Violation]:
+    """A team with no member rows (when members are recorded at all)."""
+    teams, members = checked.get("teams"), checked.get("team_members")
+    if teams is None or members is None or not members.valid.any():
+        return []
+    staffed = set(members.frame.loc[members.valid, "team_id"])
+    t = teams.frame[teams.valid]
+    return [Violation("teams", teams.file, int(row), "team_id", str(tid),
+                      f"巡察组“{name if isinstance(name, str) else tid}”没有成员（team_members 中没有它），"
+                      f"交叉轮换时不参加 / team has no members; rotate leaves it out", "warning")
+            for row, tid, name in zip(t.index, t["team_id"], t["name"]) if tid not in staffed]
+
+
 def _twin_people(checked: dict[str, check.Checked]) -> list[Violation]:
     """One person under two ids: the same name and birth year, posted to the
     same unit.  A warning naming both rows, never a silent merge."""
@@ -254,6 +267,7 @@ def _load_uncached(data, files: list[SourceFile], rules: Rules,
     checked, notes = _checked_tables(sources, rules, progress)
     notes.extend(_cross_checks(checked))
     notes.extend(_twin_people(checked))
+    notes.extend(_teams_without_members(checked))
     for name in REQUIRED_TABLES:
         if name not in checked:
             spec = TABLE_BY_NAME[name]

@@ -4,6 +4,7 @@ against the rows physically written."""
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -303,3 +304,29 @@ def test_one_person_under_two_ids_is_warned_about(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.count("可能是同一人") == 1  # P1/P7 only: P8 elsewhere, P9 born 1980
     assert "P1" in result.output and "P7" in result.output
+
+
+ROTATION = {
+    "regions.csv": "region_id,name,level,parent_id\nC1,市,市,\nR1,甲县,县,C1\nR2,乙县,县,C1\n",
+    "units.csv": ("unit_id,name,region_id\nU1,甲县教育局,R1\nU2,乙县教育局,R2\n"
+                  "U3,无区域的单位,\n"),
+    "rounds.csv": "round_id,name,kind,start,end\nX,2024年交叉巡察,交叉巡察,2024-04-01,2024-06-30\n",
+    "teams.csv": ("team_id,round_id,name,home_region_id\nT1,X,甲县巡察组,R1\nT2,X,乙县巡察组,R2\n"
+                  "T3,X,空的巡察组,R1\n"),
+    "people.csv": "person_id,name\nP1,陈明\nP2,何娟\n",
+    "team_members.csv": "team_id,person_id,role\nT1,P1,组长\nT2,P2,组长\n",
+    "assignments.csv": "round_id,team_id,unit_id\nX,T1,U2\nX,T2,U1\nX,T2,U3\n",
+}
+
+
+def test_a_team_without_members_is_named_and_left_out_of_the_rotation(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", ROTATION)
+    checked = invoke("validate", data)
+    assert "空的巡察组" in checked.output and "没有成员" in checked.output
+    result = invoke("rotate", data, "--round", "X", "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert sorted(p["team_id"] for p in plan["pairs"]) == ["T1", "T2"]
+    assert any("空的巡察组" in n for n in plan["notes"])
+    assert any("无区域的单位" in n for n in plan["notes"])  # U3: named, not dropped
+    assert "空的巡察组" in result.stderr and "无区域的单位" in result.stderr
