@@ -126,6 +126,8 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
     suspicious_cells(checked)
     for col in spec.columns:
         values, bad, reason = _typed_column(col, raw[col.name], relation_words)
+        if col.kind == "text":
+            _check_normalised_length(checked, col.name, values)
         vocab = col.kind.split(":", 1)[1] if col.kind.startswith("vocab:") else None
         if bad.any() and vocab in LENIENT_VOCABULARIES:
             fallback = LENIENT_VOCABULARIES[vocab]
@@ -214,6 +216,21 @@ def suspicious_cells(checked: Checked) -> None:
             for row in odd[odd].index:
                 checked.reject([row], col, "出生年份不合理（应在 1900 年到今年之间） / birth year "
                                "out of range (1900 to this year)", [text[row]])
+
+
+def _check_normalised_length(checked: Checked, column: str, values: pd.Series) -> None:
+    """NFKC can lengthen text (``㍿`` is four characters): a cell that fits as
+    written but not once normalised would be cut on export."""
+    limit = max_cell_chars()
+    present = values.notna()
+    if not present.any():
+        return
+    lengths = values[present].astype(str).str.len()
+    for row, n in lengths[lengths > limit].items():
+        if row not in checked.errors:
+            checked.reject([row], column, f"单元格规范化后过长（{n} 字符，上限 {limit}） / cell "
+                           f"too long once normalised ({n} characters, limit {limit})",
+                           [str(checked.raw.at[row, column])[:80] + "…"])
 
 
 def max_cell_chars() -> int:

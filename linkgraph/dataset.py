@@ -223,6 +223,22 @@ def _twin_people(checked: dict[str, check.Checked]) -> list[Violation]:
     return out
 
 
+def _found_instead(data, name: str) -> str:
+    """Why a required table is missing, in terms of what was there."""
+    from pathlib import Path
+
+    from linkgraph.headers import table_for
+    from loaders.sources import found_instead
+
+    path = Path(data)
+    if path.is_dir():
+        for p in path.iterdir():
+            if p.is_dir() and table_for(p.stem) == name:
+                return f"；{p.name} 是文件夹，不是文件 / {p.name} is a folder, not a file"
+        return found_instead(path)
+    return ""
+
+
 def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
     """A table's parent_id refers to its own rows (checked before cycles)."""
     if TABLE_BY_NAME[c.table].parent is None:
@@ -273,7 +289,7 @@ def _load_uncached(data, files: list[SourceFile], rules: Rules,
             spec = TABLE_BY_NAME[name]
             notes.append(Violation(name, str(data), None, "", "",
                                    f"缺少必需的数据表 {name}（文件名可用：{'/'.join((name, *spec.aliases))}）"
-                                   f" / required table missing"))
+                                   f"{_found_instead(data, name)} / required table missing"))
     violations: list[Violation] = list(notes)
     tables: dict[str, pd.DataFrame] = {}
     counts: list[TableCount] = []

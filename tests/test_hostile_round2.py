@@ -330,3 +330,55 @@ def test_a_team_without_members_is_named_and_left_out_of_the_rotation(invoke, tm
     assert any("空的巡察组" in n for n in plan["notes"])
     assert any("无区域的单位" in n for n in plan["notes"])  # U3: named, not dropped
     assert "空的巡察组" in result.stderr and "无区域的单位" in result.stderr
+
+
+def test_a_folder_named_like_a_table_is_said_to_be_a_folder(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {"people.csv": "person_id,name\nP1,甲\n"})
+    (data / "units.csv").mkdir()
+    result = invoke("validate", data)
+    assert result.exit_code == 1
+    assert "units.csv 是文件夹，不是文件" in result.output
+
+
+def test_a_link_out_of_data_is_said(invoke, tmp_path):
+    outside = write_tables(tmp_path / "elsewhere", {"units.csv": UNITS})
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "units.csv").symlink_to(outside / "units.csv")
+    result = invoke("validate", data)
+    flat = "".join(result.output.split())  # the table wraps long cells
+    assert "数据文件夹之外的链接" in flat and str(outside) in flat
+
+
+def test_a_mistyped_neo4j_uri_never_shows_its_password(invoke):
+    result = invoke("stats", "noe4j://neo4j:s3cret-pw@localhost:7687/neo4j")
+    assert result.exit_code == 1
+    assert "s3cret-pw" not in result.output and "neo4j:***@" in result.output
+
+
+def test_report_workbooks_are_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
+    from linkgraph.output import write_xlsx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_xlsx({"表": [{"a": 1}]}, tmp_path / "a.xlsx")
+    import time
+    time.sleep(1.1)
+    write_xlsx({"表": [{"a": 1}]}, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_text_too_long_for_an_excel_cell_is_cut_visibly(tmp_path):
+    import openpyxl
+
+    from linkgraph.output import write_xlsx
+
+    write_xlsx({"表": [{"a": "长" * 40000}]}, tmp_path / "a.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "a.xlsx")["表"]["A2"].value
+    assert len(cell) == 32767 and cell.endswith("已截断；全文见 CSV/JSON 输出 / cut at Excel's cell limit】")
+
+
+def test_text_that_nfkc_lengthens_past_the_cell_limit_is_refused(invoke, tmp_path, monkeypatch):
+    monkeypatch.setenv("LINKGRAPH_MAX_CELL_CHARS", "10")
+    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,㍿㍿㍿\n"})
+    assert [(r["file"], r["row"], r["column"]) for r in rejects] == [("people.csv", "2", "name")]
+    assert "规范化后过长" in rejects[0]["reason"]
