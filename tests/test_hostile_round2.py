@@ -382,3 +382,91 @@ def test_text_that_nfkc_lengthens_past_the_cell_limit_is_refused(invoke, tmp_pat
     _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,㍿㍿㍿\n"})
     assert [(r["file"], r["row"], r["column"]) for r in rejects] == [("people.csv", "2", "name")]
     assert "规范化后过长" in rejects[0]["reason"]
+
+
+def _bomb(path, rows: int):
+    """A workbook of a few MB that holds ``rows`` rows once inflated."""
+    import zipfile
+
+    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_id</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>name</t></is></c></row>')
+    parts = {
+        "[Content_Types].xml": ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                                'openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+                                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                                '<Default Extension="xml" ContentType="application/xml"/><Override '
+                                'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                                'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+                                'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                                'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type='
+                        '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
+                            'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
+                            'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet '
+                            'name="units" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                                       '"http://schemas.openxmlformats.org/package/2006/relationships">'
+                                       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                                       'officeDocument/2006/relationships/worksheet" Target="worksheets/'
+                                       'sheet1.xml"/></Relationships>'),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head.encode())
+            row = b'<row><c t="inlineStr"><is><t>U</t></is></c><c t="inlineStr"><is><t>x</t></is></c></row>'
+            block = row * 10_000
+            for _ in range(rows // 10_000):
+                fh.write(block)
+            fh.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_zip_bomb_workbook_is_refused_within_bounded_memory(tmp_path):
+    """5.2 M rows in a few MB: refused, naming file and sheet, in seconds and
+    under an address-space limit that inflating it would break."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "d"
+    data.mkdir()
+    bomb = _bomb(data / "units.xlsx", 5_200_000)
+    assert bomb.stat().st_size < 8 * 2**20
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "linkgraph", "validate", str(data)],
+                          capture_output=True, text=True, encoding="utf-8", preexec_fn=limit,
+                          timeout=120)
+    took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "units.xlsx[units]" in proc.stderr and "LINKGRAPH_MAX_CELLS" in proc.stderr
+    assert took < 60
+
+
+def test_an_over_long_shared_string_is_refused_before_it_is_inflated(tmp_path, invoke):
+    import zipfile
+
+    data = tmp_path / "d"
+    path = _xlsx(data / "units.xlsx", {"units": [["unit_id", "name"], ["U1", "x"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats'
+                                     b'.org/spreadsheetml/2006/main"><si><t>' + b"A" * 300_000
+                                     + b"</t></si></sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, body in parts.items():
+            zf.writestr(n, body)
+    result = invoke("validate", data)
+    assert result.exit_code == 1 and "32767" in result.output
