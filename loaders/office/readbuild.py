@@ -21,8 +21,13 @@ Builder = Callable[[Row], list[OfficeRecord]]
 
 
 def _unit(row: Row, fld: str = "unit") -> UnitMention | None:
+    return _mention(row, fld) or row.sheet.unit
+
+
+def _mention(row: Row, fld: str) -> UnitMention | None:
+    """The unit a cell names, when the sheet has the column and the cell text."""
     text = row.text(fld) if row.has(fld) else None
-    return UnitMention(text) if text else row.sheet.unit
+    return UnitMention(text) if text else None
 
 
 def _round(row: Row) -> dict[str, Any]:
@@ -75,9 +80,7 @@ def _problem(row: Row) -> OfficeRecord:
     if not description:
         raise CellProblem(row.sheet.label("description"), "", "具体问题为空 / problem text empty")
     values: dict[str, Any] = {"category": category, "description": description}
-    if written and top:
-        values["focus"] = top
-    elif top and inner and top != inner:
+    if written and top or top and inner and top != inner:
         values["focus"] = top
     if row.has("focus") and row.text("focus"):
         values["focus"] = row.text("focus")
@@ -201,8 +204,7 @@ def _measures(row: Row, current: dict[str, Any], has_problem: bool) -> list[Offi
         if row.has("reopened"):
             values["reopened"] = row.text("reopened") is not None and row.parse("reopened", _flag)
         refs = {"owner_person_id": owners[0] if owners else None,
-                "owner_dept_id": UnitMention(row.text("owner_dept")) if row.has("owner_dept")
-                and row.text("owner_dept") else None}
+                "owner_dept_id": _mention(row, "owner_dept")}
         current["measures"] += 1
         key = (*current["key"], "措施", item)
         out.append(record(row, "measures", number, values, refs, key, current["local"],
@@ -256,7 +258,7 @@ def build_problems(row: Row) -> list[OfficeRecord]:
 def build_leads(row: Row) -> list[OfficeRecord]:
     unit_title = row.text("unit_title") if row.has("unit_title") else None
     unit_here, title = mn.split_unit_title(unit_title) if unit_title else (None, None)
-    unit = UnitMention(row.text("unit")) if row.has("unit") and row.text("unit") else None
+    unit = _mention(row, "unit")
     persons = _people(row, "person", unit=unit_here or unit, title=title)
     values: dict[str, Any] = {}
     for fld in ("transfer_date", "received_date", "due_date", "closed_date"):
@@ -382,7 +384,7 @@ def build_audits(row: Row) -> list[OfficeRecord]:
 def build_petitions(row: Row) -> list[OfficeRecord]:
     unit_title = row.text("unit_title") if row.has("unit_title") else None
     unit_here, title = mn.split_unit_title(unit_title) if unit_title else (None, None)
-    unit = UnitMention(row.text("unit")) if row.has("unit") and row.text("unit") else unit_here
+    unit = _mention(row, "unit") or unit_here
     persons = _people(row, "person", unit=unit, title=title)
     values = {"channel": row.text("channel") if row.has("channel") else None,
               "date": _date(row, "date"), "topic": row.text("topic") if row.has("topic") else None}

@@ -96,8 +96,8 @@ def read_grids(path: Path) -> Iterator[Grid]:
     name = path.name
     if path.suffix.lower() in TEXT_SUFFIXES:
         frame = read_delimited(str(path), name)
-        rows = [[str(v) if v is not None else "" for v in row]
-                for row in frame.itertuples(index=False, name=None)]
+        rows: list[list[Cell]] = [[str(v) if v is not None else "" for v in row]
+                                  for row in frame.itertuples(index=False, name=None)]
         yield Grid(name, path.stem, rows, typed=False, path=str(path))
         return
     workbook = open_workbook(str(path), name)
@@ -135,8 +135,8 @@ def read_fills(grid: Grid) -> dict[tuple[int, int], str]:
     Empty for CSV and .xls (no fills to read)."""
     if not grid.path or not grid.path.lower().endswith((".xlsx", ".xlsm")):
         return {}
-    import openpyxl
-    from openpyxl.styles.colors import COLOR_INDEX
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.styles.colors import COLOR_INDEX  # type: ignore[import-untyped]
 
     try:
         wb = openpyxl.load_workbook(grid.path, read_only=True, data_only=True)

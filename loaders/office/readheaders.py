@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from linkgraph.headers import column_for
 from linkgraph.normalize import header as normal_header
@@ -159,7 +159,7 @@ def strip_note(text: str) -> str:
     return re.sub(r"[(\[【<（].*?[)\]】>）]", "", text).strip() or text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup(table: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for fld, words in FIELDS[table].items():

@@ -149,7 +149,7 @@ def section_name(text: str) -> tuple[int, str, int | None]:
     rest = text
     if m:
         num = m["num"]
-        level = 2 if num.startswith(("(", "（")) else 1 if re.match(r"[一二三四五六七八九十百]", num) else 1
+        level = 2 if num.startswith(("(", "（")) else 1
         rest = text[m.end():]
     count = None
     if c := _COUNT.search(rest):
@@ -169,7 +169,7 @@ _ROUND = re.compile(r"((?:\d{4}年(?:度)?)?(?:[十二三四五六七八九一]+
                     r"(?:巡察|巡视)?|[县市区州]委第[一二三四五六七八九十\d]+巡察组|\d{4}年(?:度)?第?"
                     r"[一二三四五六七八九十\d]*轮?(?:常规|专项|机动|交叉|提级)?巡察)")
 _GENERIC = re.compile(r"^(sheet\d*|工作表\d*|表\d*|附件\d*|.*(台账|清单|名册|汇总|统计|明细|一览表|"
-                      r"登记表|情况表|表格|线索|问题|措施|关系|申报|数据).*)$", re.I)
+                      r"登记表|情况表|表格|线索|问题|措施|关系|申报|数据).*)$", re.IGNORECASE)
 
 
 def title_unit(text: str) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def clean(value: object) -> str:
     Line breaks inside the cell are kept (items are split on them)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -418,7 +419,7 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
         raise ValueProblem(f"不是金额：{value} / not an amount")
     if isinstance(value, (int, float)):
         number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise ValueProblem(f"不是金额：{value} / not an amount")
         return round(number * scale, 2)
     text = clean(value)
@@ -447,8 +448,8 @@ _RELATION_RULES: tuple[tuple[str, str], ...] = (
     (r"师生|师徒|导师|老师|学生|同门", "mentor"),
     (r"秘书", "secretary"),
     (r"^(爱人|配偶|妻子?|丈夫|老婆|老公|夫人|媳妇)$", "spouse"),
-    (r"岳|公公|婆婆|女婿|儿媳|儿媳妇|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|"
-     r"^(妻|夫|配偶|爱人|老婆|丈夫)的", "in_law"),
+    ("岳|公公|婆婆|女婿|儿媳|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|^(妻|夫|配偶|爱人|老婆|丈夫)的",
+     "in_law"),
     (r"^(堂|表)|叔|伯|姑|舅|姨|侄|甥", "collateral"),
     (r"^(亲)?(哥哥?|弟弟?|姐姐?|妹妹?|兄弟|姐妹|兄妹|姐弟)$", "sibling"),
     (r"^(父|母|爸|妈|儿|女|子|孙|外孙|祖|外祖|爷|奶|姥)", "parent_child"),
