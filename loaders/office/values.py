@@ -144,7 +144,7 @@ def colour_name(rgb: str | None) -> str | None:
         hue = 60 * ((b - r) / d) + 120
     else:
         hue = 60 * ((r - g) / d) + 240
-    for upto, name in ((15, "red"), (40, "orange"), (70, "yellow"), (165, "green"),
+    for upto, name in ((15, "red"), (50, "orange"), (70, "yellow"), (165, "green"),
                        (255, "blue"), (300, "purple"), (345, "purple"), (360, "red")):
         if hue < upto:
             return name
@@ -223,6 +223,8 @@ def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
     if text.lower() in EMPTY:
         return None
     flat = re.sub(r"\s+", "", text)
+    if not typed and re.fullmatch(r"\d{4}\.1", flat):  # 2019.10 written out by Excel
+        return _number_date(float(flat), text, end=end)
     if m := _COMPACT.match(flat):
         return DateValue(_ymd(int(m["y"]), int(m["m"]), int(m["d"]), text))
     if m := _FULL_DATE.search(flat):
@@ -448,7 +450,7 @@ _RELATION_RULES: tuple[tuple[str, str], ...] = (
     (r"师生|师徒|导师|老师|学生|同门", "mentor"),
     (r"秘书", "secretary"),
     (r"^(爱人|配偶|妻子?|丈夫|老婆|老公|夫人|媳妇)$", "spouse"),
-    ("岳|公公|婆婆|女婿|儿媳|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|^(妻|夫|配偶|爱人|老婆|丈夫)的",
+    ("岳|公公|婆婆|女婿|儿媳|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|^(妻|夫|配偶|爱人|老婆|丈夫)的|^(妻|夫)[兄弟姐妹]",
      "in_law"),
     (r"^(堂|表)|叔|伯|姑|舅|姨|侄|甥", "collateral"),
     (r"^(亲)?(哥哥?|弟弟?|姐姐?|妹妹?|兄弟|姐妹|兄妹|姐弟)$", "sibling"),
