@@ -74,13 +74,31 @@ def find_layout(grid: Grid) -> Layout | None:
         if not texts(grid, r):
             continue
         one = match_header(_labels(grid, r, None))
-        two = match_header(_labels(grid, r, r + 1)) if r + 1 < len(grid.rows) else None
+        two = None
+        if r + 1 < len(grid.rows) and len(texts(grid, r)) >= 3:
+            two = match_header(_labels(grid, r, r + 1))
+            below = match_header(_labels(grid, r + 1, None))
+            if two and below and (two.score < below.score
+                                  or (two.score == below.score and not _joined(grid, r))):
+                two = None  # the lower row is the header on its own
         for rows, match in (((r,), one), ((r, r + 1), two)):
             if match is None:
                 continue
             if best is None or match.score > best.match.score:
                 best = Layout(rows, match)
     return best
+
+
+def _joined(grid: Grid, r: int) -> bool:
+    """Whether row ``r`` is the upper half of a two-row header: a cell of it
+    is merged down into the next row, or across columns the next row names."""
+    for r1, c1, r2, c2 in grid.merged:
+        if r1 != r:
+            continue
+        if r2 > r or (c2 > c1 and any(grid.cell(r + 1, c) not in (None, "")
+                                      for c in range(c1, c2 + 1))):
+            return True
+    return False
 
 
 def column_numbers(items: list[tuple[int, str]]) -> bool:
