@@ -195,13 +195,13 @@ def test_unmerged_continuation_rows_and_repeated_problem_cells(tmp_path):
 
 
 def test_first_measure_rejected_keeps_the_problem_on_the_next_row(tmp_path):
-    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改情况"],
-            [1, "选人用人", "档案不全", "补齐档案", "很好"],
-            [None, None, None, "专项审核", "已整改"]]
+    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改时限", "整改情况"],
+            [1, "选人用人", "档案不全", "补齐档案", 2023.1, "已整改"],
+            [None, None, None, "专项审核", "2023年10月底前", "已整改"]]
     merges = {"S": ["A2:A3", "B2:B3", "C2:C3"]}
     (sheet,) = read_office([book(tmp_path / "d.xlsx", {"S": rows}, merges)])
     accounted_once(sheet)
-    assert [(r.origin.row, r.column, r.value) for r in sheet.rejected] == [(2, "整改情况", "很好")]
+    assert [(r.origin.row, r.column, r.value) for r in sheet.rejected] == [(2, "整改时限", "2023.1")]
     (p,) = by_table(sheet, "problems")
     (m,) = by_table(sheet, "measures")
     assert p.origin.row == 3 and m.parent == p.local and p.values["description"] == "档案不全"
@@ -421,3 +421,40 @@ def test_every_row_is_accounted_for_once(tmp_path, kinds_, title, tmp):
     while written and not any(v is not None for v in rows[written - 1]):
         written -= 1
     assert sheet.rows_read == written
+
+
+# --- layout details -------------------------------------------------------------
+
+@pytest.mark.parametrize(("title", "unit"), [
+    (TITLE, "中共青岚县农业农村局党组"),
+    ("白沙镇党委关于县委第二巡察组反馈意见整改情况台账", "白沙镇党委"),
+    ("县委第一巡察组巡察县农业农村局党组反馈问题清单", "县农业农村局党组"),
+    ("中共白沙镇委员会落实十四届县委第三轮巡察反馈意见整改台账", "中共白沙镇委员会"),
+    ("2023年青岚县教育局巡察反馈问题整改清单", "青岚县教育局"),
+    ("关于县委第一巡察组反馈问题整改落实情况台账", None),
+    ("县委巡察办移交问题线索处置台账", None),
+])
+def test_the_unit_a_title_names(title, unit):
+    from loaders.office.readlayout import title_unit
+
+    assert title_unit(title) == unit
+
+
+def test_section_habits_and_status_sentences(tmp_path):
+    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改情况"],
+            ["一", None, "党的领导弱化方面", None, None],          # number under 序号, name beside
+            [1, None, "问题甲", "措施甲", "制定了《学习制度》并印发"],  # says what, not whether
+            [None, "选人用人", None, None, None],                 # a category written once
+            [1, None, "问题乙", "措施乙", "已整改"],
+            ["二、作风建设方面（共1个）"],
+            [1, "作风建设", "问题丙", "措施丙", "已整改，持续推进"]]
+    (sheet,) = read_office([book(tmp_path / "g.xlsx", {"S": rows})])
+    accounted_once(sheet)
+    assert {r: k for r, k in kinds(sheet).items() if k == "section"} == {2: "section", 4: "section",
+                                                                          6: "section"}
+    problems = by_table(sheet, "problems")
+    assert [p.values["category"] for p in problems] == ["党的领导弱化方面", "选人用人", "作风建设"]
+    measures = by_table(sheet, "measures")
+    assert [m.values["status"] for m in measures] == [None, "done", "ongoing"]
+    assert any("未写明" in n for n in measures[0].notes)
+    assert ("section:作风建设方面", 1.0) in {(t.what, t.value) for t in sheet.totals}

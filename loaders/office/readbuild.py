@@ -235,14 +235,23 @@ def _deadline(row: Row, text: str | None) -> vl.Deadline | None:
 
 
 def _status(row: Row, text: str | None) -> str | None:
+    """整改情况 in words; else the fill colour under the sheet's legend; a
+    yes/no column (``是否完成``) as done/open.  A sentence that says what was
+    done but not whether it is done leaves the status empty, with a note."""
     if text is not None:
+        label = row.sheet.label("status")
+        if "是否" in label and text in ("是", "否", "√", "×"):
+            return "done" if text in ("是", "√") else "open"
         try:
             return vl.parse_status(text)
         except vl.ValueProblem as exc:
             by_colour = row.colour("status", "measure")
             if by_colour:
                 return by_colour
-            raise CellProblem(row.sheet.label("status"), text, str(exc)) from None
+            if isinstance(exc, vl.NoStatusWord):
+                row.notes.append(f"{label}未写明是否完成，整改状态留空：{text[:40]}")
+                return None
+            raise CellProblem(label, text, str(exc)) from None
     return row.colour("status", "measure", "description", "seq")
 
 
@@ -272,6 +281,8 @@ def build_leads(row: Row) -> list[OfficeRecord]:
     if row.has("outcome"):
         stages = row.parse("outcome", vl.parse_outcomes)
         values["outcome"] = vl.outcome_stage(stages)
+        if not stages and row.text("outcome"):
+            row.notes.append(f"处理结果“{row.text('outcome')}”未写立案、处分或移送司法")
         if len(stages) > 1:
             row.notes.append(f"处理结果含{len(stages)}个阶段，取最后一个：{'→'.join(stages)}")
         if values.get("disposition") is None and "case_filed" in stages and row.has("disposition"):

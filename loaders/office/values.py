@@ -31,6 +31,10 @@ class ValueProblem(ValueError):
     """A cell that holds something unreadable; ``str(exc)`` is the reason."""
 
 
+class NoStatusWord(ValueProblem):
+    """整改情况 that describes the work done without saying whether it is done."""
+
+
 def clean(value: object) -> str:
     """A cell as text: NFKC, invisible characters removed, spaces trimmed.
     Line breaks inside the cell are kept (items are split on them)."""
@@ -91,7 +95,7 @@ def parse_status(value: object) -> str | None:
             rest = rest.replace(word, "#")
     kinds = set(found)
     if not kinds:
-        raise ValueProblem("看不出整改状态（应为 已整改/正在整改/持续整改/未整改 等）"
+        raise NoStatusWord("看不出整改状态（应为 已整改/正在整改/持续整改/未整改 等）"
                            " / no rectification status in the text")
     if kinds == {"done"}:
         return "done"
@@ -163,6 +167,9 @@ _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<h>上半年|下半年|一
                    r"四季度|第一季度|第二季度|第三季度|第四季度)")
 _HALF_END = {"上半年": 6, "下半年": 12, "一季度": 3, "二季度": 6, "三季度": 9, "四季度": 12}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_XUN = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<x>上旬|中旬|下旬)")
+_XUN_DAY = {"上旬": 10, "中旬": 20}
+_YEARLESS_MONTH = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?:底|末|前|份|以前|之前)?(?!\s*\d)")
 
 
 @dataclass(frozen=True)
@@ -300,6 +307,15 @@ def parse_deadline(value: object, *, years: tuple[int, ...] = (),
     note = None
     if m := _YEAR_END.search(flat):
         date = dt.date(int(m["y"]), 12, 31)
+    elif m := _XUN.search(flat):
+        y, mo = int(m["y"]), int(m["m"])
+        if not 1 <= mo <= 12:
+            raise ValueProblem(f"不是有效月份：{text} / not a valid month")
+        date = month_end(y, mo) if m["x"] == "下旬" else dt.date(y, mo, _XUN_DAY[m["x"]])
+    elif (m := _YEARLESS_MONTH.search(flat)) and not re.search(r"(?:19|20)\d{2}", flat):
+        got = _yearless(int(m["m"]), 1, text, years)
+        date = month_end(got.date.year, got.date.month)
+        note = got.note
     elif m := _HALF.search(flat):
         date = month_end(int(m["y"]), _HALF_END[m["h"].removeprefix("第")])
     elif re.search(r"\d", flat):
@@ -380,7 +396,8 @@ def parse_outcomes(value: object) -> tuple[str, ...]:
     (``立案审查，给予党内严重警告处分`` → case_filed, sanctioned;
     ``移送检察机关`` → judicial).  Text that names a handling without any of
     the three stages (``批评教育``, ``予以了结``) gives ``()``; text that
-    names nothing known is a problem."""
+    names none of them gives ``()`` too (the reader notes it); a cell with
+    no words at all (``123``) is a problem."""
     text = clean(value)
     if text.lower() in EMPTY:
         return ()
@@ -389,7 +406,8 @@ def parse_outcomes(value: object) -> tuple[str, ...]:
     found = {stage for stage, words in OUTCOME_FORMS.items() if any(w in text for w in words)}
     if re.search(r"不予立案|未立案|不立案", text):
         found.discard("case_filed")
-    if not found and not any(w in text for w in _NO_OUTCOME):
+    if not found and not any(w in text for w in _NO_OUTCOME) \
+            and not re.search(r"[\u4e00-\u9fff]{2}", text):
         raise ValueProblem(f"无法识别的处理结果：{text}（应写明立案、处分或移送司法等）"
                            " / unknown outcome")
     return tuple(s for s in OUTCOME_STAGES if s in found)
