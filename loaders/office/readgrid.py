@@ -38,6 +38,7 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     typed: bool = True
     path: str | None = None
+    texts_cache: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
 
     @property
     def width(self) -> int:

@@ -46,11 +46,15 @@ class Layout:
 
 def texts(grid: Grid, r: int) -> list[tuple[int, str]]:
     """(column, text) of the row's non-blank cells, merged cells once."""
+    cache = grid.texts_cache
+    if r in cache:
+        return cache[r]
     out = []
     for c, v in enumerate(grid.rows[r] if r < len(grid.rows) else []):
         t = clean(v) if v is not None else ""
         if t:
             out.append((c, t))
+    cache[r] = out
     return out
 
 

@@ -40,9 +40,8 @@ class Sheet:
     state: dict[str, Any] = field(default_factory=dict)  # the builder's memory
     counter: int = 0
 
-    @property
-    def columns(self) -> dict[str, int]:
-        return {f: c for c, f in self.layout.match.fields.items()}
+    def __post_init__(self) -> None:
+        self.columns: dict[str, int] = {f: c for c, f in self.layout.match.fields.items()}
 
     def label(self, fld: str) -> str:
         col = self.columns.get(fld)
@@ -63,6 +62,7 @@ class Row:
         self.sheet, self.r = sheet, r
         self.notes: list[str] = []
         self._cache: dict[str, Cell] = {}
+        self._years: dict[tuple[str, ...], tuple[int, ...]] = {}
 
     def origin(self, item: int = 0) -> Origin:
         return Origin(self.sheet.grid.file, self.sheet.grid.sheet, self.r + 1, item)
@@ -112,7 +112,9 @@ class Row:
             raise CellProblem(self.sheet.label(fld), clean(value), str(exc)) from None
 
     def years(self, *fields: str) -> tuple[int, ...]:
-        return years_in([self.raw(f) for f in fields if self.has(f)])
+        if fields not in self._years:
+            self._years[fields] = years_in([self.raw(f) for f in fields if self.has(f)])
+        return self._years[fields]
 
     def colour(self, *fields: str) -> str | None:
         """The status the row's fill colour gives under the sheet's legend."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -40,19 +41,28 @@ def clean(value: object) -> str:
     Line breaks inside the cell are kept (items are split on them)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_text(value)
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    return _clean_text(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_text(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value)
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\n" not in text:
+        return text.strip()
     return "\n".join(part.strip() for part in text.split("\n")).strip()
 
 
 def is_blank(value: object) -> bool:
-    return clean(value).lower() in EMPTY
+    return value is None or clean(value).lower() in EMPTY
 
 
 def is_ditto(value: object) -> bool:
-    return clean(value) in DITTO
+    return value is not None and clean(value) in DITTO
 
 
 # --- statuses -------------------------------------------------------------
@@ -74,6 +84,7 @@ _STATUS_ORDER = sorted(((w, s) for s, ws in STATUS_FORMS.items() for w in ws),
 _CANONICAL_STATUS = {"done", "partly", "open", "ongoing"}
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_status(value: object) -> str | None:
     """整改情况 → ``done`` / ``partly`` / ``open`` / ``ongoing``.
 
@@ -116,6 +127,7 @@ _LEGEND_ITEM = re.compile(r"(红|黄|绿|蓝|橙|灰|紫)色?(?:底色|标注|�
                           r"(?:表示|代表|为|是|:|=)?[“\"']?([^，,；;。、\n“”\"'()（）]{2,12})")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_legend(value: object) -> dict[str, str]:
     """A colour legend (``注：红色表示未整改，黄色表示正在整改，绿色表示已完成``)
     → colour → status.  Empty when the text names no colour with a status."""
@@ -131,6 +143,7 @@ def parse_legend(value: object) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def colour_name(rgb: str | None) -> str | None:
     """An ``AARRGGBB`` / ``RRGGBB`` fill → the colour word a legend uses,
     by hue; white, black and unfilled give None."""
@@ -208,6 +221,7 @@ def _excel_year_month(number: float, text: str, *, end: bool) -> DateValue:
     return DateValue(day, f"数值 {text} 按 {year}年{month}月 读取")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
                typed: bool = True) -> DateValue | None:
     """A date cell: Excel dates, ``2023-10-15``, ``2023/10/15``, ``2023.10.15``,
@@ -290,6 +304,7 @@ class Deadline:
     note: str | None = None
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_deadline(value: object, *, years: tuple[int, ...] = (),
                    typed: bool = True) -> Deadline | None:
     """``2023年6月底前`` → 2023-06-30; ``2023.8`` → 2023-08-31; ``2023年底`` →
@@ -363,6 +378,7 @@ _DISPOSITION_ORDER = sorted(((w, d) for d, ws in DISPOSITION_FORMS.items() for w
 ABBREVIATIONS = {"初核": "初步核实", "函询": "谈话函询", "暂存": "暂存待查", "了结": "予以了结"}
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_disposition(value: object) -> str | None:
     """处置方式 → talk / verify / hold / close / investigate (``初核`` → verify)."""
     text = clean(value)
@@ -391,6 +407,7 @@ _NO_OUTCOME = ("了结", "批评教育", "诫勉", "提醒谈话", "谈话提醒
                "办理中", "核查中", "正在办理", "待查")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_outcomes(value: object) -> tuple[str, ...]:
     """处理结果 in free text → the outcome stages it names, in stage order
     (``立案审查，给予党内严重警告处分`` → case_filed, sanctioned;
@@ -432,6 +449,7 @@ def header_scale(header: object) -> float:
     return 1.0
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_amount(value: object, scale: float = 1.0) -> float | None:
     """An amount in yuan: the column's ``scale`` (from its header) applies
     unless the cell names its own unit (``2860元``, ``12.5万元``)."""
@@ -476,6 +494,7 @@ _RELATION_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_relation(value: object) -> tuple[str, str | None]:
     """与本人关系 → (canonical relation, note).  ``哥哥`` → sibling, ``表弟`` →
     collateral, ``大学同学`` → classmate, ``爱人`` → spouse, ``岳父`` → in_law;
