@@ -458,3 +458,32 @@ def test_section_habits_and_status_sentences(tmp_path):
     assert [m.values["status"] for m in measures] == [None, "done", "ongoing"]
     assert any("未写明" in n for n in measures[0].notes)
     assert ("section:作风建设方面", 1.0) in {(t.what, t.value) for t in sheet.totals}
+
+
+def test_status_by_marks_under_a_grouped_header(tmp_path):
+    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改情况", None, None],
+            [None, None, None, None, "已完成", "正在整改", "未完成"],
+            [1, "作风", "问题甲", "措施甲", "√", None, None],
+            [2, "作风", "问题乙", "措施乙", None, "√", None],
+            [3, "作风", "问题丙", "措施丙", None, None, None],
+            [4, "作风", "问题丁", "措施丁", "√", None, "√"]]
+    merges = {"S": ["E1:G1", *(f"{c}1:{c}2" for c in "ABCD")]}
+    (sheet,) = read_office([book(tmp_path / "h.xlsx", {"S": rows}, merges)])
+    accounted_once(sheet)
+    assert sheet.header_rows == (1, 2)
+    assert [m.values["status"] for m in by_table(sheet, "measures")] == ["done", "open", None]
+    (bad,) = sheet.rejected
+    assert bad.origin.row == 6 and "整改情况/已完成" in bad.column
+
+
+def test_dual_signature_columns(tmp_path):
+    rows = [["序号", "被反映人", "移交时间", "承办单位", "签字", None],
+            [None, None, None, None, "纪检监察室", "巡察组"],
+            [1, "张伟", "2023-06-01", "县纪委监委", "刘洋", "√"],
+            [2, "李娜", "2023-06-01", "县纪委监委", None, "陈静"],
+            [3, "王磊", "2023-06-01", "县纪委监委", "否", None]]
+    merges = {"S": ["E1:F1", *(f"{c}1:{c}2" for c in "ABCD")]}
+    (sheet,) = read_office([book(tmp_path / "i.xlsx", {"S": rows}, merges)])
+    accounted_once(sheet)
+    signed = [lead.values["signed_by"] for lead in by_table(sheet, "leads")]
+    assert signed == [("纪检监察室：刘洋", "巡察组（已签）"), ("巡察组：陈静",), ()]

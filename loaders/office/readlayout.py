@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from loaders.office.mentions import UNIT_ENDINGS
 from loaders.office.readgrid import Grid
-from loaders.office.readheaders import HeaderMatch, match_header
+from loaders.office.readheaders import GROUP, HeaderMatch, match_header
 from loaders.office.records import UnitMention
 from loaders.office.values import clean, is_blank, parse_legend
 
@@ -65,7 +65,12 @@ def _labels(grid: Grid, r: int, below: int | None) -> dict[int, str]:
         lower = clean(grid.filled(below, c)) if below is not None else ""
         merged_down = below is not None and grid.merge_of(r, c) == grid.merge_of(below, c) \
             and grid.merge_of(r, c) is not None
-        text = upper if (merged_down or not lower) else lower
+        if merged_down or not lower or lower == upper:
+            text = upper
+        elif upper and grid.merge_of(r, c) is not None:
+            text = f"{upper}{GROUP}{lower}"  # 整改情况 › 已完成, 签字 › 巡察组
+        else:
+            text = lower
         if text:
             labels[c] = text
     return labels

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.office.readgrid import Cell, Grid
+from loaders.office.readheaders import GROUP
 from loaders.office.readlayout import Layout
 from loaders.office.records import OfficeRecord, Origin, UnitMention
 from loaders.office.values import ValueProblem, clean, is_blank, is_ditto, years_in
@@ -45,7 +46,9 @@ class Sheet:
 
     def label(self, fld: str) -> str:
         col = self.columns.get(fld)
-        return self.layout.match.labels.get(col, fld) if col is not None else fld
+        if col is None:
+            return fld
+        return self.layout.match.labels.get(col, fld).replace(GROUP, "/")
 
     def local(self, table: str, origin: Origin) -> str:
         return f"{origin.file}[{origin.sheet}]:{table}:{origin.label}"
@@ -144,8 +147,7 @@ def record(row: Row, table: str, item: int, values: dict[str, Any], refs: dict[s
            key: tuple[str, ...], parent: str | None = None, notes: tuple[str, ...] = ()
            ) -> OfficeRecord:
     origin = row.origin(item)
-    clean_values = {k: v for k, v in values.items() if v is not None or k in row.sheet.columns}
-    return OfficeRecord(table, row.sheet.local(table, origin), origin, clean_values,
+    return OfficeRecord(table, row.sheet.local(table, origin), origin, dict(values),
                         {k: v for k, v in refs.items() if v not in (None, [], ())},
                         tuple(str(k) for k in key), parent, tuple(row.notes) + notes)
 
