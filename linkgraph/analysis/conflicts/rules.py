@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext, region_ancestors
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext, region_ancestors
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
 

@@ -8,7 +8,6 @@ cover every candidate of a province-wide round at once.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph.errors import InputError
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import Tables
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext
-from linkgraph.analysis.conflict_rules import ConflictRules
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
+from linkgraph.analysis.conflicts.rules import ConflictRules
 from linkgraph.vocab import LABELS_ZH
 
 
