@@ -487,3 +487,31 @@ def test_dual_signature_columns(tmp_path):
     accounted_once(sheet)
     signed = [lead.values["signed_by"] for lead in by_table(sheet, "leads")]
     assert signed == [("纪检监察室：刘洋", "巡察组（已签）"), ("巡察组：陈静",), ()]
+
+
+def test_cells_the_file_lost_reject_their_row(tmp_path):
+    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改情况", "涉及金额"],
+            [1, "作风", "问题甲", "措施甲", "已整改", "=SUM(1,2)"],   # a formula saved without a value
+            [2, "作风", "问题乙", "措施乙", "已整改", 123456789012345678]]
+    (sheet,) = read_office([book(tmp_path / "j.xlsx", {"S": rows})])
+    accounted_once(sheet)
+    assert [(r.origin.row, r.column) for r in sheet.rejected] == [(2, "涉及金额"), (3, "涉及金额")]
+    assert "=SUM(1,2)" in sheet.rejected[0].value and "公式" in sheet.rejected[0].reason
+    assert "15" in sheet.rejected[1].reason
+
+
+def test_csv_quoted_cell_over_lines_and_an_unterminated_quote(tmp_path):
+    text = ('序号,被反映人,移交时间,承办单位,主要问题\n'
+            '1,张伟,2023-06-01,县纪委监委,"违规收受礼金\n多次"\n'
+            '2,李娜,2023-06-01,县纪委监委,"未闭合的引号\n'
+            '3,王磊,2023-06-01,县纪委监委,挪用公款\n')
+    path = tmp_path / "q.csv"
+    path.write_bytes(text.encode("gb18030"))
+    (sheet,) = read_office([path])
+    accounted_once(sheet)
+    assert sheet.rows_read == 5
+    leads = by_table(sheet, "leads")
+    assert [lead.refs["person_id"].name for lead in leads][:1] == ["张伟"]
+    assert kinds(sheet)[3] == "note"  # the line the quoted cell ran over
+    assert "王磊" in [lead.refs["person_id"].name for lead in leads]  # not swallowed
+    assert [r.origin.row for r in sheet.rejected] == [4]
