@@ -17,13 +17,7 @@ from loaders.office import readlayout as lay
 from loaders.office.readbuild import BUILDERS
 from loaders.office.readgrid import Grid, read_fills, read_grids, source_paths
 from loaders.office.readrows import CellProblem, Row, Sheet
-from loaders.office.records import (
-    NonDataRow,
-    OfficeTotal,
-    Origin,
-    RejectedRow,
-    SheetRead,
-)
+from loaders.office.records import NonDataRow, OfficeTotal, Origin, RejectedRow, SheetRead
 from loaders.office.values import clean, parse_legend
 
 #: Ledger kinds the reader knows → the table a SheetRead reports (the

@@ -137,7 +137,7 @@ def _text_grid(path: Path) -> Grid:
             while len(grid.rows) < start:
                 grid.continued[len(grid.rows)] = len(grid.rows) - 1
                 grid.rows.append([])
-            grid.rows.append([str(v) if v is not None and v == v else "" for v in row])
+            grid.rows.append([v if isinstance(v, str) else "" for v in row])
         for p in chunk.attrs.get("problems", []):
             grid.problems[(int(p.row), int(p.column))] = (p.value, p.reason)
     for line, before in list(grid.continued.items()):  # point at the line the cell began
