@@ -80,8 +80,12 @@ class Dataset:
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
-                         for c in TABLE_BY_NAME[name].columns})
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
+                          for c in TABLE_BY_NAME[name].columns})
+    if name == "ties":
+        for col in check.RELATION_EXTRA_COLUMNS:
+            frame[col] = pd.Series(dtype=object)
+    return frame
 
 
 def _dtype(kind: str) -> str:

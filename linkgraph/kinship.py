@@ -134,7 +134,7 @@ def grammar() -> Grammar:
     """The shipped grammar (``data/kinship.toml``), read once."""
     text = resources.files("linkgraph").joinpath("data/kinship.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    terms = {_clean(w): tuple(p.split("|")) for w, p in data["terms"].items()}
+    terms = {clean_word(w): tuple(p.split("|")) for w, p in data["terms"].items()}
     bad = {w: p for w, p in terms.items() if any(set(r) - set(NEUTRAL) for r in p)}
     if bad:
         raise ValueError(f"kinship.toml: unknown steps in {bad}")
@@ -145,7 +145,8 @@ def grammar() -> Grammar:
                    tuple(sorted(g.get("drop_suffixes", ()), key=len, reverse=True)))
 
 
-def _clean(word: str) -> str:
+def clean_word(word: str) -> str:
+    """NFKC, without any whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", word))
 
 
@@ -155,7 +156,7 @@ def parse_relation(word: str) -> KinPath | None:
     if not isinstance(word, str):
         return None
     g = grammar()
-    text = _clean(word)
+    text = clean_word(word)
     parts = [p for p in re.split("|".join(map(re.escape, g.joiners)), text)] if text else []
     if not parts or any(not p for p in parts):
         return None
