@@ -127,6 +127,7 @@ class Grammar:
     cousin_prefixes: tuple[str, ...]
     drop_prefixes: tuple[str, ...]
     drop_suffixes: tuple[str, ...]
+    pair_words: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,7 +143,8 @@ def grammar() -> Grammar:
     return Grammar(terms, max(map(len, terms)), tuple(g.get("joiners", ("的",))),
                    tuple(sorted(g.get("cousin_prefixes", ()), key=len, reverse=True)),
                    tuple(sorted(g.get("drop_prefixes", ()), key=len, reverse=True)),
-                   tuple(sorted(g.get("drop_suffixes", ()), key=len, reverse=True)))
+                   tuple(sorted(g.get("drop_suffixes", ()), key=len, reverse=True)),
+                   frozenset(clean_word(w) for w in g.get("pair_words", ())))
 
 
 def clean_word(word: str) -> str:
@@ -230,6 +232,25 @@ def neutral(reading: str) -> str:
                 out = out.replace(old, new, 1)
                 changed = True
     return out
+
+
+def neutral_text(path: KinPath) -> str:
+    """The first reading in gender-neutral words: 父母的兄弟姐妹的子女."""
+    steps = "".join(NEUTRAL[s] for s in path.path)
+    return "的".join(STEP_ZH[s] for s in steps) or "本人"
+
+
+def is_pair_word(word: str) -> bool:
+    """Whether the word names the pair (叔侄, 夫妻), not one side (叔叔)."""
+    return clean_word(word) in grammar().pair_words
+
+
+def short_text(path: KinPath) -> str:
+    """A path for an evidence sentence: its readings in words when one or
+    two (妻子的姐妹的丈夫), else the first in gender-neutral words."""
+    if len(path.readings) <= 2:
+        return path.describe()
+    return neutral_text(path)
 
 
 def reverse(reading: str) -> str:

@@ -113,7 +113,8 @@ def test_reverse_direction_tie_in_the_words_people_write(tmp_path, word, relatio
 def test_explanation_and_path(tmp_path):
     data = ledger(tmp_path, ties="P20,P2,兄弟")
     (c,) = find_conflicts(data, "X", candidates=True)
-    assert c.explanation == "陈明（青白江区交叉巡察组 成员）的兄弟姐妹何强现任新津区住房和城乡建设局副局长"
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）与何强为兄弟关系，何强现任新津区住房和城乡建设局"
+                             "副局长（三代以内旁系血亲）")
     assert c.path == ("Person:P2", "Person:P20", "Unit:UB2")
     assert (c.person_name, c.unit_name, c.score) == ("陈明", "新津区住房和城乡建设局", 100.0)
 
@@ -164,8 +165,58 @@ def test_two_kinship_ties_in_a_row_are_a_close_in_law(tmp_path):
     # P2's spouse P31 is the sister of P22 (副局长 of UB1): 配偶的兄弟姐妹 = 近姻亲
     data = ledger(tmp_path, ties="P2,P31,配偶\nP22,P31,姐妹")
     assert found(data) == {("T1", "P2", "UB1", "hard", "in_law", 2)}
-    soft = rules_file(tmp_path, '[conflicts.kinship_chains]\n"spouse+sibling" = ""\n')
+    soft = rules_file(tmp_path, "[conflicts]\ncompose_kinship = false\n")
     assert found(data, rules=soft) == {("T1", "P2", "UB1", "soft", "spouse+sibling", 2)}
+
+
+def test_a_one_sided_word_read_from_the_other_side(tmp_path):
+    # 何强 (P20, 副局长 of UB2) declared 陈明 (P2, inspector) as his 表哥
+    data = ledger(tmp_path, ties="P20,P2,表哥")
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert (c.level, c.relation) == ("hard", "collateral")
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）是何强的表哥，何强现任新津区住房和城乡建设局"
+                             "副局长（父母的兄弟姐妹的儿子，三代以内旁系血亲）")
+
+
+@pytest.mark.parametrize("ties, relation", [
+    # 陈明's 表兄弟 郑敏 (no post), whose wife 孙涛 is 副局长 of UB1:
+    # 三代以内旁系血亲的配偶 = 近姻亲
+    ("P2,P31,表兄弟\nP31,P22,妻子", "in_law"),
+    # 陈明's wife 郑敏, whose 姐夫 is 孙涛: 配偶的兄弟姐妹的配偶 = 近姻亲
+    ("P2,P31,老婆\nP31,P22,姐夫", "in_law"),
+    # the same chain declared from the far ends: 孙涛 says 郑敏 is his 小姨子,
+    # 郑敏 says 陈明 is her 丈夫
+    ("P22,P31,小姨子\nP31,P2,丈夫", "in_law"),
+    # 陈明's 舅舅 郑敏, whose daughter is 孙涛: 表姐妹 = 三代以内旁系血亲
+    ("P2,P31,舅舅\nP31,P22,女儿", "collateral"),
+])
+def test_two_tie_kinship_chains_the_law_makes_hard(tmp_path, ties, relation):
+    data = ledger(tmp_path, ties=ties)
+    assert found(data) == {("T1", "P2", "UB1", "hard", relation, 2)}
+
+
+@pytest.mark.parametrize("ties", [
+    "P2,P31,表哥\nP31,P22,儿子",      # a cousin's son: beyond three generations
+    "P2,P31,姐夫\nP31,P22,弟弟",      # 姐夫的弟弟: the law does not name it
+    "P2,P31,同学\nP31,P22,配偶",      # a classmate's wife: not kinship at all
+])
+def test_two_tie_chains_the_law_does_not_name_stay_soft(tmp_path, ties):
+    data = ledger(tmp_path, ties=ties)
+    ((team, person, unit, level, _, hops),) = found(data)
+    assert (team, person, unit, level, hops) == ("T1", "P2", "UB1", "soft", 2)
+
+
+def test_two_tie_chain_sentence_names_the_path_and_the_degree(tmp_path):
+    data = ledger(tmp_path, ties="P2,P31,老婆\nP31,P22,姐夫")
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）的老婆郑敏的姐夫孙涛现任新津区教育局副局长"
+                             "（妻子的姐妹的丈夫，按近姻亲回避）")
+
+
+def test_an_unknown_relation_word_is_a_soft_tie_not_a_refusal(tmp_path):
+    data = ledger(tmp_path, ties="P20,P2,拜把子")
+    assert [w.value for w in data.warnings if w.table == "ties"] == ["拜把子"]
+    assert found(data) == {("T1", "P2", "UB2", "soft", "other", 1)}
 
 
 def test_two_hops_through_an_official_of_the_same_unit_is_one_hop(tmp_path):
