@@ -144,6 +144,9 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
                 empty = values.map(len) == 0
             checked.reject(empty[empty].index, col.name, "必填项为空 / required value missing")
         typed[col.name] = values
+    extras = [c for c in RELATION_EXTRA_COLUMNS if c in typed]
+    if extras:  # after the contract's columns
+        checked.frame = typed[[c for c in typed if c not in extras] + extras]
     return checked
 
 

@@ -385,3 +385,52 @@ def test_cli_costs_sheets(tmp_path, invoke):
     rows = {(r["team_id"], r["region_id"]): r for r in doc["team_region"]}
     assert rows[("T1", "RB")]["hard"] is True and rows[("T1", "RB")]["soft"] == 0
     assert np.isclose(sum(r["soft"] for r in doc["team_unit"]), 0)
+
+
+def test_a_blank_end_is_ended_by_the_next_post_elsewhere(tmp_path):
+    # 王伟 was 科员 of UB1 from 2019 with no end written, then 副局长 of
+    # UA1 from 2022-06: he left UB1 then — 22 months before the round, within
+    # the three-year window — and the sentence says the end was inferred
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2019-01-01,\nP1,UA1,副局长,否,2022-06-01,")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert (c.unit_id, c.relation) == ("UB1", "former_post")
+    assert c.explanation == ("王伟（青白江区交叉巡察组 组长）2019年1月至2022年6月曾任新津区教育局科员"
+                             "（任职结束时间空缺，按其2022年起任青白江区教育局副局长推定），离任不满3年")
+
+
+def test_a_blank_end_inferred_long_ago_is_no_conflict(tmp_path):
+    # the same two years in UB1, but he moved to UA1 in 2015: not within three
+    # years, not three years long — no hard conflict with UB1
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UA1,副局长,否,2015-03-01,")
+    assert {u for _, p, u, *_ in found(data, level="hard") if p == "P1"} == set()
+
+
+def test_a_blank_end_with_nothing_after_it_stays_current(tmp_path):
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert c.explanation == "王伟（青白江区交叉巡察组 组长）现任新津区教育局科员（2013年1月起），须任职回避"
+
+
+def test_a_later_post_in_the_same_unit_does_not_end_the_earlier_one(tmp_path):
+    # a promotion inside UB1 (科员 → 副局长): he is still in UB1 either way
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UB1,副局长,否,2016-01-01,")
+    hard = {(p, u) for _, p, u, *_ in found(data, level="hard")}
+    assert ("P1", "UB1") in hard
+
+
+def test_an_official_who_moved_on_is_no_longer_an_official_of_the_unit(tmp_path):
+    # 孙涛 (P22) became 副局长 of UB1 in 2021 (no end written) and moved to
+    # UA1 in 2023: at the round (2024-04) his brother 陈明 meets no official of UB1
+    moved = ledger(tmp_path / "moved", ties="P2,P22,兄弟", posts="P22,UA1,局长,是,2023-01-01,")
+    assert {u for _, p, u, *_ in found(moved) if p == "P2"} == set()
+    stayed = ledger(tmp_path / "stayed", ties="P2,P22,兄弟")
+    assert ("T1", "P2", "UB1", "hard", "sibling", 1) in found(stayed)
+
+
+def test_a_later_post_with_both_dates_is_a_temporary_posting(tmp_path):
+    # 王伟 keeps UB1 open from 2013 and was 挂职 in UA1 2016–2017 (both dates
+    # written): he went back — UB1 stays current
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UA1,挂职副局长,否,2016-01-01,"
+                                  "2017-12-31")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert c.explanation.endswith("现任新津区教育局科员（2013年1月起），须任职回避")

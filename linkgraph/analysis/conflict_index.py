@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from linkgraph import kinship
 from linkgraph.errors import InputError
 from linkgraph.relations import class_path
+from linkgraph.tenure import infer_ends
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -61,7 +62,8 @@ class ConflictIndex:
     words: tuple[str | None, ...]  # tie data code -> the relation word as written
     forward: tuple[bool, ...]   # tie data code -> the word is the neighbour's side
     ties: Csr                 # person -> person (both directions)
-    posts: pd.DataFrame       # person, unit (codes), title, top, start, end; sorted by person
+    posts: pd.DataFrame       # person, unit (codes), title, top, start, end, end_from (row of
+                              # the later post a blank end is inferred from, -1); by person
     post_rows: Csr            # person -> row numbers of ``posts``
     people_rows: np.ndarray   # code of each row of the people table
     unit_rows: np.ndarray     # code of each row of the units table
@@ -122,6 +124,10 @@ def build_index(tables: Tables) -> ConflictIndex:
     order = np.lexsort((posts["start"].to_numpy(), posts["unit"].to_numpy(),
                         posts["person"].to_numpy()))
     posts = posts.iloc[order].reset_index(drop=True)
+    # a blank end is ended by the person's next post elsewhere (tenure.py)
+    end, end_from = infer_ends(posts["person"].to_numpy(), posts["unit"].to_numpy(),
+                               posts["start"].to_numpy(), posts["end"].to_numpy())
+    posts["end"], posts["end_from"] = end, end_from
     rows = np.arange(len(posts))
     post_csr = Csr.from_edges(posts["person"].to_numpy(), rows, rows, len(people))
     return ConflictIndex(people, units, relations, kin, words, forward, tie_csr, posts,

@@ -98,6 +98,8 @@ class Writer:
         self.p_title = [t if isinstance(t, str) else "" for t in posts["title"].tolist()]
         self.p_start = _months(posts["start"].to_numpy())
         self.p_end = _months(posts["end"].to_numpy())
+        self.p_end_from = (posts["end_from"].to_numpy() if "end_from" in posts
+                           else np.full(len(posts), -1))
 
     def who(self, row) -> str:
         pid = self.pid[row.person]
@@ -109,7 +111,18 @@ class Writer:
         if self.p_end[post] < 0:
             return f"现任{unit}{title}" if title else f"现在{unit}任职"
         return (f"{_month_text(self.p_start[post])}至{_month_text(self.p_end[post])}"
-                f"任{unit}{title or '职务'}")
+                f"任{unit}{title or '职务'}{self.inferred_end(post)}")
+
+    def inferred_end(self, post: int) -> str:
+        """The note on an end the ledger left blank: 按其2019年起任XX推定."""
+        nxt = int(self.p_end_from[post])
+        if nxt < 0:
+            return ""
+        start = self.p_start[nxt]
+        year = f"{1970 + start // 12}年" if start >= 0 else ""
+        title = self.p_title[nxt] or "职务"
+        return (f"（任职结束时间空缺，按其{year}起任{self.n.unit[self.p_unit[nxt]]}{title}"
+                f"推定）")
 
     def region(self, rid) -> str:
         return self.n.region.get(rid, rid or "?")
@@ -124,9 +137,10 @@ class Writer:
             if self.p_end[row.post] < 0:
                 text = f"{head}现任{unit}{title}（{start}起），须任职回避"
             elif rel == "former_post":
-                text = f"{head}{start}至{end}曾任{unit}{title}，离任不满{r.lookback_years}年"
+                text = (f"{head}{start}至{end}曾任{unit}{title}{self.inferred_end(row.post)}，"
+                        f"离任不满{r.lookback_years}年")
             else:
-                text = (f"{head}{start}至{end}在{unit}任{title}，"
+                text = (f"{head}{start}至{end}在{unit}任{title}{self.inferred_end(row.post)}，"
                         f"长期任职（{r.long_term_years}年以上）")
         elif rel == "seconded":
             text = f"{head}抽调自被巡察单位{self.n.unit[row.unit]}"
