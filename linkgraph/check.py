@@ -9,6 +9,7 @@ tables are checked in ``schema.LOAD_ORDER``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -122,6 +123,7 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
     typed = pd.DataFrame(index=raw.index)
     checked = Checked(table, file, typed, raw)
     _check_cell_lengths(checked)
+    suspicious_cells(checked)
     for col in spec.columns:
         if col.kind == "vocab:relation":
             _type_relation(checked, col.name, raw[col.name], relation_words)
@@ -189,6 +191,62 @@ def _check_cell_lengths(checked: Checked) -> None:
         for row, n in long.items():
             checked.reject([row], col, f"单元格过长（{n} 字符，上限 {limit}） / cell too long "
                            f"({n} characters, limit {limit})", [str(cells[row])[:80] + "…"])
+
+
+_INVISIBLE_NAMES = {0x0: "空字符 NUL", 0x200b: "零宽空格", 0x200c: "零宽不连字",
+                    0x200d: "零宽连字", 0x200e: "从左到右标记", 0x200f: "从右到左标记",
+                    0x202a: "从左到右嵌入", 0x202b: "从右到左嵌入", 0x202c: "方向格式结束",
+                    0x202d: "从左到右覆盖", 0x202e: "从右到左覆盖", 0x2066: "从左到右隔离",
+                    0x2067: "从右到左隔离", 0x2068: "方向隔离", 0x2069: "方向隔离结束",
+                    0xfeff: "字节顺序标记 BOM", 0x00ad: "软连字符", 0x2060: "字连接符"}
+
+
+def _invisible_name(ch: str) -> str:
+    name = _INVISIBLE_NAMES.get(ord(ch), "控制字符")
+    return f"{name} U+{ord(ch):04X}"
+
+
+def _shown_raw(value: str) -> str:
+    return norm.ID_INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value)
+
+
+def suspicious_cells(checked: Checked) -> None:
+    """Cells that would otherwise change without a word: a NUL anywhere, an
+    invisible or direction character inside an id (``U3`` would not match
+    ``U\u200b3``), and an Excel number like ``2019.1`` in a date column
+    (January, or 2019.10 that lost its zero?).  Each is rejected, naming what
+    was found."""
+    spec = TABLE_BY_NAME[checked.table]
+    kinds = {c.name: c.kind for c in spec.columns}
+    for col in checked.raw.columns:
+        cells = checked.raw[col]
+        present = cells.notna()
+        if not present.any():
+            continue
+        text = cells[present].astype(str)
+        kind = kinds.get(col, "text")
+        pattern = norm.ID_INVISIBLE if kind in ("id", "ids") else "\x00"
+        hit = text.str.contains(pattern, regex=kind in ("id", "ids"))
+        for row in hit[hit].index:
+            value = text[row]
+            ch = (norm.ID_INVISIBLE.search(value) or re.search("\x00", value)).group()
+            checked.reject([row], col, f"含有看不见的字符：{_invisible_name(ch)}，请删去后重新输入"
+                           f" / contains an invisible character U+{ord(ch):04X}; delete it",
+                           [_shown_raw(value)])
+        if kind == "date":
+            amb = text.str.match(norm.AMBIGUOUS_YEAR_MONTH)
+            for row in amb[amb].index:
+                year = text[row].strip()[:4]
+                checked.reject([row], col, f"{text[row].strip()} 可能是 {year} 年 1 月，也可能是 "
+                               f"Excel 把 {year}.10 存成了数字；请写成 {year}-01 或 {year}-10"
+                               f" / ambiguous: {year}-01, or {year}.10 stored as a number? "
+                               f"write {year}-01 or {year}-10", [text[row]])
+        if col == "birth_year":
+            years = pd.to_numeric(text, errors="coerce")
+            odd = years.notna() & ~years.between(1900, pd.Timestamp.now().year)
+            for row in odd[odd].index:
+                checked.reject([row], col, "出生年份不合理（应在 1900 年到今年之间） / birth year "
+                               "out of range (1900 to this year)", [text[row]])
 
 
 def max_cell_chars() -> int:

@@ -136,6 +136,7 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
         else:
             piece = check.type_rows(raw.table, raw.file, frame, rules.relation_words)
             piece.raw = None
+        _reject_read_problems(piece, grid.attrs.get("problems", ()), mapped)
         piece.warnings.extend(warnings)
         pieces.append(piece)
     if mapped is None:  # no bytes at all
@@ -145,6 +146,21 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
     if not mapped.fatal:
         check.check_keys(c)
     return c, mapped.fatal
+
+
+def _reject_read_problems(piece: check.Checked, problems, mapped) -> None:
+    """Rows the reader could not take apart (an unterminated quote, a cell
+    Excel stored lossily): rejected with the reader's reason, or, above the
+    header, reported as an error of the table."""
+    names = dict(mapped.positions)
+    for p in problems:
+        row = p.row + 1
+        column = names.get(p.column, f"第{p.column + 1}列")
+        if row in piece.frame.index:
+            piece.reject([row], column, p.reason, [p.value])
+        else:
+            piece.warnings.append(Violation(piece.table, piece.file, row, column, p.value,
+                                            p.reason))
 
 
 def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:

@@ -16,9 +16,7 @@ import pandas as pd
 from linkgraph.check import RELATION_EXTRA_COLUMNS
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, key_column
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
 
 
 def _python_values(series: pd.Series) -> list:

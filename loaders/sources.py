@@ -23,6 +23,11 @@ from loaders.text import read_delimited_chunks, read_ragged_chunks
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
+def table_file_suffixes() -> tuple[str, ...]:
+    """Suffixes of the files a folder is read for (as tables or workbooks)."""
+    return TEXT_SUFFIXES + EXCEL_SUFFIXES
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One input file, with its hash for provenance."""
@@ -46,9 +51,9 @@ class RawTable:
     ragged: Callable[[], Iterator[pd.DataFrame]] | None = None
 
 
-def _sheet_table(table: str, file: str, workbook, sheet: str) -> RawTable:
+def _sheet_table(table: str, file: str, workbook, sheet: str, path: str | None = None) -> RawTable:
     """Excel sheets are read whole: a sheet holds at most 1,048,576 rows."""
-    grid = read_sheet(workbook, sheet, file)
+    grid = read_sheet(workbook, sheet, file, path)
     return RawTable(table, file, lambda: iter([grid]))
 
 
@@ -89,9 +94,11 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
         names = sheet_names(wb)
         matched = {s: table_for(s) for s in names}
         if only is not None:
-            chosen = [s for s in names if matched[s] == only] or names[:1]
-            for s in chosen[:1]:
-                out.tables.append(_sheet_table(only, f"{path.name}[{s}]", wb, s))
+            chosen = ([s for s in names if matched[s] == only] or names)[0]
+            out.tables.append(_sheet_table(only, f"{path.name}[{chosen}]", wb, chosen, str(path)))
+            for s in names:
+                if s != chosen:
+                    out.notes.append(_other_sheet(path, wb, s, chosen, only))
             return
         for s in names:
             if matched[s] is None:
@@ -99,11 +106,28 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
                                            "工作表名不是数据表名，已忽略 / sheet is not a "
                                            "table of the contract, ignored", "warning"))
                 continue
-            out.tables.append(_sheet_table(matched[s], f"{path.name}[{s}]", wb, s))
+            out.tables.append(_sheet_table(matched[s], f"{path.name}[{s}]", wb, s, str(path)))
     finally:
         close = getattr(wb, "close", None)
         if close:
             close()
+
+
+def _other_sheet(path: Path, wb, sheet: str, chosen: str, table: str) -> Violation:
+    """A further sheet of a table's workbook (units.xlsx with 2023年 and
+    2024年): never dropped without a word.  A sheet with rows is an error —
+    its rows were not read — and an empty one a warning."""
+    grid = read_sheet(wb, sheet, f"{path.name}[{sheet}]")
+    filled = int((grid.astype(str).apply(lambda c: c.str.strip() != "")).any(axis=1).sum()) \
+        if not grid.empty else 0
+    if not filled:
+        return Violation(table, f"{path.name}[{sheet}]", None, "", sheet,
+                         "空工作表，已忽略 / empty sheet, ignored", "warning")
+    return Violation(table, f"{path.name}[{sheet}]", None, "", sheet,
+                     f"{path.name} 是 {table} 表，只读了工作表“{chosen}”；工作表“{sheet}”还有 "
+                     f"{filled} 行未读入。请把各工作表的行并到一张工作表里，或把它另存为单独的文件"
+                     f" / only sheet {chosen!r} of this {table} workbook is read; sheet "
+                     f"{sheet!r} holds {filled} rows that were not: put them in one sheet")
 
 
 def _candidates(path: Path) -> list[Path]:

@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from linkgraph.analysis.conflict_index import build_index
+from linkgraph.analysis.conflicts.index import build_index
 from linkgraph.analysis.conflicts import conflict_costs, find_conflicts
 from linkgraph.dataset import load_dataset
 from linkgraph.rules import load_rules

@@ -281,6 +281,34 @@ def person_arg(value: str) -> str:
     return pseudonyms.ids.get(value.strip(), value)
 
 
+def refuse_overwriting_inputs(data: str | None, outputs: Mapping[str, str | None]) -> None:
+    """No output may replace an input ledger or land where DATA would read it
+    back as a table: ``--rejects DATA/units.csv`` must never replace units.csv.
+    ``outputs`` maps an option name to the path it writes (a file, or a
+    folder for report/view outputs)."""
+    from linkgraph.neo4j.connection import is_neo4j_uri
+    from loaders.sources import table_file_suffixes
+
+    if not data or is_neo4j_uri(data):
+        return
+    root = Path(data).resolve()
+    inputs = ({p.resolve() for p in root.iterdir() if p.is_file()} if root.is_dir()
+              else {root})
+    for option, target in outputs.items():
+        if not target:
+            continue
+        path = Path(target).resolve()
+        if path in inputs:
+            raise click.UsageError(f"{option} {target} 是输入的数据文件，写入会覆盖它；请换一个路径"
+                                   f" / {option} {target} is an input ledger and would be "
+                                   "overwritten; choose another path")
+        if root.is_dir() and (path == root or (path.parent == root
+                                               and path.suffix.lower() in table_file_suffixes())):
+            raise click.UsageError(f"{option} {target} 在数据文件夹 {data} 里，下次会被当作数据表"
+                                   f"读入；请写到数据文件夹之外 / {option} {target} is inside DATA "
+                                   "and would be read back as a table; write it outside DATA")
+
+
 def pass_dataset(f: Callable[..., Any] | None = None, *,
                  needs: Collection[str] | None = None) -> Any:
     """Turn DATA + load options into a ``dataset`` argument.
@@ -296,6 +324,9 @@ def pass_dataset(f: Callable[..., Any] | None = None, *,
         def wrapper(*args: Any, data: str | None, lenient: bool, rejects: str,
                     rules: str | None, from_neo4j: bool, pseudonymize: bool,
                     pseudonym_map: str | None, **kwargs: Any) -> Any:
+            refuse_overwriting_inputs(data, {"--rejects": rejects if lenient else None,
+                                             "--out": kwargs.get("out"),
+                                             "--pseudonym-map": pseudonym_map})
             dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                                 pseudonymize=pseudonymize, pseudonym_map=pseudonym_map,
                                 needs=needs)

@@ -10,7 +10,6 @@ the tables with pandas so a province does not pass through Python dicts.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,9 +19,8 @@ import pandas as pd
 from linkgraph.graph import _edge_frame, categories, corroborations
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, key_column
+from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
 
-Tables = Mapping[str, pd.DataFrame]
 
 #: column kind -> neo4j-admin type suffix
 ADMIN_TYPES = {"int": ":long", "float": ":double", "bool": ":boolean", "date": ":date",

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 
 from linkgraph.errors import LinkgraphError
 from linkgraph.rotation.diagnose import explain_infeasible
+from linkgraph.rotation.instance import Solution
 from linkgraph.rotation.members import propose_swaps, residual_soft
 from linkgraph.rotation.options import (Alternative, MemberSwap, RotationOptions, RotationPair,
                                         RotationPlan)
 from linkgraph.rotation.problem import BIT, BLOCKS, RotationProblem, build_problem, resolve_pair
-from linkgraph.rotation.solvers import Solution, best_plans
+from linkgraph.rotation.solvers import best_plans
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 SOFT_FIELDS = ("person_id", "person_name", "role", "unit_id", "unit_name", "relation",
                "relation_zh", "hops", "score", "explanation")

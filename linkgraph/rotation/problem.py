@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import rotation_regions
 from linkgraph.analysis.conflicts import ConflictCosts, conflict_costs
+from linkgraph.analysis.conflicts.index import rotation_regions
 from linkgraph.errors import LinkgraphError
+from linkgraph.rotation.instance import Instance
 from linkgraph.rotation.options import RotationOptions
-from linkgraph.rotation.solvers import Instance
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 BLOCKS = ("home", "hard", "member", "recent", "zone", "forbid", "fix", "capacity")
 BIT = {name: 1 << k for k, name in enumerate(BLOCKS)}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from linkgraph import kinship
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext, region_ancestors
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext, region_ancestors
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext
 from linkgraph import kinship
-from linkgraph.analysis.conflict_rules import ConflictRules, chain_path
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
+from linkgraph.analysis.conflicts.rules import ConflictRules, chain_path
 from linkgraph.vocab import LABELS_ZH
 
 

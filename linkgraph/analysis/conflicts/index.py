@@ -8,7 +8,6 @@ cover every candidate of a province-wide round at once.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,9 +18,8 @@ import pyarrow.compute as pc
 from linkgraph import kinship
 from linkgraph.errors import InputError
 from linkgraph.relations import class_path
+from linkgraph.schema import Tables
 from linkgraph.tenure import infer_ends
-
-Tables = Mapping[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)
