@@ -8,7 +8,7 @@ the Chinese words of closed columns) and returns it changed, truth
 included — the truth of a realistic dataset comes from the law's
 definitions and from what was planted, never from linkgraph's own rules.
 
-Transforms run in the order of ``TRANSFORMS``, each with its own random
+Transforms run in the order of ``_transforms()``, each with its own random
 stream (``stream(seed, "realism/<name>")``), so adding one does not change
 what the others do.  ``finish.refresh_truth`` then recomputes the truth that
 depends on the changed tables (conflicts, audits, counts).
@@ -64,8 +64,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from loaders.generator.build import Generated
 
-#: (name, transform): ``transform(gen) -> gen``; one line per habit.
-TRANSFORMS: list[tuple[str, Callable[["Generated"], "Generated"]]] = []
+def _transforms() -> list[tuple[str, Callable[["Generated"], "Generated"]]]:
+    """(name, transform): ``transform(gen) -> gen``; one line per habit, in order."""
+    from loaders.generator.realism.kinship import realistic_kinship
+    from loaders.generator.realism.posts import blank_end_dates
+
+    return [
+        ("kinship", realistic_kinship),
+        ("blank_ends", blank_end_dates),
+    ]
 
 REALISM = ("tidy", "high")
 
@@ -76,7 +83,9 @@ def apply_realism(gen: "Generated", realism: str) -> "Generated":
         raise ValueError(f"realism must be one of {REALISM}, not {realism!r}")
     if realism == "tidy":
         return gen
-    for _name, transform in TRANSFORMS:
+    from loaders.generator.realism.finish import refresh_truth
+
+    for _name, transform in _transforms():
         gen = transform(gen)
     gen.truth["realism"] = realism
-    return gen
+    return refresh_truth(gen)
