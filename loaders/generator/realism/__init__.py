@@ -64,20 +64,27 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from loaders.generator.build import Generated
 
-def _transforms() -> list[tuple[str, Callable[["Generated"], "Generated"]]]:
+def _transforms() -> list[tuple[str, Callable[[Generated], Generated]]]:
     """(name, transform): ``transform(gen) -> gen``; one line per habit, in order."""
+    from loaders.generator.realism import texts
     from loaders.generator.realism.kinship import realistic_kinship
     from loaders.generator.realism.posts import blank_end_dates
 
     return [
         ("kinship", realistic_kinship),
         ("blank_ends", blank_end_dates),
+        ("empty_units", texts.units_without_problems),
+        ("category_mix", texts.category_mix),
+        ("long_texts", texts.long_texts),
+        ("near_duplicates", texts.near_duplicates),
+        ("decoy", texts.decoy_sentence),
+        ("labels", texts.team_labels),
     ]
 
 REALISM = ("tidy", "high")
 
 
-def apply_realism(gen: "Generated", realism: str) -> "Generated":
+def apply_realism(gen: Generated, realism: str) -> Generated:
     """Apply every transform for ``realism="high"``; ``"tidy"`` returns ``gen``."""
     if realism not in REALISM:
         raise ValueError(f"realism must be one of {REALISM}, not {realism!r}")

@@ -105,6 +105,6 @@ def refresh_truth(gen):
                             for w in sorted(set(words.tolist())) if w in K.BY_WORD}
     only, corroborated = T.audit_truth(t)
     tr["audit_only_findings"], tr["corroborated"] = only, corroborated
-    tr["counts"] = {name: int(len(frame)) for name, frame in gen.tables.items()}
+    tr["counts"] = {name: len(frame) for name, frame in gen.tables.items()}
     tr.update(T.lead_truth(t, pd.Timestamp(gen.as_of)))
     return gen

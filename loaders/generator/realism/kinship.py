@@ -32,8 +32,6 @@ _UNNAMED = [w for w in K.WORDS if K.degree(w.path) is None]
 HARD_CHAINS = (("表哥", "妻子"), ("配偶", "姐夫"), ("哥哥", "妻子"), ("妻子", "弟弟"),
                ("堂弟", "老婆"), ("丈夫", "妹妹"))
 SOFT_CHAINS = (("姐夫", "父亲"), ("表哥", "岳父"), ("表弟", "儿子"), ("配偶", "爷爷"))
-PLANTS_PER_TEAM = 2  # direct hard kin plants per team of the cross round
-DECOYS_PER_TEAM = 1
 
 
 def fits(w: K.Word, ga: str, gb: str, diff: int, gap: int = 12) -> bool:
@@ -139,53 +137,61 @@ def _plant(gen, cr: CrossRound, add: _Adder, rng) -> tuple[list[dict], list[dict
     taken &= set(cr.members["person_id"])  # members already in a plant keep their story
     cands = _pairs(cr, taken)
     rng.shuffle(cands)
-    used_members, used_officials, decoys, chains = set(), set(), [], []
+    used_pairs, used_officials, decoys, chains = set(), set(), [], []
     n_teams = cr.members["team_id"].nunique()
-    plan = (["hard"] * (PLANTS_PER_TEAM * n_teams) + ["decoy"] * (DECOYS_PER_TEAM * n_teams)
-            + ["hard_chain"] * max(2, n_teams // 2) + ["soft_chain"] * max(2, n_teams // 3))
+    plan = (["hard_chain"] * max(2, n_teams // 2) + ["soft_chain"] * max(2, n_teams // 3)
+            + ["hard", "hard", "decoy"] * n_teams)
     k = 0
     for step, kind in enumerate(plan):
-        while k < len(cands) and (cands[k][1] in used_members or cands[k][3] in used_officials):
+        while k < len(cands):
+            team, m, u, o = cands[k]
             k += 1
-        if k >= len(cands):
+            if (m, u) in used_pairs or o in used_officials:
+                continue
+            made = _plant_one(add, rng, kind, step, team, m, u, o)
+            if made is None:
+                continue
+            decoy, chain = made
+            decoys += decoy
+            chains += chain
+            used_pairs.add((m, u))
+            used_officials.add(o)
             break
-        team, m, u, o = cands[k]
-        (gm, bm), (go, bo) = add.info[m], add.info[o]
-        diff = int(bo - bm)
-        if kind in ("hard", "decoy"):
-            pool = [w for d in K.DEGREES for w in K.WORDS if K.degree(w.path) == d] \
-                if kind == "hard" else _UNNAMED
-            w = _choose(rng, pool, gm, go, diff) or _choose(rng, pool, gm, go, 0)
-            if w is None:
-                k += 1
-                continue
-            add.tie(m, o, w.word)
-            if kind == "decoy":
-                decoys.append({"team_id": team, "person_id": m, "unit_id": u,
-                               "why": f"kin the law does not name ({w.word})"})
-        else:
-            w1, w2 = (HARD_CHAINS if kind == "hard_chain" else SOFT_CHAINS)[
-                step % len(HARD_CHAINS if kind == "hard_chain" else SOFT_CHAINS)]
-            a1, a2 = K.BY_WORD[w1], K.BY_WORD[w2]
-            if (a1.a and a1.a != gm) or (a2.b and a2.b != go):
-                k += 1
-                continue
-            x_gender = a1.b or a2.a or ("男" if rng.random() < 0.5 else "女")
-            x = add.relative(m, x_gender, int(bm) - 10 * a1.gen + int(rng.integers(-3, 4)))
-            add.tie(m, x, w1)
-            add.tie(x, o, w2)
-            path = K.compose(a1.path, a2.path)
-            deg = K.degree(path)
-            chains.append({"team_id": team, "person_id": m, "via": x, "official": o,
-                           "unit_id": u, "words": [w1, w2], "path": K.path_zh(path),
-                           "degree": deg, "hard": deg is not None})
-            if deg is None:
-                decoys.append({"team_id": team, "person_id": m, "unit_id": u,
-                               "why": f"chain the law does not name ({w1}的{w2})"})
-        used_members.add(m)
-        used_officials.add(o)
-        k += 1
     return decoys, chains
+
+
+def _plant_one(add: _Adder, rng, kind: str, step: int, team: str, m: str, u: str, o: str):
+    """One plant on (member m, official o of unit u); None when the genders do not fit."""
+    (gm, bm), (go, bo) = add.info[m], add.info[o]
+    if kind in ("hard", "decoy"):
+        if kind == "hard":
+            deg = K.DEGREES[step % len(K.DEGREES)]
+            pool = [w for w in K.WORDS if K.degree(w.path) == deg]
+        else:
+            pool = _UNNAMED
+        w = _choose(rng, pool, gm, go, int(bo - bm)) or _choose(rng, pool, gm, go, 0, 0)
+        if w is None:
+            return None
+        add.tie(m, o, w.word)
+        why = f"kin the law does not name ({w.word})"
+        return ([{"team_id": team, "person_id": m, "unit_id": u, "why": why}]
+                if kind == "decoy" else []), []
+    chains = HARD_CHAINS if kind == "hard_chain" else SOFT_CHAINS
+    w1, w2 = chains[step % len(chains)]
+    a1, a2 = K.BY_WORD[w1], K.BY_WORD[w2]
+    if (a1.a and a1.a != gm) or (a2.b and a2.b != go):
+        return None
+    x_gender = a1.b or a2.a or ("男" if rng.random() < 0.5 else "女")
+    x = add.relative(m, x_gender, int(bm) - 25 * a1.gen + int(rng.integers(-3, 4)))
+    add.tie(m, x, w1)
+    add.tie(x, o, w2)
+    path = K.compose(a1.path, a2.path)
+    deg = K.degree(path)
+    chain = {"team_id": team, "person_id": m, "via": x, "official": o, "unit_id": u,
+             "words": [w1, w2], "path": K.path_zh(path), "degree": deg, "hard": deg is not None}
+    decoy = [] if deg else [{"team_id": team, "person_id": m, "unit_id": u,
+                             "why": f"chain the law does not name ({w1}的{w2})"}]
+    return decoy, [chain]
 
 
 def realistic_kinship(gen):

@@ -14,11 +14,12 @@ import pandas as pd
 
 from loaders.generator.realism import kinlaw as K
 from loaders.generator.realism.context import cross_round
+from loaders.generator.realism.kinship import fits
 from loaders.generator.util import stream
 
 SHARE = 0.12
 TRAPS_PER_TEAM = 1
-_TRAP_WORDS = ("哥哥", "表弟", "妻弟", "姐夫", "堂哥", "舅舅")
+_TRAP_WORDS = ("哥哥", "表弟", "妻弟", "姐夫", "堂哥", "舅舅", "姐姐", "表妹", "嫂子", "姑姑")
 DAY = pd.Timedelta(days=1)
 
 
@@ -90,7 +91,13 @@ def _traps(cand: pd.DataFrame, cr, rng) -> list[dict]:
 def _tie_traps(gen, traps: list[dict], rng) -> None:
     if not traps:
         return
-    words = [_TRAP_WORDS[int(rng.integers(0, len(_TRAP_WORDS)))] for _ in traps]
+    people = gen.tables["people"]
+    gender = dict(zip(people["person_id"], people["gender"]))
+    pool = [K.BY_WORD[w] for w in _TRAP_WORDS]
+    words = []
+    for r in traps:  # a word that fits both genders (the ages are left loose)
+        ok = [w.word for w in pool if fits(w, gender[r["member"]], gender[r["person_id"]], 0, 0)]
+        words.append(ok[int(rng.integers(0, len(ok)))])
     new = pd.DataFrame({"person_a": [r["member"] for r in traps],
                         "person_b": [r["person_id"] for r in traps],
                         "relation": [K.relation_of(w) for w in words],
