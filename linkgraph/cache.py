@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -68,6 +69,8 @@ def dataset_key(file_hashes: Sequence[tuple[str, str]], relation_words: dict[str
     for name, sha in sorted(file_hashes):
         digest.update(f"{name}\0{sha}\n".encode())
     digest.update(json.dumps(relation_words, sort_keys=True, ensure_ascii=False).encode())
+    # the kinship grammar decides how relation cells parse, too
+    digest.update(resources.files("linkgraph").joinpath("data/kinship.toml").read_bytes())
     return digest.hexdigest()[:32]
 
 

@@ -125,6 +125,9 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
     _check_cell_lengths(checked)
     suspicious_cells(checked)
     for col in spec.columns:
+        if col.kind == "vocab:relation":
+            _type_relation(checked, col.name, raw[col.name], relation_words)
+            continue
         values, bad, reason = _typed_column(col, raw[col.name], relation_words)
         if col.kind == "text":
             _check_normalised_length(checked, col.name, values)
@@ -145,7 +148,37 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
                 empty = values.map(len) == 0
             checked.reject(empty[empty].index, col.name, "必填项为空 / required value missing")
         typed[col.name] = values
+    extras = [c for c in RELATION_EXTRA_COLUMNS if c in typed]
+    if extras:  # after the contract's columns
+        checked.frame = typed[[c for c in typed if c not in extras] + extras]
     return checked
+
+
+#: Columns the checker adds to ``ties`` beside the canonical relation: the
+#: word as written and its kinship path (``kinship.KinPath.encode()``).
+RELATION_EXTRA_COLUMNS = ("relation_word", "kinship")
+
+
+def _type_relation(checked: Checked, column: str, raw: pd.Series,
+                   relation_words: Mapping[str, str]) -> None:
+    """Relation words through the kinship grammar; an unknown word is kept as
+    ``other`` (a soft tie) with a warning naming it, never rejected."""
+    from linkgraph.relations import UNKNOWN, read_relations
+
+    words = norm.text(raw)
+    words = words.where(~words.fillna("").str.lower().isin(norm.EMPTY_MARKERS), None)
+    relation, path, unknown = read_relations(words, relation_words)
+    for row in unknown[unknown].index:
+        checked.warnings.append(Violation(
+            checked.table, checked.file, int(row), column, str(words[row]),
+            f"未识别的关系用语「{words[row]}」，暂按其他关系（提示，非回避）处理，请核实"
+            f" / unknown relation word {words[row]!r}, kept as {UNKNOWN} (soft) for review",
+            "warning"))
+    empty = relation.isna()
+    checked.reject(empty[empty].index, column, "必填项为空 / required value missing")
+    checked.frame[column] = relation
+    checked.frame["relation_word"] = words
+    checked.frame["kinship"] = path
 
 
 def _check_cell_lengths(checked: Checked) -> None:

@@ -8,7 +8,7 @@ their reasons, and ``counts`` says, per table, rows read = loaded + rejected.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,8 +80,12 @@ class Dataset:
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
-                         for c in TABLE_BY_NAME[name].columns})
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
+                          for c in TABLE_BY_NAME[name].columns})
+    if name == "ties":
+        for col in check.RELATION_EXTRA_COLUMNS:
+            frame[col] = pd.Series(dtype=object)
+    return frame
 
 
 def _dtype(kind: str) -> str:
@@ -246,11 +250,38 @@ def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
     return {c.table: check.key_index(c)}
 
 
+def needed_tables(tables: Collection[str]) -> frozenset[str]:
+    """``tables`` and every table they refer to, recursively (problems →
+    units, rounds, people …): an analysis that reads a table reads those too."""
+    out: set[str] = set()
+    todo = [t for t in tables if t in TABLE_BY_NAME]
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        todo.extend(c.ref for c in TABLE_BY_NAME[name].columns if c.ref and c.ref not in out)
+    return frozenset(out)
+
+
+def blocking_errors(errors: list[Violation], needs: Collection[str] | None) -> list[Violation]:
+    """The errors that stop an analysis reading ``needs`` (None = every table):
+    those in a needed table (or its references), and those not in any table."""
+    if needs is None:
+        return list(errors)
+    tables = needed_tables(needs)
+    return [v for v in errors if v.table in tables or v.table not in TABLE_BY_NAME]
+
+
 def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules | None = None,
-                 progress: Progress | None = None, use_cache: bool | None = None) -> Dataset:
+                 progress: Progress | None = None, use_cache: bool | None = None,
+                 needs: Collection[str] | None = None) -> Dataset:
     """Read, map, type and check the ledgers at ``data`` (a folder or a workbook).
 
     ``use_cache``: None = cache inputs of CACHE_MIN_BYTES or more (see cache.py).
+    ``needs``: the tables the caller reads (None = all).  Strict loading then
+    refuses only for errors in those tables and the tables they refer to; rows
+    rejected elsewhere are still counted and reported, never silently dropped.
     """
     rules = rules or load_rules()
     files = source_files(data)
@@ -269,11 +300,13 @@ def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules
         if key:
             cache.store(key, {c.table: dataset.tables[c.table] for c in dataset.counts},
                         dataset.violations, [vars(c) for c in dataset.counts])
-    if not lenient and dataset.errors:
-        n_rows = dataset.rows_rejected
+    blocking = [] if lenient else blocking_errors(dataset.errors, needs)
+    if blocking:
+        n_rows = dataset.rows_rejected if needs is None else sum(
+            c.rejected for c in dataset.counts if c.table in needed_tables(needs))
         raise ValidationError(
-            f"{data}: 数据不符合约定：{len(dataset.errors)} 处错误，涉及 {n_rows} 行"
-            f" / {len(dataset.errors)} errors in {n_rows} rows", dataset.errors)
+            f"{data}: 数据不符合约定：{len(blocking)} 处错误，涉及 {n_rows} 行"
+            f" / {len(blocking)} errors in {n_rows} rows", blocking)
     return dataset
 
 
