@@ -482,3 +482,14 @@ def test_a_round_whose_row_was_rejected_is_said_to_be_rejected(invoke, tmp_path)
     assert result.exit_code == 1
     assert "轮次 X2 在 rounds.csv 第 2 行，但该行被拒收" in result.output
     assert "无法识别的日期" in result.output
+
+
+def test_an_unreadable_file_is_named_with_exit_1(invoke, tmp_path):
+    """A file the OS refuses to read (here /proc/self/mem, which fails with
+    EIO even for root, who passes every permission check)."""
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "units.csv").symlink_to("/proc/self/mem")
+    result = invoke("validate", data)
+    assert result.exit_code == 1
+    assert "units.csv: 无法读取文件" in result.output
