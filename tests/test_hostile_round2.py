@@ -493,3 +493,21 @@ def test_an_unreadable_file_is_named_with_exit_1(invoke, tmp_path):
     result = invoke("validate", data)
     assert result.exit_code == 1
     assert "units.csv: 无法读取文件" in result.output
+
+
+def test_a_workbook_without_sheets_is_said_to_have_none(invoke, tmp_path):
+    import re
+    import zipfile
+
+    data = tmp_path / "d"
+    path = _xlsx(data / "units.xlsx", {"units": [["unit_id"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", parts["xl/workbook.xml"])
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, body in parts.items():
+            zf.writestr(n, body)
+    for target in (data, path):
+        result = invoke("validate", target)
+        assert result.exit_code == 1, result.output
+        assert "没有任何工作表" in result.output
