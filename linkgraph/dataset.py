@@ -240,6 +240,12 @@ def _found_instead(data, name: str) -> str:
             if p.is_dir() and table_for(p.stem) == name:
                 return f"；{p.name} 是文件夹，不是文件 / {p.name} is a folder, not a file"
         return found_instead(path)
+    if path.is_file():
+        from loaders.excel import open_workbook, sheet_names
+
+        names = sheet_names(open_workbook(str(path), path.name))
+        return (f"；工作簿中的工作表：{'、'.join(names)}（工作表名应为表名，如 units / 单位）"
+                if names else "；工作簿里没有任何工作表")
     return ""
 
 

@@ -97,6 +97,10 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
     try:
         names = sheet_names(wb)
         matched = {s: table_for(s) for s in names}
+        if not names:
+            out.notes.append(Violation(only or "", path.name, None, "", "",
+                                       "工作簿里没有任何工作表 / the workbook has no sheets"))
+            return
         if only is not None:
             chosen = ([s for s in names if matched[s] == only] or names)[0]
             out.tables.append(_sheet_table(only, f"{path.name}[{chosen}]", wb, chosen, str(path)))
@@ -207,6 +211,8 @@ def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None)
         else:
             out.tables.append(_text_table(table, p))
     if not out.tables:
+        why = "".join(f"；{n.file}：{n.reason.split(' / ')[0]}" for n in out.notes
+                      if n.level == "error")
         raise InputError(f"{path}: 没有找到任何数据表（如 units.csv / 单位.xlsx）"
-                         f"{found_instead(path)} / no ledger tables found")
+                         f"{found_instead(path)}{why} / no ledger tables found")
     return out

@@ -470,3 +470,44 @@ def test_an_over_long_shared_string_is_refused_before_it_is_inflated(tmp_path, i
             zf.writestr(n, body)
     result = invoke("validate", data)
     assert result.exit_code == 1 and "32767" in result.output
+
+
+def test_a_round_whose_row_was_rejected_is_said_to_be_rejected(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS,
+        "rounds.csv": "round_id,name,kind,start,end\nX2,第二轮,常规巡察,2024-13-01,2024-06-30\n",
+        "teams.csv": "team_id,round_id,name\nT1,X2,一组\n"})
+    result = invoke("conflicts", data, "--round", "X2", "--lenient", "--rejects",
+                    tmp_path / "r.csv")
+    assert result.exit_code == 1
+    assert "轮次 X2 在 rounds.csv 第 2 行，但该行被拒收" in result.output
+    assert "无法识别的日期" in result.output
+
+
+def test_an_unreadable_file_is_named_with_exit_1(invoke, tmp_path):
+    """A file the OS refuses to read (here /proc/self/mem, which fails with
+    EIO even for root, who passes every permission check)."""
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "units.csv").symlink_to("/proc/self/mem")
+    result = invoke("validate", data)
+    assert result.exit_code == 1
+    assert "units.csv: 无法读取文件" in result.output
+
+
+def test_a_workbook_without_sheets_is_said_to_have_none(invoke, tmp_path):
+    import re
+    import zipfile
+
+    data = tmp_path / "d"
+    path = _xlsx(data / "units.xlsx", {"units": [["unit_id"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", parts["xl/workbook.xml"])
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, body in parts.items():
+            zf.writestr(n, body)
+    for target in (data, path):
+        result = invoke("validate", target)
+        assert result.exit_code == 1, result.output
+        assert "没有任何工作表" in result.output

@@ -310,6 +310,36 @@ def refuse_overwriting_inputs(data: str | None, outputs: Mapping[str, str | None
                                    "and would be read back as a table; write it outside DATA")
 
 
+def refuse_rejected_round(dataset, round_id: str | None) -> None:
+    """``--round X2`` when X2's row was rejected (``--lenient``): say so,
+    with the row and its reason, instead of "no round X2"."""
+    import re
+
+    from linkgraph.errors import InputError
+
+    if not round_id or round_id in set(dataset.tables["rounds"]["round_id"]):
+        return
+    rows = {v.row for v in dataset.errors if v.table == "rounds"}
+    if not rows:
+        return
+    row = None
+    for v in dataset.errors:
+        m = re.search(r"rounds 第 (\d+) 行", v.reason)
+        if v.column == "round_id" and v.value == round_id and m:
+            row = int(m.group(1))
+            break
+    if row is not None:
+        why = "；".join(v.reason.split(" / ")[0] for v in dataset.errors
+                       if v.table == "rounds" and v.row == row)
+        where = next(v.file for v in dataset.errors if v.table == "rounds" and v.row == row)
+        raise InputError(f"轮次 {round_id} 在 {where} 第 {row} 行，但该行被拒收：{why}；请改正后重试"
+                         f" / round {round_id} (row {row} of {where}) was rejected")
+    raise InputError(f"没有载入轮次 {round_id}：轮次表有 {len(rows)} 行被拒收（第 "
+                     f"{'、'.join(map(str, sorted(r for r in rows if r)[:10]))} 行），可能其中就有它；"
+                     f"原因见拒收文件 / round {round_id} not loaded; {len(rows)} rounds rows were "
+                     "rejected, it may be one of them")
+
+
 def pass_dataset(f: Callable[..., Any] | None = None, *,
                  needs: Collection[str] | None = None) -> Any:
     """Turn DATA + load options into a ``dataset`` argument.
@@ -331,6 +361,7 @@ def pass_dataset(f: Callable[..., Any] | None = None, *,
             dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                                 pseudonymize=pseudonymize, pseudonym_map=pseudonym_map,
                                 needs=needs)
+            refuse_rejected_round(dataset, kwargs.get("round_id"))
             return f(*args, dataset=dataset, rules_path=rules, **kwargs)
         wrapper.needs = needs  # type: ignore[attr-defined]
         if needs is not None and wrapper.__doc__ and "\n    \b\n    Example" in wrapper.__doc__:

@@ -81,8 +81,13 @@ def _message(exc: BaseException, settings: Settings) -> str:
     if isinstance(exc, (ex.ConfigurationError, ValueError)):
         return f"Neo4j 连接设置有误 / bad Neo4j connection settings: {exc}"
     if isinstance(exc, ex.Neo4jError):
-        text = (getattr(exc, "message", None) or str(exc)).strip().splitlines()[0]
-        return f"Neo4j 报错 / Neo4j error {code}: {text}"
+        text = " ".join((getattr(exc, "message", None) or str(exc)).split())  # whole, one line
+        hint = ""
+        if "MemoryPoolOutOfMemory" in code or "memory" in text.lower():
+            hint = ("（服务器内存不足：可调小 --batch-size，或调大服务器的 "
+                    "db.memory.transaction.total.max / the server ran out of transaction memory: "
+                    "lower --batch-size or raise db.memory.transaction.total.max）")
+        return f"Neo4j 报错 / Neo4j error {code}: {text}{hint}"
     return f"Neo4j 驱动出错 / Neo4j driver error: {type(exc).__name__}: {exc}"
 
 
