@@ -13,9 +13,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from linkgraph.errors import InputError
-from loaders.office.crosswalk import (Crosswalk, Decision, read_decisions, review_rows)
-from loaders.office.records import (OfficeRecord, Origin, PersonMention, SheetRead,
-                                    UnitMention)
+from loaders.office.crosswalk import Crosswalk, Decision, read_decisions, review_rows
+from loaders.office.records import (
+    OfficeRecord,
+    Origin,
+    PersonMention,
+    SheetRead,
+    UnitMention,
+)
 from loaders.office.resolve import resolve
 from loaders.office.resolve_people import score_pairs
 from loaders.office.resolve_tables import is_top_leader
@@ -428,3 +433,35 @@ def test_review_rows_in_english():
     rows = review_rows(resolve(township_sheets()), lang="en")
     assert set(rows[0]) >= {"decision (accept/reject)", "pair key", "candidate"}
     assert rows[0]["kind"] == "unit"
+
+
+def test_roster_row_with_its_post_as_a_record_gives_one_post():
+    # the reader gives a 干部名册 row as a person and a post whose parent is the person
+    who = PersonMention("王磊", "王磊", UnitMention("县农业农村局"), "局长、党组书记", "1971.03")
+    person = OfficeRecord("people", "r2", origin(2, "干部名册.xlsx", "名册"),
+                          {"name": "王磊", "birth_year": 1971}, {"person_id": who})
+    post = OfficeRecord("posts", "r2-2", origin(2, "干部名册.xlsx", "名册", 2),
+                        {"title": "局长、党组书记", "is_top_leader": True},
+                        {"person_id": who, "unit_id": UnitMention("县农业农村局")},
+                        parent="r2")
+    res = resolve([roster(person, post)])
+    [p] = res.tables["people"]
+    [row] = res.tables["posts"]
+    assert row["person_id"] == p["person_id"] and row["is_top_leader"] is True
+    assert res.review == []
+
+
+def test_a_section_as_owner_department_belongs_to_the_record_unit():
+    def measure(row: int, file: str) -> OfficeRecord:
+        return OfficeRecord("measures", f"{file}m{row}", origin(row, file), {"description": "x"},
+                            {"owner_person_id": PersonMention("李明", "李明", UnitMention("办公室")),
+                             "owner_dept_id": UnitMention("办公室")}, key=(str(row),))
+    a = ledger(measure(5, "a.xlsx"), file="a.xlsx", title="中共青岚县农业农村局党组巡察整改台账")
+    b = ledger(measure(5, "b.xlsx"), file="b.xlsx", title="中共青岚县白沙镇委员会巡察整改台账")
+    res = resolve([a, b])
+    depts = {d["dept_id"]: d["name"] for d in res.tables["departments"]}
+    ma, mb = res.tables["measures"]
+    assert ma["owner_dept_id"] != mb["owner_dept_id"]  # two units' 办公室
+    assert depts[ma["owner_dept_id"]] == "青岚县农业农村局办公室"
+    assert ma["owner_person_id"] != mb["owner_person_id"]  # 李明 of each unit
+    assert {u["name"] for u in res.tables["units"]} == {"青岚县农业农村局", "青岚县白沙镇"}
