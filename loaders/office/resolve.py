@@ -108,6 +108,8 @@ class _Import:
             if region is None:
                 where = f"{sheet.file}{sheet.sheet}{sheet.round_text or ''}"
                 region = next((r for r in known if r and r in where), None)
+            if region is None and len(known) == 1:  # a county's own ledgers
+                region = known[0]
             self.context[i] = region
 
     @staticmethod
