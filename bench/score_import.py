@@ -35,10 +35,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loaders.generator.naming import person_names  # noqa: E402
-from loaders.office.records import (OfficeRecord, Origin, PersonMention,  # noqa: E402
-                                    Resolution, SheetRead, UnitMention)
-from loaders.office.resolve import resolve  # noqa: E402
+from loaders.generator.naming import person_names
+from loaders.office.records import (
+    OfficeRecord,
+    Origin,
+    PersonMention,
+    Resolution,
+    SheetRead,
+    UnitMention,
+)
+from loaders.office.resolve import resolve
 
 Key = tuple[str, str, int, int, str]
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from linkgraph.vocab import DEPT_KIND_WORDS
@@ -78,16 +79,17 @@ def _person(value: Any) -> PersonMention:
 def _unit_text(mention: UnitMention | str) -> str:
     if isinstance(mention, UnitMention) and mention.context == "title":
         return from_title(mention.text)
-    return clean(_text(mention))
+    return clean(mention.text if isinstance(mention, UnitMention) else str(mention))
 
 
 class _Import:
     """One resolve run: the resolvers, the id registry and the sheets."""
 
-    def __init__(self, sheets: list[SheetRead], crosswalk: Crosswalk | None) -> None:
+    def __init__(self, sheets: list[SheetRead], crosswalk: Crosswalk | None,
+                 rules: ResolveRules) -> None:
         self.sheets = sheets
         self.ids = IdRegistry()
-        self.units = UnitResolver(self.ids, crosswalk)
+        self.units = UnitResolver(self.ids, crosswalk, rules.government_joins_party)
         self.people = PersonResolver(self.ids, crosswalk)
         self.context: dict[int, str | None] = {}
         self.out = Resolution()
@@ -204,11 +206,24 @@ def _dept_kind(name: str) -> str:
     return next((k for w, k in words if w in name), "other")
 
 
+@dataclass(frozen=True)
+class ResolveRules:
+    """Choices an office may make differently.
+
+    ``government_joins_party``: a place's 人民政府 (办事处, 村委会) is taken as
+    its 党委's unit while the office decides (DESIGN's default); False keeps
+    it a unit of its own meanwhile.  Either way the pair is in review."""
+
+    government_joins_party: bool = True
+
+
 def resolve(sheets: list[SheetRead], *, crosswalk: Crosswalk | None = None,
-            rules: Any = None) -> Resolution:
+            rules: ResolveRules | Mapping[str, Any] | None = None) -> Resolution:
     """Mentions → ids: the contract tables, the review list and what was
     rejected (see the module docstring)."""
-    job = _Import(sheets, crosswalk)
+    if not isinstance(rules, ResolveRules):
+        rules = ResolveRules(**dict(rules or {}))
+    job = _Import(sheets, crosswalk, rules)
     job.sheet_contexts()
     job.collect_units()
     roster_local = job.collect_roster()

@@ -240,7 +240,7 @@ class PersonResolver:
 
     def _decide(self, p: Profile, scores: dict[str, float]) -> str | None:
         accepted = self.crosswalk.accepted(p.key)
-        if accepted:
+        if accepted in self.entities:  # a decision about a person no longer here is moot
             return accepted
         rejected = self.crosswalk.rejected(p.key)
         cands = [self.entities[e] for e in sorted(scores) if e not in rejected]

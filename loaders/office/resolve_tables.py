@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.schema import TABLE_BY_NAME
@@ -49,6 +50,11 @@ def is_top_leader(title: str | None) -> bool:
         return False
     parts = re.split(r"[、，,/；;\s]+", str(title))
     return any(TOP_LEADER.search(p) and not NOT_TOP.search(p) for p in parts if p)
+
+
+@cache
+def _columns(table: str) -> frozenset[str]:
+    return frozenset(c.name for c in TABLE_BY_NAME[table].columns)
 
 
 class _Tables:
@@ -137,7 +143,7 @@ class _Tables:
         spec = TABLE_BY_NAME.get(rec.table)
         if spec is None:
             return
-        cols = {c.name for c in spec.columns}
+        cols = _columns(rec.table)
         row: dict[str, Any] = {k: v for k, v in rec.values.items() if k in cols}
         unit = self.job.record_unit(i, sheet, rec)
         if rec.table == "units":  # a 单位名册 row: facts about a unit, not a new one
@@ -266,5 +272,5 @@ def _link_parents(job: _Import, t: _Tables, recs: list[tuple[str, OfficeRecord]]
         parent_table, parent_id = t.local_ids[rec.parent]
         key = TABLE_BY_NAME[parent_table].key[0]
         table, n = t.position[local]
-        if key in {c.name for c in TABLE_BY_NAME[table].columns}:
+        if key in _columns(table):
             job.out.tables[table][n][key] = parent_id
