@@ -114,9 +114,10 @@ def _forms(region: str, core: str, township: bool) -> list[str]:
     return [f"县{core}", f"中共{region}{core}党组", f"县{core}党组", f"{region}{core}"]
 
 
-def synthetic(scale: str, seed: int) -> tuple[list[SheetRead], dict[str, dict], dict]:
+def synthetic(scale: str, seed: int, counties: int | None = None
+              ) -> tuple[list[SheetRead], dict[str, dict], dict]:
     rng = np.random.default_rng(seed)
-    counties = 1 if scale == "county" else 12
+    counties = counties or (1 if scale == "county" else 12)
     rows_per_unit = 120 if scale == "county" else 1800
     sheets: list[SheetRead] = []
     truth: dict[str, dict[Key, Any]] = {"unit": {}, "person": {}}

@@ -22,6 +22,7 @@ What it accepts from the reader, per table:
 """
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections import defaultdict
@@ -35,6 +36,7 @@ from loaders.office.ids import IdRegistry
 from loaders.office.records import (
     MentionLink,
     OfficeRecord,
+    Origin,
     PersonMention,
     Resolution,
     SheetRead,
@@ -49,8 +51,9 @@ from loaders.office.resolve_people import (
 from loaders.office.resolve_units import UnitResolver
 from loaders.office.unitnames import clean, from_title, is_section, parse_unit
 
-UNIT_COLUMNS = ("unit_id", "seconded_from_unit_id")
+UNIT_COLUMNS = frozenset({"unit_id", "seconded_from_unit_id"})
 PERSON_COLUMNS = ("person_id", "person_ids", "owner_person_id", "person_a", "person_b")
+PERSON_COLUMN_SET = frozenset(PERSON_COLUMNS)
 DEPT_COLUMNS = ("transferred_to", "owner_dept_id")
 
 
@@ -76,6 +79,19 @@ def _person(value: Any) -> PersonMention:
     return PersonMention(name=str(value), text=str(value))
 
 
+def _unit_mentions(rec: OfficeRecord) -> Iterator[UnitMention | str]:
+    """The unit mentions of a record: its unit columns and the units its
+    people are named with (a section such as 办公室 is not a unit)."""
+    for col, value in rec.refs.items():
+        if col in UNIT_COLUMNS:
+            yield from _items(value)
+        elif col in PERSON_COLUMN_SET:
+            for p in (value if isinstance(value, (list, tuple)) else (value,)):
+                if isinstance(p, PersonMention) and p.unit is not None \
+                        and not is_section(p.unit.text):
+                    yield p.unit
+
+
 def _unit_text(mention: UnitMention | str) -> str:
     if isinstance(mention, UnitMention) and mention.context == "title":
         return from_title(mention.text)
@@ -92,6 +108,8 @@ class _Import:
         self.units = UnitResolver(self.ids, crosswalk, rules.government_joins_party)
         self.people = PersonResolver(self.ids, crosswalk)
         self.context: dict[int, str | None] = {}
+        self._record_units: dict[tuple[int, Any], str | None] = {}
+        self._profiles: dict[tuple[int, str | None, PersonMention], Profile] = {}
         self.out = Resolution()
 
     def records(self) -> Iterator[tuple[int, SheetRead, OfficeRecord]]:
@@ -100,36 +118,33 @@ class _Import:
                 yield i, sheet, rec
 
     # -- units ----------------------------------------------------------
+    def gather_units(self) -> None:
+        """Every unit mention once, with the rows that carry it."""
+        self._gathered: dict[tuple[int, Any], list[Origin]] = defaultdict(list)
+        for i, sheet, rec in self.records():
+            for m in _unit_mentions(rec):
+                self._gathered[(i, m)].append(rec.origin)
+            if sheet.unit:
+                self._gathered[(i, sheet.unit)].append(rec.origin)
+
     def sheet_contexts(self) -> None:
-        texts = [_unit_text(m) for _, _, r in self.records() for m in self._unit_mentions(r)]
-        texts += [_unit_text(s.unit) for s in self.sheets if s.unit]
-        known = sorted({parse_unit(t).region for t in texts if parse_unit(t).region} - {None},
-                       key=lambda r: (-len(r or ""), r))
+        """The region each sheet's bare names (``县农业农村局``) belong to."""
+        texts = {_unit_text(m) for _, m in self._gathered}
+        texts |= {_unit_text(s.unit) for s in self.sheets if s.unit}
+        regions = {parse_unit(t).region for t in texts}
+        known = sorted((r for r in regions if r), key=lambda r: (-len(r), r))
         for i, sheet in enumerate(self.sheets):
             region = parse_unit(_unit_text(sheet.unit)).region if sheet.unit else None
             if region is None:
                 where = f"{sheet.file}{sheet.sheet}{sheet.round_text or ''}"
-                region = next((r for r in known if r and r in where), None)
+                region = next((r for r in known if r in where), None)
             if region is None and len(known) == 1:  # a county's own ledgers
                 region = known[0]
             self.context[i] = region
 
-    @staticmethod
-    def _unit_mentions(rec: OfficeRecord) -> Iterator[UnitMention | str]:
-        for col in UNIT_COLUMNS:
-            yield from _items(rec.refs.get(col))
-        for col in PERSON_COLUMNS:
-            for p in _items(rec.refs.get(col)):
-                if isinstance(p, PersonMention) and p.unit is not None \
-                        and not is_section(_text(p.unit)):
-                    yield p.unit
-
     def collect_units(self) -> None:
-        for i, sheet, rec in self.records():
-            for m in self._unit_mentions(rec):
-                self.units.add(_unit_text(m), rec.origin, self.context[i])
-            if sheet.unit:
-                self.units.add(_unit_text(sheet.unit), rec.origin, self.context[i])
+        for (i, m), origins in self._gathered.items():
+            self.units.add_many(_unit_text(m), origins, self.context[i])
         self.units.finish()
 
     def unit_of(self, i: int, mention: UnitMention | str | None) -> str | None:
@@ -138,8 +153,14 @@ class _Import:
         return self.units.lookup(_unit_text(mention), self.context[i])
 
     def record_unit(self, i: int, sheet: SheetRead, rec: OfficeRecord) -> str | None:
-        own = _items(rec.refs.get("unit_id"))
-        return self.unit_of(i, own[0] if own else sheet.unit)
+        own = rec.refs.get("unit_id")
+        if isinstance(own, (list, tuple)):
+            own = own[0] if own else None
+        mention = own if own else sheet.unit
+        key = (i, mention)
+        if key not in self._record_units:
+            self._record_units[key] = self.unit_of(i, mention)
+        return self._record_units[key]
 
     # -- people ---------------------------------------------------------
     def collect_roster(self) -> dict[str, str]:
@@ -173,11 +194,16 @@ class _Import:
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
                 mention: PersonMention) -> Profile:
-        own = None if mention.unit is None or is_section(_text(mention.unit)) \
-            else self.unit_of(i, mention.unit)
-        return Profile(normal_name(mention.name), own,
-                       self.record_unit(i, sheet, rec), normal_birth(mention.birth),
-                       mention.gender or None)
+        context = self.record_unit(i, sheet, rec)
+        key = (i, context, mention)
+        found = self._profiles.get(key)
+        if found is None:
+            own = None if mention.unit is None or is_section(_text(mention.unit)) \
+                else self.unit_of(i, mention.unit)
+            found = self._profiles[key] = Profile(
+                normal_name(mention.name), own, context, normal_birth(mention.birth),
+                mention.gender or None)
+        return found
 
     def person_refs(self, roster_local: dict[str, str]) -> Iterator[
             tuple[int, SheetRead, OfficeRecord, str, PersonMention]]:
@@ -223,14 +249,24 @@ def resolve(sheets: list[SheetRead], *, crosswalk: Crosswalk | None = None,
     rejected (see the module docstring)."""
     if not isinstance(rules, ResolveRules):
         rules = ResolveRules(**dict(rules or {}))
-    job = _Import(sheets, crosswalk, rules)
-    job.sheet_contexts()
-    job.collect_units()
-    roster_local = job.collect_roster()
-    job.collect_people(roster_local)
     from loaders.office.resolve_tables import build_tables
 
-    build_tables(job, roster_local)
-    job.out.review = job.units.review + job.people.review
+    # A city's import builds millions of small objects and no reference
+    # cycles; the cyclic collector would walk them all again and again
+    # (measured: two thirds of the time), so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        job = _Import(sheets, crosswalk, rules)
+        job.gather_units()
+        job.sheet_contexts()
+        job.collect_units()
+        roster_local = job.collect_roster()
+        job.collect_people(roster_local)
+        build_tables(job, roster_local)
+        job.out.review = job.units.review + job.people.review
+    finally:
+        if collecting:
+            gc.enable()
     return job.out
 

@@ -66,6 +66,9 @@ class UnitResolver:
     def add(self, text: str, origin: Origin, context_region: str | None) -> None:
         self._mentions[(text, context_region)].append(origin)
 
+    def add_many(self, text: str, origins: list[Origin], context_region: str | None) -> None:
+        self._mentions[(text, context_region)].extend(origins)
+
     @staticmethod
     def _region(name: UnitName, context: str | None) -> str | None:
         if name.region:
