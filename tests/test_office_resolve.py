@@ -250,17 +250,33 @@ def test_birth_month_tells_two_namesakes_of_one_unit_apart():
     assert {c.entity_id for c in item.candidates} == set(by_birth.values())
 
 
-def test_same_person_in_two_rosters_is_one_person():
+def second_roster(name: str, unit: str, title: str, birth: str) -> SheetRead:
+    return SheetRead("名册2.xlsx", "名册", "people", (1,), 2, records=[
+        OfficeRecord("people", "x2", origin(2, "名册2.xlsx", "名册"), {"name": name},
+                     {"person_id": PersonMention(name, name, UnitMention(unit), title, birth)})])
+
+
+def test_same_person_in_two_rosters_of_one_unit_is_one_person():
     res = resolve([roster(roster_row(2, "王磊", "县农业农村局", "局长", "1971.03")),
-                   SheetRead("名册2.xlsx", "名册", "people", (1,), 2, records=[
-                       OfficeRecord("people", "x2", origin(2, "名册2.xlsx", "名册"),
-                                    {"name": "王磊"},
-                                    {"person_id": PersonMention("王磊", "王磊",
-                                                                UnitMention("白沙镇"),
-                                                                "党委书记", "1971-03")})])])
+                   second_roster("王磊", "中共青岚县农业农村局党组", "党组书记、局长", "1971-03")])
     [person] = res.tables["people"]
-    assert len(res.tables["posts"]) == 2
     assert {p["person_id"] for p in res.tables["posts"]} == {person["person_id"]}
+    assert res.review == []
+
+
+def test_namesakes_born_in_one_month_in_two_units_are_kept_apart_until_the_office_says():
+    sheets = [roster(roster_row(2, "王磊", "县农业农村局", "局长", "1971.03")),
+              second_roster("王磊", "白沙镇", "党委书记", "1971-03")]
+    res = resolve(sheets)
+    assert len(res.tables["people"]) == 2  # 张伟 born 1971.03 is not rare in a city
+    [item] = res.review
+    assert item.chosen is None and item.origins[0].file in ("名册2.xlsx", "干部名册.xlsx")
+    assert "出生年月一致 1971-03" in item.candidates[0].evidence
+    yes = Decision("person", item.key, item.mention, item.candidates[0].entity_id, "", True)
+    again = resolve(sheets, crosswalk=Crosswalk.from_decisions([yes]))
+    [person] = again.tables["people"]  # one person who moved: two posts
+    assert len(again.tables["posts"]) == 2 and again.review == []
+    assert person["person_id"] == item.candidates[0].entity_id
 
 
 @pytest.mark.parametrize("title, top", [
@@ -455,9 +471,12 @@ def test_a_section_as_owner_department_belongs_to_the_record_unit():
     def measure(row: int, file: str) -> OfficeRecord:
         return OfficeRecord("measures", f"{file}m{row}", origin(row, file), {"description": "x"},
                             {"owner_person_id": PersonMention("李明", "李明", UnitMention("办公室")),
-                             "owner_dept_id": UnitMention("办公室")}, key=(str(row),))
-    a = ledger(measure(5, "a.xlsx"), file="a.xlsx", title="中共青岚县农业农村局党组巡察整改台账")
-    b = ledger(measure(5, "b.xlsx"), file="b.xlsx", title="中共青岚县白沙镇委员会巡察整改台账")
+                             "owner_dept_id": UnitMention("办公室")}, key=(str(row),),
+                            parent=f"{file}-p{row}")
+    a = ledger(problem(5, "1", "x", file="a.xlsx"), measure(5, "a.xlsx"), file="a.xlsx",
+               title="中共青岚县农业农村局党组巡察整改台账")
+    b = ledger(problem(5, "1", "x", file="b.xlsx"), measure(5, "b.xlsx"), file="b.xlsx",
+               title="中共青岚县白沙镇委员会巡察整改台账")
     res = resolve([a, b])
     depts = {d["dept_id"]: d["name"] for d in res.tables["departments"]}
     ma, mb = res.tables["measures"]
@@ -533,3 +552,22 @@ def test_every_record_is_in_a_table_or_rejected_and_every_mention_is_linked(rows
     # a mention left unresolved is always one the office is asked about
     reviewed = {o for i in res.review for o in i.origins}
     assert all(x.origin in reviewed for x in person_links if x.entity_id is None)
+
+
+def test_a_required_reference_left_empty_rejects_the_record_with_its_reason():
+    leads = SheetRead("线索台账.xlsx", "Sheet1", "leads", (2,), 4, records=[
+        OfficeRecord("leads", "l1", origin(3, "线索台账.xlsx", "Sheet1"), {},
+                     {"person_id": PersonMention("杨光", "杨光")}, key=("1",)),
+        OfficeRecord("leads", "l2", origin(4, "线索台账.xlsx", "Sheet1"), {},
+                     {"person_id": PersonMention("杨光", "杨光"), "transferred_to": "县纪委监委"},
+                     key=("2",))])
+    ties = SheetRead("回避申报.xlsx", "Sheet1", "ties", (1,), 2, records=[
+        OfficeRecord("ties", "t1", origin(2, "回避申报.xlsx", "Sheet1"), {"relation": "sibling"},
+                     {"person_a": PersonMention("杨光", "杨光"),
+                      "person_b": PersonMention("王磊", "王磊")}, key=("杨光", "王磊"))])
+    res = resolve([two_wang_lei(), leads, ties])
+    assert [(r.origin.file, r.origin.row, r.column) for r in res.rejected] == [
+        ("线索台账.xlsx", 3, "transferred_to"), ("回避申报.xlsx", 2, "person_b")]
+    assert len(res.tables["leads"]) == 1 and res.tables["ties"] == []
+    assert len(res.origins["leads"]) == 1 and res.origins["leads"][0].row == 4
+    assert any(i.kind == "person" and i.mention == "王磊" for i in res.review)

@@ -45,6 +45,7 @@ from loaders.office.records import (
 from loaders.office.resolve_people import (
     PersonResolver,
     Profile,
+    RosterRow,
     normal_birth,
     normal_name,
 )
@@ -146,6 +147,7 @@ class _Import:
         for (i, m), origins in self._gathered.items():
             self.units.add_many(_unit_text(m), origins, self.context[i])
         self.units.finish()
+        self.people.unit_names = {e.unit_id: e.name for e in self.units.entities.values()}
 
     def unit_of(self, i: int, mention: UnitMention | str | None) -> str | None:
         if mention is None or not _text(mention).strip():
@@ -169,7 +171,7 @@ class _Import:
         for i, _, rec in self.records():
             if rec.table == "posts" and rec.parent:
                 posts[rec.parent].append((i, rec))
-        local: dict[str, str] = {}
+        rows: list[tuple[OfficeRecord, RosterRow]] = []
         for i, _, rec in self.records():
             if rec.table != "people":
                 continue
@@ -186,10 +188,13 @@ class _Import:
                                  + [m for _, p in posts.get(rec.local, [])
                                     for m in _items(p.refs.get("unit_id"))]) if u]
             gender = rec.values.get("gender") or (mention.gender if mention else None)
-            pid = self.people.add_roster(str(name), birth, gender, list(dict.fromkeys(units)),
-                                         rec.values)
+            rows.append((rec, RosterRow(str(name), birth, gender, list(dict.fromkeys(units)),
+                                        rec.values, rec.origin)))
+        pids = self.people.add_rosters([r for _, r in rows])
+        local: dict[str, str] = {}
+        for (rec, row), pid in zip(rows, pids):
             local[rec.local] = pid
-            self.out.links.append(MentionLink("person", rec.origin, "person_id", str(name), pid))
+            self.out.links.append(MentionLink("person", rec.origin, "person_id", row.name, pid))
         return local
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
@@ -218,7 +223,6 @@ class _Import:
     def collect_people(self, roster_local: dict[str, str]) -> None:
         for i, sheet, rec, _, m in self.person_refs(roster_local):
             self.people.add(self.profile(i, sheet, rec, m), rec.origin)
-        self.people.unit_names = {e.unit_id: e.name for e in self.units.entities.values()}
         self.people.finish()
 
 

@@ -39,6 +39,18 @@ if TYPE_CHECKING:
     from loaders.office.resolve import _Import
 
 REQUIRED_UNIT = {"problems", "audits", "posts", "assignments"}
+#: References the contract requires that the resolver fills, per table.
+REQUIRED_REFS: dict[str, tuple[str, ...]] = {
+    "leads": ("transferred_to",), "measures": ("problem_id",), "posts": ("person_id",),
+    "ties": ("person_a", "person_b"), "team_members": ("team_id", "person_id"),
+    "assignments": ("round_id", "team_id"), "teams": ("round_id",)}
+MISSING = {
+    "transferred_to": "没有移交单位（承办单位） / no receiving department",
+    "problem_id": "整改措施找不到所属问题 / measure without its problem",
+    "person_id": "人员未能确定（无姓名，或同名多人待核对） / person not resolved",
+    "person_a": "人员未能确定（同名多人待核对） / person not resolved",
+    "person_b": "关系人未能确定（同名多人待核对） / related person not resolved",
+    "team_id": "没有巡察组 / no team", "round_id": "没有巡察轮次 / no round"}
 TOP_LEADER = re.compile(r"(党组|党委|党工委|党总支|党支部|总支|支部|县委|市委|区委)?书记$")
 NOT_TOP = re.compile(r"副|纪委|纪工委|纪检|纪律检查|第一书记|驻村")
 
@@ -71,6 +83,7 @@ class _Tables:
         self.posts: dict[tuple, dict[str, Any]] = {}
         self.position: dict[str, tuple[str, int]] = {}
         self.unit_extra: dict[str, dict[str, Any]] = {}
+        self.pending: list[tuple[OfficeRecord, dict[str, Any]]] = []
 
     def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
         self.position[local] = (table, len(self.rows.get(table, [])))
@@ -186,6 +199,27 @@ class _Tables:
             row[spec.key[0]] = self.record_id(rec, unit, round_id)
             self.local_ids[rec.local] = (rec.table, row[spec.key[0]])
         self.add(rec.table, row, rec.origin, rec.local)
+        self.pending.append((rec, row))
+
+    def reject_unresolved(self) -> None:
+        """A record whose required reference stayed empty (no such column in
+        the sheet, or a name left for review) is rejected, with the reason."""
+        bad: set[int] = set()
+        for rec, row in self.pending:
+            for col in REQUIRED_REFS.get(rec.table, ()):
+                if row.get(col) in (None, ""):
+                    mention = rec.refs.get(col)
+                    self.job.out.rejected.append(RejectedRow(
+                        rec.origin, col, _text(_items(mention)[0]) if _items(mention) else "",
+                        MISSING[col]))
+                    bad.add(id(row))
+                    break
+        if not bad:
+            return
+        for table in list(self.rows):
+            keep = [n for n, row in enumerate(self.rows[table]) if id(row) not in bad]
+            self.rows[table] = [self.rows[table][n] for n in keep]
+            self.origins[table] = [self.origins[table][n] for n in keep]
 
     def unit_facts(self, i: int, rec: OfficeRecord, unit: str | None) -> None:
         self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id",
@@ -257,14 +291,15 @@ def build_tables(job: _Import, roster_local: dict[str, str]) -> None:
         if rec.table != "people":
             t.record(i, sheet, rec)
             recs.append((rec.local, rec))
+    _link_parents(t, recs)
+    t.reject_unresolved()
     for table, rows in t.rows.items():
         job.out.tables[table] = rows
         job.out.origins[table] = t.origins[table]
-    _link_parents(job, t, recs)
     t.entity_tables()
 
 
-def _link_parents(job: _Import, t: _Tables, recs: list[tuple[str, OfficeRecord]]) -> None:
+def _link_parents(t: _Tables, recs: list[tuple[str, OfficeRecord]]) -> None:
     """A measure's problem, a lead's problem: the parent record's id."""
     for local, rec in recs:
         if not rec.parent or rec.parent not in t.local_ids or local not in t.position:
@@ -273,4 +308,4 @@ def _link_parents(job: _Import, t: _Tables, recs: list[tuple[str, OfficeRecord]]
         key = TABLE_BY_NAME[parent_table].key[0]
         table, n = t.position[local]
         if key in _columns(table):
-            job.out.tables[table][n][key] = parent_id
+            t.rows[table][n][key] = parent_id
