@@ -63,18 +63,31 @@ def _inputs(paths: Sequence[SheetRead]) -> list[dict[str, Any]]:
 
 def _crosswalk(out: Path, decisions: str | Path | None):
     """The office's crosswalk kept in DATA, with ``decisions`` added to it."""
-    from loaders.office import crosswalk as cw
+    from loaders.office.crosswalk import FILE_NAME, Crosswalk, read_decisions
 
-    crosswalk = cw.load_crosswalk(out)
+    crosswalk = Crosswalk.load(out / FILE_NAME)
     if decisions is not None:
-        crosswalk = crosswalk.with_decisions(cw.read_decisions(Path(decisions)))
+        crosswalk = crosswalk.with_decisions(read_decisions(Path(decisions)))
     return crosswalk
 
 
-def _review_rows(resolution: Resolution, lang: str) -> list[dict[str, Any]]:
-    from loaders.office.resolve import review_rows
+def _save_crosswalk(crosswalk, out: Path) -> None:
+    from loaders.office.crosswalk import FILE_NAME
 
-    return review_rows(resolution)
+    if len(crosswalk) or (out / FILE_NAME).exists():
+        crosswalk.save(out / FILE_NAME)
+
+
+def _review(resolution: Resolution, lang: str) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """The review rows and their columns (one definition: crosswalk.py)."""
+    from loaders.office.crosswalk import (
+        REVIEW_COLUMNS_EN,
+        REVIEW_COLUMNS_ZH,
+        review_rows,
+    )
+
+    return (review_rows(resolution, lang),
+            REVIEW_COLUMNS_EN if lang == "en" else REVIEW_COLUMNS_ZH)
 
 
 def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
@@ -89,7 +102,7 @@ def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
     resolution = resolve(sheets, crosswalk=crosswalk)
     prepare_out(out)
     written = write_tables(resolution.tables, out)
-    crosswalk.save(out)
+    _save_crosswalk(crosswalk, out)
     totals = check_totals([x for s in sheets for x in s.totals], resolution)
     report = build_report(sheets, resolution, written, totals,
                           no_table_reason=t("no_table_reason", lang),
@@ -98,5 +111,6 @@ def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
     (out / REPORT_FILE).write_text(
         json.dumps(plain(report.as_record()), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8")
-    write_review_book(out / REVIEW_FILE, _review_rows(resolution, lang), report, lang)
+    review, columns = _review(resolution, lang)
+    write_review_book(out / REVIEW_FILE, review, columns, report, lang)
     return ImportResult(out, list(sheets), resolution, report)

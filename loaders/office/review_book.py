@@ -102,7 +102,8 @@ def _write_sheet(wb, title: str, rows: Sequence[Mapping[str, Any]],
         ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
 
 
-def write_review_book(path: Path, review: Sequence[Mapping[str, Any]], report: ImportReport,
+def write_review_book(path: Path, review: Sequence[Mapping[str, Any]],
+                      review_columns: Sequence[str], report: ImportReport,
                       lang: str = "zh") -> None:
     """Write review.xlsx; ``review`` are the resolver's review rows."""
     import xlsxwriter
@@ -112,7 +113,7 @@ def write_review_book(path: Path, review: Sequence[Mapping[str, Any]], report: I
                                          "strings_to_numbers": False})
     wb.set_properties({"created": FIXED_CREATED})  # same input, same bytes
     try:
-        _write_sheet(wb, t("sheet_review", lang), review)
+        _write_sheet(wb, t("sheet_review", lang), review, review_columns)
         _write_sheet(wb, t("sheet_report", lang), report_rows(report, lang))
         _write_sheet(wb, t("sheet_rejected", lang), rejected_rows(report, lang),
                      [t(k, lang) for k in ("file", "sheet", "row", "column", "value", "reason")])
