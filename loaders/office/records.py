@@ -187,6 +187,20 @@ class ReviewItem:
     reason: str
 
 
+@dataclass(frozen=True)
+class MentionLink:
+    """Which entity one mention was resolved to (what the scorer compares with
+    the truth).  ``kind`` is ``"unit"`` or ``"person"``; ``column`` is the
+    reference column (``unit_id``, ``person_ids`` …); ``entity_id`` is None
+    when the mention stayed unresolved (ambiguous, in review)."""
+
+    kind: str
+    origin: Origin
+    column: str
+    text: str
+    entity_id: str | None
+
+
 @dataclass
 class Resolution:
     """The contract tables with every reference resolved to an id.
@@ -203,3 +217,5 @@ class Resolution:
     review: list[ReviewItem] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: every unit and person mention with the entity it became (for scoring)
+    links: list[MentionLink] = field(default_factory=list)

@@ -1,0 +1,244 @@
+"""The contract tables of a resolve run: every record with its stable id and
+its references as ids, plus the entity tables (units, regions, people,
+posts, rounds, teams, departments) the mentions became.
+
+A record's id is its table's prefix (``ids.PREFIX``) and a digest of
+(table, unit id, round id, the reader's ``key``: 序号 and item number); a
+record without a key uses its values instead.  Two records with one key in
+one import are told apart by their order (``#2``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from linkgraph.schema import TABLE_BY_NAME
+from loaders.office.ids import PREFIX
+from loaders.office.records import (
+    MentionLink,
+    OfficeRecord,
+    Origin,
+    RejectedRow,
+    SheetRead,
+)
+from loaders.office.resolve import (
+    DEPT_COLUMNS,
+    PERSON_COLUMNS,
+    _dept_kind,
+    _items,
+    _normal,
+    _person,
+    _text,
+)
+
+if TYPE_CHECKING:
+    from loaders.office.resolve import _Import
+
+REQUIRED_UNIT = {"problems", "audits", "posts", "assignments"}
+TOP_LEADER = re.compile(r"(党组|党委|党工委|党总支|党支部|总支|支部|县委|市委|区委)?书记$")
+NOT_TOP = re.compile(r"副|纪委|纪工委|纪检|纪律检查|第一书记|驻村")
+
+
+def is_top_leader(title: str | None) -> bool:
+    """一把手: a 党组/党委 (or 党工委, 党总支, 党支部) 书记; a 副书记, a 纪委书记
+    and a 驻村第一书记 are not."""
+    if not title:
+        return False
+    parts = re.split(r"[、，,/；;\s]+", str(title))
+    return any(TOP_LEADER.search(p) and not NOT_TOP.search(p) for p in parts if p)
+
+
+class _Tables:
+    def __init__(self, job: _Import, roster_local: dict[str, str]) -> None:
+        self.job = job
+        self.roster_local = roster_local
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.origins: dict[str, list[Origin]] = {}
+        self.local_ids: dict[str, tuple[str, str]] = {}
+        self.seen_keys: Counter = Counter()
+        self.rounds: dict[str, str] = {}
+        self.teams: dict[str, tuple[str, str | None]] = {}
+        self.depts: dict[str, str] = {}
+        self.posts: dict[tuple, dict[str, Any]] = {}
+        self.position: dict[str, tuple[str, int]] = {}
+
+    def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
+        self.position[local] = (table, len(self.rows.get(table, [])))
+        self.rows.setdefault(table, []).append(row)
+        self.origins.setdefault(table, []).append(origin)
+
+    # -- named things ---------------------------------------------------
+    def round_id(self, sheet: SheetRead, rec: OfficeRecord) -> str | None:
+        given = _items(rec.refs.get("round_id"))
+        text = _normal(_text(given[0])) if given else _normal(sheet.round_text or "")
+        if not text:
+            return None
+        rid = self.job.ids.get("R", text)
+        self.rounds.setdefault(rid, text)
+        return rid
+
+    def team_id(self, value: Any, round_id: str | None) -> str | None:
+        text = _normal(_text(value))
+        if not text:
+            return None
+        tid = self.job.ids.get("T", round_id or "", text)
+        self.teams.setdefault(tid, (text, round_id))
+        return tid
+
+    def dept_id(self, value: Any) -> str | None:
+        text = _normal(_text(value))
+        if not text:
+            return None
+        did = self.job.ids.get("D", text)
+        self.depts.setdefault(did, text)
+        return did
+
+    # -- records --------------------------------------------------------
+    def record_id(self, rec: OfficeRecord, unit: str | None, round_id: str | None) -> str:
+        if rec.key:
+            parts = (rec.table, unit or "", round_id or "", *map(str, rec.key))
+        else:
+            body = json.dumps(rec.values, sort_keys=True, ensure_ascii=False, default=str)
+            parts = (rec.table, unit or "", round_id or "", body)
+        self.seen_keys[parts] += 1
+        if self.seen_keys[parts] > 1:
+            parts = (*parts, f"#{self.seen_keys[parts]}")
+        return self.job.ids.get(PREFIX[rec.table], *parts)
+
+    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str) -> list[str]:
+        out = []
+        for m in _items(rec.refs.get(col)):
+            mention = _person(m)
+            pid = self.job.people.lookup(self.job.profile(i, sheet, rec, mention))
+            self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
+            if pid:
+                out.append(pid)
+                self._mention_post(pid, mention, i)
+        return out
+
+    def _mention_post(self, pid: str, mention: Any, i: int) -> None:
+        ent = self.job.people.entities[pid]
+        unit = self.job.unit_of(i, mention.unit) if mention.unit else None
+        if ent.from_roster or not unit or not mention.title:
+            return
+        self.posts.setdefault((pid, unit, mention.title), {
+            "person_id": pid, "unit_id": unit, "title": mention.title,
+            "is_top_leader": is_top_leader(mention.title)})
+
+    def record(self, i: int, sheet: SheetRead, rec: OfficeRecord) -> None:
+        spec = TABLE_BY_NAME.get(rec.table)
+        if spec is None:
+            return
+        cols = {c.name for c in spec.columns}
+        row: dict[str, Any] = {k: v for k, v in rec.values.items() if k in cols}
+        unit = self.job.record_unit(i, sheet, rec)
+        round_id = self.round_id(sheet, rec)
+        if "unit_id" in cols:
+            text = _text((_items(rec.refs.get("unit_id")) or [sheet.unit])[0])
+            self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text, unit))
+            if unit is None and rec.table in REQUIRED_UNIT:
+                self.job.out.rejected.append(RejectedRow(
+                    rec.origin, "unit_id", text,
+                    "无法确定所属单位（单元格与表头均未写明，或有多个同名单位待核对）"))
+                return
+            row["unit_id"] = unit
+        if "seconded_from_unit_id" in cols:
+            row["seconded_from_unit_id"] = next(
+                (self.job.unit_of(i, m) for m in _items(rec.refs.get("seconded_from_unit_id"))),
+                None)
+        if "round_id" in cols:
+            row["round_id"] = round_id
+        if "team_id" in cols:
+            row["team_id"] = next((self.team_id(t, round_id)
+                                   for t in _items(rec.refs.get("team_id"))), None)
+        for col in DEPT_COLUMNS:
+            if col in cols:
+                row[col] = next((self.dept_id(d) for d in _items(rec.refs.get(col))), None)
+        for col in PERSON_COLUMNS:
+            if col not in cols:
+                continue
+            pids = self.person_ids(i, sheet, rec, col)
+            row[col] = ";".join(pids) if col == "person_ids" else (pids[0] if pids else None)
+        if rec.table == "posts" and rec.parent in self.roster_local:
+            row["person_id"] = self.roster_local[rec.parent]
+        if rec.table == "posts" and "is_top_leader" not in rec.values:
+            row["is_top_leader"] = is_top_leader(row.get("title"))
+        if len(spec.key) == 1 and rec.table in PREFIX:
+            row[spec.key[0]] = self.record_id(rec, unit, round_id)
+            self.local_ids[rec.local] = (rec.table, row[spec.key[0]])
+        self.add(rec.table, row, rec.origin, rec.local)
+
+    # -- entity tables --------------------------------------------------
+    def roster_posts(self) -> None:
+        for i, sheet, rec in self.job.records():
+            pid = self.roster_local.get(rec.local)
+            if pid is None:
+                continue
+            me = _items(rec.refs.get("person_id"))
+            mention = _person(me[0]) if me else None
+            title = rec.values.get("title") or (mention.title if mention else None)
+            units = _items(rec.refs.get("unit_id")) or (
+                [mention.unit] if mention and mention.unit else [])
+            for m in units:
+                unit = self.job.unit_of(i, m)
+                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", _text(m),
+                                                      unit))
+                if unit:
+                    self.posts.setdefault((pid, unit, title), {
+                        "person_id": pid, "unit_id": unit, "title": title,
+                        "is_top_leader": bool(rec.values.get("is_top_leader"))
+                        or is_top_leader(title),
+                        "start": rec.values.get("start")})
+
+    def entity_tables(self) -> None:
+        job = self.job
+        regions = job.units.regions()
+        out = job.out.tables
+        out["regions"] = job.units.region_rows()
+        out["units"] = job.units.unit_rows()
+        people = []
+        for e in sorted(job.people.entities.values(), key=lambda e: e.person_id):
+            home = str(e.values.get("hometown") or "")
+            people.append({
+                "person_id": e.person_id, "name": e.name,
+                "birth_year": int(e.birth[:4]) if e.birth else None, "gender": e.gender,
+                "hometown_region_id": next((rid for r, rid in regions.items() if r in home),
+                                           None),
+                "specialty": e.values.get("specialty")})
+        out["people"] = people
+        out["posts"] = [self.posts[k] for k in sorted(self.posts, key=str)] + \
+            out.get("posts", [])
+        out["rounds"] = [{"round_id": r, "name": n} for r, n in sorted(self.rounds.items())]
+        out["teams"] = [{"team_id": t, "round_id": r, "name": n}
+                        for t, (n, r) in sorted(self.teams.items())]
+        out["departments"] = [{"dept_id": d, "name": n, "kind": _dept_kind(n)}
+                              for d, n in sorted(self.depts.items())]
+
+
+def build_tables(job: _Import, roster_local: dict[str, str]) -> None:
+    t = _Tables(job, roster_local)
+    t.roster_posts()
+    recs = []
+    for i, sheet, rec in job.records():
+        if rec.table != "people":
+            t.record(i, sheet, rec)
+            recs.append((rec.local, rec))
+    for table, rows in t.rows.items():
+        job.out.tables[table] = rows
+        job.out.origins[table] = t.origins[table]
+    _link_parents(job, t, recs)
+    t.entity_tables()
+
+
+def _link_parents(job: _Import, t: _Tables, recs: list[tuple[str, OfficeRecord]]) -> None:
+    """A measure's problem, a lead's problem: the parent record's id."""
+    for local, rec in recs:
+        if not rec.parent or rec.parent not in t.local_ids or local not in t.position:
+            continue
+        parent_table, parent_id = t.local_ids[rec.parent]
+        key = TABLE_BY_NAME[parent_table].key[0]
+        table, n = t.position[local]
+        if key in {c.name for c in TABLE_BY_NAME[table].columns}:
+            job.out.tables[table][n][key] = parent_id

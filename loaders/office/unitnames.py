@@ -1,0 +1,134 @@
+"""Unit names as offices write them, reduced to one key per inspected unit.
+
+The rules (data, below) follow how 党组织 and 政府 names are built:
+
+* ``中共`` / ``中国共产党`` before a name and ``党组`` / ``党委`` / ``党工委`` /
+  ``党总支`` / ``党支部`` after it name the unit's party body, which is the
+  unit: ``县农业农村局``, ``中共青岚县农业农村局党组`` and ``县农业农村局党组``
+  are one unit; so are ``白沙镇``, ``白沙镇党委`` and ``中共青岚县白沙镇委员会``
+  (``委员会`` counts as a party suffix only after a place: 镇/乡/街道/村/社区).
+* ``人民政府`` after a township (and ``街道办事处``, ``村民委员会``, ``居民委员会``
+  after a street or village) names the *government* of a place whose party
+  committee is the inspected unit.  They are usually one unit, but that is
+  the office's decision: the form is kept (``form="gov"``) so the resolver
+  can send it to review.
+* A region before the name (``青岚县``, ``XX市``) is kept apart as
+  ``region``; a bare ``县`` / ``市`` / ``区`` ("the county's …") is kept as
+  ``level`` and resolved from the ledger's context.
+
+``parse_unit("中共青岚县白沙镇委员会")`` → ``UnitName(region="青岚县",
+core="白沙镇", form="party")``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Words before a name that say "the party body of".
+PARTY_PREFIXES = ("中国共产党", "中共")
+#: Suffixes naming a unit's party body (longest first).
+PARTY_SUFFIXES = ("机关党委", "党总支部委员会", "党支部委员会", "总支部委员会",
+                  "支部委员会", "党工委", "党总支", "党支部", "党委", "党组")
+#: Places after which ``委员会`` names the party committee (镇委员会 = 镇党委).
+PLACE_ENDINGS = ("镇", "乡", "街道", "村", "社区")
+#: Suffixes naming a place's government (the 政府 of a 党委's place).
+GOV_SUFFIXES = ("人民政府", "办事处", "村民委员会", "居民委员会", "村委会", "居委会")
+#: Notes a cell may carry that are not part of the name.
+NOTE_PATTERN = re.compile(r"[（(](?:盖章|公章|章|签章|单位盖章)[）)]")
+#: Label before a name: ``填报单位：`` ``被巡察单位:``.
+LABEL_PATTERN = re.compile(r"^[^：:]{0,8}单位[：:]")
+#: Words that end the unit in a title (``…党组落实县委第一巡察组…整改台账``).
+TITLE_CUT = re.compile(r"(?:关于|落实|贯彻|对照|巡察反馈|巡察整改|整改|问题|台账|情况|清单|名册)")
+#: A named region at the start of a name (two or more characters).
+REGION_PATTERN = re.compile(
+    r"^([\u4e00-\u9fffA-Za-z]{1,7}?(?:自治州|自治县|自治旗|省|市|县|区|旗|州|盟))")
+#: What a region's name must not end with (these are places inside a unit).
+NOT_REGION = ("社区", "小区", "园区", "校区", "景区", "片区", "城区", "新区管委会")
+#: A bare level word: ``县农业农村局`` = the county's 农业农村局.
+LEVEL_WORDS = ("县", "市", "区", "省")
+
+
+@dataclass(frozen=True)
+class UnitName:
+    """A unit name taken apart: ``core`` is the name without region and
+    party/government words; ``form`` is ``party``, ``gov`` or ``plain``."""
+
+    written: str
+    region: str | None
+    level: str | None
+    core: str
+    form: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.region or ''}{self.core}"
+
+
+def clean(text: str) -> str:
+    """NFKC, no spaces, no ``（盖章）`` note, no ``填报单位：`` label."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = re.sub(r"\s+", "", text)
+    text = NOTE_PATTERN.sub("", text)
+    text = LABEL_PATTERN.sub("", text)
+    return text.strip("，,。.;；:：、")
+
+
+def from_title(text: str) -> str:
+    """The unit a title names: ``中共青岚县农业农村局党组落实…台账`` →
+    ``中共青岚县农业农村局党组``."""
+    text = clean(text)
+    cut = TITLE_CUT.search(text)
+    return text[: cut.start()] if cut and cut.start() > 1 else text
+
+
+def _strip_regions(text: str) -> tuple[str | None, str | None, str]:
+    region = level = None
+    while text[:1] not in LEVEL_WORDS:
+        m = REGION_PATTERN.match(text)
+        if m and len(m.group(1)) >= 2 and not m.group(1).endswith(NOT_REGION) \
+                and len(text) > len(m.group(1)):
+            region, text = m.group(1), text[m.end():]
+            continue
+        break
+    if region is None and len(text) > 1 and text[0] in LEVEL_WORDS:
+        level, text = text[0], text[1:]
+    return region, level, text
+
+
+def _strip_form(text: str) -> tuple[str, str]:
+    for suffix in GOV_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)], "gov"
+    for suffix in PARTY_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)], "party"
+    if text.endswith("委员会") and text[:-3].endswith(PLACE_ENDINGS):
+        return text[:-3], "party"
+    return text, "plain"
+
+
+def parse_unit(text: str) -> UnitName:
+    """``text`` as written → its region, level word, core and form."""
+    written = clean(text)
+    body = written
+    party = False
+    for prefix in PARTY_PREFIXES:
+        if body.startswith(prefix) and len(body) > len(prefix):
+            body, party = body[len(prefix):], True
+            break
+    region, level, body = _strip_regions(body)
+    core, form = _strip_form(body)
+    if party and form == "plain":
+        form = "party"
+    if not core:
+        core, form = body, "plain"
+    return UnitName(written, region, level, core, form)
+
+
+def region_level(region: str) -> str | None:
+    """The level word a region's name ends with (``青岚县`` → ``县``)."""
+    for word in LEVEL_WORDS:
+        if region.endswith(word):
+            return word
+    return None
