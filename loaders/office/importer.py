@@ -92,12 +92,20 @@ def _review(resolution: Resolution, lang: str) -> tuple[list[dict[str, Any]], tu
 
 def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
                    decisions: str | Path | None = None, lang: str = "zh") -> ImportResult:
-    """Read, resolve and write; see the module docstring."""
+    """Read every sheet of ``sources``, resolve and write; see the module docstring."""
     from loaders.office.read import read_office
+
+    return import_sheets(read_office([Path(p) for p in sources]), out, decisions=decisions,
+                         lang=lang)
+
+
+def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,
+                  decisions: str | Path | None = None, lang: str = "zh") -> ImportResult:
+    """Resolve what the reader gave and write DATA (tables, report, review)."""
     from loaders.office.resolve import resolve
 
     out = Path(out)
-    sheets = read_office([Path(p) for p in sources])
+    sheets = list(sheets)
     crosswalk = _crosswalk(out, decisions)
     resolution = resolve(sheets, crosswalk=crosswalk)
     prepare_out(out)
@@ -113,4 +121,4 @@ def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
         encoding="utf-8")
     review, columns = _review(resolution, lang)
     write_review_book(out / REVIEW_FILE, review, columns, report, lang)
-    return ImportResult(out, list(sheets), resolution, report)
+    return ImportResult(out, sheets, resolution, report)
