@@ -117,9 +117,12 @@ def _decision_word(text: str) -> bool | None:
     raise ValueError(word)
 
 
+def _nfkc(text: object) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
 def _header_map(row: tuple[Any, ...]) -> dict[str, int]:
-    return {unicodedata.normalize("NFKC", str(v)).strip(): i
-            for i, v in enumerate(row) if v is not None}
+    return {_nfkc(v): i for i, v in enumerate(row) if v is not None}
 
 
 def read_decisions(path: str | Path) -> list[Decision]:
@@ -137,18 +140,19 @@ def read_decisions(path: str | Path) -> list[Decision]:
     found = False
     for sheet in book.worksheets:
         rows = sheet.iter_rows(values_only=True)
+        lang, header, header_row = None, {}, 0
         for header_row, row in enumerate(rows, start=1):
             header = _header_map(row)
-            lang = next((lg for lg in ("zh", "en") if DECISION_COLUMN[lg] in header
-                         and KEY_COLUMN[lg] in header), None)
+            lang = next((lg for lg in ("zh", "en") if _nfkc(DECISION_COLUMN[lg]) in header
+                         and _nfkc(KEY_COLUMN[lg]) in header), None)
             if lang is not None or header_row >= 5:
                 break
         if lang is None:
             continue
         found = True
         cols = REVIEW_COLUMNS_ZH if lang == "zh" else REVIEW_COLUMNS_EN
-        d_col, k_col = header[DECISION_COLUMN[lang]], header[KEY_COLUMN[lang]]
-        m_col, n_col = header.get(cols[2]), header.get(cols[5])
+        d_col, k_col = header[_nfkc(DECISION_COLUMN[lang])], header[_nfkc(KEY_COLUMN[lang])]
+        m_col, n_col = header.get(_nfkc(cols[2])), header.get(_nfkc(cols[5]))
         for number, row in enumerate(rows, start=header_row + 1):
             cell = row[d_col] if d_col < len(row) else None
             try:

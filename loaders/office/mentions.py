@@ -20,6 +20,7 @@ _NUMBERED = [
     re.compile(r"(?:^|(?<=[\n；;。]))\s*(\d{1,2})\s*[.、．](?!\d)"),  # 1. 1、 at a line/clause start
     re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩])"),
 ]
+_CIRCLED_MARK = re.compile("[①②③④⑤⑥⑦⑧⑨⑩]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
@@ -29,6 +30,8 @@ def split_items(value: object) -> list[str]:
     Only a run numbered 1, 2, 3 … from its first marker counts, so a
     sentence that merely mentions ``（2）`` or a date ``2023.6`` stays one item;
     text before the first marker (a lead-in) stays with the first item."""
+    if isinstance(value, str):  # NFKC would turn ① into 1: mark it first
+        value = _CIRCLED_MARK.sub(lambda m: f"（{'①②③④⑤⑥⑦⑧⑨⑩'.index(m[0]) + 1}）", value)
     text = clean(value)
     if not text:
         return []

@@ -46,7 +46,7 @@ from loaders.office.resolve_people import (
     normal_name,
 )
 from loaders.office.resolve_units import UnitResolver
-from loaders.office.unitnames import clean, from_title, parse_unit
+from loaders.office.unitnames import clean, from_title, is_section, parse_unit
 
 UNIT_COLUMNS = ("unit_id", "seconded_from_unit_id")
 PERSON_COLUMNS = ("person_id", "person_ids", "owner_person_id", "person_a", "person_b")
@@ -116,7 +116,8 @@ class _Import:
             yield from _items(rec.refs.get(col))
         for col in PERSON_COLUMNS:
             for p in _items(rec.refs.get(col)):
-                if isinstance(p, PersonMention) and p.unit is not None:
+                if isinstance(p, PersonMention) and p.unit is not None \
+                        and not is_section(_text(p.unit)):
                     yield p.unit
 
     def collect_units(self) -> None:
@@ -168,14 +169,16 @@ class _Import:
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
                 mention: PersonMention) -> Profile:
-        return Profile(normal_name(mention.name), self.unit_of(i, mention.unit),
+        own = None if mention.unit is None or is_section(_text(mention.unit)) \
+            else self.unit_of(i, mention.unit)
+        return Profile(normal_name(mention.name), own,
                        self.record_unit(i, sheet, rec), normal_birth(mention.birth),
                        mention.gender or None)
 
     def person_refs(self, roster_local: dict[str, str]) -> Iterator[
             tuple[int, SheetRead, OfficeRecord, str, PersonMention]]:
         for i, sheet, rec in self.records():
-            if rec.local in roster_local:
+            if rec.local in roster_local or (rec.table == "posts" and rec.parent in roster_local):
                 continue
             for col in PERSON_COLUMNS:
                 for m in _items(rec.refs.get(col)):

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -121,7 +122,7 @@ def score_pairs(profiles: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    def levels(col: str, m: dict, u: dict, same: object) -> object:
+    def levels(col: str, m: dict, u: dict, same: Any) -> Any:
         return cl.CustomComparison(output_column_name=col, comparison_levels=[
             cll.NullLevel(col),
             (same.configure(m_probability=m[next(iter(m))], u_probability=u[next(iter(u))])),
@@ -229,7 +230,8 @@ class PersonResolver:
                              for i, p in enumerate(profiles)])
         right = pd.DataFrame([{"eid": e.person_id, "name": e.name, "unit": u,
                                "birth": e.birth, "gender": e.gender}
-                              for e in self.entities.values() for u in (e.units or [None])])
+                              for e in self.entities.values()
+                              for u in (e.units or [None])])  # type: ignore[list-item]
         scored = score_pairs(left, right)
         best: dict[int, dict[str, float]] = defaultdict(dict)
         for pid, eid, prob in scored.itertuples(index=False):

@@ -32,6 +32,7 @@ from loaders.office.resolve import (
     _person,
     _text,
 )
+from loaders.office.unitnames import is_section
 
 if TYPE_CHECKING:
     from loaders.office.resolve import _Import
@@ -63,6 +64,7 @@ class _Tables:
         self.depts: dict[str, str] = {}
         self.posts: dict[tuple, dict[str, Any]] = {}
         self.position: dict[str, tuple[str, int]] = {}
+        self.unit_extra: dict[str, dict[str, Any]] = {}
 
     def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
         self.position[local] = (table, len(self.rows.get(table, [])))
@@ -87,12 +89,16 @@ class _Tables:
         self.teams.setdefault(tid, (text, round_id))
         return tid
 
-    def dept_id(self, value: Any) -> str | None:
+    def dept_id(self, value: Any, unit: str | None) -> str | None:
+        """A department by its name; a section named without its unit
+        (``办公室``, ``财务股``) is that unit's: one per unit."""
         text = _normal(_text(value))
         if not text:
             return None
-        did = self.job.ids.get("D", text)
-        self.depts.setdefault(did, text)
+        inside = unit if unit and is_section(text) else None
+        did = self.job.ids.get("D", *([inside] if inside else []), text)
+        if did not in self.depts:
+            self.depts[did] = text if inside is None else f"{self.job.units.name_of(inside)}{text}"
         return did
 
     # -- records --------------------------------------------------------
@@ -134,6 +140,9 @@ class _Tables:
         cols = {c.name for c in spec.columns}
         row: dict[str, Any] = {k: v for k, v in rec.values.items() if k in cols}
         unit = self.job.record_unit(i, sheet, rec)
+        if rec.table == "units":  # a 单位名册 row: facts about a unit, not a new one
+            self.unit_facts(i, rec, unit)
+            return
         round_id = self.round_id(sheet, rec)
         if "unit_id" in cols:
             text = _text((_items(rec.refs.get("unit_id")) or [sheet.unit])[0])
@@ -155,9 +164,11 @@ class _Tables:
                                    for t in _items(rec.refs.get("team_id"))), None)
         for col in DEPT_COLUMNS:
             if col in cols:
-                row[col] = next((self.dept_id(d) for d in _items(rec.refs.get(col))), None)
+                row[col] = next((self.dept_id(d, None if col == "transferred_to" else unit)
+                                 for d in _items(rec.refs.get(col))), None)
+        roster_post = rec.table == "posts" and rec.parent in self.roster_local
         for col in PERSON_COLUMNS:
-            if col not in cols:
+            if col not in cols or roster_post:
                 continue
             pids = self.person_ids(i, sheet, rec, col)
             row[col] = ";".join(pids) if col == "person_ids" else (pids[0] if pids else None)
@@ -170,11 +181,25 @@ class _Tables:
             self.local_ids[rec.local] = (rec.table, row[spec.key[0]])
         self.add(rec.table, row, rec.origin, rec.local)
 
+    def unit_facts(self, i: int, rec: OfficeRecord, unit: str | None) -> None:
+        self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id",
+                                              _text(rec.refs.get("unit_id")), unit))
+        if unit is None:
+            return
+        facts = {k: rec.values[k] for k in ("sector", "kind", "level") if rec.values.get(k)}
+        parent = _items(rec.refs.get("parent_id"))
+        if parent:
+            facts["parent_id"] = self.job.unit_of(i, parent[0])
+        self.unit_extra.setdefault(unit, {}).update(facts)
+
     # -- entity tables --------------------------------------------------
     def roster_posts(self) -> None:
+        """A roster row's current post, unless the reader gave it as a
+        ``posts`` record of its own (then that record is the post)."""
+        has_posts = {rec.parent for _, _, rec in self.job.records() if rec.table == "posts"}
         for i, sheet, rec in self.job.records():
             pid = self.roster_local.get(rec.local)
-            if pid is None:
+            if pid is None or rec.local in has_posts:
                 continue
             me = _items(rec.refs.get("person_id"))
             mention = _person(me[0]) if me else None
@@ -197,7 +222,8 @@ class _Tables:
         regions = job.units.regions()
         out = job.out.tables
         out["regions"] = job.units.region_rows()
-        out["units"] = job.units.unit_rows()
+        out["units"] = [{**u, **{k: v for k, v in self.unit_extra.get(u["unit_id"], {}).items()
+                                 if v is not None}} for u in job.units.unit_rows()]
         people = []
         for e in sorted(job.people.entities.values(), key=lambda e: e.person_id):
             home = str(e.values.get("hometown") or "")

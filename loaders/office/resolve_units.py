@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from loaders.office.crosswalk import Crosswalk
 from loaders.office.ids import IdRegistry
@@ -180,12 +181,17 @@ class UnitResolver:
     def lookup(self, text: str, context_region: str | None) -> str | None:
         return self._answer.get((text, context_region))
 
+    def name_of(self, unit_id: str) -> str:
+        if len(getattr(self, "_names", ())) != len(self.entities):
+            self._names = {e.unit_id: e.name for e in self.entities.values()}
+        return self._names.get(unit_id, unit_id)
+
     def regions(self) -> dict[str, str]:
         """Region name → region id, for every region a unit name carries."""
         names = sorted({e.region for e in self.entities.values() if e.region})
         return {r: self.ids.get("G", r) for r in names}
 
-    def unit_rows(self) -> list[dict[str, object]]:
+    def unit_rows(self) -> list[dict[str, Any]]:
         regions = self.regions()
         by_core = {(e.region, e.core): e.unit_id for e in self.entities.values()}
         rows = []
@@ -202,7 +208,7 @@ class UnitResolver:
                          "parent_id": parent})
         return rows
 
-    def region_rows(self) -> list[dict[str, object]]:
+    def region_rows(self) -> list[dict[str, Any]]:
         return [{"region_id": rid, "name": name, "level": region_level(name)}
                 for name, rid in sorted(self.regions().items(), key=lambda x: x[1])]
 

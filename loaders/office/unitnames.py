@@ -132,3 +132,17 @@ def region_level(region: str) -> str | None:
         if region.endswith(word):
             return word
     return None
+
+
+#: How an office inside a unit ends (责任股室: 办公室, 财务股, 项目建设科 …).
+SECTION_PATTERN = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:办公室|股|科|室|组|中队|站|所)$")
+PLACE_WORDS = ("镇", "乡", "街道", "村", "社区", "县", "市", "区")
+
+
+def is_section(text: str) -> bool:
+    """A section inside a unit (``办公室``, ``财务股``), not a unit of its own:
+    no region, no place, no party or government word."""
+    name = parse_unit(text)
+    return (name.region is None and name.level is None and name.form == "plain"
+            and bool(SECTION_PATTERN.match(name.core))
+            and not any(w in name.core for w in PLACE_WORDS))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def clean(value: object) -> str:
     Line breaks inside the cell are kept (items are split on them)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -143,7 +144,7 @@ def colour_name(rgb: str | None) -> str | None:
         hue = 60 * ((b - r) / d) + 120
     else:
         hue = 60 * ((r - g) / d) + 240
-    for upto, name in ((15, "red"), (40, "orange"), (70, "yellow"), (165, "green"),
+    for upto, name in ((15, "red"), (50, "orange"), (70, "yellow"), (165, "green"),
                        (255, "blue"), (300, "purple"), (345, "purple"), (360, "red")):
         if hue < upto:
             return name
@@ -222,6 +223,8 @@ def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
     if text.lower() in EMPTY:
         return None
     flat = re.sub(r"\s+", "", text)
+    if not typed and re.fullmatch(r"\d{4}\.1", flat):  # 2019.10 written out by Excel
+        return _number_date(float(flat), text, end=end)
     if m := _COMPACT.match(flat):
         return DateValue(_ymd(int(m["y"]), int(m["m"]), int(m["d"]), text))
     if m := _FULL_DATE.search(flat):
@@ -418,7 +421,7 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
         raise ValueProblem(f"不是金额：{value} / not an amount")
     if isinstance(value, (int, float)):
         number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise ValueProblem(f"不是金额：{value} / not an amount")
         return round(number * scale, 2)
     text = clean(value)
@@ -433,3 +436,41 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
     if not re.fullmatch(r"[+-]?\d+(\.\d+)?", flat):
         raise ValueProblem(f"不是金额：{text} / not an amount")
     return round(float(flat) * factor, 2)
+
+
+# --- relation words (回避申报 与本人关系) ------------------------------------
+
+#: Everyday words by what they contain, checked after the vocabulary's own
+#: words (linkgraph/vocab.py); the first rule that matches wins.  A word no
+#: rule reads stays ``other`` and the reader says so (a soft tie for review).
+_RELATION_RULES: tuple[tuple[str, str], ...] = (
+    (r"同学|同班|校友|同窗|同届", "classmate"),
+    (r"同事|共事", "colleague"),
+    (r"同乡|老乡", "townsman"),
+    (r"师生|师徒|导师|老师|学生|同门", "mentor"),
+    (r"秘书", "secretary"),
+    (r"^(爱人|配偶|妻子?|丈夫|老婆|老公|夫人|媳妇)$", "spouse"),
+    ("岳|公公|婆婆|女婿|儿媳|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|^(妻|夫|配偶|爱人|老婆|丈夫)的|^(妻|夫)[兄弟姐妹]",
+     "in_law"),
+    (r"^(堂|表)|叔|伯|姑|舅|姨|侄|甥", "collateral"),
+    (r"^(亲)?(哥哥?|弟弟?|姐姐?|妹妹?|兄弟|姐妹|兄妹|姐弟)$", "sibling"),
+    (r"^(父|母|爸|妈|儿|女|子|孙|外孙|祖|外祖|爷|奶|姥)", "parent_child"),
+)
+
+
+def parse_relation(value: object) -> tuple[str, str | None]:
+    """与本人关系 → (canonical relation, note).  ``哥哥`` → sibling, ``表弟`` →
+    collateral, ``大学同学`` → classmate, ``爱人`` → spouse, ``岳父`` → in_law;
+    an unknown word → ``other`` with a note naming it."""
+    from linkgraph.vocab import vocabulary
+
+    text = re.sub(r"\s+", "", clean(value))
+    if text.lower() in EMPTY:
+        raise ValueProblem("没有写与本人关系 / relation missing")
+    known = vocabulary("relation").get(text.lower())
+    if known:
+        return known, None
+    for pattern, relation in _RELATION_RULES:
+        if re.search(pattern, text):
+            return relation, f"关系“{text}”按{relation}读取"
+    return "other", f"关系“{text}”无法归类，按其他关系（提示）读取，请复核"
