@@ -96,27 +96,99 @@ def _distinct(rows: list[dict[str, Any]], column: str) -> int:
     return len(seen)
 
 
+def _match(total: OfficeTotal, options: dict[str, float]) -> TotalCheck:
+    """Agree when one of the ways of counting gives the office's figure;
+    ``options`` maps a label (a table, a convention) to its count, the
+    preferred one first."""
+    if not options:
+        return TotalCheck(total, None, None)
+    hit = [k for k, v in options.items() if abs(v - total.value) < 1e-6]
+    if not hit:
+        return TotalCheck(total, next(iter(options.values())), False)
+    conventions = [k for k in hit if k in (ONGOING_DONE, ONGOING_OPEN)]
+    # both conventions agree when nothing is ongoing: then the figure states none
+    convention = conventions[0] if len(conventions) == 1 and hit[0] == conventions[0] \
+        else None
+    return TotalCheck(total, options[hit[0]], True, convention)
+
+
+def _items(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
+    """The ledger's entries (件/个/项, or a count under 序号): the records of
+    the total's table, or of another table the sheet gave (an 整改台账 numbers
+    its problems, though each row is also a measure)."""
+    tables = [total.table] if total.table in resolution.tables else []
+    tables += sorted(t for t in resolution.tables if t not in tables
+                     and sheet_rows(resolution, t, total))
+    return _match(total, {t: float(len(sheet_rows(resolution, t, total))) for t in tables})
+
+
+def _section(total: OfficeTotal, name: str, resolution: Resolution) -> TotalCheck:
+    """``一、…方面（4个）``: the problems of the sheet filed under that section."""
+    rows = sheet_rows(resolution, "problems", total)
+    n = sum(1 for r in rows if name in (r.get("focus"), r.get("category"), r.get("subcategory")))
+    return _match(total, {"problems": float(n)}) if rows else TotalCheck(total, None, None)
+
+
+def _status(total: OfficeTotal, status: str, resolution: Resolution) -> TotalCheck:
+    """``已整改20个``: measures with that status, or problems all of whose
+    measures have it; for done also with 持续整改 counted as done."""
+    measures = sheet_rows(resolution, "measures", total)
+    if not measures:
+        return TotalCheck(total, None, None)
+    by_problem: dict[Any, list[str]] = {}
+    for m in measures:
+        by_problem.setdefault(m.get("problem_id"), []).append(str(m.get("status")))
+    wanted = {status} if status != "done" else {"done"}
+    options = {"measures": float(sum(1 for m in measures if m.get("status") in wanted)),
+               "problems": float(sum(1 for v in by_problem.values() if set(v) <= wanted))}
+    if status == "done":
+        options = {ONGOING_OPEN: options["measures"], "problems": options["problems"],
+                   ONGOING_DONE: float(sum(1 for m in measures
+                                           if m.get("status") in ("done", "ongoing")))}
+    return _match(total, options)
+
+
 def check_total(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
-    if total.what in ("done", "rate"):
+    what = total.what
+    if what in ("done", "rate"):
         return _completion_check(total, sheet_rows(resolution, "measures", total))
+    if what in ("items", "records"):
+        return _items(total, resolution)
+    if what.startswith("section:"):
+        return _section(total, what.split(":", 1)[1], resolution)
+    if what.startswith("status:"):
+        return _status(total, what.split(":", 1)[1], resolution)
     rows = sheet_rows(resolution, total.table, total)
-    if total.what == "records":
-        counted: float | None = len(rows)
-    elif total.what == "people":
-        column = "person_ids" if total.table == "problems" else "person_id"
-        counted = _distinct(rows, column)
-    elif total.what in ("units", "unit_id"):
-        counted = _distinct(rows, "unit_id")
-    elif any(total.what in r for r in rows) or rows:
-        values = [r.get(total.what) for r in rows]
-        numbers = [float(v) for v in values if isinstance(v, (int, float))
-                   and not isinstance(v, bool)]
-        counted = round(sum(numbers), 4) if numbers else None
-    else:
-        counted = None
-    matches = None if counted is None else abs(counted - total.value) < 1e-6
-    return TotalCheck(total, counted, matches)
+    if what == "people":
+        tables = [total.table] if total.table else sorted(resolution.tables)
+        people = {str(p) for t in tables for r in sheet_rows(resolution, t, total)
+                  for c in ("person_id", "person_ids", "owner_person_id")
+                  for p in _listed(r.get(c))}
+        return _match(total, {"people": float(len(people))}) if rows or people \
+            else TotalCheck(total, None, None)
+    if what in ("units", "unit_id"):
+        return _match(total, {"units": float(_distinct(rows, "unit_id"))})
+    numbers = [float(v) for r in rows for v in [r.get(what)]
+               if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not numbers:
+        return TotalCheck(total, None, None)
+    return _match(total, {what: round(sum(numbers), 4)})
+
+
+def _listed(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v]
+    return [value] if value else []
 
 
 def check_totals(totals: Sequence[OfficeTotal], resolution: Resolution) -> list[TotalCheck]:
-    return [check_total(t, resolution) for t in totals]
+    """Each distinct total once (a line can state one figure twice)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for t in totals:
+        key = (t.origin, t.table, t.what, t.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(check_total(t, resolution))
+    return out
