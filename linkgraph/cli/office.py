@@ -18,7 +18,7 @@ def _pct(x) -> str:
 
 
 def _summary_lines(result, lang: str) -> list[str]:
-    from loaders.office.wording import t
+    from loaders.office.wording import number, t, what_name
 
     report = result.report
     lines = []
@@ -29,7 +29,9 @@ def _summary_lines(result, lang: str) -> list[str]:
     for c in report.totals:
         rec = c.as_record()
         if c.matches is False:
-            lines.append(t("mismatch", lang).format(**rec))
+            lines.append(t("mismatch", lang).format(**{
+                **rec, "what": what_name(c.total.what, lang),
+                "office": number(c.total.value), "imported": number(c.counted)}))
         elif c.convention:
             lines.append(t("convention_line", lang).format(
                 **{**rec, "convention": t(c.convention, lang)}))

@@ -148,6 +148,26 @@ def _status(total: OfficeTotal, status: str, resolution: Resolution) -> TotalChe
     return _match(total, options)
 
 
+def _people(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
+    """``15件16人``: the people the sheet names — each resolved person once,
+    and each mention still in review (no id yet) once by its text."""
+    links = [link for link in resolution.links if link.kind == "person"
+             and _same_sheet(link.origin, total) and link.column in PERSON_REFS]
+    if links:
+        people = {link.entity_id or f"?{link.text}" for link in links}
+    else:
+        tables = [total.table] if total.table else sorted(resolution.tables)
+        people = {str(p) for t in tables for r in sheet_rows(resolution, t, total)
+                  for c in PERSON_REFS for p in _listed(r.get(c))}
+    if not people:
+        return TotalCheck(total, None, None)
+    return _match(total, {"people": float(len(people))})
+
+
+#: The columns that name the people a ledger entry is about.
+PERSON_REFS = ("person_id", "person_ids", "owner_person_id")
+
+
 def check_total(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
     what = total.what
     if what in ("done", "rate"):
@@ -160,12 +180,7 @@ def check_total(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
         return _status(total, what.split(":", 1)[1], resolution)
     rows = sheet_rows(resolution, total.table, total)
     if what == "people":
-        tables = [total.table] if total.table else sorted(resolution.tables)
-        people = {str(p) for t in tables for r in sheet_rows(resolution, t, total)
-                  for c in ("person_id", "person_ids", "owner_person_id")
-                  for p in _listed(r.get(c))}
-        return _match(total, {"people": float(len(people))}) if rows or people \
-            else TotalCheck(total, None, None)
+        return _people(total, resolution)
     if what in ("units", "unit_id"):
         return _match(total, {"units": float(_distinct(rows, "unit_id"))})
     numbers = [float(v) for r in rows for v in [r.get(what)]

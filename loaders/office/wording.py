@@ -64,8 +64,8 @@ TEXT: dict[str, tuple[str, str]] = {
                      ("{n} matches to review: fill in accept/reject in {review} (sheet "
                      "\"review\"), then import again with --decisions {review}")),
     "no_review": ("没有待核对的匹配", "no match left to review"),
-    "mismatch": ("合计不符：{file}[{sheet}] 第{row}行“{text}”写 {office}，导入得 {imported}",
-                 ("total disagrees: {file}[{sheet}] row {row} \"{text}\" says {office}, the "
+    "mismatch": ("合计不符：{file}[{sheet}] 第{row}行“{text}”的{what}写 {office}，导入得 {imported}",
+                 ("total disagrees: {file}[{sheet}] row {row} \"{text}\": {what} {office}, the "
                  "import counted {imported}")),
     "convention_line": ("{file}[{sheet}] 的“{text}”与导入结果一致，口径为：{convention}",
                         "{file}[{sheet}] \"{text}\" follows the convention: {convention}"),
@@ -90,6 +90,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_note": ("备注", "note"),
     # what a total counts
     "what_records": ("条数", "records"),
+    "what_items": ("条数", "entries"),
     "what_people": ("人数", "people"),
     "what_done": ("已完成数", "done"),
     "what_rate": ("完成率", "completion rate"),
@@ -126,5 +127,22 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 def what_name(what: str, lang: str) -> str:
+    """What an office total counts, in words (``section:作风建设方面`` → 作风建设方面的问题数)."""
     key = f"what_{what}"
-    return t(key, lang) if key in TEXT else what
+    if key in TEXT:
+        return t(key, lang)
+    kind, _, rest = what.partition(":")
+    if kind == "section" and rest:
+        return f"problems under {rest}" if lang == "en" else f"{rest}的问题数"
+    if kind == "status" and rest:
+        from linkgraph.vocab import LABELS_ZH
+
+        word = rest if lang == "en" else LABELS_ZH.get("status", {}).get(rest, rest)
+        return f"entries {word}" if lang == "en" else f"{word}的条数"
+    return what
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
