@@ -268,3 +268,73 @@ def test_bad_sources_and_options(tmp_path, invoke, ledgers):
     result = invoke("import", ledgers, "--out", mine)
     assert result.exit_code == 1 and "不是空的" in result.stderr
     assert (mine / "notes.txt").read_text("utf-8") == "mine"
+
+
+STATUSES = {"已整改": "done", "已完成整改": "done", "整改完成": "done", "正在整改": "open",
+            "持续整改": "ongoing", "未整改": "open", "长期坚持": "ongoing"}
+
+
+def random_book(path: Path, problems: list[list[str]], sections: list[bool],
+                blanks: list[bool], with_total: bool) -> None:
+    """An 整改台账 with the given problems (each a list of measure statuses),
+    a section row before problem i where sections[i], a blank row after it
+    where blanks[i], merged 序号/问题 cells over a problem's measure rows.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["中共青岚县财政局党组落实县委第二巡察组巡察反馈意见整改台账"])
+    ws.append(["序号", "问题类型", "具体问题", "整改措施", "责任人", "整改时限", "整改情况"])
+    for i, statuses in enumerate(problems):
+        if sections[i]:
+            ws.append([f"{'一二三四五六七八'[i]}、第{i + 1}类问题方面"])
+        first = ws._current_row + 1  # max_row skips a blank row at the end
+        for j, status in enumerate(statuses):
+            ws.append([i + 1 if j == 0 else None, "作风建设" if j == 0 else None,
+                       f"问题{i + 1}的表现" if j == 0 else None, f"问题{i + 1}措施{j + 1}",
+                       "陈明", f"2023.{(i + j) % 12 + 1}", status])
+        if len(statuses) > 1:
+            for col in "ABC":
+                ws.merge_cells(f"{col}{first}:{col}{ws._current_row}")
+        if blanks[i]:
+            ws.append([])
+    if with_total:
+        ws.append(["合计", None, f"{len(problems)}个问题"])
+    wb.save(path)
+
+
+def test_property_no_row_lost_and_reimport_stable(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from loaders.office.importer import import_ledgers
+
+    status = st.sampled_from(sorted(STATUSES))
+    problem = st.lists(status, min_size=1, max_size=3)
+
+    @settings(max_examples=10, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(problem, min_size=1, max_size=5), st.data())
+    def check(problems, data):
+        n = len(problems)
+        sections = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        blanks = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        with_total = data.draw(st.booleans())
+        case = tmp_path / f"case{len(list(tmp_path.iterdir()))}"
+        case.mkdir()
+        src = case / "财政局.xlsx"
+        random_book(src, problems, sections, blanks, with_total)
+        first = import_ledgers([src], case / "a").report
+        assert first.complete, first.as_record()["rejected"]
+        (acc,) = first.sheets
+        assert acc.unaccounted_rows == 0
+        assert acc.record_rows + sum(acc.non_data.values()) + acc.rejected_rows == acc.rows_read
+        assert acc.records == {"measures": sum(map(len, problems)), "problems": n}
+        assert first.written["problems"] == n
+        measures = rows(case / "a" / "measures.csv")
+        assert sorted(m["status"] for m in measures) == \
+            sorted(STATUSES[s] for p in problems for s in p)
+        import_ledgers([src], case / "b")
+        for name in sorted(p.name for p in (case / "a").iterdir()):
+            assert (case / "a" / name).read_bytes() == (case / "b" / name).read_bytes(), name
+
+    check()
