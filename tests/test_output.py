@@ -96,3 +96,19 @@ def test_lenient_goes_on_when_half_the_rows_loaded(invoke, tmp_path):
 def test_allow_partial_needs_lenient(invoke, tmp_path):
     data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\n"})
     assert invoke("stats", data, "--allow-partial").exit_code == 2
+
+
+def test_lenient_report_states_the_loaded_share(invoke, tmp_path):
+    """The report page itself says what share of each table it rests on."""
+    import shutil
+
+    data = tmp_path / "d"
+    shutil.copytree(TINY, data)
+    units = (data / "units.csv").read_text("utf-8-sig").rstrip("\n").splitlines()
+    (data / "units.csv").write_text("\n".join(units + [",丙局"]) + "\n", "utf-8")
+    n = len(units) - 1  # data rows, plus the one without id or name
+    result = invoke("report", data, "--out", tmp_path / "rep", "--lenient", "--no-views",
+                    "--as-of", "2024-01-01", "--rejects", tmp_path / "rej.csv")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "rep" / "index.html").read_text("utf-8")
+    assert "载入比例" in page and f"units {n}/{n + 1}（{n / (n + 1):.2%}）" in page

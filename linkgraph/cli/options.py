@@ -176,6 +176,14 @@ def _loaded_share() -> list[dict[str, Any]] | None:
     return None if ctx is None else ctx.find_root().meta.get("linkgraph.loaded_share")
 
 
+def loaded_share_text() -> str | None:
+    """The loaded share after a --lenient load, as one line (views, the report)."""
+    share = _loaded_share()
+    if share is None:
+        return None
+    return "；".join(f"{r['table']} {r['loaded']}/{r['read']}（{r['share']:.2%}）" for r in share)
+
+
 def check_partial(dataset, allow_partial: bool) -> None:
     """After a --lenient load: keep the shares for the result, print them, and
     stop (exit 1) when a table lost more than half its rows, unless
