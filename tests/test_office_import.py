@@ -259,7 +259,20 @@ def test_validate_on_office_ledgers_suggests_import(ledgers, invoke):
     assert "linkgraph import" in result.stderr and "巡察办" in result.stderr
 
 
+def test_data_inside_the_ledgers_folder_is_not_read_as_a_ledger(ledgers, invoke):
+    data = ledgers / "data"
+    assert invoke("import", ledgers, "--out", data).exit_code == 0
+    first = report(data)
+    assert invoke("import", ledgers, "--out", data).exit_code == 0
+    assert report(data)["rows_read"] == first["rows_read"] == 21
+    assert sorted(i["path"] for i in report(data)["inputs"]) == sorted([RECT, LEADS, ROSTER])
+
+
 def test_bad_sources_and_options(tmp_path, invoke, ledgers):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("import", empty, "--out", tmp_path / "d")
+    assert result.exit_code == 1 and "没有找到台账文件" in result.stderr
     assert invoke("import", tmp_path / "missing", "--out", tmp_path / "d").exit_code == 2
     assert invoke("import", ledgers).exit_code == 2  # --out is required
     mine = tmp_path / "mine"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linkgraph.errors import InputError
 from linkgraph.output import plain
 from loaders.office.records import Resolution, SheetRead
 from loaders.office.report import ImportReport, build_report
@@ -49,16 +50,20 @@ class ImportResult:
         return self.out / REVIEW_FILE
 
 
-def _inputs(paths: Sequence[SheetRead]) -> list[dict[str, Any]]:
-    """Each source file once, with its SHA-256 (what the import was made from)."""
-    seen: dict[str, dict[str, Any]] = {}
-    for s in paths:
-        p = Path(s.file)
-        if s.file in seen or not p.is_file():
-            continue
-        seen[s.file] = {"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-                        "size": p.stat().st_size}
-    return list(seen.values())
+def _inputs(files: Sequence[Path]) -> list[dict[str, Any]]:
+    """Each source file with its SHA-256 (what the import was made from)."""
+    return [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+             "size": p.stat().st_size} for p in files]
+
+
+def source_files(sources: Sequence[str | Path], out: Path) -> list[Path]:
+    """The ledger files behind ``sources``, without anything inside ``out``
+    (DATA may sit in the ledgers' folder: its own tables are not ledgers)."""
+    from loaders.office.readgrid import source_paths
+
+    inside = out.resolve()
+    return [p for p in source_paths(list(sources))
+            if inside != p.resolve() and inside not in p.resolve().parents]
 
 
 def _crosswalk(out: Path, decisions: str | Path | None):
@@ -95,12 +100,20 @@ def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
     """Read every sheet of ``sources``, resolve and write; see the module docstring."""
     from loaders.office.read import read_office
 
-    return import_sheets(read_office([Path(p) for p in sources]), out, decisions=decisions,
-                         lang=lang)
+    files = source_files(sources, Path(out))
+    if not files:
+        raise InputError(f"{'、'.join(str(s) for s in sources)}: 没有找到台账文件（xlsx/xls/csv）"
+                         " / no ledger files (xlsx/xls/csv) found")
+    sheets = read_office(files)
+    if not any(s.rows_read for s in sheets):
+        raise InputError(f"{'、'.join(str(s) for s in sources)}: 台账文件里没有任何内容"
+                         " / the ledger files are empty")
+    return import_sheets(sheets, out, decisions=decisions, lang=lang, inputs=_inputs(files))
 
 
 def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,
-                  decisions: str | Path | None = None, lang: str = "zh") -> ImportResult:
+                  decisions: str | Path | None = None, lang: str = "zh",
+                  inputs: Sequence[dict[str, Any]] = ()) -> ImportResult:
     """Resolve what the reader gave and write DATA (tables, report, review)."""
     from loaders.office.resolve import resolve
 
@@ -115,7 +128,7 @@ def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,
     report = build_report(sheets, resolution, written, totals,
                           no_table_reason=t("no_table_reason", lang),
                           unaccounted_reason=t("unaccounted_reason", lang))
-    report.inputs = _inputs(sheets)
+    report.inputs = list(inputs)
     (out / REPORT_FILE).write_text(
         json.dumps(plain(report.as_record()), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8")

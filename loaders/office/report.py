@@ -119,7 +119,8 @@ def rejected_record(r: RejectedRow) -> dict[str, Any]:
 
 
 def _unaccounted(sheet: SheetRead, acc: SheetAccount, reason: str) -> list[RejectedRow]:
-    """A row per unaccounted row when the rows can be named; else one line."""
+    """One line per sheet with rows the reader left nowhere (it gives their
+    number, not which rows they were)."""
     if not acc.unaccounted_rows:
         return []
     return [RejectedRow(Origin(sheet.file, sheet.sheet, 0), "",
