@@ -231,7 +231,7 @@ def test_ambiguous_name_goes_to_review_and_decisions_are_kept(ledgers, tmp_path,
     pick = next(r for r in wangs if "白沙镇" in str(r[named].value))
     chosen = pick[header.index("候选编码")].value
     ws.cell(pick[0].row, decision).value = "接受"
-    decided = tmp_path / "decided.xlsx"
+    decided = data / "review.xlsx"  # filled in where the import wrote it
     book.save(decided)
     assert invoke("import", ledgers, "--out", data, "--decisions", decided).exit_code == 0
     lead = next(x for x in rows(data / "leads.csv") if x["disposition"] == "talk")
@@ -273,6 +273,10 @@ def test_bad_sources_and_options(tmp_path, invoke, ledgers):
     empty.mkdir()
     result = invoke("import", empty, "--out", tmp_path / "d")
     assert result.exit_code == 1 and "没有找到台账文件" in result.stderr
+    not_review = tmp_path / "x.xlsx"
+    openpyxl.Workbook().save(not_review)
+    result = invoke("import", ledgers, "--out", tmp_path / "d", "--decisions", not_review)
+    assert result.exit_code == 1 and "x.xlsx" in result.stderr
     assert invoke("import", tmp_path / "missing", "--out", tmp_path / "d").exit_code == 2
     assert invoke("import", ledgers).exit_code == 2  # --out is required
     mine = tmp_path / "mine"
