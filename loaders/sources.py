@@ -22,6 +22,16 @@ from loaders.text import read_delimited_chunks, read_ragged_chunks
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
+#: Files linkgraph writes beside the tables (the generator's truth, what
+#: ``linkgraph import`` writes): not tables, and not worth a warning.
+OWN_FILES = ("truth.json", "import-report.json", "review.xlsx")
+#: The office's crosswalk of match decisions that ``linkgraph import`` keeps in DATA.
+OWN_PREFIXES = ("crosswalk",)
+
+
+def is_own_file(name: str) -> bool:
+    return name in OWN_FILES or name.startswith(OWN_PREFIXES)
+
 
 def table_file_suffixes() -> tuple[str, ...]:
     """Suffixes of the files a folder is read for (as tables or workbooks)."""
@@ -140,7 +150,8 @@ def _other_sheet(path: Path, wb, sheet: str, chosen: str, table: str) -> Violati
 
 def _candidates(path: Path) -> list[Path]:
     """The files of a folder that could hold tables, in name order."""
-    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                     and not is_own_file(p.name))
     return [p for p in entries if p.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES]
 
 
@@ -186,6 +197,27 @@ def found_instead(path: Path) -> str:
     return "；该文件夹中有：" + ("、".join(items) if items else "（空）")
 
 
+def _partial_import(folder: Path) -> list[Violation]:
+    """A warning when DATA came from a ``linkgraph import`` that rejected rows:
+    the tables are then not the whole ledgers, and nothing may hide that."""
+    report = folder / "import-report.json"
+    if not report.is_file():
+        return []
+    import json
+
+    try:
+        doc = json.loads(report.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    rejected = doc.get("rows_rejected") if isinstance(doc, dict) else None
+    if not rejected:
+        return []
+    return [Violation("", report.name, None, "", str(rejected),
+                      f"此数据由 linkgraph import 导入，导入时有 {rejected} 行被拒收，数据不完整"
+                      f"（清单见 import-report.json） / imported with {rejected} rows rejected: "
+                      f"the data is incomplete (list in import-report.json)", "warning")]
+
+
 def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None) -> Sources:
     """Every table found under ``data`` (a folder or a workbook)."""
     path = Path(data)
@@ -196,8 +228,9 @@ def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None)
         _workbook_tables(path, out)
         return out
     candidates = _candidates(path)
+    out.notes.extend(_partial_import(path))
     for p in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
-        if p not in candidates and p.name != "truth.json":
+        if p not in candidates and not is_own_file(p.name):
             out.notes.append(Violation("", p.name, None, "", "", "不是表格文件，已忽略"
                                        " / not a table file, ignored", "warning"))
     for p in candidates:

@@ -202,3 +202,34 @@ def test_cli_csv_neutralises_formulas(invoke, tmp_path):
 
 def test_cli_bad_join_exits_2(invoke, ledger):
     assert invoke("leads", ledger, "--networks", "--join", "cousin").exit_code == 2
+
+
+def test_a_ledger_without_a_signature_column_has_signatures_not_recorded(tables, invoke,
+                                                                          tmp_path):
+    """No 签字 column: 未记录 — not "every lead lacks a signature"."""
+    unsigned = dict(tables)
+    unsigned["leads"] = tables["leads"].assign(signed_by=None)
+    life = lead_lifecycle(unsigned, load_rules(), AS_OF)
+    assert (life["missing_signatures"] == "未记录").all()
+    assert not life["signatures_recorded"].any()
+    assert single_signature_leads(life).empty
+    total = department_summary(life).set_index("dept_id").loc["合计"]
+    assert pd.isna(total["single_signature"]) and total["leads"] == 8
+    ledger = {k: v for k, v in LEDGER.items()}
+    lines = ledger["leads.csv"].splitlines()
+    header = lines[0].split(",")
+    cut = header.index("signed_by")
+    ledger["leads.csv"] = "\n".join(
+        ",".join(cell for i, cell in enumerate(line.split(",")) if i != cut)
+        for line in lines if not line.startswith("#")) + "\n"
+    data = write_tables(tmp_path / "d", ledger)
+    result = invoke("leads", data, "--as-of", AS_OF, "--single-signature")
+    assert result.exit_code == 0, result.output
+    assert "未记录" in result.stderr and "未双签字" not in result.stderr
+    assert "（无记录 / no records）" in result.stdout
+
+
+def test_one_unsigned_lead_in_a_signed_ledger_still_lacks_both(life):
+    """L4 has no signature while the others have: it lacks both sides."""
+    assert life.loc["L4", "missing_signatures"] == "纪检监察室、巡察组"
+    assert life["signatures_recorded"].all()

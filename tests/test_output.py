@@ -57,8 +57,58 @@ def test_xlsx_output_has_a_provenance_sheet_and_no_password(invoke, tmp_path):
 def test_lenient_reports_counts_and_writes_rejects(invoke, tmp_path):
     data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\nU1,乙\n,丙\n"})
     rejects = tmp_path / "rej.csv"
-    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    result = invoke("stats", data, "--lenient", "--allow-partial", "--rejects", rejects)
     assert result.exit_code == 0
     assert "读取 3 行：载入 1，拒收 2" in result.stderr
     rows = list(csv.DictReader(rejects.read_text("utf-8-sig").splitlines()))
     assert [(r["row"], r["column"]) for r in rows] == [("3", "unit_id"), ("4", "unit_id")]
+
+
+def test_lenient_stops_when_a_table_lost_more_than_half(invoke, tmp_path):
+    """1 of 3 units loaded: the result would rest on a third of the table."""
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\nU1,乙\n,丙\n"})
+    result = invoke("stats", data, "--lenient", "--rejects", tmp_path / "rej.csv")
+    assert result.exit_code == 1
+    assert "units（1/3）" in result.stderr and "--allow-partial" in result.stderr
+    assert result.stdout == ""
+
+
+def test_lenient_result_carries_the_loaded_share(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\nU1,乙\n,丙\n"})
+    table = invoke("stats", data, "--lenient", "--allow-partial", "--rejects",
+                   tmp_path / "rej.csv")
+    assert table.exit_code == 0
+    section = table.stdout.split("== 载入比例 loaded share ==")[1]
+    assert section.split("\n")[3].split() == ["units", "units.csv", "3", "1", "2", "0.3333"]
+    doc = json.loads(invoke("stats", data, "--lenient", "--allow-partial", "--format", "json",
+                            "--rejects", tmp_path / "rej.csv").stdout)
+    assert doc["loaded_share"] == [{"table": "units", "file": "units.csv", "read": 3,
+                                    "loaded": 1, "rejected": 2, "share": 0.3333}]
+
+
+def test_lenient_goes_on_when_half_the_rows_loaded(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\nU2,乙\n,丙\n,丁\n"})
+    result = invoke("stats", data, "--lenient", "--rejects", tmp_path / "rej.csv")
+    assert result.exit_code == 0
+    assert "0.5" in result.stdout.split("loaded share")[1]
+
+
+def test_allow_partial_needs_lenient(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\n"})
+    assert invoke("stats", data, "--allow-partial").exit_code == 2
+
+
+def test_lenient_report_states_the_loaded_share(invoke, tmp_path):
+    """The report page itself says what share of each table it rests on."""
+    import shutil
+
+    data = tmp_path / "d"
+    shutil.copytree(TINY, data)
+    units = (data / "units.csv").read_text("utf-8-sig").rstrip("\n").splitlines()
+    (data / "units.csv").write_text("\n".join(units + [",丙局"]) + "\n", "utf-8")
+    n = len(units) - 1  # data rows, plus the one without id or name
+    result = invoke("report", data, "--out", tmp_path / "rep", "--lenient", "--no-views",
+                    "--as-of", "2024-01-01", "--rejects", tmp_path / "rej.csv")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "rep" / "index.html").read_text("utf-8")
+    assert "载入比例" in page and f"units {n}/{n + 1}（{n / (n + 1):.2%}）" in page

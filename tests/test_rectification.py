@@ -150,9 +150,10 @@ def test_cli(invoke, ledger):
     assert r.exit_code == 0, r.output
     recs = json.loads(r.stdout)["records"]
     assert recs[-1]["round_id"] == "合计" and recs[-1]["rate"] == 0.4286
-    assert "整改完成率 42.86%（3/7）" in r.stderr
+    assert "整改完成率 42.86%（3/7，口径：持续整改/长期坚持计为已完成）" in r.stderr
     r = invoke("rectification", ledger, "--by", "unit", "--as-of", AS_OF, "--ongoing-open",
                "--overdue", "--reopened", "-f", "json")
+    assert "口径：持续整改/长期坚持计为未完成" in r.stderr  # the rate states its convention
     doc = json.loads(r.stdout)
     # M8 and M9 are both 15 days overdue: by measure_id
     assert [x["measure_id"] for x in doc["overdue_measures"]] == ["M7", "M5", "M8", "M9"]

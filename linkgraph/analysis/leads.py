@@ -14,7 +14,10 @@ as not yet happened, and a lead transferred after it is left out.
   transfer, or not received and that many days have passed;
 * overdue = either of the two;
 * the dual-signature rule (双签字): ``signed_by`` holds a 纪检监察室 signature
-  and a 巡察组 signature (words in ``[signatures]`` of the rules file).
+  and a 巡察组 signature (words in ``[signatures]`` of the rules file).  A
+  ledger with no 签字 column (no lead has any signature) has signatures
+  *not recorded* (未记录): no lead is said to lack one, and the counts of
+  leads lacking a signature are empty rather than "every lead".
 """
 from __future__ import annotations
 
@@ -44,8 +47,19 @@ LIFECYCLE_COLUMNS = (
     "round_id", "problem_id", "stage", "transfer_date", "receipt_due", "received_date",
     "due_date", "due_source", "closed_date", "disposition", "outcome", "days_to_receive",
     "days_to_close", "receipt_late", "overdue_close", "overdue", "overdue_days",
-    "overdue_reason", "signed_by", "dual_signed", "missing_signatures",
+    "overdue_reason", "signed_by", "dual_signed", "missing_signatures", "signatures_recorded",
 )
+
+#: What missing_signatures says when the ledger keeps no signatures at all.
+NOT_RECORDED = "未记录"
+
+
+def signatures_recorded(signed_by: pd.Series) -> bool:
+    """Whether the ledger records signatures at all: some lead has one.
+    (An empty 签字 column, or none, is not "every lead lacks a signature".)"""
+    exploded = signed_by.explode()
+    exploded = exploded[exploded.notna()].astype(str).str.strip()
+    return bool((exploded != "").any())
 
 
 def signature_words(rules: Rules) -> dict[str, tuple[str, ...]]:
@@ -159,9 +173,15 @@ def lead_lifecycle(tables: Tables, rules: Rules, as_of: dt.date | str) -> pd.Dat
     out["days_to_close"] = days_between(d["transfer_date"], d["closed_date"])
     out = out.join(_overdue(d, as_of))
     out["signed_by"] = leads["signed_by"]
-    out["missing_signatures"] = missing_signatures(leads["signed_by"], rules)
-    out["dual_signed"] = out["missing_signatures"] == ""
-    out["missing_signatures"] = out["missing_signatures"].where(~out["dual_signed"], None)
+    recorded = signatures_recorded(leads["signed_by"])
+    out["signatures_recorded"] = recorded
+    if recorded:
+        out["missing_signatures"] = missing_signatures(leads["signed_by"], rules)
+        out["dual_signed"] = out["missing_signatures"] == ""
+        out["missing_signatures"] = out["missing_signatures"].where(~out["dual_signed"], None)
+    else:  # nothing to judge: neither signed nor said to lack a signature
+        out["missing_signatures"] = NOT_RECORDED
+        out["dual_signed"] = False
     return out.sort_values("lead_id", kind="stable").reset_index(drop=True)
 
 
@@ -177,7 +197,7 @@ def department_summary(lifecycle: pd.DataFrame) -> pd.DataFrame:
         case_filed=lifecycle["outcome_code"].isin(CASE_FILED),
         sanctioned=lifecycle["outcome_code"].isin(SANCTIONED),
         judicial=lifecycle["outcome_code"] == "judicial",
-        single_signature=~lifecycle["dual_signed"],
+        single_signature=~lifecycle["dual_signed"] & lifecycle["signatures_recorded"],
         close_days=lifecycle["days_to_close"].astype("float64"),
     )
     counted = ["received", "closed", "overdue", "overdue_close", "open_overdue",
@@ -197,6 +217,8 @@ def department_summary(lifecycle: pd.DataFrame) -> pd.DataFrame:
     out["median_days_to_close"] = out["median_days_to_close"].astype("float64")
     for c in ["leads", *counted]:
         out[c] = out[c].astype("int64")
+    if len(f) and not f["signatures_recorded"].any():  # 未记录, not "0 lack one"
+        out["single_signature"] = pd.array([pd.NA] * len(out), dtype="Int64")
     return out
 
 
@@ -204,7 +226,8 @@ def single_signature_leads(lifecycle: pd.DataFrame) -> pd.DataFrame:
     """Leads that break the dual-signature rule, with the side(s) they lack."""
     cols = ["lead_id", "unit_id", "unit_name", "dept_id", "dept_name", "transfer_date",
             "signed_by", "missing_signatures"]
-    return lifecycle.loc[~lifecycle["dual_signed"], cols].reset_index(drop=True)
+    lacking = ~lifecycle["dual_signed"] & lifecycle["signatures_recorded"]
+    return lifecycle.loc[lacking, cols].reset_index(drop=True)
 
 
 def overdue_leads(lifecycle: pd.DataFrame) -> pd.DataFrame:

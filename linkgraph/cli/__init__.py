@@ -18,6 +18,7 @@ from linkgraph.errors import LinkgraphError
 #: command name -> "module:function"; one line per command.
 COMMANDS: dict[str, str] = {
     "generate": "linkgraph.cli.data:generate",
+    "import": "linkgraph.cli.office:import_",
     "validate": "linkgraph.cli.data:validate",
     "stats": "linkgraph.cli.data:stats",
     "demo": "linkgraph.cli.demo:demo",

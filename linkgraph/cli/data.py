@@ -91,8 +91,16 @@ def validate(data: str, fmt: str | None, out: str | None, rules: str | None,
     """
     from linkgraph.cli.errors import violation_table
 
+    from linkgraph.errors import InputError
+
     refuse_overwriting_inputs(data, {"--out": out})
-    dataset = load_data(data, lenient=True, rejects="", rules=rules, quiet=True)
+    try:
+        dataset = load_data(data, lenient=True, rejects="", rules=rules, quiet=True)
+    except InputError as exc:
+        hint = _office_hint(data)
+        if hint is None:
+            raise
+        raise InputError(f"{exc}\n{hint}") from None
     errors, warnings = dataset.errors, dataset.warnings
     counts = [{"table": c.table, "file": c.file, "read": c.read, "loaded": c.loaded,
                "rejected": c.rejected} for c in dataset.counts]
@@ -112,7 +120,23 @@ def validate(data: str, fmt: str | None, out: str | None, rules: str | None,
                f"未通过 / {len(errors)} errors in {dataset.rows_rejected} rows")
     click.echo(f"读取 {dataset.rows_read} 行，合格 {dataset.rows_loaded}，不合格 "
                f"{dataset.rows_rejected}：{verdict}", err=True)
+    hint = _office_hint(data) if errors else None
+    if hint:
+        click.secho(hint, fg="yellow", err=True)
     click.get_current_context().exit(1 if errors else 0)
+
+
+def _office_hint(data: str) -> str | None:
+    """Office ledgers handed to validate: say what they are and what to run."""
+    from loaders.office.detect import office_words
+
+    words = office_words(data)
+    if not words:
+        return None
+    return (f"提示：{data} 看起来是巡察办自己的台账（有“{'”“'.join(words[:5])}”等，"
+            f"没有编码列），不是数据约定格式。请先导入：linkgraph import {data} --out DATA，"
+            f"再对 DATA 运行各命令 / hint: {data} looks like office ledgers (no code "
+            f"columns), not the data contract; run: linkgraph import {data} --out DATA")
 
 
 @click.command()

@@ -106,13 +106,18 @@ def leads(dataset, rules_path, as_of: dt.date, summary: bool, overdue: bool, sin
     click.echo(_tally(lifecycle, as_of, n_networks), err=True)
 
 
+def _signature_tally(lifecycle) -> str:
+    if len(lifecycle) and not lifecycle["signatures_recorded"].any():
+        return "双签字：未记录（台账没有签字栏或签字全空） / signatures not recorded"
+    return f"未双签字 {int((~lifecycle['dual_signed']).sum())} 条"
+
+
 def _tally(lifecycle, as_of: dt.date, n_networks: int | None) -> str:
     open_late = int((lifecycle["overdue_close"] & lifecycle["closed_date"].isna()).sum())
     closed_late = int((lifecycle["overdue_close"] & lifecycle["closed_date"].notna()).sum())
     text = (f"截至 {as_of}：线索 {len(lifecycle)} 条，超期 {int(lifecycle['overdue'].sum())} 条"
             f"（超期未办结 {open_late}，超期办结 {closed_late}，签收超时 "
-            f"{int(lifecycle['receipt_late'].sum())}），未双签字 "
-            f"{int((~lifecycle['dual_signed']).sum())} 条")
+            f"{int(lifecycle['receipt_late'].sum())}），" + _signature_tally(lifecycle))
     if n_networks is not None:
         text += f"，线索网络 {n_networks} 个"
     return text

@@ -5,10 +5,18 @@ import sys
 
 import click
 
-from linkgraph.cli.options import (_compose, emit, format_options, load_data, load_options,
-                                   privacy_options,
-                                   optional_data_argument, pass_dataset,
-                                   refuse_overwriting_inputs)
+from linkgraph.cli.options import (
+    _compose,
+    check_partial,
+    emit,
+    format_options,
+    load_data,
+    load_options,
+    optional_data_argument,
+    pass_dataset,
+    privacy_options,
+    refuse_overwriting_inputs,
+)
 from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 
 connection_options = _compose(
@@ -89,7 +97,8 @@ def _count_rows(pushed: dict, in_db: dict, kind: str) -> list[dict]:
 @click.option("--schema-only", is_flag=True, help="只建约束和索引（cypher/schema.cypher） / "
               "only create the constraints and indexes")
 @format_options(("table", "csv", "json"))
-def push(data, lenient, rejects, rules, from_neo4j, pseudonymize, pseudonym_map, uri, user,
+def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize, pseudonym_map,
+         uri, user,
          neo4j_password, database, batch_size: int, workers: int, wipe: bool, yes: bool, schema_only: bool, fmt, out) -> None:
     """把数据推送到 Neo4j / push a dataset into Neo4j.
 
@@ -120,6 +129,8 @@ def push(data, lenient, rejects, rules, from_neo4j, pseudonymize, pseudonym_map,
                                          "--pseudonym-map": pseudonym_map})
         dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                             pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
+        if lenient:
+            check_partial(dataset, allow_partial)
     with connect(settings) as conn:
         if wipe:
             if not yes:

@@ -61,6 +61,9 @@ load_options = _compose(
     click.option("--rejects", type=click.Path(dir_okay=False), default="rejected.csv",
                  show_default=True, help="--lenient 时拒收行的去处 / where --lenient writes "
                  "rejected rows"),
+    click.option("--allow-partial", "allow_partial", is_flag=True,
+                 help="--lenient 时即使某表丢失过半的行也继续 / with --lenient, go on even "
+                      "when a table lost more than half its rows"),
     click.option("--rules", type=click.Path(dir_okay=False), default=None,
                  help="规则文件（TOML），覆盖默认规则 / rules file overriding the defaults"),
     click.option("--from-neo4j", "from_neo4j", is_flag=True,
@@ -125,9 +128,17 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
     JSON and XLSX carry the provenance (inputs' hashes, version, command)."""
     fmt = resolve_format(fmt, out)
     sheets = records if isinstance(records, Mapping) else {"records": records}
+    share = _loaded_share()
+    if share is not None:  # a --lenient result says how much of each table it rests on
+        if fmt == "json":
+            body = json_doc if json_doc is not None else records
+            json_doc = ({**body, "loaded_share": share} if isinstance(body, Mapping)
+                        else {"records": list(body), "loaded_share": share})
+        sheets = {**sheets, SHARE_SHEET: share}
     if fmt == "xlsx":
         output.write_xlsx({**sheets, "来源 provenance": current_provenance().rows()}, out,
-                          {name: columns for name in sheets} if columns else None)
+                          {name: columns for name in sheets if name != SHARE_SHEET}
+                          if columns else None)
         click.echo(f"已写入 / written: {out}", err=True)
         return
     if fmt == "json":
@@ -137,7 +148,7 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
     else:
         parts = []
         for name, recs in sheets.items():
-            body = output.render(recs, fmt, columns)
+            body = output.render(recs, fmt, None if name == SHARE_SHEET else columns)
             parts.append(f"# {name}\n{body}" if fmt == "csv" else f"== {name} ==\n{body}")
         text = "\n".join(parts)
     if out:
@@ -145,6 +156,57 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
         click.echo(f"已写入 / written: {out}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+#: The section a --lenient result carries: rows read and loaded per table.
+SHARE_SHEET = "载入比例 loaded share"
+#: A table that kept less than this share of its rows stops a --lenient command.
+MIN_LOADED_SHARE = 0.5
+
+
+def loaded_share(dataset) -> list[dict[str, Any]]:
+    """Per table: rows read, loaded, rejected and the share loaded."""
+    return [{"table": c.table, "file": c.file, "read": c.read, "loaded": c.loaded,
+             "rejected": c.rejected,
+             "share": round(c.loaded / c.read, 4) if c.read else 1.0}
+            for c in dataset.counts]
+
+
+def _loaded_share() -> list[dict[str, Any]] | None:
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.find_root().meta.get("linkgraph.loaded_share")
+
+
+def loaded_share_text() -> str | None:
+    """The loaded share after a --lenient load, as one line (views, the report)."""
+    share = _loaded_share()
+    if share is None:
+        return None
+    return "；".join(f"{r['table']} {r['loaded']}/{r['read']}（{r['share']:.2%}）" for r in share)
+
+
+def check_partial(dataset, allow_partial: bool) -> None:
+    """After a --lenient load: keep the shares for the result, print them, and
+    stop (exit 1) when a table lost more than half its rows, unless
+    ``allow_partial``.  A result resting on a fraction of a table must not
+    look like one resting on all of it."""
+    from linkgraph.errors import LinkgraphError
+
+    share = loaded_share(dataset)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta["linkgraph.loaded_share"] = share
+    lost = [r for r in share if r["read"] and r["share"] < MIN_LOADED_SHARE]
+    if not any(r["rejected"] for r in share):
+        return
+    click.echo("载入比例 / loaded share (--lenient):\n" + output.to_table(share), err=True,
+               nl=False)
+    if lost and not allow_partial:
+        names = "、".join(f"{r['table']}（{r['loaded']}/{r['read']}）" for r in lost)
+        raise LinkgraphError(f"--lenient 载入后以下表丢失过半的行：{names}；结果会严重失真。请修正"
+                             f"数据（linkgraph validate 列出全部问题），或加 --allow-partial 仍然"
+                             f"继续 / these tables lost more than half their rows: {names}; fix "
+                             f"the data or add --allow-partial to go on anyway")
 
 
 class StderrProgress:
@@ -353,14 +415,18 @@ def pass_dataset(f: Callable[..., Any] | None = None, *,
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
         def wrapper(*args: Any, data: str | None, lenient: bool, rejects: str,
-                    rules: str | None, from_neo4j: bool, pseudonymize: bool,
-                    pseudonym_map: str | None, **kwargs: Any) -> Any:
+                    allow_partial: bool, rules: str | None, from_neo4j: bool,
+                    pseudonymize: bool, pseudonym_map: str | None, **kwargs: Any) -> Any:
+            if allow_partial and not lenient:
+                raise click.UsageError("--allow-partial 需要 --lenient / needs --lenient")
             refuse_overwriting_inputs(data, {"--rejects": rejects if lenient else None,
                                              "--out": kwargs.get("out"),
                                              "--pseudonym-map": pseudonym_map})
             dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                                 pseudonymize=pseudonymize, pseudonym_map=pseudonym_map,
                                 needs=needs)
+            if lenient:
+                check_partial(dataset, allow_partial)
             refuse_rejected_round(dataset, kwargs.get("round_id"))
             return f(*args, dataset=dataset, rules_path=rules, **kwargs)
         wrapper.needs = needs  # type: ignore[attr-defined]

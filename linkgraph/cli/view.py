@@ -91,4 +91,12 @@ def _focus(value: str | None) -> str | None:
 
 
 def provenance_rows(prov) -> list[tuple[str, str]]:
-    return [(r["项目 / item"], r["值 / value"]) for r in prov.rows()]
+    """The provenance as (item, value) pairs; after a --lenient load also the
+    share of each table loaded, so a view or report says what it rests on."""
+    from linkgraph.cli.options import loaded_share_text
+
+    rows = [(r["项目 / item"], r["值 / value"]) for r in prov.rows()]
+    share = loaded_share_text()
+    if share:
+        rows.append(("载入比例（--lenient） / loaded share", share))
+    return rows

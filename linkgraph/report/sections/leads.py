@@ -17,6 +17,24 @@ NETWORK_COLUMNS = (("network_id", ("编号", "Id")), ("leads", ("线索数", "Le
                    ("why", ("关联说明", "Why they belong together")))
 
 
+def _single_signature(tot: dict) -> int | None:
+    """Leads lacking a signature; None when the ledger records none (未记录)."""
+    try:
+        return int(tot.get("single_signature", 0))
+    except (TypeError, ValueError):  # None, NA or NaN
+        return None
+
+
+def _signatures_zh(tot: dict) -> str:
+    n = _single_signature(tot)
+    return "双签字情况台账未记录" if n is None else f"未经纪检监察室和巡察组双签字 {n:,} 条"
+
+
+def _signatures_en(tot: dict) -> str:
+    n = _single_signature(tot)
+    return "signatures are not recorded" if n is None else f"{n:,} lack a signature"
+
+
 def leads(source, rules, options, found: dict) -> Section:
     from linkgraph.analysis import leads as la
 
@@ -46,12 +64,11 @@ def leads(source, rules, options, found: dict) -> Section:
         "leads", t("室组办联动：线索办理与超期", "Leads: handling and overdue", lang),
         paragraphs=(t(f"截至 {options.as_of}，移交线索 {int(tot.get('leads', 0)):,} 条，已办结 "
                       f"{int(tot.get('closed', 0)):,} 条，超期 {int(tot.get('overdue', 0)):,} 条"
-                      f"（未在时限内办结或签收）；未经纪检监察室和巡察组双签字 "
-                      f"{int(tot.get('single_signature', 0)):,} 条。线索因同一人、社会关系或同一单位"
+                      f"（未在时限内办结或签收）；{_signatures_zh(tot)}。线索因同一人、社会关系或同一单位"
                       f"相关联，形成 {len(net_rows):,} 个线索网络。",
                       f"As of {options.as_of}: {int(tot.get('leads', 0)):,} leads transferred, "
                       f"{int(tot.get('closed', 0)):,} closed, {int(tot.get('overdue', 0)):,} "
-                      f"overdue; {int(tot.get('single_signature', 0)):,} lack a signature. "
+                      f"overdue; {_signatures_en(tot)}. "
                       f"{len(net_rows):,} lead networks join leads through a person, a tie or "
                       "a unit (those joined by a tie first).", lang),),
         charts=(chart,) if chart.bars else (),

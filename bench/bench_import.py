@@ -1,0 +1,153 @@
+"""``linkgraph import`` benchmark at county, city and province scale.
+
+    python bench/bench_import.py [--scales county,city] [--repeat 1]
+                                 [--workdir .cache/bench-import] [--limit-gb 18]
+
+Writes each scale's office ledgers once (``linkgraph generate OUT --style
+office``, cached in --workdir), then measures in fresh processes, so the
+figures are whole-process ones:
+
+* import: ``linkgraph import OUT/office --out DATA`` (read + resolve + write);
+* baseline: reading every cell of the same ledgers and nothing else
+  (python-calamine for workbooks, the CSV decoder for CSV), in the same run,
+  so ``import ÷ read`` says what the import adds over opening the files;
+* peak RSS of each process (sampled with psutil), the rows read, the rows
+  per second, the review items and the load average while it ran.
+
+The goal of issue 14 is a city's ledgers (≈ 500k rows) in ≤ 60 s on this
+machine.  Prints a markdown table of medians.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+READ_ONLY = r"""
+import json, sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+cells = 0
+for p in sorted(Path(sys.argv[1]).rglob("*")):
+    if p.suffix.lower() in (".xlsx", ".xls"):
+        wb = CalamineWorkbook.from_path(str(p))
+        for name in wb.sheet_names:
+            for row in wb.get_sheet_by_name(name).to_python():
+                cells += len(row)
+    elif p.suffix.lower() == ".csv":
+        raw = p.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        cells += sum(line.count(",") + 1 for line in text.splitlines())
+print(json.dumps({"cells": cells}))
+"""
+
+
+def _watch(cmd: list[str], limit_gb: float) -> dict:
+    import psutil
+
+    started = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "LINKGRAPH_CACHE": "off"})
+    watched = psutil.Process(proc.pid)
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss / 2**20)
+        except psutil.NoSuchProcess:
+            break
+        if peak > limit_gb * 1024:
+            proc.kill()
+            proc.wait()
+            return {"killed_mb": peak, "wall_s": time.perf_counter() - started}
+        time.sleep(0.1)
+    out, err = proc.communicate()
+    return {"wall_s": time.perf_counter() - started, "rss_mb": peak, "rc": proc.returncode,
+            "stdout": out, "stderr": err, "load": max(load0, os.getloadavg()[0])}
+
+
+def _generate(scale: str, workdir: Path) -> Path:
+    target = workdir / scale
+    if (target / "truth.json").exists():
+        return target
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(target), "--scale", scale,
+                    "--seed", "1", "--style", "office"], cwd=ROOT, check=True)
+    print(f"generated {scale} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return target
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def _one_scale(scale: str, workdir: Path, repeat: int, limit_gb: float) -> dict:
+    data = _generate(scale, workdir)
+    ledgers = data / "office"
+    imports, reads = [], []
+    for i in range(repeat):
+        out = workdir / f"{scale}-data"
+        if out.exists():
+            import shutil
+
+            shutil.rmtree(out)
+        imports.append(_watch([sys.executable, "-m", "linkgraph", "import", str(ledgers),
+                               "--out", str(out)], limit_gb))
+        reads.append(_watch([sys.executable, "-c", READ_ONLY, str(ledgers)], limit_gb))
+    done = [r for r in imports if "killed_mb" not in r]
+    row = {"scale": scale, "input_mb": _size_mb(ledgers)}
+    if not done:
+        return {**row, "killed_mb": imports[0]["killed_mb"]}
+    report = json.loads((workdir / f"{scale}-data" / "import-report.json").read_text("utf-8"))
+    row.update(rows=report["rows_read"], rejected=report["rows_rejected"],
+               review=report["review_items"], rc=done[-1]["rc"],
+               import_s=statistics.median(r["wall_s"] for r in done),
+               import_mb=statistics.median(r["rss_mb"] for r in done),
+               read_s=statistics.median(r["wall_s"] for r in reads),
+               read_mb=statistics.median(r["rss_mb"] for r in reads),
+               load=max(r["load"] for r in done + reads))
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--scales", default="county,city")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--workdir", default=str(ROOT / ".cache" / "bench-import"))
+    ap.add_argument("--limit-gb", type=float, default=18.0)
+    args = ap.parse_args()
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = [_one_scale(s, workdir, args.repeat, args.limit_gb) for s in args.scales.split(",")]
+    print("| scale | ledgers MB | rows read | rejected | review items | import wall s |"
+          " import peak RSS MB | rows/s | read-only wall s | read-only peak RSS MB |"
+          " import ÷ read | exit | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if "killed_mb" in r:
+            print(f"| {r['scale']} | {r['input_mb']:,.0f} | stopped at {r['killed_mb']:,.0f} MB"
+                  " | | | | | | | | | | |")
+            continue
+        print(f"| {r['scale']} | {r['input_mb']:,.1f} | {r['rows']:,} | {r['rejected']:,} |"
+              f" {r['review']:,} | {r['import_s']:.1f} | {r['import_mb']:,.0f} |"
+              f" {r['rows'] / r['import_s']:,.0f} | {r['read_s']:.1f} | {r['read_mb']:,.0f} |"
+              f" {r['import_s'] / r['read_s']:.1f}× | {r['rc']} | {r['load']:.1f} |")
+    print(f"\nmedian of {args.repeat} run(s); python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
