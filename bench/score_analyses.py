@@ -73,11 +73,24 @@ def _categories(c) -> set:
     return cats
 
 
+def harmonised(category: str) -> set:
+    """A planted category as the analyses name it: its harmonised category
+    in the shipped taxonomy and the area above it (over-representation
+    reports a thin category at its area)."""
+    from linkgraph.categories import load_taxonomy, match_label
+
+    tax = load_taxonomy()
+    name = match_label(category, tax).category
+    return {name, tax.area_of(name) or name}
+
+
 def same_topic(planted: dict, c) -> bool:
     """A planted profile names its categories joined by ";": two in common
-    (or all, if fewer) make a match; otherwise the category must match."""
-    cats = set(planted["category"].split(";"))
-    return len(cats & _categories(c)) >= min(2, len(cats))
+    (or all, if fewer) make a match; otherwise the category must match
+    (both harmonised)."""
+    cats = [harmonised(x) for x in planted["category"].split(";")]
+    found = _categories(c)
+    return sum(bool(h & found) for h in cats) >= min(2, len(cats))
 
 
 def score_clusters(clusters, truth: dict) -> dict:
