@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 
 from linkgraph.analysis.clusters_clauses import Masker, explode
 from linkgraph.analysis.clusters_stats import Candidate
+from linkgraph.analysis.clusters_words import word_matrix
 
 #: code points kept: CJK ideographs, Latin letters and digits
 _KEEP = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A))
@@ -263,8 +264,9 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
     boiler = max(params.boiler_min, params.boiler_share * n_units)
     seeds = np.flatnonzero((share <= params.max_common) & (held < boiler))
     del g
-    Cs = grams([texts[i] for i in seeds]).matrix()
-    comp, sims = link_seeds(weigh(Cs, df, n_units), seeds, len(texts), params.similarity)
+    Xs = word_matrix([texts[i] for i in seeds], held[seeds], n_units,
+                     max(params.common_min, params.common_share * n_units))
+    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity)
     items["label"] = comp[items["wording"].to_numpy()]
     items = items[items["label"] >= 0]
     per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
