@@ -2,12 +2,20 @@
 label variants (as teams write them) and the expected category beside each."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from linkgraph.analysis.clusters import ClusterParams, find_clusters, rolled_up
-from linkgraph.categories import (Decision, harmonise, harmonise_tables, label_summary,
-                                  load_taxonomy, match_label)
+from linkgraph.categories import (
+    Decision,
+    harmonise,
+    harmonise_tables,
+    label_summary,
+    load_taxonomy,
+    match_label,
+)
 from linkgraph.category_decisions import read_decisions
 from linkgraph.errors import ConfigError, InputError
 
@@ -151,8 +159,8 @@ def test_label_variants_give_no_false_overrepresentation(tmp_path):
     # 选人用人 ones and 24 财务管理 ones, but the 教育 teams write 八项规定 and
     # 选人用人 while the others write the long forms.  As written, each short label lives only in
     # 教育 (a false alarm); harmonised, the mix is the same everywhere.
-    from tests.conftest import write_tables
     from linkgraph.dataset import load_dataset
+    from tests.conftest import write_tables
 
     units = ["unit_id,name,region_id,sector"] + [
         f"U{i:02d},单位{i},R1,{'教育' if i < 20 else '卫健'}" for i in range(40)]
@@ -175,3 +183,35 @@ def test_label_variants_give_no_false_overrepresentation(tmp_path):
         marked[col] = None
     found = find_clusters({**written, "problems": marked}, params)
     assert {c.category for c in found} >= {"八项规定", "选人用人"}
+
+
+def test_cli_review_file_round_trip(tmp_path, invoke):
+    from openpyxl import load_workbook
+
+    from tests.conftest import write_tables
+
+    files = {"units.csv": "unit_id,name\nU1,白沙镇党委\n",
+             "problems.csv": "problem_id,unit_id,category,description\n"
+                             "Q1,U1,两违整治,违规占地建房\nQ2,U1,违反中央八项规定精神,\n"}
+    data = write_tables(tmp_path / "ledger", files)
+    review = tmp_path / "review.xlsx"
+    result = invoke("categories", data, "--review", "--out", review)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(review)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[header.index("原文")] for r in rows] == ["两违整治"]
+    assert rows[0][header.index("归并方式")] == "未能归并"
+    ws.cell(2, header.index("归并为") + 1, "群众身边腐败")
+    ws.cell(2, header.index("决定") + 1, "接受")
+    wb.save(review)
+    again = invoke("categories", data, "--decisions", review, "--format", "json")
+    assert again.exit_code == 0, again.output
+    records = {r["text"]: r for r in json.loads(again.stdout)["records"]}
+    assert records["两违整治"]["target"] == "群众身边腐败"
+    assert records["两违整治"]["method"] == "人工确认"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("类型,原文,归并为,决定\n问题类别,两违整治,群众身边腐败,也许\n", "utf-8")
+    refused = invoke("categories", data, "--decisions", bad)
+    assert refused.exit_code == 1 and "也许" in refused.output

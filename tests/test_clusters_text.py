@@ -46,7 +46,7 @@ def background(seed: int = 0) -> pd.DataFrame:
     for uid, name in unit_names().items():
         short = name.removesuffix("党委")
         for _ in range(8):
-            def fill(s: str) -> str:
+            def fill(s: str, name: str = name, short: str = short) -> str:
                 return s.format(u=rng.choice([name, short, "该单位", ""]), v=rng.choice(VILLAGES),
                                 y=rng.randint(2019, 2023), m=rng.randint(1, 12),
                                 n=rng.randint(2, 40), a=f"{rng.randint(1, 9999) / 100:.2f}")
@@ -113,7 +113,7 @@ def test_two_wordings_of_one_failing_cluster():
     rows = []
     for k, u in enumerate(units):
         form = FAILING_A if k < 3 else FAILING_B
-        rows.append((u, "B" if k % 2 else "C", f"在落实全面从严治党战略部署方面，财务管理不规范。一是"
+        rows.append((u, "B" if k % 2 else "C", "在落实全面从严治党战略部署方面，财务管理不规范。一是"
                      + form.format(y=2020 + k, a=f"{3 + 2 * k}.5") + f"；二是{k + 2}笔支出报销手续不全。"))
     found = near_duplicates(with_rows(background(), rows), masking_names())
     assert len(found) == 1

@@ -31,12 +31,16 @@ import pandas as pd
 
 from linkgraph.analysis.clusters_clauses import own_names
 from linkgraph.analysis.clusters_profile import profiles
+from linkgraph.analysis.clusters_scope import (
+    dept_owners,
+    never_inspected,
+    scope_of,
+    self_check_units,
+)
 from linkgraph.analysis.clusters_stats import Candidate, overrepresented
 from linkgraph.analysis.clusters_text import TextParams, near_duplicates
-from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
 from linkgraph.analysis.conflict_index import region_ancestors
-from linkgraph.analysis.clusters_scope import (dept_owners, never_inspected, scope_of,
-                                               self_check_units)
+from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
 
 Tables = Mapping[str, pd.DataFrame]
 
