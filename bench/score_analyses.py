@@ -144,6 +144,20 @@ def score_text(clusters, truth: dict) -> dict:
             "sector_recall": sum(by_sector) / len(sectors) if sectors else 1.0}
 
 
+def load_strict_or_lenient(data: Path):
+    """The dataset strictly, or — when some rows are refused (e.g. relation
+    words the loader does not know) — leniently, saying so: the clusters
+    need no ties."""
+    from linkgraph.dataset import load_dataset
+    from linkgraph.errors import ValidationError
+
+    try:
+        return load_dataset(data)
+    except ValidationError as exc:
+        print(f"note: {data}: strict load refused ({exc}); scored on a lenient load")
+        return load_dataset(data, lenient=True)
+
+
 def run(data: Path, assigned: bool) -> dict:
     from linkgraph.analysis.clusters import find_clusters
     from linkgraph.analysis.conflicts import find_conflicts
@@ -152,7 +166,7 @@ def run(data: Path, assigned: bool) -> dict:
 
     truth = json.loads((data / "truth.json").read_text("utf-8"))
     t0 = time.perf_counter()
-    dataset = load_dataset(data)
+    dataset = load_strict_or_lenient(data)
     t1 = time.perf_counter()
     conflicts = find_conflicts(dataset, truth["conflict_round_id"], rules=load_rules(),
                                candidates=not assigned)
