@@ -73,11 +73,24 @@ def _categories(c) -> set:
     return cats
 
 
+def harmonised(category: str) -> set:
+    """A planted category as the analyses name it: its harmonised category
+    in the shipped taxonomy and the area above it (over-representation
+    reports a thin category at its area)."""
+    from linkgraph.categories import load_taxonomy, match_label
+
+    tax = load_taxonomy()
+    name = match_label(category, tax).category
+    return {name, tax.area_of(name) or name}
+
+
 def same_topic(planted: dict, c) -> bool:
     """A planted profile names its categories joined by ";": two in common
-    (or all, if fewer) make a match; otherwise the category must match."""
-    cats = set(planted["category"].split(";"))
-    return len(cats & _categories(c)) >= min(2, len(cats))
+    (or all, if fewer) make a match; otherwise the category must match
+    (both harmonised)."""
+    cats = [harmonised(x) for x in planted["category"].split(";")]
+    found = _categories(c)
+    return sum(bool(h & found) for h in cats) >= min(2, len(cats))
 
 
 def score_clusters(clusters, truth: dict) -> dict:
@@ -103,6 +116,48 @@ def score_clusters(clusters, truth: dict) -> dict:
             "spurious_examples": [getattr(c, "label", c.category) for c in spurious[:5]]}
 
 
+def _jaccard(a, b) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def score_text(clusters, truth: dict) -> dict:
+    """Near-duplicate plantings found (a reported cluster's units with
+    Jaccard ≥ 0.5 to the planting's), clusters made of the decoy stock
+    sentence (half or more of their problems are the decoy's), and sector
+    recall (a planted sector cluster recovered with its sector)."""
+    plants = truth.get("near_duplicates") or [
+        c for c in truth["clusters"] if c["kind"] == "near_duplicate"]
+    found = [any(_jaccard(p["unit_ids"], c.unit_ids) >= RECOVER_JACCARD for c in clusters)
+             for p in plants]
+    decoy = set((truth.get("boilerplate") or {}).get("decoy", {}).get("problem_ids", ()))
+    decoy_hits = [c for c in clusters if decoy and
+                  len(decoy & set(c.problem_ids)) >= 0.5 * len(c.problem_ids)]
+    sectors = [p for p in truth["clusters"] if p.get("sector")]
+    by_sector = [any(c.sector == p["sector"] and same_topic(p, c)
+                     and _jaccard(p["unit_ids"], c.unit_ids) >= RECOVER_JACCARD
+                     for c in clusters) for p in sectors]
+    return {"near_dup_planted": len(plants), "near_dup_found": sum(found),
+            "near_dup_recall": sum(found) / len(plants) if plants else 1.0,
+            "decoy_planted": bool(decoy), "decoy_reported": len(decoy_hits),
+            "sector_planted": len(sectors), "sector_found": sum(by_sector),
+            "sector_recall": sum(by_sector) / len(sectors) if sectors else 1.0}
+
+
+def load_strict_or_lenient(data: Path):
+    """The dataset strictly, or — when some rows are refused (e.g. relation
+    words the loader does not know) — leniently, saying so: the clusters
+    need no ties."""
+    from linkgraph.dataset import load_dataset
+    from linkgraph.errors import ValidationError
+
+    try:
+        return load_dataset(data)
+    except ValidationError as exc:
+        print(f"note: {data}: strict load refused ({exc}); scored on a lenient load")
+        return load_dataset(data, lenient=True)
+
+
 def run(data: Path, assigned: bool) -> dict:
     from linkgraph.analysis.clusters import find_clusters
     from linkgraph.analysis.conflicts import find_conflicts
@@ -111,7 +166,7 @@ def run(data: Path, assigned: bool) -> dict:
 
     truth = json.loads((data / "truth.json").read_text("utf-8"))
     t0 = time.perf_counter()
-    dataset = load_dataset(data)
+    dataset = load_strict_or_lenient(data)
     t1 = time.perf_counter()
     conflicts = find_conflicts(dataset, truth["conflict_round_id"], rules=load_rules(),
                                candidates=not assigned)
@@ -130,7 +185,7 @@ def run(data: Path, assigned: bool) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "scope": "assigned" if assigned else "candidates",
             "conflicts": score_conflicts(conflicts, truth),
-            "clusters": score_clusters(clusters, truth)}
+            "clusters": score_clusters(clusters, truth), "text": score_text(clusters, truth)}
 
 
 def _pct(x: float) -> str:
@@ -154,6 +209,7 @@ def report(r: dict) -> str:
              f"({k['recovered']}/{k['planted']}) | ≥ 90 % |",
              f"| | spurious among reported | {_pct(k['spurious_share'])} "
              f"({k['spurious']}/{k['reported']}) | ≤ 10 % |",
+             *text_rows(r["text"]),
              "", f"hard recall by rule: {c['recall_by_rule']}",
              f"hard false positives by relation: {c['false_positive_relations']}",
              f"soft recall by hops: {c['soft_recall_by_hops']}",
@@ -162,6 +218,37 @@ def report(r: dict) -> str:
              f"spurious examples: {k['spurious_examples']}",
              f"time: load {r['load_s']:.1f} s, conflicts {r['conflicts_s']:.1f} s, clusters "
              f"{r['clusters_s']:.1f} s; peak RSS {r['peak_rss_mb']:.0f} MB", ""]
+    return "\n".join(lines)
+
+
+def text_rows(t: dict) -> list[str]:
+    decoy = f"{t['decoy_reported']}" if t["decoy_planted"] else "— (none planted)"
+    return [f"| | near-duplicate plantings found | {_pct(t['near_dup_recall'])} "
+            f"({t['near_dup_found']}/{t['near_dup_planted']}) | ≥ 80 % |",
+            f"| | clusters made of the decoy stock sentence | {decoy} | 0 |",
+            f"| | sector clusters recovered with their sector | {_pct(t['sector_recall'])} "
+            f"({t['sector_found']}/{t['sector_planted']}) | — |"]
+
+
+def summary(results: list[dict]) -> str:
+    """One row per scale: the cluster figures summed over its seeds."""
+    lines = ["| scale | seeds | planted clusters recovered | spurious among reported | "
+             "near-dup plantings found | decoy clusters | sector recall |",
+             "|---|---|---|---|---|---|---|"]
+    for scale in dict.fromkeys(r["scale"] for r in results):
+        rs = [r for r in results if r["scale"] == scale]
+        k = [r["clusters"] for r in rs]
+        t = [r["text"] for r in rs]
+        rec, pl = sum(x["recovered"] for x in k), sum(x["planted"] for x in k)
+        sp, rep = sum(x["spurious"] for x in k), sum(x["reported"] for x in k)
+        nf, nd = sum(x["near_dup_found"] for x in t), sum(x["near_dup_planted"] for x in t)
+        sf, sn = sum(x["sector_found"] for x in t), sum(x["sector_planted"] for x in t)
+        decoys = sum(x["decoy_reported"] for x in t)
+        lines.append(f"| {scale} | {', '.join(str(r['seed']) for r in rs)} | "
+                     f"{_pct(rec / pl if pl else 1)} ({rec}/{pl}) | "
+                     f"{_pct(sp / rep if rep else 0)} ({sp}/{rep}) | "
+                     f"{_pct(nf / nd if nd else 1)} ({nf}/{nd}) | {decoys} | "
+                     f"{_pct(sf / sn if sn else 1)} ({sf}/{sn}) |")
     return "\n".join(lines)
 
 
@@ -175,6 +262,7 @@ def main() -> None:
     results = [run(d, args.assigned) for d in args.data]
     for r in results:
         print(report(r))
+    print(summary(results))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
 

@@ -135,12 +135,12 @@ def test_near_duplicate_wordings():
     routine = routine_problems()
     extra = pd.DataFrame([(f"W{i}", f"V{i}", "A", w) for i, w in enumerate(WORDINGS)],
                          columns=routine.columns)
-    found = near_duplicates(pd.concat([routine, extra], ignore_index=True), min_units=5)
+    found = near_duplicates(pd.concat([routine, extra], ignore_index=True))
     assert len(found) == 1
     (c,) = found
     assert c.category == "A" and c.unit_ids == tuple(f"V{i}" for i in range(6))
     assert c.detail["variants"] == 6 and c.detail["phrase"] == "公务接待超标准"
-    assert near_duplicates(routine, min_units=5) == []     # routine wording is no cluster
+    assert near_duplicates(routine) == []     # routine wording is no cluster
 
 
 def test_template_share_by_hand():

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "demo": "linkgraph.cli.demo:demo",
     "conflicts": "linkgraph.cli.conflicts:conflicts",
     "clusters": "linkgraph.cli.clusters:clusters",
+    "categories": "linkgraph.cli.categories:categories",
     "leads": "linkgraph.cli.leads:leads",
     "audit": "linkgraph.cli.linkage:audit",
     "rectification": "linkgraph.cli.linkage:rectification",

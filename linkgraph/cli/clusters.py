@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from linkgraph.cli.categories import category_options, load_category_options
 from linkgraph.cli.options import NEEDS, emit, format_options, pass_dataset
 
 TABLE_COLUMNS = ["cluster_id", "kind", "category", "n_units", "n_problems", "score", "p_value",
@@ -12,6 +13,7 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 
 @click.command()
 @pass_dataset(needs=NEEDS["clusters"])
+@category_options
 @click.option("--min-units", type=click.IntRange(min=2), default=5, show_default=True,
               help="一个问题群至少涉及的单位数 / least number of units in a cluster")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.01,
@@ -22,15 +24,19 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 @click.option("--unit-alpha", type=click.FloatRange(0, 1, min_open=True), default=0.01,
               show_default=True, help="高发：单位自身超出的显著性 / over-representation: "
               "a unit's own excess (binomial tail)")
-@click.option("--similarity", type=click.FloatRange(0, 1, min_open=True), default=0.15,
+@click.option("--similarity", type=click.FloatRange(0, 1, min_open=True), default=0.3,
               show_default=True, help="雷同表述：最小余弦相似度 / near-duplicates: least cosine "
-              "similarity of character n-grams between unusual wordings")
+              "similarity (words, TF-IDF) between two units' specific items")
 @click.option("--max-common", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="雷同表述：常用表述占比上限 / near-duplicates: a wording is unusual when at "
-              "most this share of its n-grams are common in its category")
-@click.option("--common-min", type=click.IntRange(min=2), default=8, show_default=True,
-              help="雷同表述：常用 n-gram 至少出现的条数 / near-duplicates: an n-gram is common "
-              "(routine wording) only when at least this many texts of the category hold it")
+              help="雷同表述：常用表述占比上限 / near-duplicates: an item is specific when at "
+              "most this share of its n-grams are common across units")
+@click.option("--common-min", type=click.IntRange(min=2), default=10, show_default=True,
+              help="雷同表述：常用 n-gram 至少出现的单位数 / near-duplicates: an n-gram is common "
+              "(routine wording) only when at least this many units use it (and 2 %% of units)")
+@click.option("--boilerplate-share", "boiler_share", type=click.FloatRange(0, 1, min_open=True),
+              default=0.1, show_default=True,
+              help="雷同表述：套话占单位比例 / near-duplicates: a clause written in at least "
+              "this share of units (and 15) is boilerplate, whatever its category")
 @click.option("--profile-size", type=click.IntRange(2, 6), default=3, show_default=True,
               help="画像：共同偏高的问题类别数 / profiles: how many categories a profile "
               "combines")
@@ -40,8 +46,10 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 @click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
               help="只运行某种检测（可重复）/ run only this detector (repeatable)")
 @format_options()
-def clusters(dataset, rules_path, min_units: int, alpha: float, min_lift: float,
+def clusters(dataset, rules_path, taxonomy_path: str | None, decisions_path: str | None,
+             min_units: int, alpha: float, min_lift: float,
              unit_alpha: float, similarity: float, max_common: float, common_min: int,
+             boiler_share: float,
              profile_size: int,
              profile_ratio: float, kinds: tuple[str, ...], fmt: str | None,
              out: str | None) -> None:
@@ -64,10 +72,11 @@ def clusters(dataset, rules_path, min_units: int, alpha: float, min_lift: float,
 
     params = ClusterParams(min_units=min_units, alpha=alpha, min_lift=min_lift,
                            unit_alpha=unit_alpha, similarity=similarity, max_common=max_common,
-                           common_min=common_min,
+                           common_min=common_min, boiler_share=boiler_share,
                            profile_size=profile_size, profile_ratio=profile_ratio,
                            kinds=kinds or KINDS)
-    found = find_clusters(dataset, params)
+    taxonomy, decisions = load_category_options(taxonomy_path, decisions_path)
+    found = find_clusters(dataset, params, taxonomy=taxonomy, decisions=decisions)
     click.echo(f"共性问题群 {len(found)} 个 / {len(found)} clusters", err=True)
     records = [c.as_record() for c in found]
     emit(records, fmt, out, columns=TABLE_COLUMNS if (fmt or "table") == "table" and not out

@@ -24,16 +24,18 @@ clear-cut clusters first.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
+from linkgraph.analysis.clusters.clauses import own_names
 from linkgraph.analysis.clusters.profile import profiles
 from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, scope_of,
                                                self_check_units)
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
-from linkgraph.analysis.clusters.text import near_duplicates
+from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
+from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
 from linkgraph.schema import Tables
 
 
@@ -49,14 +51,23 @@ class ClusterParams:
     alpha: float = 0.01
     min_lift: float = 1.5
     unit_alpha: float = 0.01
-    similarity: float = 0.15
-    common_share: float = 0.005
-    common_min: int = 8
+    similarity: float = 0.3
+    common_share: float = 0.02
+    common_min: int = 10
     max_common: float = 0.5
+    boiler_share: float = 0.1
+    max_unit_share: float = 0.25
+    thin_problems: int = 20
     profile_size: int = 3
     profile_ratio: float = 1.4
     merge_overlap: float = 0.5
     kinds: tuple[str, ...] = KINDS
+
+    def text(self) -> TextParams:
+        return TextParams(similarity=self.similarity, common_share=self.common_share,
+                          common_min=self.common_min, max_common=self.max_common,
+                          boiler_share=self.boiler_share, max_unit_share=self.max_unit_share,
+                          min_units=self.min_units)
 
 
 @dataclass(frozen=True)
@@ -115,26 +126,46 @@ def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping
     return f"{n}个单位问题画像相似：{cats}"
 
 
-def find_clusters(tables: Tables, params: ClusterParams | None = None) -> list[Cluster]:
-    """The ranked, merged clusters of all problems in ``tables``."""
+def rolled_up(problems: pd.DataFrame, tax: Taxonomy, thin: int) -> pd.DataFrame:
+    """Harmonised problems with each *thin* category (fewer than ``thin``
+    problems: too few for a test to find anything) replaced by its area, the
+    next level up; the area's own problems, and categories outside the
+    taxonomy, stay as they are."""
+    counts = problems["category"].value_counts()
+    small = [c for c, n in counts.items() if n < thin and tax.area_of(c) not in (None, c)]
+    if not small:
+        return problems
+    up = problems["category"].isin(small)
+    return problems.assign(category=problems["category"].where(
+        ~up, problems["category_area"]))
+
+
+def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
+                  taxonomy: Taxonomy | None = None,
+                  decisions: Sequence[Decision] = ()) -> list[Cluster]:
+    """The ranked, merged clusters of all problems in ``tables``, on the
+    harmonised categories (the written ones in ``detail["written"]``)."""
     tables = getattr(tables, "tables", tables)
     params = params or ClusterParams()
+    taxonomy = taxonomy or load_taxonomy()
+    tables = harmonise_tables(tables, taxonomy, decisions)
     problems, units, regions = tables["problems"], tables["units"], tables["regions"]
     ancestors = region_ancestors(regions)
     found: list[Candidate] = []
     if "overrepresented" in params.kinds:
-        found += overrepresented(problems, units, ancestors, min_units=params.min_units,
+        found += overrepresented(rolled_up(problems, taxonomy, params.thin_problems), units,
+                                 ancestors, min_units=params.min_units,
                                  alpha=params.alpha, min_lift=params.min_lift,
                                  unit_alpha=params.unit_alpha)
     if "near_duplicate" in params.kinds:
-        found += near_duplicates(problems, similarity=params.similarity,
-                                 common_share=params.common_share,
-                                 common_min=params.common_min,
-                                 max_common=params.max_common, min_units=params.min_units)
+        names = own_names(tables, problems["unit_id"].dropna().unique())
+        found += near_duplicates(problems, names, params.text())
     if "profile" in params.kinds:
         found += profiles(problems, min_units=params.min_units, alpha=params.alpha,
                           size=params.profile_size, min_ratio=params.profile_ratio)
     merged = merge_candidates(found, params.merge_overlap)
+    written = problems.set_index("problem_id")["category_written"]
+    written = written[~written.index.duplicated()]
     unit_names = dict(zip(units["unit_id"], units["name"]))
     region_names = dict(zip(regions["region_id"], regions["name"]))
     fresh = never_inspected(tables)
@@ -142,9 +173,11 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None) -> list[C
     width = max(3, len(str(len(merged))))
     for rank, (c, others) in enumerate(merged, start=1):
         sector, region = scope_of(c, units, ancestors)
+        labels = written.reindex(list(c.problem_ids)).dropna()
+        detail = {**c.detail, "written": tuple(sorted(set(labels)))[:20]}
         out.append(Cluster(
             f"C{rank:0{width}d}", label_for(c, unit_names, region_names), c.kind, c.category,
             sector, region, c.unit_ids, c.problem_ids, round(float(c.score), 4), c.p_value,
             dept_owners(tables["departments"], c, units, ancestors),
-            self_check_units(tables, sector, region, ancestors, fresh), others, dict(c.detail)))
+            self_check_units(tables, sector, region, ancestors, fresh), others, detail))
     return out

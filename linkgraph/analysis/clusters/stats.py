@@ -108,6 +108,48 @@ def _families(groups: pd.MultiIndex, ancestors: Mapping[str, tuple[str, ...]]) -
     return pd.Series(out, index=groups)
 
 
+#: unit levels, kinds or sectors that make a unit a village or community
+#: (对村巡察): their category mix differs from the offices' (三资 only there,
+#: no 选人用人); compared as written, after NFKC (so 村（社区） = 村(社区))
+VILLAGE_WORDS = frozenset({"村", "社区", "村级", "社区级", "村(社区)", "村社区", "行政村",
+                           "居委会", "村委会", "社区居委会", "村民委员会", "居民委员会",
+                           "村党组织", "村党支部", "社区党组织"})
+
+
+def unit_strata(units: pd.DataFrame, unit_ids: pd.Index) -> np.ndarray:
+    """Per unit of ``unit_ids``: 1 for a village or community (by its level,
+    kind or sector), 0 otherwise.  Base rates are taken within each stratum,
+    so that a category villages never have does not look over-represented
+    in every office sector."""
+    import unicodedata
+
+    info = units.drop_duplicates("unit_id").set_index("unit_id").reindex(unit_ids)
+    village = np.zeros(len(unit_ids), dtype=bool)
+    for col in ("level", "kind", "sector"):
+        if col in info.columns:
+            village |= np.array([isinstance(v, str) and unicodedata.normalize("NFKC", v).strip()
+                                 in VILLAGE_WORDS for v in info[col]], dtype=bool)
+    return village.astype(np.int64)
+
+
+def stratum_rates(M: np.ndarray, stratum: np.ndarray, *, share: bool) -> np.ndarray:
+    """Per unit × category: the category's share of the problems of the
+    unit's stratum (``share``), or the mean of ``M`` over the stratum.  A
+    stratum too small to estimate from (fewer than 20 units) takes the
+    overall figure."""
+    def rates(rows: np.ndarray) -> np.ndarray:
+        sub = M[rows]
+        return sub.sum(axis=0) / max(sub.sum(), 1e-12) if share else sub.mean(axis=0)
+
+    overall = rates(np.arange(len(M)))
+    out = np.tile(overall, (len(M), 1))
+    for s in np.unique(stratum):
+        rows = np.flatnonzero(stratum == s)
+        if 20 <= len(rows) < len(M):
+            out[rows] = rates(rows)
+    return out
+
+
 def unit_matrix(problems: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
     """units × categories problem counts (dense: categories are few), for
     the units with problems, both axes sorted."""
@@ -129,13 +171,15 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
     if not A.size:
         return []
     size = A.sum(axis=1, keepdims=True)
-    base = A.sum(axis=0) / A.sum()
+    stratum = unit_strata(units, unit_ids)
+    base = stratum_rates(A.astype(float), stratum, share=True)
     p_unit = binom.sf(A - 1, size, base)
     excess = excess_units(A, size, base, unit_alpha)
+    rate = stratum_rates(excess.astype(float), stratum, share=False)
     member = _memberships(units, unit_ids, ancestors)
     member = member[member.groupby(["dim", "group"])["unit_id"].transform("size") >= min_units]
     groups = member[["dim", "group"]].drop_duplicates().sort_values(["dim", "group"])
-    cells = _cell_stats(A, excess, base, member, groups, unit_ids, cats)
+    cells = _cell_stats(A, excess, base, rate, member, groups, unit_ids, cats)
     family = _families(pd.MultiIndex.from_frame(groups), ancestors)
     cells["family"] = family.reindex(pd.MultiIndex.from_frame(cells[["dim", "group"]])).to_numpy()
     tried = family.value_counts() * len(cats)
@@ -148,11 +192,13 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
     return _cell_clusters(problems, rows, hits, min_units, unit_alpha)
 
 
-def _cell_stats(A: np.ndarray, excess: np.ndarray, base: np.ndarray, member: pd.DataFrame,
-                groups: pd.DataFrame, unit_ids: pd.Index, cats: pd.Index) -> pd.DataFrame:
+def _cell_stats(A: np.ndarray, excess: np.ndarray, base: np.ndarray, rate: np.ndarray,
+                member: pd.DataFrame, groups: pd.DataFrame, unit_ids: pd.Index,
+                cats: pd.Index) -> pd.DataFrame:
     """Per (dim, group, category): excess units e of n, problems k of N, and
-    p = 2 × the smaller of the two binomial tails (units at the overall
-    excess rate; problems at the category's share), with the matching lift."""
+    p = 2 × the smaller of the two binomial tails (units at the excess rate
+    of their stratum; problems at the category's share in their stratum),
+    with the matching lift.  ``base`` and ``rate`` are per unit × category."""
     g = pd.MultiIndex.from_frame(groups).get_indexer(
         pd.MultiIndex.from_frame(member[["dim", "group"]]))
     G = sparse.csr_matrix((np.ones(len(member)), (g, unit_ids.get_indexer(member["unit_id"]))),
@@ -160,10 +206,12 @@ def _cell_stats(A: np.ndarray, excess: np.ndarray, base: np.ndarray, member: pd.
     e, k = G @ excess.astype(float), G @ A.astype(float)
     n = np.asarray(G.sum(axis=1)).ravel()
     N = G @ A.sum(axis=1).astype(float)
-    rate = excess.mean(axis=0)
+    expected_e = (G @ rate).ravel()
+    expected_k = (G @ (A.sum(axis=1, keepdims=True) * base)).ravel()
     nn, NN = np.repeat(n, len(cats)), np.repeat(N, len(cats))
     ee, kk = e.ravel(), k.ravel()
-    rr, bb = np.tile(rate, len(groups)), np.tile(base, len(groups))
+    rr = np.clip(expected_e / np.maximum(nn, 1), 0.0, 1.0)
+    bb = np.clip(expected_k / np.maximum(NN, 1), 0.0, 1.0)
     p_units = np.where(ee > 0, binom.sf(ee - 1, nn, rr), 1.0)
     p_problems = binom.sf(kk - 1, NN, bb)
     by_units = p_units <= p_problems

@@ -20,7 +20,7 @@ than 60 % (bench/score_analyses.py measures the result).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -29,7 +29,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from linkgraph.analysis.clusters.clauses import Masker, explode
 from linkgraph.analysis.clusters.stats import Candidate
+from linkgraph.analysis.clusters.words import word_matrix
 
 #: code points kept: CJK ideographs, Latin letters and digits
 _KEEP = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A))
@@ -203,69 +205,100 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     return label, means
 
 
-def near_duplicates(problems: pd.DataFrame, *, similarity: float = 0.15,
-                    common_share: float = 0.005, max_common: float = 0.5,
-                    min_units: int = 5, common_min: int = COMMON_MIN) -> list[Candidate]:
-    """Groups of near-identical descriptions within a category spanning at
-    least ``min_units`` units."""
-    p = problems[["problem_id", "unit_id", "category", "description"]].dropna()
-    if p.empty:
-        return []
-    # one code per distinct (category, description), in order of appearance
-    category, _ = pd.factorize(p["category"])
-    description, kinds = pd.factorize(p["description"])
-    codes, _ = pd.factorize(category.astype(np.int64) * len(kinds) + description)
-    _, first = np.unique(codes, return_index=True)      # texts in order of appearance
-    texts = p.iloc[first][["category", "description"]].reset_index(drop=True)
-    p = p.assign(text=codes)
-    # One pass over the categories: each block's n-gram counts give the
-    # global document frequencies and the block's unusual texts; only those
-    # few are weighted and compared.  (The whole TF-IDF matrix of a
-    # province's 1.9 M descriptions took 19 GB and a minute.)
-    df = np.zeros(1 << HASH_BITS, dtype=np.int64)
-    blocks = []
-    for _, block in texts.groupby("category", sort=True):
-        idx = block.index.to_numpy()
-        descriptions = block["description"].tolist()
-        g = grams(descriptions, counts=False)
-        present = g.presence()
-        df += present
-        share = g.template_share(common_share, common_min, presence=present)
-        del g
-        seeds = np.flatnonzero(share <= max_common)
-        blocks.append((idx, seeds, grams([descriptions[i] for i in seeds]).matrix()))
-    label = np.full(len(texts), -1, dtype=np.int64)
-    sims, offset = {}, 0
-    for idx, seeds, Cs in blocks:
-        comp, means = link_seeds(weigh(Cs, df, len(texts)), seeds, len(idx), similarity)
-        label[idx] = np.where(comp >= 0, comp + offset, -1)
-        sims.update({k + offset: float(m) for k, m in means.items()})
-        offset += len(idx)
-    p["label"] = label[p["text"].to_numpy()]
-    p = p[p["label"] >= 0]
-    spread = p.groupby("label")["unit_id"].nunique()
-    p = p[p["label"].isin(spread.index[spread >= min_units])]
-    if p.empty:
-        return []
-    return _candidates(p, texts, pd.Series(sims, dtype=float))
+@dataclass(frozen=True)
+class TextParams:
+    """Thresholds of the near-duplicate detector (the CLI shows them)."""
+
+    similarity: float = 0.3
+    common_share: float = 0.02
+    common_min: int = 10
+    max_common: float = 0.5
+    boiler_share: float = 0.1
+    boiler_min: int = 15
+    max_unit_share: float = 0.25
+    min_wordings: int = 2
+    min_units: int = 5
 
 
-def _candidates(p: pd.DataFrame, texts: pd.DataFrame, sims: pd.Series) -> list[Candidate]:
+def specific_items(problems: pd.DataFrame, masker: Masker,
+                   params: TextParams) -> tuple[pd.DataFrame, int]:
+    """(row, item, unit_id, text, raw) per item with something specific left
+    once boilerplate pieces are set aside, and the number of units."""
+    f = explode(problems, masker)
+    n_units = int(problems["unit_id"].nunique())
+    if f.empty:
+        return f.assign(text=pd.Series(dtype=object)), n_units
+    boiler = max(params.boiler_min, params.boiler_share * n_units)
+    spread = f.drop_duplicates(["piece", "unit_id"]).groupby("piece").size()
+    f = f[~f["piece"].isin(spread.index[spread >= boiler])]
+    grouped = f.groupby(["row", "item"], sort=True)
+    out = pd.DataFrame({"text": grouped["piece"].agg(",".join),
+                        "raw": grouped["raw"].agg("，".join),
+                        "unit_id": grouped["unit_id"].first()}).reset_index()
+    return out[out["text"].str.len() >= 4].reset_index(drop=True), n_units
+
+
+def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] | None = None,
+                    params: TextParams | None = None) -> list[Candidate]:
+    """The same specific failing written in different words in at least
+    ``min_units`` units (see the module docstring)."""
+    params = params or TextParams()
+    p = problems[["problem_id", "unit_id", "category", "description"]].dropna(
+        subset=["unit_id", "description"]).reset_index(drop=True)
+    if p.empty:
+        return []
+    items, n_units = specific_items(p, Masker(names or {}), params)
+    if items.empty:
+        return []
+    wording, texts = pd.factorize(items["text"])
+    items["wording"] = wording
+    spread = items.drop_duplicates(["wording", "unit_id"]).groupby("wording").size()
+    held = spread.reindex(range(len(texts)), fill_value=0).to_numpy()
+    g = grams(list(texts), counts=False)
+    # in how many units each n-gram occurs (units of the wordings holding it)
+    df = np.bincount(g.cols, weights=np.repeat(held, np.diff(g.bounds)),
+                     minlength=1 << HASH_BITS)
+    common = df >= max(params.common_min, params.common_share * n_units)
+    hits = np.add.reduceat(np.append(common[g.cols], 0).astype(np.int64), g.bounds[:-1])
+    share = np.where(np.diff(g.bounds) > 0, hits / np.maximum(np.diff(g.bounds), 1), 1.0)
+    boiler = max(params.boiler_min, params.boiler_share * n_units)
+    seeds = np.flatnonzero((share <= params.max_common) & (held < boiler))
+    del g
+    Xs = word_matrix([texts[i] for i in seeds], held[seeds], n_units,
+                     max(params.common_min, params.common_share * n_units))
+    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity)
+    items["label"] = comp[items["wording"].to_numpy()]
+    items = items[items["label"] >= 0]
+    per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
+    ok = per[(per["units"] >= params.min_units) & (per["wordings"] >= params.min_wordings)
+             & (per["units"] <= params.max_unit_share * n_units)].index
+    items = items[items["label"].isin(ok)]
+    if items.empty:
+        return []
+    hit = items.drop_duplicates(["row", "label"])
+    found = p.iloc[hit["row"].to_numpy()].assign(label=hit["label"].to_numpy(),
+                                                  raw=hit["raw"].to_numpy(),
+                                                  text=hit["wording"].to_numpy())
+    return _candidates(found, sims)
+
+
+def _candidates(p: pd.DataFrame, sims: pd.Series) -> list[Candidate]:
     """One candidate per component label, built with whole-frame group-bys."""
     p = p.sort_values(["label", "problem_id"])
     problem_ids = p.groupby("label", sort=True)["problem_id"].agg(tuple)
     units = p[["label", "unit_id"]].drop_duplicates().sort_values(["label", "unit_id"])
     unit_ids = units.groupby("label", sort=True)["unit_id"].agg(tuple)
-    used = p.groupby(["label", "text"], sort=True).size().rename("n").reset_index()
-    used["description"] = texts["description"].to_numpy()[used["text"].to_numpy()]
-    used["length"] = used["description"].str.len()
-    used = used.sort_values(["label", "n", "length", "description"],
-                            ascending=[True, False, True, True])
-    phrase = used.groupby("label", sort=True)["description"].first()
-    wordings = used.sort_values(["label", "description"]).groupby("label", sort=True)[
-        "description"].agg(lambda s: tuple(s)[:20])
+    used = p.groupby(["label", "text"], sort=True).agg(n=("raw", "size"), raw=("raw", "min"))
+    used = used.reset_index()
+    used["length"] = used["raw"].str.len()
+    used = used.sort_values(["label", "n", "length", "raw"], ascending=[True, False, True, True])
+    phrase = used.groupby("label", sort=True)["raw"].first()
+    wordings = used.sort_values(["label", "raw"]).groupby("label", sort=True)[
+        "raw"].agg(lambda s: tuple(s)[:20])
     variants = used.groupby("label", sort=True).size()
-    category = p.groupby("label", sort=True)["category"].first()
+    cats = p.groupby(["label", "category"]).size().rename("n").reset_index()
+    cats = cats.sort_values(["label", "n", "category"], ascending=[True, False, True])
+    category = cats.groupby("label", sort=True)["category"].first()
     out = []
     for lab in problem_ids.index:
         coherence = float(sims.get(lab, 1.0))

@@ -1,0 +1,386 @@
+"""Problem categories harmonised onto the shipped taxonomy (问题类别归并).
+
+Teams write one category many ways (违反中央八项规定精神 / 八项规定 / 作风问题).
+``linkgraph/data/categories.toml`` holds the offices' three levels — branch
+(党的领导 / 党的建设 / 全面从严治党), area (the 四个落实 / 四个聚焦) and category
+(八项规定, 选人用人, 招投标, 三资管理, 惠民资金 …) — with the aliases teams use.
+
+A written label is matched, in this order, on
+
+1. a decision of the office (``--decisions`` file: accepted → that target;
+   rejected → never that target);
+2. an exact alias or name, at whichever level it names;
+3. character similarity to the aliases (rapidfuzz's normalised Indel
+   similarity ≥ ``similarity`` and ahead of the best other category by
+   ``margin``), or the longest alias written inside the label;
+4. for a vague label (其他, 作风问题 …), each problem's description: the
+   category whose keywords it holds most (at least ``keyword_chars``
+   characters of them, and no tie).
+
+Anything else is *unresolved*: the written label is kept as the category and
+the label goes to the review list with its best candidates.  ``harmonise``
+returns the problems with ``category`` harmonised and the written label in
+``category_written`` beside it, plus ``category_area``, ``category_branch``,
+``category_level`` and ``category_match`` (how it was matched).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from linkgraph.errors import ConfigError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+LEVELS = ("category", "area", "branch")
+#: how a label was matched, in the order tried; shown to users by ``METHOD_ZH``
+METHODS = ("decision", "exact", "similar", "contains", "description", "unresolved")
+METHOD_ZH = {"decision": "人工确认", "exact": "别名一致", "similar": "字面相近",
+             "contains": "包含别名", "description": "按问题描述", "unresolved": "未能归并"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One entry of the taxonomy at ``level``; ``parent`` is its area (for a
+    category) or branch (for an area)."""
+
+    name: str
+    level: str
+    parent: str | None
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)   # hashed by identity: cached indexes per taxonomy
+class Taxonomy:
+    nodes: Mapping[str, Node]
+    similarity: float = 0.8
+    margin: float = 0.05
+    keyword_chars: int = 4
+    vague: frozenset[str] = frozenset()
+    suffixes: tuple[str, ...] = ()
+
+    def area_of(self, name: str) -> str | None:
+        node = self.nodes.get(name)
+        if node is None:
+            return None
+        return name if node.level == "area" else node.parent if node.level == "category" else None
+
+    def branch_of(self, name: str) -> str | None:
+        node = self.nodes.get(name)
+        if node is None:
+            return None
+        if node.level == "branch":
+            return name
+        area = self.area_of(name)
+        return self.nodes[area].parent if area else None
+
+    def parent_of(self, name: str) -> str | None:
+        node = self.nodes.get(name)
+        return node.parent if node else None
+
+    @property
+    def categories(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.level == "category"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An office's decision on one written label: ``accept`` maps ``text`` to
+    ``target``; a rejection forbids that target for the label."""
+
+    text: str
+    target: str
+    accept: bool
+    kind: str = "category"
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    written: str
+    category: str            # the harmonised name, or the written label if unresolved
+    level: str | None        # category | area | branch; None when unresolved
+    method: str
+    score: float
+    candidates: tuple[tuple[str, float], ...] = field(default=())
+
+
+# ---------------------------------------------------------------- taxonomy
+
+
+def _nodes(doc: Mapping) -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for key, level, parent_key in (("branch", "branch", None), ("area", "area", "branch"),
+                                   ("category", "category", "area")):
+        for row in doc.get(key, ()):
+            name = row.get("name")
+            if not name or name in out:
+                raise ConfigError(f"问题类别表：{key} 缺少名称或名称重复：{name!r}"
+                                  f" / category taxonomy: {key} without a name or named twice")
+            parent = row.get(parent_key) if parent_key else None
+            if parent_key and parent not in out:
+                raise ConfigError(f"问题类别表：{name} 的上级 {parent!r} 未定义"
+                                  f" / category taxonomy: {name}'s {parent_key} is not defined")
+            out[name] = Node(name, level, parent, tuple(row.get("aliases", ())),
+                             tuple(row.get("keywords", ())))
+    return out
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """The shipped taxonomy, or the user's edited copy at ``path``."""
+    if path is None:
+        return _shipped()
+    try:
+        text = Path(path).read_text("utf-8-sig")
+        return _parse(text)
+    except OSError as exc:
+        raise ConfigError(f"无法读取问题类别表 {path}: {exc.strerror}"
+                          f" / cannot read the category taxonomy") from exc
+
+
+@cache
+def _shipped() -> Taxonomy:
+    return _parse(resources.files("linkgraph").joinpath("data/categories.toml")
+                  .read_text("utf-8"))
+
+
+def _parse(text: str) -> Taxonomy:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"问题类别表格式错误 / category taxonomy is not valid TOML: {exc}") from exc
+    m = doc.get("match", {})
+    return Taxonomy(_nodes(doc), float(m.get("similarity", 0.8)), float(m.get("margin", 0.05)),
+                    int(m.get("keyword_chars", 4)),
+                    frozenset(normal(v) for v in m.get("vague", ())),
+                    tuple(sorted((normal(s) for s in m.get("suffixes", ())), key=len,
+                                 reverse=True)))
+
+
+# ---------------------------------------------------------------- matching
+
+_NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．:：]|[①-⑳])+")
+_NOISE = re.compile(r"[\s\W_]+")
+
+
+def normal(label: str) -> str:
+    """NFKC, numbering and punctuation gone (关于 too), lower case."""
+    text = unicodedata.normalize("NFKC", str(label)).strip()
+    text = _NUMBERING.sub("", text)
+    text = _NOISE.sub("", text).lower()
+    return text.removeprefix("关于")
+
+
+def _trimmed(text: str, suffixes: Sequence[str]) -> str:
+    for s in suffixes:
+        if text.endswith(s) and len(text) - len(s) >= 2:
+            return text[: -len(s)]
+    return text
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: Mapping[str, str]                 # normal alias -> node name
+    aliases: tuple[str, ...]                 # every normal alias, category level
+    owner: tuple[str, ...]                   # its category
+
+
+@cache
+def _index(tax: Taxonomy) -> _Index:
+    exact: dict[str, str] = {}
+    for level in ("branch", "area", "category"):   # a category's alias wins over an area's
+        for node in tax.nodes.values():
+            if node.level != level:
+                continue
+            for a in (node.name, *node.aliases):
+                exact[normal(a)] = node.name
+                exact.setdefault(_trimmed(normal(a), tax.suffixes), node.name)
+    pairs = sorted({(normal(a), n.name) for n in tax.nodes.values()
+                    for a in (n.name, *n.aliases)})
+    return _Index(exact, tuple(a for a, _ in pairs), tuple(n for _, n in pairs))
+
+
+def match_label(label: str, tax: Taxonomy | None = None,
+                decisions: Iterable[Decision] = ()) -> LabelMatch:
+    """How one written label maps onto the taxonomy (without descriptions)."""
+    tax = tax or load_taxonomy()
+    written = str(label)
+    key = normal(written)
+    rejected = set()
+    for d in decisions:
+        if d.kind == "category" and normal(d.text) == key:
+            if d.accept:
+                return _found(tax, written, d.target, "decision", 1.0)
+            rejected.add(d.target)
+    idx = _index(tax)
+    trimmed = _trimmed(key, tax.suffixes)
+    for k in (key, trimmed):
+        name = idx.exact.get(k)
+        if name and name not in rejected and k not in tax.vague:
+            return _found(tax, written, name, "exact", 1.0)
+    if not key or key in tax.vague or trimmed in tax.vague:
+        return LabelMatch(written, written, None, "unresolved", 0.0)
+    ranked = _similar(trimmed, idx, rejected)
+    if ranked:
+        (best, score), rest = ranked[0], ranked[1:]
+        runner = rest[0][1] if rest else 0.0
+        if score >= tax.similarity and score - runner >= tax.margin:
+            return _found(tax, written, best, "similar", score, tuple(ranked[:3]))
+    inside = _contained(trimmed, idx, rejected)
+    if inside:
+        return _found(tax, written, inside, "contains", 0.9, tuple(ranked[:3]))
+    return LabelMatch(written, written, None, "unresolved", ranked[0][1] if ranked else 0.0,
+                      tuple(ranked[:3]))
+
+
+def _similar(key: str, idx: _Index, rejected: set[str]) -> list[tuple[str, float]]:
+    """Best similarity per taxonomy entry, best first."""
+    from rapidfuzz import fuzz, process
+
+    best: dict[str, float] = {}
+    for _alias, score, i in process.extract(key, idx.aliases, scorer=fuzz.ratio, limit=40):
+        name = idx.owner[i]
+        if name not in rejected:
+            best[name] = max(best.get(name, 0.0), score / 100.0)
+    return sorted(((n, round(s, 3)) for n, s in best.items()), key=lambda t: (-t[1], t[0]))
+
+
+def _contained(key: str, idx: _Index, rejected: set[str]) -> str | None:
+    """The entry whose longest alias (≥ 3 characters) the label holds, or
+    that holds the label (≥ 3 characters); None when two entries tie."""
+    hits: dict[str, int] = {}
+    for alias, name in zip(idx.aliases, idx.owner):
+        if name in rejected or len(alias) < 3:
+            continue
+        if alias in key or (len(key) >= 3 and key in alias):
+            hits[name] = max(hits.get(name, 0), min(len(alias), len(key)))
+    if not hits:
+        return None
+    top = max(hits.values())
+    names = [n for n, v in hits.items() if v == top]
+    return names[0] if len(names) == 1 else None
+
+
+def _found(tax: Taxonomy, written: str, name: str, method: str, score: float,
+           candidates: tuple[tuple[str, float], ...] = ()) -> LabelMatch:
+    node = tax.nodes.get(name)
+    if node is None:   # a decision naming something outside the taxonomy: taken as written
+        return LabelMatch(written, name, "category", method, score, candidates)
+    return LabelMatch(written, name, node.level, method, score, candidates)
+
+
+# ------------------------------------------------------------ descriptions
+
+
+@cache
+def _keyword_table(tax: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((n.name, tuple(normal(k) for k in n.keywords)) for n in tax.categories
+                 if n.keywords)
+
+
+def by_description(description: str, tax: Taxonomy) -> tuple[str | None, int]:
+    """The category whose keywords the description holds most (characters
+    of distinct keywords), if at least ``keyword_chars`` and no tie."""
+    text = normal(description or "")
+    scores = sorted(((sum(len(k) for k in kws if k in text), name)
+                     for name, kws in _keyword_table(tax)), reverse=True)
+    if not scores or scores[0][0] < tax.keyword_chars:
+        return None, scores[0][0] if scores else 0
+    if len(scores) > 1 and scores[1][0] == scores[0][0]:
+        return None, scores[0][0]
+    return scores[0][1], scores[0][0]
+
+
+# ----------------------------------------------------------------- tables
+
+COLUMNS = ("category_written", "category_area", "category_branch", "category_level",
+           "category_match")
+
+
+def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
+              decisions: Iterable[Decision] = ()) -> pd.DataFrame:
+    """``problems`` with ``category`` harmonised and the written label kept in
+    ``category_written`` (plus area, branch, level and how it matched).
+    Idempotent: a table already harmonised is returned unchanged."""
+    if "category_written" in problems.columns:
+        return problems
+    tax = tax or load_taxonomy()
+    decisions = tuple(decisions)
+    out = problems.copy()
+    written = out["category"]
+    labels = {lab: match_label(lab, tax, decisions) for lab in written.dropna().unique()}
+    cat = written.map(lambda v: labels[v].category if v in labels else v)
+    level = written.map(lambda v: labels[v].level if v in labels else None)
+    method = written.map(lambda v: labels[v].method if v in labels else None)
+    vague = method.eq("unresolved") & written.notna()
+    if vague.any() and "description" in out.columns:
+        found = [by_description(d, tax)[0] if isinstance(d, str) else None
+                 for d in out.loc[vague, "description"]]
+        hit = pd.Series(found, index=out.index[vague]).dropna()
+        cat.loc[hit.index] = hit
+        level.loc[hit.index] = "category"
+        method.loc[hit.index] = "description"
+    out["category_written"] = written
+    out["category"] = cat
+    out["category_area"] = cat.map(lambda v: tax.area_of(v) if isinstance(v, str) else None)
+    out["category_branch"] = cat.map(lambda v: tax.branch_of(v) if isinstance(v, str) else None)
+    out["category_level"] = level
+    out["category_match"] = method
+    return out
+
+
+def harmonise_tables(tables: Mapping[str, pd.DataFrame], tax: Taxonomy | None = None,
+                     decisions: Iterable[Decision] = ()) -> dict[str, pd.DataFrame]:
+    """The tables with problems (and audit findings) harmonised, and each
+    department's ``supervises`` list mapped the same way."""
+    tax = tax or load_taxonomy()
+    decisions = tuple(decisions)
+    out = dict(tables)
+    for name in ("problems", "audits"):
+        t = out.get(name)
+        if t is not None and "category" in t.columns:
+            out[name] = harmonise(t, tax, decisions)
+    depts = out.get("departments")
+    if depts is not None and "supervises" in depts.columns:
+        def mapped(cats):
+            if not isinstance(cats, (list, tuple)):
+                return cats
+            return tuple(dict.fromkeys(match_label(c, tax, decisions).category for c in cats))
+        out["departments"] = depts.assign(supervises=depts["supervises"].map(mapped))
+    return out
+
+
+def label_summary(problems: pd.DataFrame, tax: Taxonomy | None = None,
+                  decisions: Iterable[Decision] = ()) -> list[dict[str, object]]:
+    """One row per written label: what it was harmonised to, how, and how
+    many problems carry it — unresolved and non-exact matches first (the
+    review list)."""
+    tax = tax or load_taxonomy()
+    h = harmonise(problems, tax, decisions)
+    rows = []
+    g = h.dropna(subset=["category_written"]).groupby(
+        ["category_written", "category", "category_match"], dropna=False, sort=True)
+    for (written, cat, method), block in g:
+        m = match_label(written, tax, decisions)
+        rows.append({"kind": "category", "text": written,
+                     "target": cat if method != "unresolved" else "",
+                     "level": block["category_level"].iloc[0] or "",
+                     "area": tax.area_of(cat) or "", "branch": tax.branch_of(cat) or "",
+                     "method": method, "score": m.score if method != "description" else None,
+                     "candidates": "；".join(f"{n} {s:.2f}" for n, s in m.candidates),
+                     "n_problems": len(block), "review": method not in ("exact", "decision"),
+                     "decision": ""})
+    order = {m: i for i, m in enumerate(("unresolved", "description", "contains", "similar",
+                                         "decision", "exact"))}
+    rows.sort(key=lambda r: (order[str(r["method"])], -int(r["n_problems"]), str(r["text"])))
+    return rows

@@ -1,0 +1,149 @@
+"""Near-duplicates on texts written the way ledgers read: a stock 四个聚焦
+opener, 一是/二是 items, the unit's own name, villages, amounts and dates.
+
+The ledger is built here from hand-written phrases: 60 units (township
+党委 and county bureaus), eight problems each, every description an opener,
+a stock sentence and two items drawn from routine pools.  What each test
+plants, and the answer, is written beside it.
+"""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from linkgraph.analysis.clusters.clauses import Masker, items, mask_numbers, pieces
+from linkgraph.analysis.clusters.text import TextParams, near_duplicates
+
+OPENERS = ["在落实全面从严治党战略部署方面", "在落实党中央决策部署方面",
+           "在落实新时代党的组织路线方面", "在落实巡察整改方面"]
+STOCK = ["{u}理论学习不够深入", "{u}主体责任落实不到位", "{u}制度执行不严格",
+         "{u}党建工作与业务工作融合不够", "{u}监督管理存在薄弱环节"]
+ROUTINE = ["会议记录不完整，{y}年有{n}次会议未形成纪要", "{n}笔支出报销手续不全",
+           "固定资产台账与实物不符，涉及{a}万元", "{v}村公示内容不全",
+           "{y}年{m}月以来有{n}项制度未及时修订", "档案资料管理不规范，缺失{n}份",
+           "项目验收资料缺失{n}项", "谈心谈话开展不经常，{y}年仅开展{n}次",
+           "党费收缴不及时，{n}名党员未按月交纳", "{v}村道路维修资金{a}万元拨付滞后",
+           "考勤制度执行不严，{n}人次迟到早退", "合同管理不规范，{n}份合同未经审核"]
+TOWNS = ["白沙", "青石", "柳河", "桃源", "黄岭", "石门", "龙潭", "杨柳", "新华", "长乐"]
+VILLAGES = ["东坡", "西岭", "南湾", "北山", "上坪", "下坝", "李家", "王庄", "高桥", "竹园"]
+BUREAUS = ["财政局", "教育局", "卫健局", "交通运输局", "住建局", "农业农村局", "民政局",
+           "水利局", "林业局", "自然资源局"]
+
+
+def unit_names() -> dict[str, str]:
+    names = {f"T{i:02d}": f"{t}镇党委" for i, t in enumerate(TOWNS)}
+    for k in range(5):
+        for i, b in enumerate(BUREAUS):
+            names[f"B{k}{i}"] = f"{'甲乙丙丁戊'[k]}县{b}"
+    return names
+
+
+def background(seed: int = 0) -> pd.DataFrame:
+    rng = random.Random(seed)
+    rows = []
+    for uid, name in unit_names().items():
+        short = name.removesuffix("党委")
+        for _ in range(8):
+            def fill(s: str, name: str = name, short: str = short) -> str:
+                return s.format(u=rng.choice([name, short, "该单位", ""]), v=rng.choice(VILLAGES),
+                                y=rng.randint(2019, 2023), m=rng.randint(1, 12),
+                                n=rng.randint(2, 40), a=f"{rng.randint(1, 9999) / 100:.2f}")
+            a, b = rng.sample(ROUTINE, 2)
+            text = (f"{rng.choice(OPENERS)}，{fill(rng.choice(STOCK))}。"
+                    f"一是{fill(a)}；二是{fill(b)}。")
+            rows.append((f"Q{len(rows):04d}", uid, rng.choice("ABC"), text))
+    return pd.DataFrame(rows, columns=["problem_id", "unit_id", "category", "description"])
+
+
+def masking_names() -> dict[str, set[str]]:
+    out = {}
+    for uid, name in unit_names().items():
+        out[uid] = {name, name.removesuffix("党委"), name.removesuffix("镇党委")} - {""}
+    return out
+
+
+def with_rows(base: pd.DataFrame, rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    extra = pd.DataFrame([(f"X{i:03d}", u, c, d) for i, (u, c, d) in enumerate(rows)],
+                         columns=base.columns)
+    return pd.concat([base, extra], ignore_index=True)
+
+
+def test_items_and_pieces_by_hand():
+    text = "在落实全面从严治党方面，主体责任落实不到位。一是超标准公务接待3次；二是（三）账外资金未入账"
+    assert items(text) == ["在落实全面从严治党方面,主体责任落实不到位", "超标准公务接待3次",
+                           "账外资金未入账"]
+    assert pieces("在落实全面从严治党方面,主体责任落实不到位") == [
+        "在落实全面从严治党方面", "主体责任落实不到位"]
+
+
+def test_masking_numbers_dates_and_own_names():
+    assert mask_numbers("2023年5月支出12.5万元，共三次，两名干部，第一议题") == \
+        "#年#月支出#万元，共#次，#名干部，第一议题"
+    m = Masker({"U1": {"白沙镇党委", "白沙镇", "白沙", "张伟"}})
+    assert m("U1", "白沙镇党委书记张伟2023年") == "某书记某#年"
+    # another unit's text keeps the name: only a unit's own names are masked
+    assert m("U2", "白沙镇") == "白沙镇"
+
+
+def test_background_alone_is_no_cluster():
+    assert near_duplicates(background(), masking_names()) == []
+
+
+def test_boilerplate_sentence_in_20_units_does_not_cluster():
+    # one stock sentence, each unit writing its own name into it, in 20 of 60
+    # units and in three categories: it is boilerplate whatever the label
+    units = list(unit_names())[::3]
+    assert len(units) == 20
+    rows = [(u, "ABC"[k % 3], f"在落实全面从严治党战略部署方面，{unit_names()[u]}对照党章党规找差距"
+             f"不深入，{2020 + k % 4}年查摆问题{k + 3}个")
+            for k, u in enumerate(units)]
+    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+
+
+FAILING_A = "私设小金库，{y}年将{a}万元场地租金收入存放于账外"
+FAILING_B = "场地租金{a}万元未纳入单位账内核算，形成小金库"
+
+
+def test_two_wordings_of_one_failing_cluster():
+    # one failing (a 小金库 fed by rent) in six units, three in each of two
+    # wordings that share only 小金库 / 场地租金 / 万元: one cluster of six
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    rows = []
+    for k, u in enumerate(units):
+        form = FAILING_A if k < 3 else FAILING_B
+        rows.append((u, "B" if k % 2 else "C", "在落实全面从严治党战略部署方面，财务管理不规范。一是"
+                     + form.format(y=2020 + k, a=f"{3 + 2 * k}.5") + f"；二是{k + 2}笔支出报销手续不全。"))
+    found = near_duplicates(with_rows(background(), rows), masking_names())
+    assert len(found) == 1
+    (c,) = found
+    assert c.unit_ids == tuple(sorted(units))
+    assert c.problem_ids == tuple(f"X{i:03d}" for i in range(6))
+    assert c.detail["variants"] == 2
+
+
+def test_one_wording_copied_in_five_units_is_no_near_duplicate():
+    # the same sentence (names and numbers aside) in five units is a stock
+    # sentence, not one failing written in different words
+    units = ["T01", "T04", "B02", "B13", "B27"]
+    rows = [(u, "A", f"一是{unit_names()[u]}干部档案审核不严，{k + 2}份档案出生日期前后不一")
+            for k, u in enumerate(units)]
+    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+
+
+def test_failing_in_too_few_units_is_no_cluster():
+    units = ["T01", "T04", "B02", "B13"]          # four units, min_units 5
+    rows = [(u, "A", (FAILING_A if k % 2 else FAILING_B).format(y=2021, a="8.5"))
+            for k, u in enumerate(units)]
+    assert near_duplicates(with_rows(background(), rows), masking_names(),
+                           TextParams(min_units=5)) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_deterministic(seed):
+    data = with_rows(background(seed), [(u, "A", FAILING_A.format(y=2021, a=f"{k}.5"))
+                                        for k, u in enumerate(["T01", "T02", "T03"])]
+                     + [(u, "A", FAILING_B.format(a=f"{k}.5"))
+                        for k, u in enumerate(["B01", "B02", "B03"])])
+    assert near_duplicates(data, masking_names()) == near_duplicates(data, masking_names())
