@@ -201,7 +201,7 @@ def pseudonymize_tables(tables: Mapping[str, pd.DataFrame],
         if column in people_out.columns and not people_out.empty:
             people_out = people_out.copy() if people_out is tables["people"] else people_out
             dtype = people_out[column].dtype
-            empty = None if dtype == object else pd.NA   # as the loader leaves a blank cell
+            empty = None if pd.api.types.is_object_dtype(dtype) else pd.NA   # as the loader leaves a blank cell
             people_out[column] = pd.Series(empty, index=people_out.index, dtype=dtype)
     out["people"] = people_out
     scrub = NameScrubber(pseudonyms)

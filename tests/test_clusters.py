@@ -55,7 +55,7 @@ def cluster_ledger(tmp_path):
         for cat in BACKGROUND:
             add(uid, cat, "")
     for uid in unit_ids()[:8]:
-        for k in range(4):
+        for _ in range(4):
             add(uid, "G", "")
     for uid in PROFILE_UNITS:
         for cat in "HIJ" * 4:
@@ -124,7 +124,7 @@ def routine_problems(n_units: int = 600, seed: int = 0) -> pd.DataFrame:
     details = [",涉及{}笔", ",{}年以来未整改", ",共{}人次"]
     rows = []
     for u in range(n_units):
-        for k in range(4):
+        for _ in range(4):
             text = (rng.choice(cores) + rng.choice(details).format(rng.randint(2, 30))
                     + f",金额{rng.randint(1, 99999) / 100:.2f}万元")
             rows.append((f"Q{len(rows):05d}", f"U{u:03d}", "A", text))

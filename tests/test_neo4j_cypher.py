@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 
-import pandas as pd
 import pytest
 
 from linkgraph.neo4j.library import queries, run_query
@@ -152,10 +151,10 @@ def _conflict_paths_nx(tables, team_id: str, unit_id: str) -> set[tuple]:
             out.add(("post", 0, (P, U)))
         if seconded == unit_id:
             out.add(("seconded", 0, (P, U)))
-        for o, r1 in nbr.get(m, ()):
+        for o, _ in nbr.get(m, ()):
             if o in officials:
                 out.add(("tie", 1, (P, f"Person:{o}", U)))
-            for o2, r2 in nbr.get(o, ()):
+            for o2, _ in nbr.get(o, ()):
                 if o2 in officials and o2 not in (m, o):
                     out.add(("tie", 2, (P, f"Person:{o}", f"Person:{o2}", U)))
         if m in home.index:

@@ -32,8 +32,8 @@ def solve_cpsat(inst: Instance, *, time_limit: float, seed: int, workers: int,
     for group in rows + cols:
         model.add_exactly_one(group)
     if inst.no_reciprocal:
-        for i, j, k, l in inst.reciprocal_pairs():
-            model.add_bool_or([x[i, j].Not(), x[k, l].Not()])
+        for i, j, k, m in inst.reciprocal_pairs():
+            model.add_bool_or([x[i, j].Not(), x[k, m].Not()])
     if inst.single_cycle:
         team_of = {int(h): t for t, h in enumerate(inst.home)}
         arcs = []

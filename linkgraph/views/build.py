@@ -89,7 +89,10 @@ def build_view_spec(
         physics = False
     else:
         all_nodes = _place(drawn + summaries, edges, seed)
-    rank = lambda k: (label_rank(node_label(G, k)), str(k))
+
+    def rank(k):
+        return (label_rank(node_label(G, k)), str(k))
+
     extra_nodes, extra_edges, expansions = neighbourhoods(
         G, sel.visible, sel.groups, rank, texts, lang=lang, limit=expand_limit,
         budget=max_embedded)

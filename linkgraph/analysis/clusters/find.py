@@ -105,7 +105,7 @@ def merge_candidates(found: list[Candidate], overlap: float) -> list[tuple[Candi
     kept: list[tuple[Candidate, set[str], frozenset[str]]] = []
     for cand in ranked:
         units = frozenset(cand.unit_ids)
-        for k, (other, kinds, other_units) in enumerate(kept):
+        for other, kinds, other_units in kept:
             if other.category == cand.category and \
                     len(units & other_units) >= overlap * len(units | other_units):
                 kinds.add(cand.kind)
