@@ -122,7 +122,7 @@ def test_rejects_outside_data_is_written(invoke, tmp_path):
     data = write_tables(tmp_path / "d", {
         "units.csv": UNITS,
         "problems.csv": "problem_id,unit_id,category,description\nQ1,U9,党的建设,x\n"})
-    result = invoke("stats", data, "--lenient", "--rejects", tmp_path / "out.csv")
+    result = invoke("stats", data, "--lenient", "--allow-partial", "--rejects", tmp_path / "out.csv")
     assert result.exit_code == 0, result.output
     assert "U9" in (tmp_path / "out.csv").read_text("utf-8-sig")
 
@@ -130,7 +130,7 @@ def test_rejects_outside_data_is_written(invoke, tmp_path):
 def _load(invoke, tmp_path, tables):
     data = write_tables(tmp_path / "d", {"units.csv": UNITS, **tables})
     rejects = tmp_path / "rejected.csv"
-    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    result = invoke("stats", data, "--lenient", "--allow-partial", "--rejects", rejects)
     assert result.exit_code == 0, result.output
     return result, (_rejects(rejects) if rejects.exists() else [])
 
@@ -216,7 +216,7 @@ def test_an_18_digit_id_excel_stored_as_a_number_is_refused_with_the_digits_lost
                                             [110101199003071235, "李四"],
                                             ["P3", "王五"]]})
     rejects = tmp_path / "r.csv"
-    result = invoke("stats", data, "--lenient", "--rejects", rejects)
+    result = invoke("stats", data, "--lenient", "--allow-partial", "--rejects", rejects)
     assert result.exit_code == 0, result.output
     rows = _rejects(rejects)
     assert sorted({(r["row"], r["column"]) for r in rows}) == [("2", "person_id"),
@@ -477,7 +477,7 @@ def test_a_round_whose_row_was_rejected_is_said_to_be_rejected(invoke, tmp_path)
         "units.csv": UNITS,
         "rounds.csv": "round_id,name,kind,start,end\nX2,第二轮,常规巡察,2024-13-01,2024-06-30\n",
         "teams.csv": "team_id,round_id,name\nT1,X2,一组\n"})
-    result = invoke("conflicts", data, "--round", "X2", "--lenient", "--rejects",
+    result = invoke("conflicts", data, "--round", "X2", "--lenient", "--allow-partial", "--rejects",
                     tmp_path / "r.csv")
     assert result.exit_code == 1
     assert "轮次 X2 在 rounds.csv 第 2 行，但该行被拒收" in result.output

@@ -172,7 +172,7 @@ def test_rejected_rows_make_the_import_incomplete(tmp_path, invoke):
     assert rows[1] == (LEADS, "线索", "5", "移交时间", "2023.13.40", "不是日期")
     # and the DATA says so to every later command
     v = invoke("validate", result.out)
-    assert "1 行被拒收" in v.output + v.stderr
+    assert "1行被拒收" in "".join((v.output + v.stderr).split())  # the table wraps long cells
 
 
 def test_a_sheet_matching_no_table_is_reported_not_ignored(tmp_path):

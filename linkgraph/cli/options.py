@@ -425,9 +425,9 @@ def pass_dataset(f: Callable[..., Any] | None = None, *,
             dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                                 pseudonymize=pseudonymize, pseudonym_map=pseudonym_map,
                                 needs=needs)
+            refuse_rejected_round(dataset, kwargs.get("round_id"))
             if lenient:
                 check_partial(dataset, allow_partial)
-            refuse_rejected_round(dataset, kwargs.get("round_id"))
             return f(*args, dataset=dataset, rules_path=rules, **kwargs)
         wrapper.needs = needs  # type: ignore[attr-defined]
         if needs is not None and wrapper.__doc__ and "\n    \b\n    Example" in wrapper.__doc__:
