@@ -17,21 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from linkgraph.schema import TABLE_BY_NAME
 from loaders.office.ids import PREFIX
-from loaders.office.records import (
-    MentionLink,
-    OfficeRecord,
-    Origin,
-    RejectedRow,
-    SheetRead,
-)
-from loaders.office.resolve import (
+from loaders.office.records import MentionLink, OfficeRecord, Origin, RejectedRow, SheetRead
+from loaders.office.refs import (
     DEPT_COLUMNS,
     PERSON_COLUMNS,
-    _dept_kind,
-    _items,
-    _normal,
-    _person,
-    _text,
+    as_person,
+    dept_kind,
+    items,
+    normal,
+    text_of,
 )
 from loaders.office.unitnames import is_section
 
@@ -92,8 +86,8 @@ class _Tables:
 
     # -- named things ---------------------------------------------------
     def round_id(self, sheet: SheetRead, rec: OfficeRecord) -> str | None:
-        given = _items(rec.refs.get("round_id"))
-        text = _normal(_text(given[0])) if given else _normal(sheet.round_text or "")
+        given = items(rec.refs.get("round_id"))
+        text = normal(text_of(given[0])) if given else normal(sheet.round_text or "")
         if not text:
             return None
         rid = self.job.ids.get("R", text)
@@ -101,7 +95,7 @@ class _Tables:
         return rid
 
     def team_id(self, value: Any, round_id: str | None) -> str | None:
-        text = _normal(_text(value))
+        text = normal(text_of(value))
         if not text:
             return None
         tid = self.job.ids.get("T", round_id or "", text)
@@ -111,7 +105,7 @@ class _Tables:
     def dept_id(self, value: Any, unit: str | None) -> str | None:
         """A department by its name; a section named without its unit
         (``办公室``, ``财务股``) is that unit's: one per unit."""
-        text = _normal(_text(value))
+        text = normal(text_of(value))
         if not text:
             return None
         inside = unit if unit and is_section(text) else None
@@ -134,8 +128,8 @@ class _Tables:
 
     def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str) -> list[str]:
         out = []
-        for m in _items(rec.refs.get(col)):
-            mention = _person(m)
+        for m in items(rec.refs.get(col)):
+            mention = as_person(m)
             pid = self.job.people.lookup(self.job.profile(i, sheet, rec, mention))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
@@ -164,7 +158,7 @@ class _Tables:
             return
         round_id = self.round_id(sheet, rec)
         if "unit_id" in cols:
-            text = _text((_items(rec.refs.get("unit_id")) or [sheet.unit])[0])
+            text = text_of((items(rec.refs.get("unit_id")) or [sheet.unit])[0])
             self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text, unit))
             if unit is None and rec.table in REQUIRED_UNIT:
                 self.job.out.rejected.append(RejectedRow(
@@ -174,17 +168,17 @@ class _Tables:
             row["unit_id"] = unit
         if "seconded_from_unit_id" in cols:
             row["seconded_from_unit_id"] = next(
-                (self.job.unit_of(i, m) for m in _items(rec.refs.get("seconded_from_unit_id"))),
+                (self.job.unit_of(i, m) for m in items(rec.refs.get("seconded_from_unit_id"))),
                 None)
         if "round_id" in cols:
             row["round_id"] = round_id
         if "team_id" in cols:
             row["team_id"] = next((self.team_id(t, round_id)
-                                   for t in _items(rec.refs.get("team_id"))), None)
+                                   for t in items(rec.refs.get("team_id"))), None)
         for col in DEPT_COLUMNS:
             if col in cols:
                 row[col] = next((self.dept_id(d, None if col == "transferred_to" else unit)
-                                 for d in _items(rec.refs.get(col))), None)
+                                 for d in items(rec.refs.get(col))), None)
         roster_post = rec.table == "posts" and rec.parent in self.roster_local
         for col in PERSON_COLUMNS:
             if col not in cols or roster_post:
@@ -210,7 +204,7 @@ class _Tables:
                 if row.get(col) in (None, ""):
                     mention = rec.refs.get(col)
                     self.job.out.rejected.append(RejectedRow(
-                        rec.origin, col, _text(_items(mention)[0]) if _items(mention) else "",
+                        rec.origin, col, text_of(items(mention)[0]) if items(mention) else "",
                         MISSING[col]))
                     bad.add(id(row))
                     break
@@ -223,11 +217,11 @@ class _Tables:
 
     def unit_facts(self, i: int, rec: OfficeRecord, unit: str | None) -> None:
         self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id",
-                                              _text(rec.refs.get("unit_id")), unit))
+                                              text_of(rec.refs.get("unit_id")), unit))
         if unit is None:
             return
         facts = {k: rec.values[k] for k in ("sector", "kind", "level") if rec.values.get(k)}
-        parent = _items(rec.refs.get("parent_id"))
+        parent = items(rec.refs.get("parent_id"))
         if parent:
             facts["parent_id"] = self.job.unit_of(i, parent[0])
         self.unit_extra.setdefault(unit, {}).update(facts)
@@ -241,14 +235,14 @@ class _Tables:
             pid = self.roster_local.get(rec.local)
             if pid is None or rec.local in has_posts:
                 continue
-            me = _items(rec.refs.get("person_id"))
-            mention = _person(me[0]) if me else None
+            me = items(rec.refs.get("person_id"))
+            mention = as_person(me[0]) if me else None
             title = rec.values.get("title") or (mention.title if mention else None)
-            units = _items(rec.refs.get("unit_id")) or (
+            units = items(rec.refs.get("unit_id")) or (
                 [mention.unit] if mention and mention.unit else [])
             for m in units:
                 unit = self.job.unit_of(i, m)
-                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", _text(m),
+                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text_of(m),
                                                       unit))
                 if unit:
                     self.posts.setdefault((pid, unit, title), {
@@ -279,7 +273,7 @@ class _Tables:
         out["rounds"] = [{"round_id": r, "name": n} for r, n in sorted(self.rounds.items())]
         out["teams"] = [{"team_id": t, "round_id": r, "name": n}
                         for t, (n, r) in sorted(self.teams.items())]
-        out["departments"] = [{"dept_id": d, "name": n, "kind": _dept_kind(n)}
+        out["departments"] = [{"dept_id": d, "name": n, "kind": dept_kind(n)}
                               for d, n in sorted(self.depts.items())]
 
 
