@@ -178,7 +178,11 @@ class _Import:
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
                 mention: PersonMention) -> Profile:
-        context = self.record_unit(i, sheet, rec)
+        return self.profile_in(i, self.record_unit(i, sheet, rec), mention)
+
+    def profile_in(self, i: int, context: str | None, mention: PersonMention) -> Profile:
+        """The profile linkage compares, for a mention in a record of unit
+        ``context``."""
         key = (i, context, mention)
         found = self._profiles.get(key)
         if found is None:

@@ -78,6 +78,7 @@ class _Tables:
         self.position: dict[str, tuple[str, int]] = {}
         self.unit_extra: dict[str, dict[str, Any]] = {}
         self.pending: list[tuple[OfficeRecord, dict[str, Any]]] = []
+        self._round_of: dict[str, str | None] = {}
 
     def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
         self.position[local] = (table, len(self.rows.get(table, [])))
@@ -86,12 +87,17 @@ class _Tables:
 
     # -- named things ---------------------------------------------------
     def round_id(self, sheet: SheetRead, rec: OfficeRecord) -> str | None:
-        given = items(rec.refs.get("round_id"))
-        text = normal(text_of(given[0])) if given else normal(sheet.round_text or "")
-        if not text:
-            return None
-        rid = self.job.ids.get("R", text)
-        self.rounds.setdefault(rid, text)
+        given = rec.refs.get("round_id")
+        if isinstance(given, (list, tuple)):
+            given = given[0] if given else None
+        written = text_of(given) if given else (sheet.round_text or "")
+        if written in self._round_of:
+            return self._round_of[written]
+        text = normal(written)
+        rid = self.job.ids.get("R", text) if text else None
+        if rid:
+            self.rounds.setdefault(rid, text)
+        self._round_of[written] = rid
         return rid
 
     def team_id(self, value: Any, round_id: str | None) -> str | None:
@@ -126,11 +132,12 @@ class _Tables:
             parts = (*parts, f"#{self.seen_keys[parts]}")
         return self.job.ids.get(PREFIX[rec.table], *parts)
 
-    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str) -> list[str]:
+    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str,
+                   unit: str | None) -> list[str]:
         out = []
         for m in items(rec.refs.get(col)):
             mention = as_person(m)
-            pid = self.job.people.lookup(self.job.profile(i, sheet, rec, mention))
+            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
                 out.append(pid)
@@ -183,7 +190,7 @@ class _Tables:
         for col in PERSON_COLUMNS:
             if col not in cols or roster_post:
                 continue
-            pids = self.person_ids(i, sheet, rec, col)
+            pids = self.person_ids(i, sheet, rec, col, unit)
             row[col] = ";".join(pids) if col == "person_ids" else (pids[0] if pids else None)
         if rec.table == "posts" and rec.parent in self.roster_local:
             row["person_id"] = self.roster_local[rec.parent]
