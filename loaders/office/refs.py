@@ -13,6 +13,8 @@ from loaders.office.records import PersonMention, UnitMention
 UNIT_COLUMNS = frozenset({"unit_id", "seconded_from_unit_id"})
 PERSON_COLUMNS = ("person_id", "person_ids", "owner_person_id", "person_a", "person_b")
 PERSON_COLUMN_SET = frozenset(PERSON_COLUMNS)
+#: Person columns whose mention's unit is a guess, not a fact (责任人 with 责任单位).
+WEAK_UNIT_COLUMNS = frozenset({"owner_person_id"})
 DEPT_COLUMNS = ("transferred_to", "owner_dept_id")
 
 

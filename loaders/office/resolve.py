@@ -43,6 +43,7 @@ from loaders.office.refs import (
     PERSON_COLUMN_SET,
     PERSON_COLUMNS,
     UNIT_COLUMNS,
+    WEAK_UNIT_COLUMNS,
     as_person,
     items,
     text_of,
@@ -89,7 +90,7 @@ class _Import:
         self.people = PersonResolver(self.ids, crosswalk)
         self.context: dict[int, str | None] = {}
         self._record_units: dict[tuple[int, Any], str | None] = {}
-        self._profiles: dict[tuple[int, str | None, PersonMention], Profile] = {}
+        self._profiles: dict[tuple[int, str | None, PersonMention, bool], Profile] = {}
         self.out = Resolution()
 
     def records(self) -> Iterator[tuple[int, SheetRead, OfficeRecord]]:
@@ -177,20 +178,26 @@ class _Import:
         return local
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
-                mention: PersonMention) -> Profile:
-        return self.profile_in(i, self.record_unit(i, sheet, rec), mention)
+                mention: PersonMention, col: str = "") -> Profile:
+        return self.profile_in(i, self.record_unit(i, sheet, rec), mention, col)
 
-    def profile_in(self, i: int, context: str | None, mention: PersonMention) -> Profile:
+    def profile_in(self, i: int, context: str | None, mention: PersonMention,
+                   col: str = "") -> Profile:
         """The profile linkage compares, for a mention in a record of unit
-        ``context``."""
-        key = (i, context, mention)
+        ``context``.  A 责任人's unit as the reader gives it is the 责任单位
+        cell, which may be the department leading the fix rather than the
+        person's own unit: for ``owner_person_id`` it is a second guess
+        (``alt_unit``) after the ledger's own unit, never a firm fact."""
+        weak = col in WEAK_UNIT_COLUMNS
+        key = (i, context, mention, weak)
         found = self._profiles.get(key)
         if found is None:
             own = None if mention.unit is None or is_section(text_of(mention.unit)) \
                 else self.unit_of(i, mention.unit)
             found = self._profiles[key] = Profile(
-                normal_name(mention.name), own, context, normal_birth(mention.birth),
-                mention.gender or None)
+                normal_name(mention.name), None if weak else own, context,
+                normal_birth(mention.birth), mention.gender or None,
+                own if weak and own != context else None)
         return found
 
     def person_refs(self, roster_local: dict[str, str]) -> Iterator[
@@ -204,8 +211,8 @@ class _Import:
                         yield i, sheet, rec, col, as_person(m)
 
     def collect_people(self, roster_local: dict[str, str]) -> None:
-        for i, sheet, rec, _, m in self.person_refs(roster_local):
-            self.people.add(self.profile(i, sheet, rec, m), rec.origin)
+        for i, sheet, rec, col, m in self.person_refs(roster_local):
+            self.people.add(self.profile(i, sheet, rec, m, col), rec.origin)
         self.people.finish()
 
 

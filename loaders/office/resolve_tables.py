@@ -137,7 +137,7 @@ class _Tables:
         out = []
         for m in items(rec.refs.get(col)):
             mention = as_person(m)
-            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention))
+            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention, col))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
                 out.append(pid)
