@@ -4,6 +4,7 @@ to review, and whether every same-name pair is right or in review; plus
 the resolve step's time and peak memory.
 
     python bench/score_import.py [--scale county|city|both] [--seed N]
+    python bench/score_import.py --office OUT   # OUT from generate --style office
 
 ``score(resolution, truth)`` is the function a round-trip scorer calls: the
 truth maps (file, sheet, row, item, column) of each mention to the true
@@ -100,6 +101,78 @@ def _namesakes_wrong(pred: dict[Key, Any], truth: dict[Key, Any], names: dict[An
                if len(ts) > 1 and len({names.get(t) for t in ts}) < len(ts))
 
 
+# --- ledgers written by ``linkgraph generate OUT --style office`` ------------
+
+
+def office_truth(truth_path: Path, res: Resolution,
+                 sheet_units: dict[tuple[str, str], Any] | None = None
+                 ) -> tuple[dict[str, dict[Key, Any]], dict[Any, str], dict[str, int]]:
+    """The truth of each of ``res.links`` from ``OUT/truth.json`` (``office``
+    → ``sheets`` → ``mentions`` ``[row, column, text, kind, id]``).
+
+    A person link is paired with the person mention of its row whose text
+    holds its name (exactly one, else it is not scored); a unit link with the
+    unit mention of its row with the same text, else with the sheet's own
+    ``unit_id`` (a 整改台账 names its unit in the title).  ``coverage`` says
+    how many links could be paired."""
+    import json
+
+    from loaders.office.unitnames import clean
+
+    sheets = json.loads(truth_path.read_text(encoding="utf-8"))["office"]["sheets"]
+    by_row: dict[tuple[str, str, int], list[list]] = defaultdict(list)
+    own_unit: dict[tuple[str, str], Any] = {}
+    for sh in sheets:
+        name = (Path(sh["file"]).name, sh["sheet"] or "")
+        own_unit[name] = sh.get("unit_id")
+        for m in sh["mentions"]:
+            by_row[(*name, m[0])].append(m)
+    truth: dict[str, dict[Key, Any]] = {"unit": {}, "person": {}}
+    names: dict[Any, str] = {}
+    coverage = Counter()
+    for link in res.links:
+        o = link.origin
+        sheet = (Path(o.file).name, o.sheet or "")
+        if (*sheet, o.row) not in by_row and sheet not in own_unit:
+            sheet = (sheet[0], "")  # a CSV file is one sheet named ""
+        row = by_row.get((*sheet, o.row), [])
+        coverage[f"{link.kind}_links"] += 1
+        if link.kind == "person":
+            name = link.text.split("（")[0].split("(")[0].strip()
+            hits = {m[4] for m in row if m[3] == "person" and name and name in m[2]}
+            if len(hits) == 1:
+                found = hits.pop()
+                truth["person"][_link_key(link)] = found
+                names[found] = name
+                coverage["person_scored"] += 1
+        else:
+            hits = {m[4] for m in row if m[3] in ("unit", "unit+title")
+                    and clean(m[2]).startswith(clean(link.text)) and link.text}
+            found = hits.pop() if len(hits) == 1 else own_unit.get(sheet)
+            if found:
+                truth["unit"][_link_key(link)] = found
+                coverage["unit_scored"] += 1
+    return truth, names, dict(coverage)
+
+
+def run_office(out: Path) -> dict[str, Any]:
+    """Read ``OUT/office``, resolve, score against ``OUT/truth.json``."""
+    from loaders.office.read import read_office
+
+    start = time.perf_counter()
+    sheets = read_office([out / "office"])
+    read_s = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    res = resolve(sheets)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    truth, names, coverage = office_truth(out / "truth.json", res)
+    return {"scale": out.name, "rows": sum(len(s.records) for s in sheets), "read": read_s,
+            "seconds": seconds, "cpu": cpu, "scores": score(res, truth, names),
+            "coverage": coverage,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "load": os.getloadavg()[0]}
+
+
 # --- a synthetic office, for when no truth files are at hand ------------------
 
 BUREAUS = ("农业农村局", "财政局", "教育局", "卫生健康局", "自然资源局", "住房和城乡建设局",
@@ -181,11 +254,11 @@ def synthetic(scale: str, seed: int, counties: int | None = None
 def run(scale: str, seed: int) -> dict[str, Any]:
     sheets, truth, names = synthetic(scale, seed)
     rows = sum(len(s.records) for s in sheets)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     res = resolve(sheets)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     scores = score(res, truth, names)
-    return {"scale": scale, "rows": rows, "seconds": seconds, "scores": scores,
+    return {"scale": scale, "rows": rows, "seconds": seconds, "cpu": cpu, "scores": scores,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "load": os.getloadavg()[0]}
 
@@ -194,17 +267,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", choices=("county", "city", "both"), default="county")
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--office", type=Path, action="append", default=[],
+                    help="OUT of `linkgraph generate OUT --style office`: score its ledgers")
     args = ap.parse_args()
     scales = ("county", "city") if args.scale == "both" else (args.scale,)
-    print("| scale | rows | resolve s | peak MB | load | kind | precision | recall | "
-          "review pairs | namesakes wrong |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for scale in scales:
-        r = run(scale, args.seed)
+    if args.office:
+        scales = ()
+    print("| scale | rows | resolve s (wall) | CPU s | peak MB | load | kind | precision | "
+          "recall | review pairs | namesakes wrong |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    results = [run(scale, args.seed) for scale in scales] + [run_office(o) for o in args.office]
+    for r in results:
+        scale = r["scale"]
         for kind, s in r["scores"].items():
-            print(f"| {scale} | {r['rows']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | "
+            print(f"| {scale} | {r['rows']:,} | {r['seconds']:.1f} | {r['cpu']:.1f} | "
+                  f"{r['peak_mb']:.0f} | "
                   f"{r['load']:.1f} | {kind} | {s['precision']:.4f} | {s['recall']:.4f} | "
                   f"{s['review_pairs']} | {s.get('namesake_wrong', '-')} |")
+        if "coverage" in r:
+            print(f"\n{scale}: read {r['read']:.1f} s; mentions scored {r['coverage']}")
 
 
 if __name__ == "__main__":

@@ -23,14 +23,11 @@ What it accepts from the reader, per table:
 from __future__ import annotations
 
 import gc
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from linkgraph.vocab import DEPT_KIND_WORDS
 from loaders.office.crosswalk import Crosswalk
 from loaders.office.ids import IdRegistry
 from loaders.office.records import (
@@ -42,6 +39,15 @@ from loaders.office.records import (
     SheetRead,
     UnitMention,
 )
+from loaders.office.refs import (
+    PERSON_COLUMN_SET,
+    PERSON_COLUMNS,
+    UNIT_COLUMNS,
+    WEAK_UNIT_COLUMNS,
+    as_person,
+    items,
+    text_of,
+)
 from loaders.office.resolve_people import (
     PersonResolver,
     Profile,
@@ -49,35 +55,9 @@ from loaders.office.resolve_people import (
     normal_birth,
     normal_name,
 )
+from loaders.office.resolve_tables import build_tables
 from loaders.office.resolve_units import UnitResolver
 from loaders.office.unitnames import clean, from_title, is_section, parse_unit
-
-UNIT_COLUMNS = frozenset({"unit_id", "seconded_from_unit_id"})
-PERSON_COLUMNS = ("person_id", "person_ids", "owner_person_id", "person_a", "person_b")
-PERSON_COLUMN_SET = frozenset(PERSON_COLUMNS)
-DEPT_COLUMNS = ("transferred_to", "owner_dept_id")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, UnitMention):
-        return value.text
-    if isinstance(value, PersonMention):
-        return value.text
-    return "" if value is None else str(value)
-
-
-def _items(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if v is not None and v != ""]
-    return [value]
-
-
-def _person(value: Any) -> PersonMention:
-    if isinstance(value, PersonMention):
-        return value
-    return PersonMention(name=str(value), text=str(value))
 
 
 def _unit_mentions(rec: OfficeRecord) -> Iterator[UnitMention | str]:
@@ -85,7 +65,7 @@ def _unit_mentions(rec: OfficeRecord) -> Iterator[UnitMention | str]:
     people are named with (a section such as 办公室 is not a unit)."""
     for col, value in rec.refs.items():
         if col in UNIT_COLUMNS:
-            yield from _items(value)
+            yield from items(value)
         elif col in PERSON_COLUMN_SET:
             for p in (value if isinstance(value, (list, tuple)) else (value,)):
                 if isinstance(p, PersonMention) and p.unit is not None \
@@ -110,7 +90,7 @@ class _Import:
         self.people = PersonResolver(self.ids, crosswalk)
         self.context: dict[int, str | None] = {}
         self._record_units: dict[tuple[int, Any], str | None] = {}
-        self._profiles: dict[tuple[int, str | None, PersonMention], Profile] = {}
+        self._profiles: dict[tuple[int, str | None, PersonMention, bool], Profile] = {}
         self.out = Resolution()
 
     def records(self) -> Iterator[tuple[int, SheetRead, OfficeRecord]]:
@@ -150,7 +130,7 @@ class _Import:
         self.people.unit_names = {e.unit_id: e.name for e in self.units.entities.values()}
 
     def unit_of(self, i: int, mention: UnitMention | str | None) -> str | None:
-        if mention is None or not _text(mention).strip():
+        if mention is None or not text_of(mention).strip():
             return None
         return self.units.lookup(_unit_text(mention), self.context[i])
 
@@ -175,18 +155,18 @@ class _Import:
         for i, _, rec in self.records():
             if rec.table != "people":
                 continue
-            me = _items(rec.refs.get("person_id"))
-            mention = _person(me[0]) if me else None
+            me = items(rec.refs.get("person_id"))
+            mention = as_person(me[0]) if me else None
             name = rec.values.get("name") or (mention.name if mention else "")
             if not str(name).strip():
                 continue
             birth = normal_birth((mention.birth if mention else None)
                                  or rec.values.get("birth") or rec.values.get("birth_year"))
             units = [u for u in (self.unit_of(i, m) for m in
-                                 _items(rec.refs.get("unit_id"))
+                                 items(rec.refs.get("unit_id"))
                                  + ([mention.unit] if mention and mention.unit else [])
                                  + [m for _, p in posts.get(rec.local, [])
-                                    for m in _items(p.refs.get("unit_id"))]) if u]
+                                    for m in items(p.refs.get("unit_id"))]) if u]
             gender = rec.values.get("gender") or (mention.gender if mention else None)
             rows.append((rec, RosterRow(str(name), birth, gender, list(dict.fromkeys(units)),
                                         rec.values, rec.origin)))
@@ -198,16 +178,26 @@ class _Import:
         return local
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
-                mention: PersonMention) -> Profile:
-        context = self.record_unit(i, sheet, rec)
-        key = (i, context, mention)
+                mention: PersonMention, col: str = "") -> Profile:
+        return self.profile_in(i, self.record_unit(i, sheet, rec), mention, col)
+
+    def profile_in(self, i: int, context: str | None, mention: PersonMention,
+                   col: str = "") -> Profile:
+        """The profile linkage compares, for a mention in a record of unit
+        ``context``.  A 责任人's unit as the reader gives it is the 责任单位
+        cell, which may be the department leading the fix rather than the
+        person's own unit: for ``owner_person_id`` it is a second guess
+        (``alt_unit``) after the ledger's own unit, never a firm fact."""
+        weak = col in WEAK_UNIT_COLUMNS
+        key = (i, context, mention, weak)
         found = self._profiles.get(key)
         if found is None:
-            own = None if mention.unit is None or is_section(_text(mention.unit)) \
+            own = None if mention.unit is None or is_section(text_of(mention.unit)) \
                 else self.unit_of(i, mention.unit)
             found = self._profiles[key] = Profile(
-                normal_name(mention.name), own, context, normal_birth(mention.birth),
-                mention.gender or None)
+                normal_name(mention.name), None if weak else own, context,
+                normal_birth(mention.birth), mention.gender or None,
+                own if weak and own != context else None)
         return found
 
     def person_refs(self, roster_local: dict[str, str]) -> Iterator[
@@ -216,24 +206,14 @@ class _Import:
             if rec.local in roster_local or (rec.table == "posts" and rec.parent in roster_local):
                 continue
             for col in PERSON_COLUMNS:
-                for m in _items(rec.refs.get(col)):
-                    if normal_name(_person(m).name):
-                        yield i, sheet, rec, col, _person(m)
+                for m in items(rec.refs.get(col)):
+                    if normal_name(as_person(m).name):
+                        yield i, sheet, rec, col, as_person(m)
 
     def collect_people(self, roster_local: dict[str, str]) -> None:
-        for i, sheet, rec, _, m in self.person_refs(roster_local):
-            self.people.add(self.profile(i, sheet, rec, m), rec.origin)
+        for i, sheet, rec, col, m in self.person_refs(roster_local):
+            self.people.add(self.profile(i, sheet, rec, m, col), rec.origin)
         self.people.finish()
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _dept_kind(name: str) -> str:
-    words = sorted(((w, k) for k, ws in DEPT_KIND_WORDS.items() for w in ws),
-                   key=lambda x: -len(x[0]))
-    return next((k for w, k in words if w in name), "other")
 
 
 @dataclass(frozen=True)
@@ -253,8 +233,6 @@ def resolve(sheets: list[SheetRead], *, crosswalk: Crosswalk | None = None,
     rejected (see the module docstring)."""
     if not isinstance(rules, ResolveRules):
         rules = ResolveRules(**dict(rules or {}))
-    from loaders.office.resolve_tables import build_tables
-
     # A city's import builds millions of small objects and no reference
     # cycles; the cyclic collector would walk them all again and again
     # (measured: two thirds of the time), so it waits until the end.

@@ -100,6 +100,7 @@ class Profile:
     context_unit: str | None  # the unit of the row the mention sits in
     birth: str | None
     gender: str | None
+    alt_unit: str | None = None  # a unit the row suggests (责任单位), weaker than both
 
     @property
     def key(self) -> str:
@@ -305,6 +306,8 @@ class PersonResolver:
         same = [c for c in cands if unit and unit in c.units]
         if len(same) > 1 and p.birth:
             same = [c for c in same if _birth_level(p.birth, c.birth) == "month"] or same
+        if not same and p.alt_unit:
+            same = [c for c in cands if p.alt_unit in c.units]
         if len(same) == 1:
             return same[0].person_id
         if len(same) > 1:

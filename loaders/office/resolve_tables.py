@@ -17,21 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from linkgraph.schema import TABLE_BY_NAME
 from loaders.office.ids import PREFIX
-from loaders.office.records import (
-    MentionLink,
-    OfficeRecord,
-    Origin,
-    RejectedRow,
-    SheetRead,
-)
-from loaders.office.resolve import (
+from loaders.office.records import MentionLink, OfficeRecord, Origin, RejectedRow, SheetRead
+from loaders.office.refs import (
     DEPT_COLUMNS,
     PERSON_COLUMNS,
-    _dept_kind,
-    _items,
-    _normal,
-    _person,
-    _text,
+    as_person,
+    dept_kind,
+    items,
+    normal,
+    text_of,
 )
 from loaders.office.unitnames import is_section
 
@@ -84,6 +78,7 @@ class _Tables:
         self.position: dict[str, tuple[str, int]] = {}
         self.unit_extra: dict[str, dict[str, Any]] = {}
         self.pending: list[tuple[OfficeRecord, dict[str, Any]]] = []
+        self._round_of: dict[str, str | None] = {}
 
     def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
         self.position[local] = (table, len(self.rows.get(table, [])))
@@ -92,16 +87,21 @@ class _Tables:
 
     # -- named things ---------------------------------------------------
     def round_id(self, sheet: SheetRead, rec: OfficeRecord) -> str | None:
-        given = _items(rec.refs.get("round_id"))
-        text = _normal(_text(given[0])) if given else _normal(sheet.round_text or "")
-        if not text:
-            return None
-        rid = self.job.ids.get("R", text)
-        self.rounds.setdefault(rid, text)
+        given = rec.refs.get("round_id")
+        if isinstance(given, (list, tuple)):
+            given = given[0] if given else None
+        written = text_of(given) if given else (sheet.round_text or "")
+        if written in self._round_of:
+            return self._round_of[written]
+        text = normal(written)
+        rid = self.job.ids.get("R", text) if text else None
+        if rid:
+            self.rounds.setdefault(rid, text)
+        self._round_of[written] = rid
         return rid
 
     def team_id(self, value: Any, round_id: str | None) -> str | None:
-        text = _normal(_text(value))
+        text = normal(text_of(value))
         if not text:
             return None
         tid = self.job.ids.get("T", round_id or "", text)
@@ -111,7 +111,7 @@ class _Tables:
     def dept_id(self, value: Any, unit: str | None) -> str | None:
         """A department by its name; a section named without its unit
         (``办公室``, ``财务股``) is that unit's: one per unit."""
-        text = _normal(_text(value))
+        text = normal(text_of(value))
         if not text:
             return None
         inside = unit if unit and is_section(text) else None
@@ -132,11 +132,12 @@ class _Tables:
             parts = (*parts, f"#{self.seen_keys[parts]}")
         return self.job.ids.get(PREFIX[rec.table], *parts)
 
-    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str) -> list[str]:
+    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str,
+                   unit: str | None) -> list[str]:
         out = []
-        for m in _items(rec.refs.get(col)):
-            mention = _person(m)
-            pid = self.job.people.lookup(self.job.profile(i, sheet, rec, mention))
+        for m in items(rec.refs.get(col)):
+            mention = as_person(m)
+            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention, col))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
                 out.append(pid)
@@ -164,7 +165,7 @@ class _Tables:
             return
         round_id = self.round_id(sheet, rec)
         if "unit_id" in cols:
-            text = _text((_items(rec.refs.get("unit_id")) or [sheet.unit])[0])
+            text = text_of((items(rec.refs.get("unit_id")) or [sheet.unit])[0])
             self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text, unit))
             if unit is None and rec.table in REQUIRED_UNIT:
                 self.job.out.rejected.append(RejectedRow(
@@ -174,22 +175,22 @@ class _Tables:
             row["unit_id"] = unit
         if "seconded_from_unit_id" in cols:
             row["seconded_from_unit_id"] = next(
-                (self.job.unit_of(i, m) for m in _items(rec.refs.get("seconded_from_unit_id"))),
+                (self.job.unit_of(i, m) for m in items(rec.refs.get("seconded_from_unit_id"))),
                 None)
         if "round_id" in cols:
             row["round_id"] = round_id
         if "team_id" in cols:
             row["team_id"] = next((self.team_id(t, round_id)
-                                   for t in _items(rec.refs.get("team_id"))), None)
+                                   for t in items(rec.refs.get("team_id"))), None)
         for col in DEPT_COLUMNS:
             if col in cols:
                 row[col] = next((self.dept_id(d, None if col == "transferred_to" else unit)
-                                 for d in _items(rec.refs.get(col))), None)
+                                 for d in items(rec.refs.get(col))), None)
         roster_post = rec.table == "posts" and rec.parent in self.roster_local
         for col in PERSON_COLUMNS:
             if col not in cols or roster_post:
                 continue
-            pids = self.person_ids(i, sheet, rec, col)
+            pids = self.person_ids(i, sheet, rec, col, unit)
             row[col] = ";".join(pids) if col == "person_ids" else (pids[0] if pids else None)
         if rec.table == "posts" and rec.parent in self.roster_local:
             row["person_id"] = self.roster_local[rec.parent]
@@ -210,7 +211,7 @@ class _Tables:
                 if row.get(col) in (None, ""):
                     mention = rec.refs.get(col)
                     self.job.out.rejected.append(RejectedRow(
-                        rec.origin, col, _text(_items(mention)[0]) if _items(mention) else "",
+                        rec.origin, col, text_of(items(mention)[0]) if items(mention) else "",
                         MISSING[col]))
                     bad.add(id(row))
                     break
@@ -223,11 +224,11 @@ class _Tables:
 
     def unit_facts(self, i: int, rec: OfficeRecord, unit: str | None) -> None:
         self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id",
-                                              _text(rec.refs.get("unit_id")), unit))
+                                              text_of(rec.refs.get("unit_id")), unit))
         if unit is None:
             return
         facts = {k: rec.values[k] for k in ("sector", "kind", "level") if rec.values.get(k)}
-        parent = _items(rec.refs.get("parent_id"))
+        parent = items(rec.refs.get("parent_id"))
         if parent:
             facts["parent_id"] = self.job.unit_of(i, parent[0])
         self.unit_extra.setdefault(unit, {}).update(facts)
@@ -241,14 +242,14 @@ class _Tables:
             pid = self.roster_local.get(rec.local)
             if pid is None or rec.local in has_posts:
                 continue
-            me = _items(rec.refs.get("person_id"))
-            mention = _person(me[0]) if me else None
+            me = items(rec.refs.get("person_id"))
+            mention = as_person(me[0]) if me else None
             title = rec.values.get("title") or (mention.title if mention else None)
-            units = _items(rec.refs.get("unit_id")) or (
+            units = items(rec.refs.get("unit_id")) or (
                 [mention.unit] if mention and mention.unit else [])
             for m in units:
                 unit = self.job.unit_of(i, m)
-                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", _text(m),
+                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text_of(m),
                                                       unit))
                 if unit:
                     self.posts.setdefault((pid, unit, title), {
@@ -279,7 +280,7 @@ class _Tables:
         out["rounds"] = [{"round_id": r, "name": n} for r, n in sorted(self.rounds.items())]
         out["teams"] = [{"team_id": t, "round_id": r, "name": n}
                         for t, (n, r) in sorted(self.teams.items())]
-        out["departments"] = [{"dept_id": d, "name": n, "kind": _dept_kind(n)}
+        out["departments"] = [{"dept_id": d, "name": n, "kind": dept_kind(n)}
                               for d, n in sorted(self.depts.items())]
 
 

@@ -34,7 +34,12 @@ PARTY_SUFFIXES = ("机关党委", "党总支部委员会", "党支部委员会",
 #: Places after which ``委员会`` names the party committee (镇委员会 = 镇党委).
 PLACE_ENDINGS = ("镇", "乡", "街道", "村", "社区")
 #: Suffixes naming a place's government (the 政府 of a 党委's place).
-GOV_SUFFIXES = ("人民政府", "办事处", "村民委员会", "居民委员会", "村委会", "居委会")
+GOV_SUFFIXES = ("人民政府", "办事处", "村务监督委员会", "村民委员会", "居民委员会", "村委会",
+                "居委会", "村委")
+#: Government words of a village or community (the core keeps its 村 / 社区).
+VILLAGE_GOV = ("村民委员会", "居民委员会", "村委会", "居委会", "村委")
+#: A place word repeated after a party or government word.
+DANGLING = ("村委会", "村委", "居委会", "社区", "村")
 #: Notes a cell may carry that are not part of the name.
 NOTE_PATTERN = re.compile(r"[（(](?:盖章|公章|章|签章|单位盖章)[）)]")
 #: Label before a name: ``填报单位：`` ``被巡察单位:``.
@@ -99,16 +104,40 @@ def _strip_regions(text: str) -> tuple[str | None, str | None, str]:
     return region, level, text
 
 
-def _strip_form(text: str) -> tuple[str, str]:
+def _strip_once(text: str) -> tuple[str, str]:
     for suffix in GOV_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
-            return text[: -len(suffix)], "gov"
+            core = text[: -len(suffix)]
+            if suffix in VILLAGE_GOV and not core.endswith(("村", "社区")):
+                core += "社区" if suffix.startswith("居") else "村"  # 石桥村委会 = 石桥村's
+            return core, "gov"
     for suffix in PARTY_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)], "party"
     if text.endswith("委员会") and text[:-3].endswith(PLACE_ENDINGS):
         return text[:-3], "party"
+    if text.endswith("支部") and text[:-2].endswith(("村", "社区")):
+        return text[:-2], "party"
     return text, "plain"
+
+
+def _strip_form(text: str) -> tuple[str, str]:
+    """Party and government words off the end, repeatedly (``…村党支部村委会``
+    is the village's 两委), with the place word some ledgers repeat after
+    them (``…社区党委社区``, ``…村党支部村``)."""
+    form = "plain"
+    for _ in range(3):
+        core, found = _strip_once(text)
+        if found == "plain":
+            for fragment in DANGLING:
+                if text.endswith(fragment) and len(text) > len(fragment):
+                    core, found = _strip_once(text[: -len(fragment)])
+                    if found != "plain":
+                        break
+        if found == "plain":
+            break
+        text, form = core, ("party" if "party" in (form, found) else found)
+    return text, form
 
 
 @cache
@@ -117,6 +146,8 @@ def parse_unit(text: str) -> UnitName:
     written = clean(text)
     body = written
     party = False
+    if body.startswith("原") and len(body) > 3:  # 原东关乡…村: its former township's name
+        body = body[1:]
     for prefix in PARTY_PREFIXES:
         if body.startswith(prefix) and len(body) > len(prefix):
             body, party = body[len(prefix):], True
