@@ -255,3 +255,14 @@ def test_birth_out_of_range():
     for bad in ("1000", "-1980", "19710", 2990):
         with pytest.raises(vl.ValueProblem):
             mn.parse_birth(bad)
+
+
+@pytest.mark.parametrize(("text", "name", "unit", "title"), [
+    ("村党支部书记王国东", "王国东", None, "村党支部书记"),   # 村: the row's own unit
+    ("县农业农村局局长杨光", "杨光", "县农业农村局", "局长"),
+    ("县农业农村局党组书记、局长杨光", "杨光", "县农业农村局", "党组书记、局长"),
+    ("党支部书记陈长龙", "陈长龙", None, "党支部书记"),
+])
+def test_post_then_name(text, name, unit, title):
+    p = mn.person(text)
+    assert (p.name, p.unit.text if p.unit else None, p.title) == (name, unit, title)

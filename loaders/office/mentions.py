@@ -118,6 +118,11 @@ UNIT_ENDINGS = ("人民政府", "政府", "党组", "党委", "党工委", "党�
                 "公司", "厂", "会", "队", "室", "馆", "部", "处", "科", "股", "行", "社", "场", "园")
 
 
+#: Words that stand for "this unit" rather than name one.
+GENERIC_UNITS = frozenset({"村", "社区", "镇", "乡", "街道", "局", "委", "办", "本单位", "单位", "村委会",
+                           "居委会", "本村", "本社区", "本局", "该单位", "所", "站", "中心", "学校", "校"})
+
+
 @functools.lru_cache(maxsize=1 << 14, typed=True)
 def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
     """``县农业农村局党组书记、局长`` → (县农业农村局, 党组书记、局长);
@@ -139,6 +144,8 @@ def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
     if best is None:
         return UnitMention(text), None
     unit, title = text[:best].rstrip("、，,兼"), text[best:]
+    if unit in GENERIC_UNITS:  # 村党支部书记: the row's own unit, not a unit named 村
+        return None, unit + title
     return (UnitMention(unit) if unit else None), title
 
 
@@ -159,7 +166,11 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
     text = clean(value)
     m = _PERSON.match(re.sub(r"\s+", " ", text))
     if not m or not m["name"]:
-        raise ValueProblem(f"看不出姓名：{text} / no person's name in the cell")
+        titled = _titled_name(text)
+        if titled is None:
+            raise ValueProblem(f"看不出姓名：{text} / no person's name in the cell")
+        unit_here, title_here, name = titled
+        return PersonMention(name, text, unit or unit_here, title or title_here, birth)
     gender = None
     extra = [x for x in (m["inside"], m["after"]) if x]
     for part in extra:
@@ -174,6 +185,31 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
             elif bit and title is None:
                 title = bit
     return PersonMention(m["name"], text, unit, title, birth, gender)
+
+
+def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:
+    """``村党支部书记王国东``, ``县农业农村局局长杨光``: a post, then the name."""
+    flat = re.sub(r"\s+", "", text)
+    unit, title = split_unit_title(flat)
+    if not title:
+        return None
+    prefix = next((g for g in sorted(GENERIC_UNITS, key=len, reverse=True) if unit is None
+                   and title.startswith(g) and any(title[len(g):].startswith(w) for w in TITLE_WORDS)),
+                  "")
+    title = title[len(prefix):]
+    for word in TITLE_WORDS:  # the longest post the title starts with
+        if title.startswith(word):
+            rest = title[len(word):]
+            while True:  # 党组书记、局长杨光: further posts before the name
+                more = next((w for w in TITLE_WORDS if rest.lstrip("、，,兼").startswith(w)), None)
+                if more is None:
+                    break
+                word = title[: len(title) - len(rest.lstrip("、，,兼")) + len(more)]
+                rest = title[len(word):]
+            if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", rest):
+                return unit, prefix + word, rest
+            return None
+    return None
 
 
 def people(value: object, *, unit: UnitMention | None = None, title: str | None = None,

@@ -110,11 +110,6 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
 
 def _body_row(grid: Grid, r: int, read: SheetRead, sheet: Sheet) -> None:
     origin = _origin(grid, r)
-    if r in grid.continued:
-        read.non_data.append(NonDataRow(origin, "note", f"第{grid.continued[r] + 1}行单元格内容跨行，"
-                                        "此行是其续行 / continues a quoted cell of line "
-                                        f"{grid.continued[r] + 1}"))
-        return
     bad = sorted(c for (row, c) in grid.problems if row == r)
     if bad:
         value, reason = grid.problems[(r, bad[0])]

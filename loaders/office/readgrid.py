@@ -41,8 +41,6 @@ class Grid:
     texts_cache: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     #: cells the file holds lossily or could not be read: (row, col) → (value, reason)
     problems: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
-    #: lines of a CSV that continue a quoted cell begun on an earlier line → that line
-    continued: dict[int, int] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -124,26 +122,21 @@ def read_grids(path: Path) -> Iterator[Grid]:
 
 
 def _text_grid(path: Path) -> Grid:
-    """A CSV/TSV: each record at the physical line it starts on; the lines a
-    quoted cell runs over are kept as continuation lines (every line counted)."""
+    """A CSV/TSV, one row per record as Excel or WPS shows the file: a quoted
+    cell that runs over several lines is one cell of one row."""
     try:
         chunks = list(read_delimited_chunks(str(path), path.name))
     except RaggedRows:
         chunks = list(read_ragged_chunks(str(path), path.name))
     grid = Grid(path.name, path.stem, [], typed=False, path=str(path))
+    position: dict[int, int] = {}  # the line a record starts on → its row
     for chunk in chunks:
         for start, row in zip(chunk.index, chunk.itertuples(index=False, name=None)):
-            start = int(start)
-            while len(grid.rows) < start:
-                grid.continued[len(grid.rows)] = len(grid.rows) - 1
-                grid.rows.append([])
+            position[int(start)] = len(grid.rows)
             grid.rows.append([v if isinstance(v, str) else "" for v in row])
         for p in chunk.attrs.get("problems", []):
-            grid.problems[(int(p.row), int(p.column))] = (p.value, p.reason)
-    for line, before in list(grid.continued.items()):  # point at the line the cell began
-        while before in grid.continued:
-            before = grid.continued[before]
-        grid.continued[line] = before
+            at = position.get(int(p.row), int(p.row))
+            grid.problems[(at, int(p.column))] = (p.value, p.reason)
     return grid
 
 
