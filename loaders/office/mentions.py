@@ -169,8 +169,8 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
         titled = _titled_name(text)
         if titled is None:
             raise ValueProblem(f"看不出姓名：{text} / no person's name in the cell")
-        unit_here, title_here, name = titled
-        return PersonMention(name, text, unit or unit_here, title or title_here, birth)
+        post_unit, post, name = titled
+        return PersonMention(name, text, unit or post_unit, title or post, birth)
     gender = None
     extra = [x for x in (m["inside"], m["after"]) if x]
     for part in extra:
