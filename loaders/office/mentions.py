@@ -115,7 +115,8 @@ TITLE_WORDS = tuple(sorted({
 #: How a unit's written name ends (so a title is not cut out of a unit).
 UNIT_ENDINGS = ("人民政府", "政府", "党组", "党委", "党工委", "党总支", "党支部", "委员会", "管委会",
                 "局", "委", "办", "镇", "乡", "街道", "村", "社区", "中心", "站", "所", "院", "校",
-                "公司", "厂", "会", "队", "室", "馆", "部", "处", "科", "股", "行", "社", "场", "园")
+                "公司", "厂", "会", "队", "室", "馆", "部", "处", "科", "股", "行", "社", "场", "园",
+                "学", "院", "局党组", "组")
 
 
 #: Words that stand for "this unit" rather than name one.
@@ -248,3 +249,26 @@ def parse_birth(value: object) -> str | None:
     if not 1 <= int(m[2]) <= 12:
         raise ValueProblem(f"不是有效月份：{text} / not a valid month")
     return f"{m[1]}.{int(m[2]):02d}"
+
+
+# --- 工作简历 -------------------------------------------------------------------
+
+_DATE_PART = r"(?:19|20)\d{2}\s*[.\-/年]\s*\d{1,2}\s*(?:[.\-/月]\s*\d{1,2}\s*日?|月)?"
+_RESUME_ITEM = re.compile(rf"^\s*(?P<start>{_DATE_PART})\s*(?:[—–\-~～至到]+|——)\s*"
+                          rf"(?P<end>{_DATE_PART}|至今|今)?\s*[，,:：\s]*(?P<post>.+?)\s*[；;。]?\s*$")
+
+
+def parse_resume(value: object) -> list[tuple[str, str | None, str]]:
+    """工作简历 → (start, end or None, post as written) per line; lines that are
+    not ``START—END POST`` (a school, a note) are left out."""
+    text = clean(value)
+    if not text:
+        return []
+    out = []
+    for line in re.split(r"[\n；;]+", text):
+        m = _RESUME_ITEM.match(line)
+        if not m or not m["post"]:
+            continue
+        end = m["end"] if m["end"] not in (None, "至今", "今") else None
+        out.append((m["start"].strip(), end.strip() if end else None, m["post"].strip()))
+    return out
