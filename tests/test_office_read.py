@@ -372,6 +372,15 @@ def test_folder_every_sheet_and_unmatched_sheets_reported(tmp_path):
     # a file and a folder together; the same file twice is read once
     again = read_office([folder / "其他.xlsx", folder, folder / "其他.xlsx"])
     assert len(again) == 4
+    # files in subfolders are named by their path inside the folder given, so two
+    # ledgers with one file name in two round folders stay apart
+    for round_ in ("第一轮", "第二轮"):
+        (folder / round_).mkdir()
+        rectification_book(folder / round_)
+    names = sorted({s.file for s in read_office([folder])})
+    assert names == ["其他.xlsx", "整改台账.xlsx", "第一轮/整改台账.xlsx", "第二轮/整改台账.xlsx"]
+    locals_ = [r.local for s in read_office([folder]) for r in s.records]
+    assert len(locals_) == len(set(locals_))
 
 
 def test_missing_and_unreadable_sources_name_the_file(tmp_path):

@@ -28,8 +28,8 @@ LEDGERS = tuple(BUILDERS)
 def read_office(paths: Sequence[str | Path]) -> list[SheetRead]:
     """Every sheet of every source, in file order then sheet order."""
     out: list[SheetRead] = []
-    for path in source_paths(list(paths)):
-        for grid in read_grids(path):
+    for path, name in source_paths(list(paths)):
+        for grid in read_grids(path, name):
             out.append(read_grid(grid))
     return out
 
