@@ -111,6 +111,8 @@ TITLE_WORDS = tuple(sorted({
     "报账员", "文书", "委员", "干部", "职工", "工作人员", "办事员", "科员", "四级主任科员",
     "三级主任科员", "一级科员", "二级科员", "村委会主任", "村主任", "监委会主任", "主任科员",
     "队长", "副队长", "组长", "副组长", "秘书长", "副秘书长", "调研员", "馆长", "行长",
+    "副总经理", "财务总监", "总监", "监委主任", "村委委员", "村委会副主任", "党支部副书记",
+    "支部委员", "理事长", "会长", "社长", "专干", "网格员", "驻村第一书记", "第一书记",
 }, key=len, reverse=True))
 #: How a unit's written name ends (so a title is not cut out of a unit).
 UNIT_ENDINGS = ("人民政府", "政府", "党组", "党委", "党工委", "党总支", "党支部", "委员会", "管委会",
@@ -209,8 +211,16 @@ def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:
                 rest = title[len(word):]
             if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", rest):
                 return unit, prefix + word, rest
-            return None
+            break
+    m = _POST_THEN_NAME.fullmatch(flat)  # a post not in TITLE_WORDS: 副总经理李娜
+    if m:
+        post_unit, post = split_unit_title(m["post"])
+        return post_unit, post or m["post"], m["name"]
     return None
+
+
+_POST_THEN_NAME = re.compile(r"(?P<post>[\u4e00-\u9fff、]+?(?:长|员|书记|主任|经理|总监|委员|会计|出纳|"
+                             r"干部|主席|秘书|专干|助理|总工|科员|职工))(?P<name>[\u4e00-\u9fff·]{2,3})")
 
 
 def people(value: object, *, unit: UnitMention | None = None, title: str | None = None,
