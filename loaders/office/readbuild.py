@@ -108,11 +108,35 @@ def _flag(value: object) -> bool:
     raise vl.ValueProblem(f"应为 是/否：{text} / expected yes or no")
 
 
+#: Which dates of a row a date cannot precede (签收 after 移交, 完成 after 发现)
+#: and cannot follow: the order that settles a year-less date.
+_AFTER = {"received_date": ("transfer_date",), "closed_date": ("received_date", "transfer_date"),
+          "completed_date": ("found_date",), "end": ("start",)}
+_BEFORE = {"transfer_date": ("received_date", "closed_date"), "received_date": ("closed_date",),
+           "found_date": ("completed_date",), "start": ("end",)}
+
+
+def _bound(row: Row, fields: tuple[str, ...], pick: Any) -> Any:
+    found = []
+    for fld in fields:
+        if row.has(fld):
+            try:
+                got = vl.parse_date(row.raw(fld), typed=row.sheet.grid.typed)
+            except vl.ValueProblem:
+                continue
+            if got:
+                found.append(got.date)
+    return pick(found) if found else None
+
+
 def _date(row: Row, fld: str, *, end: bool = False, others: tuple[str, ...] = ()) -> Any:
     if not row.has(fld):
         return None
     years = row.years(*others) if others else ()
-    got = row.parse(fld, vl.parse_date, years=years, end=end, typed=row.sheet.grid.typed)
+    after = _bound(row, _AFTER.get(fld, ()), max) if others else None
+    before = _bound(row, _BEFORE.get(fld, ()), min) if others else None
+    got = row.parse(fld, vl.parse_date, years=years, end=end, typed=row.sheet.grid.typed,
+                    after=after, before=before)
     if got is None:
         return None
     if got.note:
