@@ -36,7 +36,7 @@ def read_office(paths: Sequence[str | Path]) -> list[SheetRead]:
 
 def read_grid(grid: Grid) -> SheetRead:
     """One sheet → its SheetRead (``table=None`` when it is no known ledger)."""
-    last = max((r + 1 for r in range(len(grid.rows)) if lay.texts(grid, r)), default=0)
+    last = len(grid.rows)  # every row the file holds, trailing blank rows too
     layout = lay.find_layout(grid)
     if layout is None:
         return _unmatched(grid, last)
