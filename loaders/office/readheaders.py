@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from linkgraph.headers import column_for
 from linkgraph.normalize import header as normal_header
@@ -202,6 +202,8 @@ def _lookup(table: str) -> dict[str, str]:
     return out
 
 
+#: Header cells are short; longer cells (descriptions, titles) name no field.
+MAX_HEADER_CHARS = 40
 #: Joins the two halves of a grouped header cell (``整改情况`` over ``已完成``).
 GROUP = "›"
 #: Column headers that are a status themselves (``整改情况`` over ``已完成 | 未完成``,
@@ -212,12 +214,15 @@ STATUS_MARK_HEADERS = {"已完成": "done", "已整改": "done", "完成": "done
                        "长期坚持": "ongoing", "推进中": "open"}
 
 
-def field_for(table: str, cell: object) -> str | None:
+@lru_cache(maxsize=1 << 15)
+def field_for(table: str, cell: str) -> str | None:
     """The field a header cell names in ledger ``table``, if any: exact words,
     then without a bracketed note, then the contract's aliases, then the
     longest header word (3+ characters) the cell contains.  A grouped cell
     (``签字›巡察组``) is tried as its lower half, then both halves joined."""
     raw = str(cell)
+    if len(raw) > MAX_HEADER_CHARS:  # a description, not a header word
+        return None
     if GROUP in raw:
         upper, lower = raw.split(GROUP, 1)
         if table == "measures" and norm(lower) in STATUS_MARK_HEADERS:
