@@ -44,7 +44,11 @@ class Grid:
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        width: int | None = getattr(self, "_width", None)
+        if width is None or getattr(self, "_width_rows", -1) != len(self.rows):
+            width = max((len(r) for r in self.rows), default=0)
+            self._width, self._width_rows = width, len(self.rows)
+        return width
 
     def cell(self, r: int, c: int) -> Cell:
         row = self.rows[r] if r < len(self.rows) else []
