@@ -472,7 +472,10 @@ def build_ties(row: Row) -> list[OfficeRecord]:
     if not relatives:
         raise CellProblem(row.sheet.label("relative"), "", "关系人姓名为空 / related person empty")
     relation, note = row.parse("relation", vl.parse_relation)
-    values: dict[str, Any] = {"relation": relation, "source": "回避申报"}
+    # the word as written goes along: the contract's ties keep it beside the
+    # canonical relation (linkgraph.check RELATION_EXTRA_COLUMNS) for evidence
+    values: dict[str, Any] = {"relation": relation, "relation_word": row.text("relation"),
+                              "source": "回避申报"}
     if row.has("since"):
         values["since"] = _date(row, "since")
     notes = (note,) if note else ()

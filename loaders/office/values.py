@@ -497,38 +497,19 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
 
 # --- relation words (回避申报 与本人关系) ------------------------------------
 
-#: Everyday words by what they contain, checked after the vocabulary's own
-#: words (linkgraph/vocab.py); the first rule that matches wins.  A word no
-#: rule reads stays ``other`` and the reader says so (a soft tie for review).
-_RELATION_RULES: tuple[tuple[str, str], ...] = (
-    (r"同学|同班|校友|同窗|同届", "classmate"),
-    (r"同事|共事", "colleague"),
-    (r"同乡|老乡", "townsman"),
-    (r"师生|师徒|导师|老师|学生|同门", "mentor"),
-    (r"秘书", "secretary"),
-    (r"^(爱人|配偶|妻子?|丈夫|老婆|老公|夫人|媳妇)$", "spouse"),
-    ("岳|公公|婆婆|女婿|儿媳|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|^(妻|夫|配偶|爱人|老婆|丈夫)的|^(妻|夫)[兄弟姐妹]",
-     "in_law"),
-    (r"^(堂|表)|叔|伯|姑|舅|姨|侄|甥", "collateral"),
-    (r"^(亲)?(哥哥?|弟弟?|姐姐?|妹妹?|兄弟|姐妹|兄妹|姐弟)$", "sibling"),
-    (r"^(父|母|爸|妈|儿|女|子|孙|外孙|祖|外祖|爷|奶|姥)", "parent_child"),
-)
-
 
 @functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_relation(value: object) -> tuple[str, str | None]:
-    """与本人关系 → (canonical relation, note).  ``哥哥`` → sibling, ``表弟`` →
+    """与本人关系 → (canonical relation, note), read by the kinship grammar
+    (``linkgraph.relations``, 公务员法 第七十四条): ``哥哥`` → sibling, ``表弟`` →
     collateral, ``大学同学`` → classmate, ``爱人`` → spouse, ``岳父`` → in_law;
-    an unknown word → ``other`` with a note naming it."""
-    from linkgraph.vocab import vocabulary
+    an unknown word → ``other`` with a note naming it (a soft tie for review)."""
+    from linkgraph.relations import read_relation
 
     text = re.sub(r"\s+", "", clean(value))
     if text.lower() in EMPTY:
         raise ValueProblem("没有写与本人关系 / relation missing")
-    known = vocabulary("relation").get(text.lower())
-    if known:
-        return known, None
-    for pattern, relation in _RELATION_RULES:
-        if re.search(pattern, text):
-            return relation, f"关系“{text}”按{relation}读取"
-    return "other", f"关系“{text}”无法归类，按其他关系（提示）读取，请复核"
+    read = read_relation(text)
+    if not read.known:
+        return read.relation, f"关系“{text}”无法归类，按其他关系（提示，非回避）读取，请复核"
+    return read.relation, None
