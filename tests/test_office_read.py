@@ -582,3 +582,16 @@ def test_arrangements_regions_and_departments(tmp_path):
     assert [(d.values["kind"], d.values["supervises"]) for d in depts.records] == [
         ("discipline", ("八项规定", "形式主义官僚主义")), ("other", ())]
     assert any("信访" in n for n in depts.records[1].notes)
+
+
+def test_problem_list_with_a_status_but_no_measures(tmp_path):
+    rows = [["序号", "问题类型", "具体问题", "整改时限", "整改情况"],
+            [1, "作风", "问题甲", "2023年6月底前", "已整改"],
+            [2, "作风", "问题乙", "长期坚持", "持续整改"]]
+    (sheet,) = read_office([book(tmp_path / "k.xlsx", {"S": rows})])
+    accounted_once(sheet)
+    assert sheet.table == "measures"
+    problems, measures = by_table(sheet, "problems"), by_table(sheet, "measures")
+    assert [(m.values["description"], m.values["status"], m.values["due_date"]) for m in measures] == [
+        (None, "done", D(2023, 6, 30)), (None, "ongoing", None)]
+    assert [m.parent for m in measures] == [p.local for p in problems]

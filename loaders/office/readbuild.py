@@ -197,12 +197,18 @@ def _measures(row: Row, current: dict[str, Any], has_problem: bool) -> list[Offi
                           notes=(*problem.notes, f"问题首行（第{problem.origin.row}行）的措施未能读取"))
         current["local"] = problem.local
         out = [problem]
-    text = row.text("measure")
-    if text is None:
-        if out or has_problem:
-            return out  # a problem without measures (yet)
-        raise CellProblem(row.sheet.label("measure"), "", "整改措施为空 / measure text empty")
-    items = mn.split_items(text)
+    if not row.has("measure"):  # 问题清单 with 整改情况 but no 整改措施 column
+        if not has_problem:
+            raise CellProblem(row.sheet.label("description"), "", "具体问题为空 / problem text empty")
+        row.notes.append("台账未列整改措施，此问题的整改情况记为一条措施")
+        items: list[str | None] = [None]
+    else:
+        text = row.text("measure")
+        if text is None:
+            if out or has_problem:
+                return out  # a problem without measures (yet)
+            raise CellProblem(row.sheet.label("measure"), "", "整改措施为空 / measure text empty")
+        items = list(mn.split_items(text))
     n = len(items)
     dues, statuses = _item_cells(row, "due_date", n), _item_cells(row, "status", n)
     owners = _people(row, "owner", unit=_unit(row, "owner_dept")) if row.has("owner") else []
@@ -233,7 +239,7 @@ def _measures(row: Row, current: dict[str, Any], has_problem: bool) -> list[Offi
         refs = {"owner_person_id": owners[0] if owners else None,
                 "owner_dept_id": _mention(row, "owner_dept")}
         current["measures"] += 1
-        key = (*current["key"], "措施", item)
+        key = (*current["key"], "措施", item or "")
         out.append(record(row, "measures", number, values, refs, key, current["local"],
                           tuple(notes) + extra))
     return out

@@ -164,7 +164,7 @@ FIELDS["problems"]["person_ids"] = ("涉及人员", "相关责任人", "涉及�
 
 #: Fields a ledger must have to be recognised as that ledger (any one set).
 SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
-    "measures": (frozenset({"description", "measure"}),),
+    "measures": (frozenset({"description", "measure"}), frozenset({"description", "status"})),
     "problems": (frozenset({"description", "category"}), frozenset({"description", "seq"})),
     "leads": tuple(frozenset({p, q}) for p in ("person", "description")
                    for q in ("transferred_to", "transfer_date", "disposition")),
