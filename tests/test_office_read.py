@@ -595,3 +595,19 @@ def test_problem_list_with_a_status_but_no_measures(tmp_path):
     assert [(m.values["description"], m.values["status"], m.values["due_date"]) for m in measures] == [
         (None, "done", D(2023, 6, 30)), (None, "ongoing", None)]
     assert [m.parent for m in measures] == [p.local for p in problems]
+
+
+def test_statistics_sheet_totals(tmp_path):
+    sheets = {"统计": [["整改情况统计表"], ["反馈问题总数", 45, None, "已整改", 40],
+                     ["正在整改", 3, None, "持续整改", 2], ["整改率", "88.9%"]],
+              "汇总": [["单位", "问题个数", "整改措施数", "已完成"], ["合计", 12, 30, 28],
+                     ["白沙镇", 5, 12, 11]]}
+    stats, summary = read_office([book(tmp_path / "统计.xlsx", sheets)])
+    for s in (stats, summary):
+        assert s.table is None
+        accounted_once(s)
+    assert {(t.table, t.what, t.value) for t in stats.totals} == {
+        ("problems", "items", 45.0), ("measures", "status:done", 40.0),
+        ("measures", "status:open", 3.0), ("measures", "status:ongoing", 2.0)}
+    assert {(t.table, t.what, t.value) for t in summary.totals} == {
+        ("problems", "items", 12.0), ("measures", "items", 30.0), ("measures", "status:done", 28.0)}
