@@ -28,15 +28,15 @@ LEDGERS = tuple(BUILDERS)
 def read_office(paths: Sequence[str | Path]) -> list[SheetRead]:
     """Every sheet of every source, in file order then sheet order."""
     out: list[SheetRead] = []
-    for path in source_paths(list(paths)):
-        for grid in read_grids(path):
+    for path, name in source_paths(list(paths)):
+        for grid in read_grids(path, name):
             out.append(read_grid(grid))
     return out
 
 
 def read_grid(grid: Grid) -> SheetRead:
     """One sheet → its SheetRead (``table=None`` when it is no known ledger)."""
-    last = max((r + 1 for r in range(len(grid.rows)) if lay.texts(grid, r)), default=0)
+    last = len(grid.rows)  # every row the file holds, trailing blank rows too
     layout = lay.find_layout(grid)
     if layout is None:
         return _unmatched(grid, last)
@@ -80,10 +80,62 @@ def _unmatched(grid: Grid, last: int) -> SheetRead:
         text = _row_text(grid, r)
         read.non_data.append(NonDataRow(_origin(grid, r), "note" if text else "blank", text))
         _totals_in_text(read, _origin(grid, r), None, text)
+    _stat_sheet(grid, read)
     if last:
         read.notes.append("此表的表头不像任何台账（整改台账、线索台账、干部名册、回避申报……），"
                           "未读取 / the sheet matched no ledger and was not read")
     return read
+
+
+_STAT_LABELS = (  # a 统计 sheet's labels → (table, what), first match wins
+    (re.compile(r"线索.*人|涉及.*人数|人数"), "leads", "people"),
+    (re.compile(r"线索"), "leads", "items"),
+    (re.compile(r"措施"), "measures", "items"),
+    (re.compile(r"基本完成"), "measures", "status:partly"),
+    (re.compile(r"正在整改|未完成|未整改|整改中"), "measures", "status:open"),
+    (re.compile(r"持续整改|长期坚持|持续推进"), "measures", "status:ongoing"),
+    (re.compile(r"已整改|已完成|完成整改|已销号"), "measures", "status:done"),
+    (re.compile(r"问题.*(?:总|数|个)|反馈问题"), "problems", "items"),
+)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = re.sub(r"[个项条件人]$", "", clean(value))
+    return float(text) if re.fullmatch(r"\d+(\.\d+)?", text) else None
+
+
+def _stat_sheet(grid: Grid, read: SheetRead) -> None:
+    """The office's own counts on a 统计 sheet: ``问题总数 | 45`` side by side,
+    or a row of labels over a row of numbers (the first such row only: rows
+    per unit are the units' own counts)."""
+    def add(r: int, label: str, value: float) -> None:
+        if re.search(r"率|%|％", label):
+            return
+        for pattern, table, what in _STAT_LABELS:
+            if pattern.search(label):
+                read.totals.append(OfficeTotal(_origin(grid, r), table, what, value,
+                                               f"{label} {value:g}"))
+                return
+    labels_row: dict[int, str] | None = None
+    for r in range(len(grid.rows)):
+        cells = grid.rows[r]
+        numbers = {c: _number(v) for c, v in enumerate(cells) if v is not None}
+        texts_ = {c: clean(v) for c, v in enumerate(cells)
+                  if v is not None and clean(v) and numbers.get(c) is None}
+        if labels_row is not None and numbers and any(v is not None for v in numbers.values()):
+            for c, value in numbers.items():
+                if value is not None and c in labels_row:
+                    add(r, labels_row[c], value)
+            return
+        for c, text in texts_.items():  # label | number side by side
+            if numbers.get(c + 1) is not None:
+                add(r, text, numbers[c + 1] or 0.0)
+        labels_row = texts_ if len(texts_) >= 2 and not any(
+            v is not None for v in numbers.values()) else None
 
 
 def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet) -> None:
@@ -110,11 +162,6 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
 
 def _body_row(grid: Grid, r: int, read: SheetRead, sheet: Sheet) -> None:
     origin = _origin(grid, r)
-    if r in grid.continued:
-        read.non_data.append(NonDataRow(origin, "note", f"第{grid.continued[r] + 1}行单元格内容跨行，"
-                                        "此行是其续行 / continues a quoted cell of line "
-                                        f"{grid.continued[r] + 1}"))
-        return
     bad = sorted(c for (row, c) in grid.problems if row == r)
     if bad:
         value, reason = grid.problems[(r, bad[0])]

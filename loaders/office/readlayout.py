@@ -19,6 +19,9 @@ from loaders.office.records import UnitMention
 from loaders.office.values import clean, is_blank, parse_legend
 
 HEADER_SEARCH_ROWS = 30
+#: Rows looked at below the best header found so far (a second header row, or
+#: a fuller header under a partial one).
+HEADER_LOOKAHEAD = 3
 
 _SIGNATURE = re.compile(r"^(填表人|填报人|制表人|制表|审核人|审核|审批人|负责人|主要负责人|单位负责人|"
                         r"分管领导|联系人|联系电话|经办人|签字|签名|签发|[(（]?\s*盖章|单位\s*[(（]\s*盖章|"
@@ -81,7 +84,9 @@ def find_layout(grid: Grid) -> Layout | None:
     top ``HEADER_SEARCH_ROWS`` names any ledger."""
     best: Layout | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
-        if not texts(grid, r):
+        if best is not None and r > best.header_rows[-1] + HEADER_LOOKAHEAD:
+            break  # a header sits above its data: rows further down are data
+        if len(texts(grid, r)) < 2:
             continue
         one = match_header(_labels(grid, r, None))
         two = None

@@ -103,8 +103,11 @@ class Row:
         return value
 
     def text(self, fld: str) -> str | None:
-        t = clean(self.raw(fld))
-        return None if is_blank(t) else t
+        key = "\0" + fld
+        if key not in self._cache:
+            t = clean(self.raw(fld))
+            self._cache[key] = None if is_blank(t) else t
+        return self._cache[key]  # type: ignore[return-value]
 
     def parse(self, fld: str, parser: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``parser(cell)``; a ValueProblem becomes a CellProblem naming the cell."""

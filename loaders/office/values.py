@@ -223,7 +223,8 @@ def _excel_year_month(number: float, text: str, *, end: bool) -> DateValue:
 
 @functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
-               typed: bool = True) -> DateValue | None:
+               typed: bool = True, after: dt.date | None = None,
+               before: dt.date | None = None) -> DateValue | None:
     """A date cell: Excel dates, ``2023-10-15``, ``2023/10/15``, ``2023.10.15``,
     ``2023年10月15日``, ``20231015``, ``2023年10月`` (first day of the month,
     or its last with ``end``), an Excel serial, the number 2019.12 typed as a
@@ -231,7 +232,10 @@ def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
     other dates; several different years there is a problem).
 
     ``typed=False`` says the text may be a number Excel wrote out (a CSV
-    export): then ``2019.1`` is as ambiguous as the stored number."""
+    export): then ``2019.1`` is as ambiguous as the stored number.
+    ``after``/``before`` are dates the row says this one cannot precede or
+    follow (签收 not before 移交): when the row's years disagree, the one year
+    that keeps that order is taken, and the note says so."""
     if isinstance(value, dt.datetime):
         return DateValue(value.date())
     if isinstance(value, dt.date):
@@ -256,10 +260,18 @@ def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
             raise ValueProblem(f"不是有效月份：{text} / not a valid month")
         return DateValue(month_end(y, mo) if end else dt.date(y, mo, 1))
     if m := _YEARLESS.search(flat):
-        return _yearless(int(m["m"]), int(m["d"]), text, years)
+        return _yearless(int(m["m"]), int(m["d"]), text, years, after, before)
     if re.fullmatch(r"\d+(\.\d+)?", flat):
         return _number_date(float(flat), text, end=end, typed=typed)
     raise ValueProblem(f"无法识别的日期：{text} / unreadable date")
+
+
+def _fits(year: int, month: int, day: int, after: dt.date | None, before: dt.date | None) -> bool:
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return False
+    return (after is None or d >= after) and (before is None or d <= before)
 
 
 def _number_date(number: float, text: str, *, end: bool, typed: bool = False) -> DateValue:
@@ -276,8 +288,17 @@ def _number_date(number: float, text: str, *, end: bool, typed: bool = False) ->
     raise ValueProblem(f"不是日期：{text} / not a date")
 
 
-def _yearless(month: int, day: int, text: str, years: tuple[int, ...]) -> DateValue:
+def _yearless(month: int, day: int, text: str, years: tuple[int, ...],
+              after: dt.date | None = None, before: dt.date | None = None) -> DateValue:
     distinct = sorted(set(years))
+    if len(distinct) > 1 and (after or before):
+        fits = [y for y in distinct if _fits(y, month, day, after, before)]
+        if len(fits) == 1:
+            bounds = "、".join(b for b in (f"不早于{after}" if after else "",
+                                          f"不晚于{before}" if before else "") if b)
+            return DateValue(_ymd(fits[0], month, day, text),
+                             f"“{text}”未写年份，同行日期有{'、'.join(map(str, distinct))}年，"
+                             f"按先后（{bounds}）只能是 {fits[0]} 年")
     if len(distinct) != 1:
         why = ("同行没有其他带年份的日期" if not distinct
                else f"同行日期的年份不一（{'、'.join(map(str, distinct))}）")
@@ -476,38 +497,19 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
 
 # --- relation words (回避申报 与本人关系) ------------------------------------
 
-#: Everyday words by what they contain, checked after the vocabulary's own
-#: words (linkgraph/vocab.py); the first rule that matches wins.  A word no
-#: rule reads stays ``other`` and the reader says so (a soft tie for review).
-_RELATION_RULES: tuple[tuple[str, str], ...] = (
-    (r"同学|同班|校友|同窗|同届", "classmate"),
-    (r"同事|共事", "colleague"),
-    (r"同乡|老乡", "townsman"),
-    (r"师生|师徒|导师|老师|学生|同门", "mentor"),
-    (r"秘书", "secretary"),
-    (r"^(爱人|配偶|妻子?|丈夫|老婆|老公|夫人|媳妇)$", "spouse"),
-    ("岳|公公|婆婆|女婿|儿媳|媳|婿|舅子|姨子|姑子|嫂|姐夫|妹夫|连襟|妯娌|亲家|^(妻|夫|配偶|爱人|老婆|丈夫)的|^(妻|夫)[兄弟姐妹]",
-     "in_law"),
-    (r"^(堂|表)|叔|伯|姑|舅|姨|侄|甥", "collateral"),
-    (r"^(亲)?(哥哥?|弟弟?|姐姐?|妹妹?|兄弟|姐妹|兄妹|姐弟)$", "sibling"),
-    (r"^(父|母|爸|妈|儿|女|子|孙|外孙|祖|外祖|爷|奶|姥)", "parent_child"),
-)
-
 
 @functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_relation(value: object) -> tuple[str, str | None]:
-    """与本人关系 → (canonical relation, note).  ``哥哥`` → sibling, ``表弟`` →
+    """与本人关系 → (canonical relation, note), read by the kinship grammar
+    (``linkgraph.relations``, 公务员法 第七十四条): ``哥哥`` → sibling, ``表弟`` →
     collateral, ``大学同学`` → classmate, ``爱人`` → spouse, ``岳父`` → in_law;
-    an unknown word → ``other`` with a note naming it."""
-    from linkgraph.vocab import vocabulary
+    an unknown word → ``other`` with a note naming it (a soft tie for review)."""
+    from linkgraph.relations import read_relation
 
     text = re.sub(r"\s+", "", clean(value))
     if text.lower() in EMPTY:
         raise ValueProblem("没有写与本人关系 / relation missing")
-    known = vocabulary("relation").get(text.lower())
-    if known:
-        return known, None
-    for pattern, relation in _RELATION_RULES:
-        if re.search(pattern, text):
-            return relation, f"关系“{text}”按{relation}读取"
-    return "other", f"关系“{text}”无法归类，按其他关系（提示）读取，请复核"
+    read = read_relation(text)
+    if not read.known:
+        return read.relation, f"关系“{text}”无法归类，按其他关系（提示，非回避）读取，请复核"
+    return read.relation, None
