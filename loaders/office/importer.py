@@ -124,7 +124,7 @@ def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,
     prepare_out(out)
     written = write_tables(resolution.tables, out)
     _save_crosswalk(crosswalk, out)
-    totals = check_totals([x for s in sheets for x in s.totals], resolution)
+    totals = check_totals(sheets, resolution)
     report = build_report(sheets, resolution, written, totals,
                           no_table_reason=t("no_table_reason", lang),
                           unaccounted_reason=t("unaccounted_reason", lang))
