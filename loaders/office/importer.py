@@ -95,6 +95,28 @@ def _review(resolution: Resolution, lang: str) -> tuple[list[dict[str, Any]], tu
             REVIEW_COLUMNS_EN if lang == "en" else REVIEW_COLUMNS_ZH)
 
 
+#: Rounds of "check the written DATA, drop what the contract refuses"; one
+#: is enough (the checker also refuses the rows referring to a refused row).
+CHECK_ROUNDS = 3
+
+
+def _write_checked(resolution: Resolution, out: Path) -> dict[str, int]:
+    """Write the tables; rows the contract's checker refuses become rejected
+    rows of the import instead (see contract_check.py)."""
+    from loaders.office.contract_check import contract_rejects, drop_refused
+
+    written = write_tables(resolution.tables, out)
+    for _ in range(CHECK_ROUNDS):
+        refused = contract_rejects(out, resolution)
+        if not refused:
+            break
+        drop_refused(resolution, refused)
+        for name in written:
+            (out / f"{name}.csv").unlink()
+        written = write_tables(resolution.tables, out)
+    return written
+
+
 def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
                    decisions: str | Path | None = None, lang: str = "zh") -> ImportResult:
     """Read every sheet of ``sources``, resolve and write; see the module docstring."""
@@ -122,7 +144,7 @@ def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,
     crosswalk = _crosswalk(out, decisions)
     resolution = resolve(sheets, crosswalk=crosswalk)
     prepare_out(out)
-    written = write_tables(resolution.tables, out)
+    written = _write_checked(resolution, out)
     _save_crosswalk(crosswalk, out)
     totals = check_totals(sheets, resolution)
     report = build_report(sheets, resolution, written, totals,
