@@ -229,3 +229,19 @@ def test_cells_as_the_contract_reads_them():
     assert cell(True) == "true" and cell(False) == "false"
     assert cell(["P1", "P2"]) == "P1;P2" and cell(None) == ""
     assert cell(28600.0) == "28600" and cell(0.25) == "0.25" and cell(float("nan")) == ""
+
+
+def test_a_row_the_contract_refuses_is_rejected_at_its_ledger_row(tmp_path, invoke):
+    """A measure whose problem row is gone (the reader rejected it) cannot be
+    in DATA: it is a rejected row of the import, at its own ledger row."""
+    s = rectification_sheet()
+    s.rows_read = 9
+    s.records.append(OfficeRecord("measures", "m9", _o(9), {"description": "孤立措施",
+                                                           "status": "open"},
+                                  {}, ("9", "1"), parent="p-rejected"))
+    result = import_sheets([s], tmp_path / "DATA")
+    assert not result.report.complete
+    (row,) = [r for r in result.report.rejected if r.origin.row == 9]
+    assert row.column == "problem_id" and "数据约定" in row.reason
+    assert "孤立措施" not in (result.out / "measures.csv").read_text("utf-8-sig")
+    assert invoke("validate", result.out).exit_code == 0
