@@ -34,6 +34,9 @@ def test_statuses(text, status):
 def test_status_unreadable_or_contradictory(text):
     with pytest.raises(vl.ValueProblem):
         vl.parse_status(text)
+    # a sentence with no status word is told apart from a contradiction
+    assert isinstance(pytest.raises(vl.ValueProblem, vl.parse_status, text).value,
+                      vl.NoStatusWord) == (text != "已整改，未整改")
 
 
 def test_legend_and_colours():
@@ -71,6 +74,16 @@ def test_legend_and_colours():
 def test_deadlines(cell, date, ongoing, immediate):
     got = vl.parse_deadline(cell)
     assert (got.date, got.ongoing, got.immediate) == (date, ongoing, immediate)
+
+
+def test_deadlines_with_parts_of_a_month_or_no_year():
+    assert vl.parse_deadline("2023年6月中旬").date == D(2023, 6, 20)
+    assert vl.parse_deadline("2023年6月上旬前").date == D(2023, 6, 10)
+    assert vl.parse_deadline("2023年6月下旬").date == D(2023, 6, 30)
+    got = vl.parse_deadline("6月底前", years=(2023,))
+    assert got.date == D(2023, 6, 30) and "2023" in got.note
+    with pytest.raises(vl.ValueProblem):
+        vl.parse_deadline("6月底前")  # no year in the row: never guessed
 
 
 def test_deadline_blank_and_unreadable():
@@ -138,9 +151,10 @@ def test_outcomes(text, outcomes):
     assert vl.outcome_stage(outcomes) == (outcomes[-1] if outcomes else None)
 
 
-def test_unknown_outcome_is_a_problem():
+def test_outcome_text_without_a_stage_and_cells_without_words():
+    assert vl.parse_outcomes("已办结，给予诫勉") == ()
     with pytest.raises(vl.ValueProblem):
-        vl.parse_outcomes("见附件")
+        vl.parse_outcomes("123")
 
 
 @pytest.mark.parametrize(("text", "disposition"), [

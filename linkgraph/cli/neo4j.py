@@ -15,6 +15,7 @@ from linkgraph.cli.options import (
     optional_data_argument,
     pass_dataset,
     privacy_options,
+    refuse_overwriting_inputs,
 )
 from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 
@@ -124,6 +125,8 @@ def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize,
     settings = _settings(uri, user, neo4j_password, database)
     dataset = None
     if not schema_only:
+        refuse_overwriting_inputs(data, {"--rejects": rejects if lenient else None, "--out": out,
+                                         "--pseudonym-map": pseudonym_map})
         dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                             pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
         if lenient:

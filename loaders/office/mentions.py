@@ -8,6 +8,7 @@ person is meant (that is the resolver's work).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from loaders.office.records import PersonMention, UnitMention
@@ -25,6 +26,11 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
 def split_items(value: object) -> list[str]:
+    return list(_split_items(value))
+
+
+@functools.lru_cache(maxsize=1 << 14, typed=True)
+def _split_items(value: object) -> tuple[str, ...]:
     """A cell holding numbered items → the items (``（1）A；（2）B`` → A, B).
 
     Only a run numbered 1, 2, 3 … from its first marker counts, so a
@@ -34,7 +40,7 @@ def split_items(value: object) -> list[str]:
         value = _CIRCLED_MARK.sub(lambda m: f"（{'①②③④⑤⑥⑦⑧⑨⑩'.index(m[0]) + 1}）", value)
     text = clean(value)
     if not text:
-        return []
+        return ()
     for pattern in _NUMBERED:
         marks = list(pattern.finditer(text))
         numbers = [(_CIRCLED.index(m[1]) + 1) if m[1] in _CIRCLED else int(m[1]) for m in marks]
@@ -47,8 +53,8 @@ def split_items(value: object) -> list[str]:
             items.append(_trim_item(text[m.end():stop]))
         if lead_in and not re.fullmatch(r"[：:]*", lead_in):
             items[0] = f"{lead_in}{items[0]}"
-        return [x for x in items if x]
-    return [text]
+        return tuple(x for x in items if x)
+    return (text,)
 
 
 def _trim_item(text: str) -> str:
@@ -59,10 +65,15 @@ _NAME_SPLIT = re.compile(r"[、，,；;/\n]")
 
 
 def split_names(value: object) -> list[str]:
+    return list(_split_names(value))
+
+
+@functools.lru_cache(maxsize=1 << 14, typed=True)
+def _split_names(value: object) -> tuple[str, ...]:
     """``陈明、赵伟`` / ``陈明，赵伟`` / ``陈明 赵伟`` → the parts as written."""
     text = clean(value)
     if text.lower() in EMPTY:
-        return []
+        return ()
     parts: list[str] = []
     depth = 0
     current = ""
@@ -83,7 +94,7 @@ def split_names(value: object) -> list[str]:
             out += pieces  # 陈明 赵伟
         elif part:
             out.append(re.sub(r"\s+", "", part) if "(" not in part else part)  # 王 磊 (padded)
-    return out
+    return tuple(out)
 
 
 # --- units and titles -------------------------------------------------------
@@ -107,6 +118,7 @@ UNIT_ENDINGS = ("人民政府", "政府", "党组", "党委", "党工委", "党�
                 "公司", "厂", "会", "队", "室", "馆", "部", "处", "科", "股", "行", "社", "场", "园")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
     """``县农业农村局党组书记、局长`` → (县农业农村局, 党组书记、局长);
     ``白沙镇人民政府副镇长`` → (白沙镇人民政府, 副镇长); a title alone → (None, title);
@@ -138,6 +150,7 @@ _PERSON = re.compile(rf"^(?P<name>{_NAME}?)\s*(?:[(（](?P<inside>[^()（）]*)[
 _GENDER = {"男": "男", "女": "女"}
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def person(value: object, *, unit: UnitMention | None = None, title: str | None = None,
            birth: str | None = None) -> PersonMention:
     """One person cell: ``杨光``, ``杨光（党委书记）``, ``杨光（县农业农村局党组书记）``,
@@ -169,6 +182,7 @@ def people(value: object, *, unit: UnitMention | None = None, title: str | None 
     return [person(part, unit=unit, title=title, birth=birth) for part in split_names(value)]
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_birth(value: object) -> str | None:
     """出生年月 → ``1971`` or ``1971.03``.  The number 1971.1 (Excel's form of a
     typed 1971.10) is ambiguous: its month is left out, the year kept."""

@@ -17,13 +17,7 @@ from loaders.office import readlayout as lay
 from loaders.office.readbuild import BUILDERS
 from loaders.office.readgrid import Grid, read_fills, read_grids, source_paths
 from loaders.office.readrows import CellProblem, Row, Sheet
-from loaders.office.records import (
-    NonDataRow,
-    OfficeTotal,
-    Origin,
-    RejectedRow,
-    SheetRead,
-)
+from loaders.office.records import NonDataRow, OfficeTotal, Origin, RejectedRow, SheetRead
 from loaders.office.values import clean, parse_legend
 
 #: Ledger kinds the reader knows → the table a SheetRead reports (the
@@ -98,6 +92,9 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
         kind = lay.classify_above(grid, r)
         text = _row_text(grid, r)
         read.non_data.append(NonDataRow(_origin(grid, r), kind, text))
+        for (row, c), (value, reason) in sorted(grid.problems.items()):
+            if row == r:
+                read.notes.append(f"第{r + 1}行第{c + 1}列“{value}”：{reason}")
         if kind == "title":
             unit = unit or lay.title_unit(text)
             read.round_text = read.round_text or lay.round_text(text)
@@ -112,8 +109,19 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
 
 
 def _body_row(grid: Grid, r: int, read: SheetRead, sheet: Sheet) -> None:
-    kind = lay.classify(grid, r, sheet.layout)
     origin = _origin(grid, r)
+    if r in grid.continued:
+        read.non_data.append(NonDataRow(origin, "note", f"第{grid.continued[r] + 1}行单元格内容跨行，"
+                                        "此行是其续行 / continues a quoted cell of line "
+                                        f"{grid.continued[r] + 1}"))
+        return
+    bad = sorted(c for (row, c) in grid.problems if row == r)
+    if bad:
+        value, reason = grid.problems[(r, bad[0])]
+        label = sheet.layout.match.labels.get(bad[0], f"第{bad[0] + 1}列").replace("›", "/")
+        read.rejected.append(RejectedRow(origin, label, value, reason))
+        return
+    kind = lay.classify(grid, r, sheet.layout)
     text = _row_text(grid, r)
     if kind is not None:
         read.non_data.append(NonDataRow(origin, kind, text))

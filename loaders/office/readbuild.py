@@ -188,7 +188,9 @@ def _measures(row: Row, current: dict[str, Any], has_problem: bool) -> list[Offi
     extra = (f"责任人另有：{'、'.join(p.name for p in owners[1:])}",) if len(owners) > 1 else ()
     for i, (item, due_text, status_text) in enumerate(zip(items, dues, statuses), 1):
         number = i if n > 1 else 0
-        values: dict[str, Any] = {"description": item, "completed_date": completed}
+        values: dict[str, Any] = {"description": item}
+        if row.has("completed_date"):
+            values["completed_date"] = completed
         notes: list[str] = []
         if row.has("due_date"):
             due = _deadline(row, due_text)
@@ -199,7 +201,8 @@ def _measures(row: Row, current: dict[str, Any], has_problem: bool) -> list[Offi
                 notes.append("整改时限为立行立改（不是日期）")
                 current["immediate"] = True
         status = _status(row, status_text)
-        if row.has("status") or status is not None:
+        if row.has("status") or status is not None or any(
+                f.startswith("status_mark:") for f in row.sheet.columns):
             values["status"] = status
         if row.has("reopened"):
             values["reopened"] = row.text("reopened") is not None and row.parse("reopened", _flag)
@@ -235,15 +238,43 @@ def _deadline(row: Row, text: str | None) -> vl.Deadline | None:
 
 
 def _status(row: Row, text: str | None) -> str | None:
+    """整改情况 in words; else the fill colour under the sheet's legend; a
+    yes/no column (``是否完成``) as done/open.  A sentence that says what was
+    done but not whether it is done leaves the status empty, with a note."""
     if text is not None:
+        label = row.sheet.label("status")
+        if "是否" in label and text in ("是", "否", "√", "×"):
+            return "done" if text in ("是", "√") else "open"
         try:
             return vl.parse_status(text)
         except vl.ValueProblem as exc:
             by_colour = row.colour("status", "measure")
             if by_colour:
                 return by_colour
-            raise CellProblem(row.sheet.label("status"), text, str(exc)) from None
-    return row.colour("status", "measure", "description", "seq")
+            if isinstance(exc, vl.NoStatusWord):
+                row.notes.append(f"{label}未写明是否完成，整改状态留空：{text[:40]}")
+                return None
+            raise CellProblem(label, text, str(exc)) from None
+    return _status_mark(row) or row.colour("status", "measure", "description", "seq")
+
+
+_NO_MARK = ("否", "×", "0", "未", "无")
+
+
+def _status_mark(row: Row) -> str | None:
+    """``整改情况`` over ``已完成 | 正在整改 | 未完成`` with a mark (√) in one."""
+    marked = []
+    for fld in row.sheet.columns:
+        if fld.startswith("status_mark:"):
+            text = row.text(fld)
+            if text and text not in _NO_MARK:
+                marked.append((fld.split(":")[1], row.sheet.label(fld), text))
+    if len(marked) > 1:
+        raise CellProblem("、".join(m[1] for m in marked), "、".join(m[2] for m in marked),
+                          "几个整改状态列都有标记，无法判断 / marks in several status columns")
+    if marked:
+        return marked[0][0]
+    return None
 
 
 def build_problems(row: Row) -> list[OfficeRecord]:
@@ -272,13 +303,14 @@ def build_leads(row: Row) -> list[OfficeRecord]:
     if row.has("outcome"):
         stages = row.parse("outcome", vl.parse_outcomes)
         values["outcome"] = vl.outcome_stage(stages)
+        if not stages and row.text("outcome"):
+            row.notes.append(f"处理结果“{row.text('outcome')}”未写立案、处分或移送司法")
         if len(stages) > 1:
             row.notes.append(f"处理结果含{len(stages)}个阶段，取最后一个：{'→'.join(stages)}")
         if values.get("disposition") is None and "case_filed" in stages and row.has("disposition"):
             values["disposition"] = "investigate"
-    if row.has("signed_by"):
-        values["signed_by"] = tuple(mn.split_names(row.raw("signed_by"))) \
-            if row.text("signed_by") else ()
+    if row.has("signed_by") or row.has("sign_office") or row.has("sign_team"):
+        values["signed_by"] = _signatures(row)
     for fld in ("source", "discipline"):
         if row.has(fld):
             values[fld] = row.text(fld)
@@ -293,6 +325,29 @@ def build_leads(row: Row) -> list[OfficeRecord]:
     return [record(row, "leads", i if len(persons) > 1 else 0, values,
                    {**refs, "person_id": p}, (*base, p.name))
             for i, p in enumerate(persons, 1)]
+
+
+_SIGNED_MARKS = ("√", "✓", "是", "已签", "已签字", "有", "已签收")
+_UNSIGNED = ("否", "×", "未签", "未签字", "无", "未签收")
+
+
+def _signatures(row: Row) -> tuple[str, ...]:
+    """签字 as names (``刘洋、陈静``), or as one column per side of the
+    dual-signature rule (纪检监察室签字 | 巡察组签字) holding names or a mark:
+    each signature then names its side, as the leads analysis reads them."""
+    out: list[str] = []
+    text = row.text("signed_by") if row.has("signed_by") else None
+    if text and text not in _UNSIGNED:
+        out += mn.split_names(text)
+    for fld, side in (("sign_office", "纪检监察室"), ("sign_team", "巡察组")):
+        text = row.text(fld) if row.has(fld) else None
+        if not text or text in _UNSIGNED:
+            continue
+        if text in _SIGNED_MARKS:
+            out.append(f"{side}（已签）")
+        else:
+            out += [name if side in name else f"{side}：{name}" for name in mn.split_names(text)]
+    return tuple(out)
 
 
 # --- 干部名册 -----------------------------------------------------------------

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkgraph.errors import InputError
-from loaders.excel import EXCEL_SUFFIXES, open_workbook
+from loaders.excel import EXCEL_SUFFIXES, _formula_problems, _lossy_numbers, open_workbook
 from loaders.office.values import colour_name
-from loaders.text import read_delimited
+from loaders.text import RaggedRows, read_delimited_chunks, read_ragged_chunks
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 Cell = str | float | int | bool | dt.date | dt.datetime | None
@@ -38,6 +38,11 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     typed: bool = True
     path: str | None = None
+    texts_cache: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    #: cells the file holds lossily or could not be read: (row, col) → (value, reason)
+    problems: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    #: lines of a CSV that continue a quoted cell begun on an earlier line → that line
+    continued: dict[int, int] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -95,10 +100,7 @@ def read_grids(path: Path) -> Iterator[Grid]:
     """Every sheet of a workbook, or the one grid of a CSV file."""
     name = path.name
     if path.suffix.lower() in TEXT_SUFFIXES:
-        frame = read_delimited(str(path), name)
-        rows: list[list[Cell]] = [[str(v) if v is not None else "" for v in row]
-                                  for row in frame.itertuples(index=False, name=None)]
-        yield Grid(name, path.stem, rows, typed=False, path=str(path))
+        yield _text_grid(path)
         return
     workbook = open_workbook(str(path), name)
     try:
@@ -110,12 +112,39 @@ def read_grids(path: Path) -> Iterator[Grid]:
             except Exception as exc:  # calamine raises several unrelated types
                 raise InputError(f"{name}[{sheet}]: 无法读取工作表 / cannot read sheet: "
                                  f"{exc}") from exc
-            yield Grid(name, sheet, [[_value(v) for v in row] for row in rows], merged,
-                       path=str(path))
+            grid = Grid(name, sheet, [[_value(v) for v in row] for row in rows], merged,
+                        path=str(path))
+            for p in _lossy_numbers(rows) + _formula_problems(str(path), sheet):
+                grid.problems[(p.row, p.column)] = (p.value, p.reason)
+            yield grid
     finally:
         close = getattr(workbook, "close", None)
         if close:
             close()
+
+
+def _text_grid(path: Path) -> Grid:
+    """A CSV/TSV: each record at the physical line it starts on; the lines a
+    quoted cell runs over are kept as continuation lines (every line counted)."""
+    try:
+        chunks = list(read_delimited_chunks(str(path), path.name))
+    except RaggedRows:
+        chunks = list(read_ragged_chunks(str(path), path.name))
+    grid = Grid(path.name, path.stem, [], typed=False, path=str(path))
+    for chunk in chunks:
+        for start, row in zip(chunk.index, chunk.itertuples(index=False, name=None)):
+            start = int(start)
+            while len(grid.rows) < start:
+                grid.continued[len(grid.rows)] = len(grid.rows) - 1
+                grid.rows.append([])
+            grid.rows.append([v if isinstance(v, str) else "" for v in row])
+        for p in chunk.attrs.get("problems", []):
+            grid.problems[(int(p.row), int(p.column))] = (p.value, p.reason)
+    for line, before in list(grid.continued.items()):  # point at the line the cell began
+        while before in grid.continued:
+            before = grid.continued[before]
+        grid.continued[line] = before
+    return grid
 
 
 def _value(v: object) -> Cell:

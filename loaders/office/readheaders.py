@@ -64,6 +64,9 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "closed_date": ("办结时间", "办结日期", "反馈时间"),
         "outcome": ("处理结果", "办理结果", "处置结果", "办理情况", "处理情况", "查处情况"),
         "signed_by": ("签字", "签收人", "签收人签字", "双签字", "经办人签字", "签收", "签收人员"),
+        "sign_office": ("纪检监察室签字", "室签字", "监督检查室签字", "纪检监察室签收人",
+                        "纪检监察室负责人签字", "审查调查室签字"),
+        "sign_team": ("巡察组签字", "组签字", "巡察组签收人", "巡察组组长签字", "巡察组负责人签字"),
         "discipline": ("涉及纪律", "违反纪律类型"),
         "remark": ("备注",),
     },
@@ -168,13 +171,36 @@ def _lookup(table: str) -> dict[str, str]:
     return out
 
 
+#: Joins the two halves of a grouped header cell (``整改情况`` over ``已完成``).
+GROUP = "›"
+#: Column headers that are a status themselves (``整改情况`` over ``已完成 | 未完成``,
+#: a mark such as √ in the cell says which): field ``status_mark:<status>``.
+STATUS_MARK_HEADERS = {"已完成": "done", "已整改": "done", "完成": "done", "已销号": "done",
+                       "基本完成": "partly", "正在整改": "open", "整改中": "open",
+                       "未完成": "open", "未整改": "open", "持续整改": "ongoing",
+                       "长期坚持": "ongoing", "推进中": "open"}
+
+
 def field_for(table: str, cell: object) -> str | None:
     """The field a header cell names in ledger ``table``, if any: exact words,
     then without a bracketed note, then the contract's aliases, then the
-    longest header word (3+ characters) the cell contains."""
+    longest header word (3+ characters) the cell contains.  A grouped cell
+    (``签字›巡察组``) is tried as its lower half, then both halves joined."""
+    raw = str(cell)
+    if GROUP in raw:
+        upper, lower = raw.split(GROUP, 1)
+        if table == "measures" and norm(lower) in STATUS_MARK_HEADERS:
+            return f"status_mark:{STATUS_MARK_HEADERS[norm(lower)]}:{norm(lower)}"
+        for text in (lower, lower + upper, upper + lower, upper):
+            found = field_for(table, text)
+            if found:
+                return found
+        return None
     text = norm(cell)
     if not text:
         return None
+    if table == "measures" and len(text) >= 3 and text in STATUS_MARK_HEADERS:
+        return f"status_mark:{STATUS_MARK_HEADERS[text]}:{text}"
     lookup = _lookup(table)
     for key in (text, strip_note(text)):
         if key in lookup:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from loaders.office.mentions import UNIT_ENDINGS
 from loaders.office.readgrid import Grid
-from loaders.office.readheaders import HeaderMatch, match_header
+from loaders.office.readheaders import GROUP, HeaderMatch, match_header
 from loaders.office.records import UnitMention
 from loaders.office.values import clean, is_blank, parse_legend
 
@@ -29,6 +29,7 @@ _TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计|共\s*计|汇\s*总)")
 _NOTE = re.compile(r"^(注|说明|备注|填表说明|附注)\s*[0-9一二三]*\s*[:：.、]")
 SECTION = re.compile(r"^(?P<num>[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|"
                      r"第[一二三四五六七八九十\d]+(?:部分|类|方面|项)\s*[:：、]?)")
+_SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十百]+|[(（]\s*[一二三四五六七八九十]+\s*[)）])[、.．]?$")
 _COUNT = re.compile(r"[(（]\s*(?:共|计)?\s*(\d+)\s*(?:个|项|条|件|类)(?:问题)?\s*[)）]\s*[:：]?$"
                     r"|[，,]?\s*共\s*(\d+)\s*(?:个|项|条|件)(?:问题)?\s*[:：]?$")
 
@@ -45,11 +46,15 @@ class Layout:
 
 def texts(grid: Grid, r: int) -> list[tuple[int, str]]:
     """(column, text) of the row's non-blank cells, merged cells once."""
+    cache = grid.texts_cache
+    if r in cache:
+        return cache[r]
     out = []
     for c, v in enumerate(grid.rows[r] if r < len(grid.rows) else []):
         t = clean(v) if v is not None else ""
         if t:
             out.append((c, t))
+    cache[r] = out
     return out
 
 
@@ -60,7 +65,12 @@ def _labels(grid: Grid, r: int, below: int | None) -> dict[int, str]:
         lower = clean(grid.filled(below, c)) if below is not None else ""
         merged_down = below is not None and grid.merge_of(r, c) == grid.merge_of(below, c) \
             and grid.merge_of(r, c) is not None
-        text = upper if (merged_down or not lower) else lower
+        if merged_down or not lower or lower == upper:
+            text = upper
+        elif upper and grid.merge_of(r, c) is not None:
+            text = f"{upper}{GROUP}{lower}"  # 整改情况 › 已完成, 签字 › 巡察组
+        else:
+            text = lower
         if text:
             labels[c] = text
     return labels
@@ -74,13 +84,31 @@ def find_layout(grid: Grid) -> Layout | None:
         if not texts(grid, r):
             continue
         one = match_header(_labels(grid, r, None))
-        two = match_header(_labels(grid, r, r + 1)) if r + 1 < len(grid.rows) else None
+        two = None
+        if r + 1 < len(grid.rows) and len(texts(grid, r)) >= 3:
+            two = match_header(_labels(grid, r, r + 1))
+            below = match_header(_labels(grid, r + 1, None))
+            if two and below and (two.score < below.score
+                                  or (two.score == below.score and not _joined(grid, r))):
+                two = None  # the lower row is the header on its own
         for rows, match in (((r,), one), ((r, r + 1), two)):
             if match is None:
                 continue
             if best is None or match.score > best.match.score:
                 best = Layout(rows, match)
     return best
+
+
+def _joined(grid: Grid, r: int) -> bool:
+    """Whether row ``r`` is the upper half of a two-row header: a cell of it
+    is merged down into the next row, or across columns the next row names."""
+    for r1, c1, r2, c2 in grid.merged:
+        if r1 != r:
+            continue
+        if r2 > r or (c2 > c1 and any(grid.cell(r + 1, c) not in (None, "")
+                                      for c in range(c1, c2 + 1))):
+            return True
+    return False
 
 
 def column_numbers(items: list[tuple[int, str]]) -> bool:
@@ -106,14 +134,20 @@ def classify(grid: Grid, r: int, layout: Layout | None) -> str | None:
     if parse_legend(joined) and not _is_data(items, layout):
         return "legend"
     distinct = {t for _, t in items}
+    if layout is not None and len(items) == 2 and _SECTION_NUMBER.match(items[0][1]) \
+            and layout.match.fields.get(items[0][0]) == "seq":
+        return "section"  # 一 | 贯彻落实……方面, the number under 序号
     if len(distinct) == 1:
         (col, text), = items[:1]
         if SECTION.match(text):
             return "section"
         merge = grid.merge_of(r, col)
         wide = merge is not None and merge[3] - merge[1] + 1 >= max(2, grid.width // 2)
-        if wide or (layout is not None and col not in layout.match.fields):
+        fld = layout.match.fields.get(col) if layout is not None else None
+        if wide or (layout is not None and fld is None):
             return "section" if len(text) <= 40 else "note"
+        if fld in ("seq", "category") and len(text) <= 40 and not re.fullmatch(r"[\d.]+", text):
+            return "section"  # a category written once above its rows
     if layout is not None and r > layout.header_rows[-1] and column_numbers(items):
         return "header"
     return None
@@ -144,6 +178,7 @@ def classify_above(grid: Grid, r: int) -> str:
 def section_name(text: str) -> tuple[int, str, int | None]:
     """``一、贯彻落实……方面（4个）`` → (1, ``贯彻落实……方面``, 4); ``（二）党的建设缺失方面``
     → (2, ``党的建设缺失方面``, None).  Level 1 for 一、, 2 for （一）, 3 otherwise."""
+    text = re.sub(r"^([一二三四五六七八九十百]+)\s+", r"\1、", text)
     m = SECTION.match(text)
     level = 3
     rest = text
@@ -161,9 +196,9 @@ def section_name(text: str) -> tuple[int, str, int | None]:
 # --- the unit and round a title names ---------------------------------------
 
 _TITLE_UNIT = (
-    re.compile(r"^(?P<unit>.+?)(?:落实|关于|贯彻|对照|针对|认领|巡察反馈|反馈意见|整改|问题清单|"
+    re.compile(r"^(?P<unit>.+?)(?:落实|关于|贯彻|对照|针对|认领|巡察(?!组|办)|反馈意见|整改|问题清单|"
                r"问题台账|干部名册|移交|[县市区州]委第)"),
-    re.compile(r"巡察(?P<unit>[^，,。反馈]+?)(?:党组|党委|党工委)?(?:的)?(?:反馈|发现|问题|整改)"),
+    re.compile(r"(?<!县委|市委|区委|州委)巡察(?!组|办|工作)(?P<unit>[^，,。]+?)(?:的)?(?:反馈|发现|问题|整改)"),
 )
 _ROUND = re.compile(r"((?:\d{4}年(?:度)?)?(?:[十二三四五六七八九一]+届)?[县市区州省]?委?第[一二三四五六七八九十\d]+轮"
                     r"(?:巡察|巡视)?|[县市区州]委第[一二三四五六七八九十\d]+巡察组|\d{4}年(?:度)?第?"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.office.readgrid import Cell, Grid
+from loaders.office.readheaders import GROUP
 from loaders.office.readlayout import Layout
 from loaders.office.records import OfficeRecord, Origin, UnitMention
 from loaders.office.values import ValueProblem, clean, is_blank, is_ditto, years_in
@@ -40,13 +41,14 @@ class Sheet:
     state: dict[str, Any] = field(default_factory=dict)  # the builder's memory
     counter: int = 0
 
-    @property
-    def columns(self) -> dict[str, int]:
-        return {f: c for c, f in self.layout.match.fields.items()}
+    def __post_init__(self) -> None:
+        self.columns: dict[str, int] = {f: c for c, f in self.layout.match.fields.items()}
 
     def label(self, fld: str) -> str:
         col = self.columns.get(fld)
-        return self.layout.match.labels.get(col, fld) if col is not None else fld
+        if col is None:
+            return fld
+        return self.layout.match.labels.get(col, fld).replace(GROUP, "/")
 
     def local(self, table: str, origin: Origin) -> str:
         return f"{origin.file}[{origin.sheet}]:{table}:{origin.label}"
@@ -63,6 +65,7 @@ class Row:
         self.sheet, self.r = sheet, r
         self.notes: list[str] = []
         self._cache: dict[str, Cell] = {}
+        self._years: dict[tuple[str, ...], tuple[int, ...]] = {}
 
     def origin(self, item: int = 0) -> Origin:
         return Origin(self.sheet.grid.file, self.sheet.grid.sheet, self.r + 1, item)
@@ -112,7 +115,9 @@ class Row:
             raise CellProblem(self.sheet.label(fld), clean(value), str(exc)) from None
 
     def years(self, *fields: str) -> tuple[int, ...]:
-        return years_in([self.raw(f) for f in fields if self.has(f)])
+        if fields not in self._years:
+            self._years[fields] = years_in([self.raw(f) for f in fields if self.has(f)])
+        return self._years[fields]
 
     def colour(self, *fields: str) -> str | None:
         """The status the row's fill colour gives under the sheet's legend."""
@@ -142,8 +147,7 @@ def record(row: Row, table: str, item: int, values: dict[str, Any], refs: dict[s
            key: tuple[str, ...], parent: str | None = None, notes: tuple[str, ...] = ()
            ) -> OfficeRecord:
     origin = row.origin(item)
-    clean_values = {k: v for k, v in values.items() if v is not None or k in row.sheet.columns}
-    return OfficeRecord(table, row.sheet.local(table, origin), origin, clean_values,
+    return OfficeRecord(table, row.sheet.local(table, origin), origin, dict(values),
                         {k: v for k, v in refs.items() if v not in (None, [], ())},
                         tuple(str(k) for k in key), parent, tuple(row.notes) + notes)
 

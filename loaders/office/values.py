@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -31,24 +32,37 @@ class ValueProblem(ValueError):
     """A cell that holds something unreadable; ``str(exc)`` is the reason."""
 
 
+class NoStatusWord(ValueProblem):
+    """整改情况 that describes the work done without saying whether it is done."""
+
+
 def clean(value: object) -> str:
     """A cell as text: NFKC, invisible characters removed, spaces trimmed.
     Line breaks inside the cell are kept (items are split on them)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_text(value)
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    return _clean_text(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_text(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value)
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\n" not in text:
+        return text.strip()
     return "\n".join(part.strip() for part in text.split("\n")).strip()
 
 
 def is_blank(value: object) -> bool:
-    return clean(value).lower() in EMPTY
+    return value is None or clean(value).lower() in EMPTY
 
 
 def is_ditto(value: object) -> bool:
-    return clean(value) in DITTO
+    return value is not None and clean(value) in DITTO
 
 
 # --- statuses -------------------------------------------------------------
@@ -70,6 +84,7 @@ _STATUS_ORDER = sorted(((w, s) for s, ws in STATUS_FORMS.items() for w in ws),
 _CANONICAL_STATUS = {"done", "partly", "open", "ongoing"}
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_status(value: object) -> str | None:
     """整改情况 → ``done`` / ``partly`` / ``open`` / ``ongoing``.
 
@@ -91,7 +106,7 @@ def parse_status(value: object) -> str | None:
             rest = rest.replace(word, "#")
     kinds = set(found)
     if not kinds:
-        raise ValueProblem("看不出整改状态（应为 已整改/正在整改/持续整改/未整改 等）"
+        raise NoStatusWord("看不出整改状态（应为 已整改/正在整改/持续整改/未整改 等）"
                            " / no rectification status in the text")
     if kinds == {"done"}:
         return "done"
@@ -112,6 +127,7 @@ _LEGEND_ITEM = re.compile(r"(红|黄|绿|蓝|橙|灰|紫)色?(?:底色|标注|�
                           r"(?:表示|代表|为|是|:|=)?[“\"']?([^，,；;。、\n“”\"'()（）]{2,12})")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_legend(value: object) -> dict[str, str]:
     """A colour legend (``注：红色表示未整改，黄色表示正在整改，绿色表示已完成``)
     → colour → status.  Empty when the text names no colour with a status."""
@@ -127,6 +143,7 @@ def parse_legend(value: object) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def colour_name(rgb: str | None) -> str | None:
     """An ``AARRGGBB`` / ``RRGGBB`` fill → the colour word a legend uses,
     by hue; white, black and unfilled give None."""
@@ -163,6 +180,9 @@ _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<h>上半年|下半年|一
                    r"四季度|第一季度|第二季度|第三季度|第四季度)")
 _HALF_END = {"上半年": 6, "下半年": 12, "一季度": 3, "二季度": 6, "三季度": 9, "四季度": 12}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_XUN = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<x>上旬|中旬|下旬)")
+_XUN_DAY = {"上旬": 10, "中旬": 20}
+_YEARLESS_MONTH = re.compile(r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?:底|末|前|份|以前|之前)?(?!\s*\d)")
 
 
 @dataclass(frozen=True)
@@ -201,6 +221,7 @@ def _excel_year_month(number: float, text: str, *, end: bool) -> DateValue:
     return DateValue(day, f"数值 {text} 按 {year}年{month}月 读取")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
                typed: bool = True) -> DateValue | None:
     """A date cell: Excel dates, ``2023-10-15``, ``2023/10/15``, ``2023.10.15``,
@@ -283,6 +304,7 @@ class Deadline:
     note: str | None = None
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_deadline(value: object, *, years: tuple[int, ...] = (),
                    typed: bool = True) -> Deadline | None:
     """``2023年6月底前`` → 2023-06-30; ``2023.8`` → 2023-08-31; ``2023年底`` →
@@ -300,6 +322,15 @@ def parse_deadline(value: object, *, years: tuple[int, ...] = (),
     note = None
     if m := _YEAR_END.search(flat):
         date = dt.date(int(m["y"]), 12, 31)
+    elif m := _XUN.search(flat):
+        y, mo = int(m["y"]), int(m["m"])
+        if not 1 <= mo <= 12:
+            raise ValueProblem(f"不是有效月份：{text} / not a valid month")
+        date = month_end(y, mo) if m["x"] == "下旬" else dt.date(y, mo, _XUN_DAY[m["x"]])
+    elif (m := _YEARLESS_MONTH.search(flat)) and not re.search(r"(?:19|20)\d{2}", flat):
+        got = _yearless(int(m["m"]), 1, text, years)
+        date = month_end(got.date.year, got.date.month)
+        note = got.note
     elif m := _HALF.search(flat):
         date = month_end(int(m["y"]), _HALF_END[m["h"].removeprefix("第")])
     elif re.search(r"\d", flat):
@@ -347,6 +378,7 @@ _DISPOSITION_ORDER = sorted(((w, d) for d, ws in DISPOSITION_FORMS.items() for w
 ABBREVIATIONS = {"初核": "初步核实", "函询": "谈话函询", "暂存": "暂存待查", "了结": "予以了结"}
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_disposition(value: object) -> str | None:
     """处置方式 → talk / verify / hold / close / investigate (``初核`` → verify)."""
     text = clean(value)
@@ -375,12 +407,14 @@ _NO_OUTCOME = ("了结", "批评教育", "诫勉", "提醒谈话", "谈话提醒
                "办理中", "核查中", "正在办理", "待查")
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_outcomes(value: object) -> tuple[str, ...]:
     """处理结果 in free text → the outcome stages it names, in stage order
     (``立案审查，给予党内严重警告处分`` → case_filed, sanctioned;
     ``移送检察机关`` → judicial).  Text that names a handling without any of
     the three stages (``批评教育``, ``予以了结``) gives ``()``; text that
-    names nothing known is a problem."""
+    names none of them gives ``()`` too (the reader notes it); a cell with
+    no words at all (``123``) is a problem."""
     text = clean(value)
     if text.lower() in EMPTY:
         return ()
@@ -389,7 +423,8 @@ def parse_outcomes(value: object) -> tuple[str, ...]:
     found = {stage for stage, words in OUTCOME_FORMS.items() if any(w in text for w in words)}
     if re.search(r"不予立案|未立案|不立案", text):
         found.discard("case_filed")
-    if not found and not any(w in text for w in _NO_OUTCOME):
+    if not found and not any(w in text for w in _NO_OUTCOME) \
+            and not re.search(r"[\u4e00-\u9fff]{2}", text):
         raise ValueProblem(f"无法识别的处理结果：{text}（应写明立案、处分或移送司法等）"
                            " / unknown outcome")
     return tuple(s for s in OUTCOME_STAGES if s in found)
@@ -414,6 +449,7 @@ def header_scale(header: object) -> float:
     return 1.0
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_amount(value: object, scale: float = 1.0) -> float | None:
     """An amount in yuan: the column's ``scale`` (from its header) applies
     unless the cell names its own unit (``2860元``, ``12.5万元``)."""
@@ -458,6 +494,7 @@ _RELATION_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_relation(value: object) -> tuple[str, str | None]:
     """与本人关系 → (canonical relation, note).  ``哥哥`` → sibling, ``表弟`` →
     collateral, ``大学同学`` → classmate, ``爱人`` → spouse, ``岳父`` → in_law;
