@@ -142,7 +142,7 @@ def roster_sheets(o: Office, rng) -> list[Sheet]:
                 ["posts", f"{pid}|{u}|{pd.Timestamp(s).date().isoformat()}", j + 1]
                 for j, (u, s) in enumerate(zip(g["unit_id"], g["start"]))]
             tops = [ti for ti, top in zip(g["title"], g["is_top_leader"]) if top]
-            note = "主要负责人" if bool(last["is_top_leader"]) else ""
+            note = "主要负责人" if current and bool(last["is_top_leader"]) else ""
             if tops and not note:
                 note = "曾任主要负责人（" + "、".join(tops) + "）"
             cells = [k + 1, p["name"], p["gender"] or "", birth,
