@@ -111,7 +111,7 @@ def roster_sheets(o: Office, rng) -> list[Sheet]:
     kind = dict(zip(t["units"]["unit_id"], t["units"]["kind"]))
     people = t["people"].set_index("person_id")
     home = o.region_name
-    groups = {"县直单位": [], "乡镇村（社区）": []}
+    groups: dict[str, list] = {"县直单位": [], "乡镇村（社区）": []}
     for pid, g in posts.groupby("person_id", sort=True):
         last = g.iloc[-1]
         key = "乡镇村（社区）" if kind.get(last["unit_id"]) in ("乡镇", "村", "社区") else "县直单位"
