@@ -372,6 +372,15 @@ def test_folder_every_sheet_and_unmatched_sheets_reported(tmp_path):
     # a file and a folder together; the same file twice is read once
     again = read_office([folder / "其他.xlsx", folder, folder / "其他.xlsx"])
     assert len(again) == 4
+    # files in subfolders are named by their path inside the folder given, so two
+    # ledgers with one file name in two round folders stay apart
+    for round_ in ("第一轮", "第二轮"):
+        (folder / round_).mkdir()
+        rectification_book(folder / round_)
+    names = sorted({s.file for s in read_office([folder])})
+    assert names == ["其他.xlsx", "整改台账.xlsx", "第一轮/整改台账.xlsx", "第二轮/整改台账.xlsx"]
+    locals_ = [r.local for s in read_office([folder]) for r in s.records]
+    assert len(locals_) == len(set(locals_))
 
 
 def test_missing_and_unreadable_sources_name_the_file(tmp_path):
@@ -501,6 +510,7 @@ def test_cells_the_file_lost_reject_their_row(tmp_path):
 
 
 def test_csv_quoted_cell_over_lines_and_an_unterminated_quote(tmp_path):
+    """Rows are numbered as Excel/WPS shows a CSV (one row per record)."""
     text = ('序号,被反映人,移交时间,承办单位,主要问题\n'
             '1,张伟,2023-06-01,县纪委监委,"违规收受礼金\n多次"\n'
             '2,李娜,2023-06-01,县纪委监委,"未闭合的引号\n'
@@ -509,9 +519,66 @@ def test_csv_quoted_cell_over_lines_and_an_unterminated_quote(tmp_path):
     path.write_bytes(text.encode("gb18030"))
     (sheet,) = read_office([path])
     accounted_once(sheet)
-    assert sheet.rows_read == 5
+    # rows as Excel shows the file: the cell over two lines is one cell of row 2
+    assert sheet.rows_read == 4
     leads = by_table(sheet, "leads")
     assert [lead.refs["person_id"].name for lead in leads][:1] == ["张伟"]
-    assert kinds(sheet)[3] == "note"  # the line the quoted cell ran over
     assert "王磊" in [lead.refs["person_id"].name for lead in leads]  # not swallowed
-    assert [r.origin.row for r in sheet.rejected] == [4]
+    assert [r.origin.row for r in sheet.rejected] == [3]
+    assert "引号" in sheet.rejected[0].reason or "quote" in sheet.rejected[0].reason
+
+
+def test_roster_with_a_work_history(tmp_path):
+    rows = [["干部名册（县直单位）"],
+            ["序号", "姓名", "性别", "出生年月", "现任职务", "任现职时间", "工作简历", "备注"],
+            [1, "朱芳", "女", "1971年7月", "原区商务局股长", "2018.05.15",
+             "2006.07.31—2018.03.30 昌峰区纪委监委书记、监委主任；\n2018.05.15—2024.01.06 区商务局股长",
+             "曾任主要负责人（书记、监委主任）"],
+            [2, "韩宇波", "男", "1970.11", "昌峰区人民政府办公室副主任", "2023.01.22",
+             "2014.02.16—2018.01.22 昌峰区农业农村局办公室主任；\n2023.01.22— 昌峰区人民政府办公室副主任", ""],
+            [3, "陈天杰", "男", "1979.05", "昌峰区实验小学党支部书记、校长", "2007.08.04", None,
+             "主要负责人"]]
+    (sheet,) = read_office([book(tmp_path / "名册.xlsx", {"县直单位": rows})])
+    accounted_once(sheet)
+    posts = by_table(sheet, "posts")
+    got = [(p.origin.label, p.refs["unit_id"].text, p.values["title"], p.values["is_top_leader"],
+            p.values["start"], p.values.get("end")) for p in posts]
+    assert got == [
+        ("3-2", "昌峰区纪委监委", "书记、监委主任", True, D(2006, 7, 31), D(2018, 3, 30)),
+        ("3-3", "区商务局", "股长", False, D(2018, 5, 15), D(2024, 1, 6)),   # 原…: no current post
+        ("4-2", "昌峰区农业农村局办公室", "主任", False, D(2014, 2, 16), D(2018, 1, 22)),
+        ("4-3", "昌峰区人民政府办公室", "副主任", False, D(2023, 1, 22), None),  # the open one is 现任
+        ("5-2", "昌峰区实验小学", "党支部书记、校长", True, D(2007, 8, 4), None),
+    ]
+
+
+def test_arrangements_regions_and_departments(tmp_path):
+    sheets = {
+        "巡察安排": [["巡察工作安排表"],
+                 ["轮次", "巡察类型", "开始时间", "结束时间", "巡察组", "派出区域", "被巡察单位"],
+                 ["县委2021年第一轮巡察", "常规巡察", "2021年3月22日", "2021年5月26日", "第一巡察组", "青岚县",
+                  "县林业局、白沙镇"],
+                 ["县委2021年第一轮巡察", "常规巡察", "2021-03-22", "2021-05-26", "第二巡察组", "青岚县",
+                  "县教育局"]],
+        "区划": [["区域名称", "层级", "上级区域"], ["青岚县", "县", "德津市"], ["白沙镇", "乡镇", "青岚县"]],
+        "职能部门": [["部门名称", "部门类型", "所属区域", "负责问题类别"],
+                 ["县纪委监委", "纪委监委", "青岚县", "八项规定、形式主义官僚主义"],
+                 ["县信访局", "信访", "青岚县", None]],
+    }
+    arr, regions, depts = read_office([book(tmp_path / "基础信息.xlsx", sheets)])
+    for s in (arr, regions, depts):
+        accounted_once(s)
+    assert (arr.table, regions.table, depts.table) == ("assignments", "regions", "departments")
+    assert [(r.table, r.origin.label) for r in arr.records] == [
+        ("rounds", "3-1"), ("teams", "3-2"), ("assignments", "3-3"), ("assignments", "3-4"),
+        ("teams", "4-2"), ("assignments", "4-3")]
+    rnd = arr.records[0]
+    assert rnd.values == {"name": "县委2021年第一轮巡察", "kind": "regular", "start": D(2021, 3, 22),
+                          "end": D(2021, 5, 26)}
+    assert [a.refs["unit_id"].text for a in arr.records if a.table == "assignments"] == [
+        "县林业局", "白沙镇", "县教育局"]
+    assert [(r.values["name"], r.refs.get("parent_id")) for r in regions.records] == [
+        ("青岚县", "德津市"), ("白沙镇", "青岚县")]
+    assert [(d.values["kind"], d.values["supervises"]) for d in depts.records] == [
+        ("discipline", ("八项规定", "形式主义官僚主义")), ("other", ())]
+    assert any("信访" in n for n in depts.records[1].notes)

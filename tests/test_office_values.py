@@ -255,3 +255,25 @@ def test_birth_out_of_range():
     for bad in ("1000", "-1980", "19710", 2990):
         with pytest.raises(vl.ValueProblem):
             mn.parse_birth(bad)
+
+
+@pytest.mark.parametrize(("text", "name", "unit", "title"), [
+    ("村党支部书记王国东", "王国东", None, "村党支部书记"),   # 村: the row's own unit
+    ("县农业农村局局长杨光", "杨光", "县农业农村局", "局长"),
+    ("县农业农村局党组书记、局长杨光", "杨光", "县农业农村局", "党组书记、局长"),
+    ("党支部书记陈长龙", "陈长龙", None, "党支部书记"),
+])
+def test_post_then_name(text, name, unit, title):
+    p = mn.person(text)
+    assert (p.name, p.unit.text if p.unit else None, p.title) == (name, unit, title)
+
+
+def test_yearless_date_settled_by_the_rows_order():
+    # 移交 2023-12-05, 办结 2024-01-20: 签收 12月11日 can only be 2023-12-11
+    got = vl.parse_date("12月11日", years=(2023, 2024), after=D(2023, 12, 5), before=D(2024, 1, 20))
+    assert got.date == D(2023, 12, 11) and "2023" in got.note
+    # 发现 2021-09-30, 时限 2022年2月底前: 完成 3月19日 can only be 2022
+    assert vl.parse_date("3月19日", years=(2021, 2022), after=D(2021, 9, 30)).date == D(2022, 3, 19)
+    # both years keep the order: never guessed
+    with pytest.raises(vl.ValueProblem):
+        vl.parse_date("12月11日", years=(2023, 2024), after=D(2023, 1, 1))

@@ -111,11 +111,19 @@ TITLE_WORDS = tuple(sorted({
     "报账员", "文书", "委员", "干部", "职工", "工作人员", "办事员", "科员", "四级主任科员",
     "三级主任科员", "一级科员", "二级科员", "村委会主任", "村主任", "监委会主任", "主任科员",
     "队长", "副队长", "组长", "副组长", "秘书长", "副秘书长", "调研员", "馆长", "行长",
+    "副总经理", "财务总监", "总监", "监委主任", "村委委员", "村委会副主任", "党支部副书记",
+    "支部委员", "理事长", "会长", "社长", "专干", "网格员", "驻村第一书记", "第一书记",
 }, key=len, reverse=True))
 #: How a unit's written name ends (so a title is not cut out of a unit).
 UNIT_ENDINGS = ("人民政府", "政府", "党组", "党委", "党工委", "党总支", "党支部", "委员会", "管委会",
                 "局", "委", "办", "镇", "乡", "街道", "村", "社区", "中心", "站", "所", "院", "校",
-                "公司", "厂", "会", "队", "室", "馆", "部", "处", "科", "股", "行", "社", "场", "园")
+                "公司", "厂", "会", "队", "室", "馆", "部", "处", "科", "股", "行", "社", "场", "园",
+                "学", "院", "局党组", "组")
+
+
+#: Words that stand for "this unit" rather than name one.
+GENERIC_UNITS = frozenset({"村", "社区", "镇", "乡", "街道", "局", "委", "办", "本单位", "单位", "村委会",
+                           "居委会", "本村", "本社区", "本局", "该单位", "所", "站", "中心", "学校", "校"})
 
 
 @functools.lru_cache(maxsize=1 << 14, typed=True)
@@ -139,6 +147,8 @@ def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
     if best is None:
         return UnitMention(text), None
     unit, title = text[:best].rstrip("、，,兼"), text[best:]
+    if unit in GENERIC_UNITS:  # 村党支部书记: the row's own unit, not a unit named 村
+        return None, unit + title
     return (UnitMention(unit) if unit else None), title
 
 
@@ -159,7 +169,11 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
     text = clean(value)
     m = _PERSON.match(re.sub(r"\s+", " ", text))
     if not m or not m["name"]:
-        raise ValueProblem(f"看不出姓名：{text} / no person's name in the cell")
+        titled = _titled_name(text)
+        if titled is None:
+            raise ValueProblem(f"看不出姓名：{text} / no person's name in the cell")
+        post_unit, post, name = titled
+        return PersonMention(name, text, unit or post_unit, title or post, birth)
     gender = None
     extra = [x for x in (m["inside"], m["after"]) if x]
     for part in extra:
@@ -174,6 +188,39 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
             elif bit and title is None:
                 title = bit
     return PersonMention(m["name"], text, unit, title, birth, gender)
+
+
+def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:
+    """``村党支部书记王国东``, ``县农业农村局局长杨光``: a post, then the name."""
+    flat = re.sub(r"\s+", "", text)
+    unit, title = split_unit_title(flat)
+    if not title:
+        return None
+    prefix = next((g for g in sorted(GENERIC_UNITS, key=len, reverse=True) if unit is None
+                   and title.startswith(g) and any(title[len(g):].startswith(w) for w in TITLE_WORDS)),
+                  "")
+    title = title[len(prefix):]
+    for word in TITLE_WORDS:  # the longest post the title starts with
+        if title.startswith(word):
+            rest = title[len(word):]
+            while True:  # 党组书记、局长杨光: further posts before the name
+                more = next((w for w in TITLE_WORDS if rest.lstrip("、，,兼").startswith(w)), None)
+                if more is None:
+                    break
+                word = title[: len(title) - len(rest.lstrip("、，,兼")) + len(more)]
+                rest = title[len(word):]
+            if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", rest):
+                return unit, prefix + word, rest
+            break
+    m = _POST_THEN_NAME.fullmatch(flat)  # a post not in TITLE_WORDS: 副总经理李娜
+    if m:
+        post_unit, post = split_unit_title(m["post"])
+        return post_unit, post or m["post"], m["name"]
+    return None
+
+
+_POST_THEN_NAME = re.compile(r"(?P<post>[\u4e00-\u9fff、]+?(?:长|员|书记|主任|经理|总监|委员|会计|出纳|"
+                             r"干部|主席|秘书|专干|助理|总工|科员|职工))(?P<name>[\u4e00-\u9fff·]{2,3})")
 
 
 def people(value: object, *, unit: UnitMention | None = None, title: str | None = None,
@@ -212,3 +259,26 @@ def parse_birth(value: object) -> str | None:
     if not 1 <= int(m[2]) <= 12:
         raise ValueProblem(f"不是有效月份：{text} / not a valid month")
     return f"{m[1]}.{int(m[2]):02d}"
+
+
+# --- 工作简历 -------------------------------------------------------------------
+
+_DATE_PART = r"(?:19|20)\d{2}\s*[.\-/年]\s*\d{1,2}\s*(?:[.\-/月]\s*\d{1,2}\s*日?|月)?"
+_RESUME_ITEM = re.compile(rf"^\s*(?P<start>{_DATE_PART})\s*(?:[—–\-~～至到]+|——)\s*"
+                          rf"(?P<end>{_DATE_PART}|至今|今)?\s*[，,:：\s]*(?P<post>.+?)\s*[；;。]?\s*$")
+
+
+def parse_resume(value: object) -> list[tuple[str, str | None, str]]:
+    """工作简历 → (start, end or None, post as written) per line; lines that are
+    not ``START—END POST`` (a school, a note) are left out."""
+    text = clean(value)
+    if not text:
+        return []
+    out = []
+    for line in re.split(r"[\n；;]+", text):
+        m = _RESUME_ITEM.match(line)
+        if not m or not m["post"]:
+            continue
+        end = m["end"] if m["end"] not in (None, "至今", "今") else None
+        out.append((m["start"].strip(), end.strip() if end else None, m["post"].strip()))
+    return out

@@ -28,15 +28,15 @@ LEDGERS = tuple(BUILDERS)
 def read_office(paths: Sequence[str | Path]) -> list[SheetRead]:
     """Every sheet of every source, in file order then sheet order."""
     out: list[SheetRead] = []
-    for path in source_paths(list(paths)):
-        for grid in read_grids(path):
+    for path, name in source_paths(list(paths)):
+        for grid in read_grids(path, name):
             out.append(read_grid(grid))
     return out
 
 
 def read_grid(grid: Grid) -> SheetRead:
     """One sheet → its SheetRead (``table=None`` when it is no known ledger)."""
-    last = max((r + 1 for r in range(len(grid.rows)) if lay.texts(grid, r)), default=0)
+    last = len(grid.rows)  # every row the file holds, trailing blank rows too
     layout = lay.find_layout(grid)
     if layout is None:
         return _unmatched(grid, last)
@@ -110,11 +110,6 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
 
 def _body_row(grid: Grid, r: int, read: SheetRead, sheet: Sheet) -> None:
     origin = _origin(grid, r)
-    if r in grid.continued:
-        read.non_data.append(NonDataRow(origin, "note", f"第{grid.continued[r] + 1}行单元格内容跨行，"
-                                        "此行是其续行 / continues a quoted cell of line "
-                                        f"{grid.continued[r] + 1}"))
-        return
     bad = sorted(c for (row, c) in grid.problems if row == r)
     if bad:
         value, reason = grid.problems[(r, bad[0])]

@@ -108,11 +108,35 @@ def _flag(value: object) -> bool:
     raise vl.ValueProblem(f"应为 是/否：{text} / expected yes or no")
 
 
+#: Which dates of a row a date cannot precede (签收 after 移交, 完成 after 发现)
+#: and cannot follow: the order that settles a year-less date.
+_AFTER = {"received_date": ("transfer_date",), "closed_date": ("received_date", "transfer_date"),
+          "completed_date": ("found_date",), "end": ("start",)}
+_BEFORE = {"transfer_date": ("received_date", "closed_date"), "received_date": ("closed_date",),
+           "found_date": ("completed_date",), "start": ("end",)}
+
+
+def _bound(row: Row, fields: tuple[str, ...], pick: Any) -> Any:
+    found = []
+    for fld in fields:
+        if row.has(fld):
+            try:
+                got = vl.parse_date(row.raw(fld), typed=row.sheet.grid.typed)
+            except vl.ValueProblem:
+                continue
+            if got:
+                found.append(got.date)
+    return pick(found) if found else None
+
+
 def _date(row: Row, fld: str, *, end: bool = False, others: tuple[str, ...] = ()) -> Any:
     if not row.has(fld):
         return None
     years = row.years(*others) if others else ()
-    got = row.parse(fld, vl.parse_date, years=years, end=end, typed=row.sheet.grid.typed)
+    after = _bound(row, _AFTER.get(fld, ()), max) if others else None
+    before = _bound(row, _BEFORE.get(fld, ()), min) if others else None
+    got = row.parse(fld, vl.parse_date, years=years, end=end, typed=row.sheet.grid.typed,
+                    after=after, before=before)
     if got is None:
         return None
     if got.note:
@@ -361,17 +385,20 @@ def is_top_leader(title: str | None) -> bool:
     if not title:
         return False
     for part in re.split(r"[、，,兼]", title):
-        if re.fullmatch(r"(党组|党委|党工委|党总支|党支部|总支|支部)?书记", part):
+        if re.fullmatch(r"(?:村|社区)?(?:党组|党委|党工委|党总支|党支部|总支|支部)?书记", part):
             return True
     return False
 
 
 def build_people(row: Row) -> list[OfficeRecord]:
+    """A 干部名册 row: the person, their current post (现任职务, unless it reads
+    ``原…``, a former post) and the posts of their 工作简历 with start and end."""
     name_text = row.text("name")
     if not name_text:
         raise CellProblem(row.sheet.label("name"), "", "姓名为空 / name empty")
     post = row.text("post") if row.has("post") else None
-    unit_here, title = mn.split_unit_title(post) if post else (None, None)
+    former = bool(post and post.startswith("原"))
+    unit_here, title = mn.split_unit_title(post.removeprefix("原")) if post else (None, None)
     unit = unit_here or _unit(row)
     birth = row.parse("birth", mn.parse_birth) if row.has("birth") else None
     gender = row.text("gender") if row.has("gender") else None
@@ -383,16 +410,50 @@ def build_people(row: Row) -> list[OfficeRecord]:
     if row.has("hometown"):
         values["hometown"] = row.text("hometown")
     key = (who.name, who.birth or "", unit.text if unit else "")
-    person = record(row, "people", 1 if post or unit else 0, values, {"person_id": who}, key)
-    if not (post or unit):
-        return [person]
-    top = is_top_leader(title)
+    posts = _posts(row, who, unit, title, former)
+    person = record(row, "people", 1 if posts else 0, values, {"person_id": who}, key)
+    return [person, *(record(row, "posts", i, v, {"person_id": who, "unit_id": u},
+                             (*key, v.get("title") or "", str(v.get("start") or "")), person.local)
+                      for i, (v, u) in enumerate(posts, 2))]
+
+
+def _posts(row: Row, who: PersonMention, unit: UnitMention | None, title: str | None,
+           former: bool) -> list[tuple[dict[str, Any], UnitMention | None]]:
+    remark = row.text("remark") if row.has("remark") else ""
+    declared = None
     if row.has("is_top_leader") and row.text("is_top_leader"):
-        top = row.parse("is_top_leader", _flag)
-    post_values: dict[str, Any] = {"title": title, "is_top_leader": top,
-                                   "start": _date(row, "post_since")}
-    return [person, record(row, "posts", 2, post_values, {"person_id": who, "unit_id": unit},
-                           (*key, title or ""), person.local)]
+        declared = row.parse("is_top_leader", _flag)
+    elif remark and "主要负责人" in remark and "曾任" not in remark:
+        declared = True
+    out: list[tuple[dict[str, Any], UnitMention | None]] = []
+    open_post = False
+    for start, end, written in mn.parse_resume(row.raw("resume")) if row.has("resume") else []:
+        post_unit, post_title = mn.split_unit_title(written)
+        values = {"title": post_title, "is_top_leader": is_top_leader(post_title),
+                  "start": _resume_date(row, start), "end": _resume_date(row, end)}
+        if end is None:
+            open_post = True
+            if declared is not None:
+                values["is_top_leader"] = declared
+        elif (m := re.search(r"曾任主要负责人\s*[(（]([^)）]+)[)）]", remark or "")) and \
+                post_title == m[1]:
+            values["is_top_leader"] = True  # 备注: 曾任主要负责人（书记、监委主任）
+        out.append((values, post_unit or unit))
+    if (unit or title) and not former and not open_post:
+        top = is_top_leader(title) if declared is None else declared
+        out.append(({"title": title, "is_top_leader": top, "start": _date(row, "post_since")},
+                    unit))
+    return out
+
+
+def _resume_date(row: Row, text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        got = vl.parse_date(text)
+    except vl.ValueProblem as exc:
+        raise CellProblem(row.sheet.label("resume"), text, str(exc)) from None
+    return got.date if got else None
 
 
 # --- 回避申报 / 社会关系 -------------------------------------------------------
@@ -479,14 +540,95 @@ def build_team_members(row: Row) -> list[OfficeRecord]:
         if role is None:
             raise CellProblem(row.sheet.label("role"), role_text, "无法识别的组内职务（应为 组长/副组长/"
                               "成员/联络员） / unknown team role")
-    return [record(row, "team_members", i if len(persons) > 1 else 0, {"role": role},
+    round_name = (row.text("round") if row.has("round") else None) or row.sheet.round_text
+    values: dict[str, Any] = {"role": role}
+    if row.has("specialty"):
+        values["specialty"] = row.text("specialty")
+    return [record(row, "team_members", i if len(persons) > 1 else 0, values,
                    {"team_id": team, "person_id": p, "seconded_from_unit_id": unit,
-                    **_round(row)}, (team, p.name))
+                    "round_id": round_name}, (round_name or "", team, p.name))
             for i, p in enumerate(persons, 1)]
+
+
+# --- 巡察安排, 区划, 职能部门 ------------------------------------------------------
+
+
+def build_assignments(row: Row) -> list[OfficeRecord]:
+    """One row of a 巡察安排: a round (once per sheet), its team, the units it inspects
+    (``县林业局、白沙镇`` → one assignment each)."""
+    from linkgraph.vocab import vocabulary
+
+    round_name = row.text("round") if row.has("round") else None
+    round_name = round_name or row.sheet.round_text or row.sheet.state.get("round")
+    team = row.text("team") if row.has("team") else None
+    if not (round_name or team):
+        raise CellProblem(row.sheet.label("round"), "", "没有轮次也没有巡察组 / no round and no team")
+    out: list[OfficeRecord] = []
+    seen = row.sheet.state.setdefault("rounds", set())
+    if round_name and round_name not in seen:
+        seen.add(round_name)
+        row.sheet.state["round"] = round_name
+        kind_text = row.text("kind") if row.has("kind") else None
+        kind = None
+        if kind_text:
+            kind = vocabulary("round_kind").get(re.sub(r"\s+", "", kind_text).lower())
+            if kind is None:
+                raise CellProblem(row.sheet.label("kind"), kind_text, "无法识别的巡察类型（应为 常规巡察/"
+                                  "专项巡察/机动巡察/提级巡察/交叉巡察/回头看/对村巡察 等） / unknown round kind")
+        values = {"name": round_name, "kind": kind, "start": _date(row, "start"),
+                  "end": _date(row, "end")}
+        out.append(record(row, "rounds", 1, values, {"round_id": round_name}, (round_name,)))
+    if team:
+        values = {"name": team}
+        if row.has("cross_mode"):
+            values["cross_mode"] = row.text("cross_mode")
+        refs = {"team_id": team, "round_id": round_name,
+                "home_region_id": row.text("home_region") if row.has("home_region") else None}
+        out.append(record(row, "teams", 2, values, refs, (round_name or "", team)))
+    units = mn.split_names(row.raw("unit")) if row.has("unit") else []
+    for i, unit in enumerate(units, 3):
+        out.append(record(row, "assignments", i, {},
+                          {"round_id": round_name, "team_id": team, "unit_id": UnitMention(unit)},
+                          (round_name or "", team or "", unit)))
+    if len(out) == 1 and out[0].table != "assignments":  # one record: item 0
+        out = [replace(out[0], origin=row.origin(0), local=row.sheet.local(out[0].table,
+                                                                            row.origin(0)))]
+    return out
+
+
+def build_regions(row: Row) -> list[OfficeRecord]:
+    name = row.text("name")
+    if not name:
+        raise CellProblem(row.sheet.label("name"), "", "区域名称为空 / region name empty")
+    values = {"name": name, "level": row.text("level") if row.has("level") else None}
+    refs = {"region_id": name, "parent_id": row.text("parent") if row.has("parent") else None}
+    return [record(row, "regions", 0, values, refs, (name,))]
+
+
+def build_departments(row: Row) -> list[OfficeRecord]:
+    from linkgraph.vocab import vocabulary
+
+    name = row.text("name")
+    if not name:
+        raise CellProblem(row.sheet.label("name"), "", "部门名称为空 / department name empty")
+    kind_text = row.text("kind") if row.has("kind") else None
+    kind = None
+    if kind_text:
+        kind = vocabulary("dept_kind").get(re.sub(r"\s+", "", kind_text).lower())
+        if kind is None:
+            kind = "other"
+            row.notes.append(f"部门类型“{kind_text}”不在约定之内，按其他读取")
+    values: dict[str, Any] = {"name": name, "kind": kind}
+    if row.has("supervises"):
+        values["supervises"] = tuple(mn.split_names(row.raw("supervises")))
+    refs = {"dept_id": UnitMention(name),
+            "region_id": row.text("region") if row.has("region") else None}
+    return [record(row, "departments", 0, values, refs, (name,))]
 
 
 BUILDERS: dict[str, Builder] = {
     "measures": build_measures, "problems": build_problems, "leads": build_leads,
     "people": build_people, "ties": build_ties, "audits": build_audits,
     "petitions": build_petitions, "units": build_units, "team_members": build_team_members,
+    "assignments": build_assignments, "regions": build_regions, "departments": build_departments,
 }

@@ -41,8 +41,6 @@ class Grid:
     texts_cache: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     #: cells the file holds lossily or could not be read: (row, col) → (value, reason)
     problems: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
-    #: lines of a CSV that continue a quoted cell begun on an earlier line → that line
-    continued: dict[int, int] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -75,10 +73,13 @@ class Grid:
         return self.cell(m[0], m[1]) if m else self.cell(r, c)
 
 
-def source_paths(paths: list[str | Path]) -> list[Path]:
-    """Files given and the table files inside folders given, in name order
-    within each folder; Office lock files (``~$``) and hidden files skipped."""
-    out: list[Path] = []
+def source_paths(paths: list[str | Path]) -> list[tuple[Path, str]]:
+    """Files given and the table files inside folders given (searched through
+    subfolders, in name order), each with the name the import calls it by:
+    its path inside the folder given (``整改台账/第一轮/白沙镇.xlsx``), or its
+    file name when given directly.  Office lock files (``~$``) and hidden
+    files are skipped; a file given twice is read once."""
+    out: dict[Path, str] = {}
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -87,20 +88,22 @@ def source_paths(paths: list[str | Path]) -> list[Path]:
             for p in sorted(path.rglob("*")):
                 if (p.is_file() and not p.name.startswith((".", "~$"))
                         and p.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES):
-                    out.append(p)
+                    out.setdefault(p.resolve(), p.relative_to(path).as_posix())
         elif path.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES:
-            out.append(path)
+            out.setdefault(path.resolve(), path.name)
         else:
             raise InputError(f"{path}: 不是表格文件（应为 xlsx/xls/csv） / not a spreadsheet "
                              "or CSV file")
-    return list(dict.fromkeys(out))
+    names = list(out.values())
+    return [(p, name if names.count(name) == 1 else str(p)) for p, name in out.items()]
 
 
-def read_grids(path: Path) -> Iterator[Grid]:
-    """Every sheet of a workbook, or the one grid of a CSV file."""
-    name = path.name
+def read_grids(path: Path, name: str | None = None) -> Iterator[Grid]:
+    """Every sheet of a workbook, or the one grid of a CSV file; ``name`` is
+    what messages and provenance call the file (default: its name)."""
+    name = name or path.name
     if path.suffix.lower() in TEXT_SUFFIXES:
-        yield _text_grid(path)
+        yield _text_grid(path, name)
         return
     workbook = open_workbook(str(path), name)
     try:
@@ -123,27 +126,22 @@ def read_grids(path: Path) -> Iterator[Grid]:
             close()
 
 
-def _text_grid(path: Path) -> Grid:
-    """A CSV/TSV: each record at the physical line it starts on; the lines a
-    quoted cell runs over are kept as continuation lines (every line counted)."""
+def _text_grid(path: Path, name: str) -> Grid:
+    """A CSV/TSV, one row per record as Excel or WPS shows the file: a quoted
+    cell that runs over several lines is one cell of one row."""
     try:
-        chunks = list(read_delimited_chunks(str(path), path.name))
+        chunks = list(read_delimited_chunks(str(path), name))
     except RaggedRows:
-        chunks = list(read_ragged_chunks(str(path), path.name))
-    grid = Grid(path.name, path.stem, [], typed=False, path=str(path))
+        chunks = list(read_ragged_chunks(str(path), name))
+    grid = Grid(name, path.stem, [], typed=False, path=str(path))
+    position: dict[int, int] = {}  # the line a record starts on → its row
     for chunk in chunks:
         for start, row in zip(chunk.index, chunk.itertuples(index=False, name=None)):
-            start = int(start)
-            while len(grid.rows) < start:
-                grid.continued[len(grid.rows)] = len(grid.rows) - 1
-                grid.rows.append([])
+            position[int(start)] = len(grid.rows)
             grid.rows.append([v if isinstance(v, str) else "" for v in row])
         for p in chunk.attrs.get("problems", []):
-            grid.problems[(int(p.row), int(p.column))] = (p.value, p.reason)
-    for line, before in list(grid.continued.items()):  # point at the line the cell began
-        while before in grid.continued:
-            before = grid.continued[before]
-        grid.continued[line] = before
+            at = position.get(int(p.row), int(p.row))
+            grid.problems[(at, int(p.column))] = (p.value, p.reason)
     return grid
 
 

@@ -81,6 +81,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "post_since": ("任现职时间", "任职时间", "任现职务时间", "任现职级时间"),
         "unit": ("单位", "所在单位", "工作单位", "单位名称"),
         "is_top_leader": ("是否一把手", "是否主要负责人"),
+        "resume": ("工作简历", "简历", "主要工作经历", "工作经历", "任职经历", "个人简历", "主要简历"),
         "remark": ("备注",),
     },
     "ties": {  # 回避申报 / 社会关系
@@ -121,8 +122,35 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "parent": ("上级单位", "主管部门", "上级党组织"),
         "level": ("层级", "级别"),
     },
+    "assignments": {  # 巡察安排: rounds, their teams and the units each inspects
+        "seq": ("序号",),
+        "round": ("轮次", "巡察轮次", "轮次名称", "巡察轮次名称"),
+        "kind": ("巡察类型", "巡察方式", "巡察形式"),
+        "start": ("开始时间", "进驻时间", "巡察开始时间"),
+        "end": ("结束时间", "撤离时间", "巡察结束时间"),
+        "team": ("巡察组", "组别", "巡察组别", "派出巡察组"),
+        "home_region": ("派出区域", "派出地区"),
+        "cross_mode": ("交叉方式", "交叉巡察方式"),
+        "unit": ("被巡察单位", "巡察对象", "被巡察党组织", "巡察单位"),
+        "remark": ("备注",),
+    },
+    "regions": {  # 区划
+        "seq": ("序号",),
+        "name": ("区域名称", "区划名称", "地区名称", "行政区划", "区划"),
+        "level": ("层级", "级别", "区划层级"),
+        "parent": ("上级区域", "上级区划", "所属上级", "上级地区"),
+    },
+    "departments": {  # 职能部门
+        "seq": ("序号",),
+        "name": ("部门名称", "职能部门", "部门"),
+        "kind": ("部门类型", "部门性质"),
+        "region": ("所属区域", "区域"),
+        "supervises": ("负责问题类别", "主管问题类别", "负责领域", "牵头负责问题"),
+    },
     "team_members": {
         "seq": ("序号",),
+        "round": ("轮次", "巡察轮次"),
+        "specialty": ("业务特长", "特长"),
         "team": ("巡察组", "组别", "所在组", "巡察组别"),
         "name": ("姓名", "巡察干部"),
         "role": ("组内职务", "角色", "担任职务", "组内分工", "职务"),
@@ -146,10 +174,13 @@ SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
     "petitions": (frozenset({"topic", "channel"}), frozenset({"person", "channel"})),
     "units": tuple(frozenset({"name", q}) for q in ("region", "sector", "kind", "parent")),
     "team_members": (frozenset({"team", "name"}),),
+    "assignments": (frozenset({"team", "unit"}), frozenset({"round", "unit"})),
+    "regions": (frozenset({"name", "parent"}), frozenset({"name", "level"})),
+    "departments": (frozenset({"name", "kind"}), frozenset({"name", "supervises"})),
 }
 #: When two ledgers score alike, the earlier wins.
-ORDER = ("measures", "leads", "ties", "people", "team_members", "audits", "petitions",
-         "problems", "units")
+ORDER = ("measures", "leads", "ties", "people", "team_members", "assignments", "audits",
+         "petitions", "problems", "units", "departments", "regions")
 
 
 def norm(text: object) -> str:

@@ -223,7 +223,8 @@ def _excel_year_month(number: float, text: str, *, end: bool) -> DateValue:
 
 @functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
-               typed: bool = True) -> DateValue | None:
+               typed: bool = True, after: dt.date | None = None,
+               before: dt.date | None = None) -> DateValue | None:
     """A date cell: Excel dates, ``2023-10-15``, ``2023/10/15``, ``2023.10.15``,
     ``2023年10月15日``, ``20231015``, ``2023年10月`` (first day of the month,
     or its last with ``end``), an Excel serial, the number 2019.12 typed as a
@@ -231,7 +232,10 @@ def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
     other dates; several different years there is a problem).
 
     ``typed=False`` says the text may be a number Excel wrote out (a CSV
-    export): then ``2019.1`` is as ambiguous as the stored number."""
+    export): then ``2019.1`` is as ambiguous as the stored number.
+    ``after``/``before`` are dates the row says this one cannot precede or
+    follow (签收 not before 移交): when the row's years disagree, the one year
+    that keeps that order is taken, and the note says so."""
     if isinstance(value, dt.datetime):
         return DateValue(value.date())
     if isinstance(value, dt.date):
@@ -256,10 +260,18 @@ def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
             raise ValueProblem(f"不是有效月份：{text} / not a valid month")
         return DateValue(month_end(y, mo) if end else dt.date(y, mo, 1))
     if m := _YEARLESS.search(flat):
-        return _yearless(int(m["m"]), int(m["d"]), text, years)
+        return _yearless(int(m["m"]), int(m["d"]), text, years, after, before)
     if re.fullmatch(r"\d+(\.\d+)?", flat):
         return _number_date(float(flat), text, end=end, typed=typed)
     raise ValueProblem(f"无法识别的日期：{text} / unreadable date")
+
+
+def _fits(year: int, month: int, day: int, after: dt.date | None, before: dt.date | None) -> bool:
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return False
+    return (after is None or d >= after) and (before is None or d <= before)
 
 
 def _number_date(number: float, text: str, *, end: bool, typed: bool = False) -> DateValue:
@@ -276,8 +288,17 @@ def _number_date(number: float, text: str, *, end: bool, typed: bool = False) ->
     raise ValueProblem(f"不是日期：{text} / not a date")
 
 
-def _yearless(month: int, day: int, text: str, years: tuple[int, ...]) -> DateValue:
+def _yearless(month: int, day: int, text: str, years: tuple[int, ...],
+              after: dt.date | None = None, before: dt.date | None = None) -> DateValue:
     distinct = sorted(set(years))
+    if len(distinct) > 1 and (after or before):
+        fits = [y for y in distinct if _fits(y, month, day, after, before)]
+        if len(fits) == 1:
+            bounds = "、".join(b for b in (f"不早于{after}" if after else "",
+                                          f"不晚于{before}" if before else "") if b)
+            return DateValue(_ymd(fits[0], month, day, text),
+                             f"“{text}”未写年份，同行日期有{'、'.join(map(str, distinct))}年，"
+                             f"按先后（{bounds}）只能是 {fits[0]} 年")
     if len(distinct) != 1:
         why = ("同行没有其他带年份的日期" if not distinct
                else f"同行日期的年份不一（{'、'.join(map(str, distinct))}）")
