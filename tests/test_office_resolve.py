@@ -250,17 +250,33 @@ def test_birth_month_tells_two_namesakes_of_one_unit_apart():
     assert {c.entity_id for c in item.candidates} == set(by_birth.values())
 
 
-def test_same_person_in_two_rosters_is_one_person():
+def second_roster(name: str, unit: str, title: str, birth: str) -> SheetRead:
+    return SheetRead("名册2.xlsx", "名册", "people", (1,), 2, records=[
+        OfficeRecord("people", "x2", origin(2, "名册2.xlsx", "名册"), {"name": name},
+                     {"person_id": PersonMention(name, name, UnitMention(unit), title, birth)})])
+
+
+def test_same_person_in_two_rosters_of_one_unit_is_one_person():
     res = resolve([roster(roster_row(2, "王磊", "县农业农村局", "局长", "1971.03")),
-                   SheetRead("名册2.xlsx", "名册", "people", (1,), 2, records=[
-                       OfficeRecord("people", "x2", origin(2, "名册2.xlsx", "名册"),
-                                    {"name": "王磊"},
-                                    {"person_id": PersonMention("王磊", "王磊",
-                                                                UnitMention("白沙镇"),
-                                                                "党委书记", "1971-03")})])])
+                   second_roster("王磊", "中共青岚县农业农村局党组", "党组书记、局长", "1971-03")])
     [person] = res.tables["people"]
-    assert len(res.tables["posts"]) == 2
     assert {p["person_id"] for p in res.tables["posts"]} == {person["person_id"]}
+    assert res.review == []
+
+
+def test_namesakes_born_in_one_month_in_two_units_are_kept_apart_until_the_office_says():
+    sheets = [roster(roster_row(2, "王磊", "县农业农村局", "局长", "1971.03")),
+              second_roster("王磊", "白沙镇", "党委书记", "1971-03")]
+    res = resolve(sheets)
+    assert len(res.tables["people"]) == 2  # 张伟 born 1971.03 is not rare in a city
+    [item] = res.review
+    assert item.chosen is None and item.origins[0].file in ("名册2.xlsx", "干部名册.xlsx")
+    assert "出生年月一致 1971-03" in item.candidates[0].evidence
+    yes = Decision("person", item.key, item.mention, item.candidates[0].entity_id, "", True)
+    again = resolve(sheets, crosswalk=Crosswalk.from_decisions([yes]))
+    [person] = again.tables["people"]  # one person who moved: two posts
+    assert len(again.tables["posts"]) == 2 and again.review == []
+    assert person["person_id"] == item.candidates[0].entity_id
 
 
 @pytest.mark.parametrize("title, top", [
@@ -455,9 +471,12 @@ def test_a_section_as_owner_department_belongs_to_the_record_unit():
     def measure(row: int, file: str) -> OfficeRecord:
         return OfficeRecord("measures", f"{file}m{row}", origin(row, file), {"description": "x"},
                             {"owner_person_id": PersonMention("李明", "李明", UnitMention("办公室")),
-                             "owner_dept_id": UnitMention("办公室")}, key=(str(row),))
-    a = ledger(measure(5, "a.xlsx"), file="a.xlsx", title="中共青岚县农业农村局党组巡察整改台账")
-    b = ledger(measure(5, "b.xlsx"), file="b.xlsx", title="中共青岚县白沙镇委员会巡察整改台账")
+                             "owner_dept_id": UnitMention("办公室")}, key=(str(row),),
+                            parent=f"{file}-p{row}")
+    a = ledger(problem(5, "1", "x", file="a.xlsx"), measure(5, "a.xlsx"), file="a.xlsx",
+               title="中共青岚县农业农村局党组巡察整改台账")
+    b = ledger(problem(5, "1", "x", file="b.xlsx"), measure(5, "b.xlsx"), file="b.xlsx",
+               title="中共青岚县白沙镇委员会巡察整改台账")
     res = resolve([a, b])
     depts = {d["dept_id"]: d["name"] for d in res.tables["departments"]}
     ma, mb = res.tables["measures"]
@@ -465,3 +484,90 @@ def test_a_section_as_owner_department_belongs_to_the_record_unit():
     assert depts[ma["owner_dept_id"]] == "青岚县农业农村局办公室"
     assert ma["owner_person_id"] != mb["owner_person_id"]  # 李明 of each unit
     assert {u["name"] for u in res.tables["units"]} == {"青岚县农业农村局", "青岚县白沙镇"}
+
+
+def test_near_names_of_one_region_go_to_review_and_an_accept_joins_them(tmp_path):
+    sheets = [ledger(problem(5, "1", "a", unit="青岚县住房和城乡建设局"),
+                     problem(6, "2", "b", unit="青岚县住房和城乡建设局"),
+                     problem(7, "3", "c", unit="青岚县住房城乡建设局"),
+                     problem(8, "4", "d", unit="青岚县第一中学"),
+                     problem(9, "5", "e", unit="青岚县第二中学"))]
+    res = resolve(sheets)
+    a, b, c, first, second = (unit_of(res, "problems", n) for n in range(5))
+    assert a == b != c and first != second  # nothing joined by a guess
+    [item] = res.review  # 第一中学 / 第二中学 are alike but not near enough
+    assert item.mention == "青岚县住房城乡建设局" and item.chosen is None
+    assert [x.entity_id for x in item.candidates] == [a]
+    assert 0.88 <= item.candidates[0].score < 1
+    [row] = review_rows(res)
+    decision = Decision("unit", item.key, item.mention, a, "", True)
+    again = resolve(sheets, crosswalk=Crosswalk.from_decisions([decision]))
+    assert {unit_of(again, "problems", n) for n in range(3)} == {a}
+    assert len(again.tables["units"]) == 3 and again.review == []
+    assert row["核对键"].startswith(item.key)
+
+
+def test_rules_can_keep_a_government_apart_meanwhile():
+    sheets = [ledger(problem(5, "1", "a", unit="白沙镇党委"),
+                     problem(6, "2", "b", unit="白沙镇人民政府"))]
+    res = resolve(sheets, rules={"government_joins_party": False})
+    party, gov = (unit_of(res, "problems", n) for n in range(2))
+    assert party != gov
+    [item] = res.review
+    assert item.chosen == gov and [c.entity_id for c in item.candidates] == [party]
+
+
+def test_a_decision_about_a_person_no_longer_in_the_ledgers_is_moot():
+    key = "person:王磊||"
+    stale = Decision("person", key, "王磊", "P000000000000", "王磊", True)
+    sheets = township_sheets()
+    res = resolve(sheets, crosswalk=Crosswalk.from_decisions([stale]))
+    assert res.tables["leads"][0]["person_id"] is None
+    assert any(i.kind == "person" for i in res.review)
+
+
+MENTIONS = st.sampled_from(["县农业农村局", "中共青岚县农业农村局党组", "白沙镇", "白沙镇人民政府",
+                            "白沙镇石桥村", "石桥村", "", "县纪委监委"])
+NAMES = st.sampled_from(["王磊", "杨光", "陈明", "张伟", "欧阳青岚"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(MENTIONS, NAMES, MENTIONS, st.booleans()), min_size=1, max_size=12))
+def test_every_record_is_in_a_table_or_rejected_and_every_mention_is_linked(rows):
+    recs = []
+    for n, (unit, name, person_unit, birth) in enumerate(rows):
+        who = PersonMention(name, name, UnitMention(person_unit) if person_unit else None,
+                            None, "1971.03" if birth else None)
+        recs.append(problem(5 + n, str(n + 1), f"问题{n}", unit=unit or None, people=(who,)))
+    res = resolve([two_wang_lei(), ledger(*recs)])
+    kept = len(res.tables.get("problems", []))
+    assert kept + len(res.rejected) == len(recs)
+    person_links = [x for x in res.links if x.kind == "person" and x.column == "person_ids"]
+    assert len(person_links) == kept
+    known = {p["person_id"] for p in res.tables["people"]}
+    unit_ids = {u["unit_id"] for u in res.tables["units"]}
+    for row in res.tables.get("problems", []):
+        assert row["unit_id"] in unit_ids
+        assert set(filter(None, row["person_ids"].split(";"))) <= known
+    # a mention left unresolved is always one the office is asked about
+    reviewed = {o for i in res.review for o in i.origins}
+    assert all(x.origin in reviewed for x in person_links if x.entity_id is None)
+
+
+def test_a_required_reference_left_empty_rejects_the_record_with_its_reason():
+    leads = SheetRead("线索台账.xlsx", "Sheet1", "leads", (2,), 4, records=[
+        OfficeRecord("leads", "l1", origin(3, "线索台账.xlsx", "Sheet1"), {},
+                     {"person_id": PersonMention("杨光", "杨光")}, key=("1",)),
+        OfficeRecord("leads", "l2", origin(4, "线索台账.xlsx", "Sheet1"), {},
+                     {"person_id": PersonMention("杨光", "杨光"), "transferred_to": "县纪委监委"},
+                     key=("2",))])
+    ties = SheetRead("回避申报.xlsx", "Sheet1", "ties", (1,), 2, records=[
+        OfficeRecord("ties", "t1", origin(2, "回避申报.xlsx", "Sheet1"), {"relation": "sibling"},
+                     {"person_a": PersonMention("杨光", "杨光"),
+                      "person_b": PersonMention("王磊", "王磊")}, key=("杨光", "王磊"))])
+    res = resolve([two_wang_lei(), leads, ties])
+    assert [(r.origin.file, r.origin.row, r.column) for r in res.rejected] == [
+        ("线索台账.xlsx", 3, "transferred_to"), ("回避申报.xlsx", 2, "person_b")]
+    assert len(res.tables["leads"]) == 1 and res.tables["ties"] == []
+    assert len(res.origins["leads"]) == 1 and res.origins["leads"][0].row == 4
+    assert any(i.kind == "person" and i.mention == "王磊" for i in res.review)

@@ -22,74 +22,74 @@ What it accepts from the reader, per table:
 """
 from __future__ import annotations
 
-import re
-import unicodedata
+import gc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from linkgraph.vocab import DEPT_KIND_WORDS
 from loaders.office.crosswalk import Crosswalk
 from loaders.office.ids import IdRegistry
 from loaders.office.records import (
     MentionLink,
     OfficeRecord,
+    Origin,
     PersonMention,
     Resolution,
     SheetRead,
     UnitMention,
 )
+from loaders.office.refs import (
+    PERSON_COLUMN_SET,
+    PERSON_COLUMNS,
+    UNIT_COLUMNS,
+    as_person,
+    items,
+    text_of,
+)
 from loaders.office.resolve_people import (
     PersonResolver,
     Profile,
+    RosterRow,
     normal_birth,
     normal_name,
 )
+from loaders.office.resolve_tables import build_tables
 from loaders.office.resolve_units import UnitResolver
 from loaders.office.unitnames import clean, from_title, is_section, parse_unit
 
-UNIT_COLUMNS = ("unit_id", "seconded_from_unit_id")
-PERSON_COLUMNS = ("person_id", "person_ids", "owner_person_id", "person_a", "person_b")
-DEPT_COLUMNS = ("transferred_to", "owner_dept_id")
 
-
-def _text(value: Any) -> str:
-    if isinstance(value, UnitMention):
-        return value.text
-    if isinstance(value, PersonMention):
-        return value.text
-    return "" if value is None else str(value)
-
-
-def _items(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if v is not None and v != ""]
-    return [value]
-
-
-def _person(value: Any) -> PersonMention:
-    if isinstance(value, PersonMention):
-        return value
-    return PersonMention(name=str(value), text=str(value))
+def _unit_mentions(rec: OfficeRecord) -> Iterator[UnitMention | str]:
+    """The unit mentions of a record: its unit columns and the units its
+    people are named with (a section such as 办公室 is not a unit)."""
+    for col, value in rec.refs.items():
+        if col in UNIT_COLUMNS:
+            yield from items(value)
+        elif col in PERSON_COLUMN_SET:
+            for p in (value if isinstance(value, (list, tuple)) else (value,)):
+                if isinstance(p, PersonMention) and p.unit is not None \
+                        and not is_section(p.unit.text):
+                    yield p.unit
 
 
 def _unit_text(mention: UnitMention | str) -> str:
     if isinstance(mention, UnitMention) and mention.context == "title":
         return from_title(mention.text)
-    return clean(_text(mention))
+    return clean(mention.text if isinstance(mention, UnitMention) else str(mention))
 
 
 class _Import:
     """One resolve run: the resolvers, the id registry and the sheets."""
 
-    def __init__(self, sheets: list[SheetRead], crosswalk: Crosswalk | None) -> None:
+    def __init__(self, sheets: list[SheetRead], crosswalk: Crosswalk | None,
+                 rules: ResolveRules) -> None:
         self.sheets = sheets
         self.ids = IdRegistry()
-        self.units = UnitResolver(self.ids, crosswalk)
+        self.units = UnitResolver(self.ids, crosswalk, rules.government_joins_party)
         self.people = PersonResolver(self.ids, crosswalk)
         self.context: dict[int, str | None] = {}
+        self._record_units: dict[tuple[int, Any], str | None] = {}
+        self._profiles: dict[tuple[int, str | None, PersonMention], Profile] = {}
         self.out = Resolution()
 
     def records(self) -> Iterator[tuple[int, SheetRead, OfficeRecord]]:
@@ -98,44 +98,50 @@ class _Import:
                 yield i, sheet, rec
 
     # -- units ----------------------------------------------------------
+    def gather_units(self) -> None:
+        """Every unit mention once, with the rows that carry it."""
+        self._gathered: dict[tuple[int, Any], list[Origin]] = defaultdict(list)
+        for i, sheet, rec in self.records():
+            for m in _unit_mentions(rec):
+                self._gathered[(i, m)].append(rec.origin)
+            if sheet.unit:
+                self._gathered[(i, sheet.unit)].append(rec.origin)
+
     def sheet_contexts(self) -> None:
-        texts = [_unit_text(m) for _, _, r in self.records() for m in self._unit_mentions(r)]
-        texts += [_unit_text(s.unit) for s in self.sheets if s.unit]
-        known = sorted({parse_unit(t).region for t in texts if parse_unit(t).region} - {None},
-                       key=lambda r: (-len(r or ""), r))
+        """The region each sheet's bare names (``县农业农村局``) belong to."""
+        texts = {_unit_text(m) for _, m in self._gathered}
+        texts |= {_unit_text(s.unit) for s in self.sheets if s.unit}
+        regions = {parse_unit(t).region for t in texts}
+        known = sorted((r for r in regions if r), key=lambda r: (-len(r), r))
         for i, sheet in enumerate(self.sheets):
             region = parse_unit(_unit_text(sheet.unit)).region if sheet.unit else None
             if region is None:
                 where = f"{sheet.file}{sheet.sheet}{sheet.round_text or ''}"
-                region = next((r for r in known if r and r in where), None)
+                region = next((r for r in known if r in where), None)
+            if region is None and len(known) == 1:  # a county's own ledgers
+                region = known[0]
             self.context[i] = region
 
-    @staticmethod
-    def _unit_mentions(rec: OfficeRecord) -> Iterator[UnitMention | str]:
-        for col in UNIT_COLUMNS:
-            yield from _items(rec.refs.get(col))
-        for col in PERSON_COLUMNS:
-            for p in _items(rec.refs.get(col)):
-                if isinstance(p, PersonMention) and p.unit is not None \
-                        and not is_section(_text(p.unit)):
-                    yield p.unit
-
     def collect_units(self) -> None:
-        for i, sheet, rec in self.records():
-            for m in self._unit_mentions(rec):
-                self.units.add(_unit_text(m), rec.origin, self.context[i])
-            if sheet.unit:
-                self.units.add(_unit_text(sheet.unit), rec.origin, self.context[i])
+        for (i, m), origins in self._gathered.items():
+            self.units.add_many(_unit_text(m), origins, self.context[i])
         self.units.finish()
+        self.people.unit_names = {e.unit_id: e.name for e in self.units.entities.values()}
 
     def unit_of(self, i: int, mention: UnitMention | str | None) -> str | None:
-        if mention is None or not _text(mention).strip():
+        if mention is None or not text_of(mention).strip():
             return None
         return self.units.lookup(_unit_text(mention), self.context[i])
 
     def record_unit(self, i: int, sheet: SheetRead, rec: OfficeRecord) -> str | None:
-        own = _items(rec.refs.get("unit_id"))
-        return self.unit_of(i, own[0] if own else sheet.unit)
+        own = rec.refs.get("unit_id")
+        if isinstance(own, (list, tuple)):
+            own = own[0] if own else None
+        mention = own if own else sheet.unit
+        key = (i, mention)
+        if key not in self._record_units:
+            self._record_units[key] = self.unit_of(i, mention)
+        return self._record_units[key]
 
     # -- people ---------------------------------------------------------
     def collect_roster(self) -> dict[str, str]:
@@ -144,36 +150,48 @@ class _Import:
         for i, _, rec in self.records():
             if rec.table == "posts" and rec.parent:
                 posts[rec.parent].append((i, rec))
-        local: dict[str, str] = {}
+        rows: list[tuple[OfficeRecord, RosterRow]] = []
         for i, _, rec in self.records():
             if rec.table != "people":
                 continue
-            me = _items(rec.refs.get("person_id"))
-            mention = _person(me[0]) if me else None
+            me = items(rec.refs.get("person_id"))
+            mention = as_person(me[0]) if me else None
             name = rec.values.get("name") or (mention.name if mention else "")
             if not str(name).strip():
                 continue
             birth = normal_birth((mention.birth if mention else None)
                                  or rec.values.get("birth") or rec.values.get("birth_year"))
             units = [u for u in (self.unit_of(i, m) for m in
-                                 _items(rec.refs.get("unit_id"))
+                                 items(rec.refs.get("unit_id"))
                                  + ([mention.unit] if mention and mention.unit else [])
                                  + [m for _, p in posts.get(rec.local, [])
-                                    for m in _items(p.refs.get("unit_id"))]) if u]
+                                    for m in items(p.refs.get("unit_id"))]) if u]
             gender = rec.values.get("gender") or (mention.gender if mention else None)
-            pid = self.people.add_roster(str(name), birth, gender, list(dict.fromkeys(units)),
-                                         rec.values)
+            rows.append((rec, RosterRow(str(name), birth, gender, list(dict.fromkeys(units)),
+                                        rec.values, rec.origin)))
+        pids = self.people.add_rosters([r for _, r in rows])
+        local: dict[str, str] = {}
+        for (rec, row), pid in zip(rows, pids):
             local[rec.local] = pid
-            self.out.links.append(MentionLink("person", rec.origin, "person_id", str(name), pid))
+            self.out.links.append(MentionLink("person", rec.origin, "person_id", row.name, pid))
         return local
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
                 mention: PersonMention) -> Profile:
-        own = None if mention.unit is None or is_section(_text(mention.unit)) \
-            else self.unit_of(i, mention.unit)
-        return Profile(normal_name(mention.name), own,
-                       self.record_unit(i, sheet, rec), normal_birth(mention.birth),
-                       mention.gender or None)
+        return self.profile_in(i, self.record_unit(i, sheet, rec), mention)
+
+    def profile_in(self, i: int, context: str | None, mention: PersonMention) -> Profile:
+        """The profile linkage compares, for a mention in a record of unit
+        ``context``."""
+        key = (i, context, mention)
+        found = self._profiles.get(key)
+        if found is None:
+            own = None if mention.unit is None or is_section(text_of(mention.unit)) \
+                else self.unit_of(i, mention.unit)
+            found = self._profiles[key] = Profile(
+                normal_name(mention.name), own, context, normal_birth(mention.birth),
+                mention.gender or None)
+        return found
 
     def person_refs(self, roster_local: dict[str, str]) -> Iterator[
             tuple[int, SheetRead, OfficeRecord, str, PersonMention]]:
@@ -181,39 +199,49 @@ class _Import:
             if rec.local in roster_local or (rec.table == "posts" and rec.parent in roster_local):
                 continue
             for col in PERSON_COLUMNS:
-                for m in _items(rec.refs.get(col)):
-                    if normal_name(_person(m).name):
-                        yield i, sheet, rec, col, _person(m)
+                for m in items(rec.refs.get(col)):
+                    if normal_name(as_person(m).name):
+                        yield i, sheet, rec, col, as_person(m)
 
     def collect_people(self, roster_local: dict[str, str]) -> None:
         for i, sheet, rec, _, m in self.person_refs(roster_local):
             self.people.add(self.profile(i, sheet, rec, m), rec.origin)
-        self.people.unit_names = {e.unit_id: e.name for e in self.units.entities.values()}
         self.people.finish()
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+@dataclass(frozen=True)
+class ResolveRules:
+    """Choices an office may make differently.
 
+    ``government_joins_party``: a place's 人民政府 (办事处, 村委会) is taken as
+    its 党委's unit while the office decides (DESIGN's default); False keeps
+    it a unit of its own meanwhile.  Either way the pair is in review."""
 
-def _dept_kind(name: str) -> str:
-    words = sorted(((w, k) for k, ws in DEPT_KIND_WORDS.items() for w in ws),
-                   key=lambda x: -len(x[0]))
-    return next((k for w, k in words if w in name), "other")
+    government_joins_party: bool = True
 
 
 def resolve(sheets: list[SheetRead], *, crosswalk: Crosswalk | None = None,
-            rules: Any = None) -> Resolution:
+            rules: ResolveRules | Mapping[str, Any] | None = None) -> Resolution:
     """Mentions → ids: the contract tables, the review list and what was
     rejected (see the module docstring)."""
-    job = _Import(sheets, crosswalk)
-    job.sheet_contexts()
-    job.collect_units()
-    roster_local = job.collect_roster()
-    job.collect_people(roster_local)
-    from loaders.office.resolve_tables import build_tables
-
-    build_tables(job, roster_local)
-    job.out.review = job.units.review + job.people.review
+    if not isinstance(rules, ResolveRules):
+        rules = ResolveRules(**dict(rules or {}))
+    # A city's import builds millions of small objects and no reference
+    # cycles; the cyclic collector would walk them all again and again
+    # (measured: two thirds of the time), so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        job = _Import(sheets, crosswalk, rules)
+        job.gather_units()
+        job.sheet_contexts()
+        job.collect_units()
+        roster_local = job.collect_roster()
+        job.collect_people(roster_local)
+        build_tables(job, roster_local)
+        job.out.review = job.units.review + job.people.review
+    finally:
+        if collecting:
+            gc.enable()
     return job.out
 

@@ -80,6 +80,18 @@ class PersonEntity:
 
 
 @dataclass(frozen=True)
+class RosterRow:
+    """One 干部名册 row as the resolver needs it."""
+
+    name: str
+    birth: str | None
+    gender: str | None
+    units: list[str]
+    values: dict
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Profile:
     """A distinct way a mention describes a person: what linkage compares."""
 
@@ -181,11 +193,54 @@ class PersonResolver:
             return ("name+unit", name, unit) + ((birth,) if birth else ())
         return ("name", name) + ((birth,) if birth else ())
 
+    def add_rosters(self, rows: list[RosterRow]) -> list[str]:
+        """干部名册 rows → their people, in order.
+
+        Rows with one name and birth month are one person when they name one
+        unit (the same person in two rosters).  When they name different
+        units they may be namesakes (张伟 born 1971.03 is not rare in a
+        city) or one person who moved: kept apart and sent to review, unless
+        the office has said they are one."""
+        units_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in rows:
+            if r.birth and len(r.birth) == 7:
+                units_of[(normal_name(r.name), r.birth)].add(r.units[0] if r.units else "")
+        pids = [self.add_roster(r.name, r.birth, r.gender, r.units, r.values,
+                                qualify=len(units_of.get((normal_name(r.name), r.birth or ""),
+                                                         ())) > 1)
+                for r in rows]
+        merged: dict[str, str] = {}
+        for (name, birth), units in sorted(units_of.items()):
+            if len(units) < 2:
+                continue
+            ents = sorted({pid for pid, r in zip(pids, rows)
+                           if normal_name(r.name) == name and r.birth == birth})
+            first = self.entities[ents[0]]
+            for other in ents[1:]:
+                ent = self.entities[other]
+                key = f"person:{name}|{ent.units[0] if ent.units else ''}|{birth}|roster"
+                verdict = self.crosswalk.decided(key, first.person_id)
+                if verdict is True:
+                    merged[other] = first.person_id
+                    first.units += [u for u in ent.units if u not in first.units]
+                    del self.entities[other]
+                elif verdict is None:
+                    where = tuple(r.origin for pid, r in zip(pids, rows) if pid == other)
+                    self._review[key] = ReviewItem(
+                        "person", key, self.describe(other), where,
+                        (Candidate(first.person_id, self.describe(first.person_id), 0.5,
+                                   ("同名", f"出生年月一致 {birth}", "单位不同")),),
+                        None, "两份名册中同名且出生年月相同、单位不同：是同一人（调任）还是两人？")
+        return [merged.get(pid, pid) for pid in pids]
+
     def add_roster(self, name: str, birth: str | None, gender: str | None,
-                   units: list[str], values: dict) -> str:
-        """A 干部名册 row → its person (rows of two rosters may be one)."""
+                   units: list[str], values: dict, qualify: bool = False) -> str:
+        """One 干部名册 row → its person; ``qualify`` puts the unit in the key
+        (namesakes with one birth month)."""
         name = normal_name(name)
         parts = self._key_parts(name, birth, units[0] if units else None)
+        if qualify and units:
+            parts = ("name+birth+unit", name, birth or "", units[0])
         pid = self._roster_key.get(parts)
         if pid is None:
             pid = self._roster_key[parts] = self.ids.get("P", *parts)
@@ -240,7 +295,7 @@ class PersonResolver:
 
     def _decide(self, p: Profile, scores: dict[str, float]) -> str | None:
         accepted = self.crosswalk.accepted(p.key)
-        if accepted:
+        if accepted in self.entities:  # a decision about a person no longer here is moot
             return accepted
         rejected = self.crosswalk.rejected(p.key)
         cands = [self.entities[e] for e in sorted(scores) if e not in rejected]

@@ -12,25 +12,20 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.schema import TABLE_BY_NAME
 from loaders.office.ids import PREFIX
-from loaders.office.records import (
-    MentionLink,
-    OfficeRecord,
-    Origin,
-    RejectedRow,
-    SheetRead,
-)
-from loaders.office.resolve import (
+from loaders.office.records import MentionLink, OfficeRecord, Origin, RejectedRow, SheetRead
+from loaders.office.refs import (
     DEPT_COLUMNS,
     PERSON_COLUMNS,
-    _dept_kind,
-    _items,
-    _normal,
-    _person,
-    _text,
+    as_person,
+    dept_kind,
+    items,
+    normal,
+    text_of,
 )
 from loaders.office.unitnames import is_section
 
@@ -38,6 +33,18 @@ if TYPE_CHECKING:
     from loaders.office.resolve import _Import
 
 REQUIRED_UNIT = {"problems", "audits", "posts", "assignments"}
+#: References the contract requires that the resolver fills, per table.
+REQUIRED_REFS: dict[str, tuple[str, ...]] = {
+    "leads": ("transferred_to",), "measures": ("problem_id",), "posts": ("person_id",),
+    "ties": ("person_a", "person_b"), "team_members": ("team_id", "person_id"),
+    "assignments": ("round_id", "team_id"), "teams": ("round_id",)}
+MISSING = {
+    "transferred_to": "没有移交单位（承办单位） / no receiving department",
+    "problem_id": "整改措施找不到所属问题 / measure without its problem",
+    "person_id": "人员未能确定（无姓名，或同名多人待核对） / person not resolved",
+    "person_a": "人员未能确定（同名多人待核对） / person not resolved",
+    "person_b": "关系人未能确定（同名多人待核对） / related person not resolved",
+    "team_id": "没有巡察组 / no team", "round_id": "没有巡察轮次 / no round"}
 TOP_LEADER = re.compile(r"(党组|党委|党工委|党总支|党支部|总支|支部|县委|市委|区委)?书记$")
 NOT_TOP = re.compile(r"副|纪委|纪工委|纪检|纪律检查|第一书记|驻村")
 
@@ -49,6 +56,11 @@ def is_top_leader(title: str | None) -> bool:
         return False
     parts = re.split(r"[、，,/；;\s]+", str(title))
     return any(TOP_LEADER.search(p) and not NOT_TOP.search(p) for p in parts if p)
+
+
+@cache
+def _columns(table: str) -> frozenset[str]:
+    return frozenset(c.name for c in TABLE_BY_NAME[table].columns)
 
 
 class _Tables:
@@ -65,6 +77,8 @@ class _Tables:
         self.posts: dict[tuple, dict[str, Any]] = {}
         self.position: dict[str, tuple[str, int]] = {}
         self.unit_extra: dict[str, dict[str, Any]] = {}
+        self.pending: list[tuple[OfficeRecord, dict[str, Any]]] = []
+        self._round_of: dict[str, str | None] = {}
 
     def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
         self.position[local] = (table, len(self.rows.get(table, [])))
@@ -73,16 +87,21 @@ class _Tables:
 
     # -- named things ---------------------------------------------------
     def round_id(self, sheet: SheetRead, rec: OfficeRecord) -> str | None:
-        given = _items(rec.refs.get("round_id"))
-        text = _normal(_text(given[0])) if given else _normal(sheet.round_text or "")
-        if not text:
-            return None
-        rid = self.job.ids.get("R", text)
-        self.rounds.setdefault(rid, text)
+        given = rec.refs.get("round_id")
+        if isinstance(given, (list, tuple)):
+            given = given[0] if given else None
+        written = text_of(given) if given else (sheet.round_text or "")
+        if written in self._round_of:
+            return self._round_of[written]
+        text = normal(written)
+        rid = self.job.ids.get("R", text) if text else None
+        if rid:
+            self.rounds.setdefault(rid, text)
+        self._round_of[written] = rid
         return rid
 
     def team_id(self, value: Any, round_id: str | None) -> str | None:
-        text = _normal(_text(value))
+        text = normal(text_of(value))
         if not text:
             return None
         tid = self.job.ids.get("T", round_id or "", text)
@@ -92,7 +111,7 @@ class _Tables:
     def dept_id(self, value: Any, unit: str | None) -> str | None:
         """A department by its name; a section named without its unit
         (``办公室``, ``财务股``) is that unit's: one per unit."""
-        text = _normal(_text(value))
+        text = normal(text_of(value))
         if not text:
             return None
         inside = unit if unit and is_section(text) else None
@@ -113,11 +132,12 @@ class _Tables:
             parts = (*parts, f"#{self.seen_keys[parts]}")
         return self.job.ids.get(PREFIX[rec.table], *parts)
 
-    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str) -> list[str]:
+    def person_ids(self, i: int, sheet: SheetRead, rec: OfficeRecord, col: str,
+                   unit: str | None) -> list[str]:
         out = []
-        for m in _items(rec.refs.get(col)):
-            mention = _person(m)
-            pid = self.job.people.lookup(self.job.profile(i, sheet, rec, mention))
+        for m in items(rec.refs.get(col)):
+            mention = as_person(m)
+            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
                 out.append(pid)
@@ -137,7 +157,7 @@ class _Tables:
         spec = TABLE_BY_NAME.get(rec.table)
         if spec is None:
             return
-        cols = {c.name for c in spec.columns}
+        cols = _columns(rec.table)
         row: dict[str, Any] = {k: v for k, v in rec.values.items() if k in cols}
         unit = self.job.record_unit(i, sheet, rec)
         if rec.table == "units":  # a 单位名册 row: facts about a unit, not a new one
@@ -145,7 +165,7 @@ class _Tables:
             return
         round_id = self.round_id(sheet, rec)
         if "unit_id" in cols:
-            text = _text((_items(rec.refs.get("unit_id")) or [sheet.unit])[0])
+            text = text_of((items(rec.refs.get("unit_id")) or [sheet.unit])[0])
             self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text, unit))
             if unit is None and rec.table in REQUIRED_UNIT:
                 self.job.out.rejected.append(RejectedRow(
@@ -155,22 +175,22 @@ class _Tables:
             row["unit_id"] = unit
         if "seconded_from_unit_id" in cols:
             row["seconded_from_unit_id"] = next(
-                (self.job.unit_of(i, m) for m in _items(rec.refs.get("seconded_from_unit_id"))),
+                (self.job.unit_of(i, m) for m in items(rec.refs.get("seconded_from_unit_id"))),
                 None)
         if "round_id" in cols:
             row["round_id"] = round_id
         if "team_id" in cols:
             row["team_id"] = next((self.team_id(t, round_id)
-                                   for t in _items(rec.refs.get("team_id"))), None)
+                                   for t in items(rec.refs.get("team_id"))), None)
         for col in DEPT_COLUMNS:
             if col in cols:
                 row[col] = next((self.dept_id(d, None if col == "transferred_to" else unit)
-                                 for d in _items(rec.refs.get(col))), None)
+                                 for d in items(rec.refs.get(col))), None)
         roster_post = rec.table == "posts" and rec.parent in self.roster_local
         for col in PERSON_COLUMNS:
             if col not in cols or roster_post:
                 continue
-            pids = self.person_ids(i, sheet, rec, col)
+            pids = self.person_ids(i, sheet, rec, col, unit)
             row[col] = ";".join(pids) if col == "person_ids" else (pids[0] if pids else None)
         if rec.table == "posts" and rec.parent in self.roster_local:
             row["person_id"] = self.roster_local[rec.parent]
@@ -180,14 +200,35 @@ class _Tables:
             row[spec.key[0]] = self.record_id(rec, unit, round_id)
             self.local_ids[rec.local] = (rec.table, row[spec.key[0]])
         self.add(rec.table, row, rec.origin, rec.local)
+        self.pending.append((rec, row))
+
+    def reject_unresolved(self) -> None:
+        """A record whose required reference stayed empty (no such column in
+        the sheet, or a name left for review) is rejected, with the reason."""
+        bad: set[int] = set()
+        for rec, row in self.pending:
+            for col in REQUIRED_REFS.get(rec.table, ()):
+                if row.get(col) in (None, ""):
+                    mention = rec.refs.get(col)
+                    self.job.out.rejected.append(RejectedRow(
+                        rec.origin, col, text_of(items(mention)[0]) if items(mention) else "",
+                        MISSING[col]))
+                    bad.add(id(row))
+                    break
+        if not bad:
+            return
+        for table in list(self.rows):
+            keep = [n for n, row in enumerate(self.rows[table]) if id(row) not in bad]
+            self.rows[table] = [self.rows[table][n] for n in keep]
+            self.origins[table] = [self.origins[table][n] for n in keep]
 
     def unit_facts(self, i: int, rec: OfficeRecord, unit: str | None) -> None:
         self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id",
-                                              _text(rec.refs.get("unit_id")), unit))
+                                              text_of(rec.refs.get("unit_id")), unit))
         if unit is None:
             return
         facts = {k: rec.values[k] for k in ("sector", "kind", "level") if rec.values.get(k)}
-        parent = _items(rec.refs.get("parent_id"))
+        parent = items(rec.refs.get("parent_id"))
         if parent:
             facts["parent_id"] = self.job.unit_of(i, parent[0])
         self.unit_extra.setdefault(unit, {}).update(facts)
@@ -201,14 +242,14 @@ class _Tables:
             pid = self.roster_local.get(rec.local)
             if pid is None or rec.local in has_posts:
                 continue
-            me = _items(rec.refs.get("person_id"))
-            mention = _person(me[0]) if me else None
+            me = items(rec.refs.get("person_id"))
+            mention = as_person(me[0]) if me else None
             title = rec.values.get("title") or (mention.title if mention else None)
-            units = _items(rec.refs.get("unit_id")) or (
+            units = items(rec.refs.get("unit_id")) or (
                 [mention.unit] if mention and mention.unit else [])
             for m in units:
                 unit = self.job.unit_of(i, m)
-                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", _text(m),
+                self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text_of(m),
                                                       unit))
                 if unit:
                     self.posts.setdefault((pid, unit, title), {
@@ -239,7 +280,7 @@ class _Tables:
         out["rounds"] = [{"round_id": r, "name": n} for r, n in sorted(self.rounds.items())]
         out["teams"] = [{"team_id": t, "round_id": r, "name": n}
                         for t, (n, r) in sorted(self.teams.items())]
-        out["departments"] = [{"dept_id": d, "name": n, "kind": _dept_kind(n)}
+        out["departments"] = [{"dept_id": d, "name": n, "kind": dept_kind(n)}
                               for d, n in sorted(self.depts.items())]
 
 
@@ -251,14 +292,15 @@ def build_tables(job: _Import, roster_local: dict[str, str]) -> None:
         if rec.table != "people":
             t.record(i, sheet, rec)
             recs.append((rec.local, rec))
+    _link_parents(t, recs)
+    t.reject_unresolved()
     for table, rows in t.rows.items():
         job.out.tables[table] = rows
         job.out.origins[table] = t.origins[table]
-    _link_parents(job, t, recs)
     t.entity_tables()
 
 
-def _link_parents(job: _Import, t: _Tables, recs: list[tuple[str, OfficeRecord]]) -> None:
+def _link_parents(t: _Tables, recs: list[tuple[str, OfficeRecord]]) -> None:
     """A measure's problem, a lead's problem: the parent record's id."""
     for local, rec in recs:
         if not rec.parent or rec.parent not in t.local_ids or local not in t.position:
@@ -266,5 +308,5 @@ def _link_parents(job: _Import, t: _Tables, recs: list[tuple[str, OfficeRecord]]
         parent_table, parent_id = t.local_ids[rec.parent]
         key = TABLE_BY_NAME[parent_table].key[0]
         table, n = t.position[local]
-        if key in {c.name for c in TABLE_BY_NAME[table].columns}:
-            job.out.tables[table][n][key] = parent_id
+        if key in _columns(table):
+            t.rows[table][n][key] = parent_id

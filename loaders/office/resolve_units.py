@@ -27,6 +27,8 @@ from loaders.office.records import Candidate, Origin, ReviewItem
 from loaders.office.unitnames import UnitName, parse_unit, region_level
 
 TOWNSHIP_ENDINGS = ("镇", "乡", "街道")
+#: Two names of one region this alike (rapidfuzz ratio, 0–100) go to review.
+NEAR_NAME = 88
 VILLAGE_ENDINGS = ("村", "社区")
 KIND_BY_ENDING = (("街道", "街道"), ("社区", "社区"), ("镇", "乡镇"), ("乡", "乡镇"), ("村", "村"))
 
@@ -50,8 +52,10 @@ def _key_text(region: str | None, core: str, form: str = "") -> str:
 
 
 class UnitResolver:
-    def __init__(self, ids: IdRegistry, crosswalk: Crosswalk | None = None) -> None:
+    def __init__(self, ids: IdRegistry, crosswalk: Crosswalk | None = None,
+                 government_joins_party: bool = True) -> None:
         self.ids = ids
+        self.government_joins_party = government_joins_party
         self.crosswalk = crosswalk or Crosswalk()
         self._mentions: dict[tuple[str, str | None], list[Origin]] = defaultdict(list)
         self._answer: dict[tuple[str, str | None], str | None] = {}
@@ -61,6 +65,9 @@ class UnitResolver:
     # -- pass 1 ---------------------------------------------------------
     def add(self, text: str, origin: Origin, context_region: str | None) -> None:
         self._mentions[(text, context_region)].append(origin)
+
+    def add_many(self, text: str, origins: list[Origin], context_region: str | None) -> None:
+        self._mentions[(text, context_region)].extend(origins)
 
     @staticmethod
     def _region(name: UnitName, context: str | None) -> str | None:
@@ -82,6 +89,47 @@ class UnitResolver:
                 regioned[n.core].append(r)
         for m, (region, name) in placed.items():
             self._answer[m] = self._place(m, region, name, non_gov, regioned)
+        self._near_names()
+
+    def _near_names(self) -> None:
+        """Names of one region that differ by a character or two
+        (``住房和城乡建设局`` / ``住房城乡建设局``): kept apart and sent to
+        review, unless the office already said they are one unit."""
+        from rapidfuzz import fuzz, process
+
+        weight: Counter = Counter()
+        for m, uid in self._answer.items():
+            weight[uid] += len(self._mentions[m])
+        by_region: dict[str | None, list[UnitEntity]] = defaultdict(list)
+        for (region, core), ent in sorted(self.entities.items(), key=lambda x: x[1].unit_id):
+            if "|" not in core:
+                by_region[region].append(ent)
+        remap: dict[str, str] = {}
+        for region in sorted(by_region, key=lambda r: r or ""):
+            ents = by_region[region]
+            if len(ents) < 2:
+                continue
+            cores = [e.core for e in ents]
+            scores = process.cdist(cores, cores, scorer=fuzz.ratio, score_cutoff=NEAR_NAME,
+                                   workers=1)
+            for i, j in zip(*scores.nonzero()):
+                if i >= j or cores[i] in cores[j] or cores[j] in cores[i]:
+                    continue
+                a, b = sorted((ents[i], ents[j]), key=lambda e: (-weight[e.unit_id], e.core))
+                key = _key_text(region, b.core, "near")
+                verdict = self.crosswalk.decided(key, a.unit_id)
+                if verdict is True:
+                    remap[b.unit_id] = a.unit_id
+                elif verdict is None:
+                    origins = tuple(o for m, uid in self._answer.items() if uid == b.unit_id
+                                    for o in self._mentions[m])
+                    self._review(key, b.name, origins, [(a.unit_id, a.name, ("名称相近",))],
+                                 None, f"与「{a.name}」名称相近，是否同一单位？",
+                                 score=float(scores[i, j]) / 100)
+        if remap:
+            self._answer = {m: remap.get(uid, uid) if uid else uid
+                            for m, uid in self._answer.items()}
+            self.entities = {k: e for k, e in self.entities.items() if e.unit_id not in remap}
 
     def _entity(self, region: str | None, core: str, written: str, form: str = "") -> str:
         key = (region, core if not form else f"{core}|{form}")
@@ -100,7 +148,7 @@ class UnitResolver:
                     if name.level is None or region_level(r) == name.level]
             key = _key_text(name.level and f"?{name.level}", name.core, name.form)
             decided = self.crosswalk.accepted(key)
-            if decided:
+            if decided and any(e.unit_id == decided for e in self.entities.values()):
                 return decided
             if len(fits) == 1:
                 region = fits[0]
@@ -127,10 +175,13 @@ class UnitResolver:
             return party
         if verdict is False:
             return self._entity(region, name.core, name.written, form="gov")
+        chosen = party if self.government_joins_party else \
+            self._entity(region, name.core, name.written, form="gov")
         self._review(key, name.written, origins,
-                     [(party, (region or "") + name.core, ("同一地方的党委与政府",))], party,
-                     "政府与党委通常为同一被巡察单位，需确认")
-        return party
+                     [(party, (region or "") + name.core, ("同一地方的党委与政府",))], chosen,
+                     "政府与党委通常为同一被巡察单位，需确认" if chosen == party
+                     else "政府暂作单独单位；若与党委为同一被巡察单位，请接受")
+        return chosen
 
     def _village(self, region: str | None, name: UnitName,
                  origins: tuple[Origin, ...]) -> str | None:
@@ -160,10 +211,14 @@ class UnitResolver:
 
     def _review(self, key: str, mention: str, origins: tuple[Origin, ...],
                 cands: list[tuple[str, str, tuple[str, ...]]], chosen: str | None,
-                reason: str) -> None:
+                reason: str, score: float | None = None) -> None:
+        """Unit candidates carry a rule's confidence, not a linkage probability:
+        1/n among n equal fits, the name similarity for near names, 0.9 for a
+        rule that usually holds (政府 = 党委's unit, a village's township)."""
         rejected = self.crosswalk.rejected(key)
-        kept = [Candidate(e, n, 0.5 if len(cands) > 1 else 0.9, ev)
-                for e, n, ev in cands if e not in rejected]
+        if score is None:
+            score = 1 / len(cands) if len(cands) > 1 else 0.9
+        kept = [Candidate(e, n, score, ev) for e, n, ev in cands if e not in rejected]
         if not kept:
             return
         earlier = self._review_items.get(key)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 #: Words before a name that say "the party body of".
 PARTY_PREFIXES = ("中国共产党", "中共")
@@ -65,6 +66,7 @@ class UnitName:
         return f"{self.region or ''}{self.core}"
 
 
+@cache
 def clean(text: str) -> str:
     """NFKC, no spaces, no ``（盖章）`` note, no ``填报单位：`` label."""
     text = unicodedata.normalize("NFKC", str(text))
@@ -74,6 +76,7 @@ def clean(text: str) -> str:
     return text.strip("，,。.;；:：、")
 
 
+@cache
 def from_title(text: str) -> str:
     """The unit a title names: ``中共青岚县农业农村局党组落实…台账`` →
     ``中共青岚县农业农村局党组``."""
@@ -108,6 +111,7 @@ def _strip_form(text: str) -> tuple[str, str]:
     return text, "plain"
 
 
+@cache
 def parse_unit(text: str) -> UnitName:
     """``text`` as written → its region, level word, core and form."""
     written = clean(text)
@@ -139,6 +143,7 @@ SECTION_PATTERN = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:办公室|股|科|室|组
 PLACE_WORDS = ("镇", "乡", "街道", "村", "社区", "县", "市", "区")
 
 
+@cache
 def is_section(text: str) -> bool:
     """A section inside a unit (``办公室``, ``财务股``), not a unit of its own:
     no region, no place, no party or government word."""
