@@ -168,6 +168,27 @@ def source_files(data: str | os.PathLike) -> list[SourceFile]:
     return [_hash(p) for p in _candidates(path)]
 
 
+def _partial_import(folder: Path) -> list[Violation]:
+    """A warning when DATA came from a ``linkgraph import`` that rejected rows:
+    the tables are then not the whole ledgers, and nothing may hide that."""
+    report = folder / "import-report.json"
+    if not report.is_file():
+        return []
+    import json
+
+    try:
+        doc = json.loads(report.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    rejected = doc.get("rows_rejected") if isinstance(doc, dict) else None
+    if not rejected:
+        return []
+    return [Violation("", report.name, None, "", str(rejected),
+                      f"此数据由 linkgraph import 导入，导入时有 {rejected} 行被拒收，数据不完整"
+                      f"（清单见 import-report.json） / imported with {rejected} rows rejected: "
+                      f"the data is incomplete (list in import-report.json)", "warning")]
+
+
 def _outside_links(path: Path) -> list[Violation]:
     """Files of DATA that are links to somewhere outside it: read, but said."""
     root = path.resolve()
@@ -195,27 +216,6 @@ def found_instead(path: Path) -> str:
         kind = "文件夹" if p.is_dir() else ("链接" if p.is_symlink() else "文件")
         items.append(f"{p.name}（{kind}）")
     return "；该文件夹中有：" + ("、".join(items) if items else "（空）")
-
-
-def _partial_import(folder: Path) -> list[Violation]:
-    """A warning when DATA came from a ``linkgraph import`` that rejected rows:
-    the tables are then not the whole ledgers, and nothing may hide that."""
-    report = folder / "import-report.json"
-    if not report.is_file():
-        return []
-    import json
-
-    try:
-        doc = json.loads(report.read_text("utf-8"))
-    except (OSError, ValueError):
-        return []
-    rejected = doc.get("rows_rejected") if isinstance(doc, dict) else None
-    if not rejected:
-        return []
-    return [Violation("", report.name, None, "", str(rejected),
-                      f"此数据由 linkgraph import 导入，导入时有 {rejected} 行被拒收，数据不完整"
-                      f"（清单见 import-report.json） / imported with {rejected} rows rejected: "
-                      f"the data is incomplete (list in import-report.json)", "warning")]
 
 
 def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None) -> Sources:

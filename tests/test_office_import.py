@@ -209,8 +209,9 @@ def test_a_rejected_row_fails_the_import_and_says_where(ledgers, tmp_path, invok
     # the 2件2人 total now disagrees with what was imported, and says so
     assert "合计不符" in result.stderr
     # DATA never looks complete afterwards
-    v = invoke("validate", data)
-    assert "被拒收" in v.stdout + v.stderr
+    v = json.loads(invoke("validate", data, "--format", "json").stdout)
+    assert any(p["file"] == "import-report.json" and "被拒收" in p["reason"]
+               for p in v["problems"])
 
 
 def test_ambiguous_name_goes_to_review_and_decisions_are_kept(ledgers, tmp_path, invoke):

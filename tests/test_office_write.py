@@ -171,8 +171,9 @@ def test_rejected_rows_make_the_import_incomplete(tmp_path, invoke):
     rows = list(book["拒收"].iter_rows(values_only=True))
     assert rows[1] == (LEADS, "线索", "5", "移交时间", "2023.13.40", "不是日期")
     # and the DATA says so to every later command
-    v = invoke("validate", result.out)
-    assert "1行被拒收" in "".join((v.output + v.stderr).split())  # the table wraps long cells
+    v = json.loads(invoke("validate", result.out, "--format", "json").stdout)
+    (said,) = [p for p in v["problems"] if p["file"] == "import-report.json"]
+    assert said["value"] == "1" and "1 行被拒收" in said["reason"]
 
 
 def test_a_sheet_matching_no_table_is_reported_not_ignored(tmp_path):
@@ -229,3 +230,44 @@ def test_cells_as_the_contract_reads_them():
     assert cell(True) == "true" and cell(False) == "false"
     assert cell(["P1", "P2"]) == "P1;P2" and cell(None) == ""
     assert cell(28600.0) == "28600" and cell(0.25) == "0.25" and cell(float("nan")) == ""
+
+
+def test_a_row_the_contract_refuses_is_rejected_at_its_ledger_row(tmp_path, invoke):
+    """A measure whose problem row is gone (the reader rejected it) cannot be
+    in DATA: it is a rejected row of the import, at its own ledger row."""
+    s = rectification_sheet()
+    s.rows_read = 9
+    s.records.append(OfficeRecord("measures", "m9", _o(9), {"description": "孤立措施",
+                                                           "status": "open"},
+                                  {}, ("9", "1"), parent="p-rejected"))
+    result = import_sheets([s], tmp_path / "DATA")
+    assert not result.report.complete
+    (row,) = [r for r in result.report.rejected if r.origin.row == 9]
+    assert row.column == "problem_id" and row.reason
+    assert "孤立措施" not in (result.out / "measures.csv").read_text("utf-8-sig")
+    assert invoke("validate", result.out).exit_code == 0
+
+
+def test_the_written_data_is_checked_by_the_contract_loader(tmp_path):
+    """Whatever the resolver hands on, DATA holds only rows the contract takes:
+    a measure without a problem, and a tie to the person that row names, go."""
+    from loaders.office.importer import _write_checked
+    from loaders.office.records import Resolution
+
+    res = Resolution(
+        tables={"units": [{"unit_id": "U1", "name": "县财政局"}],
+                "people": [{"person_id": "P1", "name": "陈明"}],
+                "problems": [{"problem_id": "Q1", "unit_id": "U1", "category": "作风建设"}],
+                "measures": [{"measure_id": "M1", "problem_id": "Q1", "status": "done"},
+                             {"measure_id": "M2", "problem_id": None, "status": "open"}],
+                "ties": [{"person_a": "P1", "person_b": None, "relation": "spouse"}]},
+        origins={"units": [_o(1)], "people": [_o(2)], "problems": [_o(3)],
+                 "measures": [_o(3), _o(4)], "ties": [_o(5, file="回避.xlsx")]})
+    out = tmp_path / "DATA"
+    out.mkdir()
+    written = _write_checked(res, out)
+    assert written == {"units": 1, "people": 1, "problems": 1, "measures": 1}
+    assert sorted((r.origin.file, r.origin.row, r.column) for r in res.rejected) == \
+        [(BOOK, 4, "problem_id"), ("回避.xlsx", 5, "person_b")]
+    assert all("数据约定" in r.reason for r in res.rejected)
+    assert load_dataset(out).errors == []

@@ -48,17 +48,27 @@ AS_OF = "2026-06-30"
               show_default=True,
               help="high：像真实台账一样（类别写法不一、长文本套话、口语亲属称谓、任职结束时间空缺）"
                    " / high: read like real ledgers")
+@click.option("--style", type=click.Choice(["contract", "office"]), default="contract",
+              show_default=True,
+              help="office：按巡察办实际台账的样式写（OUT/office 台账、OUT/contract 对照数据、"
+                   "OUT/truth.json） / office: ledgers as offices keep them, plus the contract "
+                   "twin and the truth")
 def generate(out: str, scale, seed: int, fmt: str, encoding: str, headers: str, messy: bool,
-             as_of, realism: str) -> None:
+             as_of, realism: str, style: str) -> None:
     """生成合成台账（含埋设的真值 truth.json） / write a synthetic dataset.
 
     Writes a realistic dataset in the data contract's format with the planted
     truth (systemic clusters, conflicts, overdue leads, audit-only findings)
-    in OUT/truth.json.  Deterministic for a seed.
+    in OUT/truth.json.  Deterministic for a seed.  With --style office the
+    same data is written as an office keeps it (OUT/office: 整改台账, 线索台账,
+    干部名册 … naming units and people, laid out for printing), with its
+    contract-format twin in OUT/contract; --format, --encoding, --headers and
+    --messy then do not apply.
 
     \b
     Example:
       linkgraph generate city-data --scale city --seed 7 --format xlsx --encoding gb18030
+      linkgraph generate county-ledgers --style office --realism high
     """
     from loaders.generator import generate as make, write_dataset
 
@@ -66,8 +76,13 @@ def generate(out: str, scale, seed: int, fmt: str, encoding: str, headers: str, 
 
     click.echo(f"生成 / generating {scale} (seed {seed}) …", err=True)
     data = make(scale, seed=seed, as_of=as_of.date(), realism=realism)
-    write_dataset(data, out, fmt=fmt, encoding=encoding, headers=headers, messy=messy,
-                  progress=StderrProgress("写入 / writing"))
+    if style == "office":
+        from loaders.generator.office import write_office
+
+        write_office(data, out, progress=StderrProgress("写入 / writing"))
+    else:
+        write_dataset(data, out, fmt=fmt, encoding=encoding, headers=headers, messy=messy,
+                      progress=StderrProgress("写入 / writing"))
     rows = sum(len(t) for t in data.tables.values())
     click.echo(f"已写入 / written: {out}（{rows} 行 / rows）", err=True)
 

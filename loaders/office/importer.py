@@ -50,20 +50,29 @@ class ImportResult:
         return self.out / REVIEW_FILE
 
 
-def _inputs(files: Sequence[Path]) -> list[dict[str, Any]]:
+def _inputs(files: Sequence[tuple[Path, str]]) -> list[dict[str, Any]]:
     """Each source file with its SHA-256 (what the import was made from)."""
-    return [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-             "size": p.stat().st_size} for p in files]
+    return [{"path": name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+             "size": p.stat().st_size} for p, name in files]
 
 
-def source_files(sources: Sequence[str | Path], out: Path) -> list[Path]:
-    """The ledger files behind ``sources``, without anything inside ``out``
-    (DATA may sit in the ledgers' folder: its own tables are not ledgers)."""
+def source_files(sources: Sequence[str | Path], out: Path) -> list[tuple[Path, str]]:
+    """The ledger files behind ``sources`` with the names the import calls
+    them by, without anything inside ``out`` (DATA may sit in the ledgers'
+    folder: its own tables are not ledgers)."""
     from loaders.office.readgrid import source_paths
 
     inside = out.resolve()
-    return [p for p in source_paths(list(sources))
+    return [(p, name) for p, name in source_paths(list(sources))
             if inside != p.resolve() and inside not in p.resolve().parents]
+
+
+def _read(files: Sequence[tuple[Path, str]]) -> list[SheetRead]:
+    """Every sheet of the files, as ``read.read_office`` reads them."""
+    from loaders.office.read import read_grid
+    from loaders.office.readgrid import read_grids
+
+    return [read_grid(grid) for path, name in files for grid in read_grids(path, name)]
 
 
 def _crosswalk(out: Path, decisions: str | Path | None):
@@ -85,26 +94,42 @@ def _save_crosswalk(crosswalk, out: Path) -> None:
 
 def _review(resolution: Resolution, lang: str) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
     """The review rows and their columns (one definition: crosswalk.py)."""
-    from loaders.office.crosswalk import (
-        REVIEW_COLUMNS_EN,
-        REVIEW_COLUMNS_ZH,
-        review_rows,
-    )
+    from loaders.office.crosswalk import REVIEW_COLUMNS_EN, REVIEW_COLUMNS_ZH, review_rows
 
     return (review_rows(resolution, lang),
             REVIEW_COLUMNS_EN if lang == "en" else REVIEW_COLUMNS_ZH)
 
 
+#: Rounds of "check the written DATA, drop what the contract refuses"; one
+#: is enough (the checker also refuses the rows referring to a refused row).
+CHECK_ROUNDS = 3
+
+
+def _write_checked(resolution: Resolution, out: Path) -> dict[str, int]:
+    """Write the tables; rows the contract's checker refuses become rejected
+    rows of the import instead (see contract_check.py)."""
+    from loaders.office.contract_check import contract_rejects, drop_refused
+
+    written = write_tables(resolution.tables, out)
+    for _ in range(CHECK_ROUNDS):
+        refused = contract_rejects(out, resolution)
+        if not refused:
+            break
+        drop_refused(resolution, refused)
+        for name in written:
+            (out / f"{name}.csv").unlink()
+        written = write_tables(resolution.tables, out)
+    return written
+
+
 def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
                    decisions: str | Path | None = None, lang: str = "zh") -> ImportResult:
     """Read every sheet of ``sources``, resolve and write; see the module docstring."""
-    from loaders.office.read import read_office
-
     files = source_files(sources, Path(out))
     if not files:
         raise InputError(f"{'、'.join(str(s) for s in sources)}: 没有找到台账文件（xlsx/xls/csv）"
                          " / no ledger files (xlsx/xls/csv) found")
-    sheets = read_office(files)
+    sheets = _read(files)
     if not any(s.rows_read for s in sheets):
         raise InputError(f"{'、'.join(str(s) for s in sources)}: 台账文件里没有任何内容"
                          " / the ledger files are empty")
@@ -122,9 +147,9 @@ def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,
     crosswalk = _crosswalk(out, decisions)
     resolution = resolve(sheets, crosswalk=crosswalk)
     prepare_out(out)
-    written = write_tables(resolution.tables, out)
+    written = _write_checked(resolution, out)
     _save_crosswalk(crosswalk, out)
-    totals = check_totals([x for s in sheets for x in s.totals], resolution)
+    totals = check_totals(sheets, resolution)
     report = build_report(sheets, resolution, written, totals,
                           no_table_reason=t("no_table_reason", lang),
                           unaccounted_reason=t("unaccounted_reason", lang))

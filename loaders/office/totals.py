@@ -12,11 +12,13 @@ says which convention the office's own figure follows.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.office.records import OfficeTotal, Origin, Resolution
+from loaders.office.records import OfficeTotal, Origin, Resolution, SheetRead
 
 #: Conventions for measures whose status is ongoing (持续整改/长期坚持).
 ONGOING_DONE = "ongoing_done"
@@ -103,8 +105,9 @@ def _match(total: OfficeTotal, options: dict[str, float]) -> TotalCheck:
     if not options:
         return TotalCheck(total, None, None)
     hit = [k for k, v in options.items() if abs(v - total.value) < 1e-6]
-    if not hit:
-        return TotalCheck(total, next(iter(options.values())), False)
+    if not hit:  # say the count closest to the office's figure
+        closest = min(options.values(), key=lambda v: abs(v - total.value))
+        return TotalCheck(total, closest, False)
     conventions = [k for k in hit if k in (ONGOING_DONE, ONGOING_OPEN)]
     # both conventions agree when nothing is ongoing: then the figure states none
     convention = conventions[0] if len(conventions) == 1 and hit[0] == conventions[0] \
@@ -122,11 +125,54 @@ def _items(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
     return _match(total, {t: float(len(sheet_rows(resolution, t, total))) for t in tables})
 
 
-def _section(total: OfficeTotal, name: str, resolution: Resolution) -> TotalCheck:
-    """``一、…方面（4个）``: the problems of the sheet filed under that section."""
-    rows = sheet_rows(resolution, "problems", total)
-    n = sum(1 for r in rows if name in (r.get("focus"), r.get("category"), r.get("subcategory")))
-    return _match(total, {"problems": float(n)}) if rows else TotalCheck(total, None, None)
+#: Section numbering by level: 一、 / （一） / 1. / （1）; anything else counts as level 1.
+_LEVELS = (re.compile(r"^[一二三四五六七八九十百]+\s*[、.．]"),
+           re.compile(r"^[（(]\s*[一二三四五六七八九十百]+\s*[)）]"),
+           re.compile(r"^\d+\s*[、.．](?!\d)"),
+           re.compile(r"^[（(]\s*\d+\s*[)）]"))
+
+
+def section_level(text: str) -> int:
+    t = unicodedata.normalize("NFKC", text).strip()
+    return next((i + 1 for i, p in enumerate(_LEVELS) if p.match(t)), 1)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where a sheet's section rows are (row, level) and its 合计 / 签字 rows."""
+
+    sections: tuple[tuple[int, int], ...]
+    stops: tuple[int, ...]
+    last: int
+
+
+def sheet_layouts(sheets: Sequence[SheetRead]) -> dict[tuple[str, str], SheetLayout]:
+    out = {}
+    for s in sheets:
+        sections = tuple(sorted((r.origin.row, section_level(r.text)) for r in s.non_data
+                                if r.kind == "section"))
+        stops = tuple(sorted(r.origin.row for r in s.non_data
+                             if r.kind in ("total", "signature")))
+        out[(s.file, s.sheet)] = SheetLayout(sections, stops, s.rows_read + 1)
+    return out
+
+
+def _section(total: OfficeTotal, resolution: Resolution,
+             layout: SheetLayout | None) -> TotalCheck:
+    """``一、…方面（4个）``: the problems between this section row and the next
+    section row, or — when the ledger nests （一） under 一、 — the next section
+    of the same or a higher level (numbering styles are mixed in practice:
+    四、 （五） 六、 is one list, so both readings are tried)."""
+    if layout is None:
+        return TotalCheck(total, None, None)
+    rows = [o.row for o in resolution.origins.get("problems", []) if _same_sheet(o, total)]
+    start = total.origin.row
+    level = next((lv for r, lv in layout.sections if r == start), 1)
+    stop = min([r for r in layout.stops if r > start] + [layout.last])
+    flat = min([r for r, _ in layout.sections if r > start] + [stop])
+    nested = min([r for r, lv in layout.sections if r > start and lv <= level] + [stop])
+    return _match(total, {"problems": float(sum(1 for r in rows if start < r < flat)),
+                          "problems_nested": float(sum(1 for r in rows if start < r < nested))})
 
 
 def _status(total: OfficeTotal, status: str, resolution: Resolution) -> TotalCheck:
@@ -168,14 +214,15 @@ def _people(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
 PERSON_REFS = ("person_id", "person_ids", "owner_person_id")
 
 
-def check_total(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
+def check_total(total: OfficeTotal, resolution: Resolution,
+                layout: SheetLayout | None = None) -> TotalCheck:
     what = total.what
     if what in ("done", "rate"):
         return _completion_check(total, sheet_rows(resolution, "measures", total))
     if what in ("items", "records"):
         return _items(total, resolution)
     if what.startswith("section:"):
-        return _section(total, what.split(":", 1)[1], resolution)
+        return _section(total, resolution, layout)
     if what.startswith("status:"):
         return _status(total, what.split(":", 1)[1], resolution)
     rows = sheet_rows(resolution, total.table, total)
@@ -196,14 +243,16 @@ def _listed(value: Any) -> list[Any]:
     return [value] if value else []
 
 
-def check_totals(totals: Sequence[OfficeTotal], resolution: Resolution) -> list[TotalCheck]:
-    """Each distinct total once (a line can state one figure twice)."""
+def check_totals(sheets: Sequence[SheetRead], resolution: Resolution) -> list[TotalCheck]:
+    """Every total the sheets state, each distinct one once (a line can state
+    one figure twice), against the resolved tables."""
+    layouts = sheet_layouts(sheets)
     seen: set[tuple[Any, ...]] = set()
     out = []
-    for t in totals:
+    for t in (x for s in sheets for x in s.totals):
         key = (t.origin, t.table, t.what, t.value)
         if key in seen:
             continue
         seen.add(key)
-        out.append(check_total(t, resolution))
+        out.append(check_total(t, resolution, layouts.get((t.origin.file, t.origin.sheet))))
     return out

@@ -17,6 +17,7 @@ NETWORK_COLUMNS = (("network_id", ("编号", "Id")), ("leads", ("线索数", "Le
                    ("why", ("关联说明", "Why they belong together")))
 
 
+
 def _single_signature(tot: dict) -> int | None:
     """Leads lacking a signature; None when the ledger records none (未记录)."""
     try:
@@ -33,7 +34,6 @@ def _signatures_zh(tot: dict) -> str:
 def _signatures_en(tot: dict) -> str:
     n = _single_signature(tot)
     return "signatures are not recorded" if n is None else f"{n:,} lack a signature"
-
 
 def leads(source, rules, options, found: dict) -> Section:
     from linkgraph.analysis import leads as la

@@ -111,7 +111,7 @@ def roster_sheets(o: Office, rng) -> list[Sheet]:
     kind = dict(zip(t["units"]["unit_id"], t["units"]["kind"]))
     people = t["people"].set_index("person_id")
     home = o.region_name
-    groups = {"县直单位": [], "乡镇村（社区）": []}
+    groups: dict[str, list] = {"县直单位": [], "乡镇村（社区）": []}
     for pid, g in posts.groupby("person_id", sort=True):
         last = g.iloc[-1]
         key = "乡镇村（社区）" if kind.get(last["unit_id"]) in ("乡镇", "村", "社区") else "县直单位"
@@ -142,7 +142,7 @@ def roster_sheets(o: Office, rng) -> list[Sheet]:
                 ["posts", f"{pid}|{u}|{pd.Timestamp(s).date().isoformat()}", j + 1]
                 for j, (u, s) in enumerate(zip(g["unit_id"], g["start"]))]
             tops = [ti for ti, top in zip(g["title"], g["is_top_leader"]) if top]
-            note = "主要负责人" if bool(last["is_top_leader"]) else ""
+            note = "主要负责人" if current and bool(last["is_top_leader"]) else ""
             if tops and not note:
                 note = "曾任主要负责人（" + "、".join(tops) + "）"
             cells = [k + 1, p["name"], p["gender"] or "", birth,

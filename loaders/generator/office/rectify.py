@@ -9,6 +9,8 @@ with correct totals, and 填表人/审核人 lines.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -106,12 +108,16 @@ class _Builder:
     def col(self, key: str) -> int | None:
         return self.cols.index(key) if key in self.cols else None
 
+    def at(self, key: str) -> int:
+        """The column of a key every layout has (owner, dept, leader …)."""
+        return self.cols.index(key)
+
     def person(self, row: int, key: str, pid: str | None) -> str:
         if pid is None:
             return ""
         title = self.o.title_in.get((pid, self.unit)) or self.o.post_of.get(pid, (None, None))[1]
         text = with_title(self.rng, self.o.person_name[pid], title)
-        self.sh.mention(row, self.col(key), text, "person", pid)
+        self.sh.mention(row, self.at(key), text, "person", pid)
         return text
 
     def problem_cells(self, seq: int, prob, label: str) -> dict[str, object]:
@@ -134,7 +140,7 @@ class _Builder:
         status = STATUS_WORDS[m.status][int(self.rng.integers(0, len(STATUS_WORDS[m.status])))]
         dept = self.o.dept_form(self.rng, m.owner_dept_id) if m.owner_dept_id else ""
         if dept:
-            self.sh.mention(row, self.col("dept"), dept, "department", m.owner_dept_id)
+            self.sh.mention(row, self.at("dept"), dept, "department", m.owner_dept_id)
         cells: dict[str, object] = {
             "measure": m.description, "dept": dept,
             "owner": self.person(row, "owner", m.owner_person_id), "due": due,
@@ -152,11 +158,11 @@ class _Builder:
         pid, _title = self.leader
         return self.person(row, "leader", pid)
 
-    def emit(self, cells: dict[str, object], records: list[list[str]]) -> int:
+    def emit(self, cells: dict[str, object], records: list[list[Any]]) -> int:
         row = self.sh.add("record", [cells.get(c) for c in self.cols], records)
         if self.p.same_above:
             for key in ("dept", "leader"):
-                j = self.col(key)
+                j = self.at(key)
                 v = self.sh.rows[row].cells[j]
                 if isinstance(v, str) and v and self.above.get(key) == v:
                     self.sh.rows[row].cells[j] = "同上"
@@ -193,7 +199,7 @@ class _Builder:
                 cells = {key: ("同上" if key in ("problem", "category") and self.rng.random() < 0.6
                                else v) for key, v in pcells.items() if key != "seq"}
             mc = self.measure_cells(row, m, bool(prob.immediate))
-            note = "；".join(x for x in (cells.get("note"), mc.pop("note", None)) if x)
+            note = "；".join(str(x) for x in (cells.get("note"), mc.pop("note", None)) if x)
             cells.update(mc)
             cells["note"] = note
             cells["leader"] = self.leader_cell(row) if (k == 0 or mode != "merge") else None
@@ -204,7 +210,7 @@ class _Builder:
                 self._persons(row, prob)
             elif mode == "repeat" and "persons" in self.cols:
                 self._persons(row, prob)
-        if mode == "merge" and len(ms) > 1:
+        if mode == "merge" and len(ms) > 1 and first is not None:
             last = first + len(ms) - 1
             for key in ("seq", "category", "problem", "persons", "found", "leader"):
                 j = self.col(key)
@@ -238,14 +244,14 @@ class _Builder:
             self.n_measures += 1
             self.n_done += m.status == "done"
         owners = list(dict.fromkeys(m.owner_person_id for m in ms if m.owner_person_id))
-        j = self.col("owner")
+        j = self.at("owner")
         self.sh.mentions = [x for x in self.sh.mentions
                             if not (x["row"] == row + 1 and x["column"] == j + 1)]
         for pid in owners:
             self.sh.mention(row, j, self.o.person_name[pid], "person", pid)
         mc["owner"] = "、".join(self.o.person_name[x] for x in owners)
         mc["measure"] = sep.join(texts)
-        note = "；".join(x for x in (pcells.get("note"), mc.pop("note", None)) if x)
+        note = "；".join(str(x) for x in (pcells.get("note"), mc.pop("note", None)) if x)
         cells = {**pcells, **mc, "note": note, "leader": self.leader_cell(row)}
         recs = base + [["measures", m.measure_id, k + 1] for k, m in enumerate(ms)]
         self.emit(cells, recs)

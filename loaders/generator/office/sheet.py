@@ -28,7 +28,7 @@ class Cell:
 class Row:
     kind: str
     cells: list[Any]
-    records: list[list[str]] = field(default_factory=list)  # [[table, id, item], ...]
+    records: list[list[Any]] = field(default_factory=list)  # [[table, id, item], ...]
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Sheet:
     totals: list[dict] = field(default_factory=list)  # what the ledger's own totals say
     habits: list[str] = field(default_factory=list)
 
-    def add(self, kind: str, cells: list[Any], records: list[list[str]] | None = None) -> int:
+    def add(self, kind: str, cells: list[Any], records: list[list[Any]] | None = None) -> int:
         cells = list(cells) + [None] * (self.width - len(cells))
         self.rows.append(Row(kind, cells[:self.width], records or []))
         return len(self.rows) - 1

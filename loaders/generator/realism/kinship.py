@@ -165,8 +165,8 @@ def _plant_one(add: _Adder, rng, kind: str, step: int, team: str, m: str, u: str
     (gm, bm), (go, bo) = add.info[m], add.info[o]
     if kind in ("hard", "decoy"):
         if kind == "hard":
-            deg = K.DEGREES[step % len(K.DEGREES)]
-            pool = [w for w in K.WORDS if K.degree(w.path) == deg]
+            want = K.DEGREES[step % len(K.DEGREES)]
+            pool = [w for w in K.WORDS if K.degree(w.path) == want]
         else:
             pool = _UNNAMED
         w = _choose(rng, pool, gm, go, int(bo - bm)) or _choose(rng, pool, gm, go, 0, 0)
@@ -181,7 +181,7 @@ def _plant_one(add: _Adder, rng, kind: str, step: int, team: str, m: str, u: str
     a1, a2 = K.BY_WORD[w1], K.BY_WORD[w2]
     if (a1.a and a1.a != gm) or (a2.b and a2.b != go):
         return None
-    x_gender = a1.b or a2.a or ("男" if rng.random() < 0.5 else "女")
+    x_gender: str = a1.b or a2.a or ("男" if rng.random() < 0.5 else "女")
     x = add.relative(m, x_gender, int(bm) - 25 * a1.gen + int(rng.integers(-3, 4)))
     add.tie(m, x, w1)
     add.tie(x, o, w2)
