@@ -202,7 +202,7 @@ def _terms(text: str, g: Grammar) -> tuple[str, ...] | None:
         if head is None:
             continue
         tail = _terms(text[n:], g) if n < len(text) else ("",)
-        if tail is not None:
+        if tail is not None and not any(_set_phrase(a, b) for a in head for b in tail):
             return tuple(a + b for a, b in itertools.product(head, tail))
     for prefix in g.drop_prefixes:
         if text.startswith(prefix) and len(text) > len(prefix):
@@ -210,6 +210,12 @@ def _terms(text: str, g: Grammar) -> tuple[str, ...] | None:
             if rest is not None:
                 return rest
     return None
+
+
+def _set_phrase(head: str, tail: str) -> bool:
+    """Two terms run together that would go up after a sideways or downward
+    step (姑 + 奶奶): Chinese builds no such word by juxtaposition."""
+    return bool(head and tail) and NEUTRAL[head[-1]] in "GC" and NEUTRAL[tail[0]] == "P"
 
 
 def _cousin(reading: str) -> str:

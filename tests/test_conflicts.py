@@ -297,7 +297,7 @@ P1,UA1,科员,否,2015-01-01,2020-01-01
 P22,UA1,科员,否,2016-01-01,2019-12-31
 P2,UA1,科员,否,2020-03-01,2022-06-30
 P23,UA1,局长,是,2012-01-01,2016-12-31
-P23,UA1,书记,是,2021-01-01,2022-12-31
+P23,UA1,兼任书记,是,2021-01-01,2022-12-31
 """)
     assert found(data) == {("T1", "P1", "UB1", "soft", "colleague", 1),
                            ("T1", "P1", "UB2", "soft", "colleague", 1),
@@ -427,10 +427,24 @@ def test_an_official_who_moved_on_is_no_longer_an_official_of_the_unit(tmp_path)
     assert ("T1", "P2", "UB1", "hard", "sibling", 1) in found(stayed)
 
 
-def test_a_later_post_with_both_dates_is_a_temporary_posting(tmp_path):
-    # 王伟 keeps UB1 open from 2013 and was 挂职 in UA1 2016–2017 (both dates
-    # written): he went back — UB1 stays current
+def test_a_later_temporary_posting_does_not_end_the_post(tmp_path):
+    # 王伟 keeps UB1 open from 2013 and was 挂职 in UA1 2016–2017: a temporary
+    # posting by its title ([posts] temporary_title_words) — UB1 stays current
     data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UA1,挂职副局长,否,2016-01-01,"
                                   "2017-12-31")
     (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
     assert c.explanation.endswith("现任新津区教育局科员（2013年1月起），须任职回避")
+
+
+def test_a_later_post_that_ended_too_ends_the_blank_one(tmp_path):
+    # 王伟: UB1 from 2019 (blank), then 副局长 of UA1 2021-06..2021-12 and no
+    # post after: he left UB1 in 2021-06, after 2021-04-01 (three years before
+    # the round): former_post
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2019-01-01,\nP1,UA1,副局长,否,2021-06-01,"
+                                  "2021-12-31")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert "2019年1月至2021年6月曾任新津区教育局科员（任职结束时间空缺，按其2021年起任" in c.explanation
+    # moved on in 2021-03: more than three years before, two years long — none
+    data = ledger(tmp_path / "b", posts="P1,UB1,科员,否,2019-01-01,\nP1,UA1,副局长,否,"
+                                        "2021-03-01,2021-12-31")
+    assert [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"] == []

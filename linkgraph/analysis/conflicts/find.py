@@ -164,7 +164,7 @@ def conflict_frame(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
     tables = getattr(tables, "tables", tables)
     crules = _resolve_rules(rules)
     ctx = round_context(tables, round_id)
-    index = index or build_index(tables)
+    index = index or build_index(tables, crules.temporary_title_words)
     ev = _evidence(tables, index, ctx, crules)
     ev = ev[(ev["person"] >= 0) & (ev["unit"] >= 0)]
     return _best(_with_teams(ev, index, ctx, candidates)), ctx, index

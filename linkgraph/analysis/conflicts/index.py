@@ -8,6 +8,7 @@ cover every candidate of a province-wide round at once.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,8 +91,9 @@ def encode(*columns: pd.Series) -> tuple[pd.Index, list[np.ndarray]]:
     return ids, [codes[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
-def build_index(tables: Tables) -> ConflictIndex:
-    """The compact index of a dataset's people, units, ties and posts."""
+def build_index(tables: Tables, temporary_words: Sequence[str] | None = None) -> ConflictIndex:
+    """The compact index of a dataset's people, units, ties and posts.
+    ``temporary_words``: post titles that do not end an earlier post (tenure.py)."""
     people_t, posts_t, ties_t = tables["people"], tables["posts"], tables["ties"]
     people, (people_rows, post_person, a, b, _) = encode(
         people_t["person_id"], posts_t["person_id"], ties_t["person_a"], ties_t["person_b"],
@@ -124,7 +126,8 @@ def build_index(tables: Tables) -> ConflictIndex:
     posts = posts.iloc[order].reset_index(drop=True)
     # a blank end is ended by the person's next post elsewhere (tenure.py)
     end, end_from = infer_ends(posts["person"].to_numpy(), posts["unit"].to_numpy(),
-                               posts["start"].to_numpy(), posts["end"].to_numpy())
+                               posts["start"].to_numpy(), posts["end"].to_numpy(),
+                               posts["title"].to_numpy(dtype=object), temporary_words)
     posts["end"], posts["end_from"] = end, end_from
     rows = np.arange(len(posts))
     post_csr = Csr.from_edges(posts["person"].to_numpy(), rows, rows, len(people))

@@ -52,6 +52,7 @@ class ConflictRules:
     same_system_weight: float = 2.0
     townsman_weight: float = 1.0
     compose_kinship: bool = True
+    temporary_title_words: tuple[str, ...] = ()
 
     def level(self, relation: str) -> str:
         return self.levels.get(relation, "soft")
@@ -96,7 +97,9 @@ def conflict_rules(rules: Rules) -> ConflictRules:
         superior_weight=_number(sec, "superior_weight", 5, src),
         same_system_weight=_number(sec, "same_system_weight", 2, src),
         townsman_weight=_number(sec, "townsman_weight", 1, src),
-        compose_kinship=bool(sec.get("compose_kinship", True)))
+        compose_kinship=bool(sec.get("compose_kinship", True)),
+        temporary_title_words=tuple(str(w) for w in
+                                    rules.section("posts").get("temporary_title_words", ())))
     if out.max_hops not in (1, 2):
         raise ConfigError(f"{src}: [conflicts] max_hops 只支持 1 或 2 / must be 1 or 2, "
                           f"got {out.max_hops}")
