@@ -128,6 +128,7 @@ class Grammar:
     drop_prefixes: tuple[str, ...]
     drop_suffixes: tuple[str, ...]
     pair_words: frozenset[str]
+    self_prefixes: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -144,7 +145,8 @@ def grammar() -> Grammar:
                    tuple(sorted(g.get("cousin_prefixes", ()), key=len, reverse=True)),
                    tuple(sorted(g.get("drop_prefixes", ()), key=len, reverse=True)),
                    tuple(sorted(g.get("drop_suffixes", ()), key=len, reverse=True)),
-                   frozenset(clean_word(w) for w in g.get("pair_words", ())))
+                   frozenset(clean_word(w) for w in g.get("pair_words", ())),
+                   tuple(sorted(g.get("self_prefixes", ()), key=len, reverse=True)))
 
 
 def clean_word(word: str) -> str:
@@ -158,7 +160,7 @@ def parse_relation(word: str) -> KinPath | None:
     if not isinstance(word, str):
         return None
     g = grammar()
-    text = clean_word(word)
+    text = _strip_self(clean_word(word), g)
     parts = [p for p in re.split("|".join(map(re.escape, g.joiners)), text)] if text else []
     if not parts or any(not p for p in parts):
         return None
@@ -172,6 +174,15 @@ def parse_relation(word: str) -> KinPath | None:
     if any(not p for p in paths):
         return None
     return KinPath(text, paths)
+
+
+def _strip_self(text: str, g: Grammar) -> str:
+    """Without a leading "本人的" / "其" (本人的哥哥, 其配偶): the declaring
+    person, not a step."""
+    for prefix in g.self_prefixes:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix):]
+    return text
 
 
 def _part(part: str, g: Grammar) -> tuple[str, ...] | None:

@@ -502,3 +502,11 @@ def test_cli_hints_say_the_share_of_pairs(tmp_path, invoke):
     assert "占全部组合 16.7%" in result.stderr
     (rec,) = json.loads(result.stdout)["records"]
     assert (rec["person_id"], rec["unit_id"], rec["relations"]) == ("P1", "UB2", "classmate")
+
+
+def test_cli_names_the_relation_words_to_review(tmp_path, invoke):
+    folder = tmp_path / "ledger"
+    ledger(tmp_path, ties="P20,P2,拜把子")
+    result = invoke("conflicts", folder, "--round", "X", "--candidates")
+    assert result.exit_code == 0
+    assert "以下关系用语未能识别" in result.stderr and "拜把子（1条）" in result.stderr

@@ -167,3 +167,29 @@ def test_fullwidth_and_spaces_are_ignored() -> None:
 
 def test_english_description() -> None:
     assert parse_relation("妻弟").describe("en") == "wife's brother"
+
+
+@pytest.mark.parametrize("word, relation, path", [
+    ("本人的哥哥", "sibling", "B"), ("其配偶", "spouse", "E"), ("表哥（已故）", "collateral", "PGS"),
+    ("夫妻关系", "spouse", "E"), ("叔伯兄弟", "collateral", "FBS"), ("兄嫂", "in_law", "BBW"),
+    ("大学同学", "classmate", None), ("同学(高中)", "classmate", None),
+    ("原单位同事", "colleague", None), ("师生", "mentor", None), ("其他", "other", None),
+    ("姑奶奶", "other", "FFZ"),              # kin, but not a recusal relation
+    ("parent_child", "parent_child", "P|C|PP|CC"),   # the contract's own name: the class
+])
+def test_reading_a_relation_cell(word, relation, path):
+    from linkgraph.relations import read_relation
+
+    read = read_relation(word)
+    assert (read.relation, read.kinship, read.known) == (relation, path, True)
+
+
+def test_an_unknown_word_is_other_and_flagged():
+    from linkgraph.relations import read_relation
+
+    assert read_relation("拜把子") == read_relation("拜把子")
+    read = read_relation("拜把子")
+    assert (read.relation, read.kinship, read.known) == ("other", None, False)
+    # the office's own words (rules file) win over everything
+    assert read_relation("拜把子", {"拜把子": "other"}).known
+    assert read_relation("表哥", {"表哥": "classmate"}).relation == "classmate"

@@ -49,6 +49,7 @@ def conflicts(dataset, rules_path, round_id: str, candidates: bool, level: str |
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
+    review_relation_words(dataset)
     if hints:
         _hints(dataset, round_id, rules, fmt, out)
         return
@@ -101,3 +102,17 @@ def _hints(dataset, round_id: str, rules, fmt: str | None, out: str | None) -> N
                err=True)
     emit([h.as_record() for h in found], fmt, out,
          columns=HINT_COLUMNS if (fmt or "table") == "table" and not out else None)
+
+
+def review_relation_words(dataset) -> None:
+    """Name the relation words nobody could read: kept as soft 其他关系, to review."""
+    from collections import Counter
+
+    words = Counter(v.value for v in dataset.warnings
+                    if v.table == "ties" and v.column == "relation")
+    if words:
+        shown = "、".join(f"{w}（{n}条）" for w, n in sorted(words.items())[:10])
+        more = f" 等 {len(words)} 种" if len(words) > 10 else ""
+        click.echo(f"注意：以下关系用语未能识别，已按其他关系（提示，非回避）处理，请核实：{shown}{more}"
+                   f" / relation words not understood, kept as soft 'other' ties for review: "
+                   f"{', '.join(sorted(words)[:10])}", err=True)
