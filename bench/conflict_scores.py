@@ -58,7 +58,7 @@ def _words(dataset, ties_law: list[dict]) -> dict:
     for t in ties_law:
         want = _DEGREE.get(t.get("degree"), "distant")
         cell = paths.get((t["person_a"], t["person_b"]))
-        path = decode(cell, t["word"]) if isinstance(cell, str) else None
+        path = decode(cell, t["word"]) if isinstance(cell, str) and cell else None
         got = degree(path).value if path else "not kin"
         total[want] += 1
         if got == want:

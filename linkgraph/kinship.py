@@ -307,10 +307,10 @@ def inverse(path: KinPath) -> KinPath:
     return KinPath(f"({path.word})⁻¹", tuple(dict.fromkeys(reverse(r) for r in path.readings)))
 
 
-def decode(cell: str, word: str = "") -> KinPath | None:
-    """A path stored as ``KinPath.encode()``; None for an empty cell."""
-    if not isinstance(cell, str) or not cell:
-        return None
+def decode(cell: str, word: str | None = None) -> KinPath:
+    """A path stored as ``KinPath.encode()`` (a non-empty cell)."""
+    if not cell:
+        raise ValueError("an empty kinship cell is no path")
     return KinPath(word or cell, tuple(cell.split("|")))
 
 

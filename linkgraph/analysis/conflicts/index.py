@@ -57,8 +57,8 @@ class ConflictIndex:
     people: pd.Index          # code -> person_id (object dtype)
     units: pd.Index           # code -> unit_id (object dtype)
     relations: tuple[str, ...]  # tie data code -> canonical relation
-    kin: tuple[str | None, ...]  # tie data code -> kinship path from the row's person
-    words: tuple[str | None, ...]  # tie data code -> the relation word as written
+    kin: tuple[str, ...]      # tie data code -> kinship path from the row's person ("" = none)
+    words: tuple[str, ...]    # tie data code -> the relation word as written ("" = none)
     forward: tuple[bool, ...]   # tie data code -> the word is the neighbour's side
     ties: Csr                 # person -> person (both directions)
     posts: pd.DataFrame       # person, unit (codes), title, top, start, end, end_from (row of
@@ -110,9 +110,9 @@ def build_index(tables: Tables, temporary_words: Sequence[str] | None = None) ->
     dst = np.concatenate([b[keep], a[keep]])
     data = np.concatenate([rel_codes, rel_codes + n]).astype(np.int32)
     tie_csr = Csr.from_edges(src, dst, data, len(people))
-    rows = [(rel, path, word, True) for rel, path, word in uniques]
-    rows += [(rel, _inverse(path), word, False) for rel, path, word in uniques]
-    relations, kin, words, forward = (tuple(col) for col in zip(*rows)) if rows \
+    both = [(rel, path, word, True) for rel, path, word in uniques]
+    both += [(rel, _inverse(path), word, False) for rel, path, word in uniques]
+    relations, kin, words, forward = (tuple(col) for col in zip(*both)) if both \
         else ((), (), (), ())
     posts = pd.DataFrame({
         "person": post_person, "unit": post_unit,
