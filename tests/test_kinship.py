@@ -193,3 +193,15 @@ def test_an_unknown_word_is_other_and_flagged():
     # the office's own words (rules file) win over everything
     assert read_relation("拜把子", {"拜把子": "other"}).known
     assert read_relation("表哥", {"表哥": "classmate"}).relation == "classmate"
+
+
+def test_a_tie_tooltip_shows_the_path_in_words_not_the_code():
+    from linkgraph.views.text import edge_rows
+
+    rows = dict(edge_rows("TIE", {"type": "TIE", "relation": "in_law", "relation_word": "姑父",
+                                  "kinship": "FZH"}, "王伟", "李强", "zh"))
+    assert rows["亲属路径"] == "父亲的姐妹的丈夫"
+    assert rows["关系（原文）"] == "姑父"
+    assert "FZH" not in "".join(rows.values())
+    rows = dict(edge_rows("TIE", {"relation": "in_law", "kinship": "FZH"}, "a", "b", "en"))
+    assert rows["kinship"] == "father's sister's husband"
