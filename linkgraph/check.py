@@ -129,6 +129,8 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
             _type_relation(checked, col.name, raw[col.name], relation_words)
             continue
         values, bad, reason = _typed_column(col, raw[col.name], relation_words)
+        if col.kind == "text":
+            _check_normalised_length(checked, col.name, values)
         vocab = col.kind.split(":", 1)[1] if col.kind.startswith("vocab:") else None
         if bad.any() and vocab in LENIENT_VOCABULARIES:
             fallback = LENIENT_VOCABULARIES[vocab]
@@ -249,14 +251,53 @@ def suspicious_cells(checked: Checked) -> None:
                                "out of range (1900 to this year)", [text[row]])
 
 
+def _check_normalised_length(checked: Checked, column: str, values: pd.Series) -> None:
+    """NFKC can lengthen text (``㍿`` is four characters): a cell that fits as
+    written but not once normalised would be cut on export."""
+    limit = max_cell_chars()
+    present = values.notna()
+    if not present.any():
+        return
+    lengths = values[present].astype(str).str.len()
+    for row, n in lengths[lengths > limit].items():
+        if row not in checked.errors:
+            checked.reject([row], column, f"单元格规范化后过长（{n} 字符，上限 {limit}） / cell "
+                           f"too long once normalised ({n} characters, limit {limit})",
+                           [str(checked.raw.at[row, column])[:80] + "…"])
+
+
 def max_cell_chars() -> int:
     """Excel's own limit per cell; LINKGRAPH_MAX_CELL_CHARS overrides."""
     return int(os.environ.get("LINKGRAPH_MAX_CELL_CHARS", "32767"))
 
 
+def check_identical_rows(checked: Checked) -> None:
+    """A table without a key (posts, ties): a row identical to an earlier one
+    is the same fact entered twice.  It is rejected, naming the first, so the
+    counts of stats, the graph and Neo4j agree."""
+    frame = checked.frame
+    if frame.empty:
+        return
+    dup = frame.duplicated(keep="first")
+    if not dup.any():
+        return
+    cols = list(frame.columns)
+    twins = frame[frame.duplicated(keep=False)]
+    first: dict[tuple, int] = {}
+    for row, values in zip(twins.index, twins.itertuples(index=False)):
+        key = tuple(None if v is None or (not isinstance(v, tuple) and v != v) else v
+                    for v in values)  # NaN and NaT equal themselves here
+        where = first.setdefault(key, row)
+        if where != row:
+            checked.reject([row], cols[0], f"与第 {int(where)} 行完全相同（重复录入），已只算一次"
+                           f" / identical to row {int(where)} (entered twice), counted once",
+                           [_shown(frame.at[row, cols[0]])])
+
+
 def check_keys(checked: Checked) -> None:
     key = TABLE_BY_NAME[checked.table].key
     if not key:
+        check_identical_rows(checked)
         return
     frame = checked.frame
     present = frame[list(key)].notna().all(axis=1)

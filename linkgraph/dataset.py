@@ -183,6 +183,66 @@ def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:
     return notes
 
 
+def _teams_without_members(checked: dict[str, check.Checked]) -> list[Violation]:
+    """A team with no member rows (when members are recorded at all)."""
+    teams, members = checked.get("teams"), checked.get("team_members")
+    if teams is None or members is None or not members.valid.any():
+        return []
+    staffed = set(members.frame.loc[members.valid, "team_id"])
+    t = teams.frame[teams.valid]
+    return [Violation("teams", teams.file, int(row), "team_id", str(tid),
+                      f"巡察组“{name if isinstance(name, str) else tid}”没有成员（team_members 中没有它），"
+                      f"交叉轮换时不参加 / team has no members; rotate leaves it out", "warning")
+            for row, tid, name in zip(t.index, t["team_id"], t["name"]) if tid not in staffed]
+
+
+def _twin_people(checked: dict[str, check.Checked]) -> list[Violation]:
+    """One person under two ids: the same name and birth year, posted to the
+    same unit.  A warning naming both rows, never a silent merge."""
+    people, posts = checked.get("people"), checked.get("posts")
+    if people is None or posts is None:
+        return []
+    p = people.frame[people.valid]
+    p = p[p["name"].notna() & p["birth_year"].notna()]
+    twins = p[p.duplicated(["name", "birth_year"], keep=False)]
+    if twins.empty:
+        return []
+    q = posts.frame[posts.valid]
+    q = q[q["person_id"].isin(twins["person_id"])]
+    units = q.groupby("person_id")["unit_id"].agg(lambda s: frozenset(s.dropna()))
+    out = []
+    for (_, _), group in twins.groupby(["name", "birth_year"], sort=True):
+        rows = list(group.itertuples())
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                shared = units.get(a.person_id, frozenset()) & units.get(b.person_id, frozenset())
+                if shared:
+                    out.append(Violation(
+                        "people", people.file, int(b.Index), "person_id", str(b.person_id),
+                        f"与第 {int(a.Index)} 行的 {a.person_id} 姓名（{a.name}）、出生年份"
+                        f"（{int(a.birth_year)}）和任职单位（{'、'.join(sorted(shared))}）都相同，"
+                        f"可能是同一人录成了两个编码 / same name, birth year and unit as "
+                        f"{a.person_id} (row {int(a.Index)}): one person under two ids?",
+                        "warning"))
+    return out
+
+
+def _found_instead(data, name: str) -> str:
+    """Why a required table is missing, in terms of what was there."""
+    from pathlib import Path
+
+    from linkgraph.headers import table_for
+    from loaders.sources import found_instead
+
+    path = Path(data)
+    if path.is_dir():
+        for p in path.iterdir():
+            if p.is_dir() and table_for(p.stem) == name:
+                return f"；{p.name} 是文件夹，不是文件 / {p.name} is a folder, not a file"
+        return found_instead(path)
+    return ""
+
+
 def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
     """A table's parent_id refers to its own rows (checked before cycles)."""
     if TABLE_BY_NAME[c.table].parent is None:
@@ -255,12 +315,14 @@ def _load_uncached(data, files: list[SourceFile], rules: Rules,
     sources = read_sources(data, files)
     checked, notes = _checked_tables(sources, rules, progress)
     notes.extend(_cross_checks(checked))
+    notes.extend(_twin_people(checked))
+    notes.extend(_teams_without_members(checked))
     for name in REQUIRED_TABLES:
         if name not in checked:
             spec = TABLE_BY_NAME[name]
             notes.append(Violation(name, str(data), None, "", "",
                                    f"缺少必需的数据表 {name}（文件名可用：{'/'.join((name, *spec.aliases))}）"
-                                   f" / required table missing"))
+                                   f"{_found_instead(data, name)} / required table missing"))
     violations: list[Violation] = list(notes)
     tables: dict[str, pd.DataFrame] = {}
     counts: list[TableCount] = []

@@ -178,6 +178,7 @@ def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | Bina
     if not isinstance(target, (str, Path)):
         options["in_memory"] = True
     wb = xlsxwriter.Workbook(target if isinstance(target, (str, Path)) else target, options)
+    wb.set_properties({"created": _created()})  # docProps/core.xml: reproducible too
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     used: set[str] = set()
     for name, records in sheets.items():
@@ -190,7 +191,7 @@ def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | Bina
             for j, c in enumerate(cols):
                 v = plain(r.get(c))
                 if isinstance(v, bool) or v is None or isinstance(v, (list, dict, str)):
-                    ws.write_string(i, j, neutralise(cell_text(v)))
+                    ws.write_string(i, j, fit_cell(neutralise(cell_text(v))))
                 else:
                     ws.write_number(i, j, v)
         if cols:
@@ -200,6 +201,26 @@ def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | Bina
                 width = max([len(str(c))] + [len(cell_text(r.get(c))) for r in records[:200]])
                 ws.set_column(j, j, min(max(8, width * 1.6), 60))
     wb.close()
+
+
+def _created() -> dt.datetime:
+    """The workbook's creation time: SOURCE_DATE_EPOCH when set (byte-identical
+    reports), else now."""
+    from linkgraph.provenance import generated_at
+
+    return dt.datetime.fromisoformat(generated_at().replace("Z", "")).replace(tzinfo=None)
+
+
+#: Excel's limit on the characters of one cell
+XLSX_CELL_CHARS = 32767
+_CUT = "…【超出 Excel 单元格上限，已截断；全文见 CSV/JSON 输出 / cut at Excel's cell limit】"
+
+
+def fit_cell(text: str) -> str:
+    """Text that fits an Excel cell; a longer one is cut *visibly*, never silently."""
+    if len(text) <= XLSX_CELL_CHARS:
+        return text
+    return text[: XLSX_CELL_CHARS - len(_CUT)] + _CUT
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

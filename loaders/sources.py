@@ -82,9 +82,13 @@ def _hash(path: Path) -> SourceFile:
                          f" / file too large ({size / 2**20:,.0f} MB, limit "
                          f"{max_file_bytes() / 2**20:,.0f} MB)")
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"{path.name}: 无法读取文件（{exc.strerror}）；请检查文件权限，或关闭正在"
+                         f"使用它的程序 / cannot read the file: {exc.strerror}") from exc
     return SourceFile(str(path), digest.hexdigest(), path.stat().st_size)
 
 
@@ -149,10 +153,41 @@ def source_files(data: str | os.PathLike) -> list[SourceFile]:
     return [_hash(p) for p in _candidates(path)]
 
 
+def _outside_links(path: Path) -> list[Violation]:
+    """Files of DATA that are links to somewhere outside it: read, but said."""
+    root = path.resolve()
+    out = []
+    for p in sorted(path.iterdir()):
+        if p.is_symlink():
+            target = p.resolve()
+            if root not in target.parents:
+                out.append(Violation("", p.name, None, "", str(target),
+                                     f"是指向数据文件夹之外的链接（{target}），已按链接读入；如非"
+                                     f"本意请删去该链接 / a link to a file outside DATA "
+                                     f"({target}); read through the link", "warning"))
+    return out
+
+
+def found_instead(path: Path) -> str:
+    """What a folder holds, for a "table missing" message: so the user sees
+    why (a folder named units.csv, a workbook without sheets…)."""
+    if not path.is_dir():
+        return ""
+    items = []
+    for p in sorted(path.iterdir())[:12]:
+        if p.name.startswith("."):
+            continue
+        kind = "文件夹" if p.is_dir() else ("链接" if p.is_symlink() else "文件")
+        items.append(f"{p.name}（{kind}）")
+    return "；该文件夹中有：" + ("、".join(items) if items else "（空）")
+
+
 def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None) -> Sources:
     """Every table found under ``data`` (a folder or a workbook)."""
     path = Path(data)
     out = Sources(files=list(files) if files is not None else source_files(data))
+    if path.is_dir():
+        out.notes.extend(_outside_links(path))
     if path.is_file():
         _workbook_tables(path, out)
         return out
@@ -173,5 +208,5 @@ def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None)
             out.tables.append(_text_table(table, p))
     if not out.tables:
         raise InputError(f"{path}: 没有找到任何数据表（如 units.csv / 单位.xlsx）"
-                         " / no ledger tables found")
+                         f"{found_instead(path)} / no ledger tables found")
     return out

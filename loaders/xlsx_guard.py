@@ -78,17 +78,31 @@ def check_workbook(path: str, name: str) -> None:
         for sheet, member in sheet_parts(zf).items():
             if member not in zf.namelist():
                 continue
+            rows = 0
             tail = b""
             for block in _stream(zf, member):
-                cells += (tail + block).count(b"<c ") + (tail + block).count(b"<c>")
-                tail = block[-3:]
-                cells -= tail.count(b"<c ") + tail.count(b"<c>")
+                both = tail + block
+                cells += both.count(b"<c ") + both.count(b"<c>") - _count_c(tail)
+                rows += both.count(b"<row") - tail.count(b"<row")
+                tail = block[-4:]
+                if rows > EXCEL_ROWS:
+                    raise InputError(f"{name}[{sheet}]: 工作表超过 Excel 的 {EXCEL_ROWS:,} 行上限，不是 "
+                                     f"Excel 保存的正常文件（单元格上限见 LINKGRAPH_MAX_CELLS）/ more "
+                                     f"than Excel's {EXCEL_ROWS:,} rows: not a workbook Excel saved")
                 if cells > max_cells():
                     raise InputError(f"{name}[{sheet}]: 单元格超过 {max_cells():,} 个（可用 "
                                      f"LINKGRAPH_MAX_CELLS 调整）；请拆分工作簿或另存为 CSV / more "
                                      f"than {max_cells():,} cells")
         if "xl/sharedStrings.xml" in zf.namelist():
             _check_shared_strings(zf, name)
+
+
+#: rows of one Excel sheet at most
+EXCEL_ROWS = 1_048_576
+
+
+def _count_c(tail: bytes) -> int:
+    return tail.count(b"<c ") + tail.count(b"<c>")
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, name: str) -> None:

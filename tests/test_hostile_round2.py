@@ -4,6 +4,7 @@ against the rows physically written."""
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -265,3 +266,207 @@ def test_a_nul_inside_a_cell_is_named_not_removed(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     (row,) = _rejects(rejects)
     assert row["row"] == "2002" and row["value"] == "U03<U+0000>00" and "NUL" in row["reason"]
+
+
+def test_a_warm_cache_rejects_what_a_cold_run_rejects(tmp_path, monkeypatch):
+    from linkgraph.dataset import load_dataset
+
+    data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,白沙镇\nU2," + "长" * 50 + "\n"})
+    monkeypatch.setenv("LINKGRAPH_CACHE", str(tmp_path / "cache"))
+    assert load_dataset(data, use_cache=True).rows_rejected == 0       # fills the cache
+    monkeypatch.setenv("LINKGRAPH_MAX_CELL_CHARS", "20")
+    assert load_dataset(data, lenient=True, use_cache=True).rows_rejected == 1
+
+
+def test_identical_ties_are_counted_once_and_named(invoke, tmp_path):
+    ties = "person_a,person_b,relation\n" + "P1,P2,spouse\n" * 3 + "P1,P3,spouse\n"
+    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,甲\nP2,乙\nP3,丙\n",
+                                          "ties.csv": ties})
+    assert [(r["file"], r["row"]) for r in rejects] == [("ties.csv", "3"), ("ties.csv", "4")]
+    assert "与第 2 行完全相同" in rejects[0]["reason"]
+
+
+def test_identical_posts_with_blank_dates_are_counted_once(invoke, tmp_path):
+    posts = "person_id,unit_id,title,start,end\n" + "P1,U1,镇长,2020-01-01,\n" * 2
+    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,甲\n",
+                                          "posts.csv": posts})
+    assert [(r["file"], r["row"]) for r in rejects] == [("posts.csv", "3")]
+
+
+def test_one_person_under_two_ids_is_warned_about(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {
+        "units.csv": UNITS + "U2,黑石乡,township\n",
+        "people.csv": ("person_id,name,birth_year\nP1,张伟,1975\nP7,张伟,1975\n"
+                       "P8,张伟,1975\nP9,张伟,1980\n"),
+        "posts.csv": ("person_id,unit_id,title\nP1,U1,镇长\nP7,U1,党委书记\n"
+                      "P8,U2,乡长\nP9,U1,副镇长\n")})
+    result = invoke("validate", data)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("可能是同一人") == 1  # P1/P7 only: P8 elsewhere, P9 born 1980
+    assert "P1" in result.output and "P7" in result.output
+
+
+ROTATION = {
+    "regions.csv": "region_id,name,level,parent_id\nC1,市,市,\nR1,甲县,县,C1\nR2,乙县,县,C1\n",
+    "units.csv": ("unit_id,name,region_id\nU1,甲县教育局,R1\nU2,乙县教育局,R2\n"
+                  "U3,无区域的单位,\n"),
+    "rounds.csv": "round_id,name,kind,start,end\nX,2024年交叉巡察,交叉巡察,2024-04-01,2024-06-30\n",
+    "teams.csv": ("team_id,round_id,name,home_region_id\nT1,X,甲县巡察组,R1\nT2,X,乙县巡察组,R2\n"
+                  "T3,X,空的巡察组,R1\n"),
+    "people.csv": "person_id,name\nP1,陈明\nP2,何娟\n",
+    "team_members.csv": "team_id,person_id,role\nT1,P1,组长\nT2,P2,组长\n",
+    "assignments.csv": "round_id,team_id,unit_id\nX,T1,U2\nX,T2,U1\nX,T2,U3\n",
+}
+
+
+def test_a_team_without_members_is_named_and_left_out_of_the_rotation(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", ROTATION)
+    checked = invoke("validate", data)
+    assert "空的巡察组" in checked.output and "没有成员" in checked.output
+    result = invoke("rotate", data, "--round", "X", "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert sorted(p["team_id"] for p in plan["pairs"]) == ["T1", "T2"]
+    assert any("空的巡察组" in n for n in plan["notes"])
+    assert any("无区域的单位" in n for n in plan["notes"])  # U3: named, not dropped
+    assert "空的巡察组" in result.stderr and "无区域的单位" in result.stderr
+
+
+def test_a_folder_named_like_a_table_is_said_to_be_a_folder(invoke, tmp_path):
+    data = write_tables(tmp_path / "d", {"people.csv": "person_id,name\nP1,甲\n"})
+    (data / "units.csv").mkdir()
+    result = invoke("validate", data)
+    assert result.exit_code == 1
+    assert "units.csv 是文件夹，不是文件" in result.output
+
+
+def test_a_link_out_of_data_is_said(invoke, tmp_path):
+    outside = write_tables(tmp_path / "elsewhere", {"units.csv": UNITS})
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "units.csv").symlink_to(outside / "units.csv")
+    result = invoke("validate", data)
+    flat = "".join(result.output.split())  # the table wraps long cells
+    assert "数据文件夹之外的链接" in flat and str(outside) in flat
+
+
+def test_a_mistyped_neo4j_uri_never_shows_its_password(invoke):
+    result = invoke("stats", "noe4j://neo4j:s3cret-pw@localhost:7687/neo4j")
+    assert result.exit_code == 1
+    assert "s3cret-pw" not in result.output and "neo4j:***@" in result.output
+
+
+def test_report_workbooks_are_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
+    from linkgraph.output import write_xlsx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_xlsx({"表": [{"a": 1}]}, tmp_path / "a.xlsx")
+    import time
+    time.sleep(1.1)
+    write_xlsx({"表": [{"a": 1}]}, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_text_too_long_for_an_excel_cell_is_cut_visibly(tmp_path):
+    import openpyxl
+
+    from linkgraph.output import write_xlsx
+
+    write_xlsx({"表": [{"a": "长" * 40000}]}, tmp_path / "a.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "a.xlsx")["表"]["A2"].value
+    assert len(cell) == 32767 and cell.endswith("已截断；全文见 CSV/JSON 输出 / cut at Excel's cell limit】")
+
+
+def test_text_that_nfkc_lengthens_past_the_cell_limit_is_refused(invoke, tmp_path, monkeypatch):
+    monkeypatch.setenv("LINKGRAPH_MAX_CELL_CHARS", "10")
+    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,㍿㍿㍿\n"})
+    assert [(r["file"], r["row"], r["column"]) for r in rejects] == [("people.csv", "2", "name")]
+    assert "规范化后过长" in rejects[0]["reason"]
+
+
+def _bomb(path, rows: int):
+    """A workbook of a few MB that holds ``rows`` rows once inflated."""
+    import zipfile
+
+    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_id</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>name</t></is></c></row>')
+    parts = {
+        "[Content_Types].xml": ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                                'openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+                                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                                '<Default Extension="xml" ContentType="application/xml"/><Override '
+                                'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                                'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+                                'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                                'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type='
+                        '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
+                            'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
+                            'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet '
+                            'name="units" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+                                       '"http://schemas.openxmlformats.org/package/2006/relationships">'
+                                       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                                       'officeDocument/2006/relationships/worksheet" Target="worksheets/'
+                                       'sheet1.xml"/></Relationships>'),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head.encode())
+            row = b'<row><c t="inlineStr"><is><t>U</t></is></c><c t="inlineStr"><is><t>x</t></is></c></row>'
+            block = row * 10_000
+            for _ in range(rows // 10_000):
+                fh.write(block)
+            fh.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_zip_bomb_workbook_is_refused_within_bounded_memory(tmp_path):
+    """5.2 M rows in a few MB: refused, naming file and sheet, in seconds and
+    under an address-space limit that inflating it would break."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "d"
+    data.mkdir()
+    bomb = _bomb(data / "units.xlsx", 5_200_000)
+    assert bomb.stat().st_size < 8 * 2**20
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "linkgraph", "validate", str(data)],
+                          capture_output=True, text=True, encoding="utf-8", preexec_fn=limit,
+                          timeout=120)
+    took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "units.xlsx[units]" in proc.stderr and "LINKGRAPH_MAX_CELLS" in proc.stderr
+    assert took < 60
+
+
+def test_an_over_long_shared_string_is_refused_before_it_is_inflated(tmp_path, invoke):
+    import zipfile
+
+    data = tmp_path / "d"
+    path = _xlsx(data / "units.xlsx", {"units": [["unit_id", "name"], ["U1", "x"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats'
+                                     b'.org/spreadsheetml/2006/main"><si><t>' + b"A" * 300_000
+                                     + b"</t></si></sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, body in parts.items():
+            zf.writestr(n, body)
+    result = invoke("validate", data)
+    assert result.exit_code == 1 and "32767" in result.output

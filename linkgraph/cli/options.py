@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from linkgraph import output
+from linkgraph.errors import redact_secrets
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -230,7 +231,7 @@ def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.
         if data is not None and not is_neo4j_uri(data):
             raise click.UsageError(f"--from-neo4j 时 DATA 应为 neo4j:// 地址或省略 / with "
                                    f"--from-neo4j, DATA must be a neo4j:// URI or left out "
-                                   f"(got {data!r})")
+                                   f"(got {redact_secrets(data)!r})")
         dataset = _neo4j_data(data, quiet)
         return _pseudonymized(dataset, pseudonym_map) if pseudonymize else dataset
     if data is None:

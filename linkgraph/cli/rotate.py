@@ -163,3 +163,5 @@ def _summary(plan) -> None:
                f"{len(plan.member_swaps)} 人 / {len(plan.pairs)} pairs, objective "
                f"{plan.objective:g}, {len(plan.member_swaps)} member swaps ({plan.solver})",
                err=True)
+    for note in plan.notes:
+        click.secho(f"注意 / note: {note}", fg="yellow", err=True)
