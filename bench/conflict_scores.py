@@ -74,14 +74,14 @@ def _words(dataset, ties_law: list[dict]) -> dict:
 def planner_rows(p: dict) -> list[str]:
     """Markdown table rows (same columns as score_analyses.report)."""
     pct = (lambda x: f"{100 * x:.1f} %")
-    rows = [f"| | pairs with any soft hint (--hints) | {pct(p['hint_share'])} "
-            f"({p['hinted']}/{p['pairs']}) | ≤ 10 % |",
-            f"| | soft-hint precision (hinted pairs the truth lists) | "
-            f"{pct(p['hint_precision'])} | ≥ 90 % |",
-            f"| | hard two-tie kinship chains reported hard | "
-            f"{p['hard_chains_found']}/{p['hard_chains']} | all |",
-            f"| | chains the law does not name reported hard | "
-            f"{p['soft_chains_hard']}/{p['soft_chains']} | 0 |"]
+    rows = [(f"| | pairs with any soft hint (--hints) | {pct(p['hint_share'])} "
+             f"({p['hinted']}/{p['pairs']}) | ≤ 10 % |"),
+            (f"| | soft-hint precision (hinted pairs the truth lists) | "
+             f"{pct(p['hint_precision'])} | ≥ 90 % |"),
+            (f"| | hard two-tie kinship chains reported hard | "
+             f"{p['hard_chains_found']}/{p['hard_chains']} | all |"),
+            (f"| | chains the law does not name reported hard | "
+             f"{p['soft_chains_hard']}/{p['soft_chains']} | 0 |")]
     w = p.get("words")
     if w:
         rows.append(f"| | relation words read in the law's degree | "

@@ -7,9 +7,14 @@ units they inspect.
 ``find`` runs them for a round (see its docstring); ``hints`` combines a
 pair's soft links into one ranked, capped score for planners.
 """
-from linkgraph.analysis.conflicts.find import (LEVEL_ZH, Conflict, ConflictCosts, conflict_costs,
-                                               conflict_frame, find_conflicts)
-
+from linkgraph.analysis.conflicts.find import (
+                                               LEVEL_ZH,
+                                               Conflict,
+                                               ConflictCosts,
+                                               conflict_costs,
+                                               conflict_frame,
+                                               find_conflicts,
+)
 from linkgraph.analysis.conflicts.hints import SoftHint, hint_share, soft_hints
 
 __all__ = ["LEVEL_ZH", "Conflict", "ConflictCosts", "SoftHint", "conflict_costs",
