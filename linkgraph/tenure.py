@@ -53,3 +53,16 @@ def infer_ends(person: np.ndarray, unit: np.ndarray, start: np.ndarray, end: np.
     end[rows] = first["start_next"].to_numpy()
     source[rows] = first["next"].to_numpy()
     return end, source
+
+
+def with_inferred_ends(posts: pd.DataFrame,
+                       temporary_words: Sequence[str] | None = None) -> pd.DataFrame:
+    """A ``posts`` table (contract columns) with blank ends inferred as above;
+    ``end_inferred`` says which ends were."""
+    if posts.empty:
+        return posts.assign(end_inferred=pd.Series(dtype=bool))
+    end, source = infer_ends(posts["person_id"].to_numpy(dtype=object),
+                             posts["unit_id"].to_numpy(dtype=object), posts["start"].to_numpy(),
+                             posts["end"].to_numpy(), posts["title"].to_numpy(dtype=object),
+                             temporary_words)
+    return posts.assign(end=end, end_inferred=source >= 0)
