@@ -161,6 +161,15 @@ def parse_relation(word: str) -> KinPath | None:
         return None
     g = grammar()
     text = _strip_self(clean_word(word), g)
+    # 舅舅家的表哥, 姨妈家表姐: the cousin named after the household is the path
+    text = re.sub(r"^.+?家的?(?=[表堂])", "", text)
+    found = _parse(text, g)
+    if found is None and re.search(r"(?<!亲)家(?!的)", text):   # 姑姑家儿子
+        found = _parse(re.sub(r"(?<!亲)家(?!的)", "家的", text), g)
+    return found
+
+
+def _parse(text: str, g: Grammar) -> KinPath | None:
     parts = [p for p in re.split("|".join(map(re.escape, g.joiners)), text)] if text else []
     if not parts or any(not p for p in parts):
         return None

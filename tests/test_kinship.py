@@ -67,6 +67,12 @@ WORDS = [
     ("外甥媳妇", "姐妹的儿子的妻子", I), ("表嫂", "父母的兄弟姐妹的儿子的妻子", I),
     ("表兄弟的妻子", "父母的兄弟姐妹的儿子的妻子", I),
     ("表姐夫", "父母的兄弟姐妹的女儿的丈夫", I), ("堂弟媳", "父母的兄弟姐妹的儿子的妻子", I),
+    # everyday forms: birth order, 家 households, colloquial in-laws
+    ("长子", "儿子", L), ("次女", "女儿", L), ("老伴", "配偶", S), ("姊妹", "姐妹", C),
+    ("舅舅家的表哥", "父母的兄弟姐妹的儿子", C), ("姨妈家表姐", "父母的兄弟姐妹的女儿", C),
+    ("姑姑家儿子", "父亲的姐妹的儿子", C), ("大舅哥", "妻子的兄弟", I),
+    ("大姑姐", "丈夫的姐妹", I), ("舅嫂", "妻子的兄弟的妻子", I),
+    ("姑奶奶", "父亲的父亲的姐妹", D), ("舅爷", "父亲的母亲的兄弟", D),
     # kin the law does not name: beyond three generations, or in-laws further out
     ("表叔", "父亲的父母的兄弟姐妹的儿子", D),      # the father's cousin: 四代
     ("表侄", "父母的兄弟姐妹的儿子的儿子", D),       # a cousin's son
@@ -97,6 +103,7 @@ def test_words_that_are_not_kinship(word: str) -> None:
 @pytest.mark.parametrize("word, expected", [
     ("父子", L), ("母女", L), ("祖孙", L),                   # lineal either way round
     ("叔侄", C), ("舅甥", C), ("姑侄", C),                   # uncle ↔ nephew either way
+    ("姑嫂", I), ("叔嫂", I),                                # 配偶的兄弟姐妹 ↔ 兄弟姐妹的配偶
     ("翁婿", I), ("婆媳", I),                                # 配偶的父母 ↔ 子女的配偶
     ("直系血亲", L), ("三代以内旁系血亲", C), ("近姻亲", I),   # the law's classes written out
 ])
