@@ -101,10 +101,7 @@ def build_index(tables: Tables, temporary_words: Sequence[str] | None = None) ->
     units, (unit_rows, post_unit) = encode(tables["units"]["unit_id"], posts_t["unit_id"])
     relation = ties_t["relation"].to_numpy(dtype=object)
     keep = (a >= 0) & (b >= 0) & (a != b) & pd.notna(relation)
-    labels = tie_labels(ties_t[keep])
-    uniques = sorted(set(labels))
-    code_of = {label: i for i, label in enumerate(uniques)}
-    rel_codes = np.array([code_of[label] for label in labels], dtype=np.int32)
+    rel_codes, uniques = tie_labels(ties_t[keep])
     n = len(uniques)
     src = np.concatenate([a[keep], b[keep]])
     dst = np.concatenate([b[keep], a[keep]])
@@ -135,15 +132,33 @@ def build_index(tables: Tables, temporary_words: Sequence[str] | None = None) ->
                          post_csr, people_rows, unit_rows)
 
 
-def tie_labels(ties: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """(relation, kinship path, word as written) of each tie row; a kinship
-    relation without a path (given as a class, or pulled from Neo4j) takes
-    the class's readings, a word-less tie its relation's name."""
-    rel = ties["relation"].tolist()
-    paths = ties["kinship"].tolist() if "kinship" in ties else [None] * len(rel)
-    words = ties["relation_word"].tolist() if "relation_word" in ties else [None] * len(rel)
-    return [(r, p if isinstance(p, str) and p else (class_path(r) or ""),
-             w if isinstance(w, str) and w else "") for r, p, w in zip(rel, paths, words)]
+def tie_labels(ties: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
+    """Each tie row's code into the sorted distinct (relation, kinship path,
+    word as written).  A kinship relation without a path (given as a class,
+    or pulled from Neo4j) takes the class's readings; no word reads "".
+    Columns are factorised one by one: string operations on millions of
+    object cells would take seconds."""
+    n = len(ties)
+    cols = [ties[c].to_numpy(dtype=object) if c in ties else np.full(n, None, dtype=object)
+            for c in ("relation", "kinship", "relation_word")]
+    codes, values = zip(*(pd.factorize(c, use_na_sentinel=True) for c in cols))
+    key = np.zeros(n, dtype=np.int64)
+    for c, v in zip(codes, values):
+        key = key * (len(v) + 1) + (c + 1)
+    combos, inverse = np.unique(key, return_inverse=True)
+    labels = []
+    for k in combos.tolist():
+        parts = []
+        for v in reversed(values):
+            k, c = divmod(k, len(v) + 1)
+            parts.append(v[c - 1] if c else None)
+        rel, path, word = reversed(parts)
+        labels.append((str(rel), path if isinstance(path, str) and path
+                       else (class_path(str(rel)) or ""), word if isinstance(word, str) else ""))
+    order = sorted(range(len(labels)), key=labels.__getitem__)
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank[inverse.reshape(-1)] if n else np.zeros(0, np.int32), [labels[i] for i in order]
 
 
 def _inverse(path: str) -> str:
