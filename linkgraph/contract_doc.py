@@ -16,6 +16,20 @@ _KINDS = {
 }
 
 
+RELATION_NOTE = [
+    "`relation` is read as the word `person_b` is to `person_a` (与本人关系). Besides the",
+    "words above, any kinship word is read by the grammar in `linkgraph/data/kinship.toml`",
+    "(表哥, 妻弟, 小叔子, 老婆的姐夫 …) and classified by 公务员法 第七十四条: spouse,",
+    "parent_child (直系血亲), sibling / collateral (三代以内旁系血亲), in_law (近姻亲), or",
+    "other for kin the law does not name (表叔, 姑奶奶). A longer word holding a word above",
+    "(大学同学) takes its value. A word nobody can read is kept as `other` (a soft tie) with",
+    "a warning naming it — never a rejected row. The loaded `ties` table keeps",
+    "`relation_word` (as written) and `kinship` (the path, e.g. `PGS` = 父母的兄弟姐妹的儿子)",
+    "beside `relation`.",
+    "",
+]
+
+
 def render() -> str:
     lines = [
         "# 数据约定 / The data contract",
@@ -45,6 +59,8 @@ def render() -> str:
         for canon, aliases in words.items():
             lines.append(f"| `{canon}` | {'、'.join(aliases)} |")
         lines.append("")
+        if name == "relation":
+            lines += RELATION_NOTE
     return "\n".join(lines)
 
 

@@ -128,6 +128,7 @@ class Grammar:
     drop_prefixes: tuple[str, ...]
     drop_suffixes: tuple[str, ...]
     pair_words: frozenset[str]
+    self_prefixes: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=1)
@@ -144,7 +145,8 @@ def grammar() -> Grammar:
                    tuple(sorted(g.get("cousin_prefixes", ()), key=len, reverse=True)),
                    tuple(sorted(g.get("drop_prefixes", ()), key=len, reverse=True)),
                    tuple(sorted(g.get("drop_suffixes", ()), key=len, reverse=True)),
-                   frozenset(clean_word(w) for w in g.get("pair_words", ())))
+                   frozenset(clean_word(w) for w in g.get("pair_words", ())),
+                   tuple(sorted(g.get("self_prefixes", ()), key=len, reverse=True)))
 
 
 def clean_word(word: str) -> str:
@@ -158,7 +160,16 @@ def parse_relation(word: str) -> KinPath | None:
     if not isinstance(word, str):
         return None
     g = grammar()
-    text = clean_word(word)
+    text = _strip_self(clean_word(word), g)
+    # 舅舅家的表哥, 姨妈家表姐: the cousin named after the household is the path
+    text = re.sub(r"^.+?家的?(?=[表堂])", "", text)
+    found = _parse(text, g)
+    if found is None and re.search(r"(?<!亲)家(?!的)", text):   # 姑姑家儿子
+        found = _parse(re.sub(r"(?<!亲)家(?!的)", "家的", text), g)
+    return found
+
+
+def _parse(text: str, g: Grammar) -> KinPath | None:
     parts = [p for p in re.split("|".join(map(re.escape, g.joiners)), text)] if text else []
     if not parts or any(not p for p in parts):
         return None
@@ -172,6 +183,15 @@ def parse_relation(word: str) -> KinPath | None:
     if any(not p for p in paths):
         return None
     return KinPath(text, paths)
+
+
+def _strip_self(text: str, g: Grammar) -> str:
+    """Without a leading "本人的" / "其" (本人的哥哥, 其配偶): the declaring
+    person, not a step."""
+    for prefix in g.self_prefixes:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix):]
+    return text
 
 
 def _part(part: str, g: Grammar) -> tuple[str, ...] | None:
@@ -202,7 +222,7 @@ def _terms(text: str, g: Grammar) -> tuple[str, ...] | None:
         if head is None:
             continue
         tail = _terms(text[n:], g) if n < len(text) else ("",)
-        if tail is not None:
+        if tail is not None and not any(_set_phrase(a, b) for a in head for b in tail):
             return tuple(a + b for a, b in itertools.product(head, tail))
     for prefix in g.drop_prefixes:
         if text.startswith(prefix) and len(text) > len(prefix):
@@ -210,6 +230,12 @@ def _terms(text: str, g: Grammar) -> tuple[str, ...] | None:
             if rest is not None:
                 return rest
     return None
+
+
+def _set_phrase(head: str, tail: str) -> bool:
+    """Two terms run together that would go up after a sideways or downward
+    step (姑 + 奶奶): Chinese builds no such word by juxtaposition."""
+    return bool(head and tail) and NEUTRAL[head[-1]] in "GC" and NEUTRAL[tail[0]] == "P"
 
 
 def _cousin(reading: str) -> str:
@@ -290,10 +316,10 @@ def inverse(path: KinPath) -> KinPath:
     return KinPath(f"({path.word})⁻¹", tuple(dict.fromkeys(reverse(r) for r in path.readings)))
 
 
-def decode(cell: str, word: str = "") -> KinPath | None:
-    """A path stored as ``KinPath.encode()``; None for an empty cell."""
-    if not isinstance(cell, str) or not cell:
-        return None
+def decode(cell: str, word: str | None = None) -> KinPath:
+    """A path stored as ``KinPath.encode()`` (a non-empty cell)."""
+    if not cell:
+        raise ValueError("an empty kinship cell is no path")
     return KinPath(word or cell, tuple(cell.split("|")))
 
 

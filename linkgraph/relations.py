@@ -17,6 +17,7 @@ relation, so evidence can quote the word and two ties can be composed.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -59,8 +60,21 @@ def _contained(word: str) -> str | None:
     return best[1] if best else None
 
 
+_NOTE = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]")
+
+
 def read_relation(word: str, extra_words: Mapping[str, str] | None = None) -> ReadRelation:
-    """The canonical relation and kinship path of one written relation word."""
+    """The canonical relation and kinship path of one written relation word.
+    A note in brackets (表哥（已故）, 同学(高中)) is read only when the word
+    without it is not understood."""
+    found = _read(word, extra_words)
+    bare = _NOTE.sub("", kinship.clean_word(word))
+    if not found.known and bare and bare != kinship.clean_word(word):
+        found = _read(bare, extra_words)
+    return found
+
+
+def _read(word: str, extra_words: Mapping[str, str] | None) -> ReadRelation:
     cleaned = kinship.clean_word(word).lower()
     extra = {kinship.clean_word(k).lower(): v for k, v in (extra_words or {}).items()}
     if cleaned in extra:

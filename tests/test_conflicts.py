@@ -297,7 +297,7 @@ P1,UA1,科员,否,2015-01-01,2020-01-01
 P22,UA1,科员,否,2016-01-01,2019-12-31
 P2,UA1,科员,否,2020-03-01,2022-06-30
 P23,UA1,局长,是,2012-01-01,2016-12-31
-P23,UA1,书记,是,2021-01-01,2022-12-31
+P23,UA1,兼任书记,是,2021-01-01,2022-12-31
 """)
     assert found(data) == {("T1", "P1", "UB1", "soft", "colleague", 1),
                            ("T1", "P1", "UB2", "soft", "colleague", 1),
@@ -427,10 +427,86 @@ def test_an_official_who_moved_on_is_no_longer_an_official_of_the_unit(tmp_path)
     assert ("T1", "P2", "UB1", "hard", "sibling", 1) in found(stayed)
 
 
-def test_a_later_post_with_both_dates_is_a_temporary_posting(tmp_path):
-    # 王伟 keeps UB1 open from 2013 and was 挂职 in UA1 2016–2017 (both dates
-    # written): he went back — UB1 stays current
+def test_a_later_temporary_posting_does_not_end_the_post(tmp_path):
+    # 王伟 keeps UB1 open from 2013 and was 挂职 in UA1 2016–2017: a temporary
+    # posting by its title ([posts] temporary_title_words) — UB1 stays current
     data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UA1,挂职副局长,否,2016-01-01,"
                                   "2017-12-31")
     (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
     assert c.explanation.endswith("现任新津区教育局科员（2013年1月起），须任职回避")
+
+
+def test_a_later_post_that_ended_too_ends_the_blank_one(tmp_path):
+    # 王伟: UB1 from 2019 (blank), then 副局长 of UA1 2021-06..2021-12 and no
+    # post after: he left UB1 in 2021-06, after 2021-04-01 (three years before
+    # the round): former_post
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2019-01-01,\nP1,UA1,副局长,否,2021-06-01,"
+                                  "2021-12-31")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert "2019年1月至2021年6月曾任新津区教育局科员（任职结束时间空缺，按其2021年起任" in c.explanation
+    # moved on in 2021-03: more than three years before, two years long — none
+    data = ledger(tmp_path / "b", posts="P1,UB1,科员,否,2019-01-01,\nP1,UA1,副局长,否,"
+                                        "2021-03-01,2021-12-31")
+    assert [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"] == []
+
+
+def test_townsmen_only_at_the_township_or_village_level(tmp_path):
+    # everyone in BASE is from a 区 (RA, RB): the same county-level hometown is
+    # no hint by default; RV1/RV2 are two villages of 花源镇 (RT), one township
+    files = dict(BASE)
+    files["regions.csv"] = BASE["regions.csv"] + "RV1,花源村,村,RT\nRV2,柳林村,村,RT\n"
+    files["people.csv"] = (BASE["people.csv"].replace("P1,王伟,RA", "P1,王伟,RB")
+                           .replace("P20,何强,RB", "P20,何强,RV1")
+                           .replace("P2,陈明,RA", "P2,陈明,RV2"))
+    data = load_dataset(write_tables(tmp_path / "t", files))
+    townsmen = {(p, u) for _, p, u, _, rel, _ in found(data) if rel == "townsman"}
+    assert townsmen == {("P2", "UB2")}          # 陈明 and 何强: both from 花源镇
+    (c,) = [c for c in find_conflicts(data, "X", candidates=True) if c.relation == "townsman"]
+    assert "与何强同为花源镇人（同乡）" in c.explanation
+    # a rules file that counts any shared hometown: 王伟 (RB) matches every RB official
+    anywhere = rules_file(tmp_path, "[conflicts]\ntownsman_levels = []\n")
+    townsmen = {(p, u) for _, p, u, _, rel, _ in found(data, rules=anywhere) if rel == "townsman"}
+    assert townsmen == {("P1", "UB1"), ("P1", "UB2")}
+
+
+def test_a_distant_kin_chain_weighs_as_a_distant_relative(tmp_path):
+    # 陈明's 姐夫 郑敏, whose father is 孙涛: kin the law does not name — soft,
+    # weighed as one "other" tie at distance two (0.5 × 1), not as two close kin
+    data = ledger(tmp_path, ties="P2,P31,姐夫\nP31,P22,父亲")
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert (c.level, c.hops, c.score) == ("soft", 2, 0.5)
+
+
+def test_soft_hints_one_capped_ranked_score_per_pair(tmp_path):
+    from linkgraph.analysis.conflicts import soft_hints
+
+    # 王伟 (P1): classmate of 赵丽 (UB2 科长, 3) and mentor of 周杰 (UB2 局长, 4) —
+    # two links to UB2, 7 combined; 陈明 (P2): classmate of 孙涛 (UB1, 3) and
+    # brother of 何强 (UB2: hard, so no hint for that pair)
+    data = ledger(tmp_path, ties="P1,P21,同学\nP1,P23,导师\nP2,P22,同学\nP2,P20,兄弟")
+    hints = soft_hints(find_conflicts(data, "X", candidates=True), cap=10)
+    assert [(h.rank, h.person_id, h.unit_id, h.score, h.n_links) for h in hints] == [
+        (1, "P1", "UB2", 7.0, 2), (2, "P2", "UB1", 3.0, 1)]
+    assert hints[0].relations == ("mentor", "classmate")
+    assert hints[0].reasons.count("；") == 1
+    capped = soft_hints(find_conflicts(data, "X", candidates=True), cap=5)
+    assert [h.score for h in capped] == [5.0, 3.0]
+
+
+def test_cli_hints_say_the_share_of_pairs(tmp_path, invoke):
+    folder = tmp_path / "ledger"
+    ledger(tmp_path, ties="P1,P21,同学")
+    result = invoke("conflicts", folder, "--round", "X", "--hints", "--format", "json")
+    assert result.exit_code == 0
+    # 2 members × 3 units = 6 pairs; one has a hint
+    assert "占全部组合 16.7%" in result.stderr
+    (rec,) = json.loads(result.stdout)["records"]
+    assert (rec["person_id"], rec["unit_id"], rec["relations"]) == ("P1", "UB2", "classmate")
+
+
+def test_cli_names_the_relation_words_to_review(tmp_path, invoke):
+    folder = tmp_path / "ledger"
+    ledger(tmp_path, ties="P20,P2,拜把子")
+    result = invoke("conflicts", folder, "--round", "X", "--candidates")
+    assert result.exit_code == 0
+    assert "以下关系用语未能识别" in result.stderr and "拜把子（1条）" in result.stderr

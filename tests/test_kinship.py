@@ -67,6 +67,12 @@ WORDS = [
     ("外甥媳妇", "姐妹的儿子的妻子", I), ("表嫂", "父母的兄弟姐妹的儿子的妻子", I),
     ("表兄弟的妻子", "父母的兄弟姐妹的儿子的妻子", I),
     ("表姐夫", "父母的兄弟姐妹的女儿的丈夫", I), ("堂弟媳", "父母的兄弟姐妹的儿子的妻子", I),
+    # everyday forms: birth order, 家 households, colloquial in-laws
+    ("长子", "儿子", L), ("次女", "女儿", L), ("老伴", "配偶", S), ("姊妹", "姐妹", C),
+    ("舅舅家的表哥", "父母的兄弟姐妹的儿子", C), ("姨妈家表姐", "父母的兄弟姐妹的女儿", C),
+    ("姑姑家儿子", "父亲的姐妹的儿子", C), ("大舅哥", "妻子的兄弟", I),
+    ("大姑姐", "丈夫的姐妹", I), ("舅嫂", "妻子的兄弟的妻子", I),
+    ("姑奶奶", "父亲的父亲的姐妹", D), ("舅爷", "父亲的母亲的兄弟", D),
     # kin the law does not name: beyond three generations, or in-laws further out
     ("表叔", "父亲的父母的兄弟姐妹的儿子", D),      # the father's cousin: 四代
     ("表侄", "父母的兄弟姐妹的儿子的儿子", D),       # a cousin's son
@@ -97,6 +103,7 @@ def test_words_that_are_not_kinship(word: str) -> None:
 @pytest.mark.parametrize("word, expected", [
     ("父子", L), ("母女", L), ("祖孙", L),                   # lineal either way round
     ("叔侄", C), ("舅甥", C), ("姑侄", C),                   # uncle ↔ nephew either way
+    ("姑嫂", I), ("叔嫂", I),                                # 配偶的兄弟姐妹 ↔ 兄弟姐妹的配偶
     ("翁婿", I), ("婆媳", I),                                # 配偶的父母 ↔ 子女的配偶
     ("直系血亲", L), ("三代以内旁系血亲", C), ("近姻亲", I),   # the law's classes written out
 ])
@@ -167,3 +174,41 @@ def test_fullwidth_and_spaces_are_ignored() -> None:
 
 def test_english_description() -> None:
     assert parse_relation("妻弟").describe("en") == "wife's brother"
+
+
+@pytest.mark.parametrize("word, relation, path", [
+    ("本人的哥哥", "sibling", "B"), ("其配偶", "spouse", "E"), ("表哥（已故）", "collateral", "PGS"),
+    ("夫妻关系", "spouse", "E"), ("叔伯兄弟", "collateral", "FBS"), ("兄嫂", "in_law", "BBW"),
+    ("大学同学", "classmate", None), ("同学(高中)", "classmate", None),
+    ("原单位同事", "colleague", None), ("师生", "mentor", None), ("其他", "other", None),
+    ("姑奶奶", "other", "FFZ"),              # kin, but not a recusal relation
+    ("parent_child", "parent_child", "P|C|PP|CC"),   # the contract's own name: the class
+])
+def test_reading_a_relation_cell(word, relation, path):
+    from linkgraph.relations import read_relation
+
+    read = read_relation(word)
+    assert (read.relation, read.kinship, read.known) == (relation, path, True)
+
+
+def test_an_unknown_word_is_other_and_flagged():
+    from linkgraph.relations import read_relation
+
+    assert read_relation("拜把子") == read_relation("拜把子")
+    read = read_relation("拜把子")
+    assert (read.relation, read.kinship, read.known) == ("other", None, False)
+    # the office's own words (rules file) win over everything
+    assert read_relation("拜把子", {"拜把子": "other"}).known
+    assert read_relation("表哥", {"表哥": "classmate"}).relation == "classmate"
+
+
+def test_a_tie_tooltip_shows_the_path_in_words_not_the_code():
+    from linkgraph.views.text import edge_rows
+
+    rows = dict(edge_rows("TIE", {"type": "TIE", "relation": "in_law", "relation_word": "姑父",
+                                  "kinship": "FZH"}, "王伟", "李强", "zh"))
+    assert rows["亲属路径"] == "父亲的姐妹的丈夫"
+    assert rows["关系（原文）"] == "姑父"
+    assert "FZH" not in "".join(rows.values())
+    rows = dict(edge_rows("TIE", {"relation": "in_law", "kinship": "FZH"}, "a", "b", "en"))
+    assert rows["kinship"] == "father's sister's husband"

@@ -22,6 +22,7 @@ from linkgraph.errors import InputError
 from linkgraph.model import node_key
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
+from linkgraph.tenure import with_inferred_ends
 
 DAYS_PER_YEAR = 365.25
 
@@ -54,7 +55,8 @@ def resolve_person(tables: Tables, who: str) -> str:
 
 def _posts(tables: Tables, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
     p = tables["posts"]
-    p = p[(p["person_id"] == pid) & ~(p["start"] > as_of)]
+    p = with_inferred_ends(p[p["person_id"] == pid])   # blank ends: see tenure.py
+    p = p[~(p["start"] > as_of)]
     end = p["end"].where(p["end"] <= as_of)
     out = pd.DataFrame({"unit_id": p["unit_id"],
                         "unit_name": label(p["unit_id"], names(tables, "units")),

@@ -31,6 +31,7 @@ from linkgraph.analysis import audit, rectification
 from linkgraph.analysis.ledger import label, names, timestamp
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
+from linkgraph.tenure import with_inferred_ends
 from linkgraph.schema import Tables
 
 if sys.version_info >= (3, 11):
@@ -104,7 +105,8 @@ def _petitions(tables: Tables, as_of: pd.Timestamp, years: float) -> pd.Series:
 
 
 def _current_posts(tables: Tables, as_of: pd.Timestamp) -> pd.DataFrame:
-    posts = tables["posts"]
+    # a blank end is ended by the person's next post elsewhere (tenure.py)
+    posts = with_inferred_ends(tables["posts"])
     return posts[~(posts["start"] > as_of) & ~(posts["end"] <= as_of)]
 
 

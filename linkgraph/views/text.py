@@ -89,7 +89,8 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "problems": "问题数", "units": "单位数", "open_problems": "未整改问题",
     "leads": "线索数", "cost": "代价", "soft_conflicts": "软冲突",
     "unit_count": "巡察单位数", "explanation": "说明", "level_zh": "冲突等级",
-    "relation_zh": "关系", "score": "分值",
+    "relation_zh": "关系", "score": "分值", "relation_word": "关系（原文）",
+    "kinship": "亲属路径",
 }
 
 #: Words of the page itself.
@@ -261,5 +262,9 @@ def edge_rows(edge_type: str, attrs: Mapping[str, object], source_text: str,
         v = attrs[k]
         if k == "relation" and lang != "en":
             v = RELATION_NAMES.get(str(v), str(v))
+        if k == "kinship" and isinstance(v, str) and v:   # "PGS" -> 父母的兄弟姐妹的儿子
+            from linkgraph.kinship import decode
+
+            v = decode(v).describe(lang)
         rows.append((field_name(clean(str(k)), lang), format_value(v, lang)))
     return tuple(rows)

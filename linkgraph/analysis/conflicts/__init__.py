@@ -4,10 +4,18 @@ units they inspect.
 ``index`` builds the compact index of people, units, ties and posts;
 ``rules`` holds the vectorised detectors (and parses ``[conflicts]``);
 ``derived`` the soft conflicts derived from the data; ``text`` the wording;
-``find`` runs them for a round (see its docstring).
+``find`` runs them for a round (see its docstring); ``hints`` combines a
+pair's soft links into one ranked, capped score for planners.
 """
-from linkgraph.analysis.conflicts.find import (LEVEL_ZH, Conflict, ConflictCosts, conflict_costs,
-                                               conflict_frame, find_conflicts)
+from linkgraph.analysis.conflicts.find import (
+                                               LEVEL_ZH,
+                                               Conflict,
+                                               ConflictCosts,
+                                               conflict_costs,
+                                               conflict_frame,
+                                               find_conflicts,
+)
+from linkgraph.analysis.conflicts.hints import SoftHint, hint_share, soft_hints
 
-__all__ = ["LEVEL_ZH", "Conflict", "ConflictCosts", "conflict_costs", "conflict_frame",
-           "find_conflicts"]
+__all__ = ["LEVEL_ZH", "Conflict", "ConflictCosts", "SoftHint", "conflict_costs",
+           "conflict_frame", "find_conflicts", "hint_share", "soft_hints"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext, region_ancestors
 from linkgraph.analysis.conflicts.rules import ConflictRules, evidence_frame
 
 
@@ -45,13 +45,33 @@ def colleague_evidence(index: ConflictIndex, ctx: RoundContext, inspectors: np.n
                           aux_post=hit["post_i"].to_numpy())
 
 
-def townsman_evidence(index: ConflictIndex, people: pd.DataFrame, inspectors: np.ndarray,
-                      offs: pd.DataFrame, rules: ConflictRules) -> pd.DataFrame:
-    """An inspector and a target's official share a hometown (同乡)."""
+def hometown_keys(people: pd.DataFrame, regions: pd.DataFrame,
+                  levels: tuple[str, ...]) -> np.ndarray:
+    """Per people row: the region two people must share to be townsmen (同乡)
+    — the coarsest region, the hometown itself or above it, whose level
+    (regions.level) contains one of ``levels`` (乡, 镇, 村 …), so two villagers
+    of one township match and two people of one county do not.  None where
+    no such region is known.  Empty ``levels``: the hometown as written."""
+    home = people["hometown_region_id"].to_numpy(dtype=object)
+    if not levels:
+        return home
+    level = dict(zip(regions["region_id"], regions["level"].fillna("").astype(str)))
+    key: dict[object, object] = {}
+    for rid, chain in region_ancestors(regions).items():
+        fits = [r for r in chain if any(w in level.get(r, "") for w in levels)]
+        key[rid] = fits[-1] if fits else None
+    return np.array([key.get(h) for h in home], dtype=object)
+
+
+def townsman_evidence(index: ConflictIndex, people: pd.DataFrame, regions: pd.DataFrame,
+                      inspectors: np.ndarray, offs: pd.DataFrame,
+                      rules: ConflictRules) -> pd.DataFrame:
+    """An inspector and a target's official share a hometown (同乡) at the
+    level the rules name (``[conflicts] townsman_levels``)."""
     if rules.townsman_weight <= 0:
         return evidence_frame(0)
     home = pd.DataFrame({"person": index.people_rows,
-                         "home": people["hometown_region_id"].to_numpy(dtype=object)}).dropna()
+                         "home": hometown_keys(people, regions, rules.townsman_levels)}).dropna()
     mine = home[home["person"].isin(inspectors)]
     theirs = home.merge(offs.rename(columns={"official": "person"}), on="person")
     hit = mine.merge(theirs, on="home", suffixes=("", "_x"))

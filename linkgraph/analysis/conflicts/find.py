@@ -107,7 +107,8 @@ def _evidence(tables: Tables, index: ConflictIndex, ctx: RoundContext,
         cr.seconded_evidence(index, ctx, rules),
         cr.home_region_evidence(index, ctx, tables["regions"], rules),
         derived.colleague_evidence(index, ctx, inspectors, offs, rules),
-        derived.townsman_evidence(index, tables["people"], inspectors, offs, rules),
+        derived.townsman_evidence(index, tables["people"], tables["regions"], inspectors, offs,
+                                  rules),
         derived.same_system_evidence(index, ctx, tables["units"], inspectors, rules),
     ]
     ev = pd.concat([f for f in frames if len(f)] or [cr.evidence_frame(0)], ignore_index=True)
@@ -164,7 +165,7 @@ def conflict_frame(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
     tables = getattr(tables, "tables", tables)
     crules = _resolve_rules(rules)
     ctx = round_context(tables, round_id)
-    index = index or build_index(tables)
+    index = index or build_index(tables, crules.temporary_title_words)
     ev = _evidence(tables, index, ctx, crules)
     ev = ev[(ev["person"] >= 0) & (ev["unit"] >= 0)]
     return _best(_with_teams(ev, index, ctx, candidates)), ctx, index
@@ -196,7 +197,7 @@ def find_conflicts(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
 
 def _records(tables: Tables, ev: pd.DataFrame, ctx: RoundContext, index: ConflictIndex,
              rules: cr.ConflictRules) -> list[Conflict]:
-    names = names_for(tables, index, ctx)
+    names = names_for(tables, index, ctx, rules.townsman_levels)
     writer = Writer(index, names, rules)
     region = dict(zip(tables["units"]["unit_id"], tables["units"]["region_id"]))
     out = []
@@ -234,7 +235,14 @@ def conflict_costs(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
     unit_hard = np.zeros((len(teams), len(units)), dtype=bool)
     unit_soft = np.zeros((len(teams), len(units)), dtype=float)
     unit_hard[t[hard], u[hard]] = True
-    np.add.at(unit_soft, (t[~hard], u[~hard]), ev["score"].to_numpy(dtype=float)[~hard])
+    pair_soft = pd.DataFrame({"t": t[~hard], "u": u[~hard], "p": ev["person"].to_numpy()[~hard],
+                              "s": ev["score"].to_numpy(dtype=float)[~hard]})
+    pair_soft = pair_soft.groupby(["t", "u", "p"], sort=False)["s"].sum()
+    if crules.soft_cap > 0:   # one member × unit pair counts at most soft_cap
+        pair_soft = pair_soft.clip(upper=crules.soft_cap)
+    tu = pair_soft.index.to_frame(index=False)
+    np.add.at(unit_soft, (tu["t"].to_numpy(dtype=int), tu["u"].to_numpy(dtype=int)),
+              pair_soft.to_numpy(dtype=float))
     to_region = np.zeros((len(units), len(regions)), dtype=float)
     r = pd.Index(regions).get_indexer(unit_region)
     to_region[np.arange(len(units))[r >= 0], r[r >= 0]] = 1.0

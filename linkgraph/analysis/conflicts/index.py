@@ -8,6 +8,7 @@ cover every candidate of a province-wide round at once.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,8 +57,8 @@ class ConflictIndex:
     people: pd.Index          # code -> person_id (object dtype)
     units: pd.Index           # code -> unit_id (object dtype)
     relations: tuple[str, ...]  # tie data code -> canonical relation
-    kin: tuple[str | None, ...]  # tie data code -> kinship path from the row's person
-    words: tuple[str | None, ...]  # tie data code -> the relation word as written
+    kin: tuple[str, ...]      # tie data code -> kinship path from the row's person ("" = none)
+    words: tuple[str, ...]    # tie data code -> the relation word as written ("" = none)
     forward: tuple[bool, ...]   # tie data code -> the word is the neighbour's side
     ties: Csr                 # person -> person (both directions)
     posts: pd.DataFrame       # person, unit (codes), title, top, start, end, end_from (row of
@@ -90,8 +91,9 @@ def encode(*columns: pd.Series) -> tuple[pd.Index, list[np.ndarray]]:
     return ids, [codes[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
-def build_index(tables: Tables) -> ConflictIndex:
-    """The compact index of a dataset's people, units, ties and posts."""
+def build_index(tables: Tables, temporary_words: Sequence[str] | None = None) -> ConflictIndex:
+    """The compact index of a dataset's people, units, ties and posts.
+    ``temporary_words``: post titles that do not end an earlier post (tenure.py)."""
     people_t, posts_t, ties_t = tables["people"], tables["posts"], tables["ties"]
     people, (people_rows, post_person, a, b, _) = encode(
         people_t["person_id"], posts_t["person_id"], ties_t["person_a"], ties_t["person_b"],
@@ -99,18 +101,15 @@ def build_index(tables: Tables) -> ConflictIndex:
     units, (unit_rows, post_unit) = encode(tables["units"]["unit_id"], posts_t["unit_id"])
     relation = ties_t["relation"].to_numpy(dtype=object)
     keep = (a >= 0) & (b >= 0) & (a != b) & pd.notna(relation)
-    labels = tie_labels(ties_t[keep])
-    uniques = sorted(set(labels))
-    code_of = {label: i for i, label in enumerate(uniques)}
-    rel_codes = np.array([code_of[label] for label in labels], dtype=np.int32)
+    rel_codes, uniques = tie_labels(ties_t[keep])
     n = len(uniques)
     src = np.concatenate([a[keep], b[keep]])
     dst = np.concatenate([b[keep], a[keep]])
     data = np.concatenate([rel_codes, rel_codes + n]).astype(np.int32)
     tie_csr = Csr.from_edges(src, dst, data, len(people))
-    rows = [(rel, path, word, True) for rel, path, word in uniques]
-    rows += [(rel, _inverse(path), word, False) for rel, path, word in uniques]
-    relations, kin, words, forward = (tuple(col) for col in zip(*rows)) if rows \
+    both = [(rel, path, word, True) for rel, path, word in uniques]
+    both += [(rel, _inverse(path), word, False) for rel, path, word in uniques]
+    relations, kin, words, forward = (tuple(col) for col in zip(*both)) if both \
         else ((), (), (), ())
     posts = pd.DataFrame({
         "person": post_person, "unit": post_unit,
@@ -124,7 +123,8 @@ def build_index(tables: Tables) -> ConflictIndex:
     posts = posts.iloc[order].reset_index(drop=True)
     # a blank end is ended by the person's next post elsewhere (tenure.py)
     end, end_from = infer_ends(posts["person"].to_numpy(), posts["unit"].to_numpy(),
-                               posts["start"].to_numpy(), posts["end"].to_numpy())
+                               posts["start"].to_numpy(), posts["end"].to_numpy(),
+                               posts["title"].to_numpy(dtype=object), temporary_words)
     posts["end"], posts["end_from"] = end, end_from
     rows = np.arange(len(posts))
     post_csr = Csr.from_edges(posts["person"].to_numpy(), rows, rows, len(people))
@@ -132,15 +132,33 @@ def build_index(tables: Tables) -> ConflictIndex:
                          post_csr, people_rows, unit_rows)
 
 
-def tie_labels(ties: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """(relation, kinship path, word as written) of each tie row; a kinship
-    relation without a path (given as a class, or pulled from Neo4j) takes
-    the class's readings, a word-less tie its relation's name."""
-    rel = ties["relation"].tolist()
-    paths = ties["kinship"].tolist() if "kinship" in ties else [None] * len(rel)
-    words = ties["relation_word"].tolist() if "relation_word" in ties else [None] * len(rel)
-    return [(r, p if isinstance(p, str) and p else (class_path(r) or ""),
-             w if isinstance(w, str) and w else "") for r, p, w in zip(rel, paths, words)]
+def tie_labels(ties: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
+    """Each tie row's code into the sorted distinct (relation, kinship path,
+    word as written).  A kinship relation without a path (given as a class,
+    or pulled from Neo4j) takes the class's readings; no word reads "".
+    Columns are factorised one by one: string operations on millions of
+    object cells would take seconds."""
+    n = len(ties)
+    cols = [ties[c].to_numpy(dtype=object) if c in ties else np.full(n, None, dtype=object)
+            for c in ("relation", "kinship", "relation_word")]
+    codes, values = zip(*(pd.factorize(c, use_na_sentinel=True) for c in cols))
+    key = np.zeros(n, dtype=np.int64)
+    for c, v in zip(codes, values):
+        key = key * (len(v) + 1) + (c + 1)
+    combos, inverse = np.unique(key, return_inverse=True)
+    labels = []
+    for k in combos.tolist():
+        parts = []
+        for v in reversed(values):
+            k, c = divmod(k, len(v) + 1)
+            parts.append(v[c - 1] if c else None)
+        rel, path, word = reversed(parts)
+        labels.append((str(rel), path if isinstance(path, str) and path
+                       else (class_path(str(rel)) or ""), word if isinstance(word, str) else ""))
+    order = sorted(range(len(labels)), key=labels.__getitem__)
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank[inverse.reshape(-1)] if n else np.zeros(0, np.int32), [labels[i] for i in order]
 
 
 def _inverse(path: str) -> str:

@@ -52,6 +52,9 @@ class ConflictRules:
     same_system_weight: float = 2.0
     townsman_weight: float = 1.0
     compose_kinship: bool = True
+    temporary_title_words: tuple[str, ...] = ()
+    townsman_levels: tuple[str, ...] = ()
+    soft_cap: float = 10.0
 
     def level(self, relation: str) -> str:
         return self.levels.get(relation, "soft")
@@ -96,7 +99,11 @@ def conflict_rules(rules: Rules) -> ConflictRules:
         superior_weight=_number(sec, "superior_weight", 5, src),
         same_system_weight=_number(sec, "same_system_weight", 2, src),
         townsman_weight=_number(sec, "townsman_weight", 1, src),
-        compose_kinship=bool(sec.get("compose_kinship", True)))
+        compose_kinship=bool(sec.get("compose_kinship", True)),
+        townsman_levels=tuple(str(w) for w in sec.get("townsman_levels", ())),
+        soft_cap=_number(sec, "soft_cap", 10, src),
+        temporary_title_words=tuple(str(w) for w in
+                                    rules.section("posts").get("temporary_title_words", ())))
     if out.max_hops not in (1, 2):
         raise ConfigError(f"{src}: [conflicts] max_hops 只支持 1 或 2 / must be 1 or 2, "
                           f"got {out.max_hops}")
@@ -171,10 +178,22 @@ def _second_hop(index: ConflictIndex, hop1: pd.DataFrame, offs: pd.DataFrame,
         relation=[c or f"{a}+{b}" for c, a, b in zip(chain, r1, r2)],
         level=[rules.level(c) if c else "soft" for c in chain],
         score=[rules.weight(c) if c else factor * min(rules.weight(a), rules.weight(b))
-               for c, a, b in zip(chain, r1, r2)],
+               for c, a, b in zip(chain, _distant(index, two, rules, r1), r2)],
         hops=2, via1=two["via1"].to_numpy(), via2=two["via2"].to_numpy(),
         rel1=two["rel1"].to_numpy(), rel2=two["rel2"].to_numpy(), post=two["post"].to_numpy(),
         code1=two["code1"].to_numpy(), code2=two["code2"].to_numpy())
+
+
+def _distant(index: ConflictIndex, two: pd.DataFrame, rules: ConflictRules,
+             first: list[str]) -> list[str]:
+    """The first relation of each chain, read as ``other`` where both ties are
+    kinship but the chain is kin the law does not name (姐夫的父亲): such a
+    chain weighs as a distant relative, not as two close ones."""
+    if not rules.compose_kinship:
+        return first
+    kin = index.kin
+    return ["other" if kin[a] and kin[b] else r
+            for r, a, b in zip(first, two["code1"].tolist(), two["code2"].tolist())]
 
 
 def chain_path(index: ConflictIndex, code1: int, code2: int) -> kinship.KinPath | None:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from linkgraph import kinship
+from linkgraph.analysis.conflicts.derived import hometown_keys
 from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
 from linkgraph.analysis.conflicts.rules import ConflictRules, chain_path
 from linkgraph.vocab import LABELS_ZH
@@ -40,7 +41,7 @@ class Names:
     """Lookups from codes and ids to what a sentence needs."""
 
     person: np.ndarray       # code -> name
-    hometown: np.ndarray     # code -> hometown region id
+    hometown: np.ndarray     # code -> hometown region at the townsman level
     unit: np.ndarray         # code -> name
     unit_sector: np.ndarray  # code -> sector
     region: Mapping[str, str]
@@ -56,14 +57,15 @@ def _by_code(n: int, codes: np.ndarray, values: pd.Series, missing: object) -> n
 
 
 def names_for(tables: Mapping[str, pd.DataFrame], index: ConflictIndex,
-              ctx: RoundContext) -> Names:
+              ctx: RoundContext, townsman_levels: tuple[str, ...] = ()) -> Names:
     people, units = tables["people"], tables["units"]
     n_people, n_units = len(index.people), len(index.units)
     pr, ur = index.people_rows, index.unit_rows
     roles = LABELS_ZH["role"]
     return Names(
         person=_by_code(n_people, pr, people["name"], "（无姓名）"),
-        hometown=_by_code(n_people, pr, people["hometown_region_id"], None),
+        hometown=_by_code(n_people, pr, pd.Series(hometown_keys(people, tables["regions"],
+                                                                townsman_levels)), None),
         unit=_by_code(n_units, ur, units["name"], "（未知单位）"),
         unit_sector=_by_code(n_units, ur, units["sector"], None),
         region=dict(zip(tables["regions"]["region_id"], tables["regions"]["name"])),
