@@ -146,8 +146,10 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
 
 def _check_cell_lengths(checked: Checked) -> None:
     limit = max_cell_chars()
-    for col in checked.raw.columns:
-        cells = checked.raw[col]
+    raw = checked.raw
+    assert raw is not None, "cell lengths are checked while typing"
+    for col in raw.columns:
+        cells = raw[col]
         present = cells.notna()
         if not present.any():
             continue

@@ -88,7 +88,7 @@ def _open_bytes(source: str | bytes | BinaryIO, name: str) -> bytes:
     return source.read()
 
 
-def _sample(source: str | bytes | BinaryIO, name: str) -> tuple[bytes, bool, object]:
+def _sample(source: str | bytes | BinaryIO, name: str) -> tuple[bytes, bool, str | bytes]:
     """The first SAMPLE_BYTES of the source, whether that is all of it, and a
     reopenable handle (a path, or the whole bytes for in-memory sources)."""
     if isinstance(source, str):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -108,8 +109,9 @@ def coverage(tables: Tables, rules: Rules, as_of: dt.date | str,
     return Coverage(description, round_ids, out[list(UNIT_COLUMNS)])
 
 
-def _share(inspected: pd.Series | int, units: pd.Series | int):
-    return (inspected / units).round(4)
+def _share(inspected: pd.Series | int, units: pd.Series | int) -> Any:
+    share: Any = inspected / units
+    return share.round(4)
 
 
 def coverage_summary(units: pd.DataFrame, by: str = "level") -> pd.DataFrame:

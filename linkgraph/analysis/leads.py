@@ -98,8 +98,9 @@ def _dates(leads: pd.DataFrame, limits: Limits, as_of: pd.Timestamp) -> pd.DataF
     default_due = add_months(leads["transfer_date"], limits.lead_report_months)
     has_due = leads["due_date"].notna()
     out["due_date"] = leads["due_date"].where(has_due, default_due)
-    out["due_source"] = np.where(has_due, "台账", np.where(default_due.notna(),
-                                 f"默认（移交后{limits.lead_report_months}个月）", None))
+    default_note = np.where(default_due.notna(), f"默认（移交后{limits.lead_report_months}个月）",
+                            np.array(None, dtype=object))
+    out["due_source"] = np.where(has_due, "台账", default_note)
     return out
 
 

@@ -96,7 +96,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
 def _located(tables: Tables, measures: pd.DataFrame, problems: pd.DataFrame | None = None,
              pos: np.ndarray | None = None) -> pd.DataFrame:
     """``measures`` with their problem's unit, round and category."""
-    if problems is None:
+    if problems is None or pos is None:
         problems = tables["problems"]
         pos = positions(problems["problem_id"], measures["problem_id"])
     out = measures.copy()
@@ -167,7 +167,7 @@ def _codes_with_missing(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     c, keys = codes(values)
     if (c < 0).any():
         c = np.where(c < 0, len(keys), c)
-        keys = np.append(keys, None)
+        keys = np.append(keys, np.array([None], dtype=object))
     return c, keys
 
 

@@ -125,6 +125,7 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
     fmt = resolve_format(fmt, out)
     sheets = records if isinstance(records, Mapping) else {"records": records}
     if fmt == "xlsx":
+        assert out is not None, "resolve_format gives xlsx only for an --out file"
         output.write_xlsx({**sheets, "来源 provenance": current_provenance().rows()}, out,
                           {name: columns for name in sheets} if columns else None)
         click.echo(f"已写入 / written: {out}", err=True)
@@ -151,7 +152,7 @@ class StderrProgress:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None
 
     def __call__(self, item: str, done: int, total: int) -> None:
         if not sys.stderr.isatty() or total <= 1:

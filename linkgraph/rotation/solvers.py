@@ -89,7 +89,7 @@ def _cpsat_or_start(inst: Instance, start: Sequence[int] | None, bound: float, *
             raise
         sol = None
     total = None if start is None else plan_cost(inst, start)
-    if total is not None and (sol is None or total < sol.cost):
+    if start is not None and total is not None and (sol is None or total < sol.cost):
         if solver_bound and sol is not None:
             bound = sol.bound
         return Solution(tuple(start), total, bound >= total, max(bound, -np.inf), "patching")

@@ -57,7 +57,7 @@ def plant_lead_anomalies(leads: pd.DataFrame, problems: pd.DataFrame, people: pd
     due[drop_due] = NAT
     disp = leads["disposition"].to_numpy().copy()
     outcome = leads["outcome"].to_numpy().copy()
-    disp[overdue] = np.where(rng.random(len(overdue)) < 0.5, "verify", None)
+    disp[overdue] = np.where(rng.random(len(overdue)) < 0.5, "verify", np.array(None, dtype=object))
     outcome[overdue] = None
     room = np.where(np.isnat(closed), (as_of - transfer).astype(np.int64),
                     (closed - transfer).astype(np.int64)) - 3

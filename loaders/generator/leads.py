@@ -49,7 +49,7 @@ def departments(st: Structure, organizers: np.ndarray) -> pd.DataFrame:
                  (r, "edu", f"{n}教育{bureau}", "other"),
                  (r, "health", f"{n}卫生健康{bureau}", "other")]
     d = pd.DataFrame(rows, columns=["region", "key", "name", "kind"])
-    owned = {}
+    owned: dict = {}
     for c in CATEGORIES:
         owned.setdefault(c.owner, []).append(c.name)
     d["supervises"] = d["key"].map(lambda k: ";".join(owned.get(k, [])) or None)
@@ -97,9 +97,10 @@ def build_leads(problems: pd.DataFrame, rounds: Rounds, depts: pd.DataFrame, see
     room = np.maximum((limit - received).astype(np.int64) - 5, 1)
     closed = np.where(closes, received + days(5 + np.floor(rng.random(len(pick)) * room)), NAT)
     disp = _weighted(rng, _CLOSED_DISPOSITION, len(pick))
-    disp = np.where(closes | (rng.random(len(pick)) < 0.5), disp, None)
+    disp = np.where(closes | (rng.random(len(pick)) < 0.5), disp, np.array(None, dtype=object))
     disp = np.where(~closes & (disp == "investigate"), "verify", disp)
-    outcome = np.where(closes & (disp == "investigate"), _weighted(rng, _OUTCOME, len(pick)), None)
+    outcome = np.where(closes & (disp == "investigate"), _weighted(rng, _OUTCOME, len(pick)),
+                       np.array(None, dtype=object))
     person = np.where(pr["p1"].to_numpy() >= 0, pr["p1"].to_numpy(), pr["p2"].to_numpy())
     region = rounds.rounds["organizer"].to_numpy()[rr]
     return frame({
