@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 import networkx as nx
 import pandas as pd
 
+from linkgraph.check import RELATION_EXTRA_COLUMNS
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
@@ -148,6 +149,11 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             s = s.astype(object).where(s.notna(), None)
         out[col.name] = s
+    if table == "ties":  # the word as written and its kinship path (check.py)
+        for extra in RELATION_EXTRA_COLUMNS:
+            s = frame[extra] if extra in frame else pd.Series(None, index=frame.index,
+                                                              dtype=object)
+            out[extra] = s.astype(object).where(s.notna(), None)
     return out
 
 

@@ -96,8 +96,9 @@ def _rel_frames(tables: Tables, rules: Rules | None):
         f = _edge_frame(tables, spec)
         out = pd.DataFrame({f":START_ID({start})": f["_start"].astype(str).str.slice(len(start) + 1),
                             f":END_ID({end})": f["_end"].astype(str).str.slice(len(end) + 1)})
-        for c in spec.properties:
-            kind = TABLE_BY_NAME[spec.table].column(c).kind
+        table = TABLE_BY_NAME[spec.table]
+        for c in spec.properties:  # derived properties (relation_word, kinship) are text
+            kind = table.column(c).kind if any(col.name == c for col in table.columns) else "text"
             out[c + ADMIN_TYPES.get(kind, "")] = _text(f[c], kind)
         groups.setdefault((spec.type, start, end), []).append(out)
     c = corroborations(tables, rules)

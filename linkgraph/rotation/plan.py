@@ -99,7 +99,7 @@ def _assemble(p: RotationProblem, options: RotationOptions, blocked: np.ndarray,
     imbalance = sum(abs(float(ratio[i, j]) - 1) for i, j in enumerate(best.assignment))
     return RotationPlan(p.round_id, tuple(pairs), round(sum(q.cost for q in pairs), 6),
                         round(imbalance, 4), best.optimal, round(best.gap, 6), best.solver,
-                        seconds, options, tuple(swaps), alternatives, excluded)
+                        seconds, options, tuple(swaps), alternatives, excluded, p.notes)
 
 
 def _alternative(p: RotationProblem, options: RotationOptions, best: Solution, sol: Solution,

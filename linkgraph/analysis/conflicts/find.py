@@ -111,7 +111,8 @@ def _evidence(tables: Tables, index: ConflictIndex, ctx: RoundContext,
         derived.same_system_evidence(index, ctx, tables["units"], inspectors, rules),
     ]
     ev = pd.concat([f for f in frames if len(f)] or [cr.evidence_frame(0)], ignore_index=True)
-    ints = ["person", "unit", "hops", "via1", "via2", "post", "aux_post", "aux_unit"]
+    ints = ["person", "unit", "hops", "via1", "via2", "post", "aux_post", "aux_unit", "code1",
+            "code2"]
     return ev.astype({**dict.fromkeys(ints, "int64"), "score": "float64"})
 
 
