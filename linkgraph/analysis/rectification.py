@@ -64,7 +64,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
     counted (rectified or not) as of ``as_of``; one join of measures to
     problems, shared by every figure."""
     as_of = timestamp(as_of)
-    limits = Limits.from_rules(rules)
+    limits = rules.limits
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done
     problems = _problems(tables, as_of)
@@ -210,7 +210,7 @@ def completion(tables: Tables, rules: Rules, as_of: dt.date | str, by: str = "ro
            "department": "owner_dept_id"}[by]
     out = _tally(problems, measures, pos, by).rename(columns={"key": key})
     out = out.sort_values(key, na_position="last", kind="stable").reset_index(drop=True)
-    out = _describe(tables, out, by, Limits.from_rules(rules))
+    out = _describe(tables, out, by, rules.limits)
     out.iloc[:, 0] = out.iloc[:, 0].astype(object).where(out.iloc[:, 0].notna(), UNSPECIFIED)
     first = out.columns[0]
     total = {first: "合计", "problems": len(problems), "rectified": int(problems["rectified"].sum()),

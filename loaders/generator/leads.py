@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from linkgraph.rules import load_rules
 from loaders.generator.rounds import Rounds
 from loaders.generator.structure import Structure
 from loaders.generator.taxonomy import CATEGORIES
@@ -90,7 +91,8 @@ def build_leads(problems: pd.DataFrame, rounds: Rounds, depts: pd.DataFrame, see
     received = transfer + days(rng.integers(0, 6, len(pick)))
     span = np.array([30, 60, 90])[rng.choice(3, len(pick), p=[0.2, 0.3, 0.5])]
     due = np.where(rng.random(len(pick)) < 0.8, transfer + days(span), NAT)
-    deadline = np.where(np.isnat(due), _plus_months(transfer, 3), due)
+    months = load_rules().limits.lead_report_months   # the analysis' own limit
+    deadline = np.where(np.isnat(due), _plus_months(transfer, months), due)
     past = deadline < as_of
     closes = past | ((received + np.timedelta64(10, "D") < as_of) & (rng.random(len(pick)) < 0.3))
     limit = np.minimum(deadline, as_of).astype("datetime64[D]")
