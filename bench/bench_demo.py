@@ -89,9 +89,9 @@ def views(data: Path | None, work: Path, use_browser: bool) -> list[dict]:
                           lambda: ViewRequest("sample", "cap", big, tuple(big)), work, browser))
     if data is not None:
         from linkgraph.dataset import load_dataset
-        from linkgraph.views.focus import ViewSource
+        from linkgraph.session import Session
 
-        source = ViewSource(load_dataset(data).tables)
+        source = Session(load_dataset(data).tables)
         rows.append(time_view("overview (demo data)", lambda: overview(source.tables), work,
                               browser))
         G = source.graph

@@ -183,8 +183,10 @@ def _type_relation(checked: Checked, column: str, raw: pd.Series,
 
 def _check_cell_lengths(checked: Checked) -> None:
     limit = max_cell_chars()
-    for col in checked.raw.columns:
-        cells = checked.raw[col]
+    raw = checked.raw
+    assert raw is not None, "cell lengths are checked while typing"
+    for col in raw.columns:
+        cells = raw[col]
         present = cells.notna()
         if not present.any():
             continue
@@ -220,8 +222,10 @@ def suspicious_cells(checked: Checked) -> None:
     was found."""
     spec = TABLE_BY_NAME[checked.table]
     kinds = {c.name: c.kind for c in spec.columns}
-    for col in checked.raw.columns:
-        cells = checked.raw[col]
+    raw = checked.raw
+    assert raw is not None, "suspicious cells are looked for while typing"
+    for col in raw.columns:
+        cells = raw[col]
         present = cells.notna()
         if not present.any():
             continue
@@ -231,7 +235,8 @@ def suspicious_cells(checked: Checked) -> None:
         hit = text.str.contains(pattern, regex=kind in ("id", "ids"))
         for row in hit[hit].index:
             value = text[row]
-            ch = (norm.ID_INVISIBLE.search(value) or re.search("\x00", value)).group()
+            found = norm.ID_INVISIBLE.search(value) or re.search("\x00", value)
+            ch = found.group() if found else "\x00"
             checked.reject([row], col, f"含有看不见的字符：{_invisible_name(ch)}，请删去后重新输入"
                            f" / contains an invisible character U+{ord(ch):04X}; delete it",
                            [_shown_raw(value)])
@@ -263,7 +268,8 @@ def _check_normalised_length(checked: Checked, column: str, values: pd.Series) -
         if row not in checked.errors:
             checked.reject([row], column, f"单元格规范化后过长（{n} 字符，上限 {limit}） / cell "
                            f"too long once normalised ({n} characters, limit {limit})",
-                           [str(checked.raw.at[row, column])[:80] + "…"])
+                           [str(checked.raw.at[row, column])[:80] + "…"
+                            if checked.raw is not None else ""])
 
 
 def max_cell_chars() -> int:

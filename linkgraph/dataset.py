@@ -123,12 +123,12 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
     for grid in chunks:
         if mapped is None:
             mapped = map_columns(grid, raw.table, raw.file)
-            frame, warnings = mapped.frame, mapped.violations
+            frame, warnings = mapped.frame, list(mapped.violations)
         else:
-            frame, warnings = (apply_columns(grid, mapped.positions, raw.table)
-                               if mapped.header_row else unmapped_rows(grid, raw.table)), []
-            if mapped.header_row:
-                warnings = stray_cells(grid, mapped.width, raw.table, raw.file)
+            frame = (apply_columns(grid, mapped.positions, raw.table)
+                     if mapped.header_row else unmapped_rows(grid, raw.table))
+            warnings = (list(stray_cells(grid, mapped.width, raw.table, raw.file))
+                        if mapped.header_row else [])
         if mapped.fatal:
             piece = check.Checked(raw.table, raw.file, frame, None)
             piece.reject(frame.index, "", "整表未载入 / table not loaded: "

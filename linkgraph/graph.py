@@ -72,7 +72,7 @@ def _edge_frame(tables: Tables, spec: RelSpec) -> pd.DataFrame:
     frame = tables[spec.table]
     if frame.empty:
         return pd.DataFrame(columns=["_start", "_end", *spec.properties])
-    if spec.start_label is None:
+    if spec.start_label is None or spec.start_column is None:
         start_label, start_col = TABLE_LABELS[spec.table], key_column(spec.table)
     else:
         start_label, start_col = spec.start_label, spec.start_column
@@ -150,9 +150,10 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             s = s.astype(object).where(s.notna(), None)
         out[col.name] = s
     if table == "ties":  # the word as written and its kinship path (check.py)
-        for col in RELATION_EXTRA_COLUMNS:
-            s = frame[col] if col in frame else pd.Series(None, index=frame.index, dtype=object)
-            out[col] = s.astype(object).where(s.notna(), None)
+        for extra in RELATION_EXTRA_COLUMNS:
+            s = frame[extra] if extra in frame else pd.Series(None, index=frame.index,
+                                                              dtype=object)
+            out[extra] = s.astype(object).where(s.notna(), None)
     return out
 
 
@@ -175,7 +176,7 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
             if data.get("type") != rel:
                 continue
             row = {k: data.get(k) for k in spec.properties}
-            row[spec.start_column] = G.nodes[s]["id"]
+            row[spec.start_column or key_column(table)] = G.nodes[s]["id"]
             row[spec.end_column] = G.nodes[e]["id"]
             rows.append(row)
         frame = pd.DataFrame(rows)

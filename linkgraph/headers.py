@@ -104,7 +104,9 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
     if hrow is None:
         v = Violation(table, file, 1, "", "", f"找不到表头：应包含 {expected} / no header row found")
         return Mapped(unmapped_rows(grid, table), None, (), (v,))
-    warnings, fatal, keep = [], [], {}
+    warnings: list[Violation] = []
+    fatal: list[Violation] = []
+    keep: dict[int, str] = {}
     for pos, cell in enumerate(grid.iloc[hrow]):
         raw = str(cell).strip()
         canon = column_for(table, raw) if raw else None

@@ -323,6 +323,14 @@ def decode(cell: str, word: str | None = None) -> KinPath:
     return KinPath(word or cell, tuple(cell.split("|")))
 
 
+def stored(cell: str, word: str = "") -> KinPath:
+    """The path of a cell known to hold one (``decode`` of a non-empty cell)."""
+    path = decode(cell, word)
+    if path is None:
+        raise ValueError(f"no kinship path in {cell!r}")
+    return path
+
+
 #: Degree → the canonical ``ties.relation`` value the rules file weighs.
 RELATION_OF_DEGREE = {Degree.SPOUSE: "spouse", Degree.LINEAL: "parent_child",
                       Degree.COLLATERAL: "collateral", Degree.IN_LAW: "in_law",

@@ -206,8 +206,7 @@ def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
     def split(cell: object) -> tuple[str, ...]:
         if cell is None or cell != cell:  # None or NaN
             return ()
-        items = (part.strip() for part in _LIST_SPLIT.split(str(cell)))
-        items = [x for x in items if x]
+        items = [x for x in (part.strip() for part in _LIST_SPLIT.split(str(cell))) if x]
         if ids:
             items = [re.sub(r"^(\d+)\.0+$", r"\1", x) for x in items]
         return tuple(dict.fromkeys(items))

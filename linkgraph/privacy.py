@@ -169,7 +169,7 @@ def _map_ids(series: pd.Series, kind: str, ids: Mapping[str, str]) -> pd.Series:
 
 def _scrub(series: pd.Series, scrub: NameScrubber) -> pd.Series:
     uniques = series.dropna().unique()
-    table = {}
+    table: dict[str | tuple, str | tuple] = {}
     for v in uniques:
         if isinstance(v, str):
             table[v] = scrub(v)

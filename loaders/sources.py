@@ -119,12 +119,13 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
                     out.notes.append(_other_sheet(path, wb, s, chosen, only))
             return
         for s in names:
-            if matched[s] is None:
+            table = matched[s]
+            if table is None:
                 out.notes.append(Violation("", f"{path.name}[{s}]", None, "", s,
                                            "工作表名不是数据表名，已忽略 / sheet is not a "
                                            "table of the contract, ignored", "warning"))
                 continue
-            out.tables.append(_sheet_table(matched[s], f"{path.name}[{s}]", wb, s, str(path)))
+            out.tables.append(_sheet_table(table, f"{path.name}[{s}]", wb, s, str(path)))
     finally:
         close = getattr(wb, "close", None)
         if close:

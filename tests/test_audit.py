@@ -92,9 +92,10 @@ def test_matches(tables):
 
 
 def test_scores(tables):
-    from linkgraph.analysis.audit import MatchRule, candidate_scores
+    from linkgraph.analysis.audit import candidate_scores
+    from linkgraph.rules import load_rules
 
-    s = candidate_scores(tables, MatchRule()).set_index(["finding_id", "problem_id"])
+    s = candidate_scores(tables, load_rules().audit).set_index(["finding_id", "problem_id"])
     # A1 vs Q2: same category, no shared 2- or 3-gram
     assert s.loc[("A1", "Q2"), ["similarity", "score"]].tolist() == [0.0, 0.5]
     # A8 vs Q4: the same words and category

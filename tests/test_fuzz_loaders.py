@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linkgraph.dataset import load_dataset
-from linkgraph.errors import LinkgraphError, ValidationError
+from linkgraph.errors import LinkgraphError
 from linkgraph.schema import TABLE_BY_NAME
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
@@ -50,6 +50,10 @@ def _visible_rows(rows: list[list[str]]) -> int:
 
 
 def _check_outcome(folder: Path) -> None:
+    """One lenient load: every row read is loaded or rejected, every problem
+    has a reason.  (A strict load is the same load that then raises on those
+    problems — tests/test_loaders.py checks that once; loading each example a
+    second time only doubled the suite's time.)"""
     try:
         ds = load_dataset(folder, lenient=True)
     except LinkgraphError as exc:
@@ -58,10 +62,9 @@ def _check_outcome(folder: Path) -> None:
     for count in ds.counts:
         assert count.read == count.loaded + count.rejected
         assert count.loaded == len(ds[count.table])
-    try:
-        load_dataset(folder)
-    except ValidationError as exc:
-        assert exc.violations and all(v.reason for v in exc.violations)
+    assert all(v.reason for v in ds.errors)
+    rejected_rows = {(v.table, v.row) for v in ds.errors if v.row is not None}
+    assert sum(c.rejected for c in ds.counts) <= len(rejected_rows)  # each has its reason
 
 
 @FUZZ

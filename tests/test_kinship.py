@@ -19,7 +19,7 @@ from linkgraph.kinship import (
     relation_of,
 )
 
-S, L, C, I, D = Degree.SPOUSE, Degree.LINEAL, Degree.COLLATERAL, Degree.IN_LAW, Degree.DISTANT
+S, L, C, I, D = Degree.SPOUSE, Degree.LINEAL, Degree.COLLATERAL, Degree.IN_LAW, Degree.DISTANT  # noqa: E741
 
 # word, the path in words (from the declaring person), the law's degree
 WORDS = [

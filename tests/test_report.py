@@ -88,7 +88,8 @@ def test_rotation_with_the_real_planner_on_a_generated_county(tmp_path):
     """Integration with linkgraph.rotation: section, workbook sheet and ring view."""
     pytest.importorskip("linkgraph.rotation")
     from linkgraph.report.options import demo_round
-    from linkgraph.views.focus import ViewSource, view_request
+    from linkgraph.session import Session
+    from linkgraph.views.focus import view_request
     from loaders.generator import generate, write_dataset
 
     write_dataset(generate("county", seed=3, as_of=dt.date(2026, 6, 30)), tmp_path / "c")
@@ -102,7 +103,7 @@ def test_rotation_with_the_real_planner_on_a_generated_county(tmp_path):
     assert all(r["from_region_id"] != r["to_region_id"] and r["reason"] for r in pairs)
     assert rot.links[0].href == f"rotation-{round_id}.html"
     assert "rotation" in xlsx_sheets(rep)
-    req = view_request(ViewSource(tables), "rotation", round_id=round_id)
+    req = view_request(Session(tables), "rotation", round_id=round_id)
     regions = {n for n in req.nodes if n.startswith("Region:")}
     assert regions == {f"Region:{r['to_region_id']}" for r in pairs}
     assert len([n for n in req.nodes if n.startswith("Team:")]) == len(teams)

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from linkgraph.analysis.clusters import Cluster
 from linkgraph.dataset import load_dataset
 from linkgraph.views import write_html
-from linkgraph.views.focus import ViewSource, view_request
+from linkgraph.session import Session
+from linkgraph.views.focus import view_request
 from linkgraph.views.kinds import cluster_view, lead_network_view, request_spec
 from linkgraph.views.kinds_rotation import rotation_view
 from tests.browser import count_ink
@@ -40,7 +41,7 @@ def written(tmp_path_factory) -> Path:
                                       "2025-01-01", "--round", "X2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     tables = load_dataset(data).tables
-    source = ViewSource(tables)
+    source = Session(tables)
     G = source.graph
     cluster = Cluster("C001", f"公务接待高发 {HOSTILE}", "overrepresented", "违反中央八项规定精神",
                       "教育", None, ("U1", "U2"), ("Q1", "Q4"), 2.0, 0.01, ("D1",), ("U4",))

@@ -127,6 +127,18 @@ def test_every_solver_gives_the_same_optimum(n, seed, no_reciprocal, single_cycl
             assert sol.cost == expected[0] and sol.optimal, name
 
 
+@settings(max_examples=20, derandomize=True, deadline=None)
+@given(n=st.integers(3, 8), seed=st.integers(0, 10**6), no_reciprocal=st.booleans(),
+       single_cycle=st.booleans())
+def test_naming_the_chosen_solver_changes_nothing(n, seed, no_reciprocal, single_cycle):
+    # --solver X where the automatic choice is X: the same plan, bound and solver
+    inst = random_instance(n, seed, 0.2, no_reciprocal, single_cycle,
+                           dict.fromkeys(("forbid", "fix", "zones", "recent", "capacity"), False))
+    auto = solve(inst, time_limit=20)
+    named = solve(inst, solver=choose_solver(inst, None), time_limit=20)
+    assert auto == named
+
+
 def test_reciprocal_pair_in_the_plain_optimum_is_removed():
     # A↔B and C↔D cost nothing, every other pair 10: the plain optimum is two
     # reciprocal pairs (0); without them a 4-ring can use at most two free

@@ -14,7 +14,8 @@ import pytest
 from linkgraph.dataset import load_dataset
 from linkgraph.errors import InputError
 from linkgraph.views import render_html
-from linkgraph.views.focus import ViewSource, view_request
+from linkgraph.session import Session
+from linkgraph.views.focus import view_request
 from linkgraph.views.kinds import (ego, overview, overview_level, parse_focus, region_depths,
                                    request_spec, scaled_size)
 from linkgraph.views.kinds_rotation import ring_order, rotation_view
@@ -32,7 +33,7 @@ def tiny():
 
 @pytest.fixture(scope="module")
 def source(tiny):
-    return ViewSource(tiny)
+    return Session(tiny)
 
 
 def test_region_depths_and_overview_level():

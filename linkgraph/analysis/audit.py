@@ -28,41 +28,15 @@ import pandas as pd
 from linkgraph.analysis import ngrams
 from linkgraph.analysis.ledger import (codes, label, names, positions, take, timestamp,
                                        tuple_or_empty, tuples_by)
-from linkgraph.errors import ConfigError
-from linkgraph.rules import Rules, load_rules
+from linkgraph.rules import AuditRules, Rules, load_rules
 from linkgraph.schema import Tables
 
 MATCH_COLUMNS = ("finding_id", "problem_id", "unit_id", "same_category", "similarity",
                  "score")
 
 
-@dataclass(frozen=True)
-class MatchRule:
-    same_category_matches: bool = True
-    text_threshold: float = 0.6
-    category_weight: float = 0.5
-    best_only: bool = True
-
-    @classmethod
-    def from_rules(cls, rules: Rules) -> "MatchRule":
-        raw = rules.section("audit")
-        known = cls.__dataclass_fields__
-        unknown = sorted(set(raw) - set(known))
-        if unknown:
-            raise ConfigError(f"{rules.source}: [audit] 未知的键 / unknown keys {unknown}; "
-                              f"可用 / known: {', '.join(known)}")
-        values = {k: raw.get(k, getattr(cls, k)) for k in known}
-        for name in ("text_threshold", "category_weight"):
-            v = values[name]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
-                raise ConfigError(f"{rules.source}: [audit] {name} 应在 0 到 1 之间"
-                                  f" / must be a number from 0 to 1, got {v!r}")
-            values[name] = float(v)
-        for name in ("same_category_matches", "best_only"):
-            if not isinstance(values[name], bool):
-                raise ConfigError(f"{rules.source}: [audit] {name} 应为 true/false"
-                                  f" / must be true or false, got {values[name]!r}")
-        return cls(**values)
+#: ``[audit]`` of the rules (``rules.audit``)
+MatchRule = AuditRules
 
 
 def _same_unit_pairs(audit_units: pd.Series, problem_units: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +131,7 @@ def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
 
 def match_findings(tables: Tables, rules: Rules | None = None) -> pd.DataFrame:
     """The matching (finding, problem) pairs, sorted; columns MATCH_COLUMNS."""
-    rule = MatchRule.from_rules(rules or load_rules())
+    rule = (rules or load_rules()).audit
     audits, problems = tables["audits"], _audited_problems(tables)
     pairs = _pairs(audits, problems, rule)
     return _pair_frame(audits, problems, pairs, _selected(pairs, len(audits), rule))
@@ -220,7 +194,7 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
     ``as_of`` (``inspected``: ``inspected_units`` if already computed)."""
     as_of = timestamp(as_of)
     t = _as_of_tables(tables, as_of)
-    rule = MatchRule.from_rules(rules)
+    rule = rules.audit
     audits, problems = t["audits"], _audited_problems(t)
     pairs = _pairs(audits, problems, rule)
     chosen = _selected(pairs, len(audits), rule)

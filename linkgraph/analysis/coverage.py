@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from linkgraph.analysis.ledger import label, names, timestamp
-from linkgraph.errors import ConfigError, InputError
+from linkgraph.errors import InputError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
 
@@ -38,11 +39,7 @@ class Coverage:
 
 
 def _village_words(rules: Rules) -> tuple[str, ...]:
-    words = rules.section("coverage").get("village_words", [])
-    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-        raise ConfigError(f"{rules.source}: [coverage] village_words 应为词语列表"
-                          f" / must be a list of words, got {words!r}")
-    return tuple(words)
+    return rules.coverage.village_words
 
 
 def term_rounds(tables: Tables, rules: Rules, as_of: pd.Timestamp,
@@ -62,9 +59,7 @@ def term_rounds(tables: Tables, rules: Rules, as_of: pd.Timestamp,
         latest = with_term.sort_values(["start", "round_id"], na_position="first").iloc[-1]
         chosen = started[started["term"] == latest["term"]]
         return f"届次 {latest['term']}（最近一轮所属届次）", tuple(sorted(chosen["round_id"]))
-    years = rules.section("coverage").get("term_years", 5)
-    if isinstance(years, bool) or not isinstance(years, int) or years <= 0:
-        raise ConfigError(f"{rules.source}: [coverage] term_years 应为正整数, got {years!r}")
+    years = rules.coverage.term_years
     since = as_of - pd.DateOffset(years=years)
     chosen = started[started["start"] > since]
     return (f"{since.date()} 之后开始的轮次（近{years}年，轮次未填届次）",
@@ -108,8 +103,9 @@ def coverage(tables: Tables, rules: Rules, as_of: dt.date | str,
     return Coverage(description, round_ids, out[list(UNIT_COLUMNS)])
 
 
-def _share(inspected: pd.Series | int, units: pd.Series | int):
-    return (inspected / units).round(4)
+def _share(inspected: pd.Series | int, units: pd.Series | int) -> Any:
+    share: Any = inspected / units
+    return share.round(4)
 
 
 def coverage_summary(units: pd.DataFrame, by: str = "level") -> pd.DataFrame:

@@ -79,16 +79,19 @@ def _components(f: pd.DataFrame, ties: pd.DataFrame, joins: Sequence[str]) -> np
     person_codes, person_index = pd.factorize(f["person_id"])
     if "person" in joins:
         s, e = _chain_edges(person_codes)
-        starts.append(s), ends.append(e)
+        starts.append(s)
+        ends.append(e)
     if "unit" in joins:
         s, e = _chain_edges(pd.factorize(f["unit_id"])[0])
-        starts.append(s), ends.append(e)
+        starts.append(s)
+        ends.append(e)
     if "tie" in joins and len(ties):
         # a tie joins every lead of one person with every lead of the other,
         # so all leads of a tied person belong together
         tied = pd.Index(person_index).isin(set(ties["person_a"]) | set(ties["person_b"]))
         s, e = _chain_edges(np.where((person_codes >= 0) & tied[person_codes], person_codes, -1))
-        starts.append(s), ends.append(e)
+        starts.append(s)
+        ends.append(e)
         first_lead = pd.Series(np.arange(n)).groupby(person_codes).first()
         first_lead = first_lead[first_lead.index >= 0]
         by_person = pd.Series(first_lead.to_numpy(), index=person_index[first_lead.index])

@@ -29,7 +29,6 @@ import pandas as pd
 
 from linkgraph.analysis.ledger import (Limits, add_months, by_as_of, days_between,
                                        label, names, timestamp)
-from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
 from linkgraph.vocab import LABELS_ZH
@@ -63,17 +62,8 @@ def signatures_recorded(signed_by: pd.Series) -> bool:
 
 
 def signature_words(rules: Rules) -> dict[str, tuple[str, ...]]:
-    """side -> the words that make a signature count for it."""
-    section = rules.section("signatures")
-    out = {}
-    for side in SIGNATURE_SIDES:
-        words = section.get(side)
-        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w
-                                                               for w in words):
-            raise ConfigError(f"{rules.source}: [signatures] {side} 应为非空的词语列表"
-                              f" / must be a non-empty list of words, got {words!r}")
-        out[side] = tuple(words)
-    return out
+    """side -> the words that make a signature count for it (``[signatures]``)."""
+    return {side: getattr(rules.signatures, side) for side in SIGNATURE_SIDES}
 
 
 def missing_signatures(signed_by: pd.Series, rules: Rules) -> pd.Series:
@@ -112,8 +102,9 @@ def _dates(leads: pd.DataFrame, limits: Limits, as_of: pd.Timestamp) -> pd.DataF
     default_due = add_months(leads["transfer_date"], limits.lead_report_months)
     has_due = leads["due_date"].notna()
     out["due_date"] = leads["due_date"].where(has_due, default_due)
-    out["due_source"] = np.where(has_due, "台账", np.where(default_due.notna(),
-                                 f"默认（移交后{limits.lead_report_months}个月）", None))
+    default_note = np.where(default_due.notna(), f"默认（移交后{limits.lead_report_months}个月）",
+                            np.array(None, dtype=object))
+    out["due_source"] = np.where(has_due, "台账", default_note)
     return out
 
 
@@ -144,7 +135,7 @@ def lead_lifecycle(tables: Tables, rules: Rules, as_of: dt.date | str) -> pd.Dat
     """One row per lead transferred by ``as_of``: its stage, dates, limits and
     whether it is overdue or lacks a signature (columns LIFECYCLE_COLUMNS)."""
     as_of = timestamp(as_of)
-    limits = Limits.from_rules(rules)
+    limits = rules.limits
     leads = tables["leads"]
     units = _lead_units(tables)
     keep = ~(leads["transfer_date"] > as_of)

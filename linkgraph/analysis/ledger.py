@@ -7,43 +7,14 @@ an office that uses other time limits edits data, not code.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkgraph.errors import ConfigError
-from linkgraph.rules import Rules
+from linkgraph.rules import Limits, Rules  # noqa: F401  (Limits: re-exported)
 from linkgraph.schema import Tables
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The time limits of ``[limits]`` (see ``linkgraph/data/rules.toml``)."""
-
-    lead_report_months: int = 3
-    lead_receipt_days: int = 7
-    rectification_plan_workdays: int = 15
-    rectification_report_months: int = 3
-    ongoing_counts_as_done: bool = True
-
-    @classmethod
-    def from_rules(cls, rules: Rules) -> "Limits":
-        raw = rules.section("limits")
-        values = {}
-        for name, default in cls().__dict__.items():
-            value = raw.get(name, default)
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise ConfigError(f"{rules.source}: [limits] {name} 应为 true/false"
-                                      f" / must be true or false, got {value!r}")
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{rules.source}: [limits] {name} 应为非负整数"
-                                  f" / must be a whole number ≥ 0, got {value!r}")
-            values[name] = value
-        return cls(**values)
 
 
 def timestamp(as_of: dt.date | str | pd.Timestamp) -> pd.Timestamp:

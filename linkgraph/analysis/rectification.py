@@ -64,7 +64,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
     counted (rectified or not) as of ``as_of``; one join of measures to
     problems, shared by every figure."""
     as_of = timestamp(as_of)
-    limits = Limits.from_rules(rules)
+    limits = rules.limits
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done
     problems = _problems(tables, as_of)
@@ -96,7 +96,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
 def _located(tables: Tables, measures: pd.DataFrame, problems: pd.DataFrame | None = None,
              pos: np.ndarray | None = None) -> pd.DataFrame:
     """``measures`` with their problem's unit, round and category."""
-    if problems is None:
+    if problems is None or pos is None:
         problems = tables["problems"]
         pos = positions(problems["problem_id"], measures["problem_id"])
     out = measures.copy()
@@ -167,7 +167,7 @@ def _codes_with_missing(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     c, keys = codes(values)
     if (c < 0).any():
         c = np.where(c < 0, len(keys), c)
-        keys = np.append(keys, None)
+        keys = np.append(keys, np.array([None], dtype=object))
     return c, keys
 
 
@@ -210,7 +210,7 @@ def completion(tables: Tables, rules: Rules, as_of: dt.date | str, by: str = "ro
            "department": "owner_dept_id"}[by]
     out = _tally(problems, measures, pos, by).rename(columns={"key": key})
     out = out.sort_values(key, na_position="last", kind="stable").reset_index(drop=True)
-    out = _describe(tables, out, by, Limits.from_rules(rules))
+    out = _describe(tables, out, by, rules.limits)
     out.iloc[:, 0] = out.iloc[:, 0].astype(object).where(out.iloc[:, 0].notna(), UNSPECIFIED)
     first = out.columns[0]
     total = {first: "合计", "problems": len(problems), "rectified": int(problems["rectified"].sum()),

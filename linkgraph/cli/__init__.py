@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     keep_freed_memory()
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
         try:
-            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
-            sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
     cli.main(args=argv, prog_name="linkgraph")

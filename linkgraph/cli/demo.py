@@ -37,7 +37,7 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
     from linkgraph.report import ReportOptions, build_report, write_report
     from linkgraph.report.options import demo_round
     from linkgraph.rules import load_rules
-    from linkgraph.views.focus import ViewSource
+    from linkgraph.session import Session
 
     steps: list[tuple[str, float]] = []
     clock = time.perf_counter()
@@ -57,14 +57,13 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
     lap("读取与检查 / load + check")
     rules = load_rules()
     round_id = demo_round(dataset.tables, as_of)
-    source = ViewSource(dataset.tables, rules, as_of)
-    report = build_report(dataset.tables, ReportOptions(as_of=as_of, round_id=round_id,
-                                                        lang=lang), rules, source)
+    session = Session.of(dataset, rules, as_of)
+    report = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang))
     lap("分析 / analyses")
-    graph = source.graph
+    graph = session.graph
     lap(f"构建属性图 / build the graph ({graph.number_of_nodes():,} nodes, "
         f"{graph.number_of_edges():,} edges)")
-    views = write_report(report, folder, source=source,
+    views = write_report(report, folder, session=session,
                          provenance=provenance_rows(current_provenance()))
     for name, seconds in views.items():
         steps.append((name.replace("view ", "关系图 / view "), seconds))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -43,7 +44,8 @@ class _Bar:
     """A progress bar on stderr (click draws it only on a terminal)."""
 
     def __init__(self, label: str):
-        self.label, self.bar = label, None
+        self.label = label
+        self.bar: Any = None
 
     def __call__(self, item: str, done: int, total: int) -> None:
         if self.bar is None:
@@ -144,6 +146,7 @@ def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize,
             click.echo(f"已建约束和索引 {n} 条 / {n} schema statements applied", err=True)
             return
         bar = _Bar("写入 Neo4j / pushing")
+        assert dataset is not None   # loaded unless --schema-only, which returned above
         try:
             report = pusher.push(conn, dataset.tables, rules=load_rules(rules),
                                  batch_size=batch_size, workers=workers, progress=bar)

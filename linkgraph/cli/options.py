@@ -136,6 +136,7 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
                         else {"records": list(body), "loaded_share": share})
         sheets = {**sheets, SHARE_SHEET: share}
     if fmt == "xlsx":
+        assert out is not None, "resolve_format gives xlsx only for an --out file"
         output.write_xlsx({**sheets, "来源 provenance": current_provenance().rows()}, out,
                           {name: columns for name in sheets if name != SHARE_SHEET}
                           if columns else None)
@@ -214,7 +215,7 @@ class StderrProgress:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None
 
     def __call__(self, item: str, done: int, total: int) -> None:
         if not sys.stderr.isatty() or total <= 1:

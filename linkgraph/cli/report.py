@@ -33,7 +33,7 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     and closure, rectification rate, clusters, audit-only findings,
     conflicts), then each analysis as tables and inline SVG charts —
     systemic clusters, conflicts of the round, the rotation plan (when
-    --round is given and the planner is installed), leads overdue by
+    --round is given), leads overdue by
     department and lead networks, the 巡审 gaps, rectification by round,
     who to inspect next — with links to views written beside it (overview,
     clusters, conflicts, lead networks, top-priority units, a top leader's
@@ -49,17 +49,18 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     from linkgraph.cli.view import provenance_rows
     from linkgraph.report import ReportOptions, build_report, write_report
     from linkgraph.rules import load_rules
-    from linkgraph.views.focus import ViewSource, check_round
+    from linkgraph.session import Session
+    from linkgraph.views.focus import check_round
 
     rules = load_rules(rules_path)
     if round_id:
         check_round(dataset.tables, round_id)
-    source = ViewSource(dataset.tables, rules, as_of)
+    session = Session.of(dataset, rules, as_of)
     start = time.perf_counter()
-    rep = build_report(dataset.tables, ReportOptions(as_of=as_of, round_id=round_id, lang=lang,
-                                                     views=not no_views), rules, source)
+    rep = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang,
+                                              views=not no_views))
     click.echo(f"分析 / analyses: {time.perf_counter() - start:.1f} s", err=True)
-    timings = write_report(rep, out, source=None if no_views else source,
+    timings = write_report(rep, out, session=None if no_views else session,
                            provenance=provenance_rows(current_provenance()), seed=seed,
                            max_nodes=max_nodes,
                            progress=lambda name, s: click.echo(f"  {name}: {s:.1f} s", err=True))

@@ -59,7 +59,8 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
     from linkgraph.cli.options import current_provenance
     from linkgraph.rules import load_rules
     from linkgraph.views import write_html
-    from linkgraph.views.focus import ViewSource, view_request
+    from linkgraph.session import Session
+    from linkgraph.views.focus import view_request
     from linkgraph.views.kinds import request_spec
 
     if focus and focus.split(":")[0].strip().lower() in ("conflicts", "rotation") and not round_id:
@@ -68,8 +69,8 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
         kind, ident = focus.split(":", 1)
         if kind.strip().lower() in ("person", "portrait"):
             focus = f"{kind}:{person_arg(ident)}"
-    source = ViewSource(dataset.tables, load_rules(rules_path), as_of)
-    req = view_request(source, focus, round_id=round_id, hops=hops, lang=lang)
+    session = Session.of(dataset, load_rules(rules_path), as_of)
+    req = view_request(session, focus, round_id=round_id, hops=hops, lang=lang)
     spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
                         provenance=provenance_rows(current_provenance()))
     write_html(spec, out)

@@ -160,8 +160,8 @@ def push(conn: Connection, tables: Mapping[str, pd.DataFrame], *, rules: Rules |
         report.nodes[group.label] = report.nodes.get(group.label, 0) + len(group.rows)
     t1 = time.perf_counter()
     _run_batches(conn, rel_jobs(), workers, count)
-    for group in rels:
-        report.relationships[group.type] = report.relationships.get(group.type, 0) + group.count
+    for rel in rels:
+        report.relationships[rel.type] = report.relationships.get(rel.type, 0) + rel.count
     report.seconds_nodes, report.seconds_relationships = t1 - t0, time.perf_counter() - t1
     return report
 

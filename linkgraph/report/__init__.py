@@ -5,8 +5,9 @@ to written beside it.
 
     from linkgraph.report import ReportOptions, build_report, write_report
 
-    report = build_report(dataset.tables, ReportOptions(as_of=date(2026, 6, 30)))
-    write_report(report, "out/", source=...)   # index.html, report.xlsx, views
+    session = Session.of(dataset, rules, as_of=date(2026, 6, 30))
+    report = build_report(session, ReportOptions(as_of=date(2026, 6, 30)))
+    write_report(report, "out/", session=session)   # index.html, report.xlsx, views
 
 ``build_report`` is pure (records, no HTML); ``render.render_html`` draws it.
 """

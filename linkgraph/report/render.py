@@ -11,7 +11,7 @@ import importlib.resources
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from linkgraph import output
 from linkgraph.report.model import Report
@@ -79,7 +79,7 @@ def xlsx_sheets(report: Report) -> dict[str, list[Mapping[str, Any]]]:
     return sheets
 
 
-def write_xlsx(report: Report, target: str | Path | IO[bytes]) -> None:
+def write_xlsx(report: Report, target: str | Path | BinaryIO) -> None:
     output.write_xlsx(xlsx_sheets(report), target)
 
 

@@ -9,19 +9,20 @@ from pathlib import Path
 from linkgraph.errors import LinkgraphError
 from linkgraph.report.model import Report
 from linkgraph.report.render import write_html, write_xlsx
-from linkgraph.views.focus import ViewSource
+from linkgraph.session import Session
 
 Progress = Callable[[str, float], None]
 
 
-def write_report(report: Report, out: str | Path, *, source: ViewSource | None = None,
+def write_report(report: Report, out: str | Path, *, session: Session | None = None,
                  provenance: Sequence[tuple[str, str]] = (), seed: int = 0,
                  max_nodes: int = 1500, progress: Progress | None = None) -> dict[str, float]:
     """Write the report into ``out`` (created); returns seconds per step.
 
-    With ``source``, every view of ``report.views`` is written beside
-    ``index.html``; a view that cannot be made (e.g. no rotation planner)
-    is left out and its links with it, and the page says so.
+    With ``session`` (the one the report was built from), every view of
+    ``report.views`` is written beside ``index.html``; a view that cannot be
+    made (e.g. no rotation plan) is left out and its links with it, and the
+    page says so.
     """
     from linkgraph.views import write_html as write_view
     from linkgraph.views.focus import view_request
@@ -32,10 +33,11 @@ def write_report(report: Report, out: str | Path, *, source: ViewSource | None =
     timings: dict[str, float] = {}
     written: set[str] = set()
     failed: dict[str, str] = {}
-    for job in report.views if source is not None else ():
+    for job in report.views if session is not None else ():
+        assert session is not None
         start = time.perf_counter()
         try:
-            req = view_request(source, job.focus, round_id=job.round_id, lang=report.lang)
+            req = view_request(session, job.focus, round_id=job.round_id, lang=report.lang)
         except LinkgraphError as exc:
             failed[job.href] = str(exc)
             continue

@@ -3,7 +3,8 @@ ring (``add_circuit`` over the teams) and the next-best alternatives
 (no-good cuts); it proves optimality or reports the gap at the time limit."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,8 @@ def solve_cpsat(inst: Instance, *, time_limit: float, seed: int, workers: int,
     return Solution(tuple(assignment), total, optimal, bound, "cp-sat")
 
 
-def _hint(model, x, inst: Instance, exclude: Sequence[Sequence[int]]) -> None:
+def _hint(model: Any, x: Mapping[tuple[int, int], Any], inst: Instance,
+          exclude: Sequence[Sequence[int]]) -> None:
     """Start CP-SAT from the assignment optimum (it may break the extra constraints)."""
     if exclude or inst.n > 400:
         return

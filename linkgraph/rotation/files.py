@@ -5,6 +5,7 @@ Excel file; headers English or Chinese.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,7 @@ def _grid(path: str | Path) -> pd.DataFrame:
     return read_delimited(str(path), path.name)
 
 
-def _columns(path: str | Path, wanted: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+def _columns(path: str | Path, wanted: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
     grid = _grid(path)
     if grid.empty:
         raise InputError(f"{Path(path).name}: 文件为空 / empty file")

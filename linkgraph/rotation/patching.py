@@ -16,7 +16,7 @@ import numpy as np
 from linkgraph.rotation.instance import Instance, plan_cost
 
 
-def rings(inst: Instance, assignment: Sequence[int]) -> list[list[int]]:
+def rings(inst: Instance, assignment: Sequence[int] | np.ndarray) -> list[list[int]]:
     team_of = np.argsort(inst.home)
     seen, out = set(), []
     for start in range(inst.n):

@@ -88,7 +88,7 @@ def _assemble(p: RotationProblem, options: RotationOptions, blocked: np.ndarray,
         cost = _pair_cost(p, options, i, j)
         reason = _reason(p, options, i, j, soft, by_team[team], (i, j) in fixed, ratio[i, j])
         pairs.append(RotationPair(
-            team, p.team_names[i], p.homes[i], p.region_names.get(p.homes[i])
+            team, p.team_names[i], p.homes[i], p.region_names.get(p.homes[i] or "")
             if p.homes[i] else None, region, str(p.region_names.get(region, region)), units,
             cost, round(float(ratio[i, j]), 4), by_team[team],
             tuple({f: c.as_record()[f] for f in SOFT_FIELDS} for c in soft), reason))

@@ -130,12 +130,12 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
     blocked = np.zeros((n, n), dtype=np.int64)
     blocked[np.array([h == r for h in homes for r in regions]).reshape(n, n)] |= BIT["home"]
     blocked[team_level] |= BIT["hard"]
-    member = _member_blocks(tables, costs, member, blocked, options)
+    member_blocks = _member_blocks(tables, costs, member, blocked, options)
     workload = _workload(tables, regions, region_units, options.workload)
     capacity = _capacity(tables, costs.team_ids)
     problem = RotationProblem(round_id, costs.team_ids, tuple(teams["name"].fillna("")),
                               homes, regions, names, region_units, costs.team_region_soft.copy(),
-                              blocked, member, workload, capacity, costs, tuple(notes))
+                              blocked, member_blocks, workload, capacity, costs, tuple(notes))
     _apply_options(tables, problem, options)
     return problem
 

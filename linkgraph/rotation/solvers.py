@@ -27,10 +27,37 @@ from linkgraph.rotation.instance import (Instance, Solution, SolverTimeout, plan
 from linkgraph.rotation.milp import ring_lower_bound, solve_milp
 from linkgraph.rotation.patching import patch
 
+def _by_cpsat(inst: Instance, *, time_limit: float, seed: int, workers: int,
+              exclude: Sequence[Sequence[int]] = ()) -> Solution | None:
+    """CP-SAT; a single ring starts from the patched assignment optimum,
+    whose cost bounds the gap from below."""
+    if inst.single_cycle:
+        return _ring(inst, time_limit=time_limit, seed=seed, workers=workers, exclude=exclude)
+    return solve_cpsat(inst, time_limit=time_limit, seed=seed, workers=workers, exclude=exclude)
+
+
+def _by_milp(inst: Instance, *, time_limit: float, seed: int, workers: int,
+             exclude: Sequence[Sequence[int]] = ()) -> Solution | None:
+    """The lazy-cut MILP for 60 % of the time, then CP-SAT from the patched
+    plan with the MILP's bound if the MILP ran out of time."""
+    started = time.monotonic()
+    try:
+        return solve_milp(inst, time_limit=0.6 * time_limit, seed=seed, workers=workers,
+                          exclude=exclude)
+    except SolverTimeout as exc:
+        bound = exc.bound
+    start = None if exclude else _patched(inst)
+    left = max(1.0, time_limit - (time.monotonic() - started))
+    return _cpsat_or_start(inst, start, bound, time_limit=left, seed=seed, workers=workers,
+                           exclude=exclude, solver_bound=False)
+
+
+#: Every solver by the name ``--solver`` takes; an explicit name and the
+#: automatic choice run the same function.
 SOLVERS: dict[str, Callable[..., Solution | None]] = {
     "assignment": solve_assignment,
-    "cp-sat": solve_cpsat,
-    "milp": solve_milp,
+    "cp-sat": _by_cpsat,
+    "milp": _by_milp,
 }
 
 
@@ -53,23 +80,10 @@ def choose_solver(inst: Instance, name: str | None, exclude: Sequence = ()) -> s
 def solve(inst: Instance, *, solver: str | None = None, time_limit: float = 30.0,
           seed: int = 0, workers: int = 1,
           exclude: Sequence[Sequence[int]] = ()) -> Solution | None:
-    """The best plan of ``inst`` (None when proven infeasible)."""
-    name = choose_solver(inst, solver, exclude)
-    if name == "assignment" or solver is not None:
-        return SOLVERS[name](inst, time_limit=time_limit, seed=seed, workers=workers,
-                             exclude=exclude)
-    if name == "cp-sat":
-        return _ring(inst, time_limit=time_limit, seed=seed, workers=workers, exclude=exclude)
-    started = time.monotonic()
-    try:
-        return solve_milp(inst, time_limit=0.6 * time_limit, seed=seed, workers=workers,
-                          exclude=exclude)
-    except SolverTimeout as exc:
-        bound = exc.bound
-    start = None if exclude else _patched(inst)
-    left = max(1.0, time_limit - (time.monotonic() - started))
-    return _cpsat_or_start(inst, start, bound, time_limit=left, seed=seed, workers=workers,
-                           exclude=exclude, solver_bound=False)
+    """The best plan of ``inst`` (None when proven infeasible), by ``solver``
+    or the one ``choose_solver`` picks — the same code either way."""
+    return SOLVERS[choose_solver(inst, solver, exclude)](
+        inst, time_limit=time_limit, seed=seed, workers=workers, exclude=exclude)
 
 
 def _cpsat_or_start(inst: Instance, start: Sequence[int] | None, bound: float, *,
@@ -89,7 +103,7 @@ def _cpsat_or_start(inst: Instance, start: Sequence[int] | None, bound: float, *
             raise
         sol = None
     total = None if start is None else plan_cost(inst, start)
-    if total is not None and (sol is None or total < sol.cost):
+    if start is not None and total is not None and (sol is None or total < sol.cost):
         if solver_bound and sol is not None:
             bound = sol.bound
         return Solution(tuple(start), total, bound >= total, max(bound, -np.inf), "patching")

@@ -78,7 +78,8 @@ def neighbourhoods(
 
 
 def _expand(G: nx.Graph, u: Any, hidden: list[Any], emb: _Embedded, limit: int) -> Expansion:
-    nodes, edges = [], []
+    nodes: list = []
+    edges: list = []
     for v in hidden:
         if len(nodes) >= limit or not emb.room(v):
             break
@@ -91,7 +92,8 @@ def _expand(G: nx.Graph, u: Any, hidden: list[Any], emb: _Embedded, limit: int) 
 def _expand_group(G: nx.Graph, g: Group, drawn: set[Any], emb: _Embedded,
                   rank_of: Callable[[Any], tuple], limit: int) -> Expansion:
     """Members of a summary node, joined to its anchor or to drawn nodes."""
-    nodes, edges = [], []
+    nodes: list = []
+    edges: list = []
     for m in g.members:
         if len(nodes) >= limit or not emb.room(m):
             break

@@ -59,10 +59,10 @@ class World:
     cross: Cross
     plants: Plants
     problems: pd.DataFrame = None
-    clusters: list[Cluster] = None
+    clusters: list[Cluster] | None = None
     depts: pd.DataFrame = None
     leads: pd.DataFrame = None
-    networks: list[str] = None
+    networks: list[str] | None = None
     measures: pd.DataFrame = None
     audits: pd.DataFrame = None
     petitions: pd.DataFrame = None
@@ -143,7 +143,7 @@ def _truth(w: World, ids: Ids, t: dict[str, pd.DataFrame], as_of: dt.date) -> di
 def _planted_networks(w: World, ids: Ids) -> list[dict]:
     net = w.leads["network"].to_numpy()
     out = []
-    for k, why in enumerate(w.networks):
+    for k, why in enumerate(w.networks or ()):
         rows = np.flatnonzero(net == k)
         lead_ids = sorted(str(x) for x in ids.lead[rows])
         people = sorted({str(ids.person[p]) for p in w.leads["person"].to_numpy()[rows]})
@@ -156,7 +156,7 @@ def _planted_networks(w: World, ids: Ids) -> list[dict]:
 def _clusters(w: World, ids: Ids) -> list[dict]:
     cl = w.problems["cluster"].to_numpy()
     out = []
-    for k, c in enumerate(w.clusters):
+    for k, c in enumerate(w.clusters or ()):
         rows = np.flatnonzero(cl == k)
         out.append({"kind": c.kind, "category": c.category, "sector": c.sector,
                     "region_id": str(ids.region[c.region]) if c.region >= 0 else None,

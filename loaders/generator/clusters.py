@@ -176,7 +176,8 @@ def plant_clusters(st: Structure, preset: Preset, rounds: Rounds, posts: pd.Data
     pick = _Picker(st, preset, rounds, rng)
     n_over, n_dup, n_prof = preset.clusters
     failings = rng.permutation(len(FAILINGS))
-    clusters, frames = [], [problems]
+    clusters: list[Cluster] = []
+    frames = [problems]
     plan = [("o", i) for i in range(n_over)] + [("d", i) for i in range(n_dup)] + \
         [("p", i) for i in range(n_prof)]
     for kind, i in plan:  # a tiny dataset may not have room for every cluster

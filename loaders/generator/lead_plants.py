@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from linkgraph.rules import load_rules
 from loaders.generator.leads import _plus_months
 from loaders.generator.ties import describe_ties
 from loaders.generator.util import NAT, days, stream
@@ -47,17 +48,18 @@ def plant_lead_anomalies(leads: pd.DataFrame, problems: pd.DataFrame, people: pd
     transfer = leads["transfer"].to_numpy().astype("datetime64[D]")
     due = leads["due"].to_numpy().astype("datetime64[D]")
     closed = leads["closed"].to_numpy().astype("datetime64[D]")
-    deadline = np.where(np.isnat(due), _plus_months(transfer, 3), due)
+    months = load_rules().limits.lead_report_months   # the analysis' own limit
+    deadline = np.where(np.isnat(due), _plus_months(transfer, months), due)
     recent = transfer >= as_of - np.timedelta64(460, "D")
     overdue = _pick(rng, ~np.isnat(closed) & (deadline < as_of - np.timedelta64(20, "D"))
                     & recent, max(3, round(0.015 * n)), taken)
     closed[overdue] = NAT
     drop_due = overdue[(rng.random(len(overdue)) < 0.5) & (
-        _plus_months(transfer[overdue], 3) < as_of - np.timedelta64(20, "D"))]
+        _plus_months(transfer[overdue], months) < as_of - np.timedelta64(20, "D"))]
     due[drop_due] = NAT
     disp = leads["disposition"].to_numpy().copy()
     outcome = leads["outcome"].to_numpy().copy()
-    disp[overdue] = np.where(rng.random(len(overdue)) < 0.5, "verify", None)
+    disp[overdue] = np.where(rng.random(len(overdue)) < 0.5, "verify", np.array(None, dtype=object))
     outcome[overdue] = None
     room = np.where(np.isnat(closed), (as_of - transfer).astype(np.int64),
                     (closed - transfer).astype(np.int64)) - 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from linkgraph.rules import load_rules
 from loaders.generator.rounds import Rounds
 from loaders.generator.structure import Structure
 from loaders.generator.taxonomy import CATEGORIES
@@ -49,7 +50,7 @@ def departments(st: Structure, organizers: np.ndarray) -> pd.DataFrame:
                  (r, "edu", f"{n}教育{bureau}", "other"),
                  (r, "health", f"{n}卫生健康{bureau}", "other")]
     d = pd.DataFrame(rows, columns=["region", "key", "name", "kind"])
-    owned = {}
+    owned: dict = {}
     for c in CATEGORIES:
         owned.setdefault(c.owner, []).append(c.name)
     d["supervises"] = d["key"].map(lambda k: ";".join(owned.get(k, [])) or None)
@@ -90,16 +91,18 @@ def build_leads(problems: pd.DataFrame, rounds: Rounds, depts: pd.DataFrame, see
     received = transfer + days(rng.integers(0, 6, len(pick)))
     span = np.array([30, 60, 90])[rng.choice(3, len(pick), p=[0.2, 0.3, 0.5])]
     due = np.where(rng.random(len(pick)) < 0.8, transfer + days(span), NAT)
-    deadline = np.where(np.isnat(due), _plus_months(transfer, 3), due)
+    months = load_rules().limits.lead_report_months   # the analysis' own limit
+    deadline = np.where(np.isnat(due), _plus_months(transfer, months), due)
     past = deadline < as_of
     closes = past | ((received + np.timedelta64(10, "D") < as_of) & (rng.random(len(pick)) < 0.3))
     limit = np.minimum(deadline, as_of).astype("datetime64[D]")
     room = np.maximum((limit - received).astype(np.int64) - 5, 1)
     closed = np.where(closes, received + days(5 + np.floor(rng.random(len(pick)) * room)), NAT)
     disp = _weighted(rng, _CLOSED_DISPOSITION, len(pick))
-    disp = np.where(closes | (rng.random(len(pick)) < 0.5), disp, None)
+    disp = np.where(closes | (rng.random(len(pick)) < 0.5), disp, np.array(None, dtype=object))
     disp = np.where(~closes & (disp == "investigate"), "verify", disp)
-    outcome = np.where(closes & (disp == "investigate"), _weighted(rng, _OUTCOME, len(pick)), None)
+    outcome = np.where(closes & (disp == "investigate"), _weighted(rng, _OUTCOME, len(pick)),
+                       np.array(None, dtype=object))
     person = np.where(pr["p1"].to_numpy() >= 0, pr["p1"].to_numpy(), pr["p2"].to_numpy())
     region = rounds.rounds["organizer"].to_numpy()[rr]
     return frame({

@@ -22,6 +22,7 @@ inspector is a planted one.  The truth is computed from the finished tables
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,7 +103,7 @@ class _Planter:
     def find(self, predicate, assigned: bool | None = None):
         """(inspector, unit, official) with ``predicate(inspector, official)`` true."""
         for _ in range(min(6, len(self.free))):
-            i = self.take_inspector()
+            i = self.free.pop()
             want = assigned if assigned is not None else bool(self.rng.random() < 0.75)
             for choice in (want, not want):
                 units = self.units_for(i, choice)
@@ -143,8 +144,9 @@ class _Planter:
             self.new_people[person - len(self.people)][col] = value
 
     def birth(self, person: int) -> int:
-        return int(self.overrides.get("birth_year", {}).get(person, self.attr(person,
-                                                                              "birth_year")))
+        year: Any = self.overrides.get("birth_year", {}).get(person, self.attr(person,
+                                                                               "birth_year"))
+        return int(year)
 
 
 def apply_plants(pl: _Planter, ties: pd.DataFrame):

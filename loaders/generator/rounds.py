@@ -9,6 +9,7 @@ units have not been inspected yet (the term is not over), which is what the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ class Rounds:
     assignments: pd.DataFrame = field(default_factory=pd.DataFrame)  # round team unit
 
 
-def weekday(day: np.datetime64) -> int:
+def weekday(day: Any) -> int:
     """0 = Monday."""
     return int((np.datetime64(day, "D").astype(np.int64) + 3) % 7)
 
@@ -165,7 +166,7 @@ def build_rounds(st: Structure, staff: Staff, seed: int, cross_start: np.datetim
             if not len(units):
                 continue
             start = cross_start - days((ROUNDS_PER_TERM - k) * 182 + int(rng.integers(-15, 16)))
-            start = start + np.timedelta64((7 - weekday(start)) % 7, "D")
+            start = start + days((7 - weekday(start)) % 7)
             end = start + days(int(rng.integers(50, 81)))
             topic = _SPECIAL_TOPICS[int(rng.integers(0, len(_SPECIAL_TOPICS)))]
             r = len(c.rounds)

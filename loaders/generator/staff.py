@@ -224,7 +224,7 @@ def _people(st: Structure, preset: Preset, t: dict[str, np.ndarray], rng: np.ran
     skilled = np.isin(body, ["discipline", "inspection", "audit", "finance", "organization"])
     specialty = np.where(skilled & (rng.random(n) < 0.6),
                          np.array(SPECIALTIES, dtype=object)[rng.integers(0, len(SPECIALTIES), n)],
-                         None)
+                         np.array(None, dtype=object))
     return frame({
         "name": person_names(rng, gender), "gender": gender, "birth_year": birth,
         "hometown": hometowns(st, preset, pool, rng), "pool": pool, "specialty": specialty,

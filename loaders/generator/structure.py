@@ -74,7 +74,7 @@ class _Builder:
         for key, pattern, sector, kind, office, parent, _ in BODIES[:count]:
             unit_name = pattern.replace("{R}", name).replace("{局}", bureau)
             keys[key] = self.unit(unit_name, region, sector, _UNIT_LEVEL[level], kind,
-                                  keys.get(parent, -1), office, key)
+                                  keys.get(parent, -1) if parent else -1, office, key)
         return keys
 
     def township(self, county_keys: dict[str, int], region: int, villages: int) -> None:
@@ -104,7 +104,7 @@ def _plan_villages(b: _Builder, n_counties: int) -> list[np.ndarray]:
     exact = p.exact_units is not None
     towns = _vary(rng, p.townships, n_counties, 0.0 if exact else 0.2, 1)
     plans = [_vary(rng, p.villages, int(t), 0.3, 0 if exact else 3) for t in towns]
-    if exact:
+    if p.exact_units is not None:
         fixed = len(b.units) + n_counties * p.bodies + int(towns.sum()) * (
             3 if p.township_extras else 1)
         diff = p.exact_units - fixed - sum(int(x.sum()) for x in plans)

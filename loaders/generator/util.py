@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,12 +32,12 @@ def make_ids(prefix: str, n: int, width: int | None = None) -> np.ndarray:
     return out
 
 
-def days(values: np.ndarray) -> np.ndarray:
+def days(values: np.ndarray | int) -> np.ndarray:
     """Whole numbers of days as ``timedelta64[D]``."""
     return np.asarray(values).astype("int64").astype("timedelta64[D]")
 
 
-def add_years(day: np.datetime64, years: int) -> np.datetime64:
+def add_years(day: Any, years: int) -> np.datetime64:
     """The same calendar day ``years`` later (29 Feb -> 28 Feb)."""
     y, m, d = (int(x) for x in str(np.datetime64(day, "D")).split("-"))
     y += years

@@ -166,8 +166,8 @@ def read_fills(grid: Grid) -> dict[tuple[int, int], str]:
     Empty for CSV and .xls (no fills to read)."""
     if not grid.path or not grid.path.lower().endswith((".xlsx", ".xlsm")):
         return {}
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.styles.colors import COLOR_INDEX  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.styles.colors import COLOR_INDEX
 
     try:
         wb = openpyxl.load_workbook(grid.path, read_only=True, data_only=True)

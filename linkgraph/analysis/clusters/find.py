@@ -118,7 +118,7 @@ def merge_candidates(found: list[Candidate], overlap: float) -> list[tuple[Candi
 def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping[str, str]) -> str:
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
-        where = f"{c.sector}系统" if c.sector else region_names.get(c.region_id, c.region_id)
+        where = f"{c.sector}系统" if c.sector else region_names.get(c.region_id or "", c.region_id or "")
         return f"{where}「{c.category}」问题高发：{n}个单位，为基准的{c.detail['lift']:.1f}倍"
     if c.kind == "near_duplicate":
         return f"「{c.detail['phrase']}」等{c.detail['variants']}种表述在{n}个单位重复出现"

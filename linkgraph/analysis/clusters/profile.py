@@ -42,7 +42,7 @@ def _members(A: np.ndarray, E: np.ndarray, cols: list[int], base: np.ndarray,
     """Units elevated in every category of ``cols`` whose pooled count over
     them is also improbably high (binomial tail ≤ ``joint_alpha``)."""
     every = np.flatnonzero(E[:, cols].all(axis=1))
-    pooled = A[np.ix_(every, cols)].sum(axis=1)
+    pooled = A[np.ix_(every, np.asarray(cols, dtype=np.int64))].sum(axis=1)
     joint = binom.sf(pooled - 1, A[every].sum(axis=1), base[cols].sum())
     return every[joint <= joint_alpha]
 
@@ -89,7 +89,7 @@ def _chance_of_all(chance: np.ndarray, sets: list[tuple[int, ...]],
 
 def _candidate(problems: pd.DataFrame, A: np.ndarray, members: np.ndarray, units: pd.Index,
                cats: pd.Index, cols: list[int], q: float, lift: float) -> Candidate:
-    weight = A[np.ix_(members, cols)].sum(axis=0)
+    weight = A[np.ix_(members, np.asarray(cols, dtype=np.int64))].sum(axis=0)
     order = [cols[i] for i in np.lexsort((np.asarray(cats[cols]), -weight))]
     names = tuple(cats[order])
     unit_ids = tuple(units[members])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,7 @@ class Candidate:
     sector: str | None = None
     region_id: str | None = None
     p_value: float | None = None
-    detail: Mapping[str, object] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 def benjamini_hochberg(p: np.ndarray, m: int | None = None) -> np.ndarray:

@@ -57,8 +57,8 @@ class ConflictIndex:
     people: pd.Index          # code -> person_id (object dtype)
     units: pd.Index           # code -> unit_id (object dtype)
     relations: tuple[str, ...]  # tie data code -> canonical relation
-    kin: tuple[str, ...]      # tie data code -> kinship path from the row's person ("" = none)
-    words: tuple[str, ...]    # tie data code -> the relation word as written ("" = none)
+    kin: tuple[str, ...]    # tie data code -> kinship path from the row's person (or "")
+    words: tuple[str, ...]  # tie data code -> the relation word as written (or "")
     forward: tuple[bool, ...]   # tie data code -> the word is the neighbour's side
     ties: Csr                 # person -> person (both directions)
     posts: pd.DataFrame       # person, unit (codes), title, top, start, end, end_from (row of
@@ -126,8 +126,8 @@ def build_index(tables: Tables, temporary_words: Sequence[str] | None = None) ->
                                posts["start"].to_numpy(), posts["end"].to_numpy(),
                                posts["title"].to_numpy(dtype=object), temporary_words)
     posts["end"], posts["end_from"] = end, end_from
-    rows = np.arange(len(posts))
-    post_csr = Csr.from_edges(posts["person"].to_numpy(), rows, rows, len(people))
+    post_row = np.arange(len(posts))
+    post_csr = Csr.from_edges(posts["person"].to_numpy(), post_row, post_row, len(people))
     return ConflictIndex(people, units, relations, kin, words, forward, tie_csr, posts,
                          post_csr, people_rows, unit_rows)
 
@@ -162,7 +162,7 @@ def tie_labels(ties: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str, str
 
 
 def _inverse(path: str) -> str:
-    return kinship.inverse(kinship.decode(path)).encode() if path else ""
+    return kinship.inverse(kinship.stored(path)).encode() if path else ""
 
 
 @dataclass(frozen=True)

@@ -40,21 +40,21 @@ class ConflictRules:
     levels: Mapping[str, str]
     weights: Mapping[str, float]
     names_zh: Mapping[str, str]
-    lookback_years: int = 3
-    long_term_years: int = 3
-    post_weight: float = 100.0
-    seconded_is_hard: bool = True
-    home_region_is_hard_in_cross: bool = True
-    distance_two_factor: float = 0.5
-    max_hops: int = 2
-    colleague_weight: float = 3.0
-    superior_weight: float = 5.0
-    same_system_weight: float = 2.0
-    townsman_weight: float = 1.0
-    compose_kinship: bool = True
-    temporary_title_words: tuple[str, ...] = ()
-    townsman_levels: tuple[str, ...] = ()
-    soft_cap: float = 10.0
+    lookback_years: int
+    long_term_years: int
+    post_weight: float
+    seconded_is_hard: bool
+    home_region_is_hard_in_cross: bool
+    distance_two_factor: float
+    max_hops: int
+    colleague_weight: float
+    superior_weight: float
+    same_system_weight: float
+    townsman_weight: float
+    compose_kinship: bool
+    temporary_title_words: tuple[str, ...]
+    townsman_levels: tuple[str, ...]
+    soft_cap: float
 
     def level(self, relation: str) -> str:
         return self.levels.get(relation, "soft")
@@ -66,13 +66,28 @@ class ConflictRules:
         return self.names_zh.get(relation) or DERIVED_ZH.get(relation) or relation
 
 
-def _number(section: Mapping[str, Any], key: str, default: float, source: str,
-            integer: bool = False) -> Any:
-    value = section.get(key, default)
+def _present(section: Mapping[str, Any], key: str, source: str, where: str) -> Any:
+    if key not in section:
+        raise ConfigError(f"{source}: [{where}] 缺少 / missing {key} "
+                          "(linkgraph/data/rules.toml holds every key)")
+    return section[key]
+
+
+def _flag(section: Mapping[str, Any], key: str, source: str) -> bool:
+    value = _present(section, key, source, "conflicts")
+    if not isinstance(value, bool):
+        raise ConfigError(f"{source}: [conflicts] {key} 应为 true/false / must be true or false, "
+                          f"got {value!r}")
+    return value
+
+
+def _number(section: Mapping[str, Any], key: str, source: str, integer: bool = False,
+            where: str = "conflicts") -> Any:
+    value = _present(section, key, source, where)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
             or (integer and int(value) != value):
         kind = "非负整数 / a non-negative integer" if integer else "非负数 / a non-negative number"
-        raise ConfigError(f"{source}: [conflicts] {key} 应为{kind}, got {value!r}")
+        raise ConfigError(f"{source}: [{where}] {key} 应为{kind}, got {value!r}")
     return int(value) if integer else float(value)
 
 
@@ -86,24 +101,24 @@ def conflict_rules(rules: Rules) -> ConflictRules:
                           f"grammar; set compose_kinship = false to switch it off")
     out = ConflictRules(
         levels={k: str(v.get("level")) for k, v in rel.items()},
-        weights={k: _number(v, "weight", 1.0, src) for k, v in rel.items()},
+        weights={k: _number(v, "weight", src, where=f"relations.{k}") for k, v in rel.items()},
         names_zh={k: str(v.get("zh", k)) for k, v in rel.items()},
-        lookback_years=_number(sec, "lookback_years", 3, src, True),
-        long_term_years=_number(sec, "long_term_years", 3, src, True),
-        post_weight=_number(sec, "post_weight", 100, src),
-        seconded_is_hard=bool(sec.get("seconded_is_hard", True)),
-        home_region_is_hard_in_cross=bool(sec.get("home_region_is_hard_in_cross", True)),
-        distance_two_factor=_number(sec, "distance_two_factor", 0.5, src),
-        max_hops=_number(sec, "max_hops", 2, src, True),
-        colleague_weight=_number(sec, "colleague_weight", 3, src),
-        superior_weight=_number(sec, "superior_weight", 5, src),
-        same_system_weight=_number(sec, "same_system_weight", 2, src),
-        townsman_weight=_number(sec, "townsman_weight", 1, src),
-        compose_kinship=bool(sec.get("compose_kinship", True)),
-        townsman_levels=tuple(str(w) for w in sec.get("townsman_levels", ())),
-        soft_cap=_number(sec, "soft_cap", 10, src),
+        lookback_years=_number(sec, "lookback_years", src, True),
+        long_term_years=_number(sec, "long_term_years", src, True),
+        post_weight=_number(sec, "post_weight", src),
+        seconded_is_hard=_flag(sec, "seconded_is_hard", src),
+        home_region_is_hard_in_cross=_flag(sec, "home_region_is_hard_in_cross", src),
+        distance_two_factor=_number(sec, "distance_two_factor", src),
+        max_hops=_number(sec, "max_hops", src, True),
+        colleague_weight=_number(sec, "colleague_weight", src),
+        superior_weight=_number(sec, "superior_weight", src),
+        same_system_weight=_number(sec, "same_system_weight", src),
+        townsman_weight=_number(sec, "townsman_weight", src),
+        compose_kinship=_flag(sec, "compose_kinship", src),
+        townsman_levels=tuple(str(w) for w in sec["townsman_levels"]),
+        soft_cap=_number(sec, "soft_cap", src),
         temporary_title_words=tuple(str(w) for w in
-                                    rules.section("posts").get("temporary_title_words", ())))
+                                    rules.section("posts")["temporary_title_words"]))
     if out.max_hops not in (1, 2):
         raise ConfigError(f"{src}: [conflicts] max_hops 只支持 1 或 2 / must be 1 or 2, "
                           f"got {out.max_hops}")
@@ -201,8 +216,8 @@ def chain_path(index: ConflictIndex, code1: int, code2: int) -> kinship.KinPath 
     first, second = index.kin[code1], index.kin[code2]
     if not first or not second:
         return None
-    return kinship.compose(kinship.decode(first, index.words[code1]),
-                           kinship.decode(second, index.words[code2]))
+    return kinship.compose(kinship.stored(first, index.words[code1]),
+                           kinship.stored(second, index.words[code2]))
 
 
 def chain_relations(index: ConflictIndex, code1: np.ndarray, code2: np.ndarray,

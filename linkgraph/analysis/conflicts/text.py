@@ -190,7 +190,7 @@ class Writer:
         if self.ix.forward[code] or _two_sided(self.ix, code):
             return word
         kin = self.ix.kin[code]
-        return kinship.neutral_text(kinship.decode(kin)) if kin else word
+        return kinship.neutral_text(kinship.stored(kin)) if kin else word
 
     def one_tie(self, row, head: str) -> str:
         """A tie to an official: 王伟（…）的妻弟何强现任…（妻子的兄弟，近姻亲）."""
@@ -207,7 +207,7 @@ class Writer:
             text = f"{head}是{official}的{word}，{official}{post}"
         kin = self.ix.kin[code]
         if kin and row.level == "hard":
-            path = kinship.decode(self.ix.kin[code - len(self.ix.kin) // 2]
+            path = kinship.stored(self.ix.kin[code - len(self.ix.kin) // 2]
                                   if not self.ix.forward[code] else kin, word)
             shown = path.describe()
             deg = kinship.degree(path).zh

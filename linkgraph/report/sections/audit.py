@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from linkgraph.analysis.ledger import to_records
 from linkgraph.report.model import Bar, Chart, Figure, Section, Table
+from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns
 from linkgraph.report.words import t
+from linkgraph.session import Session
 
 AUDIT_ONLY_COLUMNS = (("finding_id", ("审计编码", "Finding")), ("unit_name", ("单位", "Unit")),
                       ("category", ("问题类别", "Category")), ("description", ("描述", "Description")),
@@ -15,13 +17,9 @@ RED_FLAG_COLUMNS = (("unit_name", ("单位", "Unit")), ("sector", ("系统", "Se
                     ("latest_audit_date", ("最近审计", "Latest audit")))
 
 
-def audit(tables, rules, options, found: dict) -> Section:
-    from linkgraph.analysis.audit import audit_report
-
+def audit(session: Session, options: ReportOptions) -> Section:
     lang = options.lang
-    rep = audit_report(tables, rules, options.as_of)
-    found["audit_only"] = len(rep.audit_only)
-    found["red_flag_units"] = len(rep.red_flag_units)
+    rep = session.audit
     by_cat = rep.audit_only["category"].fillna("—").value_counts()
     bars = tuple(Bar(str(k), int(v), str(int(v)))
                  for k, v in sorted(by_cat.items(), key=lambda kv: (-kv[1], str(kv[0])))[:12])

@@ -5,7 +5,7 @@ from linkgraph.report.model import Bar, Chart, Section, Table
 from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
 from linkgraph.report.words import t
-from linkgraph.views.focus import ViewSource
+from linkgraph.session import Session
 
 CLUSTER_COLUMNS = (("cluster_id", ("编号", "Id")), ("kind_zh", ("类型", "Kind")),
                    ("category", ("问题类别", "Category")), ("sector", ("系统", "Sector")),
@@ -15,13 +15,11 @@ CLUSTER_COLUMNS = (("cluster_id", ("编号", "Id")), ("kind_zh", ("类型", "Kin
                    ("label", ("说明", "Description")))
 
 
-def clusters(source: ViewSource, options: ReportOptions, found: dict) -> Section:
+def clusters(source: Session, options: ReportOptions) -> Section:
     from linkgraph.analysis.clusters import KIND_ZH
 
     lang = options.lang
     clusters = source.clusters
-    found["clusters"] = len(clusters)
-    found["cluster_unit_ids"] = {u for c in clusters for u in c.unit_ids}
     depts = source.tables["departments"].set_index("dept_id")["name"].to_dict()
     rows = []
     for c in clusters:

@@ -7,7 +7,7 @@ from linkgraph.report.model import Bar, Chart, Section, Table
 from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
 from linkgraph.report.words import t
-from linkgraph.views.focus import ViewSource
+from linkgraph.session import Session
 
 CONFLICT_COLUMNS = (("team_name", ("巡察组", "Team")), ("person_name", ("组员", "Inspector")),
                     ("role", ("角色", "Role")), ("unit_name", ("被巡察单位", "Unit")),
@@ -15,8 +15,7 @@ CONFLICT_COLUMNS = (("team_name", ("巡察组", "Team")), ("person_name", ("组�
                     ("score", ("分值", "Score")), ("explanation", ("证据", "Evidence")))
 
 
-def conflicts(source: ViewSource, options: ReportOptions, round_id: str | None,
-               found: dict) -> Section:
+def conflicts(source: Session, options: ReportOptions, round_id: str | None) -> Section:
     lang = options.lang
     title = t("熟人社会：回避与提示", "Acquaintance conflicts", lang)
     if round_id is None:
@@ -24,8 +23,6 @@ def conflicts(source: ViewSource, options: ReportOptions, round_id: str | None,
                                                   "No round with teams has started.", lang))
     conflicts = source.conflicts(round_id)
     hard = sum(c.level == "hard" for c in conflicts)
-    found["conflicts"] = (hard, len(conflicts) - hard)
-    found["conflict_round"] = round_id
     rows = [c.as_record() for c in conflicts]
     if lang == "en":
         for r in rows:

@@ -1,24 +1,27 @@
 """The key figures at the top of the report."""
 from __future__ import annotations
 
-
 import pandas as pd
 
 from linkgraph.report.model import Figure
 from linkgraph.report.options import ReportOptions
 from linkgraph.report.words import pct, t
-from linkgraph.schema import Tables
+from linkgraph.session import Session
 
 
-def key_figures(tables: Tables, options: ReportOptions, found: dict) -> tuple[Figure, ...]:
+def key_figures(session: Session, options: ReportOptions,
+                conflict_round: str | None) -> tuple[Figure, ...]:
+    """The figures on top, from the session's results (the sections use the same)."""
     lang = options.lang
+    tables = session.tables
     units = tables["units"]
     rounds = tables["rounds"]
     started = set(rounds.loc[~(rounds["start"] > pd.Timestamp(options.as_of)), "round_id"])
     a = tables["assignments"]
     inspected = a.loc[a["round_id"].isin(started), "unit_id"].nunique()
-    leads = found.get("lead_totals", {})
-    rect = found.get("rect_total", {})
+    leads = session.leads.total
+    rect = session.rectification.total
+    audit = session.audit
     n_leads = int(leads.get("leads", 0))
     closed = int(leads.get("closed", 0))
     figs = [
@@ -41,16 +44,18 @@ def key_figures(tables: Tables, options: ReportOptions, found: dict) -> tuple[Fi
                  f"{int(rect.get('rectified', 0)):,}/{int(rect.get('problems', 0)):,} problems, "
                  f"{int(rect.get('overdue_measures', 0)):,} measures overdue", lang)),
         Figure("clusters", t("共性问题群", "Systemic clusters", lang),
-               f"{found.get('clusters', 0):,}", ""),
+               f"{len(session.clusters):,}", ""),
         Figure("audit_only", t("审计发现、巡察未发现", "Audit-only findings", lang),
-               f"{found.get('audit_only', 0):,}",
-               t(f"尚未巡察而有审计发现的单位 {found.get('red_flag_units', 0):,} 个",
-                 f"{found.get('red_flag_units', 0):,} audited units not yet inspected", lang)),
+               f"{len(audit.audit_only):,}",
+               t(f"尚未巡察而有审计发现的单位 {len(audit.red_flag_units):,} 个",
+                 f"{len(audit.red_flag_units):,} audited units not yet inspected", lang)),
     ]
-    if "conflicts" in found:
-        hard, soft = found["conflicts"]
+    if conflict_round is not None:
+        conflicts = session.conflicts(conflict_round)
+        hard = sum(c.level == "hard" for c in conflicts)
+        soft = len(conflicts) - hard
         figs.append(Figure("conflicts", t("回避 / 提示", "Hard / soft conflicts", lang),
                            f"{hard:,} / {soft:,}",
-                           t(f"轮次 {found['conflict_round']}", f"round {found['conflict_round']}",
+                           t(f"轮次 {conflict_round}", f"round {conflict_round}",
                              lang)))
     return tuple(figs)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from linkgraph.analysis.ledger import to_records
 from linkgraph.report.model import Bar, Chart, Section, Table
+from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
 from linkgraph.report.words import pct, t
+from linkgraph.session import Session
 
 LEAD_COLUMNS = (("dept_name", ("接收部门", "Department")), ("leads", ("线索", "Leads")),
                 ("received", ("已签收", "Received")), ("closed", ("已办结", "Closed")),
@@ -35,15 +37,14 @@ def _signatures_en(tot: dict) -> str:
     n = _single_signature(tot)
     return "signatures are not recorded" if n is None else f"{n:,} lack a signature"
 
-def leads(source, rules, options, found: dict) -> Section:
-    from linkgraph.analysis import leads as la
 
+def leads(session: Session, options: ReportOptions) -> Section:
     lang = options.lang
-    lifecycle = la.lead_lifecycle(source.tables, rules, options.as_of)
-    summary = to_records(la.department_summary(lifecycle))
-    total = summary[-1] if summary else {}
-    found["lead_totals"] = dict(total)
-    depts = sorted(summary[:-1], key=lambda r: (-int(r["overdue"]), str(r["dept_id"])))
+    summary = session.leads
+    tot = summary.total
+    total = dict(tot)
+    depts = sorted((dict(r) for r in summary.departments),
+                   key=lambda r: (-int(r["overdue"]), str(r["dept_id"])))
     if total:
         total["dept_name"] = t(f"合计（{total['dept_name']}）", f"Total ({total['dept_name']})",
                                lang)
@@ -54,12 +55,11 @@ def leads(source, rules, options, found: dict) -> Section:
                   tuple(Bar(str(r["dept_name"]), int(r["overdue"]), str(int(r["overdue"])))
                         for r in depts if int(r["overdue"]) > 0)[:15])
     # networks joined through ties first (二人是夫妻...), then the largest
-    net_rows = sorted(to_records(source.lead_networks),
+    net_rows = sorted(to_records(session.lead_networks),
                       key=lambda n: (-len(n["ties"]), -int(n["leads"]), str(n["network_id"])))
     links = tuple(view_link(t(f"线索网络 {n['network_id']}", f"Lead network {n['network_id']}", lang),
                         "lead-network", n["network_id"])
                   for n in net_rows[: options.views_per_section]) if options.views else ()
-    tot = found["lead_totals"]
     return Section(
         "leads", t("室组办联动：线索办理与超期", "Leads: handling and overdue", lang),
         paragraphs=(t(f"截至 {options.as_of}，移交线索 {int(tot.get('leads', 0)):,} 条，已办结 "

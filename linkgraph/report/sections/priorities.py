@@ -3,23 +3,19 @@ from __future__ import annotations
 
 from linkgraph.analysis.ledger import to_records
 from linkgraph.report.model import Bar, Chart, Link, Section, Table
+from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
 from linkgraph.report.words import t
+from linkgraph.session import Session
 
 PRIORITY_COLUMNS = (("rank", ("排名", "Rank")), ("unit_name", ("单位", "Unit")),
                     ("region_name", ("区域", "Region")), ("sector", ("系统", "Sector")),
                     ("score", ("得分", "Score")), ("reasons", ("理由", "Reasons")))
 
 
-def priorities(tables, rules, options, found: dict) -> Section:
-    from linkgraph.analysis.priorities import load_weights
-    from linkgraph.analysis.priorities import priorities as rank
-
+def priorities(session: Session, options: ReportOptions) -> Section:
     lang = options.lang
-    clusters = found.get("cluster_unit_ids")
-    ranked = rank(tables, rules, options.as_of, weights=load_weights(None),
-                  cluster_unit_ids=clusters)
-    rows = to_records(ranked.head(200))
+    rows = to_records(session.priorities.head(200))
     chart = Chart(t("得分最高的单位", "Highest scores", lang),
                   tuple(Bar(str(r["unit_name"]), float(r["score"]), f"{float(r['score']):.2f}")
                         for r in rows[:12]))

@@ -1,10 +1,11 @@
 """Report section: rectification (整改落实) by round."""
 from __future__ import annotations
 
-from linkgraph.analysis.ledger import to_records
 from linkgraph.report.model import Bar, Chart, Section, Table
+from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns
 from linkgraph.report.words import pct, t
+from linkgraph.session import Session
 
 RECT_COLUMNS = (("round_id", ("轮次", "Round")), ("round_name", ("轮次名称", "Name")),
                 ("problems", ("问题", "Problems")), ("rectified", ("已整改", "Rectified")),
@@ -13,21 +14,18 @@ RECT_COLUMNS = (("round_id", ("轮次", "Round")), ("round_name", ("轮次名称
                 ("reopened", ("回炉", "Reopened")))
 
 
-def rectification(tables, rules, options, found: dict) -> Section:
-    from linkgraph.analysis import rectification as rect
-
+def rectification(session: Session, options: ReportOptions) -> Section:
     lang = options.lang
-    table = rect.completion(tables, rules, options.as_of, "round")
-    rows = to_records(table)
+    summary = session.rectification
+    rows = [dict(r) for r in summary.rounds] + ([dict(summary.total)] if summary.total else [])
     for r in rows:
         r["rate_text"] = pct(r.get("rate"))
-    found["rect_total"] = rows[-1] if rows else {}
-    rounds = [r for r in rows[:-1] if r.get("problems")]
+    rounds = [dict(r) for r in summary.rounds if r.get("problems")]
     rounds = sorted(rounds, key=lambda r: str(r["round_id"]))[-15:]
     chart = Chart(t("各轮次整改完成率（最近 15 轮）", "Rectification rate by round (latest 15)", lang),
                   tuple(Bar(f"{r['round_id']} {r.get('round_name') or ''}".strip(),
                             float(r["rate"] or 0), pct(r["rate"])) for r in rounds), max_value=1.0)
-    tot = found["rect_total"]
+    tot = summary.total
     return Section(
         "rectification", t("整改落实", "Rectification", lang),
         paragraphs=(t(f"问题的全部整改措施完成即为整改完成；整改完成率 {pct(tot.get('rate'))}"

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from linkgraph.report.model import Section, Table
+from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
 from linkgraph.report.words import pct, t
+from linkgraph.session import Session
 from linkgraph.views.kinds_rotation import soft_count
 
 ROTATION_COLUMNS = (("team_name", ("巡察组", "Team")), ("from_region", ("派出区域", "From")),
@@ -15,7 +17,7 @@ SOFT_COLUMNS = (("team_name", ("巡察组", "Team")), ("person_name", ("组员",
                 ("score", ("分值", "Score")), ("explanation", ("证据", "Evidence")))
 
 
-def rotation(source, options) -> Section:
+def rotation(source: Session, options: ReportOptions) -> Section:
     """The cross-inspection plan of ``--round`` (linkgraph.rotation)."""
     from linkgraph.errors import LinkgraphError
 
@@ -25,7 +27,7 @@ def rotation(source, options) -> Section:
         return Section("rotation", title, note=t(
             "未指定轮次（--round），不生成轮换方案。", "No round given (--round): no plan.", lang))
     try:
-        plan = source.rotation_plan(options.round_id)
+        plan = source.rotation_plan(options.round_id).as_record()
     except LinkgraphError as exc:
         return Section("rotation", title, note=t(f"轮次 {options.round_id} 排不出轮换方案：{exc}",
                                                  f"No plan for round {options.round_id}: {exc}",

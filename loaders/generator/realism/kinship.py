@@ -165,8 +165,8 @@ def _plant_one(add: _Adder, rng, kind: str, step: int, team: str, m: str, u: str
     (gm, bm), (go, bo) = add.info[m], add.info[o]
     if kind in ("hard", "decoy"):
         if kind == "hard":
-            want = K.DEGREES[step % len(K.DEGREES)]
-            pool = [w for w in K.WORDS if K.degree(w.path) == want]
+            deg: str | None = K.DEGREES[step % len(K.DEGREES)]
+            pool = [w for w in K.WORDS if K.degree(w.path) == deg]
         else:
             pool = _UNNAMED
         w = _choose(rng, pool, gm, go, int(bo - bm)) or _choose(rng, pool, gm, go, 0, 0)
