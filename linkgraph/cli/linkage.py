@@ -110,9 +110,7 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
             sheets["reopened_measures"] = frame_records(rect.reopened_measures(dataset.tables, measures), narrow)
     emit(sheets if len(sheets) > 1 else sheets["completion"], fmt, out)
     total = table.iloc[-1]
-    from linkgraph.analysis.ledger import Limits
-
-    counted_done = Limits.from_rules(rules).ongoing_counts_as_done and not ongoing_open
+    counted_done = rules.limits.ongoing_counts_as_done and not ongoing_open
     convention = "持续整改/长期坚持计为已完成" if counted_done else "持续整改/长期坚持计为未完成"
     click.echo(f"截至 {as_of}：整改完成率 {_pct(total['rate'])}（{total['rectified']}/"
                f"{total['problems']}，口径：{convention}），超期措施 {total['overdue_measures']} 项，"

@@ -1,6 +1,9 @@
 """Report section: lead handling and overdue leads (室组办联动), and lead networks."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from linkgraph.analysis.ledger import to_records
 from linkgraph.report.model import Bar, Chart, Section, Table
 from linkgraph.report.options import ReportOptions
@@ -20,7 +23,7 @@ NETWORK_COLUMNS = (("network_id", ("编号", "Id")), ("leads", ("线索数", "Le
 
 
 
-def _single_signature(tot: dict) -> int | None:
+def _single_signature(tot: Mapping[str, Any]) -> int | None:
     """Leads lacking a signature; None when the ledger records none (未记录)."""
     try:
         return int(tot.get("single_signature", 0))
@@ -28,12 +31,12 @@ def _single_signature(tot: dict) -> int | None:
         return None
 
 
-def _signatures_zh(tot: dict) -> str:
+def _signatures_zh(tot: Mapping[str, Any]) -> str:
     n = _single_signature(tot)
     return "双签字情况台账未记录" if n is None else f"未经纪检监察室和巡察组双签字 {n:,} 条"
 
 
-def _signatures_en(tot: dict) -> str:
+def _signatures_en(tot: Mapping[str, Any]) -> str:
     n = _single_signature(tot)
     return "signatures are not recorded" if n is None else f"{n:,} lack a signature"
 
