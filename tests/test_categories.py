@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.clusters import ClusterParams, find_clusters, rolled_up
+from linkgraph.analysis.clusters.find import ClusterParams, find_clusters, rolled_up
 from linkgraph.categories import (
     Decision,
     harmonise,

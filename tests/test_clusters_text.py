@@ -13,8 +13,8 @@ import random
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.clusters_clauses import Masker, items, mask_numbers, pieces
-from linkgraph.analysis.clusters_text import TextParams, near_duplicates
+from linkgraph.analysis.clusters.clauses import Masker, items, mask_numbers, pieces
+from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.categories import harmonise
 
 OPENERS = ["在落实全面从严治党战略部署方面", "在落实党中央决策部署方面",

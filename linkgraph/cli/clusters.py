@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from linkgraph.cli.categories import category_options, load_category_options
-from linkgraph.cli.options import emit, format_options, pass_dataset
+from linkgraph.cli.options import NEEDS, emit, format_options, pass_dataset
 
 TABLE_COLUMNS = ["cluster_id", "kind", "category", "n_units", "n_problems", "score", "p_value",
                  "dept_ids", "n_self_check", "label"]
@@ -12,7 +12,7 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["clusters"])
 @category_options
 @click.option("--min-units", type=click.IntRange(min=2), default=5, show_default=True,
               help="一个问题群至少涉及的单位数 / least number of units in a cluster")

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import emit, format_options, pass_dataset
+from linkgraph.cli.options import NEEDS, emit, format_options, pass_dataset
 
 TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "relation_zh", "score",
                  "explanation"]
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["conflicts"])
 @click.option("--round", "round_id", required=True, metavar="R",
               help="轮次编码 / the round (rounds.round_id)")
 @click.option("--candidates", is_flag=True,

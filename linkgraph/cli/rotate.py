@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import emit, format_options, pass_dataset, resolve_format
+from linkgraph.cli.options import (
+    NEEDS,
+    emit,
+    format_options,
+    pass_dataset,
+    resolve_format,
+)
 
 TABLE_COLUMNS = ["team_id", "team_name", "from_region_name", "to_region_name", "n_units", "cost",
                  "n_soft", "swaps", "workload_ratio"]
@@ -31,7 +37,7 @@ def _pairs(ctx, param, values) -> tuple[tuple[str, str], ...]:
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["rotate"])
 @click.option("--round", "round_id", required=True, metavar="R",
               help="轮次编码（待排的交叉巡察轮次）/ the round to plan (rounds.round_id)")
 @click.option("--targets", type=click.Path(dir_okay=False), default=None,
@@ -157,3 +163,5 @@ def _summary(plan) -> None:
                f"{len(plan.member_swaps)} 人 / {len(plan.pairs)} pairs, objective "
                f"{plan.objective:g}, {len(plan.member_swaps)} member swaps ({plan.solver})",
                err=True)
+    for note in plan.notes:
+        click.secho(f"注意 / note: {note}", fg="yellow", err=True)
