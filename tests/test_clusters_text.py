@@ -97,8 +97,8 @@ def test_boilerplate_sentence_in_20_units_does_not_cluster():
     # units and in three categories: it is boilerplate whatever the label
     units = list(unit_names())[::3]
     assert len(units) == 20
-    rows = [(u, "ABC"[k % 3], f"在落实全面从严治党战略部署方面，{unit_names()[u]}对照党章党规找差距"
-             f"不深入，{2020 + k % 4}年查摆问题{k + 3}个")
+    rows = [(u, "ABC"[k % 3], (f"在落实全面从严治党战略部署方面，{unit_names()[u]}对照党章党规找差距"
+                               f"不深入，{2020 + k % 4}年查摆问题{k + 3}个"))
             for k, u in enumerate(units)]
     assert near_duplicates(with_rows(background(), rows), masking_names()) == []
 

@@ -27,17 +27,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 
 from linkgraph.analysis.clusters.clauses import own_names
 from linkgraph.analysis.clusters.profile import profiles
-from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, scope_of,
-                                               self_check_units)
+from linkgraph.analysis.clusters.scope import (
+    dept_owners,
+    never_inspected,
+    scope_of,
+    self_check_units,
+)
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
 from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
 from linkgraph.schema import Tables
-
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
 KIND_ZH = {"overrepresented": "高发", "near_duplicate": "雷同", "profile": "画像相似"}
