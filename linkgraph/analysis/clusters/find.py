@@ -1,12 +1,17 @@
 """Systemic problem clusters (共性问题 / 普遍性、倾向性问题 / 行业性、系统性问题).
 
-Three detectors, each a function of the problems table that can be run and
-tested on its own:
+Problem categories are first harmonised onto the shipped taxonomy
+(``linkgraph.categories``; the written label stays in ``category_written``
+and in each cluster's ``detail["written"]``).  Three detectors, each a
+function of the problems table that can be run and tested on its own:
 
 * ``stats.overrepresented`` — a category concentrated in a sector or
-  region well beyond its base rate (hypergeometric test, BH-corrected);
+  region well beyond its base rate (binomial tests, BH-corrected; base rates
+  within strata — villages and communities vs the rest; a category with
+  fewer than ``thin_problems`` problems is tested at its area);
 * ``text.near_duplicates`` — descriptions that say the same thing in
-  different words across units (character n-gram TF-IDF cosine);
+  different words across units (clauses, boilerplate set aside, jieba words
+  and 同义词词林 groups; see ``text``);
 * ``profile.profiles`` — communities of units sharing an unusual
   combination of elevated categories (Poisson test, BH-corrected).
 

@@ -1,22 +1,33 @@
-"""Near-identical problems: Chinese descriptions that say the same thing in
-different words across units ("公务接待超标准", "超标准公务接待", …).
+"""Near-duplicate problems: one specific failing written in different words
+in several units.
 
-Descriptions are compared as character 2- and 3-gram TF-IDF vectors (no word
-segmenter and no model to download: Chinese has no spaces, and character
-n-grams already capture the shared words).  The vectoriser is a few numpy
-operations over all texts at once (hashed n-grams, sparse matrices), so two
-million descriptions take seconds, with no scikit-learn.
+Steps (``near_duplicates``):
 
-What is looked for is a *specific* failing written in several ways, not the
-routine wording every ledger repeats ("会议记录不完整" in every category's
-texts is the category itself, which the over-representation test covers).
-So, inside each category: a text is *unusual* when at most ``max_common`` of
-its n-grams are common in the category (held by ≥ ``common_share`` of its
-texts); unusual texts whose cosine is at least ``similarity`` are linked,
-and a connected group whose problems span at least ``min_units`` units is a
-near-duplicate cluster.  On generated ledgers the paraphrases of a planted
-failing have 10–50 % common n-grams while 99.9 % of routine texts have more
-than 60 % (bench/score_analyses.py measures the result).
+1. **Clauses** (``clauses.py``): every description is cut into items
+   (。；, 一是/二是, （一）, 1、) and each item into pieces (，：); the text's own
+   unit's names (unit, its regions, its people), numbers and dates are
+   masked.
+2. **Boilerplate**: a masked piece written in at least ``boiler_share`` of
+   the units (and ``boiler_min``), whatever its category, is set aside — the
+   stock 四个聚焦 openings and a stock sentence in most units never reach
+   the comparison.  An item's *specific remainder* is what is left.
+3. **Specific items**: character 2- and 3-grams of every remainder are
+   counted by *units* (hashed n-grams, a few numpy operations over all
+   texts; a province's two million descriptions take seconds).  An item
+   whose n-grams are mostly (> ``max_common``) common across units
+   (≥ ``common_min`` units and ``common_share`` of them) is routine wording
+   and set aside; a remainder written in ``boiler_min`` units or more too.
+4. **Comparison** (``words.py``): the few specific items are segmented with
+   jieba; their rare words (in fewer units than the common threshold) and
+   those words' 同义词词林 groups are TF-IDF weighted by unit frequency;
+   cosine ≥ ``similarity`` links two items of one harmonised area.
+5. **Clusters**: Louvain communities of the links (not chained components,
+   which join unrelated failings through stock phrases) with at least
+   ``min_units`` units, at most ``max_unit_share`` of all units, at least
+   ``min_wordings`` different wordings and a density (mean similarity over
+   all pairs) of at least ``min_density``.
+
+bench/score_analyses.py measures it on tidy and realistic generated data.
 """
 from __future__ import annotations
 
