@@ -288,12 +288,16 @@ def _keyword_table(tax: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
                  if n.keywords)
 
 
-def by_description(description: str, tax: Taxonomy) -> tuple[str | None, int]:
+def by_description(description: str, tax: Taxonomy,
+                   within: str | None = None) -> tuple[str | None, int]:
     """The category whose keywords the description holds most (characters
-    of distinct keywords), if at least ``keyword_chars`` and no tie."""
+    of distinct keywords), if at least ``keyword_chars`` and no tie; only
+    categories under ``within`` (an area or branch) when given."""
     text = normal(description or "")
     scores = sorted(((sum(len(k) for k in kws if k in text), name)
-                     for name, kws in _keyword_table(tax)), reverse=True)
+                     for name, kws in _keyword_table(tax)
+                     if within is None or within in (tax.area_of(name), tax.branch_of(name))),
+                    reverse=True)
     if not scores or scores[0][0] < tax.keyword_chars:
         return None, scores[0][0] if scores else 0
     if len(scores) > 1 and scores[1][0] == scores[0][0]:
@@ -322,11 +326,14 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
     cat = written.map(lambda v: labels[v].category if v in labels else v)
     level = written.map(lambda v: labels[v].level if v in labels else None)
     method = written.map(lambda v: labels[v].method if v in labels else None)
-    vague = method.eq("unresolved") & written.notna()
+    # vague: unresolved, or naming only an area or a branch — the description
+    # decides (within that area or branch)
+    vague = (method.eq("unresolved") | level.isin(["area", "branch"])) & written.notna()
     if vague.any() and "description" in out.columns:
-        found = [by_description(d, tax)[0] if isinstance(d, str) else None
-                 for d in out.loc[vague, "description"]]
-        hit = pd.Series(found, index=out.index[vague]).dropna()
+        found = [by_description(d, tax, None if m == "unresolved" else c)[0]
+                 if isinstance(d, str) else None
+                 for d, m, c in zip(out.loc[vague, "description"], method[vague], cat[vague])]
+        hit = pd.Series(found, index=out.index[vague], dtype=object).dropna()
         cat.loc[hit.index] = hit
         level.loc[hit.index] = "category"
         method.loc[hit.index] = "description"

@@ -7,8 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.clusters import ClusterParams, find_clusters
-from linkgraph.analysis.clusters.find import rolled_up
+from linkgraph.analysis.clusters.find import ClusterParams, find_clusters, rolled_up
 from linkgraph.categories import (
     Decision,
     harmonise,
@@ -29,7 +28,9 @@ VARIANTS = [
     ("中央八项规定精神方面", "八项规定", "exact"),
     ("一、违反中央八项规定精神问题", "八项规定", "exact"),
     ("（二）落实中央八项规定精神不到位", "八项规定", "exact"),
-    ("四风问题", "八项规定", "exact"),
+    ("中央八项规定精神落实不到位", "八项规定", "exact"),
+    ("管党治党宽松软", "主体责任", "exact"),
+    ("损害群众利益问题", "群众身边腐败", "exact"),
     ("贯彻落实中央八项规定", "八项规定", "similar"),
     ("违反中央八项规定精神问题（公务接待）", "八项规定", "contains"),
     ("选人用人不规范", "选人用人", "exact"),
@@ -59,7 +60,8 @@ def test_levels_of_a_category():
 
 
 def test_unknown_and_vague_labels_stay_as_written():
-    for label in ("两违整治", "其他", "作风问题"):
+    # 四风 is 形式主义、官僚主义、享乐主义和奢靡之风: two categories, so vague
+    for label in ("两违整治", "其他", "作风问题", "四风问题"):
         m = match_label(label, TAX)
         assert (m.category, m.level, m.method) == (label, None, "unresolved")
 

@@ -15,6 +15,7 @@ import pytest
 
 from linkgraph.analysis.clusters.clauses import Masker, items, mask_numbers, pieces
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
+from linkgraph.categories import harmonise
 
 OPENERS = ["在落实全面从严治党战略部署方面", "在落实党中央决策部署方面",
            "在落实新时代党的组织路线方面", "在落实巡察整改方面"]
@@ -96,8 +97,8 @@ def test_boilerplate_sentence_in_20_units_does_not_cluster():
     # units and in three categories: it is boilerplate whatever the label
     units = list(unit_names())[::3]
     assert len(units) == 20
-    rows = [(u, "ABC"[k % 3], f"在落实全面从严治党战略部署方面，{unit_names()[u]}对照党章党规找差距"
-             f"不深入，{2020 + k % 4}年查摆问题{k + 3}个")
+    rows = [(u, "ABC"[k % 3], (f"在落实全面从严治党战略部署方面，{unit_names()[u]}对照党章党规找差距"
+                               f"不深入，{2020 + k % 4}年查摆问题{k + 3}个"))
             for k, u in enumerate(units)]
     assert near_duplicates(with_rows(background(), rows), masking_names()) == []
 
@@ -113,9 +114,11 @@ def test_two_wordings_of_one_failing_cluster():
     rows = []
     for k, u in enumerate(units):
         form = FAILING_A if k < 3 else FAILING_B
-        rows.append((u, "B" if k % 2 else "C", "在落实全面从严治党战略部署方面，财务管理不规范。一是"
+        # two teams label it differently; harmonised, both are 财务管理
+        rows.append((u, "违反财经纪律" if k % 2 else "财务管理不规范",
+                     "在落实全面从严治党战略部署方面，财务管理不规范。一是"
                      + form.format(y=2020 + k, a=f"{3 + 2 * k}.5") + f"；二是{k + 2}笔支出报销手续不全。"))
-    found = near_duplicates(with_rows(background(), rows), masking_names())
+    found = near_duplicates(harmonise(with_rows(background(), rows)), masking_names())
     assert len(found) == 1
     (c,) = found
     assert c.unit_ids == tuple(sorted(units))

@@ -1,12 +1,17 @@
 """Systemic problem clusters (共性问题 / 普遍性、倾向性问题 / 行业性、系统性问题).
 
-Three detectors, each a function of the problems table that can be run and
-tested on its own:
+Problem categories are first harmonised onto the shipped taxonomy
+(``linkgraph.categories``; the written label stays in ``category_written``
+and in each cluster's ``detail["written"]``).  Three detectors, each a
+function of the problems table that can be run and tested on its own:
 
 * ``stats.overrepresented`` — a category concentrated in a sector or
-  region well beyond its base rate (hypergeometric test, BH-corrected);
+  region well beyond its base rate (binomial tests, BH-corrected; base rates
+  within strata — villages and communities vs the rest; a category with
+  fewer than ``thin_problems`` problems is tested at its area);
 * ``text.near_duplicates`` — descriptions that say the same thing in
-  different words across units (character n-gram TF-IDF cosine);
+  different words across units (clauses, boilerplate set aside, jieba words
+  and 同义词词林 groups; see ``text``);
 * ``profile.profiles`` — communities of units sharing an unusual
   combination of elevated categories (Poisson test, BH-corrected).
 
@@ -27,17 +32,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 
 from linkgraph.analysis.clusters.clauses import own_names
 from linkgraph.analysis.clusters.profile import profiles
-from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, scope_of,
-                                               self_check_units)
+from linkgraph.analysis.clusters.scope import (
+    dept_owners,
+    never_inspected,
+    scope_of,
+    self_check_units,
+)
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
 from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
 from linkgraph.schema import Tables
-
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
 KIND_ZH = {"overrepresented": "高发", "near_duplicate": "雷同", "profile": "画像相似"}
@@ -105,7 +114,7 @@ def merge_candidates(found: list[Candidate], overlap: float) -> list[tuple[Candi
     kept: list[tuple[Candidate, set[str], frozenset[str]]] = []
     for cand in ranked:
         units = frozenset(cand.unit_ids)
-        for other, kinds, other_units in kept:
+        for k, (other, kinds, other_units) in enumerate(kept):
             if other.category == cand.category and \
                     len(units & other_units) >= overlap * len(units | other_units):
                 kinds.add(cand.kind)
@@ -118,7 +127,7 @@ def merge_candidates(found: list[Candidate], overlap: float) -> list[tuple[Candi
 def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping[str, str]) -> str:
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
-        where = f"{c.sector}系统" if c.sector else region_names.get(c.region_id or "", c.region_id or "")
+        where = f"{c.sector}系统" if c.sector else region_names.get(c.region_id, c.region_id)
         return f"{where}「{c.category}」问题高发：{n}个单位，为基准的{c.detail['lift']:.1f}倍"
     if c.kind == "near_duplicate":
         return f"「{c.detail['phrase']}」等{c.detail['variants']}种表述在{n}个单位重复出现"

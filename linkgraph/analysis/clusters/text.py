@@ -1,22 +1,33 @@
-"""Near-identical problems: Chinese descriptions that say the same thing in
-different words across units ("公务接待超标准", "超标准公务接待", …).
+"""Near-duplicate problems: one specific failing written in different words
+in several units.
 
-Descriptions are compared as character 2- and 3-gram TF-IDF vectors (no word
-segmenter and no model to download: Chinese has no spaces, and character
-n-grams already capture the shared words).  The vectoriser is a few numpy
-operations over all texts at once (hashed n-grams, sparse matrices), so two
-million descriptions take seconds, with no scikit-learn.
+Steps (``near_duplicates``):
 
-What is looked for is a *specific* failing written in several ways, not the
-routine wording every ledger repeats ("会议记录不完整" in every category's
-texts is the category itself, which the over-representation test covers).
-So, inside each category: a text is *unusual* when at most ``max_common`` of
-its n-grams are common in the category (held by ≥ ``common_share`` of its
-texts); unusual texts whose cosine is at least ``similarity`` are linked,
-and a connected group whose problems span at least ``min_units`` units is a
-near-duplicate cluster.  On generated ledgers the paraphrases of a planted
-failing have 10–50 % common n-grams while 99.9 % of routine texts have more
-than 60 % (bench/score_analyses.py measures the result).
+1. **Clauses** (``clauses.py``): every description is cut into items
+   (。；, 一是/二是, （一）, 1、) and each item into pieces (，：); the text's own
+   unit's names (unit, its regions, its people), numbers and dates are
+   masked.
+2. **Boilerplate**: a masked piece written in at least ``boiler_share`` of
+   the units (and ``boiler_min``), whatever its category, is set aside — the
+   stock 四个聚焦 openings and a stock sentence in most units never reach
+   the comparison.  An item's *specific remainder* is what is left.
+3. **Specific items**: character 2- and 3-grams of every remainder are
+   counted by *units* (hashed n-grams, a few numpy operations over all
+   texts; a province's two million descriptions take seconds).  An item
+   whose n-grams are mostly (> ``max_common``) common across units
+   (≥ ``common_min`` units and ``common_share`` of them) is routine wording
+   and set aside; a remainder written in ``boiler_min`` units or more too.
+4. **Comparison** (``words.py``): the few specific items are segmented with
+   jieba; their rare words (in fewer units than the common threshold) and
+   those words' 同义词词林 groups are TF-IDF weighted by unit frequency;
+   cosine ≥ ``similarity`` links two items of one harmonised area.
+5. **Clusters**: Louvain communities of the links (not chained components,
+   which join unrelated failings through stock phrases) with at least
+   ``min_units`` units, at most ``max_unit_share`` of all units, at least
+   ``min_wordings`` different wordings and a density (mean similarity over
+   all pairs) of at least ``min_density``.
+
+bench/score_analyses.py measures it on tidy and realistic generated data.
 """
 from __future__ import annotations
 
@@ -27,7 +38,6 @@ from functools import cache, cached_property
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from linkgraph.analysis.clusters.clauses import Masker, explode
 from linkgraph.analysis.clusters.stats import Candidate
@@ -185,24 +195,49 @@ def template_share(X: sparse.csr_matrix, common_share: float,
 
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
-               similarity: float) -> tuple[np.ndarray, pd.Series]:
+               similarity: float, block: np.ndarray | None = None
+               ) -> tuple[np.ndarray, pd.Series]:
     """Component label per text of a block of ``n`` (-1 = none) and the mean
     link similarity per component: the unusual texts ``seeds`` (their TF-IDF
-    rows ``Xs``) linked where their cosine ≥ ``similarity``."""
+    rows ``Xs``) linked where their cosine ≥ ``similarity`` (and, with
+    ``block`` — one code per seed — only within one block)."""
     label = np.full(n, -1, dtype=np.int64)
     if len(seeds) < 2:
         return label, pd.Series(dtype=float)
     S = (Xs @ Xs.T).tocoo()
     i, j, v = seeds[S.row], seeds[S.col], S.data
     keep = (i < j) & (v >= similarity)
+    if block is not None:
+        keep &= block[S.row] == block[S.col]
     i, j, v = i[keep], j[keep], v[keep]
-    graph = sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    touched = np.zeros(n, dtype=bool)
-    touched[i] = touched[j] = True
+    comp = communities(i, j, v, n)
+    touched = comp >= 0
     label[touched] = comp[touched]
-    means = pd.Series(v).groupby(comp[i]).mean() if len(i) else pd.Series(dtype=float)
+    # density: the mean similarity over all pairs of a community's texts
+    # (pairs below the threshold count 0), not only over its links
+    same = comp[i] == comp[j]
+    sums = pd.Series(v[same]).groupby(comp[i][same]).sum()
+    size = pd.Series(comp[touched]).value_counts()
+    pairs = size * (size - 1) / 2
+    means = (sums / pairs.reindex(sums.index)).fillna(0.0)
     return label, means
+
+
+def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    """Community per text (-1 = unlinked): Louvain (networkx, seed 0) on
+    the similarity graph, so that a chain of pairwise links through stock
+    phrases does not make one cluster of unrelated failings."""
+    import networkx as nx
+
+    out = np.full(n, -1, dtype=np.int64)
+    if not len(i):
+        return out
+    G = nx.Graph()
+    G.add_weighted_edges_from(zip(i.tolist(), j.tolist(), v.tolist()))
+    found = nx.community.louvain_communities(G, weight="weight", seed=0)
+    for k, members in enumerate(sorted((sorted(c) for c in found), key=lambda c: c[0])):
+        out[members] = k
+    return out
 
 
 @dataclass(frozen=True)
@@ -218,6 +253,27 @@ class TextParams:
     max_unit_share: float = 0.25
     min_wordings: int = 2
     min_units: int = 5
+    min_density: float = 0.3
+
+
+def gram_units(words: Sequence[str], df: np.ndarray) -> np.ndarray:
+    """In how many units each word occurs, read off the n-gram counts ``df``
+    (units holding each hashed n-gram): a two- or three-character word's own
+    n-gram, a longer word's rarest 3-gram."""
+    out = np.zeros(len(words))
+    for size in (2, 3):
+        pick = [i for i, w in enumerate(words) if (len(w) == 2) == (size == 2)]
+        if not pick:
+            continue
+        g = grams([words[i] for i in pick], ns=(size,), counts=False)
+        lengths = np.diff(g.bounds)
+        vals = df[g.cols].astype(np.float64)
+        starts = g.bounds[:-1]
+        has = lengths > 0
+        best = np.zeros(len(pick))
+        best[has] = np.minimum.reduceat(vals, starts[has]) if len(vals) else 0.0
+        out[pick] = best
+    return out
 
 
 def specific_items(problems: pd.DataFrame, masker: Masker,
@@ -238,13 +294,27 @@ def specific_items(problems: pd.DataFrame, masker: Masker,
     return out[out["text"].str.len() >= 4].reset_index(drop=True), n_units
 
 
+def _areas(p: pd.DataFrame, items: pd.DataFrame) -> np.ndarray:
+    """Per wording: a code of the area (the category's, when the category
+    is outside the taxonomy) most of its items belong to — two wordings are
+    compared only within one area."""
+    area = p["category_area"].fillna(p["category"]) if "category_area" in p.columns \
+        else p["category"]
+    code, _ = pd.factorize(area.to_numpy()[items["row"].to_numpy()])
+    top = pd.DataFrame({"w": items["wording"].to_numpy(), "a": code}).value_counts() \
+        .reset_index().sort_values(["w", "count", "a"], ascending=[True, False, True]) \
+        .drop_duplicates("w")
+    return top.set_index("w")["a"].reindex(range(items["wording"].max() + 1)).to_numpy()
+
+
 def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] | None = None,
                     params: TextParams | None = None) -> list[Candidate]:
     """The same specific failing written in different words in at least
     ``min_units`` units (see the module docstring)."""
     params = params or TextParams()
-    p = problems[["problem_id", "unit_id", "category", "description"]].dropna(
-        subset=["unit_id", "description"]).reset_index(drop=True)
+    cols = ["problem_id", "unit_id", "category", "description"]
+    p = problems[cols + (["category_area"] if "category_area" in problems.columns else [])]
+    p = p.dropna(subset=["unit_id", "description"]).reset_index(drop=True)
     if p.empty:
         return []
     items, n_units = specific_items(p, Masker(names or {}), params)
@@ -264,14 +334,17 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
     boiler = max(params.boiler_min, params.boiler_share * n_units)
     seeds = np.flatnonzero((share <= params.max_common) & (held < boiler))
     del g
-    Xs = word_matrix([texts[i] for i in seeds], held[seeds], n_units,
-                     max(params.common_min, params.common_share * n_units))
-    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity)
+    Xs = word_matrix([texts[i] for i in seeds], lambda words: gram_units(words, df), n_units,
+                     max(params.common_min, params.common_share * n_units), held[seeds])
+    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity,
+                            _areas(p, items)[seeds])
     items["label"] = comp[items["wording"].to_numpy()]
     items = items[items["label"] >= 0]
     per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
+    per["density"] = sims.reindex(per.index).fillna(0.0)
     ok = per[(per["units"] >= params.min_units) & (per["wordings"] >= params.min_wordings)
-             & (per["units"] <= params.max_unit_share * n_units)].index
+             & (per["units"] <= params.max_unit_share * n_units)
+             & (per["density"] >= params.min_density)].index
     items = items[items["label"].isin(ok)]
     if items.empty:
         return []
