@@ -611,3 +611,15 @@ def test_statistics_sheet_totals(tmp_path):
         ("measures", "status:open", 3.0), ("measures", "status:ongoing", 2.0)}
     assert {(t.table, t.what, t.value) for t in summary.totals} == {
         ("problems", "items", 12.0), ("measures", "items", 30.0), ("measures", "status:done", 28.0)}
+
+
+def test_remarks_carry_flags_and_unread_columns_are_named(tmp_path):
+    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改情况", "备注", "联系电话"],
+            [1, "作风", "问题甲", "措施甲", "已整改", "立行立改；重点关注", "138"],
+            [2, "作风", "问题乙", "措施乙", "正在整改", "回炉整改", None]]
+    (sheet,) = read_office([book(tmp_path / "l.xlsx", {"S": rows})])
+    problems, measures = by_table(sheet, "problems"), by_table(sheet, "measures")
+    assert (problems[0].values["immediate"], problems[0].values["key_concern"]) == (True, True)
+    assert "immediate" not in problems[1].values
+    assert [m.values.get("reopened") for m in measures] == [None, True]
+    assert any("联系电话" in n for n in sheet.notes)
