@@ -95,10 +95,10 @@ def test_combined_ledger_gives_problems_and_measures(tmp_path):
     problems = by_table(sheet, "problems")
     assert [(p.origin.label, p.values["category"], p.values["description"], p.values.get("focus"))
             for p in problems] == [
-        ("6", "政治建设", "学习贯彻不深入", "贯彻落实党中央重大决策部署方面"),
-        ("8", "政治建设", "落实不到位", "贯彻落实党中央重大决策部署方面"),   # 同上 → the row above
+        ("6", "政治建设", "学习贯彻不深入", "贯彻落实党中央重大决策部署"),
+        ("8", "政治建设", "落实不到位", "贯彻落实党中央重大决策部署"),   # 同上 → the row above
         # category from the innermost section; the level-1 section above it is the focus
-        ("11", "党的建设缺失方面", "三会一课不规范", "贯彻落实党中央重大决策部署方面"),
+        ("11", "党的建设缺失", "三会一课不规范", "贯彻落实党中央重大决策部署"),
     ]
     assert problems[0].refs["unit_id"] == UnitMention("中共青岚县农业农村局党组", "title")
     assert problems[2].values.get("immediate") is True  # 立行立改 as its deadline
@@ -120,7 +120,7 @@ def test_combined_ledger_gives_problems_and_measures(tmp_path):
     assert sheet.rejected == []
     assert by_table(sheet, "measures")[4].values["status"] == "ongoing"  # 已整改，长期坚持
     totals = {(t.what, t.value) for t in sheet.totals}
-    assert ("section:贯彻落实党中央重大决策部署方面", 2.0) in totals and ("items", 3.0) in totals
+    assert ("section:贯彻落实党中央重大决策部署", 2.0) in totals and ("items", 3.0) in totals
 
 
 def test_section_count_keys_and_stable_rereads(tmp_path):
@@ -132,7 +132,7 @@ def test_section_count_keys_and_stable_rereads(tmp_path):
     # 序号 restarts in each section: the key carries the section, so keys stay unique
     keys = [p.key for p in by_table(first, "problems")]
     assert len(set(keys)) == len(keys)
-    assert keys[0] == ("贯彻落实党中央重大决策部署方面", "1")
+    assert keys[0] == ("贯彻落实党中央重大决策部署", "1")
 
 
 def test_yearless_date_takes_the_rows_year(tmp_path):
@@ -462,11 +462,11 @@ def test_section_habits_and_status_sentences(tmp_path):
     assert {r: k for r, k in kinds(sheet).items() if k == "section"} == {2: "section", 4: "section",
                                                                           6: "section"}
     problems = by_table(sheet, "problems")
-    assert [p.values["category"] for p in problems] == ["党的领导弱化方面", "选人用人", "作风建设"]
+    assert [p.values["category"] for p in problems] == ["党的领导弱化", "选人用人", "作风建设"]
     measures = by_table(sheet, "measures")
     assert [m.values["status"] for m in measures] == [None, "done", "ongoing"]
     assert any("未写明" in n for n in measures[0].notes)
-    assert ("section:作风建设方面", 1.0) in {(t.what, t.value) for t in sheet.totals}
+    assert ("section:作风建设", 1.0) in {(t.what, t.value) for t in sheet.totals}
 
 
 def test_status_by_marks_under_a_grouped_header(tmp_path):
@@ -611,3 +611,15 @@ def test_statistics_sheet_totals(tmp_path):
         ("measures", "status:open", 3.0), ("measures", "status:ongoing", 2.0)}
     assert {(t.table, t.what, t.value) for t in summary.totals} == {
         ("problems", "items", 12.0), ("measures", "items", 30.0), ("measures", "status:done", 28.0)}
+
+
+def test_remarks_carry_flags_and_unread_columns_are_named(tmp_path):
+    rows = [["序号", "问题类型", "具体问题", "整改措施", "整改情况", "备注", "联系电话"],
+            [1, "作风", "问题甲", "措施甲", "已整改", "立行立改；重点关注", "138"],
+            [2, "作风", "问题乙", "措施乙", "正在整改", "回炉整改", None]]
+    (sheet,) = read_office([book(tmp_path / "l.xlsx", {"S": rows})])
+    problems, measures = by_table(sheet, "problems"), by_table(sheet, "measures")
+    assert (problems[0].values["immediate"], problems[0].values["key_concern"]) == (True, True)
+    assert "immediate" not in problems[1].values
+    assert [m.values.get("reopened") for m in measures] == [None, True]
+    assert any("联系电话" in n for n in sheet.notes)

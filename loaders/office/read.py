@@ -52,6 +52,11 @@ def read_grid(grid: Grid) -> SheetRead:
     for r in range(layout.first_data_row, last):
         _body_row(grid, r, read, sheet)
     _sheet_notes(read, sheet)
+    ignored = [t.replace("›", "/") for c, t in layout.match.labels.items()
+               if c not in layout.match.fields]
+    if ignored:
+        read.notes.append(f"以下列不属于数据约定，未读取：{'、'.join(ignored)}"
+                          f" / columns not read: {', '.join(ignored)}")
     return read
 
 

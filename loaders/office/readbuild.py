@@ -89,6 +89,12 @@ def _problem(row: Row) -> OfficeRecord:
     if row.has("immediate"):
         values["immediate"] = row.text("immediate") is not None and row.parse(
             "immediate", _flag)
+    remark = row.text("remark") if row.has("remark") else None
+    if remark and re.search(r"立行立改|立即整改|即知即改", remark) and not values.get("immediate"):
+        values["immediate"] = True
+        row.notes.append(f"备注“{remark}”：立行立改")
+    if remark and "重点关注" in remark:
+        values["key_concern"] = True
     persons = _people(row, "person_ids", unit=_unit(row))
     refs = {"unit_id": _unit(row), "person_ids": persons, **_round(row)}
     key = (inner or "", _seq(row) or description)
@@ -236,6 +242,8 @@ def _measures(row: Row, current: dict[str, Any], has_problem: bool) -> list[Offi
             values["status"] = status
         if row.has("reopened"):
             values["reopened"] = row.text("reopened") is not None and row.parse("reopened", _flag)
+        elif row.has("remark") and re.search(r"回炉", row.text("remark") or ""):
+            values["reopened"] = True  # 备注: 回炉整改
         refs = {"owner_person_id": owners[0] if owners else None,
                 "owner_dept_id": _mention(row, "owner_dept")}
         current["measures"] += 1

@@ -39,7 +39,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "completed_date": ("完成时间", "销号时间", "实际完成时间", "整改完成时间", "办结时间"),
         "remark": ("备注", "说明"),
         "unit": ("被巡察单位", "单位", "单位名称", "党组织", "被巡察党组织"),
-        "found_date": ("发现时间",),
+        "found_date": ("发现时间", "反馈时间", "发现日期", "问题发现时间", "反馈日期"),
+        "person_ids": ("涉及人员", "涉事人员", "相关责任人", "涉及人员姓名", "涉及干部"),
         "immediate": ("立行立改", "是否立行立改"),
         "reopened": ("回炉整改", "是否回炉"),
         "focus": ("对应四聚焦", "对应四落实", "四个聚焦"),
@@ -160,7 +161,6 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
 FIELDS["problems"] = {k: v for k, v in FIELDS["measures"].items()
                       if k not in ("measure", "leader", "owner_dept", "owner", "due_date",
                                    "status", "completed_date", "reopened")}
-FIELDS["problems"]["person_ids"] = ("涉及人员", "相关责任人", "涉及人员姓名")
 
 #: Fields a ledger must have to be recognised as that ledger (any one set).
 SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {

@@ -181,8 +181,8 @@ def classify_above(grid: Grid, r: int) -> str:
 
 
 def section_name(text: str) -> tuple[int, str, int | None]:
-    """``一、贯彻落实……方面（4个）`` → (1, ``贯彻落实……方面``, 4); ``（二）党的建设缺失方面``
-    → (2, ``党的建设缺失方面``, None).  Level 1 for 一、, 2 for （一）, 3 otherwise."""
+    """``一、贯彻落实……方面（4个）`` → (1, ``贯彻落实……``, 4); ``（二）党的建设缺失方面``
+    → (2, ``党的建设缺失``, None); ``（三）违反中央八项规定精神问题`` → ``违反中央八项规定精神``.  Level 1 for 一、, 2 for （一）, 3 otherwise."""
     text = re.sub(r"^([一二三四五六七八九十百]+)\s+", r"\1、", text)
     m = SECTION.match(text)
     level = 3
@@ -195,7 +195,10 @@ def section_name(text: str) -> tuple[int, str, int | None]:
     if c := _COUNT.search(rest):
         count = int(c[1] or c[2])
         rest = rest[: c.start()]
-    return level, rest.strip(" ：:、。"), count
+    rest = rest.strip(" ：:、。")
+    # the heading's own words (……方面, ……问题) are not part of the category
+    name = re.sub(r"(?:方面(?:的)?问题|方面|问题)$", "", rest).strip(" ：:、。") or rest
+    return level, name, count
 
 
 # --- the unit and round a title names ---------------------------------------
