@@ -14,13 +14,7 @@ from openpyxl import Workbook
 
 from linkgraph.errors import InputError
 from loaders.office.crosswalk import Crosswalk, Decision, read_decisions, review_rows
-from loaders.office.records import (
-    OfficeRecord,
-    Origin,
-    PersonMention,
-    SheetRead,
-    UnitMention,
-)
+from loaders.office.records import OfficeRecord, Origin, PersonMention, SheetRead, UnitMention
 from loaders.office.resolve import resolve
 from loaders.office.resolve_people import score_pairs
 from loaders.office.resolve_tables import is_top_leader
@@ -88,6 +82,20 @@ def unit_names(res) -> dict[str, str]:
     ("县人民政府办公室", None, "人民政府办公室", "plain"),
     ("  青岚县 农业农村局（盖章）", "青岚县", "农业农村局", "plain"),
     ("填报单位：中共青岚县农业农村局党组", "青岚县", "农业农村局", "party"),
+    # villages and communities as rosters and ledgers write them
+    ("东关乡万埠村支部委员会", None, "东关乡万埠村", "party"),
+    ("中共东关乡长源村支部", None, "东关乡长源村", "party"),
+    ("东关乡广源村村民委员会", None, "东关乡广源村", "gov"),
+    ("石桥村委会", None, "石桥村", "gov"),
+    ("高湾街道桂庄社区居民委员会", None, "高湾街道桂庄社区", "gov"),
+    ("彭铺街道光岭社区党委社区", None, "彭铺街道光岭社区", "party"),
+    ("高湾街道广渡社区社区", None, "高湾街道广渡社区", "plain"),
+    ("原和峰镇寿湾村", None, "和峰镇寿湾村", "plain"),
+    # an office of a township is the township; its 财政所 is a unit of its own
+    ("宁场镇党政办", None, "宁场镇", "plain"),
+    ("龙岸镇纪委", None, "龙岸镇", "plain"),
+    ("白沙镇财政所", None, "白沙镇财政所", "plain"),
+    ("城关镇中心小学", None, "城关镇中心小学", "plain"),
 ])
 def test_unit_name_rules(text, region, core, form):
     name = parse_unit(text)
