@@ -88,7 +88,7 @@ def test_matches(tables):
     a3 = m[m["finding_id"] == "A3"]
     # score = 0.5 × [same category] + 0.5 × similarity (none without a description)
     assert a3["score"].tolist() == [0.5, 0.5]
-    assert m.set_index("finding_id").loc["A2", "same_category"] == False
+    assert m.set_index("finding_id").loc["A2", "same_category"] == False  # noqa: E712
 
 
 def test_scores(tables):

@@ -10,8 +10,8 @@ import json
 import numpy as np
 import pytest
 
-from linkgraph.analysis.conflicts import conflict_costs, find_conflicts
 from linkgraph.analysis.conflicts.index import build_index
+from linkgraph.analysis.conflicts import conflict_costs, find_conflicts
 from linkgraph.dataset import load_dataset
 from linkgraph.rules import load_rules
 from tests.conftest import write_tables

@@ -17,7 +17,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 def quick_start_commands() -> list[str]:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    return [b.strip() for b in re.findall(r"```(?:sh|bash)\n(.*?)```", section, re.DOTALL)]
+    return [b.strip() for b in re.findall(r"```(?:sh|bash)\n(.*?)```", section, re.S)]
 
 
 def test_readme_starts_with_exactly_two_commands():

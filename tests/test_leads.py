@@ -8,12 +8,8 @@ import pandas as pd
 import pytest
 
 from linkgraph.analysis.lead_networks import lead_networks
-from linkgraph.analysis.leads import (
-    department_summary,
-    lead_lifecycle,
-    overdue_leads,
-    single_signature_leads,
-)
+from linkgraph.analysis.leads import (department_summary, lead_lifecycle, overdue_leads,
+                                      single_signature_leads)
 from linkgraph.dataset import load_dataset
 from linkgraph.rules import load_rules
 from tests.conftest import write_tables

@@ -6,15 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.ledger import (
-    Limits,
-    add_months,
-    add_workdays,
-    codes,
-    label,
-    positions,
-    tuples_by,
-)
+from linkgraph.analysis.ledger import (Limits, add_months, add_workdays, codes, label, positions,
+                                       tuples_by)
 from linkgraph.errors import ConfigError
 from linkgraph.rules import load_rules
 from tests.conftest import write_tables

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 
+import pandas as pd
 import pytest
 
 from linkgraph.neo4j.library import queries, run_query

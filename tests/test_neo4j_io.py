@@ -4,13 +4,16 @@ pandas analysis of the same generated ledgers."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
 
-from tests.neo4j_ledgers import db_counts, env_for, expected_counts
+from linkgraph.neo4j.connection import Settings, connect
+from tests.neo4j_ledgers import AS_OF, db_counts, env_for, expected_counts
 
 pytestmark = pytest.mark.neo4j
 

@@ -13,18 +13,10 @@ from pathlib import Path
 import pytest
 
 from linkgraph.errors import Neo4jError
-from scripts.neo4j.server import (
-    LocalNeo4j,
-    auth_ini_line,
-    bolt_answers,
-    fetch_jars,
-    free_port,
-    jars_complete,
-    java_major_version,
-    lib_dir,
-    port_is_free,
-    render_conf,
-)
+from scripts.neo4j.server import (LocalNeo4j, auth_ini_line, bolt_answers, fetch_jars,
+                                    free_port, jars_complete, java_major_version,
+                                    lib_dir, port_is_free,
+                                    render_conf)
 
 # Also loaded by tests/conftest.py where there is one; the helpers below are
 # imported inside the tests so that pytest imports the plugin (and rewrites
@@ -174,7 +166,7 @@ def test_lifecycle_one_server_per_dir_stop_frees_the_port_data_stays(jars, tmp_p
         password = (tmp_path / "password").read_text().strip()
         assert (tmp_path / "password").stat().st_mode & 0o077 == 0
         assert password not in started.stdout + started.stderr
-        uri = re.search(r"^NEO4J_URI=(\S+)$", started.stdout, re.MULTILINE).group(1)
+        uri = re.search(r"^NEO4J_URI=(\S+)$", started.stdout, re.M).group(1)
         env = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1)
                    for line in script("env").stdout.splitlines())
         assert env == {"NEO4J_URI": uri, "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": password}

@@ -7,13 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.rectification import (
-    completion,
-    measure_status,
-    overdue_measures,
-    problem_status,
-    reopened_measures,
-)
+from linkgraph.analysis.rectification import (completion, measure_status, overdue_measures,
+                                              problem_status, reopened_measures)
 from linkgraph.dataset import load_dataset
 from linkgraph.rules import load_rules
 from tests.conftest import write_tables

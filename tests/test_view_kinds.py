@@ -15,16 +15,10 @@ from linkgraph.dataset import load_dataset
 from linkgraph.errors import InputError
 from linkgraph.views import render_html
 from linkgraph.views.focus import ViewSource, view_request
-from linkgraph.views.kinds import (
-    ego,
-    overview,
-    overview_level,
-    parse_focus,
-    region_depths,
-    request_spec,
-    scaled_size,
-)
+from linkgraph.views.kinds import (ego, overview, overview_level, parse_focus, region_depths,
+                                   request_spec, scaled_size)
 from linkgraph.views.kinds_rotation import ring_order, rotation_view
+
 from tests.tiny_plan import PLAN
 
 TINY = Path(__file__).parent / "data" / "tiny"

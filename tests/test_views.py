@@ -21,7 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkgraph.views import LABEL_STYLES, build_view_spec, label_style, render_html, write_html
+from linkgraph.views import (
+    LABEL_STYLES,
+    build_view_spec,
+    label_style,
+    render_html,
+    write_html,
+)
 from linkgraph.views.aggregate import select
 from linkgraph.views.draw import json_for_script
 from linkgraph.views.layout import force_layout
