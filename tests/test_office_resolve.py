@@ -579,3 +579,15 @@ def test_a_required_reference_left_empty_rejects_the_record_with_its_reason():
     assert len(res.tables["leads"]) == 1 and res.tables["ties"] == []
     assert len(res.origins["leads"]) == 1 and res.origins["leads"][0].row == 4
     assert any(i.kind == "person" and i.mention == "王磊" for i in res.review)
+
+
+def test_a_roster_namesake_in_another_unit_is_always_put_to_the_office():
+    res = resolve([two_wang_lei(), ledger(
+        problem(5, "1", "a", people=(PersonMention("杨光", "杨光", UnitMention("县财政局"), "副局长"),)),
+        title="中共青岚县农业农村局党组巡察整改台账")])
+    yang_roster = next(p["person_id"] for p in res.tables["posts"] if p["title"] == "党委书记")
+    [item] = res.review
+    assert [c.entity_id for c in item.candidates] == [yang_roster]
+    assert "同单位" not in item.candidates[0].evidence
+    [pid] = person_ids(res)
+    assert item.chosen in (None, yang_roster) and (pid == yang_roster) == (item.chosen is not None)
