@@ -14,13 +14,7 @@ from openpyxl import Workbook
 
 from linkgraph.errors import InputError
 from loaders.office.crosswalk import Crosswalk, Decision, read_decisions, review_rows
-from loaders.office.records import (
-    OfficeRecord,
-    Origin,
-    PersonMention,
-    SheetRead,
-    UnitMention,
-)
+from loaders.office.records import OfficeRecord, Origin, PersonMention, SheetRead, UnitMention
 from loaders.office.resolve import resolve
 from loaders.office.resolve_people import score_pairs
 from loaders.office.resolve_tables import is_top_leader
@@ -88,6 +82,20 @@ def unit_names(res) -> dict[str, str]:
     ("县人民政府办公室", None, "人民政府办公室", "plain"),
     ("  青岚县 农业农村局（盖章）", "青岚县", "农业农村局", "plain"),
     ("填报单位：中共青岚县农业农村局党组", "青岚县", "农业农村局", "party"),
+    # villages and communities as rosters and ledgers write them
+    ("东关乡万埠村支部委员会", None, "东关乡万埠村", "party"),
+    ("中共东关乡长源村支部", None, "东关乡长源村", "party"),
+    ("东关乡广源村村民委员会", None, "东关乡广源村", "gov"),
+    ("石桥村委会", None, "石桥村", "gov"),
+    ("高湾街道桂庄社区居民委员会", None, "高湾街道桂庄社区", "gov"),
+    ("彭铺街道光岭社区党委社区", None, "彭铺街道光岭社区", "party"),
+    ("高湾街道广渡社区社区", None, "高湾街道广渡社区", "plain"),
+    ("原和峰镇寿湾村", None, "和峰镇寿湾村", "plain"),
+    # an office of a township is the township; its 财政所 is a unit of its own
+    ("宁场镇党政办", None, "宁场镇", "plain"),
+    ("龙岸镇纪委", None, "龙岸镇", "plain"),
+    ("白沙镇财政所", None, "白沙镇财政所", "plain"),
+    ("城关镇中心小学", None, "城关镇中心小学", "plain"),
 ])
 def test_unit_name_rules(text, region, core, form):
     name = parse_unit(text)
@@ -571,3 +579,15 @@ def test_a_required_reference_left_empty_rejects_the_record_with_its_reason():
     assert len(res.tables["leads"]) == 1 and res.tables["ties"] == []
     assert len(res.origins["leads"]) == 1 and res.origins["leads"][0].row == 4
     assert any(i.kind == "person" and i.mention == "王磊" for i in res.review)
+
+
+def test_a_roster_namesake_in_another_unit_is_always_put_to_the_office():
+    res = resolve([two_wang_lei(), ledger(
+        problem(5, "1", "a", people=(PersonMention("杨光", "杨光", UnitMention("县财政局"), "副局长"),)),
+        title="中共青岚县农业农村局党组巡察整改台账")])
+    yang_roster = next(p["person_id"] for p in res.tables["posts"] if p["title"] == "党委书记")
+    [item] = res.review
+    assert [c.entity_id for c in item.candidates] == [yang_roster]
+    assert "同单位" not in item.candidates[0].evidence
+    [pid] = person_ids(res)
+    assert item.chosen in (None, yang_roster) and (pid == yang_roster) == (item.chosen is not None)

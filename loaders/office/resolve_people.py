@@ -43,6 +43,12 @@ GENDER_U = {"same": 0.5, "else": 0.5}
 #: evidence: a unique name in a roster of a few thousand then scores ≈ 0.5.
 PRIOR = 0.0003
 
+#: A mention named with a unit the roster's only namesake never held is taken
+#: as that person (moved) when the name is rare enough for the linkage to give
+#: at least this (a name unique in a county's roster scores about 0.10 against
+#: a unit that differs); otherwise two people.  Either way the pair is in review.
+MOVED_LINK = 0.05
+
 BIRTH_PATTERN = re.compile(r"(19\d\d|20\d\d)\D{0,2}(\d{1,2})?")
 
 
@@ -308,8 +314,10 @@ class PersonResolver:
             same = [c for c in same if _birth_level(p.birth, c.birth) == "month"] or same
         if not same and p.alt_unit:
             same = [c for c in cands if p.alt_unit in c.units]
-        if len(same) == 1:
+        if len(same) == 1 and (same[0].from_roster or not p.unit_id):
             return same[0].person_id
+        if len(same) == 1:  # only the person this mention itself made known
+            same = []
         if len(same) > 1:
             self._add_review(p, same, scores, None, "同一单位有多人同名，无法区分")
             return None
@@ -320,6 +328,14 @@ class PersonResolver:
                 self._add_review(p, moved, scores, moved[0].person_id,
                                  "同名且出生年月一致，但单位不同（可能调任）")
                 return moved[0].person_id
+            elsewhere = [c for c in cands if c.from_roster and c.person_id != own]
+            if len(elsewhere) == 1 and scores.get(elsewhere[0].person_id, 0.0) >= MOVED_LINK:
+                self._add_review(p, elsewhere, scores, elsewhere[0].person_id,
+                                 "名册中仅一人同名（少见姓名），单位不同：暂作同一人（可能调任）")
+                return elsewhere[0].person_id
+            if elsewhere:
+                self._add_review(p, elsewhere, scores, None,
+                                 "名册中有同名者，但单位不同：暂作两人")
             return own
         if not cands:
             return self._known_person(p.name, p.context_unit)

@@ -51,6 +51,10 @@ REGION_PATTERN = re.compile(
     r"^([\u4e00-\u9fffA-Za-z]{1,7}?(?:自治州|自治县|自治旗|省|市|县|区|旗|州|盟))")
 #: What a region's name must not end with (these are places inside a unit).
 NOT_REGION = ("社区", "小区", "园区", "校区", "景区", "片区", "城区", "新区管委会")
+#: An office inside a township (its 党政办, 纪委 …), with a title some rosters leave on.
+PLACE_SECTION = re.compile(
+    r"^(.+?(?:镇|乡|街道))(?:党委|党工委)?(?:党政办|党建办|党政综合办公室|综治办|综治中心|纪委|纪工委|"
+    r"组织办|宣传办|经发办|社会事务办|社事办|办公室)?(?:组织干事|宣传干事|纪检干事|干事)?$")
 #: A bare level word: ``县农业农村局`` = the county's 农业农村局.
 LEVEL_WORDS = ("县", "市", "区", "省")
 
@@ -154,6 +158,11 @@ def parse_unit(text: str) -> UnitName:
             break
     region, level, body = _strip_regions(body)
     core, form = _strip_form(body)
+    if core.endswith("社区社区"):
+        core = core[:-2]
+    inside = PLACE_SECTION.match(core)
+    if inside:  # 宁场镇党政办, 龙岸镇纪委: an office of the township, the township
+        core = inside.group(1)
     if party and form == "plain":
         form = "party"
     if not core:
