@@ -97,7 +97,7 @@ def _one_scale(scale: str, workdir: Path, repeat: int, limit_gb: float) -> dict:
     data = _generate(scale, workdir)
     ledgers = data / "office"
     imports, reads = [], []
-    for i in range(repeat):
+    for _i in range(repeat):
         out = workdir / f"{scale}-data"
         if out.exists():
             import shutil

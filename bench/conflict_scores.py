@@ -73,7 +73,8 @@ def _words(dataset, ties_law: list[dict]) -> dict:
 
 def planner_rows(p: dict) -> list[str]:
     """Markdown table rows (same columns as score_analyses.report)."""
-    pct = (lambda x: f"{100 * x:.1f} %")
+    def pct(x):
+        return (f"{100 * x:.1f} %")
     rows = [(f"| | pairs with any soft hint (--hints) | {pct(p['hint_share'])} "
              f"({p['hinted']}/{p['pairs']}) | ≤ 10 % |"),
             (f"| | soft-hint precision (hinted pairs the truth lists) | "

@@ -165,7 +165,6 @@ def load_strict_or_lenient(data: Path):
 def run(data: Path, assigned: bool) -> dict:
     from linkgraph.analysis.clusters import find_clusters
     from linkgraph.analysis.conflicts import find_conflicts
-    from linkgraph.dataset import load_dataset
     from linkgraph.rules import load_rules
 
     truth = json.loads((data / "truth.json").read_text("utf-8"))

@@ -40,7 +40,7 @@ from linkgraph.errors import ConfigError
 try:
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+    import tomli as tomllib  # type: ignore[no-redef,unused-ignore]
 
 LEVELS = ("category", "area", "branch")
 #: how a label was matched, in the order tried; shown to users by ``METHOD_ZH``

@@ -170,7 +170,7 @@ def test_label_variants_give_no_false_overrepresentation(tmp_path):
     rows = ["problem_id,unit_id,category,description"]
     for i in range(40):
         short = i < 20
-        for k in range(12):
+        for _k in range(12):
             rows.append(f"Q{len(rows)},U{i:02d},{'八项规定' if short else '违反中央八项规定精神'},")
             rows.append(f"Q{len(rows)},U{i:02d},{'选人用人' if short else '选人用人不规范'},")
             rows += [f"Q{len(rows)},U{i:02d},财务管理,", f"Q{len(rows) + 1},U{i:02d},财务管理,"]

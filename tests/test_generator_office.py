@@ -135,7 +135,7 @@ def test_two_row_headers_and_vertical_merges_are_real_merges(cells, truth):
             continue
         cells.sheet(s["file"], s["sheet"])
         kinds = [k for k, _ in s["rows"]]
-        for r0, c0, r1, c1 in cells.merges[(s["file"], s["sheet"])]:
+        for r0, _c0, r1, _c1 in cells.merges[(s["file"], s["sheet"])]:
             if r1 > r0 and kinds[r0 - 1] == "header":
                 two_row += 1
             if r1 > r0 and kinds[r0 - 1] == "record":
@@ -244,7 +244,7 @@ def _keys(twin) -> dict[str, set[str]]:
 def test_every_record_is_written_once(truth, twin):
     seen = defaultdict(list)
     for s in truth["office"]["sheets"]:
-        for kind, records in s["rows"]:
+        for _kind, records in s["rows"]:
             for table, rid, _item in records:
                 seen[table].append(rid)
     keys = _keys(twin)
@@ -304,7 +304,7 @@ def test_the_twin_holds_what_the_words_say(cells, truth, twin):
         grid = cells.sheet(s["file"], s["sheet"])
         header = [str(v) for v in grid[next(i for i, (k, _) in enumerate(s["rows"]) if k == "header")]]
         due_col = next(j for j, h in enumerate(header) if h in ("整改时限", "完成时限"))
-        for (kind, records), row in zip(s["rows"], grid):
+        for (_kind, records), row in zip(s["rows"], grid):
             ms = [i for t, i, _ in records if t == "measures"]
             if not ms:
                 continue

@@ -78,7 +78,8 @@ def rectification_sheet(done_total: float = 2) -> SheetRead:
 def leads_sheet(rejected: bool = False) -> SheetRead:
     """Row 1 title, 2 header, 3 one lead, 4 合计 (1件1人); row 5 a lead whose
     transfer date cannot be read when ``rejected``."""
-    o = lambda r: _o(r, file=LEADS, sheet="线索")
+    def o(r):
+        return _o(r, file=LEADS, sheet="线索")
     s = SheetRead(LEADS, "线索", "leads", (2,), 5 if rejected else 4)
     s.non_data += [NonDataRow(o(1), "title", "问题线索处置台账"),
                    NonDataRow(o(2), "header", "被反映人|单位及职务|移交时间"),

@@ -238,7 +238,7 @@ class _Tables:
         """A roster row's current post, unless the reader gave it as a
         ``posts`` record of its own (then that record is the post)."""
         has_posts = {rec.parent for _, _, rec in self.job.records() if rec.table == "posts"}
-        for i, sheet, rec in self.job.records():
+        for i, _sheet, rec in self.job.records():
             pid = self.roster_local.get(rec.local)
             if pid is None or rec.local in has_posts:
                 continue

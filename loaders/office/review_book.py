@@ -106,7 +106,7 @@ def write_review_book(path: Path, review: Sequence[Mapping[str, Any]],
                       review_columns: Sequence[str], report: ImportReport,
                       lang: str = "zh") -> None:
     """Write review.xlsx; ``review`` are the resolver's review rows."""
-    import xlsxwriter  # type: ignore[import-untyped]
+    import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                          "strings_to_urls": False,

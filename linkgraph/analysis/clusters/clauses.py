@@ -123,7 +123,8 @@ def own_names(tables: Mapping[str, pd.DataFrame], unit_ids: Iterable[str]) -> di
             return set()
         if r not in region_cache:
             words: set[str] = set()
-            seen, cur = set(), r
+            seen: set[str] = set()
+            cur: str | None = r
             while isinstance(cur, str) and cur not in seen:
                 seen.add(cur)
                 if cur in region_name:

@@ -114,7 +114,7 @@ def merge_candidates(found: list[Candidate], overlap: float) -> list[tuple[Candi
     kept: list[tuple[Candidate, set[str], frozenset[str]]] = []
     for cand in ranked:
         units = frozenset(cand.unit_ids)
-        for k, (other, kinds, other_units) in enumerate(kept):
+        for _k, (other, kinds, other_units) in enumerate(kept):
             if other.category == cand.category and \
                     len(units & other_units) >= overlap * len(units | other_units):
                 kinds.add(cand.kind)
@@ -127,7 +127,8 @@ def merge_candidates(found: list[Candidate], overlap: float) -> list[tuple[Candi
 def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping[str, str]) -> str:
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
-        where = f"{c.sector}系统" if c.sector else region_names.get(c.region_id, c.region_id)
+        region = c.region_id or ""
+        where = f"{c.sector}系统" if c.sector else region_names.get(region, region)
         return f"{where}「{c.category}」问题高发：{n}个单位，为基准的{c.detail['lift']:.1f}倍"
     if c.kind == "near_duplicate":
         return f"「{c.detail['phrase']}」等{c.detail['variants']}种表述在{n}个单位重复出现"

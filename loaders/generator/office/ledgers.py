@@ -178,7 +178,7 @@ def ties_sheets(o: Office, rng, members: set[str]) -> list[Sheet]:
     _header(reg, ["序号", "姓名", "工作单位及职务", "关系人姓名", "与本人关系", "关系人工作单位及职务",
                   "信息来源"])
     n = 0
-    for i, (a, b, w, src) in enumerate(zip(ti["person_a"], ti["person_b"], words, ti["source"])):
+    for _i, (a, b, w, src) in enumerate(zip(ti["person_a"], ti["person_b"], words, ti["source"])):
         rec = [["ties", f"{a}|{b}", 0]]
         ua, wa = _unit_title(o, rng, a)
         ub, wb = _unit_title(o, rng, b)
