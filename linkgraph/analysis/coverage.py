@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkgraph.analysis.ledger import Tables, label, names, timestamp
+from linkgraph.analysis.ledger import Tables, label, lookup, names, timestamp
 from linkgraph.errors import ConfigError, InputError
 from linkgraph.rules import Rules
 
@@ -77,7 +77,8 @@ def _inspections(tables: Tables, round_ids: tuple[str, ...]) -> pd.DataFrame:
     p = p.loc[p["round_id"].isin(round_ids) & ~p["unit_id"].isin(set(a["unit_id"])),
               ["unit_id", "round_id"]].drop_duplicates()
     both = pd.concat([a, p.assign(team_id=None)], ignore_index=True)
-    return both.assign(start=both["round_id"].map(tables["rounds"].set_index("round_id")["start"]))
+    return both.assign(start=lookup(both["round_id"],
+                                    tables["rounds"].set_index("round_id")["start"]))
 
 
 def coverage(tables: Tables, rules: Rules, as_of: dt.date | str,

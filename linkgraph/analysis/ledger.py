@@ -132,6 +132,13 @@ def take(values: pd.Series, pos: np.ndarray, index: pd.Index | None = None) -> p
     return got.where(pos >= 0)
 
 
+def lookup(keys: pd.Series, by_key: pd.Series) -> pd.Series:
+    """``by_key`` (a Series indexed by key) at each of ``keys``, missing where
+    absent — ``keys.map(by_key)`` without pandas' failure on an empty
+    ``keys`` mapped through dates ("Cannot cast DatetimeArray to float64")."""
+    return take(by_key.reset_index(drop=True), positions(by_key.index, keys), keys.index)
+
+
 def label(ids: pd.Series, lookup: pd.Series) -> pd.Series:
     """The names of ``ids`` (None where unknown)."""
     out = take(pd.Series(lookup.to_numpy(), dtype=object), positions(lookup.index, ids),

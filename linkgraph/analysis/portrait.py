@@ -16,7 +16,7 @@ import pandas as pd
 
 from linkgraph.analysis import leads as lead_analysis
 from linkgraph.analysis import rectification
-from linkgraph.analysis.ledger import (Tables, label, names, timestamp, to_records,
+from linkgraph.analysis.ledger import (Tables, label, lookup, names, timestamp, to_records,
                                        tuple_or_empty, tuples_by)
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
@@ -68,7 +68,8 @@ def _tenure_problems(tables: Tables, posts: pd.DataFrame, as_of: pd.Timestamp,
                      status: pd.DataFrame) -> pd.DataFrame:
     led = posts[posts["is_top_leader"]]
     pr = tables["problems"]
-    when = pr["found_date"].fillna(pr["round_id"].map(tables["rounds"].set_index("round_id")["start"]))
+    when = pr["found_date"].fillna(lookup(pr["round_id"],
+                                         tables["rounds"].set_index("round_id")["start"]))
     pr = pr.assign(when=when)
     f = pr.merge(led[["unit_id", "unit_name", "start", "end"]], on="unit_id")
     inside = (f["when"] >= f["start"].fillna(pd.Timestamp.min)) & \
