@@ -135,7 +135,9 @@ def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | Bina
                "strings_to_numbers": False, "in_memory": True}
     if not isinstance(target, (str, Path)):
         options["in_memory"] = True
-    wb = xlsxwriter.Workbook(target if isinstance(target, (str, Path)) else target, options)
+    if isinstance(target, (str, Path)):
+        target = str(target_path(target))
+    wb = xlsxwriter.Workbook(target, options)
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     used: set[str] = set()
     for name, records in sheets.items():
@@ -181,5 +183,32 @@ def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = 
     raise ValueError(f"render() cannot produce {fmt}")
 
 
+def target_path(path: str | Path) -> Path:
+    """``path`` with its folder created (``--out`` into a folder that does not
+    exist yet); a folder that cannot be made, or a path that is a folder, is
+    a clear error rather than a failure after the work is done."""
+    from linkgraph.errors import InputError
+
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: 是文件夹，应为文件名 / is a folder, expected a file name")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建文件夹 / cannot create the folder {p.parent}: "
+                         f"{exc.strerror or exc}") from None
+    return p
+
+
+def write_bytes(data: bytes, path: str | Path) -> None:
+    from linkgraph.errors import InputError
+
+    p = target_path(path)
+    try:
+        p.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"无法写入 / cannot write {p}: {exc.strerror or exc}") from None
+
+
 def write_text(text: str, path: str | Path, *, bom: bool = False) -> None:
-    Path(path).write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    write_bytes(text.encode("utf-8-sig" if bom else "utf-8"), path)

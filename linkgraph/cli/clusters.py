@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import emit, format_options, pass_dataset
+from linkgraph.cli.options import emit, explain_empty, format_options, pass_dataset
 
 TABLE_COLUMNS = ["cluster_id", "kind", "category", "n_units", "n_problems", "score", "p_value",
                  "dept_ids", "n_self_check", "label"]
@@ -67,6 +67,7 @@ def clusters(dataset, rules_path, min_units: int, alpha: float, min_lift: float,
                            common_min=common_min,
                            profile_size=profile_size, profile_ratio=profile_ratio,
                            kinds=kinds or KINDS)
+    explain_empty(dataset, "problems")
     found = find_clusters(dataset, params)
     click.echo(f"共性问题群 {len(found)} 个 / {len(found)} clusters", err=True)
     records = [c.as_record() for c in found]

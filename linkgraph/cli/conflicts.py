@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import emit, format_options, pass_dataset
+from linkgraph.cli.options import NO_ROUNDS, emit, format_options, pass_dataset, round_or_latest
 
 TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "relation_zh", "score",
                  "explanation"]
@@ -11,8 +11,8 @@ TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "rel
 
 @click.command()
 @pass_dataset
-@click.option("--round", "round_id", required=True, metavar="R",
-              help="轮次编码 / the round (rounds.round_id)")
+@click.option("--round", "round_id", default=None, metavar="R",
+              help="轮次编码（默认最近一轮）/ the round (rounds.round_id; default the latest)")
 @click.option("--candidates", is_flag=True,
               help="每名组员 × 本轮每个被巡察单位，而不只是已分配的 / every team member × every "
                    "unit of the round, not only the assigned pairs")
@@ -44,6 +44,11 @@ def conflicts(dataset, rules_path, round_id: str, candidates: bool, level: str |
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
+    round_id = round_or_latest(dataset, round_id)
+    if round_id is None:
+        click.echo(NO_ROUNDS, err=True)
+        emit([], fmt, out, columns=TABLE_COLUMNS)
+        return
     if costs:
         result = conflict_costs(dataset, round_id, rules=rules, candidates=True)
         found = [c for c in result.conflicts if level is None or c.level == level]

@@ -5,7 +5,8 @@ import datetime as dt
 
 import click
 
-from linkgraph.cli.options import as_of_option, emit, format_options, pass_dataset, resolve_format
+from linkgraph.cli.options import (as_of_option, emit, explain_empty, format_options,
+                                   pass_dataset, resolve_format)
 
 #: What the terminal table shows of each lead (files get every column).
 TABLE_COLUMNS = ("lead_id", "unit_name", "person_name", "dept_name", "stage", "transfer_date",
@@ -74,6 +75,8 @@ def leads(dataset, rules_path, as_of: dt.date, summary: bool, overdue: bool, sin
     from linkgraph.analysis import lead_networks as ln
     from linkgraph.analysis import leads as la
     from linkgraph.rules import load_rules
+
+    explain_empty(dataset, "leads")
 
     rules = load_rules(rules_path)
     lifecycle = la.lead_lifecycle(dataset.tables, rules, as_of)

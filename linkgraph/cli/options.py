@@ -44,12 +44,28 @@ as_of_option = click.option(
          "date (default today; give one for reproducible output)")
 
 
+def out_file(ctx: click.Context, param: click.Parameter, value: Any):
+    """``--out FILE``: its folder made now, before the work, so a path that
+    cannot be written fails at once and not after minutes of analysis."""
+    if value is None:
+        return None
+    from linkgraph.errors import LinkgraphError
+
+    try:
+        output.target_path(value)
+    except LinkgraphError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
 def format_options(formats: Sequence[str] = ("table", "csv", "json", "xlsx")) -> Decorator:
     return _compose(
         click.option("--format", "-f", "fmt", type=click.Choice(list(formats)), default=None,
                      help="输出格式 / output format (default: table, or by --out suffix)"),
         click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
-                     help="写入文件而不是屏幕 / write to this file instead of the screen"),
+                     callback=out_file, expose_value=True,
+                     help="写入文件而不是屏幕（文件夹不存在时自动创建）/ write to this file "
+                          "instead of the screen (its folder is created)"),
     )
 
 
@@ -274,3 +290,35 @@ def pass_dataset(f: Callable[..., Any]) -> Callable[..., Any]:
                             pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
         return f(*args, dataset=dataset, rules_path=rules, **kwargs)
     return optional_data_argument(load_options(privacy_options(wrapper)))
+
+
+def round_or_latest(dataset, round_id: str | None) -> str | None:
+    """The round a round command works on: the one given, else the latest
+    round of the data (said on stderr); None when the data holds no rounds."""
+    from linkgraph.analysis.ledger import latest_rounds
+
+    if round_id:
+        return round_id
+    latest = latest_rounds(dataset.tables["rounds"], 1)
+    if not latest:
+        return None
+    click.echo(f"未指定 --round，使用最近的轮次 {latest[0]} / no --round given: using the latest "
+               f"round, {latest[0]}", err=True)
+    return latest[0]
+
+
+NO_ROUNDS = "数据中没有巡察轮次（rounds 表为空或缺失），无可分析的轮次 / the data holds no rounds"
+
+
+def explain_empty(dataset, *tables: str) -> bool:
+    """Say on stderr which of ``tables`` hold no rows — why an answer is
+    empty ("无数据") — and return whether any of them is empty."""
+    from linkgraph.schema import TABLE_BY_NAME
+
+    empty = [t for t in tables if dataset.tables[t].empty]
+    if empty:
+        zh = "、".join(f"{TABLE_BY_NAME[t].aliases[0]}（{t}）" for t in empty)
+        click.echo(f"无数据：{zh} 表为空或缺失，相关结果为空 / no data: the {', '.join(empty)} "
+                   f"table{'s are' if len(empty) > 1 else ' is'} empty or missing, so the "
+                   f"results that need {'them' if len(empty) > 1 else 'it'} are empty", err=True)
+    return bool(empty)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import emit, format_options, pass_dataset, resolve_format
+from linkgraph.cli.options import (NO_ROUNDS, emit, format_options, pass_dataset, resolve_format,
+                                   round_or_latest)
 
 TABLE_COLUMNS = ["team_id", "team_name", "from_region_name", "to_region_name", "n_units", "cost",
                  "n_soft", "swaps", "workload_ratio"]
@@ -32,8 +33,9 @@ def _pairs(ctx, param, values) -> tuple[tuple[str, str], ...]:
 
 @click.command()
 @pass_dataset
-@click.option("--round", "round_id", required=True, metavar="R",
-              help="轮次编码（待排的交叉巡察轮次）/ the round to plan (rounds.round_id)")
+@click.option("--round", "round_id", default=None, metavar="R",
+              help="轮次编码（待排的交叉巡察轮次，默认最近一轮）/ the round to plan "
+                   "(rounds.round_id; default the latest)")
 @click.option("--targets", type=click.Path(dir_okay=False), default=None,
               help="被巡察单位清单（列：单位编码），代替本轮巡察对象 / units to inspect "
                    "instead of the round's assignments")
@@ -101,6 +103,11 @@ def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciproca
     from linkgraph.rotation.files import read_targets, read_zones
     from linkgraph.rules import load_rules
 
+    round_id = round_or_latest(dataset, round_id)
+    if round_id is None:
+        click.echo(NO_ROUNDS, err=True)
+        emit([], fmt, out, columns=TABLE_COLUMNS)
+        return
     options = RotationOptions(
         no_reciprocal=no_reciprocal, single_cycle=single_cycle, avoid_recent=avoid_recent,
         zones=read_zones(zones) if zones else None, fix=fix, forbid=forbid,

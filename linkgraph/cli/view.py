@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import as_of_option, pass_dataset, person_arg, seed_option
+from linkgraph.cli.options import as_of_option, out_file, pass_dataset, person_arg, seed_option
 
 FOCUS_HELP = ("视图焦点 / what to show: unit:U（单位邻域）, person:P（人员：任职、关系、巡察组）, "
               "portrait:P（一把手画像子图）, "
@@ -19,8 +19,9 @@ max_nodes_option = click.option(
 
 @click.command()
 @pass_dataset
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
-              help="输出的 HTML 文件 / the HTML file to write")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), callback=out_file,
+              help="输出的 HTML 文件（文件夹不存在时自动创建）/ the HTML file to write (its "
+                   "folder is created)")
 @click.option("--focus", default=None, metavar="KIND[:ID]", help=FOCUS_HELP,
               callback=lambda c, p, v: _focus(v))
 @click.option("--round", "round_id", default=None, metavar="R",

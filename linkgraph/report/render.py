@@ -61,7 +61,7 @@ def write_html(report: Report, target: str | Path | IO[bytes],
                overview: str | None = "overview.html") -> None:
     data = render_html(report, overview).encode("utf-8")
     if isinstance(target, (str, Path)):
-        Path(target).write_bytes(data)
+        output.write_bytes(data, target)
     else:
         target.write(data)
 
