@@ -159,3 +159,19 @@ def test_out_into_a_missing_folder_is_created_before_the_work(tmp_path):
     blocked = _run(["view", "{data}", "--out", "{tmp}/file/overview.html"], tmp_path, data)
     assert blocked.exit_code == 2 and "无法创建文件夹" in blocked.output
     assert "读取" not in blocked.output   # refused before the data was read
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("2024-06-30", "2024-06-30"), ("2024/6/30", "2024-06-30"), ("2024.06.30", "2024-06-30"),
+    ("2024年6月30日", "2024-06-30"), ("20240630", "2024-06-30"),
+    ("2024年2月", "2024-02-29"), ("2023-02", "2023-02-28")])   # a month: its last day
+def test_as_of_takes_the_ledgers_date_forms(typed, meant, tmp_path):
+    result = _run(["leads", "{data}", "--as-of", typed], tmp_path, DATA / "tiny")
+    assert result.exit_code == 0, result.output
+    assert f"截至 {meant}：" in result.output
+
+
+def test_as_of_that_is_no_date_is_a_usage_error_naming_the_forms(tmp_path):
+    result = _run(["leads", "{data}", "--as-of", "2024-13-01"], tmp_path, DATA / "tiny")
+    assert result.exit_code == 2
+    assert "'2024-13-01' 不是日期" in result.output and "2026年6月30日" in result.output

@@ -32,16 +32,47 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="随机种子：同样的输入和种子给出同样的结果 / random seed")
 
 
+def parse_as_of(value: str):
+    """A date typed as the ledgers write them (2023-10-15, 2023/10/15,
+    2023.10.15, 2023年10月15日, 20231015); a month alone (2023年10月,
+    2023-10) means its last day — "as of October" is the state at its end.
+    None when the text is no date."""
+    import re
+
+    import pandas as pd
+
+    from linkgraph.normalize import dates
+
+    text = value.strip()
+    parsed, _ = dates(pd.Series([text], dtype=object))
+    when = parsed.iloc[0]
+    if pd.isna(when):
+        return None
+    month_only = re.fullmatch(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?", text)
+    if month_only:
+        when = when + pd.offsets.MonthEnd(0)
+    return when.date()
+
+
 def _as_of(ctx: click.Context, param: click.Parameter, value: Any):
     import datetime as dt
 
-    return value.date() if value is not None else dt.date.today()
+    if value is None:
+        return dt.date.today()
+    parsed = parse_as_of(str(value))
+    if parsed is None:
+        raise click.BadParameter(
+            f"{value!r} 不是日期；可写 2026-06-30、2026/6/30、2026.6.30、2026年6月30日、"
+            f"20260630 或 2026年6月（月末） / not a date: write 2026-06-30, 2026/6/30, "
+            f"2026年6月30日, 20260630 or 2026年6月 (its last day)", ctx=ctx, param=param)
+    return parsed
 
 
 as_of_option = click.option(
-    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, callback=_as_of,
-    help="按此日期计算期限（默认今天；写明日期可复现结果） / judge time limits as of this "
-         "date (default today; give one for reproducible output)")
+    "--as-of", "as_of", metavar="DATE", default=None, callback=_as_of,
+    help="按此日期计算期限（默认今天；写明日期可复现结果；台账的日期写法均可，只写年月按月末）"
+         " / judge time limits as of this date (default today; any date form the ledgers "
+         "use; a month alone means its last day)")
 
 
 def out_file(ctx: click.Context, param: click.Parameter, value: Any):
