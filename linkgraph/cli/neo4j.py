@@ -8,6 +8,7 @@ import click
 from linkgraph.cli.options import (_compose, emit, format_options, load_data, load_options,
                                    privacy_options,
                                    optional_data_argument, pass_dataset)
+from linkgraph.cli.usage import BilingualGroup
 from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 
 connection_options = _compose(
@@ -49,7 +50,7 @@ class _Bar:
             self.bar = None
 
 
-@click.group()
+@click.group(cls=BilingualGroup)
 def neo4j() -> None:
     """Neo4j：推送、读取、批量导入与查询 / push to, pull from and query Neo4j.
 
@@ -248,7 +249,7 @@ def query(name: str, params: dict, uri, user, neo4j_password, database, fmt, out
     click.echo(f"{q.name}：{len(records)} 行 / rows", err=True)
 
 
-@click.group()
+@click.group(cls=BilingualGroup)
 def cypher() -> None:
     """cypher/ 查询库 / the Cypher query library.
 
