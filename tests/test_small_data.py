@@ -175,3 +175,14 @@ def test_as_of_that_is_no_date_is_a_usage_error_naming_the_forms(tmp_path):
     result = _run(["leads", "{data}", "--as-of", "2024-13-01"], tmp_path, DATA / "tiny")
     assert result.exit_code == 2
     assert "'2024-13-01' 不是日期" in result.output and "2026年6月30日" in result.output
+
+
+def test_view_says_each_step_as_it_goes(tmp_path):
+    result = _run(["view", "{data}", "--focus", "unit:U1", "--out", "{tmp}/u1.html"], tmp_path,
+                  DATA / "tiny")
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("[")]
+    assert [ln.split(" ")[0] for ln in lines] == ["[1/3]", "[1/3]", "[2/3]", "[2/3]",
+                                                  "[3/3]", "[3/3]"]
+    assert lines[0] == "[1/3] 构建属性图 / building the graph …"
+    assert lines[-1].startswith("[3/3] 完成 / done: 写出页面")

@@ -58,6 +58,7 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
       linkgraph view ledgers/ --focus conflicts --round R2024-2 --out conflicts.html
     """
     from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.progress import Steps
     from linkgraph.rules import load_rules
     from linkgraph.views import write_html
     from linkgraph.views.focus import ViewSource, view_request
@@ -70,10 +71,18 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
         if kind.strip().lower() in ("person", "portrait"):
             focus = f"{kind}:{person_arg(ident)}"
     source = ViewSource(dataset.tables, load_rules(rules_path), as_of)
-    req = view_request(source, focus, round_id=round_id, hops=hops, lang=lang)
-    spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
-                        provenance=provenance_rows(current_provenance()))
-    write_html(spec, out)
+    kind = focus.split(":")[0].strip().lower() if focus else "overview"
+    on_graph = kind in ("unit", "person", "cluster", "lead-network", "conflicts")
+    steps = Steps(3 if on_graph else 2)
+    if on_graph:
+        with steps("构建属性图 / building the graph"):
+            source.graph
+    with steps("选取节点、计算布局 / picking the nodes and laying them out"):
+        req = view_request(source, focus, round_id=round_id, hops=hops, lang=lang)
+        spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
+                            provenance=provenance_rows(current_provenance()))
+    with steps("写出页面 / writing the page"):
+        write_html(spec, out)
     click.echo(f"{spec.title}\n{spec.notes[0]}", err=True)
     click.echo(f"已写入 / written: {out}", err=True)
 
