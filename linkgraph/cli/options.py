@@ -89,8 +89,36 @@ def out_file(ctx: click.Context, param: click.Parameter, value: Any):
     return value
 
 
+def _keep(name: str):
+    def store(ctx: click.Context, param: click.Parameter, value: Any):
+        if value is not None:
+            ctx.meta[name] = value
+        return value
+    return store
+
+
+def output_lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("linkgraph.lang", "zh") if ctx is not None else "zh"
+
+
+lang_output_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    expose_value=False, is_eager=True, callback=_keep("linkgraph.lang"),
+    help="输出语言：表头、工作表名与取值 / language of headers, sheet names and values")
+
+headers_option = click.option(
+    "--headers", type=click.Choice(["zh", "en", "id"]), default=None, expose_value=False,
+    callback=_keep("linkgraph.headers"),
+    help="列名：中文、英文或字段名（默认：屏幕与 XLSX 用 --lang，CSV 用字段名）/ column "
+         "names: Chinese, English or field ids (default: --lang on screen and in XLSX, "
+         "field ids in CSV)")
+
+
 def format_options(formats: Sequence[str] = ("table", "csv", "json", "xlsx")) -> Decorator:
     return _compose(
+        lang_output_option,
+        headers_option,
         click.option("--format", "-f", "fmt", type=click.Choice(list(formats)), default=None,
                      help="输出格式 / output format (default: table, or by --out suffix)"),
         click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
@@ -163,28 +191,81 @@ def with_provenance(doc: Any) -> dict[str, Any]:
     return {"records": list(doc), "provenance": prov}
 
 
+def _command_title(lang: str) -> str:
+    """The running command's one-line help in ``lang`` (its "中文 / English")."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not ctx.command.help:
+        return "linkgraph"
+    first = ctx.command.help.strip().splitlines()[0]
+    zh, _, en = first.partition(" / ")
+    return (en or zh).strip().rstrip(".") if lang == "en" else zh.strip()
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """id -> name of the loaded dataset's units, people, teams … (for
+    workbooks: names beside ids)."""
+    ctx = click.get_current_context(silent=True)
+    dataset = ctx.meta.get("linkgraph.dataset") if ctx is not None else None
+    if dataset is None:
+        return {}
+    keys = {"unit": ("units", "unit_id"), "person": ("people", "person_id"),
+            "team": ("teams", "team_id"), "dept": ("departments", "dept_id"),
+            "round": ("rounds", "round_id"), "region": ("regions", "region_id")}
+    out = {}
+    for kind, (table, key) in keys.items():
+        frame = dataset.tables.get(table)
+        if frame is not None and len(frame) and "name" in frame:
+            ok = frame[key].notna() & frame["name"].notna()
+            out[kind] = dict(zip(frame[key][ok].astype(str), frame["name"][ok].astype(str)))
+    return out
+
+
+def write_workbook(sheets: Mapping[str, Sequence[Mapping[str, Any]]], out: str,
+                   columns: Mapping[str, Sequence[str]] | None = None, *,
+                   reasons: Mapping[str, str] | None = None) -> None:
+    """The command's sheets as a printable workbook in the output language,
+    with the provenance sheet last."""
+    lang = output_lang()
+    ctx = click.get_current_context(silent=True)
+    as_of = ctx.params.get("as_of") if ctx is not None else None
+    output.write_xlsx({**sheets, "provenance": current_provenance().rows(lang)}, out, columns,
+                      lang=lang, title=_command_title(lang),
+                      as_of=str(as_of) if as_of else None, reasons=reasons, names=_names())
+
+
 def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]],
          fmt: str | None, out: str | None, *, columns: Sequence[str] | None = None,
-         json_doc: Any = None) -> None:
+         json_doc: Any = None, reasons: Mapping[str, str] | None = None) -> None:
     """Print or write records.  A mapping of sheet name -> records gives one
     section (or XLSX sheet) per entry; ``json_doc`` replaces the JSON body.
     JSON and XLSX carry the provenance (inputs' hashes, version, command)."""
     fmt = resolve_format(fmt, out)
     sheets = records if isinstance(records, Mapping) else {"records": records}
+    lang = output_lang()
     if fmt == "xlsx":
-        output.write_xlsx({**sheets, "来源 provenance": current_provenance().rows()}, out,
-                          {name: columns for name in sheets} if columns else None)
+        write_workbook(sheets, out, {name: columns for name in sheets} if columns else None,
+                       reasons=reasons)
         click.echo(f"已写入 / written: {out}", err=True)
         return
     if fmt == "json":
         text = output.to_json(with_provenance(json_doc if json_doc is not None else records))
-    elif len(sheets) == 1:
-        text = output.render(next(iter(sheets.values())), fmt, columns)
     else:
+        from linkgraph.catalogue import catalogue
+
+        ctx = click.get_current_context(silent=True)
+        chosen = ctx.meta.get("linkgraph.headers") if ctx is not None else None
+        heads = chosen or (lang if fmt == "table" else "id")
         parts = []
         for name, recs in sheets.items():
-            body = output.render(recs, fmt, columns)
-            parts.append(f"# {name}\n{body}" if fmt == "csv" else f"== {name} ==\n{body}")
+            body = output.render(recs, fmt, columns, headers=heads, lang=lang)
+            if fmt == "table" and not recs:
+                reason = (reasons or {}).get(name)
+                body = f"（无 / none{'：' + reason if reason else ''}）\n"
+            if len(sheets) == 1:
+                parts.append(body)
+                continue
+            title = catalogue().sheet(name, lang)
+            parts.append(f"# {title}\n{body}" if fmt == "csv" else f"== {title} ==\n{body}")
         text = "\n".join(parts)
     if out:
         output.write_text(text, out, bom=(fmt == "csv"))
@@ -289,6 +370,7 @@ def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.
     if ctx is not None:
         ctx.meta["linkgraph.inputs"] = [{"path": f.path, "sha256": f.sha256, "size": f.size}
                                         for f in dataset.files]
+        ctx.meta["linkgraph.dataset"] = dataset
     if dataset.rows_rejected and rejects:
         output.write_text(output.to_csv(dataset.rejected_records()), rejects, bom=True)
     if not quiet:
