@@ -25,6 +25,11 @@ INLINE_ITEMS = 5
 PORTRAIT_WIDTH = 95
 #: Widest a column gets, in characters; longer text wraps.
 MAX_WIDTH = {"wrap": 32, "text": 16, "id": 10, "list": 24, "date": 11}
+LANDSCAPE_WIDTH = 140
+#: Printed text runs a little wider than its cell-count estimate: line estimates.
+GLYPH_FACTOR = 1.2
+#: Points per printed line of 10-pt text.
+LINE_HEIGHT = 13.5
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Which names an id list is looked up in (``names`` given to the book).
 LIST_NAMES = {"unit_ids": "unit", "self_check_unit_ids": "unit", "self_check": "unit",
@@ -42,6 +47,12 @@ _WORDS = {"none": ("无", "None"), "empty": ("本项结果为空", "this result 
 def display_width(text: str) -> int:
     """Width of ``text`` in character cells (CJK and full-width count two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def plain_value(value: Any) -> Any:
+    from linkgraph.output import plain
+
+    return plain(value)
 
 
 def _word(key: str, lang: str) -> str:
@@ -173,9 +184,53 @@ class Book:
                 widths.append(float(min(width, MAX_WIDTH.get(fmt, 16))))
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, len(sheet.records), len(sheet.columns) - 1)
+            widths = self._fill_page(sheet, widths)
+            self._row_heights(ws, sheet, widths)
         for j, w in enumerate(widths):
             ws.set_column(j, j, max(w, 6.0))
         self._print_setup(ws, widths, sheet.name)
+
+    def _fill_page(self, sheet: _Sheet, widths: list[float]) -> list[float]:
+        """Wrapped-text columns widened into the room the page leaves
+        (portrait or landscape), so long reasons take fewer lines."""
+        wrap = [j for j, c in enumerate(sheet.columns)
+                if c not in sheet.list_sheets and self.cat.format(c) == "wrap"]
+        if not wrap:
+            return widths
+        page = PORTRAIT_WIDTH if sum(widths) <= PORTRAIT_WIDTH else LANDSCAPE_WIDTH
+        room = page - sum(widths)
+        if room <= 0:
+            return widths
+        out = list(widths)
+        for j in wrap:
+            c = sheet.columns[j]
+            longest = max((display_width(self._text(c, plain_value(r.get(c))))
+                           for r in sheet.records[:300] if r.get(c) is not None), default=0)
+            grow = min(room / len(wrap), max(0.0, longest + 2 - out[j]), 70 - out[j])
+            out[j] += max(0.0, grow)
+        return out
+
+    def _row_heights(self, ws, sheet: _Sheet, widths: list[float]) -> None:
+        """Rows tall enough for their wrapped text: spreadsheet programs do
+        not grow a row for wrapped text written by a library, so a printed
+        reason would be cut to one line."""
+        wrapped = [(j, c) for j, c in enumerate(sheet.columns)
+                   if c not in sheet.list_sheets and self.cat.format(c) in ("wrap", "text")]
+        header_lines = max((-(-display_width(self.cat.header(c, self.lang)) // max(1, int(w) - 1))
+                            for c, w in zip(sheet.columns, widths)), default=1)
+        if header_lines > 1:
+            ws.set_row(0, LINE_HEIGHT * header_lines)
+        for i, r in enumerate(sheet.records, start=1):
+            lines = 1
+            for j, c in wrapped:
+                v = r.get(c)
+                if v is None:
+                    continue
+                room = max(1, int(widths[j]) - 1)
+                width = display_width(self._text(c, plain_value(v))) * GLYPH_FACTOR
+                lines = max(lines, -(-int(width) // room))
+            if lines > 1:
+                ws.set_row(i, LINE_HEIGHT * min(lines, 15))
 
     def _cell(self, ws, styles, i: int, j: int, key: str, value: Any, fmt: str,
               sheet: _Sheet) -> int:

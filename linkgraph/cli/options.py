@@ -197,7 +197,9 @@ def _command_title(lang: str) -> str:
     if ctx is None or not ctx.command.help:
         return "linkgraph"
     first = ctx.command.help.strip().splitlines()[0]
-    zh, _, en = first.partition(" / ")
+    import re
+
+    zh, en = (re.split(r"\s*/\s+", first, maxsplit=1) + [""])[:2]
     return (en or zh).strip().rstrip(".") if lang == "en" else zh.strip()
 
 
