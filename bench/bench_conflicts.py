@@ -43,8 +43,8 @@ def _round(dataset, data: Path, wanted: str | None) -> str:
 def compact_reach(tables, round_id: str) -> tuple[set, float]:
     """(member, unit) pairs joined by ties within two hops, or the member
     being an official of the unit; and the time it took (index included)."""
-    from linkgraph.analysis import conflict_rules as cr
-    from linkgraph.analysis.conflict_index import build_index, round_context, round_tables
+    from linkgraph.analysis.conflicts import rules as cr
+    from linkgraph.analysis.conflicts.index import build_index, round_context, round_tables
     from linkgraph.rules import load_rules
 
     t = time.perf_counter()
@@ -65,7 +65,7 @@ def compact_reach(tables, round_id: str) -> tuple[set, float]:
 def nx_graph(tables, round_id: str):
     import networkx as nx
 
-    from linkgraph.analysis.conflict_index import round_context
+    from linkgraph.analysis.conflicts.index import round_context
 
     ctx = round_context(tables, round_id)
     posts = tables["posts"]

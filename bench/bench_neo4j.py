@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 def _server(args):
     from linkgraph.neo4j.connection import Settings
-    from linkgraph.neo4j_server import LocalNeo4j
+    from scripts.neo4j.server import LocalNeo4j
 
     if os.environ.get("NEO4J_URI"):
         return None, Settings.from_env()
@@ -92,7 +92,7 @@ def bench_push_pull(path: Path, args, rows: list[tuple[str, str, str]]) -> None:
 def bench_export_import(path: Path, rows: list[tuple[str, str, str]]) -> None:
     from linkgraph.dataset import load_dataset
     from linkgraph.neo4j.bulk import export
-    from linkgraph.neo4j_server import fetch_jars, render_conf
+    from scripts.neo4j.server import fetch_jars, render_conf
 
     t = time.perf_counter()
     tables = load_dataset(path).tables

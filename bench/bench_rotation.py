@@ -30,8 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
+from linkgraph.rotation.instance import Instance
 from linkgraph.rotation.problem import IMBALANCE_CAP, SOFT_SCALE
-from linkgraph.rotation.solvers import Instance, solve
+from linkgraph.rotation.solvers import solve
 
 
 def instance(n: int, kind: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

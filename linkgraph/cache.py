@@ -3,8 +3,9 @@
 Reading, typing and checking a province's ledgers takes about a minute;
 every command after the first on the same files loads the checked tables
 from Parquet in seconds.  The key covers the files' SHA-256, the linkgraph
-version and the relation words of the rules (which change how cells parse),
-so an edited ledger or rule set is never served stale.
+version and the loading code, the relation words of the rules (which change
+how cells parse) and every LINKGRAPH_MAX_* limit, so an edited ledger, rule
+set or limit is never served stale.
 
 The cache lives in ``$LINKGRAPH_CACHE`` (default ``~/.cache/linkgraph``), in
 folders readable only by the user, because ledgers name officials.  Set
@@ -17,6 +18,7 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -35,11 +37,40 @@ def cache_root() -> Path | None:
     return Path(setting) if setting else Path.home() / ".cache" / "linkgraph"
 
 
+#: modules whose code decides what a checked table holds
+_LOADING_CODE = ("linkgraph.check", "linkgraph.normalize", "linkgraph.headers", "linkgraph.schema",
+                 "linkgraph.vocab", "linkgraph.dataset", "loaders.text", "loaders.excel",
+                 "loaders.sources", "loaders.xlsx_guard")
+
+
+def _code_fingerprint() -> bytes:
+    """The loading code itself, so a changed parser never serves a stale cache."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for name in _LOADING_CODE:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin and os.path.exists(spec.origin):
+            digest.update(Path(spec.origin).read_bytes())
+    return digest.digest()
+
+
+def loading_settings() -> dict[str, str]:
+    """Every setting that changes what loads: the LINKGRAPH_MAX_* limits
+    (cell length, cells, sizes) — a warm cache must reject what a cold run
+    rejects."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("LINKGRAPH_MAX_")}
+
+
 def dataset_key(file_hashes: Sequence[tuple[str, str]], relation_words: dict[str, str]) -> str:
     digest = hashlib.sha256(__version__.encode())
+    digest.update(_code_fingerprint())
+    digest.update(json.dumps(loading_settings(), sort_keys=True).encode())
     for name, sha in sorted(file_hashes):
         digest.update(f"{name}\0{sha}\n".encode())
     digest.update(json.dumps(relation_words, sort_keys=True, ensure_ascii=False).encode())
+    # the kinship grammar decides how relation cells parse, too
+    digest.update(resources.files("linkgraph").joinpath("data/kinship.toml").read_bytes())
     return digest.hexdigest()[:32]
 
 

@@ -9,6 +9,7 @@ tables are checked in ``schema.LOAD_ORDER``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -122,8 +123,14 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
     typed = pd.DataFrame(index=raw.index)
     checked = Checked(table, file, typed, raw)
     _check_cell_lengths(checked)
+    suspicious_cells(checked)
     for col in spec.columns:
+        if col.kind == "vocab:relation":
+            _type_relation(checked, col.name, raw[col.name], relation_words)
+            continue
         values, bad, reason = _typed_column(col, raw[col.name], relation_words)
+        if col.kind == "text":
+            _check_normalised_length(checked, col.name, values)
         vocab = col.kind.split(":", 1)[1] if col.kind.startswith("vocab:") else None
         if bad.any() and vocab in LENIENT_VOCABULARIES:
             fallback = LENIENT_VOCABULARIES[vocab]
@@ -141,7 +148,37 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
                 empty = values.map(len) == 0
             checked.reject(empty[empty].index, col.name, "必填项为空 / required value missing")
         typed[col.name] = values
+    extras = [c for c in RELATION_EXTRA_COLUMNS if c in typed]
+    if extras:  # after the contract's columns
+        checked.frame = typed[[c for c in typed if c not in extras] + extras]
     return checked
+
+
+#: Columns the checker adds to ``ties`` beside the canonical relation: the
+#: word as written and its kinship path (``kinship.KinPath.encode()``).
+RELATION_EXTRA_COLUMNS = ("relation_word", "kinship")
+
+
+def _type_relation(checked: Checked, column: str, raw: pd.Series,
+                   relation_words: Mapping[str, str]) -> None:
+    """Relation words through the kinship grammar; an unknown word is kept as
+    ``other`` (a soft tie) with a warning naming it, never rejected."""
+    from linkgraph.relations import UNKNOWN, read_relations
+
+    words = norm.text(raw)
+    words = words.where(~words.fillna("").str.lower().isin(norm.EMPTY_MARKERS), None)
+    relation, path, unknown = read_relations(words, relation_words)
+    for row in unknown[unknown].index:
+        checked.warnings.append(Violation(
+            checked.table, checked.file, int(row), column, str(words[row]),
+            f"未识别的关系用语「{words[row]}」，暂按其他关系（提示，非回避）处理，请核实"
+            f" / unknown relation word {words[row]!r}, kept as {UNKNOWN} (soft) for review",
+            "warning"))
+    empty = relation.isna()
+    checked.reject(empty[empty].index, column, "必填项为空 / required value missing")
+    checked.frame[column] = relation
+    checked.frame["relation_word"] = words
+    checked.frame["kinship"] = path
 
 
 def _check_cell_lengths(checked: Checked) -> None:
@@ -158,14 +195,109 @@ def _check_cell_lengths(checked: Checked) -> None:
                            f"({n} characters, limit {limit})", [str(cells[row])[:80] + "…"])
 
 
+_INVISIBLE_NAMES = {0x0: "空字符 NUL", 0x200b: "零宽空格", 0x200c: "零宽不连字",
+                    0x200d: "零宽连字", 0x200e: "从左到右标记", 0x200f: "从右到左标记",
+                    0x202a: "从左到右嵌入", 0x202b: "从右到左嵌入", 0x202c: "方向格式结束",
+                    0x202d: "从左到右覆盖", 0x202e: "从右到左覆盖", 0x2066: "从左到右隔离",
+                    0x2067: "从右到左隔离", 0x2068: "方向隔离", 0x2069: "方向隔离结束",
+                    0xfeff: "字节顺序标记 BOM", 0x00ad: "软连字符", 0x2060: "字连接符"}
+
+
+def _invisible_name(ch: str) -> str:
+    name = _INVISIBLE_NAMES.get(ord(ch), "控制字符")
+    return f"{name} U+{ord(ch):04X}"
+
+
+def _shown_raw(value: str) -> str:
+    return norm.ID_INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value)
+
+
+def suspicious_cells(checked: Checked) -> None:
+    """Cells that would otherwise change without a word: a NUL anywhere, an
+    invisible or direction character inside an id (``U3`` would not match
+    ``U\u200b3``), and an Excel number like ``2019.1`` in a date column
+    (January, or 2019.10 that lost its zero?).  Each is rejected, naming what
+    was found."""
+    spec = TABLE_BY_NAME[checked.table]
+    kinds = {c.name: c.kind for c in spec.columns}
+    for col in checked.raw.columns:
+        cells = checked.raw[col]
+        present = cells.notna()
+        if not present.any():
+            continue
+        text = cells[present].astype(str)
+        kind = kinds.get(col, "text")
+        pattern = norm.ID_INVISIBLE if kind in ("id", "ids") else "\x00"
+        hit = text.str.contains(pattern, regex=kind in ("id", "ids"))
+        for row in hit[hit].index:
+            value = text[row]
+            ch = (norm.ID_INVISIBLE.search(value) or re.search("\x00", value)).group()
+            checked.reject([row], col, f"含有看不见的字符：{_invisible_name(ch)}，请删去后重新输入"
+                           f" / contains an invisible character U+{ord(ch):04X}; delete it",
+                           [_shown_raw(value)])
+        if kind == "date":
+            amb = text.str.match(norm.AMBIGUOUS_YEAR_MONTH)
+            for row in amb[amb].index:
+                year = text[row].strip()[:4]
+                checked.reject([row], col, f"{text[row].strip()} 可能是 {year} 年 1 月，也可能是 "
+                               f"Excel 把 {year}.10 存成了数字；请写成 {year}-01 或 {year}-10"
+                               f" / ambiguous: {year}-01, or {year}.10 stored as a number? "
+                               f"write {year}-01 or {year}-10", [text[row]])
+        if col == "birth_year":
+            years = pd.to_numeric(text, errors="coerce")
+            odd = years.notna() & ~years.between(1900, pd.Timestamp.now().year)
+            for row in odd[odd].index:
+                checked.reject([row], col, "出生年份不合理（应在 1900 年到今年之间） / birth year "
+                               "out of range (1900 to this year)", [text[row]])
+
+
+def _check_normalised_length(checked: Checked, column: str, values: pd.Series) -> None:
+    """NFKC can lengthen text (``㍿`` is four characters): a cell that fits as
+    written but not once normalised would be cut on export."""
+    limit = max_cell_chars()
+    present = values.notna()
+    if not present.any():
+        return
+    lengths = values[present].astype(str).str.len()
+    for row, n in lengths[lengths > limit].items():
+        if row not in checked.errors:
+            checked.reject([row], column, f"单元格规范化后过长（{n} 字符，上限 {limit}） / cell "
+                           f"too long once normalised ({n} characters, limit {limit})",
+                           [str(checked.raw.at[row, column])[:80] + "…"])
+
+
 def max_cell_chars() -> int:
     """Excel's own limit per cell; LINKGRAPH_MAX_CELL_CHARS overrides."""
     return int(os.environ.get("LINKGRAPH_MAX_CELL_CHARS", "32767"))
 
 
+def check_identical_rows(checked: Checked) -> None:
+    """A table without a key (posts, ties): a row identical to an earlier one
+    is the same fact entered twice.  It is rejected, naming the first, so the
+    counts of stats, the graph and Neo4j agree."""
+    frame = checked.frame
+    if frame.empty:
+        return
+    dup = frame.duplicated(keep="first")
+    if not dup.any():
+        return
+    cols = list(frame.columns)
+    twins = frame[frame.duplicated(keep=False)]
+    first: dict[tuple, int] = {}
+    for row, values in zip(twins.index, twins.itertuples(index=False)):
+        key = tuple(None if v is None or (not isinstance(v, tuple) and v != v) else v
+                    for v in values)  # NaN and NaT equal themselves here
+        where = first.setdefault(key, row)
+        if where != row:
+            checked.reject([row], cols[0], f"与第 {int(where)} 行完全相同（重复录入），已只算一次"
+                           f" / identical to row {int(where)} (entered twice), counted once",
+                           [_shown(frame.at[row, cols[0]])])
+
+
 def check_keys(checked: Checked) -> None:
     key = TABLE_BY_NAME[checked.table].key
     if not key:
+        check_identical_rows(checked)
         return
     frame = checked.frame
     present = frame[list(key)].notna().all(axis=1)

@@ -8,7 +8,7 @@ their reasons, and ``counts`` says, per table, rows read = loaded + rejected.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -80,8 +80,12 @@ class Dataset:
 
 
 def empty_table(name: str) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
-                         for c in TABLE_BY_NAME[name].columns})
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind))
+                          for c in TABLE_BY_NAME[name].columns})
+    if name == "ties":
+        for col in check.RELATION_EXTRA_COLUMNS:
+            frame[col] = pd.Series(dtype=object)
+    return frame
 
 
 def _dtype(kind: str) -> str:
@@ -132,6 +136,7 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
         else:
             piece = check.type_rows(raw.table, raw.file, frame, rules.relation_words)
             piece.raw = None
+        _reject_read_problems(piece, grid.attrs.get("problems", ()), mapped)
         piece.warnings.extend(warnings)
         pieces.append(piece)
     if mapped is None:  # no bytes at all
@@ -141,6 +146,21 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
     if not mapped.fatal:
         check.check_keys(c)
     return c, mapped.fatal
+
+
+def _reject_read_problems(piece: check.Checked, problems, mapped) -> None:
+    """Rows the reader could not take apart (an unterminated quote, a cell
+    Excel stored lossily): rejected with the reader's reason, or, above the
+    header, reported as an error of the table."""
+    names = dict(mapped.positions)
+    for p in problems:
+        row = p.row + 1
+        column = names.get(p.column, f"第{p.column + 1}列")
+        if row in piece.frame.index:
+            piece.reject([row], column, p.reason, [p.value])
+        else:
+            piece.warnings.append(Violation(piece.table, piece.file, row, column, p.value,
+                                            p.reason))
 
 
 def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:
@@ -163,6 +183,66 @@ def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:
     return notes
 
 
+def _teams_without_members(checked: dict[str, check.Checked]) -> list[Violation]:
+    """A team with no member rows (when members are recorded at all)."""
+    teams, members = checked.get("teams"), checked.get("team_members")
+    if teams is None or members is None or not members.valid.any():
+        return []
+    staffed = set(members.frame.loc[members.valid, "team_id"])
+    t = teams.frame[teams.valid]
+    return [Violation("teams", teams.file, int(row), "team_id", str(tid),
+                      f"巡察组“{name if isinstance(name, str) else tid}”没有成员（team_members 中没有它），"
+                      f"交叉轮换时不参加 / team has no members; rotate leaves it out", "warning")
+            for row, tid, name in zip(t.index, t["team_id"], t["name"]) if tid not in staffed]
+
+
+def _twin_people(checked: dict[str, check.Checked]) -> list[Violation]:
+    """One person under two ids: the same name and birth year, posted to the
+    same unit.  A warning naming both rows, never a silent merge."""
+    people, posts = checked.get("people"), checked.get("posts")
+    if people is None or posts is None:
+        return []
+    p = people.frame[people.valid]
+    p = p[p["name"].notna() & p["birth_year"].notna()]
+    twins = p[p.duplicated(["name", "birth_year"], keep=False)]
+    if twins.empty:
+        return []
+    q = posts.frame[posts.valid]
+    q = q[q["person_id"].isin(twins["person_id"])]
+    units = q.groupby("person_id")["unit_id"].agg(lambda s: frozenset(s.dropna()))
+    out = []
+    for (_, _), group in twins.groupby(["name", "birth_year"], sort=True):
+        rows = list(group.itertuples())
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                shared = units.get(a.person_id, frozenset()) & units.get(b.person_id, frozenset())
+                if shared:
+                    out.append(Violation(
+                        "people", people.file, int(b.Index), "person_id", str(b.person_id),
+                        f"与第 {int(a.Index)} 行的 {a.person_id} 姓名（{a.name}）、出生年份"
+                        f"（{int(a.birth_year)}）和任职单位（{'、'.join(sorted(shared))}）都相同，"
+                        f"可能是同一人录成了两个编码 / same name, birth year and unit as "
+                        f"{a.person_id} (row {int(a.Index)}): one person under two ids?",
+                        "warning"))
+    return out
+
+
+def _found_instead(data, name: str) -> str:
+    """Why a required table is missing, in terms of what was there."""
+    from pathlib import Path
+
+    from linkgraph.headers import table_for
+    from loaders.sources import found_instead
+
+    path = Path(data)
+    if path.is_dir():
+        for p in path.iterdir():
+            if p.is_dir() and table_for(p.stem) == name:
+                return f"；{p.name} 是文件夹，不是文件 / {p.name} is a folder, not a file"
+        return found_instead(path)
+    return ""
+
+
 def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
     """A table's parent_id refers to its own rows (checked before cycles)."""
     if TABLE_BY_NAME[c.table].parent is None:
@@ -170,11 +250,38 @@ def _self_keys(c: check.Checked) -> dict[str, check.KeyIndex]:
     return {c.table: check.key_index(c)}
 
 
+def needed_tables(tables: Collection[str]) -> frozenset[str]:
+    """``tables`` and every table they refer to, recursively (problems →
+    units, rounds, people …): an analysis that reads a table reads those too."""
+    out: set[str] = set()
+    todo = [t for t in tables if t in TABLE_BY_NAME]
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        todo.extend(c.ref for c in TABLE_BY_NAME[name].columns if c.ref and c.ref not in out)
+    return frozenset(out)
+
+
+def blocking_errors(errors: list[Violation], needs: Collection[str] | None) -> list[Violation]:
+    """The errors that stop an analysis reading ``needs`` (None = every table):
+    those in a needed table (or its references), and those not in any table."""
+    if needs is None:
+        return list(errors)
+    tables = needed_tables(needs)
+    return [v for v in errors if v.table in tables or v.table not in TABLE_BY_NAME]
+
+
 def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules | None = None,
-                 progress: Progress | None = None, use_cache: bool | None = None) -> Dataset:
+                 progress: Progress | None = None, use_cache: bool | None = None,
+                 needs: Collection[str] | None = None) -> Dataset:
     """Read, map, type and check the ledgers at ``data`` (a folder or a workbook).
 
     ``use_cache``: None = cache inputs of CACHE_MIN_BYTES or more (see cache.py).
+    ``needs``: the tables the caller reads (None = all).  Strict loading then
+    refuses only for errors in those tables and the tables they refer to; rows
+    rejected elsewhere are still counted and reported, never silently dropped.
     """
     rules = rules or load_rules()
     files = source_files(data)
@@ -193,11 +300,13 @@ def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules
         if key:
             cache.store(key, {c.table: dataset.tables[c.table] for c in dataset.counts},
                         dataset.violations, [vars(c) for c in dataset.counts])
-    if not lenient and dataset.errors:
-        n_rows = dataset.rows_rejected
+    blocking = [] if lenient else blocking_errors(dataset.errors, needs)
+    if blocking:
+        n_rows = dataset.rows_rejected if needs is None else sum(
+            c.rejected for c in dataset.counts if c.table in needed_tables(needs))
         raise ValidationError(
-            f"{data}: 数据不符合约定：{len(dataset.errors)} 处错误，涉及 {n_rows} 行"
-            f" / {len(dataset.errors)} errors in {n_rows} rows", dataset.errors)
+            f"{data}: 数据不符合约定：{len(blocking)} 处错误，涉及 {n_rows} 行"
+            f" / {len(blocking)} errors in {n_rows} rows", blocking)
     return dataset
 
 
@@ -206,12 +315,14 @@ def _load_uncached(data, files: list[SourceFile], rules: Rules,
     sources = read_sources(data, files)
     checked, notes = _checked_tables(sources, rules, progress)
     notes.extend(_cross_checks(checked))
+    notes.extend(_twin_people(checked))
+    notes.extend(_teams_without_members(checked))
     for name in REQUIRED_TABLES:
         if name not in checked:
             spec = TABLE_BY_NAME[name]
             notes.append(Violation(name, str(data), None, "", "",
                                    f"缺少必需的数据表 {name}（文件名可用：{'/'.join((name, *spec.aliases))}）"
-                                   f" / required table missing"))
+                                   f"{_found_instead(data, name)} / required table missing"))
     violations: list[Violation] = list(notes)
     tables: dict[str, pd.DataFrame] = {}
     counts: list[TableCount] = []

@@ -5,6 +5,7 @@ The library raises these; it never calls ``sys.exit``. The CLI turns any
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -63,3 +64,12 @@ class InfeasibleError(LinkgraphError):
 
 class Neo4jError(LinkgraphError):
     """The Neo4j server could not be reached or refused the request."""
+
+
+_CREDENTIALS = re.compile(r"((?:[A-Za-z][\w.+-]*:)?/{0,2}[^\s/:@'\"]+:)([^\s@/'\"]+)@")
+
+
+def redact_secrets(text: str) -> str:
+    """``neo4j://user:secret@host`` -> ``neo4j://user:***@host``, also when
+    the scheme is mistyped and the URI was taken for a path."""
+    return _CREDENTIALS.sub(lambda m: m.group(1) + "***@", text)

@@ -13,11 +13,10 @@ from collections.abc import Iterator, Mapping
 import networkx as nx
 import pandas as pd
 
+from linkgraph.check import RELATION_EXTRA_COLUMNS
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, key_column
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
 
 
 def _python_values(series: pd.Series) -> list:
@@ -150,6 +149,10 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             s = s.astype(object).where(s.notna(), None)
         out[col.name] = s
+    if table == "ties":  # the word as written and its kinship path (check.py)
+        for col in RELATION_EXTRA_COLUMNS:
+            s = frame[col] if col in frame else pd.Series(None, index=frame.index, dtype=object)
+            out[col] = s.astype(object).where(s.notna(), None)
     return out
 
 

@@ -73,7 +73,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     RelSpec("HOLDS_POST", "posts", "Unit", "unit_id", "Person", "person_id",
             ("title", "is_top_leader", "start", "end")),
     RelSpec("TIE", "ties", "Person", "person_b", "Person", "person_a",
-            ("relation", "since", "source")),
+            ("relation", "since", "source", "relation_word", "kinship")),
     RelSpec("FROM_REGION", "people", "Region", "hometown_region_id"),
     RelSpec("FROM_REGION", "teams", "Region", "home_region_id"),
     RelSpec("IN_ROUND", "teams", "Round", "round_id"),

@@ -18,11 +18,19 @@ import pandas as pd
 EMPTY_MARKERS = frozenset({"", "无", "/", "-", "—", "——", "--", "n/a", "na", "nan",
                            "null", "none", "nat", "空", "暂无"})
 
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: removed from text: zero-width space/word joiner/BOM and C0 controls.
+#: ZWJ and ZWNJ (U+200C/D) stay: they belong to emoji and some names.
+#: NUL is not here: a cell holding one is rejected (check.suspicious_cells).
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: what must not hide in an id: every invisible, control or direction mark
+ID_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                          r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+#: Excel's number 2019.1 may be 2019年1月 or 2019.10 that lost its zero
+AMBIGUOUS_YEAR_MONTH = re.compile(r"^\s*(19|20)\d\d\.1\s*$")
 _DATE = re.compile(
     r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?\s*"
     r"(?:[-/.]?\s*(?P<d>\d{1,2})\s*[日号]?)?"
-    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?$"
+    r"(?:[ T]+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d*)?)?)?$"
 )
 _COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -126,10 +134,29 @@ def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 @_per_unique
 def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = _blank(raw)
-    num = pd.to_numeric(t.fillna("").str.replace(",", "", regex=False), errors="coerce")
+    num = pd.to_numeric(_thousands(t.fillna("")), errors="coerce")
     whole = num.where(num.notna() & (num == np.floor(num)) & (num.abs() < 2**53))
     bad = t.notna() & whole.isna()
     return whole.astype("Int64"), bad
+
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[^\d.,]*)$")
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)([^\d.,]*)$")
+
+
+def _thousands(s: pd.Series) -> pd.Series:
+    """``1,234.5`` -> ``1234.5`` (a thousands separator), ``12,5`` -> ``12.5``
+    (a decimal comma, as semicolon CSVs write it); anything else with a
+    comma stays as it is, and does not parse."""
+    has = s.str.contains(",", regex=False)
+    if not has.any():
+        return s
+    out = s.copy()
+    grouped = has & s.str.match(_GROUPED)
+    out[grouped] = s[grouped].str.replace(",", "", regex=False)
+    decimal = has & ~grouped & s.str.match(_DECIMAL_COMMA)
+    out[decimal] = s[decimal].str.replace(_DECIMAL_COMMA, r"\1.\2\3", regex=True)
+    return out
 
 
 _SCALE = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("元", 1.0))
@@ -139,13 +166,14 @@ _SCALE = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("元", 
 def amounts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Money: ``1,234.5``, ``12.5万``, ``300元``."""
     t = _blank(raw)
-    s = t.fillna("").str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+    s = _thousands(t.fillna("").str.replace(" ", "", regex=False))
     factor = pd.Series(1.0, index=s.index)
     for suffix, mult in _SCALE:
         hit = s.str.endswith(suffix) & (factor == 1.0)
         factor = factor.where(~hit, mult)
         s = s.where(~hit, s.str.slice(0, -len(suffix)))
     num = pd.to_numeric(s, errors="coerce") * factor
+    num = num.where(np.isfinite(num))  # inf, 1e400: not an amount (nor valid JSON)
     bad = t.notna() & num.isna()
     return num.astype(float), bad
 

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -111,8 +112,49 @@ def _csv_cell(value: Any) -> str:
     return neutralise(cell_text(v))
 
 
+#: control characters (C0, DEL, C1) and the bidirectional overrides and
+#: isolates that reorder what a terminal shows; ZWJ/ZWNJ stay (emoji, names)
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                              "\u2066-\u2069\ufeff\u200b]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: control characters from the data are shown as
+    escapes (``\\x1b``, ``\\u202e``) and never act on the terminal."""
+    def shown(m: re.Match) -> str:
+        code = ord(m.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _TERMINAL_UNSAFE.sub(shown, text)
+
+
+def wrap_cell(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` terminal columns (a
+    Chinese character takes two): shown whole, never cut."""
+    from wcwidth import wcwidth
+
+    out: list[str] = []
+    for para in text.split("\n"):
+        line, used = "", 0
+        for ch in para:
+            w = max(wcwidth(ch), 0)
+            if used + w > width and line:
+                cut = line.rfind(" ")
+                if cut > len(line) // 2:  # break English at a space
+                    out.append(line[:cut])
+                    line = line[cut + 1:]
+                else:
+                    out.append(line)
+                    line = ""
+                used = sum(max(wcwidth(c), 0) for c in line)
+            line += ch
+            used += w
+        out.append(line)
+    return "\n".join(out)
+
+
 def to_table(records: Sequence[Record], columns: Sequence[str] | None = None,
              max_width: int = 60) -> str:
+    """A terminal table; long cells are wrapped at ``max_width`` columns."""
     from tabulate import tabulate
 
     cols = _columns(records, columns)
@@ -120,7 +162,7 @@ def to_table(records: Sequence[Record], columns: Sequence[str] | None = None,
         return "（无记录 / no records）\n"
 
     def clip(text: str) -> str:
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+        return wrap_cell(terminal_safe(text), max_width)
 
     rows = [[clip(cell_text(r.get(c))) for c in cols] for r in records]
     return tabulate(rows, headers=cols, tablefmt="simple", disable_numparse=True) + "\n"
@@ -140,6 +182,26 @@ def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | Bina
     if isinstance(target, (str, Path)):
         target = str(target_path(target))
     book.write(target)
+
+
+def _created() -> dt.datetime:
+    """The workbook's creation time: SOURCE_DATE_EPOCH when set (byte-identical
+    reports), else now."""
+    from linkgraph.provenance import generated_at
+
+    return dt.datetime.fromisoformat(generated_at().replace("Z", "")).replace(tzinfo=None)
+
+
+#: Excel's limit on the characters of one cell
+XLSX_CELL_CHARS = 32767
+_CUT = "…【超出 Excel 单元格上限，已截断；全文见 CSV/JSON 输出 / cut at Excel's cell limit】"
+
+
+def fit_cell(text: str) -> str:
+    """Text that fits an Excel cell; a longer one is cut *visibly*, never silently."""
+    if len(text) <= XLSX_CELL_CHARS:
+        return text
+    return text[: XLSX_CELL_CHARS - len(_CUT)] + _CUT
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -18,7 +18,13 @@ Column kinds:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pandas as pd
+
+#: A dataset's tables by name (``units``, ``problems`` …), canonical columns.
+Tables = Mapping[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,10 @@ def _word(key: str, lang: str) -> str:
 
 
 def _neutral(text: str) -> str:
-    from linkgraph.output import neutralise
+    """Text that is inert in a spreadsheet and fits its cell (cut visibly)."""
+    from linkgraph.output import fit_cell, neutralise
 
-    return neutralise(text)
+    return fit_cell(neutralise(text))
 
 
 @dataclass
@@ -126,6 +127,9 @@ class Book:
         wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False,
                                           "strings_to_urls": False,
                                           "strings_to_numbers": False, "in_memory": True})
+        from linkgraph.output import _created
+
+        wb.set_properties({"created": _created()})   # reproducible bytes too
         styles = _Styles(wb)
         for sheet in self.sheets:
             self._write_sheet(wb, styles, sheet)

@@ -23,6 +23,11 @@ from loaders.text import read_delimited_chunks, read_ragged_chunks
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
+def table_file_suffixes() -> tuple[str, ...]:
+    """Suffixes of the files a folder is read for (as tables or workbooks)."""
+    return TEXT_SUFFIXES + EXCEL_SUFFIXES
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One input file, with its hash for provenance."""
@@ -46,9 +51,9 @@ class RawTable:
     ragged: Callable[[], Iterator[pd.DataFrame]] | None = None
 
 
-def _sheet_table(table: str, file: str, workbook, sheet: str) -> RawTable:
+def _sheet_table(table: str, file: str, workbook, sheet: str, path: str | None = None) -> RawTable:
     """Excel sheets are read whole: a sheet holds at most 1,048,576 rows."""
-    grid = read_sheet(workbook, sheet, file)
+    grid = read_sheet(workbook, sheet, file, path)
     return RawTable(table, file, lambda: iter([grid]))
 
 
@@ -77,9 +82,13 @@ def _hash(path: Path) -> SourceFile:
                          f" / file too large ({size / 2**20:,.0f} MB, limit "
                          f"{max_file_bytes() / 2**20:,.0f} MB)")
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"{path.name}: 无法读取文件（{exc.strerror}）；请检查文件权限，或关闭正在"
+                         f"使用它的程序 / cannot read the file: {exc.strerror}") from exc
     return SourceFile(str(path), digest.hexdigest(), path.stat().st_size)
 
 
@@ -89,9 +98,11 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
         names = sheet_names(wb)
         matched = {s: table_for(s) for s in names}
         if only is not None:
-            chosen = [s for s in names if matched[s] == only] or names[:1]
-            for s in chosen[:1]:
-                out.tables.append(_sheet_table(only, f"{path.name}[{s}]", wb, s))
+            chosen = ([s for s in names if matched[s] == only] or names)[0]
+            out.tables.append(_sheet_table(only, f"{path.name}[{chosen}]", wb, chosen, str(path)))
+            for s in names:
+                if s != chosen:
+                    out.notes.append(_other_sheet(path, wb, s, chosen, only))
             return
         for s in names:
             if matched[s] is None:
@@ -99,11 +110,28 @@ def _workbook_tables(path: Path, out: Sources, only: str | None = None) -> None:
                                            "工作表名不是数据表名，已忽略 / sheet is not a "
                                            "table of the contract, ignored", "warning"))
                 continue
-            out.tables.append(_sheet_table(matched[s], f"{path.name}[{s}]", wb, s))
+            out.tables.append(_sheet_table(matched[s], f"{path.name}[{s}]", wb, s, str(path)))
     finally:
         close = getattr(wb, "close", None)
         if close:
             close()
+
+
+def _other_sheet(path: Path, wb, sheet: str, chosen: str, table: str) -> Violation:
+    """A further sheet of a table's workbook (units.xlsx with 2023年 and
+    2024年): never dropped without a word.  A sheet with rows is an error —
+    its rows were not read — and an empty one a warning."""
+    grid = read_sheet(wb, sheet, f"{path.name}[{sheet}]")
+    filled = int((grid.astype(str).apply(lambda c: c.str.strip() != "")).any(axis=1).sum()) \
+        if not grid.empty else 0
+    if not filled:
+        return Violation(table, f"{path.name}[{sheet}]", None, "", sheet,
+                         "空工作表，已忽略 / empty sheet, ignored", "warning")
+    return Violation(table, f"{path.name}[{sheet}]", None, "", sheet,
+                     f"{path.name} 是 {table} 表，只读了工作表“{chosen}”；工作表“{sheet}”还有 "
+                     f"{filled} 行未读入。请把各工作表的行并到一张工作表里，或把它另存为单独的文件"
+                     f" / only sheet {chosen!r} of this {table} workbook is read; sheet "
+                     f"{sheet!r} holds {filled} rows that were not: put them in one sheet")
 
 
 def _candidates(path: Path) -> list[Path]:
@@ -125,10 +153,41 @@ def source_files(data: str | os.PathLike) -> list[SourceFile]:
     return [_hash(p) for p in _candidates(path)]
 
 
+def _outside_links(path: Path) -> list[Violation]:
+    """Files of DATA that are links to somewhere outside it: read, but said."""
+    root = path.resolve()
+    out = []
+    for p in sorted(path.iterdir()):
+        if p.is_symlink():
+            target = p.resolve()
+            if root not in target.parents:
+                out.append(Violation("", p.name, None, "", str(target),
+                                     f"是指向数据文件夹之外的链接（{target}），已按链接读入；如非"
+                                     f"本意请删去该链接 / a link to a file outside DATA "
+                                     f"({target}); read through the link", "warning"))
+    return out
+
+
+def found_instead(path: Path) -> str:
+    """What a folder holds, for a "table missing" message: so the user sees
+    why (a folder named units.csv, a workbook without sheets…)."""
+    if not path.is_dir():
+        return ""
+    items = []
+    for p in sorted(path.iterdir())[:12]:
+        if p.name.startswith("."):
+            continue
+        kind = "文件夹" if p.is_dir() else ("链接" if p.is_symlink() else "文件")
+        items.append(f"{p.name}（{kind}）")
+    return "；该文件夹中有：" + ("、".join(items) if items else "（空）")
+
+
 def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None) -> Sources:
     """Every table found under ``data`` (a folder or a workbook)."""
     path = Path(data)
     out = Sources(files=list(files) if files is not None else source_files(data))
+    if path.is_dir():
+        out.notes.extend(_outside_links(path))
     if path.is_file():
         _workbook_tables(path, out)
         return out
@@ -149,5 +208,5 @@ def read_sources(data: str | os.PathLike, files: list[SourceFile] | None = None)
             out.tables.append(_text_table(table, p))
     if not out.tables:
         raise InputError(f"{path}: 没有找到任何数据表（如 units.csv / 单位.xlsx）"
-                         " / no ledger tables found")
+                         f"{found_instead(path)} / no ledger tables found")
     return out

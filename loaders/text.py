@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pandas as pd
@@ -67,10 +69,43 @@ def _bomless_utf16(sample: bytes, complete: bool) -> str | None:
     return None
 
 
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+SNIFF_LINES = 30
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines of ``text`` with their endings; ``\r\n``, ``\n`` and a lone
+    ``\r`` (old Mac Excel) all end a line, nothing else does (unlike
+    ``str.splitlines``, which also breaks at U+2028 and form feeds)."""
+    return _LINE.findall(text)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a delimited file is laid out: its delimiter, the most cells any of
+    its first lines holds, and its line terminator (None: ``\n`` or ``\r\n``)."""
+
+    sep: str
+    fields: int
+    terminator: str | None
+
+
+def sniff_layout(text_head: str) -> Layout:
+    """The delimiter is the one that splits the header row best: the most cells
+    in any of the first lines, so a title line above the header (with no
+    delimiter at all) does not decide it."""
+    lines = [ln.rstrip("\r\n") for ln in physical_lines(text_head)[:SNIFF_LINES]]
+    lines = lines if len(physical_lines(text_head)) <= SNIFF_LINES or not lines else lines[:-1] or lines
+    best, best_count = ",", 0
+    for d in (",", "\t", ";", "|"):
+        count = max((ln.count(d) for ln in lines), default=0)
+        if count > best_count:
+            best, best_count = d, count
+    fields = max((len(next(csv.reader([ln], delimiter=best), [])) for ln in lines if ln),
+                 default=1)
+    terminator = "\r" if "\r" in text_head and "\n" not in text_head else None
+    return Layout(best, max(fields, best_count + 1), terminator)
 
 
 CHUNK_ROWS = 200_000
@@ -88,7 +123,42 @@ def _open_bytes(source: str | bytes | BinaryIO, name: str) -> bytes:
     return source.read()
 
 
-def _sample(source: str | bytes | BinaryIO, name: str) -> tuple[bytes, bool, object]:
+def _blocks(handle: str | bytes, name: str, size: int = 1 << 23) -> Iterator[bytes]:
+    if isinstance(handle, bytes):
+        for i in range(0, len(handle), size):
+            yield handle[i:i + size]
+        return
+    try:
+        with open(handle, "rb") as fh:
+            yield from iter(lambda: fh.read(size), b"")
+    except OSError as exc:
+        raise InputError(f"{name}: 无法读取文件 / cannot read file: {exc.strerror}") from exc
+
+
+def _whole_file_encoding(head: bytes, handle: str | bytes, name: str, complete: bool) -> str:
+    """The encoding of the whole file, not of its first MiB: a GB18030 file
+    that is plain ASCII for a long stretch decodes as UTF-8 until its first
+    Chinese character, so UTF-8 is kept only when every block decodes."""
+    encoding = detect_encoding(head, name, complete)
+    if complete or encoding not in ("utf-8", "gb18030"):
+        return encoding
+    for candidate in (("utf-8", "gb18030") if encoding == "utf-8" else ("gb18030",)):
+        decoder = codecs.getincrementaldecoder(candidate)("strict")
+        try:
+            for block in _blocks(handle, name):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return candidate
+    return encoding  # neither decodes: _where_bad_bytes names the line
+
+
+def _has_quote(handle: str | bytes, name: str) -> bool:
+    return any(b'"' in block for block in _blocks(handle, name))
+
+
+def _sample(source: str | bytes | BinaryIO, name: str) -> tuple[bytes, bool, str | bytes]:
     """The first SAMPLE_BYTES of the source, whether that is all of it, and a
     reopenable handle (a path, or the whole bytes for in-memory sources)."""
     if isinstance(source, str):
@@ -107,17 +177,21 @@ def read_delimited_chunks(source: str | bytes | BinaryIO, name: str,
     """The cells of a CSV/TSV as strings, ``chunk_rows`` lines at a time.
 
     A path is streamed from disk, so memory stays bounded on a large file.
-    Each chunk's index is the 0-based line number (row number - 1).
+    Each chunk's index is the 0-based physical line where its record starts
+    (row number - 1), also when a quoted cell spans several lines.  A file
+    with quotes is read by the careful reader (``read_ragged_chunks``), which
+    accounts for every physical line.
     """
     head, complete, handle = _sample(source, name)
     if not head.strip():
         return
-    encoding = detect_encoding(head, name, complete)
+    encoding = _whole_file_encoding(head, handle, name, complete)
+    if _has_quote(handle, name):
+        raise RaggedRows("quoted cells: read line by line")
     text_head = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    sep = _delimiter(text_head.split("\n", 1)[0])
-    width = len(next(csv.reader([text_head.split("\n", 1)[0]], delimiter=sep), [])) + 16
+    layout = sniff_layout(text_head)
     try:
-        yield from _chunks(handle, encoding, sep, width, chunk_rows or CHUNK_ROWS)
+        yield from _chunks(handle, encoding, layout, chunk_rows or CHUNK_ROWS)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: {_where_bad_bytes(_open_bytes(handle, name), encoding)}") from exc
     except pd.errors.ParserError as exc:
@@ -125,15 +199,17 @@ def read_delimited_chunks(source: str | bytes | BinaryIO, name: str,
 
 
 class RaggedRows(Exception):
-    """A row has more cells than the C parser expected; reread with padding."""
+    """The fast reader cannot take this file (rows of different lengths, or
+    quoted cells); reread it line by line with read_ragged_chunks."""
 
 
-def _chunks(handle, encoding: str, sep: str, width: int, chunk_rows: int):
+def _chunks(handle, encoding: str, layout: Layout, chunk_rows: int):
     src = io.BytesIO(handle) if isinstance(handle, bytes) else handle
-    reader = pd.read_csv(src, sep=sep, header=None, names=range(width), dtype=str,
-                         keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                         encoding=encoding, encoding_errors="strict", engine="c",
-                         chunksize=chunk_rows)
+    reader = pd.read_csv(src, sep=layout.sep, header=None, names=range(layout.fields + 16),
+                         dtype=str, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=False, encoding=encoding, encoding_errors="strict",
+                         engine="c", chunksize=chunk_rows, lineterminator=layout.terminator,
+                         quoting=csv.QUOTE_NONE)
     with reader:
         for chunk in reader:
             used = [c for c in chunk.columns if (chunk[c] != "").any()]
@@ -141,34 +217,130 @@ def _chunks(handle, encoding: str, sep: str, width: int, chunk_rows: int):
             yield chunk.iloc[:, :keep]
 
 
+@dataclass(frozen=True)
+class ReadProblem:
+    """A line the reader could not take apart: ``row`` is 0-based like the
+    grid's index, ``column`` the 0-based cell where the trouble starts."""
+
+    row: int
+    column: int
+    value: str
+    reason: str
+
+
+def _swallowed(continuation: list[str], sep: str, fields: int) -> bool:
+    """A quoted cell that runs over whole rows of the table: some line inside
+    it holds as many delimiters as a row of the table does."""
+    return fields >= 2 and any(ln.count(sep) >= fields - 1 for ln in continuation)
+
+
+def _naive(line: str, sep: str) -> list[str]:
+    return line.rstrip("\r\n").split(sep)
+
+
+def _quote_problem(start: int, line: str, sep: str, swallowed: int,
+                   at_end: bool = False) -> tuple[list[str], ReadProblem]:
+    cells = _naive(line, sep)
+    col = next((i for i, c in enumerate(cells) if '"' in c), 0)
+    value = cells[col] if cells else ""
+    if at_end:
+        reason = (f"引号未闭合，一直到文件末尾（并入了其后 {swallowed} 行）；本行未载入，其后各行"
+                  f"已分别读取 / unterminated quote runs to the end of the file (swallowing "
+                  f"{swallowed} lines); this line is not loaded, the lines after it were read "
+                  "on their own")
+    elif swallowed:
+        reason = (f"引号未闭合：本单元格的引号把其后 {swallowed} 行并入了一个单元格；本行未载入，"
+                  f"其后各行已分别读取。请补上闭合的引号或删去多余的引号"
+                  f" / unterminated quote: it swallowed the next {swallowed} lines; this line is "
+                  "not loaded, the lines after it were read on their own")
+    else:
+        reason = ("引号位置不对（引号应包住整个单元格）；本行未载入"
+                  " / misplaced quote (a quote must enclose the whole cell); line not loaded")
+    return cells, ReadProblem(start, col, value, reason)
+
+
+def _records(lines: list[str], sep: str, fields: int):
+    """(first line, cells, problem) for every record, accounting for every
+    physical line: a line whose quote does not close where a row ends is
+    reported and the reader restarts on the next line."""
+    i, n = 0, len(lines)
+    while i < n:
+        pos = i
+        restart = None
+
+        def feed():
+            nonlocal pos
+            while pos < n:
+                pos += 1
+                yield lines[pos - 1]
+
+        reader = csv.reader(feed(), delimiter=sep, strict=True)
+        while True:
+            start = pos
+            try:
+                row = next(reader)
+            except StopIteration:
+                i = n
+                break
+            except csv.Error:
+                if pos - start <= 1 and '"' not in lines[start]:
+                    raise
+                cells, problem = _quote_problem(start, lines[start], sep, pos - start - 1,
+                                                at_end=pos >= n and not lines[-1].endswith('"'))
+                yield start, cells, problem
+                restart = start + 1
+                break
+            if pos - start > 1 and _swallowed(lines[start + 1:pos], sep, fields):
+                cells, problem = _quote_problem(start, lines[start], sep, pos - start - 1)
+                yield start, cells, problem
+                restart = start + 1
+                break
+            yield start, row, None
+        if restart is not None:
+            i = restart
+
+
 def read_ragged_chunks(source: str | bytes | BinaryIO, name: str,
                        chunk_rows: int | None = None) -> Iterator[pd.DataFrame]:
-    """Like read_delimited_chunks, for files whose rows differ in length."""
+    """Like read_delimited_chunks, line by line: rows may differ in length and
+    quoted cells may span lines.  Lines that cannot be read are listed in the
+    chunk's ``attrs["problems"]`` (ReadProblem), with their cells as written."""
     data = _open_bytes(source, name)
-    encoding = detect_encoding(data, name)
+    if not data.strip():
+        return
+    encoding = _whole_file_encoding(data[:SAMPLE_BYTES], data, name, True)
     try:
         text = data.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: {_where_bad_bytes(data, encoding)}") from exc
     del data
-    sep = _delimiter(text.split("\n", 1)[0])
+    layout = sniff_layout(text[:SAMPLE_BYTES])
+    lines = physical_lines(text)
+    del text
     chunk_rows = chunk_rows or CHUNK_ROWS
     rows: list[list[str]] = []
-    start = 0
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
-        rows.append(row)
-        if len(rows) == chunk_rows:
-            yield _grid(rows, start)
-            start += len(rows)
-            rows = []
+    starts: list[int] = []
+    problems: list[ReadProblem] = []
+    try:
+        for start, row, problem in _records(lines, layout.sep, layout.fields):
+            rows.append(row)
+            starts.append(start)
+            if problem:
+                problems.append(problem)
+            if len(rows) == chunk_rows:
+                yield _grid(rows, starts, problems)
+                rows, starts, problems = [], [], []
+    except csv.Error as exc:
+        raise InputError(f"{name}: 无法按表格读取 / cannot read as a table: {exc}") from exc
     if rows:
-        yield _grid(rows, start)
+        yield _grid(rows, starts, problems)
 
 
-def _grid(rows: list[list[str]], start: int) -> pd.DataFrame:
+def _grid(rows: list[list[str]], starts: list[int], problems: list[ReadProblem]) -> pd.DataFrame:
     width = max((len(r) for r in rows), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    frame.index = pd.RangeIndex(start, start + len(rows))
+    frame.index = pd.Index(starts)
+    frame.attrs["problems"] = list(problems)
     return frame
 
 

@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 import pytest
 
 from linkgraph.errors import Neo4jError
-from linkgraph.neo4j_server import LocalNeo4j, Neo4jCredentials
+from scripts.neo4j.server import LocalNeo4j, Neo4jCredentials
 
 NEO4J_FIXTURES = frozenset({"neo4j_server", "neo4j_driver", "neo4j_db"})
 _NODES_AT_START = pytest.StashKey[int]()

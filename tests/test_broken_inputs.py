@@ -83,3 +83,37 @@ def test_every_row_is_loaded_or_reported_rejected(invoke, name, tmp_path):
         assert len(named) == rejected, (named, rejected)
     else:
         assert not rejects.exists()
+
+
+def _tiny_with_a_bad_problem(tmp_path):
+    import shutil
+
+    data = tmp_path / "tiny"
+    shutil.copytree(Path(__file__).parent / "data" / "tiny", data)
+    with open(data / "problems.csv", "a", encoding="utf-8") as f:
+        f.write("Q99,U1,X1,八项规定,,超标准接待,2023-13-45,,否\n")   # no such date
+    return data
+
+
+def test_an_error_in_a_table_an_analysis_does_not_read_does_not_stop_it(invoke, tmp_path):
+    data = _tiny_with_a_bad_problem(tmp_path)
+    rejects = tmp_path / "rejected.csv"
+    result = invoke("conflicts", data, "--round", "X2", "--candidates", "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    assert "problems 表有错误的行已拒收" in result.output
+    assert "拒收 1" in result.output                        # still counted …
+    assert "2023-13-45" in rejects.read_text("utf-8-sig")   # … and written out
+
+
+def test_an_error_in_a_table_an_analysis_reads_still_stops_it(invoke, tmp_path):
+    data = _tiny_with_a_bad_problem(tmp_path)
+    result = invoke("clusters", data)
+    assert result.exit_code == 1
+    assert "2023-13-45" in result.output and "无法识别的日期" in result.output
+    # a table that refers to the broken one is read through it: leads → problems
+    assert invoke("leads", data, "--as-of", "2024-01-01").exit_code == 1
+
+
+def test_commands_name_the_tables_they_read(invoke):
+    text = invoke("conflicts", "--help").output
+    assert "读取的表 / reads: assignments, people, posts, regions, rounds, team_members," in text

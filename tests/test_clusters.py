@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.clusters import ClusterParams, find_clusters, merge_candidates
-from linkgraph.analysis.clusters_profile import profiles
-from linkgraph.analysis.clusters_stats import Candidate, benjamini_hochberg, overrepresented
-from linkgraph.analysis.clusters_text import near_duplicates, ngram_matrix, template_share
-from linkgraph.analysis.conflict_index import region_ancestors
+from linkgraph.analysis.clusters.find import ClusterParams, find_clusters, merge_candidates
+from linkgraph.analysis.clusters.profile import profiles
+from linkgraph.analysis.clusters.stats import Candidate, benjamini_hochberg, overrepresented
+from linkgraph.analysis.clusters.text import near_duplicates, ngram_matrix, template_share
+from linkgraph.analysis.conflicts.index import region_ancestors
 from linkgraph.dataset import load_dataset
 from tests.conftest import write_tables
 

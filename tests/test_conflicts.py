@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from linkgraph.analysis.conflict_index import build_index
+from linkgraph.analysis.conflicts.index import build_index
 from linkgraph.analysis.conflicts import conflict_costs, find_conflicts
 from linkgraph.dataset import load_dataset
 from linkgraph.rules import load_rules
@@ -113,7 +113,8 @@ def test_reverse_direction_tie_in_the_words_people_write(tmp_path, word, relatio
 def test_explanation_and_path(tmp_path):
     data = ledger(tmp_path, ties="P20,P2,兄弟")
     (c,) = find_conflicts(data, "X", candidates=True)
-    assert c.explanation == "陈明（青白江区交叉巡察组 成员）的兄弟姐妹何强现任新津区住房和城乡建设局副局长"
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）与何强为兄弟关系，何强现任新津区住房和城乡建设局"
+                             "副局长（三代以内旁系血亲）")
     assert c.path == ("Person:P2", "Person:P20", "Unit:UB2")
     assert (c.person_name, c.unit_name, c.score) == ("陈明", "新津区住房和城乡建设局", 100.0)
 
@@ -164,8 +165,58 @@ def test_two_kinship_ties_in_a_row_are_a_close_in_law(tmp_path):
     # P2's spouse P31 is the sister of P22 (副局长 of UB1): 配偶的兄弟姐妹 = 近姻亲
     data = ledger(tmp_path, ties="P2,P31,配偶\nP22,P31,姐妹")
     assert found(data) == {("T1", "P2", "UB1", "hard", "in_law", 2)}
-    soft = rules_file(tmp_path, '[conflicts.kinship_chains]\n"spouse+sibling" = ""\n')
+    soft = rules_file(tmp_path, "[conflicts]\ncompose_kinship = false\n")
     assert found(data, rules=soft) == {("T1", "P2", "UB1", "soft", "spouse+sibling", 2)}
+
+
+def test_a_one_sided_word_read_from_the_other_side(tmp_path):
+    # 何强 (P20, 副局长 of UB2) declared 陈明 (P2, inspector) as his 表哥
+    data = ledger(tmp_path, ties="P20,P2,表哥")
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert (c.level, c.relation) == ("hard", "collateral")
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）是何强的表哥，何强现任新津区住房和城乡建设局"
+                             "副局长（父母的兄弟姐妹的儿子，三代以内旁系血亲）")
+
+
+@pytest.mark.parametrize("ties, relation", [
+    # 陈明's 表兄弟 郑敏 (no post), whose wife 孙涛 is 副局长 of UB1:
+    # 三代以内旁系血亲的配偶 = 近姻亲
+    ("P2,P31,表兄弟\nP31,P22,妻子", "in_law"),
+    # 陈明's wife 郑敏, whose 姐夫 is 孙涛: 配偶的兄弟姐妹的配偶 = 近姻亲
+    ("P2,P31,老婆\nP31,P22,姐夫", "in_law"),
+    # the same chain declared from the far ends: 孙涛 says 郑敏 is his 小姨子,
+    # 郑敏 says 陈明 is her 丈夫
+    ("P22,P31,小姨子\nP31,P2,丈夫", "in_law"),
+    # 陈明's 舅舅 郑敏, whose daughter is 孙涛: 表姐妹 = 三代以内旁系血亲
+    ("P2,P31,舅舅\nP31,P22,女儿", "collateral"),
+])
+def test_two_tie_kinship_chains_the_law_makes_hard(tmp_path, ties, relation):
+    data = ledger(tmp_path, ties=ties)
+    assert found(data) == {("T1", "P2", "UB1", "hard", relation, 2)}
+
+
+@pytest.mark.parametrize("ties", [
+    "P2,P31,表哥\nP31,P22,儿子",      # a cousin's son: beyond three generations
+    "P2,P31,姐夫\nP31,P22,弟弟",      # 姐夫的弟弟: the law does not name it
+    "P2,P31,同学\nP31,P22,配偶",      # a classmate's wife: not kinship at all
+])
+def test_two_tie_chains_the_law_does_not_name_stay_soft(tmp_path, ties):
+    data = ledger(tmp_path, ties=ties)
+    ((team, person, unit, level, _, hops),) = found(data)
+    assert (team, person, unit, level, hops) == ("T1", "P2", "UB1", "soft", 2)
+
+
+def test_two_tie_chain_sentence_names_the_path_and_the_degree(tmp_path):
+    data = ledger(tmp_path, ties="P2,P31,老婆\nP31,P22,姐夫")
+    (c,) = find_conflicts(data, "X", candidates=True)
+    assert c.explanation == ("陈明（青白江区交叉巡察组 成员）的老婆郑敏的姐夫孙涛现任新津区教育局副局长"
+                             "（妻子的姐妹的丈夫，按近姻亲回避）")
+
+
+def test_an_unknown_relation_word_is_a_soft_tie_not_a_refusal(tmp_path):
+    data = ledger(tmp_path, ties="P20,P2,拜把子")
+    assert [w.value for w in data.warnings if w.table == "ties"] == ["拜把子"]
+    assert found(data) == {("T1", "P2", "UB2", "soft", "other", 1)}
 
 
 def test_two_hops_through_an_official_of_the_same_unit_is_one_hop(tmp_path):
@@ -334,3 +385,52 @@ def test_cli_costs_sheets(tmp_path, invoke):
     rows = {(r["team_id"], r["region_id"]): r for r in doc["team_region"]}
     assert rows[("T1", "RB")]["hard"] is True and rows[("T1", "RB")]["soft"] == 0
     assert np.isclose(sum(r["soft"] for r in doc["team_unit"]), 0)
+
+
+def test_a_blank_end_is_ended_by_the_next_post_elsewhere(tmp_path):
+    # 王伟 was 科员 of UB1 from 2019 with no end written, then 副局长 of
+    # UA1 from 2022-06: he left UB1 then — 22 months before the round, within
+    # the three-year window — and the sentence says the end was inferred
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2019-01-01,\nP1,UA1,副局长,否,2022-06-01,")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert (c.unit_id, c.relation) == ("UB1", "former_post")
+    assert c.explanation == ("王伟（青白江区交叉巡察组 组长）2019年1月至2022年6月曾任新津区教育局科员"
+                             "（任职结束时间空缺，按其2022年起任青白江区教育局副局长推定），离任不满3年")
+
+
+def test_a_blank_end_inferred_long_ago_is_no_conflict(tmp_path):
+    # the same two years in UB1, but he moved to UA1 in 2015: not within three
+    # years, not three years long — no hard conflict with UB1
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UA1,副局长,否,2015-03-01,")
+    assert {u for _, p, u, *_ in found(data, level="hard") if p == "P1"} == set()
+
+
+def test_a_blank_end_with_nothing_after_it_stays_current(tmp_path):
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert c.explanation == "王伟（青白江区交叉巡察组 组长）现任新津区教育局科员（2013年1月起），须任职回避"
+
+
+def test_a_later_post_in_the_same_unit_does_not_end_the_earlier_one(tmp_path):
+    # a promotion inside UB1 (科员 → 副局长): he is still in UB1 either way
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UB1,副局长,否,2016-01-01,")
+    hard = {(p, u) for _, p, u, *_ in found(data, level="hard")}
+    assert ("P1", "UB1") in hard
+
+
+def test_an_official_who_moved_on_is_no_longer_an_official_of_the_unit(tmp_path):
+    # 孙涛 (P22) became 副局长 of UB1 in 2021 (no end written) and moved to
+    # UA1 in 2023: at the round (2024-04) his brother 陈明 meets no official of UB1
+    moved = ledger(tmp_path / "moved", ties="P2,P22,兄弟", posts="P22,UA1,局长,是,2023-01-01,")
+    assert {u for _, p, u, *_ in found(moved) if p == "P2"} == set()
+    stayed = ledger(tmp_path / "stayed", ties="P2,P22,兄弟")
+    assert ("T1", "P2", "UB1", "hard", "sibling", 1) in found(stayed)
+
+
+def test_a_later_post_with_both_dates_is_a_temporary_posting(tmp_path):
+    # 王伟 keeps UB1 open from 2013 and was 挂职 in UA1 2016–2017 (both dates
+    # written): he went back — UB1 stays current
+    data = ledger(tmp_path, posts="P1,UB1,科员,否,2013-01-01,\nP1,UA1,挂职副局长,否,2016-01-01,"
+                                  "2017-12-31")
+    (c,) = [c for c in find_conflicts(data, "X", level="hard") if c.person_id == "P1"]
+    assert c.explanation.endswith("现任新津区教育局科员（2013年1月起），须任职回避")

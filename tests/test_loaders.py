@@ -111,14 +111,35 @@ def test_rules_file_extends_relation_words(tmp_path):
     write_tables(tmp_path, {
         "units.csv": "unit_id,name\nU1,甲\n", "people.csv": "person_id,name\nP1,甲\nP2,乙\n",
         "ties.csv": "person_a,person_b,relation\nP1,P2,干亲\n"})
-    with pytest.raises(ValidationError):
-        load_dataset(tmp_path)
+    ds = load_dataset(tmp_path)   # unknown: kept as other, with a warning naming it
+    assert ds["ties"]["relation"].tolist() == ["other"]
+    assert [w.value for w in ds.warnings] == ["干亲"]
     rules = tmp_path / "rules.toml"
-    rules.write_text('[relations.words]\n"干亲" = "other"\n', encoding="utf-8")
+    rules.write_text('[relations.words]\n"干亲" = "mentor"\n', encoding="utf-8")
     from linkgraph.rules import load_rules
 
     ds = load_dataset(tmp_path, rules=load_rules(rules))
-    assert ds["ties"]["relation"].tolist() == ["other"]
+    assert ds["ties"]["relation"].tolist() == ["mentor"]
+    assert [w for w in ds.warnings if w.table == "ties"] == []
+
+
+def test_relation_words_are_read_by_the_kinship_grammar(tmp_path):
+    """Real declarations: everyday words, chains, longer non-kin words, and one
+    the office never listed — the row is kept, the word named for review."""
+    words = ["表哥", "妻弟", "小叔子", "老婆的姐夫", "大学同学", "原单位同事", "表叔", "哥们儿"]
+    rows = "".join(f"P1,P{i + 2},{w}\n" for i, w in enumerate(words))
+    people = "".join(f"P{i},人{i}\n" for i in range(1, len(words) + 2))
+    write_tables(tmp_path, {
+        "units.csv": "unit_id,name\nU1,甲\n", "people.csv": "person_id,name\n" + people,
+        "ties.csv": "person_a,person_b,relation\n" + rows})
+    ds = load_dataset(tmp_path)
+    ties = ds["ties"]
+    assert ties["relation"].tolist() == ["collateral", "in_law", "in_law", "in_law",
+                                         "classmate", "colleague", "other", "other"]
+    assert ties["relation_word"].tolist() == words
+    assert ties["kinship"].tolist() == ["PGS", "WB", "HB", "WZH", None, None, "FPGS", None]
+    assert [(w.row, w.value) for w in ds.warnings] == [(9, "哥们儿")]
+    assert "哥们儿" in ds.warnings[0].reason
 
 
 def _workbook(path, sheets: dict[str, list[list]], title: str | None = None, merge=None):

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from linkgraph.errors import Neo4jError
-from linkgraph.neo4j_server import LocalNeo4j, fetch_jars, java_major_version, render_conf
+from scripts.neo4j.server import LocalNeo4j, fetch_jars, java_major_version, render_conf
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 

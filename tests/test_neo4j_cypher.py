@@ -82,7 +82,7 @@ def test_audit_only_findings(conn, tables, as_of):
 
 def test_self_check_units_are_the_clusters_list(conn, tables):
     from linkgraph.analysis.clusters import find_clusters
-    from linkgraph.analysis.clusters_scope import never_inspected
+    from linkgraph.analysis.clusters.scope import never_inspected
 
     clusters = [c for c in find_clusters(tables) if c.sector or c.region_id]
     assert clusters

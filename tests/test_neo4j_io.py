@@ -140,7 +140,7 @@ def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     ("password", "用户名或密码错误"), ("down", "连不上 Neo4j 服务器"),
     ("database", "没有可用的数据库")])
 def test_driver_errors_are_one_clear_line(case, message, settings):
-    from linkgraph.neo4j_server import free_port
+    from scripts.neo4j.server import free_port
 
     env = env_for(settings)
     args = ["neo4j", "query", "overdue_leads"]

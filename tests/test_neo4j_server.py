@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from linkgraph.errors import Neo4jError
-from linkgraph.neo4j_server import (LocalNeo4j, auth_ini_line, bolt_answers, fetch_jars,
+from scripts.neo4j.server import (LocalNeo4j, auth_ini_line, bolt_answers, fetch_jars,
                                     free_port, jars_complete, java_major_version,
                                     lib_dir, port_is_free,
                                     render_conf)

@@ -11,11 +11,12 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from linkgraph.errors import LinkgraphError
-from linkgraph.rotation.solvers import Instance, best_plans, choose_solver, solve
+from linkgraph.rotation.instance import Instance
+from linkgraph.rotation.solvers import best_plans, choose_solver, solve
 
 PERMS = {n: np.array(list(itertools.permutations(range(n))), dtype=int) for n in range(1, 9)}
 
@@ -160,38 +161,66 @@ def test_unknown_solver_is_an_error_not_a_fallback():
 
 
 def test_time_limit_reports_the_gap_not_a_false_optimum():
-    # A single ring over 120 regions cannot be proven in 0.3 s; the answer
-    # must be a valid ring flagged not optimal, with a gap, or a timeout error.
+    # A single ring over 120 regions is not proven in 0.3 s.  The patched
+    # assignment optimum is always there to fall back on, so the answer is a
+    # valid ring whose bound and gap say honestly how good it is.
+    from scipy.optimize import linear_sum_assignment
+
     from linkgraph.rotation.milp import _subtours
-    from linkgraph.rotation.solvers import SolverTimeout
 
     rng = np.random.default_rng(3)
     n = 120
     xy = rng.random((n, 2))
     cost = (np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) * 1000).astype(int)
     inst = Instance(cost, ~np.eye(n, dtype=bool), np.arange(n), single_cycle=True)
-    try:
-        sol = solve(inst, time_limit=0.3)
-    except SolverTimeout:
-        return
+    sol = solve(inst, time_limit=0.3)
+    assert sol is not None and sorted(sol.assignment) == list(range(n))
     assert len(_subtours(inst, sol.assignment)) == 1
-    if not sol.optimal:
-        assert sol.gap > 0
+    assert sol.cost == int(cost[np.arange(n), list(sol.assignment)].sum())
+    # the bound is a true lower bound: at least the assignment relaxation (rings
+    # allowed), never above the plan; optimal exactly when they meet
+    relaxed = np.where(inst.allowed, cost, 10**9)
+    rows, cols = linear_sum_assignment(relaxed)
+    assert relaxed[rows, cols].sum() <= sol.bound <= sol.cost
+    assert sol.optimal == (sol.bound >= sol.cost)
+    assert sol.gap == (0.0 if sol.optimal else pytest.approx((sol.cost - sol.bound) / sol.cost))
+
+
+def _done_already(inst: Instance, assignment) -> bool:
+    """``assignment`` already meets the ring constraints (by its rings, counted here)."""
+    team_of = {int(h): t for t, h in enumerate(inst.home)}
+    seen, lengths = set(), []
+    for t in range(inst.n):
+        length = 0
+        while t not in seen:
+            seen.add(t)
+            length += 1
+            t = team_of[int(assignment[t])]
+        if length:
+            lengths.append(length)
+    if inst.single_cycle:
+        return lengths == [inst.n]
+    return 2 not in lengths
 
 
 @settings(max_examples=60, derandomize=True, deadline=None)
 @given(n=st.integers(3, 8), seed=st.integers(0, 10**6), no_reciprocal=st.booleans())
 def test_patched_ring_is_feasible_and_no_better_than_the_optimum(n, seed, no_reciprocal):
+    from linkgraph.rotation.instance import plan_cost
     from linkgraph.rotation.patching import patch, rings
-    from linkgraph.rotation.solvers import plan_cost
 
     inst = random_instance(n, seed, 0.2, no_reciprocal, not no_reciprocal,
                            dict.fromkeys(("forbid", "fix", "zones", "recent", "capacity"), False))
     plain = solve(Instance(inst.cost, inst.allowed, inst.home))
     expected = feasible_costs(inst)
     got = None if plain is None else patch(inst, plain.assignment)
-    if got is None:
-        return
+    if plain is None:   # no plan at all, so no ring either
+        assert not len(expected)
+    elif _done_already(inst, plain.assignment):   # a ring already: patching keeps it
+        assert got == tuple(plain.assignment)
+    # patching may get stuck on excluded pairs; the examples where it does
+    # not must be most of them (hypothesis fails the test otherwise)
+    assume(got is not None)
     assert len(expected) and plan_cost(inst, got) >= expected[0]
     assert inst.allowed[np.arange(n), list(got)].all() and sorted(got) == list(range(n))
     found = rings(inst, got)

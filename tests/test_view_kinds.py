@@ -166,15 +166,9 @@ def test_rotation_ring_from_a_hand_made_plan(tiny):
 def test_rotation_focus_uses_the_planner_or_says_why_not(source):
     from linkgraph.errors import LinkgraphError
 
-    try:
-        import linkgraph.rotation  # noqa: F401
-    except ImportError:
-        with pytest.raises(InputError, match="rotation"):
-            view_request(source, "rotation", round_id="X2")
-    else:
-        # tiny's X2: T2 (home 金堂县) may only go to 新津区, where its leader's wife works
-        with pytest.raises(LinkgraphError, match="T2"):
-            view_request(source, "rotation", round_id="X2")
+    # tiny's X2: T2 (home 金堂县) may only go to 新津区, where its leader's wife works
+    with pytest.raises(LinkgraphError, match="T2"):
+        view_request(source, "rotation", round_id="X2")
     req = view_request(source, "rotation", round_id="X2", plan=PLAN)
     assert req.kind == "rotation"
 

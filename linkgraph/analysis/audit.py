@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from linkgraph.analysis import ngrams
-from linkgraph.analysis.ledger import (Tables, codes, label, lookup, names, positions, take, timestamp,
+from linkgraph.analysis.ledger import (codes, label, lookup, names, positions, take, timestamp,
                                        tuple_or_empty, tuples_by)
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules, load_rules
+from linkgraph.schema import Tables
 
 MATCH_COLUMNS = ("finding_id", "problem_id", "unit_id", "same_category", "similarity",
                  "score")

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkgraph.analysis.ledger import Tables, label, lookup, names, timestamp
+from linkgraph.analysis.ledger import label, lookup, names, timestamp
 from linkgraph.errors import ConfigError, InputError
 from linkgraph.rules import Rules
+from linkgraph.schema import Tables
 
 DIMENSIONS = ("level", "sector", "region")
 SCOPE_UNITS, SCOPE_VILLAGES = "单位", "村（社区）"

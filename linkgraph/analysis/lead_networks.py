@@ -19,8 +19,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from linkgraph.analysis.ledger import Tables, names, timestamp
+from linkgraph.analysis.ledger import names, timestamp
 from linkgraph.errors import ConfigError
+from linkgraph.schema import Tables
 
 JOINS = ("person", "tie", "unit")
 

@@ -24,10 +24,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.ledger import (Limits, Tables, add_months, by_as_of, days_between,
+from linkgraph.analysis.ledger import (Limits, add_months, by_as_of, days_between,
                                        label, names, timestamp)
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
+from linkgraph.schema import Tables
 from linkgraph.vocab import LABELS_ZH
 
 #: The two sides of the dual-signature rule: rules key -> how users call it.

@@ -7,7 +7,6 @@ an office that uses other time limits edits data, not code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +16,7 @@ import pyarrow.compute as pc
 
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import Tables
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ import pandas as pd
 
 from linkgraph.analysis import leads as lead_analysis
 from linkgraph.analysis import rectification
-from linkgraph.analysis.ledger import (Tables, label, lookup, names, timestamp, to_records,
+from linkgraph.analysis.ledger import (label, lookup, names, timestamp, to_records,
                                        tuple_or_empty, tuples_by)
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
 from linkgraph.rules import Rules
+from linkgraph.schema import Tables
 
 DAYS_PER_YEAR = 365.25
 

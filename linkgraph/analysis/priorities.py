@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 
 from linkgraph.analysis import audit, rectification
-from linkgraph.analysis.ledger import Tables, label, names, timestamp
+from linkgraph.analysis.ledger import label, names, timestamp
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
+from linkgraph.schema import Tables
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.ledger import (Limits, Tables, add_months, add_workdays, days_between,
+from linkgraph.analysis.ledger import (Limits, add_months, add_workdays, days_between,
                                        codes, label, lookup, names, positions, take,
                                        timestamp)
 from linkgraph.rules import Rules
+from linkgraph.schema import Tables
 from linkgraph.vocab import LABELS_ZH
 
 UNSPECIFIED = "（未填写）"

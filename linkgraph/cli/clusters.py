@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import emit, explain_empty, format_options, pass_dataset
+from linkgraph.cli.options import NEEDS, emit, explain_empty, format_options, pass_dataset
 
 TABLE_COLUMNS = ["cluster_id", "kind", "category", "n_units", "n_problems", "score", "p_value",
                  "dept_ids", "n_self_check", "label"]
@@ -11,7 +11,7 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["clusters"])
 @click.option("--min-units", type=click.IntRange(min=2), default=5, show_default=True,
               help="一个问题群至少涉及的单位数 / least number of units in a cluster")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.01,

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import NO_ROUNDS, emit, format_options, pass_dataset, round_or_latest
+from linkgraph.cli.options import (NEEDS, NO_ROUNDS, emit, format_options, pass_dataset,
+                                   round_or_latest)
 
 TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "relation_zh", "score",
                  "explanation"]
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["conflicts"])
 @click.option("--round", "round_id", default=None, metavar="R",
               help="轮次编码（默认最近一轮）/ the round (rounds.round_id; default the latest)")
 @click.option("--candidates", is_flag=True,

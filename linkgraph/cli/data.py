@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from linkgraph.cli.options import (_as_of, data_argument, emit, format_options, load_data,
-                                   pass_dataset, resolve_format)
+                                   pass_dataset, refuse_overwriting_inputs, resolve_format)
 
 
 def _scale(value: str) -> str | int:
@@ -92,6 +92,7 @@ def validate(data: str, fmt: str | None, out: str | None, rules: str | None,
     """
     from linkgraph.cli.errors import violation_table
 
+    refuse_overwriting_inputs(data, {"--out": out})
     dataset = load_data(data, lenient=True, rejects="", rules=rules, quiet=True)
     errors, warnings = dataset.errors, dataset.warnings
     counts = [{"table": c.table, "file": c.file, "read": c.read, "loaded": c.loaded,

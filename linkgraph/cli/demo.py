@@ -35,7 +35,7 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
     from linkgraph.cli.options import current_provenance, load_data
     from linkgraph.cli.view import provenance_rows
     from linkgraph.report import ReportOptions, build_report, write_report
-    from linkgraph.report.content import demo_round
+    from linkgraph.report.options import demo_round
     from linkgraph.rules import load_rules
     from linkgraph.views.focus import ViewSource
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.errors import LinkgraphError, ValidationError
-from linkgraph.output import to_table
+from linkgraph.errors import LinkgraphError, ValidationError, redact_secrets
+from linkgraph.output import terminal_safe, to_table
 
 SHOW_AT_MOST = 50
 VIOLATION_COLUMNS = ("file", "row", "column", "value", "reason")
@@ -20,7 +20,7 @@ def violation_table(violations, limit: int | None = SHOW_AT_MOST) -> str:
 
 
 def report_error(exc: LinkgraphError) -> None:
-    click.secho(f"错误 / error: {exc}", fg="red", err=True)
+    click.secho(f"错误 / error: {terminal_safe(redact_secrets(str(exc)))}", fg="red", err=True)
     if isinstance(exc, ValidationError):
         click.echo(violation_table(exc.violations), err=True, nl=False)
         click.echo("提示：加 --lenient 只载入合格的行，拒收的行及原因写入文件"

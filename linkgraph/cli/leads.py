@@ -5,8 +5,15 @@ import datetime as dt
 
 import click
 
-from linkgraph.cli.options import (as_of_option, emit, explain_empty, format_options,
-                                   pass_dataset, resolve_format)
+from linkgraph.cli.options import (
+    NEEDS,
+    as_of_option,
+    emit,
+    explain_empty,
+    format_options,
+    pass_dataset,
+    resolve_format,
+)
 
 #: What the terminal table shows of each lead (files get every column).
 TABLE_COLUMNS = ("lead_id", "unit_name", "person_name", "dept_name", "stage", "transfer_date",
@@ -34,7 +41,7 @@ def _joins(value: str) -> tuple[str, ...]:
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["leads"])
 @as_of_option
 @click.option("--summary", is_flag=True, help="按接收部门汇总（含合计） / one row per receiving "
               "department, plus totals")

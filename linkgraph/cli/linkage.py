@@ -7,8 +7,8 @@ import datetime as dt
 import click
 
 from linkgraph.cli.leads import frame_records
-from linkgraph.cli.options import (as_of_option, emit, explain_empty, format_options,
-                                   pass_dataset, person_arg, resolve_format)
+from linkgraph.cli.options import (NEEDS, as_of_option, emit, explain_empty, format_options, pass_dataset,
+                                   person_arg, resolve_format)
 
 AUDIT_SECTIONS = ("corroborated", "audit_only", "inspection_only", "red_flag_units")
 
@@ -18,7 +18,7 @@ def _pct(x) -> str:
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["audit"])
 @as_of_option
 @click.option("--only", "only", multiple=True, type=click.Choice(AUDIT_SECTIONS),
               help="只输出这些部分（可重复） / only these sections (repeatable)")
@@ -63,7 +63,7 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) 
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["rectification"])
 @as_of_option
 @click.option("--by", "by", type=click.Choice(["unit", "round", "category", "department"]),
               default="round", show_default=True, help="分组 / group by")
@@ -118,7 +118,7 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["coverage"])
 @as_of_option
 @click.option("--term", default=None, help="届次（rounds.term）；默认最近一轮所属届次 / the term "
               "(default: the latest round's)")
@@ -168,7 +168,7 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["priorities"])
 @as_of_option
 @click.option("--weights", type=click.Path(dir_okay=False), default=None,
               help="因素权重文件（TOML），覆盖 linkgraph/data/priorities.toml / factor weights")

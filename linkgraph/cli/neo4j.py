@@ -7,7 +7,8 @@ import click
 
 from linkgraph.cli.options import (_compose, emit, format_options, load_data, load_options,
                                    privacy_options,
-                                   optional_data_argument, pass_dataset)
+                                   optional_data_argument, pass_dataset,
+                                   refuse_overwriting_inputs)
 from linkgraph.cli.usage import BilingualGroup
 from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 
@@ -116,6 +117,8 @@ def push(data, lenient, rejects, rules, from_neo4j, pseudonymize, pseudonym_map,
     settings = _settings(uri, user, neo4j_password, database)
     dataset = None
     if not schema_only:
+        refuse_overwriting_inputs(data, {"--rejects": rejects if lenient else None, "--out": out,
+                                         "--pseudonym-map": pseudonym_map})
         dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
                             pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
     with connect(settings) as conn:

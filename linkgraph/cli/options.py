@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from linkgraph import output
+from linkgraph.errors import redact_secrets
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -342,12 +343,14 @@ def _pseudonymized(dataset, pseudonym_map: str | None):
 
 def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.csv",
               rules: str | None = None, *, quiet: bool = False, from_neo4j: bool = False,
-              pseudonymize: bool = False, pseudonym_map: str | None = None):
+              pseudonymize: bool = False, pseudonym_map: str | None = None,
+              needs: Collection[str] | None = None):
     """Load DATA for a command and say how many rows were read/loaded/rejected.
 
     DATA that is a ``neo4j://``/``bolt://`` URI, or ``from_neo4j`` (then DATA,
     if given, is the URI), pulls the graph from that Neo4j server instead.
-    ``pseudonymize`` replaces people by aliases before anything else sees them."""
+    ``pseudonymize`` replaces people by aliases before anything else sees them.
+    ``needs``: the tables the command reads; an error elsewhere does not stop it."""
     from linkgraph.dataset import load_dataset
     from linkgraph.neo4j.connection import is_neo4j_uri
     from linkgraph.rules import load_rules
@@ -358,14 +361,14 @@ def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.
         if data is not None and not is_neo4j_uri(data):
             raise click.UsageError(f"--from-neo4j 时 DATA 应为 neo4j:// 地址或省略 / with "
                                    f"--from-neo4j, DATA must be a neo4j:// URI or left out "
-                                   f"(got {data!r})")
+                                   f"(got {redact_secrets(data)!r})")
         dataset = _neo4j_data(data, quiet)
         return _pseudonymized(dataset, pseudonym_map) if pseudonymize else dataset
     if data is None:
         raise click.UsageError("缺少参数 DATA / missing argument DATA")
 
     dataset = load_dataset(data, lenient=lenient, rules=load_rules(rules),
-                           progress=StderrProgress("读取 / reading"))
+                           progress=StderrProgress("读取 / reading"), needs=needs)
     if pseudonymize:
         dataset = _pseudonymized(dataset, pseudonym_map)
     ctx = click.get_current_context(silent=True)
@@ -382,7 +385,22 @@ def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.
         if dataset.rows_rejected and rejects:
             msg += f"（原因见 / reasons in {rejects}）"
         click.echo(msg, err=True)
+        _unread_errors(dataset, lenient, needs)
     return dataset
+
+
+def _unread_errors(dataset, lenient: bool, needs: Collection[str] | None) -> None:
+    """Say which tables had errors the command went on without."""
+    if lenient or needs is None or not dataset.errors:
+        return
+    from linkgraph.dataset import needed_tables
+
+    used = needed_tables(needs)
+    skipped = sorted({v.table for v in dataset.errors if v.table not in used})
+    if skipped:
+        click.echo(f"注意：{'、'.join(skipped)} 表有错误的行已拒收；本命令不读取这些表，结果不受影响"
+                   f" / note: rows with errors rejected in {', '.join(skipped)}; this command "
+                   f"does not read those tables", err=True)
 
 
 def person_arg(value: str) -> str:
@@ -395,16 +413,80 @@ def person_arg(value: str) -> str:
     return pseudonyms.ids.get(value.strip(), value)
 
 
-def pass_dataset(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn DATA + load options into a ``dataset`` argument."""
-    @functools.wraps(f)
-    def wrapper(*args: Any, data: str | None, lenient: bool, rejects: str,
-                rules: str | None, from_neo4j: bool, pseudonymize: bool,
-                pseudonym_map: str | None, **kwargs: Any) -> Any:
-        dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
-                            pseudonymize=pseudonymize, pseudonym_map=pseudonym_map)
-        return f(*args, dataset=dataset, rules_path=rules, **kwargs)
-    return optional_data_argument(load_options(privacy_options(wrapper)))
+def refuse_overwriting_inputs(data: str | None, outputs: Mapping[str, str | None]) -> None:
+    """No output may replace an input ledger or land where DATA would read it
+    back as a table: ``--rejects DATA/units.csv`` must never replace units.csv.
+    ``outputs`` maps an option name to the path it writes (a file, or a
+    folder for report/view outputs)."""
+    from linkgraph.neo4j.connection import is_neo4j_uri
+    from loaders.sources import table_file_suffixes
+
+    if not data or is_neo4j_uri(data):
+        return
+    root = Path(data).resolve()
+    inputs = ({p.resolve() for p in root.iterdir() if p.is_file()} if root.is_dir()
+              else {root})
+    for option, target in outputs.items():
+        if not target:
+            continue
+        path = Path(target).resolve()
+        if path in inputs:
+            raise click.UsageError(f"{option} {target} 是输入的数据文件，写入会覆盖它；请换一个路径"
+                                   f" / {option} {target} is an input ledger and would be "
+                                   "overwritten; choose another path")
+        if root.is_dir() and (path == root or (path.parent == root
+                                               and path.suffix.lower() in table_file_suffixes())):
+            raise click.UsageError(f"{option} {target} 在数据文件夹 {data} 里，下次会被当作数据表"
+                                   f"读入；请写到数据文件夹之外 / {option} {target} is inside DATA "
+                                   "and would be read back as a table; write it outside DATA")
+
+
+def pass_dataset(f: Callable[..., Any] | None = None, *,
+                 needs: Collection[str] | None = None) -> Any:
+    """Turn DATA + load options into a ``dataset`` argument.
+
+    ``@pass_dataset(needs=("units", "problems"))`` names the tables the
+    command reads: an error in another table does not stop it (the rejected
+    rows are still counted and written to --rejects).  Bare ``@pass_dataset``
+    reads every table."""
+    from linkgraph.dataset import needed_tables
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(*args: Any, data: str | None, lenient: bool, rejects: str,
+                    rules: str | None, from_neo4j: bool, pseudonymize: bool,
+                    pseudonym_map: str | None, **kwargs: Any) -> Any:
+            refuse_overwriting_inputs(data, {"--rejects": rejects if lenient else None,
+                                             "--out": kwargs.get("out"),
+                                             "--pseudonym-map": pseudonym_map})
+            dataset = load_data(data, lenient, rejects, rules, from_neo4j=from_neo4j,
+                                pseudonymize=pseudonymize, pseudonym_map=pseudonym_map,
+                                needs=needs)
+            return f(*args, dataset=dataset, rules_path=rules, **kwargs)
+        wrapper.needs = needs  # type: ignore[attr-defined]
+        if needs is not None and wrapper.__doc__ and "\n    \b\n    Example" in wrapper.__doc__:
+            reads = ", ".join(sorted(needed_tables(needs)))
+            wrapper.__doc__ = wrapper.__doc__.replace(
+                "\n    \b\n    Example", f"\n    读取的表 / reads: {reads}.\n\n    \b\n    Example", 1)
+        return optional_data_argument(load_options(privacy_options(wrapper)))
+    return decorate(f) if f is not None else decorate
+
+
+#: The tables each analysis reads (the tables they refer to are added by
+#: ``dataset.needed_tables``).
+CONFLICT_TABLES = ("units", "regions", "people", "posts", "ties", "rounds", "teams",
+                   "team_members", "assignments")
+NEEDS: dict[str, tuple[str, ...]] = {
+    "clusters": ("problems", "units", "regions", "departments", "assignments", "rounds"),
+    "conflicts": CONFLICT_TABLES,
+    "rotate": CONFLICT_TABLES + ("problems",),
+    "leads": ("leads", "problems", "ties", "departments", "people", "units", "rounds"),
+    "audit": ("audits", "problems", "units", "rounds", "assignments"),
+    "rectification": ("measures", "problems", "rounds", "units", "departments", "people"),
+    "coverage": ("units", "regions", "rounds", "assignments", "problems", "teams"),
+    "priorities": ("units", "regions", "petitions", "posts", "people", "problems", "audits",
+                   "measures", "leads", "rounds", "assignments", "departments"),
+}
 
 
 def round_or_latest(dataset, round_id: str | None) -> str | None:

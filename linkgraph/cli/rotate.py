@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import (NO_ROUNDS, emit, format_options, output_lang, pass_dataset,
+from linkgraph.cli.options import (NEEDS, NO_ROUNDS, emit, format_options, output_lang, pass_dataset,
                                    resolve_format, round_or_latest, write_workbook)
 
 TABLE_COLUMNS = ["team_id", "team_name", "from_region_name", "to_region_name", "n_units", "cost",
@@ -27,7 +27,7 @@ def _pairs(ctx, param, values) -> tuple[tuple[str, str], ...]:
 
 
 @click.command()
-@pass_dataset
+@pass_dataset(needs=NEEDS["rotate"])
 @click.option("--round", "round_id", default=None, metavar="R",
               help="轮次编码（待排的交叉巡察轮次，默认最近一轮）/ the round to plan "
                    "(rounds.round_id; default the latest)")
@@ -144,3 +144,5 @@ def _summary(plan) -> None:
                f"{len(plan.member_swaps)} 人 / {len(plan.pairs)} pairs, objective "
                f"{plan.objective:g}, {len(plan.member_swaps)} member swaps ({plan.solver})",
                err=True)
+    for note in plan.notes:
+        click.secho(f"注意 / note: {note}", fg="yellow", err=True)

@@ -10,7 +10,6 @@ the tables with pandas so a province does not pass through Python dicts.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,9 +19,8 @@ import pandas as pd
 from linkgraph.graph import _edge_frame, categories, corroborations
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, key_column
+from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
 
-Tables = Mapping[str, pd.DataFrame]
 
 #: column kind -> neo4j-admin type suffix
 ADMIN_TYPES = {"int": ":long", "float": ":double", "bool": ":boolean", "date": ":date",
@@ -98,8 +96,9 @@ def _rel_frames(tables: Tables, rules: Rules | None):
         f = _edge_frame(tables, spec)
         out = pd.DataFrame({f":START_ID({start})": f["_start"].astype(str).str.slice(len(start) + 1),
                             f":END_ID({end})": f["_end"].astype(str).str.slice(len(end) + 1)})
-        for c in spec.properties:
-            kind = TABLE_BY_NAME[spec.table].column(c).kind
+        table = TABLE_BY_NAME[spec.table]
+        for c in spec.properties:  # derived properties (relation_word, kinship) are text
+            kind = table.column(c).kind if any(col.name == c for col in table.columns) else "text"
             out[c + ADMIN_TYPES.get(kind, "")] = _text(f[c], kind)
         groups.setdefault((spec.type, start, end), []).append(out)
     c = corroborations(tables, rules)

@@ -171,6 +171,7 @@ def wipe(conn: Connection) -> None:
     from linkgraph.neo4j.connection import driver_errors
 
     with driver_errors(conn.settings), conn.driver.session(database=conn.database) as s:
+        s.run(st.WIPE_RELATIONSHIPS).consume()
         s.run(st.WIPE).consume()
 
 

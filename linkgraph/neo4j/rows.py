@@ -15,9 +15,7 @@ import pandas as pd
 from linkgraph.graph import _edge_frame, categories, corroborations
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, key_column
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
 
 
 @dataclass(frozen=True)

@@ -105,4 +105,7 @@ def count_relationships(rel_type: str) -> str:
 
 
 #: Deletes everything in batches (``--wipe``); constraints and indexes stay.
-WIPE = ("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+#: Relationships go first, so that no single transaction has to delete a node
+#: together with all of its (possibly millions of) relationships.
+WIPE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

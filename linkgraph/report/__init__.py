@@ -12,8 +12,9 @@ to written beside it.
 """
 from __future__ import annotations
 
-from linkgraph.report.content import ReportOptions, build_report
+from linkgraph.report.build import build_report
 from linkgraph.report.model import Report
+from linkgraph.report.options import ReportOptions
 from linkgraph.report.write import write_report
 
 __all__ = ["Report", "ReportOptions", "build_report", "write_report"]

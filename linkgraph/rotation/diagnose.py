@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from linkgraph.errors import InfeasibleError, LinkgraphError
+from linkgraph.rotation.instance import Instance, perfect_matching_possible
 from linkgraph.rotation.options import RotationOptions
 from linkgraph.rotation.problem import BIT, BLOCK_EN, BLOCK_ZH, BLOCKS, RELAX, RotationProblem
-from linkgraph.rotation.solvers import Instance, _perfect_matching_possible, solve
+from linkgraph.rotation.solvers import solve
 
 
 def explain_infeasible(problem: RotationProblem, blocked: np.ndarray,
@@ -39,7 +40,7 @@ def explain_infeasible(problem: RotationProblem, blocked: np.ndarray,
                 f"{regions[j]} {zh}（{_causes(blocked[:, j], 'zh')}）/ region "
                 f"{problem.region_ids[j]} {en} ({_causes(blocked[:, j], 'en')}). " + hint)
     allowed = blocked == 0
-    if not _perfect_matching_possible(allowed):
+    if not perfect_matching_possible(allowed):
         rows, cols = _deficient_set(allowed)
         return InfeasibleError(
             f"{len(rows)} 个巡察组（{'、'.join(teams[i] for i in rows)}）只能去 {len(cols)} 个"

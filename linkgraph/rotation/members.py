@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
 
 from linkgraph.analysis.conflicts import Conflict, ConflictCosts
 from linkgraph.rotation.options import MemberSwap
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.schema import Tables
 
 
 def member_roles(tables: Tables, team_ids: Sequence[str]) -> dict[str, tuple[str, str]]:

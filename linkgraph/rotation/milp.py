@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from linkgraph.rotation.instance import Instance, Solution, SolverTimeout, plan_cost
 from linkgraph.rotation.patching import rings as _subtours
-from linkgraph.rotation.solvers import Instance, Solution, SolverTimeout, plan_cost
 
 
 class _Cuts:
@@ -77,7 +77,6 @@ def solve_milp(inst: Instance, *, time_limit: float, seed: int, workers: int,
     optimum satisfies every constraint."""
     import time
 
-    from scipy.optimize import Bounds, milp
 
     if not inst.allowed.any(axis=1).all() or not inst.allowed.any(axis=0).all():
         return None

@@ -127,10 +127,14 @@ class RotationPlan:
     member_swaps: tuple[MemberSwap, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     excluded: dict[str, int] = field(default_factory=dict)
+    #: what the plan left out and why (a team without members, units
+    #: without a region), in words, so nothing is dropped without a word
+    notes: tuple[str, ...] = ()
 
     def as_record(self) -> dict[str, Any]:
         return {
             "round_id": self.round_id,
+            "notes": list(self.notes),
             "pairs": [p.as_record() for p in self.pairs],
             "objective": self.objective,
             "workload_imbalance": self.workload_imbalance,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from linkgraph.rotation.solvers import Instance, plan_cost
+from linkgraph.rotation.instance import Instance, plan_cost
 
 
 def rings(inst: Instance, assignment: Sequence[int]) -> list[list[int]]:

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 
 from linkgraph.errors import LinkgraphError
 from linkgraph.rotation.diagnose import explain_infeasible
+from linkgraph.rotation.instance import Solution
 from linkgraph.rotation.members import propose_swaps, residual_soft
 from linkgraph.rotation.options import (Alternative, MemberSwap, RotationOptions, RotationPair,
                                         RotationPlan)
 from linkgraph.rotation.problem import BIT, BLOCKS, RotationProblem, build_problem, resolve_pair
-from linkgraph.rotation.solvers import Solution, best_plans
+from linkgraph.rotation.solvers import best_plans
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 SOFT_FIELDS = ("person_id", "person_name", "role", "unit_id", "unit_name", "relation",
                "relation_zh", "hops", "score", "explanation")
@@ -100,7 +99,7 @@ def _assemble(p: RotationProblem, options: RotationOptions, blocked: np.ndarray,
     imbalance = sum(abs(float(ratio[i, j]) - 1) for i, j in enumerate(best.assignment))
     return RotationPlan(p.round_id, tuple(pairs), round(sum(q.cost for q in pairs), 6),
                         round(imbalance, 4), best.optimal, round(best.gap, 6), best.solver,
-                        seconds, options, tuple(swaps), alternatives, excluded)
+                        seconds, options, tuple(swaps), alternatives, excluded, p.notes)
 
 
 def _alternative(p: RotationProblem, options: RotationOptions, best: Solution, sol: Solution,

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import rotation_regions
 from linkgraph.analysis.conflicts import ConflictCosts, conflict_costs
+from linkgraph.analysis.conflicts.index import rotation_regions
 from linkgraph.errors import LinkgraphError
+from linkgraph.rotation.instance import Instance
 from linkgraph.rotation.options import RotationOptions
-from linkgraph.rotation.solvers import Instance
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 BLOCKS = ("home", "hard", "member", "recent", "zone", "forbid", "fix", "capacity")
 BIT = {name: 1 << k for k, name in enumerate(BLOCKS)}
@@ -62,6 +62,7 @@ class RotationProblem:
     workload: np.ndarray
     capacity: np.ndarray
     costs: ConflictCosts
+    notes: tuple[str, ...] = ()  # what was left out, and why
 
     @property
     def n(self) -> int:
@@ -106,6 +107,7 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
     tables = dict(getattr(tables, "tables", tables))
     if options.targets is not None:
         tables = with_targets(tables, round_id, options.targets)
+    tables, notes = _without_empty_teams(tables, round_id)
     costs = roll_up(tables, conflict_costs(tables, round_id, rules=rules, candidates=True))
     teams = tables["teams"].set_index("team_id").loc[list(costs.team_ids)]
     regions = costs.region_ids
@@ -121,6 +123,7 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
     units = pd.DataFrame({"unit_id": costs.unit_ids}).merge(
         tables["units"][["unit_id", "region_id"]], on="unit_id", how="left")
     units["region_id"] = units["region_id"].map(lambda r: target.get(r, r))
+    notes += _units_without_region(tables, units)
     region_units = {r: tuple(sorted(g["unit_id"])) for r, g in units.groupby("region_id")}
     team_level, member = split_hard(costs)
     n = len(regions)
@@ -132,9 +135,38 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
     capacity = _capacity(tables, costs.team_ids)
     problem = RotationProblem(round_id, costs.team_ids, tuple(teams["name"].fillna("")),
                               homes, regions, names, region_units, costs.team_region_soft.copy(),
-                              blocked, member, workload, capacity, costs)
+                              blocked, member, workload, capacity, costs, tuple(notes))
     _apply_options(tables, problem, options)
     return problem
+
+
+def _without_empty_teams(tables: dict, round_id: str) -> tuple[dict, list[str]]:
+    """A team of the round with no members inspects nothing: it is left out
+    of the rotation, by name (a workload ratio of 1.00 would hide it)."""
+    teams = tables["teams"]
+    if teams.empty:
+        return tables, []
+    ofround = teams["round_id"] == round_id if "round_id" in teams else teams["team_id"].notna()
+    staffed = set(tables["team_members"]["team_id"])
+    empty = teams[ofround & ~teams["team_id"].isin(staffed)]
+    if empty.empty:
+        return tables, []
+    names = [f"{n}（{t}）" if isinstance(n, str) and n else str(t)
+             for t, n in zip(empty["team_id"], empty["name"])]
+    note = (f"这些巡察组没有成员，未参加轮换：{'、'.join(names)} / teams without members, left "
+            f"out of the rotation: {', '.join(map(str, empty['team_id']))}")
+    return {**tables, "teams": teams[~teams.index.isin(empty.index)]}, [note]
+
+
+def _units_without_region(tables: Tables, units: pd.DataFrame) -> list[str]:
+    lost = units[units["region_id"].isna()]["unit_id"]
+    if lost.empty:
+        return []
+    names = dict(zip(tables["units"]["unit_id"], tables["units"]["name"]))
+    shown = [f"{names.get(u) or u}（{u}）" for u in sorted(lost)]
+    more = f" 等 {len(shown)} 个" if len(shown) > 20 else ""
+    return [f"这些被巡察单位没有所属区域，未计入任何区域的工作量：{'、'.join(shown[:20])}{more}"
+            f" / units without a region, counted in no region: {', '.join(sorted(lost)[:20])}"]
 
 
 def target_regions(tables: Tables, team_ids: tuple[str, ...]) -> dict[str, str]:

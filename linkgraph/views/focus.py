@@ -58,16 +58,12 @@ class ViewSource:
         return self._get(f"conflicts:{round_id}", lambda: find_conflicts(
             self.tables, round_id, rules=self.rules))
 
-    def rotation_plan(self, round_id: str) -> dict | None:
-        """The rotation plan's record, or None when ``linkgraph.rotation`` is
-        not installed in this build."""
-        def make():
-            try:
-                from linkgraph.rotation import RotationOptions, plan_rotation
-            except ImportError:
-                return None
-            return plan_rotation(self.tables, round_id, RotationOptions()).as_record()
-        return self._get(f"rotation:{round_id}", make)
+    def rotation_plan(self, round_id: str) -> dict:
+        """The rotation plan's record (``plan_rotation(...).as_record()``)."""
+        from linkgraph.rotation import RotationOptions, plan_rotation
+
+        return self._get(f"rotation:{round_id}", lambda: plan_rotation(
+            self.tables, round_id, RotationOptions()).as_record())
 
     def set(self, name: str, value: Any) -> None:
         """Provide a computed value (e.g. clusters the report already has)."""
@@ -125,7 +121,4 @@ def view_request(source: ViewSource, focus: str | None, *, round_id: str | None 
 
     if plan is None:
         plan = source.rotation_plan(round_id)
-    if plan is None:
-        raise InputError("本版本未包含交叉巡察排组模块（linkgraph.rotation） / this build has "
-                         "no rotation planner (linkgraph.rotation)")
     return rotation_view(source.tables, plan, round_id, lang=lang)

@@ -30,9 +30,8 @@ import pandas as pd
 
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
-from linkgraph.views import text as tx
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 #: Labels a neighbourhood walk does not pass through (it shows them but does
 #: not continue from them): one region or category links thousands of nodes.

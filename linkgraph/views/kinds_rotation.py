@@ -15,13 +15,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
-import pandas as pd
 
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
+from linkgraph.schema import Tables
 from linkgraph.views.kinds import ViewRequest, _t
-
-Tables = Mapping[str, pd.DataFrame]
 
 
 def soft_count(value: Any) -> int:

@@ -1,4 +1,4 @@
-"""Command line of scripts/neo4j-local: parse, call linkgraph.neo4j_server, print.
+"""Command line of scripts/neo4j-local: parse, call scripts/neo4j/server.py, print.
 
 Exit status: 0 done, 1 error (the reason is printed), 2 bad options,
 3 from ``status`` when no server is running.
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from linkgraph.errors import Neo4jError
-from linkgraph.neo4j_server import (NEO4J_VERSION, LocalNeo4j, default_cache_dir,
+from scripts.neo4j.server import (NEO4J_VERSION, LocalNeo4j, default_cache_dir,
                                     default_state_dir, fetch_jars, jars_complete,
                                     lib_dir)
 

@@ -34,7 +34,6 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import binom
 
-
 #: joins sector and region in the key of a sector-within-region cell
 SEP = "\x1f"
 

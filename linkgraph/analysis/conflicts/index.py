@@ -8,7 +8,6 @@ cover every candidate of a province-wide round at once.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,10 +15,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkgraph import kinship
 from linkgraph.analysis.ledger import unknown_round
 from linkgraph.errors import InputError
-
-Tables = Mapping[str, pd.DataFrame]
+from linkgraph.relations import class_path
+from linkgraph.schema import Tables
+from linkgraph.tenure import infer_ends
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,12 @@ class ConflictIndex:
     people: pd.Index          # code -> person_id (object dtype)
     units: pd.Index           # code -> unit_id (object dtype)
     relations: tuple[str, ...]  # tie data code -> canonical relation
+    kin: tuple[str | None, ...]  # tie data code -> kinship path from the row's person
+    words: tuple[str | None, ...]  # tie data code -> the relation word as written
+    forward: tuple[bool, ...]   # tie data code -> the word is the neighbour's side
     ties: Csr                 # person -> person (both directions)
-    posts: pd.DataFrame       # person, unit (codes), title, top, start, end; sorted by person
+    posts: pd.DataFrame       # person, unit (codes), title, top, start, end, end_from (row of
+                              # the later post a blank end is inferred from, -1); by person
     post_rows: Csr            # person -> row numbers of ``posts``
     people_rows: np.ndarray   # code of each row of the people table
     unit_rows: np.ndarray     # code of each row of the units table
@@ -95,11 +100,19 @@ def build_index(tables: Tables) -> ConflictIndex:
     units, (unit_rows, post_unit) = encode(tables["units"]["unit_id"], posts_t["unit_id"])
     relation = ties_t["relation"].to_numpy(dtype=object)
     keep = (a >= 0) & (b >= 0) & (a != b) & pd.notna(relation)
-    rel_codes, relations = pd.factorize(relation[keep], sort=True)
+    labels = tie_labels(ties_t[keep])
+    uniques = sorted(set(labels))
+    code_of = {label: i for i, label in enumerate(uniques)}
+    rel_codes = np.array([code_of[label] for label in labels], dtype=np.int32)
+    n = len(uniques)
     src = np.concatenate([a[keep], b[keep]])
     dst = np.concatenate([b[keep], a[keep]])
-    data = np.concatenate([rel_codes, rel_codes]).astype(np.int16)
+    data = np.concatenate([rel_codes, rel_codes + n]).astype(np.int32)
     tie_csr = Csr.from_edges(src, dst, data, len(people))
+    rows = [(rel, path, word, True) for rel, path, word in uniques]
+    rows += [(rel, _inverse(path), word, False) for rel, path, word in uniques]
+    relations, kin, words, forward = (tuple(col) for col in zip(*rows)) if rows \
+        else ((), (), (), ())
     posts = pd.DataFrame({
         "person": post_person, "unit": post_unit,
         "title": posts_t["title"].to_numpy(dtype=object),
@@ -110,10 +123,29 @@ def build_index(tables: Tables) -> ConflictIndex:
     order = np.lexsort((posts["start"].to_numpy(), posts["unit"].to_numpy(),
                         posts["person"].to_numpy()))
     posts = posts.iloc[order].reset_index(drop=True)
+    # a blank end is ended by the person's next post elsewhere (tenure.py)
+    end, end_from = infer_ends(posts["person"].to_numpy(), posts["unit"].to_numpy(),
+                               posts["start"].to_numpy(), posts["end"].to_numpy())
+    posts["end"], posts["end_from"] = end, end_from
     rows = np.arange(len(posts))
     post_csr = Csr.from_edges(posts["person"].to_numpy(), rows, rows, len(people))
-    return ConflictIndex(people, units, tuple(relations), tie_csr, posts, post_csr,
-                         people_rows, unit_rows)
+    return ConflictIndex(people, units, relations, kin, words, forward, tie_csr, posts,
+                         post_csr, people_rows, unit_rows)
+
+
+def tie_labels(ties: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(relation, kinship path, word as written) of each tie row; a kinship
+    relation without a path (given as a class, or pulled from Neo4j) takes
+    the class's readings, a word-less tie its relation's name."""
+    rel = ties["relation"].tolist()
+    paths = ties["kinship"].tolist() if "kinship" in ties else [None] * len(rel)
+    words = ties["relation_word"].tolist() if "relation_word" in ties else [None] * len(rel)
+    return [(r, p if isinstance(p, str) and p else (class_path(r) or ""),
+             w if isinstance(w, str) and w else "") for r, p, w in zip(rel, paths, words)]
+
+
+def _inverse(path: str) -> str:
+    return kinship.inverse(kinship.decode(path)).encode() if path else ""
 
 
 @dataclass(frozen=True)

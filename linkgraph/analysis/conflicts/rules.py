@@ -9,13 +9,14 @@ from ``ConflictRules``, parsed from the rules file.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext, region_ancestors
+from linkgraph import kinship
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext, region_ancestors
 from linkgraph.errors import ConfigError
 from linkgraph.rules import Rules
 
@@ -23,7 +24,7 @@ from linkgraph.rules import Rules
 EVIDENCE_COLUMNS: dict[str, Any] = {
     "person": -1, "unit": -1, "team": None, "relation": None, "level": None, "hops": 1,
     "score": 0.0, "via1": -1, "via2": -1, "rel1": None, "rel2": None,
-    "post": -1, "aux_post": -1, "aux_unit": -1,
+    "post": -1, "aux_post": -1, "aux_unit": -1, "code1": -1, "code2": -1,
 }
 
 #: Rules that are not ties between people.
@@ -50,7 +51,7 @@ class ConflictRules:
     superior_weight: float = 5.0
     same_system_weight: float = 2.0
     townsman_weight: float = 1.0
-    kinship_chains: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    compose_kinship: bool = True
 
     def level(self, relation: str) -> str:
         return self.levels.get(relation, "soft")
@@ -75,15 +76,11 @@ def _number(section: Mapping[str, Any], key: str, default: float, source: str,
 def conflict_rules(rules: Rules) -> ConflictRules:
     """Parse and check the ``[relations.*]`` and ``[conflicts]`` sections."""
     rel, sec, src = rules.relations, rules.section("conflicts"), rules.source
-    chains: dict[tuple[str, str], str] = {}
-    for key, value in dict(sec.get("kinship_chains", {})).items():
-        first, _, second = str(key).partition("+")
-        if value in ("", "none"):
-            continue
-        if not second or value not in rel:
-            raise ConfigError(f"{src}: [conflicts.kinship_chains] {key!r} = {value!r}: 应为"
-                              f" \"关系+关系\" = 已知关系 / expected \"rel+rel\" = known relation")
-        chains[(first.strip(), second.strip())] = str(value)
+    if "kinship_chains" in sec:
+        raise ConfigError(f"{src}: [conflicts.kinship_chains] 已不再使用：两条亲属关系按亲属称谓语法"
+                          f"合成（见 linkgraph/data/kinship.toml），可用 compose_kinship = false 关闭"
+                          f" / no longer used: two kinship ties are composed by the kinship "
+                          f"grammar; set compose_kinship = false to switch it off")
     out = ConflictRules(
         levels={k: str(v.get("level")) for k, v in rel.items()},
         weights={k: _number(v, "weight", 1.0, src) for k, v in rel.items()},
@@ -99,7 +96,7 @@ def conflict_rules(rules: Rules) -> ConflictRules:
         superior_weight=_number(sec, "superior_weight", 5, src),
         same_system_weight=_number(sec, "same_system_weight", 2, src),
         townsman_weight=_number(sec, "townsman_weight", 1, src),
-        kinship_chains=chains)
+        compose_kinship=bool(sec.get("compose_kinship", True)))
     if out.max_hops not in (1, 2):
         raise ConfigError(f"{src}: [conflicts] max_hops 只支持 1 或 2 / must be 1 or 2, "
                           f"got {out.max_hops}")
@@ -138,15 +135,16 @@ def tie_evidence(index: ConflictIndex, inspectors: np.ndarray, offs: pd.DataFram
     target unit, at distance one and (if max_hops = 2) two."""
     pos, x, rel = index.ties.expand(inspectors)
     names = np.asarray(index.relations, dtype=object)
-    hop1 = pd.DataFrame({"person": inspectors[pos], "via1": x, "rel1": names[rel] if len(rel)
-                         else np.array([], dtype=object)})
+    hop1 = pd.DataFrame({"person": inspectors[pos], "via1": x, "code1": rel.astype(np.int64),
+                         "rel1": names[rel] if len(rel) else np.array([], dtype=object)})
     one = hop1.merge(offs.rename(columns={"official": "via1"}), on="via1")
     one = one[one["via1"] != one["person"]]
     frames = [evidence_frame(len(one), person=one["person"].to_numpy(), unit=one["unit"].to_numpy(),
                              relation=one["rel1"].to_numpy(), rel1=one["rel1"].to_numpy(),
                              level=[rules.level(r) for r in one["rel1"]],
                              score=[rules.weight(r) for r in one["rel1"]],
-                             via1=one["via1"].to_numpy(), post=one["post"].to_numpy())]
+                             via1=one["via1"].to_numpy(), post=one["post"].to_numpy(),
+                             code1=one["code1"].to_numpy())]
     if rules.max_hops >= 2 and len(hop1):
         frames.append(_second_hop(index, hop1, offs, rules, names))
     return pd.concat(frames, ignore_index=True)
@@ -156,8 +154,8 @@ def _second_hop(index: ConflictIndex, hop1: pd.DataFrame, offs: pd.DataFrame,
                 rules: ConflictRules, names: np.ndarray) -> pd.DataFrame:
     mids = np.unique(hop1["via1"].to_numpy())
     pos, y, rel = index.ties.expand(mids)
-    step = pd.DataFrame({"via1": mids[pos], "via2": y, "rel2": names[rel] if len(rel)
-                         else np.array([], dtype=object)})
+    step = pd.DataFrame({"via1": mids[pos], "via2": y, "code2": rel.astype(np.int64),
+                         "rel2": names[rel] if len(rel) else np.array([], dtype=object)})
     two = hop1.merge(step, on="via1")
     two = two[two["via2"] != two["person"]]
     two = two.merge(offs.rename(columns={"official": "via2"}), on="via2")
@@ -166,16 +164,44 @@ def _second_hop(index: ConflictIndex, hop1: pd.DataFrame, offs: pd.DataFrame,
     two = two.merge(direct.assign(_direct=True), on=["via1", "unit"], how="left")
     two = two[two["_direct"].isna()]
     r1, r2 = two["rel1"].tolist(), two["rel2"].tolist()
-    chain = [rules.kinship_chains.get((a, b)) for a, b in zip(r1, r2)]
+    chain = chain_relations(index, two["code1"].to_numpy(), two["code2"].to_numpy(), rules)
     factor = rules.distance_two_factor
     return evidence_frame(
         len(two), person=two["person"].to_numpy(), unit=two["unit"].to_numpy(),
         relation=[c or f"{a}+{b}" for c, a, b in zip(chain, r1, r2)],
-        level=["hard" if c else "soft" for c in chain],
+        level=[rules.level(c) if c else "soft" for c in chain],
         score=[rules.weight(c) if c else factor * min(rules.weight(a), rules.weight(b))
                for c, a, b in zip(chain, r1, r2)],
         hops=2, via1=two["via1"].to_numpy(), via2=two["via2"].to_numpy(),
-        rel1=two["rel1"].to_numpy(), rel2=two["rel2"].to_numpy(), post=two["post"].to_numpy())
+        rel1=two["rel1"].to_numpy(), rel2=two["rel2"].to_numpy(), post=two["post"].to_numpy(),
+        code1=two["code1"].to_numpy(), code2=two["code2"].to_numpy())
+
+
+def chain_path(index: ConflictIndex, code1: int, code2: int) -> kinship.KinPath | None:
+    """The kinship path of two ties in a row, when both are kinship."""
+    first, second = index.kin[code1], index.kin[code2]
+    if not first or not second:
+        return None
+    return kinship.compose(kinship.decode(first, index.words[code1]),
+                           kinship.decode(second, index.words[code2]))
+
+
+def chain_relations(index: ConflictIndex, code1: np.ndarray, code2: np.ndarray,
+                    rules: ConflictRules) -> list[str | None]:
+    """For each two-tie chain: the relation the kinship grammar makes of it
+    (表兄弟 + 妻子 → in_law), or None when it is no recusal relation."""
+    if not rules.compose_kinship:
+        return [None] * len(code1)
+    memo: dict[tuple[int, int], str | None] = {}
+    out = []
+    for pair in zip(code1.tolist(), code2.tolist()):
+        if pair not in memo:
+            path = chain_path(index, *pair)
+            memo[pair] = None
+            if path is not None and kinship.degree(path).hard:
+                memo[pair] = kinship.relation_of(path)
+        out.append(memo[pair])
+    return out
 
 
 def post_evidence(index: ConflictIndex, ctx: RoundContext, inspectors: np.ndarray,

@@ -37,7 +37,7 @@ from linkgraph.errors import Neo4jError
 NEO4J_VERSION = "5.26.30"
 USER = "neo4j"
 HOST = "127.0.0.1"
-POM = Path(__file__).resolve().parent.parent / "scripts" / "neo4j" / "pom.xml"
+POM = Path(__file__).resolve().parent / "pom.xml"
 _COMPLETE = ".complete"  # marker file in lib/: the fetch finished
 
 # The --add-opens and friends recommended by Neo4j 5.26's own config migrator;
@@ -219,7 +219,7 @@ def render_conf(state_dir: Path, lib: Path, port: int, *,
         "internal.server.bolt.connection_shutdown_wait_time": "1s",
         "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
     }
-    lines = ["# Written by linkgraph.neo4j_server; rewritten at every start."]
+    lines = ["# Written by scripts/neo4j/server.py; rewritten at every start."]
     lines += [f"{key}={value}" for key, value in settings.items()]
     return "\n".join(lines) + "\n"
 

@@ -14,7 +14,7 @@ team × unit matrices that the rotation planner consumes: hard = forbidden,
 soft = summed weighted score.
 
 People are joined by ``person_id`` only: two officials named 王伟 are two
-people.  Everything runs on the compact index (``conflict_index``), so a
+people.  Everything runs on the compact index (``index``), so a
 province-wide round is covered at once.
 """
 from __future__ import annotations
@@ -25,15 +25,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis import conflict_derived as derived
-from linkgraph.analysis import conflict_rules as cr
-from linkgraph.analysis.conflict_index import (ConflictIndex, RoundContext, build_index,
-                                               region_ancestors, round_context, round_tables,
-                                               rotation_regions)
-from linkgraph.analysis.conflict_text import Writer, names_for
+from linkgraph.analysis.conflicts import derived
+from linkgraph.analysis.conflicts import rules as cr
+from linkgraph.analysis.conflicts.index import (ConflictIndex, RoundContext, build_index,
+                                                region_ancestors, rotation_regions, round_context,
+                                                round_tables)
+from linkgraph.analysis.conflicts.text import Writer, names_for
 from linkgraph.rules import Rules, load_rules
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 LEVEL_ZH = {"hard": "回避", "soft": "提示"}
 
@@ -111,7 +111,8 @@ def _evidence(tables: Tables, index: ConflictIndex, ctx: RoundContext,
         derived.same_system_evidence(index, ctx, tables["units"], inspectors, rules),
     ]
     ev = pd.concat([f for f in frames if len(f)] or [cr.evidence_frame(0)], ignore_index=True)
-    ints = ["person", "unit", "hops", "via1", "via2", "post", "aux_post", "aux_unit"]
+    ints = ["person", "unit", "hops", "via1", "via2", "post", "aux_post", "aux_unit", "code1",
+            "code2"]
     return ev.astype({**dict.fromkeys(ints, "int64"), "score": "float64"})
 
 

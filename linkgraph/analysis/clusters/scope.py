@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from linkgraph.analysis.clusters_stats import Candidate
+from linkgraph.analysis.clusters.stats import Candidate
 
 Ancestors = Mapping[str, tuple[str, ...]]
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext
-from linkgraph.analysis.conflict_rules import ConflictRules
+from linkgraph import kinship
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
+from linkgraph.analysis.conflicts.rules import ConflictRules, chain_path
 from linkgraph.vocab import LABELS_ZH
 
 
@@ -72,6 +73,19 @@ def names_for(tables: Mapping[str, pd.DataFrame], index: ConflictIndex,
               zip(ctx.members["team_id"], ctx.members["person_id"], ctx.members["role"])})
 
 
+#: One-sided non-kin words: read backwards they need "是…的".
+_ONE_SIDED = frozenset({"导师", "老师", "学生", "秘书", "领导秘书", "徒弟", "师傅", "师父"})
+
+
+def _two_sided(index: ConflictIndex, code: int) -> bool:
+    """Whether the word reads the same from both people (配偶, 叔侄, 同学), so
+    it can be said from either side."""
+    kin, word = index.kin[code], index.words[code]
+    if not kin:
+        return word not in _ONE_SIDED
+    return kinship.is_pair_word(word) or all(kinship.neutral(r) == "E" for r in kin.split("|"))
+
+
 class Writer:
     """Builds explanation and path for one evidence row (a namedtuple)."""
 
@@ -84,6 +98,8 @@ class Writer:
         self.p_title = [t if isinstance(t, str) else "" for t in posts["title"].tolist()]
         self.p_start = _months(posts["start"].to_numpy())
         self.p_end = _months(posts["end"].to_numpy())
+        self.p_end_from = (posts["end_from"].to_numpy() if "end_from" in posts
+                           else np.full(len(posts), -1))
 
     def who(self, row) -> str:
         pid = self.pid[row.person]
@@ -95,7 +111,18 @@ class Writer:
         if self.p_end[post] < 0:
             return f"现任{unit}{title}" if title else f"现在{unit}任职"
         return (f"{_month_text(self.p_start[post])}至{_month_text(self.p_end[post])}"
-                f"任{unit}{title or '职务'}")
+                f"任{unit}{title or '职务'}{self.inferred_end(post)}")
+
+    def inferred_end(self, post: int) -> str:
+        """The note on an end the ledger left blank: 按其2019年起任XX推定."""
+        nxt = int(self.p_end_from[post])
+        if nxt < 0:
+            return ""
+        start = self.p_start[nxt]
+        year = f"{1970 + start // 12}年" if start >= 0 else ""
+        title = self.p_title[nxt] or "职务"
+        return (f"（任职结束时间空缺，按其{year}起任{self.n.unit[self.p_unit[nxt]]}{title}"
+                f"推定）")
 
     def region(self, rid) -> str:
         return self.n.region.get(rid, rid or "?")
@@ -110,9 +137,10 @@ class Writer:
             if self.p_end[row.post] < 0:
                 text = f"{head}现任{unit}{title}（{start}起），须任职回避"
             elif rel == "former_post":
-                text = f"{head}{start}至{end}曾任{unit}{title}，离任不满{r.lookback_years}年"
+                text = (f"{head}{start}至{end}曾任{unit}{title}{self.inferred_end(row.post)}，"
+                        f"离任不满{r.lookback_years}年")
             else:
-                text = (f"{head}{start}至{end}在{unit}任{title}，"
+                text = (f"{head}{start}至{end}在{unit}任{title}{self.inferred_end(row.post)}，"
                         f"长期任职（{r.long_term_years}年以上）")
         elif rel == "seconded":
             text = f"{head}抽调自被巡察单位{self.n.unit[row.unit]}"
@@ -134,13 +162,54 @@ class Writer:
             sector = self.n.unit_sector[row.unit]
             text = f"{head}{own}，与{self.n.unit[row.unit]}同属{sector}系统"
         elif row.hops == 2:
-            text = (f"{head}的{r.zh(row.rel1)}{self.n.person[row.via1]}的{r.zh(row.rel2)}"
-                    f"{self.n.person[row.via2]}{self.post_phrase(row.post)}")
-            text += f"（按{r.zh(rel)}回避）" if row.level == "hard" else "（二度关系）"
+            text = (f"{head}的{self.step_word(row.code1, row.rel1)}{self.n.person[row.via1]}"
+                    f"的{self.step_word(row.code2, row.rel2)}{self.n.person[row.via2]}"
+                    f"{self.post_phrase(row.post)}")
+            path = chain_path(self.ix, row.code1, row.code2) if row.code1 >= 0 else None
+            if row.level == "hard" and path is not None:
+                text += f"（{kinship.short_text(path)}，按{kinship.degree(path).zh}回避）"
+            elif row.level == "hard":
+                text += f"（按{r.zh(rel)}回避）"
+            else:
+                text += "（二度关系）"
         else:
-            text = f"{head}的{r.zh(rel)}{self.n.person[row.via1]}{self.post_phrase(row.post)}"
+            text = self.one_tie(row, head)
         if row.n_evidence > 1:
             text += f"（同类关联共{row.n_evidence}条）"
+        return text
+
+    def step_word(self, code: int, relation: str) -> str:
+        """How one tie reads from the side the chain walks: the word as
+        written, or — for a one-sided word read backwards (叔叔 from the
+        nephew) — its reverse in plain kinship words (兄弟姐妹的子女)."""
+        word = self.ix.words[code] if code >= 0 else ""
+        if not word:
+            return self.rules.zh(relation)
+        if self.ix.forward[code] or _two_sided(self.ix, code):
+            return word
+        kin = self.ix.kin[code]
+        return kinship.neutral_text(kinship.decode(kin)) if kin else word
+
+    def one_tie(self, row, head: str) -> str:
+        """A tie to an official: 王伟（…）的妻弟何强现任…（妻子的兄弟，近姻亲）."""
+        code, official = row.code1, self.n.person[row.via1]
+        post = self.post_phrase(row.post)
+        word = self.ix.words[code] if code >= 0 else ""
+        if not word:
+            return f"{head}的{self.rules.zh(row.relation)}{official}{post}"
+        if self.ix.kin[code] and kinship.is_pair_word(word):
+            text = f"{head}与{official}为{word}关系，{official}{post}"
+        elif self.ix.forward[code] or _two_sided(self.ix, code):
+            text = f"{head}的{word}{official}{post}"
+        else:
+            text = f"{head}是{official}的{word}，{official}{post}"
+        kin = self.ix.kin[code]
+        if kin and row.level == "hard":
+            path = kinship.decode(self.ix.kin[code - len(self.ix.kin) // 2]
+                                  if not self.ix.forward[code] else kin, word)
+            shown = path.describe()
+            deg = kinship.degree(path).zh
+            text += f"（{deg}）" if shown == word or "/" in shown else f"（{shown}，{deg}）"
         return text
 
     def path(self, row) -> tuple[str, ...]:

@@ -3,11 +3,11 @@
 Three detectors, each a function of the problems table that can be run and
 tested on its own:
 
-* ``clusters_stats.overrepresented`` — a category concentrated in a sector or
+* ``stats.overrepresented`` — a category concentrated in a sector or
   region well beyond its base rate (hypergeometric test, BH-corrected);
-* ``clusters_text.near_duplicates`` — descriptions that say the same thing in
+* ``text.near_duplicates`` — descriptions that say the same thing in
   different words across units (character n-gram TF-IDF cosine);
-* ``clusters_profile.profiles`` — communities of units sharing an unusual
+* ``profile.profiles`` — communities of units sharing an unusual
   combination of elevated categories (Poisson test, BH-corrected).
 
 ``find_clusters`` runs them, merges clusters that overlap (same category,
@@ -27,16 +27,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import pandas as pd
 
-from linkgraph.analysis.clusters_profile import profiles
-from linkgraph.analysis.clusters_stats import Candidate, overrepresented
-from linkgraph.analysis.clusters_text import near_duplicates
-from linkgraph.analysis.conflict_index import region_ancestors
-from linkgraph.analysis.clusters_scope import (dept_owners, never_inspected, scope_of,
+from linkgraph.analysis.clusters.profile import profiles
+from linkgraph.analysis.clusters.scope import (dept_owners, never_inspected, scope_of,
                                                self_check_units)
+from linkgraph.analysis.clusters.stats import Candidate, overrepresented
+from linkgraph.analysis.clusters.text import near_duplicates
+from linkgraph.analysis.conflicts.index import region_ancestors
+from linkgraph.schema import Tables
 
-Tables = Mapping[str, pd.DataFrame]
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
 KIND_ZH = {"overrepresented": "高发", "near_duplicate": "雷同", "profile": "画像相似"}

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, poisson
 
-from linkgraph.analysis.clusters_stats import Candidate, benjamini_hochberg, unit_matrix
+from linkgraph.analysis.clusters.stats import Candidate, benjamini_hochberg, unit_matrix
 
 
 def elevated(A: np.ndarray, min_count: int, min_ratio: float) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from linkgraph.analysis.clusters_stats import Candidate
+from linkgraph.analysis.clusters.stats import Candidate
 
 #: code points kept: CJK ideographs, Latin letters and digits
 _KEEP = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from linkgraph.analysis.conflict_index import ConflictIndex, RoundContext
-from linkgraph.analysis.conflict_rules import ConflictRules, evidence_frame
+from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
+from linkgraph.analysis.conflicts.rules import ConflictRules, evidence_frame
 
 
 def colleague_evidence(index: ConflictIndex, ctx: RoundContext, inspectors: np.ndarray,

@@ -1,0 +1,194 @@
+"""The cells of one sheet (or CSV file) as written, with merges and fills.
+
+Values keep their type (a number stays a float, so ``2019.1`` stored by
+Excel is known to be a number, not text someone typed); merged ranges are
+kept as ranges, so the reader can tell a problem cell merged over three
+measure rows from three rows that happen to repeat it.  Fill colours are
+read with openpyxl, and only for sheets whose legend says colour means
+something (calamine, several times faster, returns values only).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linkgraph.errors import InputError
+from loaders.excel import EXCEL_SUFFIXES, _formula_problems, _lossy_numbers, open_workbook
+from loaders.office.values import colour_name
+from loaders.text import RaggedRows, read_delimited_chunks, read_ragged_chunks
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+Cell = str | float | int | bool | dt.date | dt.datetime | None
+
+
+@dataclass
+class Grid:
+    """One sheet: ``rows[r][c]`` is the cell at spreadsheet row r+1, column c+1.
+
+    ``merged`` holds (first row, first col, last row, last col), 0-based and
+    inclusive.  ``typed`` is True when text cells are known to be text (an
+    Excel sheet); a CSV cannot tell ``2019.1`` typed from a number written out.
+    """
+
+    file: str
+    sheet: str
+    rows: list[list[Cell]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    typed: bool = True
+    path: str | None = None
+    texts_cache: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    #: cells the file holds lossily or could not be read: (row, col) → (value, reason)
+    problems: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    #: lines of a CSV that continue a quoted cell begun on an earlier line → that line
+    continued: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def cell(self, r: int, c: int) -> Cell:
+        row = self.rows[r] if r < len(self.rows) else []
+        return row[c] if c < len(row) else None
+
+    def merge_of(self, r: int, c: int) -> tuple[int, int, int, int] | None:
+        for m in self._merge_index().get((r, c), ()):
+            return m
+        return None
+
+    def _merge_index(self) -> dict[tuple[int, int], list[tuple[int, int, int, int]]]:
+        index = getattr(self, "_index", None)
+        if index is None:
+            index = {}
+            for m in self.merged:
+                r1, c1, r2, c2 = m
+                for r in range(r1, min(r2, len(self.rows) - 1) + 1):
+                    for c in range(c1, c2 + 1):
+                        index.setdefault((r, c), []).append(m)
+            self._index = index
+        return index
+
+    def filled(self, r: int, c: int) -> Cell:
+        """The cell's value, or the value of the merged range it lies in."""
+        m = self.merge_of(r, c)
+        return self.cell(m[0], m[1]) if m else self.cell(r, c)
+
+
+def source_paths(paths: list[str | Path]) -> list[Path]:
+    """Files given and the table files inside folders given, in name order
+    within each folder; Office lock files (``~$``) and hidden files skipped."""
+    out: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"{path}: 路径不存在 / no such file or folder")
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                if (p.is_file() and not p.name.startswith((".", "~$"))
+                        and p.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES):
+                    out.append(p)
+        elif path.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES:
+            out.append(path)
+        else:
+            raise InputError(f"{path}: 不是表格文件（应为 xlsx/xls/csv） / not a spreadsheet "
+                             "or CSV file")
+    return list(dict.fromkeys(out))
+
+
+def read_grids(path: Path) -> Iterator[Grid]:
+    """Every sheet of a workbook, or the one grid of a CSV file."""
+    name = path.name
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        yield _text_grid(path)
+        return
+    workbook = open_workbook(str(path), name)
+    try:
+        for sheet in workbook.sheet_names:
+            try:
+                ws = workbook.get_sheet_by_name(sheet)
+                rows = [list(row) for row in ws.to_python(skip_empty_area=False)]
+                merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (ws.merged_cell_ranges or [])]
+            except Exception as exc:  # calamine raises several unrelated types
+                raise InputError(f"{name}[{sheet}]: 无法读取工作表 / cannot read sheet: "
+                                 f"{exc}") from exc
+            grid = Grid(name, sheet, [[_value(v) for v in row] for row in rows], merged,
+                        path=str(path))
+            for p in _lossy_numbers(rows) + _formula_problems(str(path), sheet):
+                grid.problems[(p.row, p.column)] = (p.value, p.reason)
+            yield grid
+    finally:
+        close = getattr(workbook, "close", None)
+        if close:
+            close()
+
+
+def _text_grid(path: Path) -> Grid:
+    """A CSV/TSV: each record at the physical line it starts on; the lines a
+    quoted cell runs over are kept as continuation lines (every line counted)."""
+    try:
+        chunks = list(read_delimited_chunks(str(path), path.name))
+    except RaggedRows:
+        chunks = list(read_ragged_chunks(str(path), path.name))
+    grid = Grid(path.name, path.stem, [], typed=False, path=str(path))
+    for chunk in chunks:
+        for start, row in zip(chunk.index, chunk.itertuples(index=False, name=None)):
+            start = int(start)
+            while len(grid.rows) < start:
+                grid.continued[len(grid.rows)] = len(grid.rows) - 1
+                grid.rows.append([])
+            grid.rows.append([v if isinstance(v, str) else "" for v in row])
+        for p in chunk.attrs.get("problems", []):
+            grid.problems[(int(p.row), int(p.column))] = (p.value, p.reason)
+    for line, before in list(grid.continued.items()):  # point at the line the cell began
+        while before in grid.continued:
+            before = grid.continued[before]
+        grid.continued[line] = before
+    return grid
+
+
+def _value(v: object) -> Cell:
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.time):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return v  # type: ignore[return-value]
+
+
+def read_fills(grid: Grid) -> dict[tuple[int, int], str]:
+    """(row, col) → colour word of each filled cell (openpyxl, read-only).
+    Empty for CSV and .xls (no fills to read)."""
+    if not grid.path or not grid.path.lower().endswith((".xlsx", ".xlsm")):
+        return {}
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.styles.colors import COLOR_INDEX  # type: ignore[import-untyped]
+
+    try:
+        wb = openpyxl.load_workbook(grid.path, read_only=True, data_only=True)
+    except Exception as exc:  # a workbook calamine read but openpyxl cannot
+        raise InputError(f"{grid.file}: 无法读取单元格颜色 / cannot read cell fills: {exc}") from exc
+    out: dict[tuple[int, int], str] = {}
+    try:
+        ws = wb[grid.sheet]
+        for r, row in enumerate(ws.iter_rows()):
+            for c, cell in enumerate(row):
+                fill = getattr(cell, "fill", None)
+                if fill is None or fill.fill_type not in ("solid", "gray125", "darkGray",
+                                                          "mediumGray", "lightGray"):
+                    continue
+                colour = fill.fgColor
+                rgb = None
+                if colour.type == "rgb":
+                    rgb = colour.rgb
+                elif colour.type == "indexed" and colour.indexed < len(COLOR_INDEX):
+                    rgb = COLOR_INDEX[colour.indexed]
+                name = colour_name(rgb if isinstance(rgb, str) else None)
+                if name:
+                    out[(r, c)] = name
+    finally:
+        wb.close()
+    return out
