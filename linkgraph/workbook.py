@@ -24,7 +24,7 @@ INLINE_ITEMS = 5
 #: Characters (CJK count two) that fit across A4 portrait / landscape at 10 pt.
 PORTRAIT_WIDTH = 95
 #: Widest a column gets, in characters; longer text wraps.
-MAX_WIDTH = {"wrap": 32, "text": 16, "id": 10, "list": 24, "date": 11}
+MAX_WIDTH = {"wrap": 32, "text": 22, "id": 10, "list": 24, "date": 11}
 LANDSCAPE_WIDTH = 140
 #: Printed text runs a little wider than its cell-count estimate: line estimates.
 GLYPH_FACTOR = 1.2
@@ -231,8 +231,9 @@ class Book:
                 if v is None:
                     continue
                 room = max(1, int(widths[j]) - 1)
-                width = display_width(self._text(c, plain_value(v))) * GLYPH_FACTOR
-                lines = max(lines, -(-int(width) // room))
+                shown = display_width(self._text(c, plain_value(v)))
+                if shown + 2 > widths[j]:   # text that fits its column stays one line
+                    lines = max(lines, -(-int(shown * GLYPH_FACTOR) // room))
             if lines > 1:
                 ws.set_row(i, LINE_HEIGHT * min(lines, 15))
 
@@ -269,9 +270,11 @@ class Book:
     def _text(self, key: str, v: Any) -> str:
         if isinstance(v, list):
             lookup = self.names.get(LIST_NAMES.get(key, ""), {})
+            if any(isinstance(x, Mapping) for x in v):
+                return "\n".join(self._text(key, x) for x in v)
             items = [self.cat.show(key, str(x), self.lang) for x in v]
             return "；".join(f"{x} {lookup[x]}" if x in lookup else x for x in items)
-        if isinstance(v, dict):
+        if isinstance(v, Mapping):
             return "；".join(f"{self.cat.header(str(k), self.lang)}：{self._text(str(k), x)}"
                             for k, x in v.items())
         return self.cat.show(key, str(v), self.lang)
@@ -301,7 +304,8 @@ class Book:
                 row = [str(r.get(key, ""))]
                 if label:
                     row.append(self._text(label, r.get(label) or ""))
-                row.append(self.cat.show(col, str(item), self.lang))
+                row.append(self._text(col, item) if isinstance(item, Mapping)
+                           else self.cat.show(col, str(item), self.lang))
                 if lookup:
                     row.append(lookup.get(str(item), ""))
                 for j, text in enumerate(row):
