@@ -93,7 +93,9 @@ def _ties(tables: Tables, rules: Rules, pid: str, as_of: pd.Timestamp) -> pd.Dat
                     & ~(posts["start"] > as_of)]
     led_ids = tuples_by(leaders["person_id"], leaders["unit_id"])
     unit_names = names(tables, "units")
-    relation_zh = {k: v.get("zh", k) for k, v in rules.relations.items()}
+    from linkgraph.catalogue import relation_label
+
+    relation_zh = {k: v.get("zh") or relation_label(k) for k, v in rules.relations.items()}
     out = pd.DataFrame({"person_id": other.to_numpy(),
                         "name": label(other, names(tables, "people")).to_numpy(),
                         "relation": mine["relation"].map(lambda r: relation_zh.get(r, r)).to_numpy(),
