@@ -42,3 +42,25 @@ def test_a_department_named_in_full_width_still_resolves(tmp_path):
         "leads.csv": "lead_id,unit_id,transferred_to\nL1,U1,XX县纪委监委\n"})
     ds = load_dataset(data)
     assert ds.tables["leads"].iloc[0]["transferred_to"] == "D1"
+
+
+def test_self_check_units_are_ranked_by_likeness_with_the_reason():
+    import pandas as pd
+
+    from linkgraph.analysis.clusters.scope import rank_self_check
+
+    units = pd.DataFrame({
+        "unit_id": ["A1", "A2", "A3", "A4", "C1", "C2", "C3"],
+        "name": ["甲", "乙", "丙", "丁", "像", "半像", "不像"],
+        "kind": ["事业单位"] * 4 + ["事业单位", "事业单位", "党政机关"],
+        "level": ["乡级"] * 4 + ["乡级", "县级", "县级"],
+        "region_id": ["R1", "R1", "R1", "R2", "R1", "R2", "R3"],
+        "sector": ["教育"] * 7})
+    regions = pd.DataFrame({"region_id": ["R1", "R2", "R3"], "name": ["白沙镇", "红岩乡", "城区"]})
+    ranked = rank_self_check({"units": units, "regions": regions}, ["A1", "A2", "A3", "A4"],
+                             ["C3", "C2", "C1"], top=2)
+    # C1: kind 4/4, level 4/4, region 3/4, sector 4/4 -> 0.9375; C2: 1, 0, 1/4, 1 -> 0.5625
+    assert [(r["rank"], r["unit_id"], r["likeness"]) for r in ranked] == [
+        (1, "C1", 0.9375), (2, "C2", 0.5625)]
+    assert ranked[0]["self_check_reason"] == ("同为事业单位（4/4），同为乡级（4/4），同在白沙镇（3/4），"
+                                              "同属教育系统（4/4）")
