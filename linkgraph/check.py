@@ -41,6 +41,9 @@ class Checked:
     raw: pd.DataFrame | None  # the cells as read, while typing (for quoting values)
     errors: dict[int, list[Violation]] = field(default_factory=dict)
     warnings: list[Violation] = field(default_factory=list)
+    #: False for a table rejected whole before typing (a required column
+    #: missing): its cells are text as read, so no rule compares them
+    typed: bool = True
 
     def reject(self, rows, column: str, reason: str, values=None) -> None:
         for i, row in enumerate(rows):
@@ -59,12 +62,19 @@ class Checked:
         return ~self.frame.index.isin(list(self.errors))
 
 
+#: Text columns kept as written (no NFKC): names and free text.  NFKC is for
+#: ids and vocabularies (categories, sectors, levels …), where ``Ａ１`` and
+#: ``A1`` must be one value.
+FREE_TEXT_COLUMNS = frozenset({"name", "description", "topic"})
+
+
 def _typed_column(col: Column, raw: pd.Series, relation_words: Mapping[str, str]):
     kind = col.kind
     if kind == "id":
         return norm.identifier(raw) + (None,)
     if kind == "text":
-        return norm.text(raw), pd.Series(False, index=raw.index), None
+        parse = norm.free_text if col.name in FREE_TEXT_COLUMNS else norm.text
+        return parse(raw), pd.Series(False, index=raw.index), None
     if kind == "date":
         return norm.dates(raw) + (_KIND_REASON["date"],)
     if kind == "int":
@@ -109,7 +119,7 @@ def merge(pieces: list[Checked]) -> Checked:
         first.raw = None
         return first
     frame = pd.concat([p.frame for p in pieces])
-    merged = Checked(first.table, first.file, frame, None)
+    merged = Checked(first.table, first.file, frame, None, typed=first.typed)
     for p in pieces:
         merged.errors.update(p.errors)
         merged.warnings.extend(p.warnings)
@@ -447,6 +457,7 @@ def resolve_department_names(checked: Checked, column: str,
     if departments is None:
         return
     d = departments.frame.loc[departments.valid]
+    d = d.assign(name=norm.text(d["name"]))   # names as written; matched as normalised
     by_name = d.drop_duplicates("name", keep=False).set_index("name")["dept_id"]
     col = checked.frame[column]
     named = col.notna() & ~col.isin(set(d["dept_id"])) & col.isin(by_name.index)

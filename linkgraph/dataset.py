@@ -130,7 +130,7 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
             warnings = (list(stray_cells(grid, mapped.width, raw.table, raw.file))
                         if mapped.header_row else [])
         if mapped.fatal:
-            piece = check.Checked(raw.table, raw.file, frame, None)
+            piece = check.Checked(raw.table, raw.file, frame, None, typed=False)
             piece.reject(frame.index, "", "整表未载入 / table not loaded: "
                          f"{mapped.fatal[0].reason}", [""] * len(frame))
         else:
@@ -168,7 +168,7 @@ def _cross_checks(checked: dict[str, check.Checked]) -> list[Violation]:
     keys: dict[str, check.KeyIndex] = {}
     for name in LOAD_ORDER:
         c = checked.get(name)
-        if c is not None:
+        if c is not None and c.typed:   # an untyped table's text is not compared
             if name == "leads":
                 check.resolve_department_names(c, "transferred_to", checked.get("departments"))
             if name == "measures":

@@ -89,6 +89,22 @@ def _none_for_missing(s: pd.Series) -> pd.Series:
 text = _per_unique(_text)
 
 
+def _free_text(raw: pd.Series) -> pd.Series:
+    """Free text kept as written — descriptions, names: invisible characters
+    removed and trimmed, but no NFKC, so ``，（）；`` stay the ledger's own and
+    an output quotes the ledger exactly; empty -> None."""
+    s = raw.astype(object).where(raw.notna(), None)
+    present = s.notna()
+    out = pd.Series(None, index=s.index, dtype=object)
+    if present.any():
+        cleaned = s[present].astype(str).str.replace(_INVISIBLE, "", regex=True).str.strip()
+        out[present] = cleaned.astype(object)
+    return _none_for_missing(out.where(out != "", None))
+
+
+free_text = _per_unique(_free_text)
+
+
 def _blank(s: pd.Series) -> pd.Series:
     """Text with the empty markers ("无", "/", ...) turned into None."""
     t = _text(s)

@@ -169,38 +169,19 @@ def to_table(records: Sequence[Record], columns: Sequence[str] | None = None,
 
 
 def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | BinaryIO,
-               columns: Mapping[str, Sequence[str]] | None = None) -> None:
-    """One sheet per entry; every text cell neutralised and written as text."""
-    import xlsxwriter
+               columns: Mapping[str, Sequence[str]] | None = None, *, lang: str = "zh",
+               title: str = "", as_of: str | None = None,
+               reasons: Mapping[str, str] | None = None,
+               names: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """A workbook a planner can hand over and print (see ``linkgraph.workbook``)."""
+    from linkgraph.workbook import Book
 
-    options = {"strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False, "in_memory": True}
-    if not isinstance(target, (str, Path)):
-        options["in_memory"] = True
-    wb = xlsxwriter.Workbook(target if isinstance(target, (str, Path)) else target, options)
-    wb.set_properties({"created": _created()})  # docProps/core.xml: reproducible too
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    used: set[str] = set()
-    for name, records in sheets.items():
-        title = _sheet_name(name, used)
-        ws = wb.add_worksheet(title)
-        cols = _columns(records, (columns or {}).get(name))
-        for j, c in enumerate(cols):
-            ws.write_string(0, j, neutralise(str(c)), bold)
-        for i, r in enumerate(records, start=1):
-            for j, c in enumerate(cols):
-                v = plain(r.get(c))
-                if isinstance(v, bool) or v is None or isinstance(v, (list, dict, str)):
-                    ws.write_string(i, j, fit_cell(neutralise(cell_text(v))))
-                else:
-                    ws.write_number(i, j, v)
-        if cols:
-            ws.freeze_panes(1, 0)
-            ws.autofilter(0, 0, max(len(records), 1), len(cols) - 1)
-            for j, c in enumerate(cols):
-                width = max([len(str(c))] + [len(cell_text(r.get(c))) for r in records[:200]])
-                ws.set_column(j, j, min(max(8, width * 1.6), 60))
-    wb.close()
+    book = Book(lang=lang, title=title, as_of=as_of, names=names or {})
+    for key, records in sheets.items():
+        book.add(key, records, (columns or {}).get(key), reason=(reasons or {}).get(key))
+    if isinstance(target, (str, Path)):
+        target = str(target_path(target))
+    book.write(target)
 
 
 def _created() -> dt.datetime:
@@ -233,8 +214,13 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return title
 
 
-def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = None) -> str:
-    """Text output for table/csv/json."""
+def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = None, *,
+           headers: str = "id", lang: str = "zh") -> str:
+    """Text output for table/csv/json; ``headers`` zh/en names the columns
+    (and the coded values) from the presentation catalogue, ``id`` keeps the
+    field names and values as they are."""
+    if fmt in ("table", "csv") and headers in ("zh", "en"):
+        records, columns = shown_records(records, columns, headers)
     if fmt == "table":
         return to_table(records, columns)
     if fmt == "csv":
@@ -244,5 +230,57 @@ def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = 
     raise ValueError(f"render() cannot produce {fmt}")
 
 
+def target_path(path: str | Path) -> Path:
+    """``path`` with its folder created (``--out`` into a folder that does not
+    exist yet); a folder that cannot be made, or a path that is a folder, is
+    a clear error rather than a failure after the work is done."""
+    from linkgraph.errors import InputError
+
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: 是文件夹，应为文件名 / is a folder, expected a file name")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建文件夹 / cannot create the folder {p.parent}: "
+                         f"{exc.strerror or exc}") from None
+    return p
+
+
+def write_bytes(data: bytes, path: str | Path) -> None:
+    from linkgraph.errors import InputError
+
+    p = target_path(path)
+    try:
+        p.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"无法写入 / cannot write {p}: {exc.strerror or exc}") from None
+
+
+def shown_records(records: Sequence[Record], columns: Sequence[str] | None,
+                  lang: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Records under their catalogue headers in ``lang``, coded values named."""
+    from linkgraph.catalogue import catalogue
+
+    cat = catalogue()
+    cols = _columns(records, columns)
+    heads = [cat.header(c, lang) for c in cols]
+    seen: dict[str, int] = {}
+    for k, h in enumerate(heads):   # two fields may share a header: keep both apart
+        seen[h] = seen.get(h, 0) + 1
+        if seen[h] > 1:
+            heads[k] = f"{h}（{cols[k]}）"
+    vocab = [c for c in cols if (f := cat.field(c)) is not None and f.vocabularies]
+    out = []
+    for r in records:
+        row = {h: r.get(c) for c, h in zip(cols, heads)}
+        for c in vocab:
+            v = r.get(c)
+            if isinstance(v, str):
+                row[heads[cols.index(c)]] = cat.show(c, v, lang)
+        out.append(row)
+    return out, heads
+
+
 def write_text(text: str, path: str | Path, *, bom: bool = False) -> None:
-    Path(path).write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    write_bytes(text.encode("utf-8-sig" if bom else "utf-8"), path)

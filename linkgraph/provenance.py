@@ -43,8 +43,11 @@ class Provenance:
             "generated_at": self.generated_at,
         }
 
-    def rows(self) -> list[dict[str, str]]:
-        """Key/value rows for an XLSX sheet or an HTML footer (来源)."""
+    def rows(self, lang: str | None = None) -> list[dict[str, str]]:
+        """Key/value rows for an XLSX sheet or an HTML footer (来源): both
+        languages, or with ``lang`` one language under "item"/"value"."""
+        if lang is not None:
+            return self._rows(lang)
         rec = self.as_record()
         rows = [{"项目 / item": "linkgraph 版本 / version", "值 / value": rec["linkgraph_version"]},
                 {"项目 / item": "命令 / command", "值 / value": rec["command"]},
@@ -55,6 +58,20 @@ class Provenance:
             rows.append({"项目 / item": f"输入 / input {i['path']}",
                          "值 / value": f"sha256:{i['sha256']} ({i['size']} bytes)"})
         return rows
+
+
+    def _rows(self, lang: str) -> list[dict[str, str]]:
+        en = lang == "en"
+        rec = self.as_record()
+        rows = [("linkgraph version" if en else "linkgraph 版本", rec["linkgraph_version"]),
+                ("command" if en else "命令", rec["command"]),
+                ("generated at" if en else "生成时间", rec["generated_at"])]
+        rows += [(f"{'parameter' if en else '参数'} {k}", str(v))
+                 for k, v in rec["parameters"].items()]
+        rows += [(f"{'input' if en else '输入'} {i['path']}",
+                  f"sha256:{i['sha256']} ({i['size']} {'bytes' if en else '字节'})")
+                 for i in rec["inputs"]]
+        return [{"item": k, "value": v} for k, v in rows]
 
 
 def _plain(value: Any) -> Any:

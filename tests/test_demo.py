@@ -21,5 +21,12 @@ def test_demo_writes_report_views_and_prints_the_page(invoke, tmp_path, monkeypa
         assert (page.parent / h).is_file(), h
     assert (page.parent / "report.xlsx").is_file()
     assert "<td>2023-11-14T22:13:20Z</td>" in html
-    for step in ("生成数据 / generate", "分析 / analyses", "合计 / total"):
-        assert step in r.stderr
+    # every step says when it starts and ends, numbered, so a long demo is never silent
+    for n, step in enumerate(("生成数据 / generating the data", "读取与检查 / loading",
+                              "/ analyses", "构建属性图 / building the graph",
+                              "写出报告与关系图"), start=1):
+        started = re.search(rf"^\[{n}/5\] [^\n]*{re.escape(step)}[^\n]* …$", r.stderr, re.M)
+        ended = re.search(rf"^\[{n}/5\] 完成 / done: [^\n]*{re.escape(step)}[^\n]*（\d+\.\d s）$",
+                          r.stderr, re.M)
+        assert started and ended and started.start() < ended.start(), (step, r.stderr)
+    assert "合计 / total" in r.stderr

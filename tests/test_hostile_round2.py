@@ -379,8 +379,9 @@ def test_text_too_long_for_an_excel_cell_is_cut_visibly(tmp_path):
 
 def test_text_that_nfkc_lengthens_past_the_cell_limit_is_refused(invoke, tmp_path, monkeypatch):
     monkeypatch.setenv("LINKGRAPH_MAX_CELL_CHARS", "10")
-    _, rejects = _load(invoke, tmp_path, {"people.csv": "person_id,name\nP1,㍿㍿㍿\n"})
-    assert [(r["file"], r["row"], r["column"]) for r in rejects] == [("people.csv", "2", "name")]
+    # a vocabulary column (NFKC applies there; names and descriptions stay as written)
+    _, rejects = _load(invoke, tmp_path, {"units.csv": "unit_id,name,sector\nU1,甲,㍿㍿㍿\n"})
+    assert [(r["file"], r["row"], r["column"]) for r in rejects] == [("units.csv", "2", "sector")]
     assert "规范化后过长" in rejects[0]["reason"]
 
 

@@ -187,8 +187,8 @@ def test_cli_all_sections_to_xlsx(invoke, ledger, tmp_path):
     result = invoke("leads", ledger, "--as-of", AS_OF, "--all", "--out", out)
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames[:5] == ["leads", "summary", "overdue", "single_signature", "networks"]
-    assert wb["overdue"].max_row == 1 + 3
+    assert wb.sheetnames[:5] == ["线索", "汇总", "超期线索", "未双签字", "线索网络"]
+    assert wb["超期线索"].max_row == 1 + 3
 
 
 def test_cli_csv_neutralises_formulas(invoke, tmp_path):

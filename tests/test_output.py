@@ -49,9 +49,13 @@ def test_xlsx_output_has_a_provenance_sheet_and_no_password(invoke, tmp_path):
     out = tmp_path / "stats.xlsx"
     assert invoke("stats", TINY, "--out", out).exit_code == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["nodes", "relationships", "来源 provenance"]
-    cells = [c.value for row in wb["来源 provenance"].iter_rows() for c in row]
+    assert wb.sheetnames == ["节点", "关系", "来源"]   # Chinese by default
+    cells = [c.value for row in wb["来源"].iter_rows() for c in row]
     assert any(str(v).startswith("sha256:") for v in cells)
+    assert invoke("stats", TINY, "--out", out, "--lang", "en").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Nodes", "Relationships", "Provenance"]
+    assert [c.value for c in wb["Provenance"][1]] == ["Item", "Value"]
 
 
 def test_lenient_reports_counts_and_writes_rejects(invoke, tmp_path):

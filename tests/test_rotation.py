@@ -356,18 +356,24 @@ def test_generated_county_end_to_end(generated, invoke, tmp_path):
     xlsx = tmp_path / "plan.xlsx"
     assert invoke(*args, "--out", xlsx).exit_code == 0
     wb = load_workbook(xlsx)
-    assert wb.sheetnames[:5] == ["交叉巡察方案 plan", "剩余软冲突 soft conflicts",
-                                 "成员调换 member swaps", "备选方案 alternatives",
-                                 "求解说明 summary"]
-    plan_sheet = wb["交叉巡察方案 plan"]
+    assert wb.sheetnames == ["交叉巡察方案", "被巡察单位", "剩余软冲突", "成员调换", "备选方案",
+                             "求解说明", "来源"]
+    plan_sheet = wb["交叉巡察方案"]
     header = [c.value for c in plan_sheet[1]]
-    assert "配对理由 reason" in header and plan_sheet.max_row == len(doc["pairs"]) + 1
-    reasons = [row[header.index("配对理由 reason")] for row in
+    assert "配对理由" in header and plan_sheet.max_row == len(doc["pairs"]) + 1
+    reasons = [row[header.index("配对理由")] for row in
                plan_sheet.iter_rows(min_row=2, values_only=True)]
     assert all("派出" in r and "巡察" in r for r in reasons)
-    assert any("provenance" in name for name in wb.sheetnames)
+    # one row per unit to inspect, with its name beside the id
+    units = list(wb["被巡察单位"].iter_rows(min_row=2, values_only=True))
+    assert len(units) == sum(len(p["unit_ids"]) for p in doc["pairs"])
+    units_table = data.tables["units"]
+    names = dict(zip(units_table["unit_id"], units_table["name"]))
+    assert all(row[4] == names[row[3]] for row in units)
+    summary = {r[0]: r[1] for r in wb["求解说明"].iter_rows(min_row=2, values_only=True)}
+    assert summary["连成一个推磨环"] == "是" and not any("{" in str(v) for v in summary.values())
     table = invoke("rotate", folder, "--round", round_id)
-    assert table.exit_code == 0 and "team_id" in table.stdout
+    assert table.exit_code == 0 and "巡察组编码" in table.stdout
 
 
 def test_units_of_sub_regions_count_for_the_home_level_region(tmp_path):

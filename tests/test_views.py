@@ -387,7 +387,22 @@ def test_parallel_edges_are_curved_and_ties_dashed():
     ties = [e for e in spec.edges if e.type == "TIE"]
     assert len(ties) == 2 and all(e.dashed for e in ties)
     assert sorted(e.curve != 0 for e in ties) == [False, True]
-    assert {e.text for e in ties} == {"夫妻", "同学"}
+    assert {e.text for e in ties} == {"配偶", "同学"}
+
+
+def test_a_spouse_tie_reads_the_same_in_every_output():
+    """One display name per relation (the catalogue): the view's edge, its
+    tooltip, the conflict explanation and the portrait all say 配偶."""
+    from linkgraph.analysis.conflicts.rules import conflict_rules
+    from linkgraph.rules import load_rules
+    from linkgraph.views.text import edge_label_text, edge_rows
+
+    assert edge_label_text("TIE", {"relation": "spouse"}, "zh") == "配偶"
+    assert ("关系", "配偶") in edge_rows("TIE", {"relation": "spouse"}, "a", "b", "zh")
+    assert conflict_rules(load_rules()).zh("spouse") == "配偶"
+    assert edge_label_text("TIE", {"relation": "spouse"}, "en") == "spouse"
+    rows = edge_rows("TIE", {"relation": "spouse"}, "a", "b", "en")
+    assert not any("TIE" in str(v) for _, v in rows)   # no internal code in a tooltip
 
 
 def test_page_script_never_parses_data_as_html():

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from linkgraph.analysis import ngrams
-from linkgraph.analysis.ledger import (codes, label, names, positions, take, timestamp,
+from linkgraph.analysis.ledger import (codes, label, lookup, names, positions, take, timestamp,
                                        tuple_or_empty, tuples_by)
 from linkgraph.rules import AuditRules, Rules, load_rules
 from linkgraph.schema import Tables
@@ -158,7 +158,7 @@ def inspected_units(tables: Tables, as_of: pd.Timestamp) -> pd.DataFrame:
     with_round = p.loc[p["round_id"].notna(), ["unit_id", "round_id"]].drop_duplicates()
     no_round = p[p["round_id"].isna()].groupby("unit_id")["found_date"].max()
     both = pd.concat([a, with_round]).drop_duplicates()
-    both = both.assign(when=both["round_id"].map(start).astype("datetime64[ns]"))
+    both = both.assign(when=lookup(both["round_id"], start).astype("datetime64[ns]"))
     both = both[~(both["when"] > as_of)]
     both = pd.concat([both, pd.DataFrame({"unit_id": no_round.index, "round_id": None,
                                           "when": no_round.to_numpy()})])

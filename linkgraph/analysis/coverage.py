@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from linkgraph.analysis.ledger import label, names, timestamp
+from linkgraph.analysis.ledger import label, lookup, names, timestamp
 from linkgraph.errors import InputError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
@@ -73,7 +73,8 @@ def _inspections(tables: Tables, round_ids: tuple[str, ...]) -> pd.DataFrame:
     p = p.loc[p["round_id"].isin(round_ids) & ~p["unit_id"].isin(set(a["unit_id"])),
               ["unit_id", "round_id"]].drop_duplicates()
     both = pd.concat([a, p.assign(team_id=None)], ignore_index=True)
-    return both.assign(start=both["round_id"].map(tables["rounds"].set_index("round_id")["start"]))
+    return both.assign(start=lookup(both["round_id"],
+                                    tables["rounds"].set_index("round_id")["start"]))
 
 
 def coverage(tables: Tables, rules: Rules, as_of: dt.date | str,

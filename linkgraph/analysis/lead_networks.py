@@ -20,17 +20,20 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from linkgraph.analysis.ledger import names, timestamp
+from linkgraph.catalogue import relation_label
 from linkgraph.errors import ConfigError
 from linkgraph.schema import Tables
 
 JOINS = ("person", "tie", "unit")
 
 #: How a tie reads in an explanation: "一对夫妻".
-RELATION_PAIR_ZH: dict[str, str] = {
-    "spouse": "夫妻", "parent_child": "直系亲属", "sibling": "兄弟姐妹",
-    "collateral": "旁系血亲", "in_law": "姻亲", "classmate": "同学", "colleague": "同事",
-    "townsman": "同乡", "mentor": "师生（师徒）", "secretary": "领导与秘书", "other": "其他关系人",
-}
+def _pair_word(relation: str) -> str:
+    """How a pair of people with ``relation`` is counted (一对夫妻): the
+    catalogue's ``relation_pair`` words, else its relation label."""
+    from linkgraph.catalogue import catalogue
+
+    words = catalogue().labels("relation_pair")
+    return words.get(relation) or relation_label(relation)
 
 _NUMERALS = "零一两三四五六七八九十"
 
@@ -124,7 +127,7 @@ def _explain(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
         by_relation.setdefault(rel, []).append(f"{_who(a, people)}与{_who(b, people)}")
     for rel in sorted(by_relation):
         pairs = by_relation[rel]
-        parts.append(f"涉及{_count_zh(len(pairs))}对{RELATION_PAIR_ZH.get(rel, rel)}："
+        parts.append(f"涉及{_count_zh(len(pairs))}对{_pair_word(rel)}："
                      + "；".join(pairs))
     return f"这{len(lead_ids)}条线索" + "，".join(parts)
 
@@ -155,7 +158,7 @@ def _network(lead_ids: list, unit_ids: list, person_ids: list,
         "lead_ids": tuple(sorted(lead_ids)),
         "units": tuple(unit_names.get(u, u) for u in units),
         "unit_ids": tuple(units), "person_ids": tuple(persons),
-        "ties": tuple(f"{_who(a, people)}—{_who(b, people)}（{RELATION_PAIR_ZH.get(r, r)}）"
+        "ties": tuple(f"{_who(a, people)}—{_who(b, people)}（{relation_label(r)}）"
                       for a, b, r in ties),
         "why": _explain(lead_ids, unit_ids, person_ids, ties, unit_names, people),
     }

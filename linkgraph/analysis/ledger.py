@@ -101,6 +101,13 @@ def take(values: pd.Series, pos: np.ndarray, index: pd.Index | None = None) -> p
     return got.where(pos >= 0)
 
 
+def lookup(keys: pd.Series, by_key: pd.Series) -> pd.Series:
+    """``by_key`` (a Series indexed by key) at each of ``keys``, missing where
+    absent — ``keys.map(by_key)`` without pandas' failure on an empty
+    ``keys`` mapped through dates ("Cannot cast DatetimeArray to float64")."""
+    return take(by_key.reset_index(drop=True), positions(by_key.index, keys), keys.index)
+
+
 def label(ids: pd.Series, lookup: pd.Series) -> pd.Series:
     """The names of ``ids`` (None where unknown)."""
     out = take(pd.Series(lookup.to_numpy(), dtype=object), positions(lookup.index, ids),
@@ -145,3 +152,25 @@ def tuples_by(keys: pd.Series, values: pd.Series, *, sort_values: bool = True) -
 def tuple_or_empty(series: pd.Series) -> pd.Series:
     """Missing entries (from a map over ``tuples_by``) as empty tuples."""
     return series.map(lambda v: v if isinstance(v, tuple) else ())
+
+
+def latest_rounds(rounds: pd.DataFrame, n: int = 10) -> list[str]:
+    """The ``n`` most recent round ids: latest start (else end) first, rounds
+    without dates last — what a user looks for when a round id is mistyped."""
+    when = rounds["start"].fillna(rounds["end"]) if "end" in rounds else rounds["start"]
+    order = pd.DataFrame({"id": rounds["round_id"].astype(str), "when": when})
+    order = order[rounds["round_id"].notna().to_numpy()]
+    order = order.sort_values(["when", "id"], ascending=False, na_position="last", kind="stable")
+    return list(dict.fromkeys(order["id"]))[:n]
+
+
+def unknown_round(rounds: pd.DataFrame, round_id: str) -> str:
+    """The message for a round id the data does not hold: the latest rounds."""
+    if rounds.empty:
+        return (f"没有轮次 {round_id!r}：数据中没有巡察轮次（rounds 表为空或缺失） / no round "
+                f"{round_id!r}: the data holds no rounds")
+    latest = latest_rounds(rounds)
+    more = len(rounds) - len(latest)
+    tail = f" …（另有 {more} 轮 / {more} more）" if more > 0 else ""
+    return (f"没有轮次 {round_id!r} / no round {round_id!r}; 最近的轮次 / latest rounds: "
+            f"{', '.join(latest)}{tail}")

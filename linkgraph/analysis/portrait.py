@@ -16,7 +16,7 @@ import pandas as pd
 
 from linkgraph.analysis import leads as lead_analysis
 from linkgraph.analysis import rectification
-from linkgraph.analysis.ledger import (label, names, timestamp, to_records,
+from linkgraph.analysis.ledger import (label, lookup, names, timestamp, to_records,
                                        tuple_or_empty, tuples_by)
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
@@ -71,7 +71,8 @@ def _tenure_problems(tables: Tables, posts: pd.DataFrame, as_of: pd.Timestamp,
                      status: pd.DataFrame) -> pd.DataFrame:
     led = posts[posts["is_top_leader"]]
     pr = tables["problems"]
-    when = pr["found_date"].fillna(pr["round_id"].map(tables["rounds"].set_index("round_id")["start"]))
+    when = pr["found_date"].fillna(lookup(pr["round_id"],
+                                         tables["rounds"].set_index("round_id")["start"]))
     pr = pr.assign(when=when)
     f = pr.merge(led[["unit_id", "unit_name", "start", "end"]], on="unit_id")
     inside = (f["when"] >= f["start"].fillna(pd.Timestamp.min)) & \
@@ -94,7 +95,9 @@ def _ties(tables: Tables, rules: Rules, pid: str, as_of: pd.Timestamp) -> pd.Dat
                     & ~(posts["start"] > as_of)]
     led_ids = tuples_by(leaders["person_id"], leaders["unit_id"])
     unit_names = names(tables, "units")
-    relation_zh = {k: v.get("zh", k) for k, v in rules.relations.items()}
+    from linkgraph.catalogue import relation_label
+
+    relation_zh = {k: v.get("zh") or relation_label(k) for k, v in rules.relations.items()}
     out = pd.DataFrame({"person_id": other.to_numpy(),
                         "name": label(other, names(tables, "people")).to_numpy(),
                         "relation": mine["relation"].map(lambda r: relation_zh.get(r, r)).to_numpy(),

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from linkgraph.analysis.ledger import (Limits, add_months, add_workdays, days_between,
-                                       codes, label, names, positions, take,
+                                       codes, label, lookup, names, positions, take,
                                        timestamp)
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
@@ -45,7 +45,7 @@ def _problems(tables: Tables, as_of: pd.Timestamp) -> pd.DataFrame:
     p = tables["problems"]
     p = p[~(p["found_date"] > as_of)]
     rounds = tables["rounds"].set_index("round_id")
-    feedback = p["round_id"].map(rounds["end"]).astype("datetime64[ns]")
+    feedback = lookup(p["round_id"], rounds["end"]).astype("datetime64[ns]")
     return p.assign(feedback=feedback.fillna(p["found_date"]))
 
 
@@ -187,7 +187,7 @@ def _describe(tables: Tables, out: pd.DataFrame, by: str, limits: Limits) -> pd.
         rounds = tables["rounds"].set_index("round_id")
         out.insert(1, "round_name", out["round_id"].map(rounds["name"]))
         out.insert(2, "kind", out["round_id"].map(rounds["kind"]).map(LABELS_ZH["round_kind"]))
-        end = out["round_id"].map(rounds["end"]).astype("datetime64[ns]")
+        end = lookup(out["round_id"], rounds["end"]).astype("datetime64[ns]")
         out.insert(3, "feedback", end)
         out.insert(4, "plan_due", add_workdays(end, limits.rectification_plan_workdays))
         out.insert(5, "report_due", add_months(end, limits.rectification_report_months))

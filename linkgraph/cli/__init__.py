@@ -13,6 +13,7 @@ import sys
 import click
 
 from linkgraph import __version__
+from linkgraph.cli.usage import BilingualGroup
 from linkgraph.errors import LinkgraphError
 
 #: command name -> "module:function"; one line per command.
@@ -39,7 +40,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class LinkgraphGroup(click.Group):
+class LinkgraphGroup(BilingualGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from linkgraph.cli.categories import category_options, load_category_options
-from linkgraph.cli.options import NEEDS, emit, format_options, pass_dataset
+from linkgraph.cli.options import NEEDS, emit, explain_empty, format_options, pass_dataset
 
 TABLE_COLUMNS = ["cluster_id", "kind", "category", "n_units", "n_problems", "score", "p_value",
                  "dept_ids", "n_self_check", "label"]
@@ -75,6 +75,7 @@ def clusters(dataset, rules_path, taxonomy_path: str | None, decisions_path: str
                            common_min=common_min, boiler_share=boiler_share,
                            profile_size=profile_size, profile_ratio=profile_ratio,
                            kinds=kinds or KINDS)
+    explain_empty(dataset, "problems")
     taxonomy, decisions = load_category_options(taxonomy_path, decisions_path)
     found = find_clusters(dataset, params, taxonomy=taxonomy, decisions=decisions)
     click.echo(f"共性问题群 {len(found)} 个 / {len(found)} clusters", err=True)

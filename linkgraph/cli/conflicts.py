@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import NEEDS, emit, format_options, pass_dataset
+from linkgraph.cli.options import (NEEDS, NO_ROUNDS, emit, format_options, pass_dataset,
+                                   round_or_latest)
 
 TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "relation_zh", "score",
                  "explanation"]
@@ -11,8 +12,8 @@ TABLE_COLUMNS = ["team_id", "person_name", "role", "unit_name", "level_zh", "rel
 
 @click.command()
 @pass_dataset(needs=NEEDS["conflicts"])
-@click.option("--round", "round_id", required=True, metavar="R",
-              help="轮次编码 / the round (rounds.round_id)")
+@click.option("--round", "round_id", default=None, metavar="R",
+              help="轮次编码（默认最近一轮）/ the round (rounds.round_id; default the latest)")
 @click.option("--candidates", is_flag=True,
               help="每名组员 × 本轮每个被巡察单位，而不只是已分配的 / every team member × every "
                    "unit of the round, not only the assigned pairs")
@@ -49,6 +50,11 @@ def conflicts(dataset, rules_path, round_id: str, candidates: bool, level: str |
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
+    round_id = round_or_latest(dataset, round_id)  # type: ignore[assignment]
+    if round_id is None:
+        click.echo(NO_ROUNDS, err=True)
+        emit([], fmt, out, columns=TABLE_COLUMNS)
+        return
     review_relation_words(dataset)
     if hints:
         _hints(dataset, round_id, rules, fmt, out)

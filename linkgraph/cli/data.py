@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import (data_argument, emit, format_options, load_data,
+from linkgraph.cli.options import (_as_of, data_argument, emit, format_options, load_data,
                                    pass_dataset, refuse_overwriting_inputs, resolve_format)
 
 
@@ -42,8 +42,9 @@ AS_OF = "2026-06-30"
               help="中文或英文表名列名 / Chinese or English table and column names")
 @click.option("--messy", is_flag=True,
               help="模仿手工台账：日期格式混杂、全角编码、多余空格 / imitate hand-made ledgers")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=AS_OF,
-              show_default=True, help="数据的“今天” / the data's reference date")
+@click.option("--as-of", "as_of", metavar="DATE", default=AS_OF, callback=_as_of,
+              show_default=True, help="数据的“今天”（台账的日期写法均可） / the data's "
+              "reference date (any date form the ledgers use)")
 @click.option("--realism", type=click.Choice(["tidy", "high"]), default="tidy",
               show_default=True,
               help="high：像真实台账一样（类别写法不一、长文本套话、口语亲属称谓、任职结束时间空缺）"
@@ -75,7 +76,7 @@ def generate(out: str, scale, seed: int, fmt: str, encoding: str, headers: str, 
     from linkgraph.cli.options import StderrProgress
 
     click.echo(f"生成 / generating {scale} (seed {seed}) …", err=True)
-    data = make(scale, seed=seed, as_of=as_of.date(), realism=realism)
+    data = make(scale, seed=seed, as_of=as_of, realism=realism)
     if style == "office":
         from loaders.generator.office import write_office
 

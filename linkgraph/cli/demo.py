@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import click
 
 from linkgraph.cli.data import AS_OF, generate, scale_option
+from linkgraph.cli.progress import Steps
 
 
 @click.command()
@@ -39,38 +39,28 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
     from linkgraph.rules import load_rules
     from linkgraph.session import Session
 
-    steps: list[tuple[str, float]] = []
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        steps.append((name, now - clock))
-        clock = now
-
     data, folder = Path(out) / "data", Path(out) / "report"
     as_of = dt.date.fromisoformat(AS_OF)
-    ctx.invoke(generate, out=str(data), scale=scale, seed=seed, fmt="csv", encoding="utf-8",
-               headers="zh", messy=False, as_of=dt.datetime.fromisoformat(AS_OF))
-    lap("生成数据 / generate")
-    dataset = load_data(str(data))
-    lap("读取与检查 / load + check")
+    steps = Steps(5)
+    with steps(f"生成数据 / generating the data ({scale}, seed {seed})"):
+        ctx.invoke(generate, out=str(data), scale=scale, seed=seed, fmt="csv",
+                   encoding="utf-8", headers="zh", messy=False, as_of=as_of, realism="tidy")
+    with steps("读取与检查 / loading and checking"):
+        dataset = load_data(str(data))
     rules = load_rules()
     round_id = demo_round(dataset.tables, as_of)
     session = Session.of(dataset, rules, as_of)
-    report = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang))
-    lap("分析 / analyses")
-    graph = session.graph
-    lap(f"构建属性图 / build the graph ({graph.number_of_nodes():,} nodes, "
-        f"{graph.number_of_edges():,} edges)")
-    views = write_report(report, folder, session=session,
-                         provenance=provenance_rows(current_provenance()))
-    for name, seconds in views.items():
-        steps.append((name.replace("view ", "关系图 / view "), seconds))
-    click.echo("\n用时 / timings:", err=True)
-    for name, seconds in steps:
-        click.echo(f"  {name}: {seconds:.1f} s", err=True)
-    click.echo(f"  合计 / total: {sum(s for _, s in steps):.1f} s", err=True)
+    with steps("分析（共性问题、冲突、轮换、线索、巡审、整改、建议）/ analyses"):
+        report = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang))
+    with steps("构建属性图 / building the graph"):
+        graph = session.graph
+    click.echo(f"    {graph.number_of_nodes():,} 个节点 / nodes, {graph.number_of_edges():,} "
+               f"条关系 / edges", err=True)
+    with steps("写出报告与关系图 / writing the report and its views"):
+        write_report(report, folder, session=session,
+                     provenance=provenance_rows(current_provenance()),
+                     progress=lambda name, s: steps.add(name, s))
+    click.echo(f"合计 / total: {steps.seconds:.1f} s", err=True)
     click.echo(f"\n数据 / data: {data}\n报告 / report（在浏览器中打开 / open in a browser）:",
                err=True)
     click.echo(str((folder / "index.html").resolve()))

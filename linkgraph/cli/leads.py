@@ -9,6 +9,7 @@ from linkgraph.cli.options import (
     NEEDS,
     as_of_option,
     emit,
+    explain_empty,
     format_options,
     pass_dataset,
     resolve_format,
@@ -81,6 +82,8 @@ def leads(dataset, rules_path, as_of: dt.date, summary: bool, overdue: bool, sin
     from linkgraph.analysis import lead_networks as ln
     from linkgraph.analysis import leads as la
     from linkgraph.rules import load_rules
+
+    explain_empty(dataset, "leads")
 
     rules = load_rules(rules_path)
     lifecycle = la.lead_lifecycle(dataset.tables, rules, as_of)

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from linkgraph.cli.leads import frame_records
-from linkgraph.cli.options import (NEEDS, as_of_option, emit, format_options, pass_dataset,
+from linkgraph.cli.options import (NEEDS, as_of_option, emit, explain_empty, format_options, pass_dataset,
                                    person_arg, resolve_format)
 
 AUDIT_SECTIONS = ("corroborated", "audit_only", "inspection_only", "red_flag_units")
@@ -47,6 +47,7 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) 
     from linkgraph.analysis.audit import audit_report
     from linkgraph.rules import load_rules
 
+    explain_empty(dataset, "audits", "problems")
     report = audit_report(dataset.tables, load_rules(rules_path), as_of)
     chosen = only or AUDIT_SECTIONS
     table = resolve_format(fmt, out) == "table"
@@ -96,6 +97,7 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
+    explain_empty(dataset, "problems", "measures")
     ongoing_done = False if ongoing_open else None
     table = rect.completion(dataset.tables, rules, as_of, by, ongoing_done)
     sheets = {"completion": frame_records(table)}
@@ -149,6 +151,7 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
     from linkgraph.analysis.coverage import coverage as compute, coverage_summary
     from linkgraph.rules import load_rules
 
+    explain_empty(dataset, "rounds", "assignments")
     result = compute(dataset.tables, load_rules(rules_path), as_of, term)
     summary = coverage_summary(result.units, by)
     sheets = {"summary": frame_records(summary)}
@@ -198,6 +201,7 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
     from linkgraph.analysis.priorities import load_weights, priorities as rank
     from linkgraph.rules import load_rules
 
+    explain_empty(dataset, "problems", "petitions", "audits", "rounds")
     cluster_units = None
     if not no_clusters:
         from linkgraph.analysis.clusters import find_clusters

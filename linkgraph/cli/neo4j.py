@@ -18,6 +18,7 @@ from linkgraph.cli.options import (
     privacy_options,
     refuse_overwriting_inputs,
 )
+from linkgraph.cli.usage import BilingualGroup
 from linkgraph.neo4j import DEFAULT_BATCH, DEFAULT_WORKERS
 
 connection_options = _compose(
@@ -60,7 +61,7 @@ class _Bar:
             self.bar = None
 
 
-@click.group()
+@click.group(cls=BilingualGroup)
 def neo4j() -> None:
     """Neo4j：推送、读取、批量导入与查询 / push to, pull from and query Neo4j.
 
@@ -265,7 +266,7 @@ def query(name: str, params: dict, uri, user, neo4j_password, database, fmt, out
     click.echo(f"{q.name}：{len(records)} 行 / rows", err=True)
 
 
-@click.group()
+@click.group(cls=BilingualGroup)
 def cypher() -> None:
     """cypher/ 查询库 / the Cypher query library.
 

@@ -33,24 +33,99 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True,
                            help="随机种子：同样的输入和种子给出同样的结果 / random seed")
 
 
+def parse_as_of(value: str):
+    """A date typed as the ledgers write them (2023-10-15, 2023/10/15,
+    2023.10.15, 2023年10月15日, 20231015); a month alone (2023年10月,
+    2023-10) means its last day — "as of October" is the state at its end.
+    None when the text is no date."""
+    import re
+
+    import pandas as pd
+
+    from linkgraph.normalize import dates
+
+    text = value.strip()
+    parsed, _ = dates(pd.Series([text], dtype=object))
+    when = parsed.iloc[0]
+    if pd.isna(when):
+        return None
+    month_only = re.fullmatch(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?", text)
+    if month_only:
+        when = when + pd.offsets.MonthEnd(0)
+    return when.date()
+
+
 def _as_of(ctx: click.Context, param: click.Parameter, value: Any):
     import datetime as dt
 
-    return value.date() if value is not None else dt.date.today()
+    if value is None:
+        return dt.date.today()
+    parsed = parse_as_of(str(value))
+    if parsed is None:
+        raise click.BadParameter(
+            f"{value!r} 不是日期；可写 2026-06-30、2026/6/30、2026.6.30、2026年6月30日、"
+            f"20260630 或 2026年6月（月末） / not a date: write 2026-06-30, 2026/6/30, "
+            f"2026年6月30日, 20260630 or 2026年6月 (its last day)", ctx=ctx, param=param)
+    return parsed
 
 
 as_of_option = click.option(
-    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, callback=_as_of,
-    help="按此日期计算期限（默认今天；写明日期可复现结果） / judge time limits as of this "
-         "date (default today; give one for reproducible output)")
+    "--as-of", "as_of", metavar="DATE", default=None, callback=_as_of,
+    help="按此日期计算期限（默认今天；写明日期可复现结果；台账的日期写法均可，只写年月按月末）"
+         " / judge time limits as of this date (default today; any date form the ledgers "
+         "use; a month alone means its last day)")
+
+
+def out_file(ctx: click.Context, param: click.Parameter, value: Any):
+    """``--out FILE``: its folder made now, before the work, so a path that
+    cannot be written fails at once and not after minutes of analysis."""
+    if value is None:
+        return None
+    from linkgraph.errors import LinkgraphError
+
+    try:
+        output.target_path(value)
+    except LinkgraphError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
+def _keep(name: str):
+    def store(ctx: click.Context, param: click.Parameter, value: Any):
+        if value is not None:
+            ctx.meta[name] = value
+        return value
+    return store
+
+
+def output_lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("linkgraph.lang", "zh") if ctx is not None else "zh"
+
+
+lang_output_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    expose_value=False, is_eager=True, callback=_keep("linkgraph.lang"),
+    help="输出语言：表头、工作表名与取值 / language of headers, sheet names and values")
+
+headers_option = click.option(
+    "--headers", type=click.Choice(["zh", "en", "id"]), default=None, expose_value=False,
+    callback=_keep("linkgraph.headers"),
+    help="列名：中文、英文或字段名（默认：屏幕与 XLSX 用 --lang，CSV 用字段名）/ column "
+         "names: Chinese, English or field ids (default: --lang on screen and in XLSX, "
+         "field ids in CSV)")
 
 
 def format_options(formats: Sequence[str] = ("table", "csv", "json", "xlsx")) -> Decorator:
     return _compose(
+        lang_output_option,
+        headers_option,
         click.option("--format", "-f", "fmt", type=click.Choice(list(formats)), default=None,
                      help="输出格式 / output format (default: table, or by --out suffix)"),
         click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
-                     help="写入文件而不是屏幕 / write to this file instead of the screen"),
+                     callback=out_file, expose_value=True,
+                     help="写入文件而不是屏幕（文件夹不存在时自动创建）/ write to this file "
+                          "instead of the screen (its folder is created)"),
     )
 
 
@@ -120,9 +195,53 @@ def with_provenance(doc: Any) -> dict[str, Any]:
     return {"records": list(doc), "provenance": prov}
 
 
+def _command_title(lang: str) -> str:
+    """The running command's one-line help in ``lang`` (its "中文 / English")."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not ctx.command.help:
+        return "linkgraph"
+    first = ctx.command.help.strip().splitlines()[0]
+    import re
+
+    zh, en = (re.split(r"\s*/\s+", first, maxsplit=1) + [""])[:2]
+    return (en or zh).strip().rstrip(".") if lang == "en" else zh.strip()
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """id -> name of the loaded dataset's units, people, teams … (for
+    workbooks: names beside ids)."""
+    ctx = click.get_current_context(silent=True)
+    dataset = ctx.meta.get("linkgraph.dataset") if ctx is not None else None
+    if dataset is None:
+        return {}
+    keys = {"unit": ("units", "unit_id"), "person": ("people", "person_id"),
+            "team": ("teams", "team_id"), "dept": ("departments", "dept_id"),
+            "round": ("rounds", "round_id"), "region": ("regions", "region_id")}
+    out = {}
+    for kind, (table, key) in keys.items():
+        frame = dataset.tables.get(table)
+        if frame is not None and len(frame) and "name" in frame:
+            ok = frame[key].notna() & frame["name"].notna()
+            out[kind] = dict(zip(frame[key][ok].astype(str), frame["name"][ok].astype(str)))
+    return out
+
+
+def write_workbook(sheets: Mapping[str, Sequence[Mapping[str, Any]]], out: str,
+                   columns: Mapping[str, Sequence[str]] | None = None, *,
+                   reasons: Mapping[str, str] | None = None) -> None:
+    """The command's sheets as a printable workbook in the output language,
+    with the provenance sheet last."""
+    lang = output_lang()
+    ctx = click.get_current_context(silent=True)
+    as_of = ctx.params.get("as_of") if ctx is not None else None
+    output.write_xlsx({**sheets, "provenance": current_provenance().rows(lang)}, out, columns,
+                      lang=lang, title=_command_title(lang),
+                      as_of=str(as_of) if as_of else None, reasons=reasons, names=_names())
+
+
 def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]],
          fmt: str | None, out: str | None, *, columns: Sequence[str] | None = None,
-         json_doc: Any = None) -> None:
+         json_doc: Any = None, reasons: Mapping[str, str] | None = None) -> None:
     """Print or write records.  A mapping of sheet name -> records gives one
     section (or XLSX sheet) per entry; ``json_doc`` replaces the JSON body.
     JSON and XLSX carry the provenance (inputs' hashes, version, command)."""
@@ -135,22 +254,33 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
             json_doc = ({**body, "loaded_share": share} if isinstance(body, Mapping)
                         else {"records": list(body), "loaded_share": share})
         sheets = {**sheets, SHARE_SHEET: share}
+    lang = output_lang()
     if fmt == "xlsx":
         assert out is not None, "resolve_format gives xlsx only for an --out file"
-        output.write_xlsx({**sheets, "来源 provenance": current_provenance().rows()}, out,
-                          {name: columns for name in sheets if name != SHARE_SHEET}
-                          if columns else None)
+        write_workbook(sheets, out, {name: columns for name in sheets if name != SHARE_SHEET}
+                       if columns else None, reasons=reasons)
         click.echo(f"已写入 / written: {out}", err=True)
         return
     if fmt == "json":
         text = output.to_json(with_provenance(json_doc if json_doc is not None else records))
-    elif len(sheets) == 1:
-        text = output.render(next(iter(sheets.values())), fmt, columns)
     else:
+        from linkgraph.catalogue import catalogue
+
+        ctx = click.get_current_context(silent=True)
+        chosen = ctx.meta.get("linkgraph.headers") if ctx is not None else None
+        heads = chosen or (lang if fmt == "table" else "id")
         parts = []
         for name, recs in sheets.items():
-            body = output.render(recs, fmt, None if name == SHARE_SHEET else columns)
-            parts.append(f"# {name}\n{body}" if fmt == "csv" else f"== {name} ==\n{body}")
+            body = output.render(recs, fmt, None if name == SHARE_SHEET else columns, headers=heads,
+                                 lang=lang)
+            if fmt == "table" and not recs:
+                reason = (reasons or {}).get(name)
+                body = f"（无 / none{'：' + reason if reason else ''}）\n"
+            if len(sheets) == 1:
+                parts.append(body)
+                continue
+            title = catalogue().sheet(name, lang)
+            parts.append(f"# {title}\n{body}" if fmt == "csv" else f"== {title} ==\n{body}")
         text = "\n".join(parts)
     if out:
         output.write_text(text, out, bom=(fmt == "csv"))
@@ -308,6 +438,7 @@ def load_data(data: str | None, lenient: bool = False, rejects: str = "rejected.
     if ctx is not None:
         ctx.meta["linkgraph.inputs"] = [{"path": f.path, "sha256": f.sha256, "size": f.size}
                                         for f in dataset.files]
+        ctx.meta["linkgraph.dataset"] = dataset
     if dataset.rows_rejected and rejects:
         output.write_text(output.to_csv(dataset.rejected_records()), rejects, bom=True)
     if not quiet:
@@ -454,3 +585,35 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "priorities": ("units", "regions", "petitions", "posts", "people", "problems", "audits",
                    "measures", "leads", "rounds", "assignments", "departments"),
 }
+
+
+def round_or_latest(dataset, round_id: str | None) -> str | None:
+    """The round a round command works on: the one given, else the latest
+    round of the data (said on stderr); None when the data holds no rounds."""
+    from linkgraph.analysis.ledger import latest_rounds
+
+    if round_id:
+        return round_id
+    latest = latest_rounds(dataset.tables["rounds"], 1)
+    if not latest:
+        return None
+    click.echo(f"未指定 --round，使用最近的轮次 {latest[0]} / no --round given: using the latest "
+               f"round, {latest[0]}", err=True)
+    return latest[0]
+
+
+NO_ROUNDS = "数据中没有巡察轮次（rounds 表为空或缺失），无可分析的轮次 / the data holds no rounds"
+
+
+def explain_empty(dataset, *tables: str) -> bool:
+    """Say on stderr which of ``tables`` hold no rows — why an answer is
+    empty ("无数据") — and return whether any of them is empty."""
+    from linkgraph.schema import TABLE_BY_NAME
+
+    empty = [t for t in tables if dataset.tables[t].empty]
+    if empty:
+        zh = "、".join(f"{TABLE_BY_NAME[t].aliases[0]}（{t}）" for t in empty)
+        click.echo(f"无数据：{zh} 表为空或缺失，相关结果为空 / no data: the {', '.join(empty)} "
+                   f"table{'s are' if len(empty) > 1 else ' is'} empty or missing, so the "
+                   f"results that need {'them' if len(empty) > 1 else 'it'} are empty", err=True)
+    return bool(empty)

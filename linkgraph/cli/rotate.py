@@ -3,24 +3,14 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import (
-    NEEDS,
-    emit,
-    format_options,
-    pass_dataset,
-    resolve_format,
-)
+from linkgraph.cli.options import (NEEDS, NO_ROUNDS, emit, format_options, output_lang, pass_dataset,
+                                   resolve_format, round_or_latest, write_workbook)
 
 TABLE_COLUMNS = ["team_id", "team_name", "from_region_name", "to_region_name", "n_units", "cost",
                  "n_soft", "swaps", "workload_ratio"]
 PLAN_COLUMNS = ["team_id", "team_name", "from_region_id", "from_region_name", "to_region_id",
                 "to_region_name", "unit_ids", "n_units", "cost", "n_soft", "swaps",
                 "workload_ratio", "reason"]
-PLAN_ZH = {"team_id": "巡察组编码", "team_name": "巡察组", "from_region_id": "派出区域编码",
-           "from_region_name": "派出区域", "to_region_id": "被巡察区域编码",
-           "to_region_name": "被巡察区域", "unit_ids": "被巡察单位", "n_units": "单位数",
-           "cost": "软冲突分值", "n_soft": "软冲突条数", "swaps": "成员调换",
-           "workload_ratio": "力量工作量比", "reason": "配对理由 reason"}
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -38,8 +28,9 @@ def _pairs(ctx, param, values) -> tuple[tuple[str, str], ...]:
 
 @click.command()
 @pass_dataset(needs=NEEDS["rotate"])
-@click.option("--round", "round_id", required=True, metavar="R",
-              help="轮次编码（待排的交叉巡察轮次）/ the round to plan (rounds.round_id)")
+@click.option("--round", "round_id", default=None, metavar="R",
+              help="轮次编码（待排的交叉巡察轮次，默认最近一轮）/ the round to plan "
+                   "(rounds.round_id; default the latest)")
 @click.option("--targets", type=click.Path(dir_okay=False), default=None,
               help="被巡察单位清单（列：单位编码），代替本轮巡察对象 / units to inspect "
                    "instead of the round's assignments")
@@ -104,9 +95,14 @@ def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciproca
       linkgraph rotate ledgers/ --round R2026-1 --no-reciprocal --alternatives 3 --out plan.xlsx
     """
     from linkgraph.rotation import RotationOptions, plan_rotation
-    from linkgraph.rotation.files import read_targets, read_zones
+    from linkgraph.rotation.files import plan_workbook, read_targets, read_zones
     from linkgraph.rules import load_rules
 
+    round_id = round_or_latest(dataset, round_id)  # type: ignore[assignment]
+    if round_id is None:
+        click.echo(NO_ROUNDS, err=True)
+        emit([], fmt, out, columns=TABLE_COLUMNS)
+        return
     options = RotationOptions(
         no_reciprocal=no_reciprocal, single_cycle=single_cycle, avoid_recent=avoid_recent,
         zones=read_zones(zones) if zones else None, fix=fix, forbid=forbid,
@@ -120,7 +116,13 @@ def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciproca
     if fmt == "json":
         emit([], fmt, out, json_doc=plan.as_record())
     elif fmt == "xlsx":
-        emit(plan_sheets(plan), fmt, out)
+        rounds = dataset.tables["rounds"]
+        name = rounds.loc[rounds["round_id"] == round_id, "name"]
+        sheets, columns, reasons = plan_workbook(plan, dataset.tables["units"], output_lang(),
+                                                 str(name.iloc[0]) if len(name) else None)
+        assert out is not None
+        write_workbook(sheets, out, columns, reasons=reasons)
+        click.echo(f"已写入 / written: {out}", err=True)
     else:
         emit(pair_rows(plan), fmt, out,
              columns=TABLE_COLUMNS if fmt == "table" and not out else PLAN_COLUMNS)
@@ -134,26 +136,6 @@ def pair_rows(plan) -> list[dict]:
         rec["n_soft"] = len(p.soft_conflicts)
         rows.append(rec)
     return rows
-
-
-def plan_sheets(plan) -> dict[str, list[dict]]:
-    """The workbook a planner hands over (Chinese headers first)."""
-    plan_rows = [{PLAN_ZH[c]: r[c] for c in PLAN_COLUMNS} for r in pair_rows(plan)]
-    soft = [{"巡察组编码": p.team_id, "被巡察区域": p.to_region_name, **c}
-            for p in plan.pairs for c in p.soft_conflicts]
-    swaps = [s.as_record() for s in plan.member_swaps]
-    alts = [{"rank": a.rank, "objective": a.objective, "optimal": a.optimal,
-             "differs": "; ".join(f"{t}: {x}→{y}" for t, x, y in a.differs)}
-            for a in plan.alternatives]
-    summary = [{"项目 item": k, "值 value": v} for k, v in (
-        ("轮次 round", plan.round_id), ("目标值 objective", plan.objective),
-        ("工作量不均衡 imbalance", plan.workload_imbalance),
-        ("已证明最优 optimal", plan.optimal), ("差距 gap", plan.gap),
-        ("求解器 solver", plan.solver),
-        *((f"约束 {k}", v) for k, v in sorted(plan.as_record()["constraints"].items())))]
-    return {"交叉巡察方案 plan": plan_rows, "剩余软冲突 soft conflicts": soft,
-            "成员调换 member swaps": swaps, "备选方案 alternatives": alts,
-            "求解说明 summary": summary}
 
 
 def _summary(plan) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from linkgraph.cli.options import as_of_option, pass_dataset, person_arg, seed_option
+from linkgraph.cli.options import as_of_option, out_file, pass_dataset, person_arg, seed_option
 
 FOCUS_HELP = ("视图焦点 / what to show: unit:U（单位邻域）, person:P（人员：任职、关系、巡察组）, "
               "portrait:P（一把手画像子图）, "
@@ -19,8 +19,9 @@ max_nodes_option = click.option(
 
 @click.command()
 @pass_dataset
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
-              help="输出的 HTML 文件 / the HTML file to write")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), callback=out_file,
+              help="输出的 HTML 文件（文件夹不存在时自动创建）/ the HTML file to write (its "
+                   "folder is created)")
 @click.option("--focus", default=None, metavar="KIND[:ID]", help=FOCUS_HELP,
               callback=lambda c, p, v: _focus(v))
 @click.option("--round", "round_id", default=None, metavar="R",
@@ -57,6 +58,7 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
       linkgraph view ledgers/ --focus conflicts --round R2024-2 --out conflicts.html
     """
     from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.progress import Steps
     from linkgraph.rules import load_rules
     from linkgraph.views import write_html
     from linkgraph.session import Session
@@ -70,10 +72,18 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
         if kind.strip().lower() in ("person", "portrait"):
             focus = f"{kind}:{person_arg(ident)}"
     session = Session.of(dataset, load_rules(rules_path), as_of)
-    req = view_request(session, focus, round_id=round_id, hops=hops, lang=lang)
-    spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
-                        provenance=provenance_rows(current_provenance()))
-    write_html(spec, out)
+    kind = focus.split(":")[0].strip().lower() if focus else "overview"
+    on_graph = kind in ("unit", "person", "cluster", "lead-network", "conflicts")
+    steps = Steps(3 if on_graph else 2)
+    if on_graph:
+        with steps("构建属性图 / building the graph"):
+            _ = session.graph
+    with steps("选取节点、计算布局 / picking the nodes and laying them out"):
+        req = view_request(session, focus, round_id=round_id, hops=hops, lang=lang)
+        spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
+                            provenance=provenance_rows(current_provenance()))
+    with steps("写出页面 / writing the page"):
+        write_html(spec, out)
     click.echo(f"{spec.title}\n{spec.notes[0]}", err=True)
     click.echo(f"已写入 / written: {out}", err=True)
 

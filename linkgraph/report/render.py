@@ -11,7 +11,7 @@ import importlib.resources
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 from linkgraph import output
 from linkgraph.report.model import Report
@@ -61,26 +61,33 @@ def write_html(report: Report, target: str | Path | IO[bytes],
                overview: str | None = "overview.html") -> None:
     data = render_html(report, overview).encode("utf-8")
     if isinstance(target, (str, Path)):
-        Path(target).write_bytes(data)
+        output.write_bytes(data, target)
     else:
         target.write(data)
 
 
 def xlsx_sheets(report: Report) -> dict[str, list[Mapping[str, Any]]]:
-    """One sheet per table (every field), the key figures first, provenance last."""
+    """One sheet per table (every field), the key figures first, provenance
+    last; sheet names and headers come from the presentation catalogue."""
     sheets: dict[str, list[Mapping[str, Any]]] = {
-        t("关键数字", "key figures", report.lang): [
-            {t("项目", "item", report.lang): f.label, t("数值", "value", report.lang): f.value,
-             t("说明", "detail", report.lang): f.detail} for f in report.figures]}
+        "key_figures": [{"item": f.label, "value": f.value, "detail": f.detail}
+                        for f in report.figures]}
     for tb in report.tables():
-        sheets[tb.sheet] = [dict(r) for r in tb.rows] or [
-            {t("说明", "note", report.lang): t("无记录", "no records", report.lang)}]
-    sheets["来源 provenance"] = [{"项目 / item": k, "值 / value": v} for k, v in report.provenance]
+        sheets[tb.sheet] = [dict(r) for r in tb.rows]
+    sheets["provenance"] = [{"item": k, "value": v} for k, v in report.provenance]
     return sheets
 
 
-def write_xlsx(report: Report, target: str | Path | BinaryIO) -> None:
-    output.write_xlsx(xlsx_sheets(report), target)
+def _empty_reasons(report: Report) -> dict[str, str]:
+    """Why a table of the report is empty: its section's note, else "no rows"."""
+    return {tb.sheet: s.note or t("本项结果为空", "this result has no rows", report.lang)
+            for s in report.sections for tb in s.tables if not tb.rows}
+
+
+def write_xlsx(report: Report, target: str | Path | IO[bytes]) -> None:
+    output.write_xlsx(xlsx_sheets(report), target,  # type: ignore[arg-type]
+                      lang=report.lang, title=report.title, as_of=report.as_of,
+                      reasons=_empty_reasons(report))
 
 
 @cache

@@ -39,7 +39,9 @@ def write_html(spec: ViewSpec, target: str | os.PathLike[str] | IO[Any]) -> None
     """Write the page for ``spec`` as UTF-8 to a path or an open file."""
     data = render_html(spec).encode("utf-8")
     if isinstance(target, (str, os.PathLike)):
-        Path(target).write_bytes(data)
+        from linkgraph.output import write_bytes
+
+        write_bytes(data, Path(target))
     elif isinstance(target, io.TextIOBase):
         target.write(data.decode("utf-8"))
     else:

@@ -25,7 +25,9 @@ def check_round(tables: Mapping[str, pd.DataFrame], round_id: str | None) -> str
     if not round_id:
         raise InputError("此视图需要 --round / this view needs --round R")
     if not (tables["rounds"]["round_id"] == round_id).any():
-        raise InputError(f"没有轮次 {round_id} / no round {round_id!r}")
+        from linkgraph.analysis.ledger import unknown_round
+
+        raise InputError(unknown_round(tables["rounds"], round_id))
     return round_id
 
 

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Mapping
 
+from linkgraph.catalogue import relation_label
 from linkgraph.views.spec import TooltipRow
 
 LANGS = ("zh", "en")
@@ -53,14 +54,6 @@ EDGE_NAMES: dict[str, tuple[str, str]] = {
     "IN_SECTOR": ("所属系统", "in sector"),
     "CROSS_INSPECTS": ("交叉巡察", "cross-inspects"),
     "CONFLICT": ("冲突关联", "conflict link"),
-}
-
-#: ``ties.relation`` canonical values -> Chinese (edge text of TIE edges).
-RELATION_NAMES: dict[str, str] = {
-    "spouse": "夫妻", "parent_child": "父母子女", "sibling": "兄弟姐妹",
-    "collateral": "旁系血亲", "in_law": "姻亲", "classmate": "同学",
-    "colleague": "同事", "townsman": "同乡", "mentor": "师生/师徒",
-    "secretary": "秘书", "other": "其他关系",
 }
 
 #: Property names -> Chinese field names (data contract columns).
@@ -240,10 +233,10 @@ def node_rows(attrs: Mapping[str, object], label: str, degree: int, lang: str) -
 
 
 def edge_label_text(edge_type: str, attrs: Mapping[str, object], lang: str) -> str:
-    """Relation name; TIE edges say which tie (夫妻, 同学, ...)."""
+    """Relation name; TIE edges say which tie (配偶, 同学, ... from the catalogue)."""
     if edge_type == "TIE" and not is_missing(attrs.get("relation")):
         rel = str(attrs["relation"])
-        return rel if lang == "en" else RELATION_NAMES.get(rel, format_value(rel, lang, 12))
+        return format_value(relation_label(rel, lang), lang, 12)
     if edge_type == "HOLDS_POST" and not is_missing(attrs.get("title")):
         return format_value(attrs["title"], lang, 12)
     return edge_name(edge_type, lang)
@@ -252,7 +245,7 @@ def edge_label_text(edge_type: str, attrs: Mapping[str, object], lang: str) -> s
 def edge_rows(edge_type: str, attrs: Mapping[str, object], source_text: str,
               target_text: str, lang: str) -> tuple[TooltipRow, ...]:
     rows: list[TooltipRow] = [
-        (ui("relation", lang), f"{edge_name(edge_type, lang)} ({edge_type})"),
+        (ui("relation", lang), edge_name(edge_type, lang)),
         (ui("from", lang), source_text),
         (ui("to", lang), target_text),
     ]
@@ -260,8 +253,8 @@ def edge_rows(edge_type: str, attrs: Mapping[str, object], source_text: str,
         if k == "type" or is_missing(attrs[k]):
             continue
         v = attrs[k]
-        if k == "relation" and lang != "en":
-            v = RELATION_NAMES.get(str(v), str(v))
+        if k == "relation":
+            v = relation_label(str(v), lang)
         if k == "kinship" and isinstance(v, str) and v:   # "PGS" -> 父母的兄弟姐妹的儿子
             from linkgraph.kinship import decode
 

@@ -89,3 +89,45 @@ def self_check_units(tables: Mapping[str, pd.DataFrame], sector: str | None,
         inside = {r for r, chain in ancestors.items() if region in chain}
         mask &= units["region_id"].isin(inside).to_numpy()
     return tuple(sorted(units.loc[mask, "unit_id"]))
+
+
+#: What makes an uninspected unit like a cluster's units, and how it reads.
+LIKENESS = (("kind", "同为{v}", "also a {v}"), ("level", "同为{v}", "also {v}"),
+            ("region_id", "同在{v}", "also in {v}"), ("sector", "同属{v}系统", "also in {v}"))
+
+
+def rank_self_check(tables: Mapping[str, pd.DataFrame], cluster_unit_ids: Iterable[str],
+                    candidate_ids: Iterable[str], top: int | None = 10,
+                    lang: str = "zh") -> list[dict]:
+    """The units that should self-check, most like the cluster's own first:
+    likeness = mean over unit kind, level, region and sector of the share of
+    the cluster's units that share the candidate's value; each with the
+    reason in words.  ``top`` caps the list (None = all)."""
+    units = tables["units"].drop_duplicates("unit_id").set_index("unit_id")
+    region_names = tables["regions"].drop_duplicates("region_id").set_index(
+        "region_id")["name"] if "regions" in tables else pd.Series(dtype=object)
+    own = units.reindex([u for u in dict.fromkeys(cluster_unit_ids) if u in units.index])
+    if own.empty:
+        return []
+    counts = {f: own[f].value_counts() for f, _, _ in LIKENESS if f in own}
+    ranked = []
+    for u in dict.fromkeys(candidate_ids):
+        if u not in units.index:
+            continue
+        row, shares, words = units.loc[u], [], []
+        for f, zh, en in LIKENESS:
+            v = row.get(f)
+            n = int(counts[f].get(v, 0)) if f in counts and isinstance(v, str) else 0
+            shares.append(n / len(own))
+            if n * 2 >= len(own) and n:
+                shown = str(region_names.get(v, v)) if f == "region_id" else str(v)
+                words.append((en if lang == "en" else zh).format(v=shown) +
+                             (f" ({n}/{len(own)})" if lang == "en" else f"（{n}/{len(own)}）"))
+        likeness = round(sum(shares) / len(shares), 4)
+        reason = ("; ".join(words) if lang == "en" else "，".join(words)) or \
+            ("same sector or region only" if lang == "en" else "仅同系统或同区域")
+        ranked.append({"unit_id": u, "unit_name": row.get("name"), "likeness": likeness,
+                       "self_check_reason": reason})
+    ranked.sort(key=lambda r: (-r["likeness"], r["unit_id"]))
+    ranked = [{"rank": k, **r} for k, r in enumerate(ranked, start=1)]
+    return ranked if top is None else ranked[:top]

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph import kinship
+from linkgraph.analysis.ledger import unknown_round
 from linkgraph.errors import InputError
 from linkgraph.relations import class_path
 from linkgraph.schema import Tables
@@ -189,8 +190,7 @@ def round_context(tables: Tables, round_id: str) -> RoundContext:
     rounds = tables["rounds"]
     row = rounds[rounds["round_id"] == round_id]
     if row.empty:
-        known = ", ".join(sorted(rounds["round_id"].dropna().astype(str))[:20])
-        raise InputError(f"没有轮次 {round_id!r} / no round {round_id!r}; 已有 / known: {known}")
+        raise InputError(unknown_round(rounds, round_id))
     r = row.iloc[0]
     start = r["start"] if pd.notna(r["start"]) else r["end"]
     end = r["end"] if pd.notna(r["end"]) else start

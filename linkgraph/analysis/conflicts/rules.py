@@ -27,11 +27,6 @@ EVIDENCE_COLUMNS: dict[str, Any] = {
     "post": -1, "aux_post": -1, "aux_unit": -1, "code1": -1, "code2": -1,
 }
 
-#: Rules that are not ties between people.
-DERIVED_ZH = {"former_post": "曾任职", "long_post": "长期任职", "seconded": "抽调自",
-              "home_region": "本地巡本地", "colleague": "同事", "superior": "上下级",
-              "townsman": "同乡", "same_system": "同系统"}
-
 
 @dataclass(frozen=True)
 class ConflictRules:
@@ -63,7 +58,11 @@ class ConflictRules:
         return float(self.weights.get(relation, 1.0))
 
     def zh(self, relation: str) -> str:
-        return self.names_zh.get(relation) or DERIVED_ZH.get(relation) or relation
+        """A relation (or derived rule) in Chinese: a name the rules file
+        gives a relation it adds, else the presentation catalogue's."""
+        from linkgraph.catalogue import relation_label
+
+        return self.names_zh.get(relation) or relation_label(relation)
 
 
 def _present(section: Mapping[str, Any], key: str, source: str, where: str) -> Any:
@@ -102,7 +101,7 @@ def conflict_rules(rules: Rules) -> ConflictRules:
     out = ConflictRules(
         levels={k: str(v.get("level")) for k, v in rel.items()},
         weights={k: _number(v, "weight", src, where=f"relations.{k}") for k, v in rel.items()},
-        names_zh={k: str(v.get("zh", k)) for k, v in rel.items()},
+        names_zh={k: str(v["zh"]) for k, v in rel.items() if "zh" in v},
         lookback_years=_number(sec, "lookback_years", src, True),
         long_term_years=_number(sec, "long_term_years", src, True),
         post_weight=_number(sec, "post_weight", src),

@@ -15,14 +15,26 @@ CLUSTER_COLUMNS = (("cluster_id", ("编号", "Id")), ("kind_zh", ("类型", "Kin
                    ("label", ("说明", "Description")))
 
 
+#: Units listed per cluster as "self-check first" (the workbook has them all).
+SELF_CHECK_SHOWN = 10
+SELF_CHECK_COLUMNS = (("cluster_id", ("问题群", "Cluster")), ("rank", ("序", "Rank")),
+                      ("unit_name", ("单位", "Unit")), ("likeness", ("相似度", "Likeness")),
+                      ("self_check_reason", ("理由", "Why")))
+
+
 def clusters(source: Session, options: ReportOptions) -> Section:
     from linkgraph.analysis.clusters import KIND_ZH
 
     lang = options.lang
     clusters = source.clusters
     depts = source.tables["departments"].set_index("dept_id")["name"].to_dict()
-    rows = []
+    from linkgraph.analysis.clusters.scope import rank_self_check
+
+    rows, first = [], []
     for c in clusters:
+        for r in rank_self_check(source.tables, c.unit_ids, c.self_check_unit_ids,
+                                 SELF_CHECK_SHOWN, lang):
+            first.append({"cluster_id": c.cluster_id, **r})
         rec = c.as_record()
         rec["kind_zh"] = KIND_ZH.get(c.kind, c.kind) if lang != "en" else c.kind
         rec["departments"] = "、".join(depts.get(d, d) for d in c.dept_ids)
@@ -47,5 +59,10 @@ def clusters(source: Session, options: ReportOptions) -> Section:
                       "the fix and the not-yet-inspected units that should self-check.", lang),),
         charts=(chart,) if chart.bars else (),
         tables=(Table("clusters", t("共性问题群", "Clusters", lang),
-                      columns(CLUSTER_COLUMNS, lang), tuple(rows)),),
+                      columns(CLUSTER_COLUMNS, lang), tuple(rows)),
+                Table("self_check", t(f"应先行自查的单位（每个问题群最像的 {SELF_CHECK_SHOWN} 个，"
+                                      "全部名单见 report.xlsx）",
+                                      f"Units to self-check first (the {SELF_CHECK_SHOWN} most "
+                                      "like each cluster; the full list is in report.xlsx)", lang),
+                      columns(SELF_CHECK_COLUMNS, lang), tuple(first), limit=60)),
         links=links, note="" if clusters else t("未发现共性问题群。", "No cluster found.", lang))
