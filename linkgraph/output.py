@@ -8,53 +8,18 @@ UTF-8 with BOM, which is what Chinese Excel needs to show them correctly.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 FORMATS = ("table", "csv", "json", "xlsx")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from linkgraph.cells import (  # noqa: E402,F401  (re-exported: output is their home for callers)
+    _FORMULA_START, XLSX_CELL_CHARS, _columns, _created, fit_cell, neutralise, plain)
 
 Record = Mapping[str, Any]
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-_PLAIN_TYPES = (str, int, bool)
-
-
-def plain(value: Any) -> Any:
-    """A value as JSON can hold it: dates as ISO text, NaN/NaT as None."""
-    if value is None or type(value) in _PLAIN_TYPES:  # the common case, fast
-        return value
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        try:
-            return value.strftime("%Y-%m-%d")
-        except ValueError:  # NaT
-            return None
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value) if isinstance(value, (set, frozenset)) else value
-        return [plain(v) for v in items]
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    item = getattr(value, "item", None)  # numpy scalars
-    if callable(item):
-        return plain(item())
-    if value.__class__.__name__ in ("NAType", "NaTType"):
-        return None
-    return value
 
 
 def cell_text(value: Any) -> str:
@@ -71,15 +36,6 @@ def cell_text(value: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}" if abs(v) < 1e-3 and v else (f"{v:.4f}".rstrip("0").rstrip("."))
     return str(v)
-
-
-def _columns(records: Sequence[Record], columns: Sequence[str] | None) -> list[str]:
-    if columns is not None:
-        return list(columns)
-    seen: dict[str, None] = {}
-    for r in records:
-        seen.update(dict.fromkeys(r))
-    return list(seen)
 
 
 def to_json(records: Iterable[Record] | Mapping[str, Any]) -> str:
@@ -182,26 +138,6 @@ def write_xlsx(sheets: Mapping[str, Sequence[Record]], target: str | Path | Bina
     if isinstance(target, (str, Path)):
         target = str(target_path(target))
     book.write(target)
-
-
-def _created() -> dt.datetime:
-    """The workbook's creation time: SOURCE_DATE_EPOCH when set (byte-identical
-    reports), else now."""
-    from linkgraph.provenance import generated_at
-
-    return dt.datetime.fromisoformat(generated_at().replace("Z", "")).replace(tzinfo=None)
-
-
-#: Excel's limit on the characters of one cell
-XLSX_CELL_CHARS = 32767
-_CUT = "…【超出 Excel 单元格上限，已截断；全文见 CSV/JSON 输出 / cut at Excel's cell limit】"
-
-
-def fit_cell(text: str) -> str:
-    """Text that fits an Excel cell; a longer one is cut *visibly*, never silently."""
-    if len(text) <= XLSX_CELL_CHARS:
-        return text
-    return text[: XLSX_CELL_CHARS - len(_CUT)] + _CUT
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

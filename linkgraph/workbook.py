@@ -50,7 +50,7 @@ def display_width(text: str) -> int:
 
 
 def plain_value(value: Any) -> Any:
-    from linkgraph.output import plain
+    from linkgraph.cells import plain
 
     return plain(value)
 
@@ -61,7 +61,7 @@ def _word(key: str, lang: str) -> str:
 
 def _neutral(text: str) -> str:
     """Text that is inert in a spreadsheet and fits its cell (cut visibly)."""
-    from linkgraph.output import fit_cell, neutralise
+    from linkgraph.cells import fit_cell, neutralise
 
     return fit_cell(neutralise(text))
 
@@ -105,7 +105,7 @@ class Book:
             columns: Sequence[str] | None = None, *, reason: str | None = None) -> None:
         """A sheet of ``records`` (the key's catalogue name); long lists each
         get a sheet of their own right after it."""
-        from linkgraph.output import _columns
+        from linkgraph.cells import _columns
 
         cols = _columns(records, columns)
         sheet = _Sheet(key, self._name(self.cat.sheet(key, self.lang)), records, cols, reason)
@@ -127,7 +127,7 @@ class Book:
         wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False,
                                           "strings_to_urls": False,
                                           "strings_to_numbers": False, "in_memory": True})
-        from linkgraph.output import _created
+        from linkgraph.cells import _created
 
         wb.set_properties({"created": _created()})   # reproducible bytes too
         styles = _Styles(wb)
@@ -240,7 +240,7 @@ class Book:
     def _cell(self, ws, styles, i: int, j: int, key: str, value: Any, fmt: str,
               sheet: _Sheet) -> int:
         """Write one cell; returns its display width."""
-        from linkgraph.output import plain
+        from linkgraph.cells import plain
 
         v = plain(value)
         if v is None:

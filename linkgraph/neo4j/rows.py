@@ -94,8 +94,10 @@ def rel_rows(tables: Tables, rules: Rules | None = None) -> Iterator[RelRows]:
         f = _edge_frame(tables, spec)
         f = f.assign(_start=_strip(f["_start"], start), _end=_strip(f["_end"], end))
         groups.setdefault((spec.type, start, end), []).append(f)
+        table = TABLE_BY_NAME[spec.table]
+        known = {col.name for col in table.columns}  # derived properties (relation_word) are text
         kinds_of[(spec.type, start, end)] = {
-            c: TABLE_BY_NAME[spec.table].column(c).kind for c in spec.properties}
+            c: table.column(c).kind if c in known else "text" for c in spec.properties}
     c = corroborations(tables, rules)
     groups[("CORROBORATES", "AuditFinding", "Problem")] = [
         pd.DataFrame({"_start": c["finding_id"].astype(str), "_end": c["problem_id"].astype(str)})]
