@@ -24,7 +24,8 @@ UNITS = ("unit_id,name,sector,level,kind,parent_id\n"
 NO_DATA = {"generate": ["generate", "{tmp}/gen", "--scale", "20", "--seed", "1"],
            "cypher": ["cypher", "list"]}
 #: Commands too slow for this file, and where they are tested.
-ELSEWHERE = {"demo": "tests/test_demo.py (generates a whole city)"}
+ELSEWHERE = {"demo": "tests/test_demo.py (generates a whole city)",
+             "import": "tests/test_office_import.py (reads office ledgers, not DATA)"}
 
 #: The argument list of each command on DATA ("{data}") with outputs under "{tmp}".
 ON_DATA: dict[str, list[list[str]]] = {
@@ -32,6 +33,7 @@ ON_DATA: dict[str, list[list[str]]] = {
     "stats": [["stats", "{data}"]],
     "conflicts": [["conflicts", "{data}"], ["conflicts", "{data}", "--costs"]],
     "clusters": [["clusters", "{data}"]],
+    "categories": [["categories", "{data}"], ["categories", "{data}", "--review"]],
     "leads": [["leads", "{data}", "--as-of", "2024-06-30"]],
     "audit": [["audit", "{data}", "--as-of", "2024-06-30"]],
     "rectification": [["rectification", "{data}", "--as-of", "2024-06-30"],
