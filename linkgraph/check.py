@@ -8,10 +8,12 @@ tables are checked in ``schema.LOAD_ORDER``.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,30 +70,76 @@ class Checked:
 FREE_TEXT_COLUMNS = frozenset({"name", "description", "topic"})
 
 
-def _typed_column(col: Column, raw: pd.Series, relation_words: Mapping[str, str]):
-    kind = col.kind
-    if kind == "id":
-        return norm.identifier(raw) + (None,)
-    if kind == "text":
-        parse = norm.free_text if col.name in FREE_TEXT_COLUMNS else norm.text
-        return parse(raw), pd.Series(False, index=raw.index), None
-    if kind == "date":
-        return norm.dates(raw) + (_KIND_REASON["date"],)
-    if kind == "int":
-        return norm.integers(raw) + (_KIND_REASON["int"],)
-    if kind == "float":
-        return norm.amounts(raw) + (_KIND_REASON["float"],)
-    if kind == "bool":
-        return norm.booleans(raw, lookup_table(BOOL_WORDS)) + (_KIND_REASON["bool"],)
-    if kind in ("ids", "list"):
-        return norm.split_list(raw, ids=kind == "ids") + (None,)
+def _reader_key(col: Column) -> str:
+    """Columns read the same way share a key, and are read together."""
+    if col.kind == "text" and col.name in FREE_TEXT_COLUMNS:
+        return "free_text"
+    return col.kind
+
+
+@functools.cache
+def _reader(key: str) -> norm.Reader:
+    if key.startswith("vocab:"):
+        return norm.vocabulary_reader(vocabulary(key.split(":", 1)[1]))
+    return {"id": norm.read_identifiers, "text": norm.read_text,
+            "free_text": norm.read_free_text, "date": norm.read_dates,
+            "int": norm.read_integers, "float": norm.read_amounts,
+            "bool": norm.boolean_reader(lookup_table(BOOL_WORDS)),
+            "ids": norm.list_reader(ids=True), "list": norm.list_reader(ids=False),
+            "blank": norm.read_blank}[key]
+
+
+def _reason(kind: str) -> str:
     if kind.startswith("vocab:"):
-        name = kind.split(":", 1)[1]
-        table = vocabulary(name, relation_words if name == "relation" else None)
-        values, bad = norm.vocabulary(raw, table)
-        reason = f"未知的取值，可用：{accepted_values(name)} / unknown value"
-        return values, bad, reason
-    raise ValueError(f"unknown column kind {kind}")
+        return f"未知的取值，可用：{accepted_values(kind.split(':', 1)[1])} / unknown value"
+    return _KIND_REASON[kind]
+
+
+class Cells:
+    """Every cell of a table chunk, factorised once: ``codes[row, column]``
+    indexes ``distinct`` (-1 = empty).  Columns of one kind are then read in
+    one pass over the distinct values they hold, so the cost of typing
+    follows the distinct values, not the number of columns or calls."""
+
+    def __init__(self, raw: pd.DataFrame):
+        grid = raw.to_numpy(dtype=object)
+        codes, distinct = pd.factorize(grid.ravel(), use_na_sentinel=True)
+        self.codes = codes.reshape(grid.shape)
+        self.distinct = np.asarray(distinct, dtype=object)
+        self.position = {name: i for i, name in enumerate(raw.columns)}
+
+    def column(self, name: str) -> np.ndarray:
+        return self.codes[:, self.position[name]]
+
+    def used(self, name: str) -> np.ndarray:
+        """The distinct values' numbers that occur in column ``name``."""
+        codes = pd.unique(self.column(name))
+        return codes[codes >= 0]
+
+    def flagged(self, name: str, test: Callable[[list[str]], Any]) -> np.ndarray:
+        """Row positions of column ``name`` whose value passes ``test`` (given
+        the column's distinct values as text, it answers for each)."""
+        used = self.used(name)
+        hits = used[np.asarray(test([str(v) for v in self.distinct[used]]), dtype=bool)] \
+            if len(used) else used
+        if not len(hits):
+            return np.zeros(0, dtype=int)
+        return np.flatnonzero(np.isin(self.column(name), hits))
+
+    def text(self, name: str, i: int) -> str:
+        """The cell at row position ``i`` of column ``name``, as text."""
+        return str(self.distinct[self.column(name)[i]])
+
+    def read(self, names: list[str], reader: norm.Reader) -> list[tuple[Any, np.ndarray]]:
+        """Columns ``names`` through ``reader``: (typed values, bad) for each."""
+        sub = self.codes[:, [self.position[n] for n in names]]
+        used = pd.unique(sub.ravel())
+        used = used[used >= 0]
+        values, bad = reader([*self.distinct[used], None])
+        lookup = np.full(len(self.distinct) + 1, len(used))  # -1 (empty) -> the None slot
+        lookup[used] = np.arange(len(used))
+        take = lookup[sub]
+        return [(values[take[:, j]], bad[take[:, j]]) for j in range(len(names))]
 
 
 def _shown(value: object) -> str:
@@ -101,15 +149,6 @@ def _shown(value: object) -> str:
     if isinstance(value, tuple):
         return ";".join(value)
     return "" if value is None or value != value else str(value)
-
-
-def type_table(table: str, file: str, raw: pd.DataFrame,
-               relation_words: Mapping[str, str]) -> Checked:
-    """Parse a whole table (canonical headers) and check its keys."""
-    checked = type_rows(table, file, raw, relation_words)
-    checked.raw = None
-    check_keys(checked)
-    return checked
 
 
 def merge(pieces: list[Checked]) -> Checked:
@@ -128,40 +167,58 @@ def merge(pieces: list[Checked]) -> Checked:
 
 def type_rows(table: str, file: str, raw: pd.DataFrame,
               relation_words: Mapping[str, str]) -> Checked:
-    """Parse every column of ``raw`` (canonical headers) to its type."""
+    """Parse every column of ``raw`` (canonical headers) to its type: the
+    columns of each kind in one pass over their distinct cells."""
     spec = TABLE_BY_NAME[table]
-    typed = pd.DataFrame(index=raw.index)
-    checked = Checked(table, file, typed, raw)
-    _check_cell_lengths(checked)
-    suspicious_cells(checked)
+    checked = Checked(table, file, pd.DataFrame(index=raw.index), raw)
+    cells = Cells(raw)
+    _check_cell_lengths(checked, cells)
+    suspicious_cells(checked, cells)
+    groups: dict[str, list[str]] = {}
     for col in spec.columns:
+        key = "blank" if col.kind == "vocab:relation" else _reader_key(col)
+        groups.setdefault(key, []).append(col.name)
+    parsed: dict[str, tuple[Any, np.ndarray]] = {}
+    for key, names in groups.items():
+        parsed.update(zip(names, cells.read(names, _reader(key))))
+    typed: dict[str, pd.Series] = {}
+    for col in spec.columns:
+        values, bad = parsed[col.name]
         if col.kind == "vocab:relation":
-            _type_relation(checked, col.name, raw[col.name], relation_words)
+            typed.update(_type_relation(checked, col.name, values, relation_words))
             continue
-        values, bad, reason = _typed_column(col, raw[col.name], relation_words)
-        if col.kind == "text":
-            _check_normalised_length(checked, col.name, values)
-        vocab = col.kind.split(":", 1)[1] if col.kind.startswith("vocab:") else None
-        if bad.any() and vocab in LENIENT_VOCABULARIES:
-            fallback = LENIENT_VOCABULARIES[vocab]
-            for row in bad[bad].index:
-                checked.warnings.append(Violation(table, file, int(row), col.name,
-                                                  str(raw.at[row, col.name]),
-                                                  f"未知的取值，按 {fallback} 处理 / unknown "
-                                                  f"value, kept as {fallback}", "warning"))
-            values = values.where(~bad, fallback)
-        elif bad.any():
-            checked.reject(bad[bad].index, col.name, reason)
-        if col.required:
-            empty = values.isna() & ~bad
-            if col.kind in ("ids", "list"):
-                empty = values.map(len) == 0
-            checked.reject(empty[empty].index, col.name, "必填项为空 / required value missing")
-        typed[col.name] = values
-    extras = [c for c in RELATION_EXTRA_COLUMNS if c in typed]
-    if extras:  # after the contract's columns
-        checked.frame = typed[[c for c in typed if c not in extras] + extras]
+        typed[col.name] = _checked_column(checked, col, values, bad)
+    extras = {c: typed.pop(c) for c in RELATION_EXTRA_COLUMNS if c in typed}
+    checked.frame = pd.DataFrame({**typed, **extras}, index=raw.index)
     return checked
+
+
+def _checked_column(checked: Checked, col: Column, values: Any, bad: np.ndarray) -> pd.Series:
+    """One typed column: its unreadable and missing required cells rejected."""
+    index = checked.frame.index
+    if col.kind == "text":
+        _check_normalised_length(checked, col.name, values)
+    vocab = col.kind.split(":", 1)[1] if col.kind.startswith("vocab:") else None
+    if bad.any() and vocab in LENIENT_VOCABULARIES:
+        fallback = LENIENT_VOCABULARIES[vocab]
+        assert checked.raw is not None, "columns are checked while typing"
+        for row in index[bad]:
+            checked.warnings.append(Violation(checked.table, checked.file, int(row), col.name,
+                                              str(checked.raw.at[row, col.name]),
+                                              f"未知的取值，按 {fallback} 处理 / unknown "
+                                              f"value, kept as {fallback}", "warning"))
+        values = np.where(bad, fallback, values)
+        bad = np.zeros(len(bad), dtype=bool)
+    elif bad.any():
+        checked.reject(index[bad], col.name, _reason(col.kind))
+    if col.required:
+        if col.kind in ("ids", "list"):
+            empty = np.array([len(v) == 0 for v in values], dtype=bool)
+        else:
+            empty = np.asarray(pd.isna(values)) & ~bad
+        checked.reject(index[empty], col.name, "必填项为空 / required value missing")
+    dtype = object if isinstance(values, np.ndarray) and values.dtype == object else None
+    return pd.Series(values, index=index, dtype=dtype)
 
 
 #: Columns the checker adds to ``ties`` beside the canonical relation: the
@@ -169,42 +226,34 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
 RELATION_EXTRA_COLUMNS = ("relation_word", "kinship")
 
 
-def _type_relation(checked: Checked, column: str, raw: pd.Series,
-                   relation_words: Mapping[str, str]) -> None:
+def _type_relation(checked: Checked, column: str, words: np.ndarray,
+                   relation_words: Mapping[str, str]) -> dict[str, pd.Series]:
     """Relation words through the kinship grammar; an unknown word is kept as
     ``other`` (a soft tie) with a warning naming it, never rejected."""
     from linkgraph.relations import UNKNOWN, read_relations
 
-    words = norm.text(raw)
-    words = words.where(~words.fillna("").str.lower().isin(norm.EMPTY_MARKERS), None)
-    relation, path, unknown = read_relations(words, relation_words)
+    index = checked.frame.index
+    word_series = pd.Series(words, index=index, dtype=object)
+    relation, path, unknown = read_relations(word_series, relation_words)
     for row in unknown[unknown].index:
         checked.warnings.append(Violation(
-            checked.table, checked.file, int(row), column, str(words[row]),
-            f"未识别的关系用语「{words[row]}」，暂按其他关系（提示，非回避）处理，请核实"
-            f" / unknown relation word {words[row]!r}, kept as {UNKNOWN} (soft) for review",
+            checked.table, checked.file, int(row), column, str(word_series[row]),
+            f"未识别的关系用语「{word_series[row]}」，暂按其他关系（提示，非回避）处理，请核实"
+            f" / unknown relation word {word_series[row]!r}, kept as {UNKNOWN} (soft) for review",
             "warning"))
     empty = relation.isna()
     checked.reject(empty[empty].index, column, "必填项为空 / required value missing")
-    checked.frame[column] = relation
-    checked.frame["relation_word"] = words
-    checked.frame["kinship"] = path
+    return {column: relation, "relation_word": word_series, "kinship": path}
 
 
-def _check_cell_lengths(checked: Checked) -> None:
+def _check_cell_lengths(checked: Checked, cells: Cells) -> None:
     limit = max_cell_chars()
-    raw = checked.raw
-    assert raw is not None, "cell lengths are checked while typing"
-    for col in raw.columns:
-        cells = raw[col]
-        present = cells.notna()
-        if not present.any():
-            continue
-        lengths = cells[present].astype(str).str.len()
-        long = lengths[lengths > limit]
-        for row, n in long.items():
-            checked.reject([row], col, f"单元格过长（{n} 字符，上限 {limit}） / cell too long "
-                           f"({n} characters, limit {limit})", [str(cells[row])[:80] + "…"])
+    for col in cells.position:
+        for i in cells.flagged(col, lambda texts: [len(t) > limit for t in texts]):
+            row = checked.frame.index[i]
+            value = cells.text(col, i)
+            checked.reject([row], col, f"单元格过长（{len(value)} 字符，上限 {limit}） / cell too "
+                           f"long ({len(value)} characters, limit {limit})", [value[:80] + "…"])
 
 
 _INVISIBLE_NAMES = {0x0: "空字符 NUL", 0x200b: "零宽空格", 0x200c: "零宽不连字",
@@ -224,7 +273,24 @@ def _shown_raw(value: str) -> str:
     return norm.ID_INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value)
 
 
-def suspicious_cells(checked: Checked) -> None:
+def _odd_birth_years(texts: list[str]) -> np.ndarray:
+    years = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    return (years.notna() & ~years.between(1900, pd.Timestamp.now().year)).to_numpy()
+
+
+def _invisible_in_id(texts: list[str]) -> list[bool]:
+    return [norm.ID_INVISIBLE.search(t) is not None for t in texts]
+
+
+def _nul(texts: list[str]) -> list[bool]:
+    return ["\x00" in t for t in texts]
+
+
+def _ambiguous_year_month(texts: list[str]) -> list[bool]:
+    return [norm.AMBIGUOUS_YEAR_MONTH.match(t) is not None for t in texts]
+
+
+def suspicious_cells(checked: Checked, cells: Cells) -> None:
     """Cells that would otherwise change without a word: a NUL anywhere, an
     invisible or direction character inside an id (``U3`` would not match
     ``U\u200b3``), and an Excel number like ``2019.1`` in a date column
@@ -232,54 +298,45 @@ def suspicious_cells(checked: Checked) -> None:
     was found."""
     spec = TABLE_BY_NAME[checked.table]
     kinds = {c.name: c.kind for c in spec.columns}
-    raw = checked.raw
-    assert raw is not None, "suspicious cells are looked for while typing"
-    for col in raw.columns:
-        cells = raw[col]
-        present = cells.notna()
-        if not present.any():
-            continue
-        text = cells[present].astype(str)
+    index = checked.frame.index
+    for col in cells.position:
         kind = kinds.get(col, "text")
-        pattern = norm.ID_INVISIBLE if kind in ("id", "ids") else "\x00"
-        hit = text.str.contains(pattern, regex=kind in ("id", "ids"))
-        for row in hit[hit].index:
-            value = text[row]
+        for i in cells.flagged(col, _invisible_in_id if kind in ("id", "ids") else _nul):
+            value = cells.text(col, i)
             found = norm.ID_INVISIBLE.search(value) or re.search("\x00", value)
             ch = found.group() if found else "\x00"
-            checked.reject([row], col, f"含有看不见的字符：{_invisible_name(ch)}，请删去后重新输入"
+            checked.reject([index[i]], col, f"含有看不见的字符：{_invisible_name(ch)}，请删去后重新输入"
                            f" / contains an invisible character U+{ord(ch):04X}; delete it",
                            [_shown_raw(value)])
         if kind == "date":
-            amb = text.str.match(norm.AMBIGUOUS_YEAR_MONTH)
-            for row in amb[amb].index:
-                year = text[row].strip()[:4]
-                checked.reject([row], col, f"{text[row].strip()} 可能是 {year} 年 1 月，也可能是 "
+            for i in cells.flagged(col, _ambiguous_year_month):
+                text = cells.text(col, i)
+                year = text.strip()[:4]
+                checked.reject([index[i]], col, f"{text.strip()} 可能是 {year} 年 1 月，也可能是 "
                                f"Excel 把 {year}.10 存成了数字；请写成 {year}-01 或 {year}-10"
                                f" / ambiguous: {year}-01, or {year}.10 stored as a number? "
-                               f"write {year}-01 or {year}-10", [text[row]])
+                               f"write {year}-01 or {year}-10", [text])
         if col == "birth_year":
-            years = pd.to_numeric(text, errors="coerce")
-            odd = years.notna() & ~years.between(1900, pd.Timestamp.now().year)
-            for row in odd[odd].index:
-                checked.reject([row], col, "出生年份不合理（应在 1900 年到今年之间） / birth year "
-                               "out of range (1900 to this year)", [text[row]])
+            for i in cells.flagged(col, _odd_birth_years):
+                checked.reject([index[i]], col, "出生年份不合理（应在 1900 年到今年之间） / birth year "
+                               "out of range (1900 to this year)", [cells.text(col, i)])
 
 
-def _check_normalised_length(checked: Checked, column: str, values: pd.Series) -> None:
+def _check_normalised_length(checked: Checked, column: str, values: np.ndarray) -> None:
     """NFKC can lengthen text (``㍿`` is four characters): a cell that fits as
     written but not once normalised would be cut on export."""
     limit = max_cell_chars()
-    present = values.notna()
-    if not present.any():
+    long = {v for v in pd.unique(values) if v is not None and len(v) > limit}
+    if not long:
         return
-    lengths = values[present].astype(str).str.len()
-    for row, n in lengths[lengths > limit].items():
+    index = checked.frame.index
+    for i in np.flatnonzero([v in long for v in values]):
+        row = index[i]
         if row not in checked.errors:
-            checked.reject([row], column, f"单元格规范化后过长（{n} 字符，上限 {limit}） / cell "
-                           f"too long once normalised ({n} characters, limit {limit})",
-                           [str(checked.raw.at[row, column])[:80] + "…"
-                            if checked.raw is not None else ""])
+            checked.reject([row], column, f"单元格规范化后过长（{len(values[i])} 字符，上限 {limit}）"
+                           f" / cell too long once normalised ({len(values[i])} characters, "
+                           f"limit {limit})", [str(checked.raw.at[row, column])[:80] + "…"
+                                               if checked.raw is not None else ""])
 
 
 def max_cell_chars() -> int:

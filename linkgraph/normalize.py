@@ -1,15 +1,19 @@
-"""Cell normalisation, vectorised over pandas Series of raw strings.
+"""Cell normalisation: how each kind of cell is read.
 
-Every parser returns ``(values, bad)`` where ``bad`` is a boolean mask of the
-cells that held something but could not be read, so the checker can report
-each of them with its row, column and value.
+A reader (``read_dates``, ``vocabulary_reader(table)`` …) takes distinct cell
+values and returns ``(values, bad)``, where ``bad`` marks the cells that held
+something but could not be read, so the checker can report each of them with
+its row, column and value.  ``check.Cells`` reads all columns of one kind of a
+table in one call; ``dates(series)`` and the like read one Series.
 """
 from __future__ import annotations
 
-import functools
+import datetime as dt
+import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,200 +38,274 @@ _DATE = re.compile(
 )
 _COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LIST_SPLIT = re.compile(r"[;,、，；\n|]+")
+#: a cell made only of printable ASCII without spaces needs no NFKC nor trimming
+_NEEDS_WORK = re.compile(r"[^\x21-\x7e]")
+_INTEGRAL = re.compile(r"\d+\.0+")
+_TRAILING_ZEROS = re.compile(r"\.0+$")
+_SPACES = re.compile(r"\s+")
+
+#: A reader takes the distinct cell values of a column (or of several columns
+#: of one kind) and returns their typed values and whether each held
+#: something that could not be read.  ``None`` stands for an empty cell.
+#: One Python pass over distinct values: ledger columns repeat themselves
+#: (ids, dates, categories, 是/否), and a Python loop over strings is faster
+#: than pandas' string methods at every size (and has no per-call overhead,
+#: which is what a small ledger's load is made of).
+Reader = Callable[[Sequence[object]], tuple[Any, np.ndarray]]
 
 
-def _per_unique(parser: Callable) -> Callable:
-    """Run ``parser`` once per distinct cell value, then spread the results.
-
-    Ledger columns repeat themselves (ids, dates, categories, 是/否), so a
-    2M-row column usually has a few thousand distinct values.
-    """
-    @functools.wraps(parser)
-    def run(raw: pd.Series, *args, **kwargs):
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        if len(uniques) * 2 > len(raw):
-            return parser(raw, *args, **kwargs)
-        keys = pd.Series(list(uniques) + [None], dtype=object)
-        result = parser(keys, *args, **kwargs)
-        take = np.where(codes < 0, len(uniques), codes)
-
-        def spread(s: pd.Series) -> pd.Series:
-            out = s.iloc[take]
-            out.index = raw.index
-            return out
-        return tuple(spread(r) for r in result) if isinstance(result, tuple) else spread(result)
-    return run
+def _objects(values: list) -> np.ndarray:
+    """An object array of ``values`` (also when they are tuples)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
-def _text(raw: pd.Series) -> pd.Series:
+def _no(values: Sequence[object]) -> np.ndarray:
+    return np.zeros(len(values), dtype=bool)
+
+
+def text_value(cell: object) -> str | None:
     """NFKC, invisible characters removed, trimmed; empty -> None."""
-    s = raw.astype(object).where(raw.notna(), None)
-    present = s.notna()
-    if not present.any():
-        return pd.Series([None] * len(s), index=s.index, dtype=object)
-    out = pd.Series(None, index=s.index, dtype=object)
-    values = s[present].astype(str)
-    # printable ASCII without spaces needs nothing: NFKC leaves it as it is
-    work = values.str.contains(r"[^\x21-\x7e]", regex=True)
-    out[present] = values.astype(object)
-    if work.any():
-        cleaned = (values[work].str.normalize("NFKC")
-                   .str.replace(_INVISIBLE, "", regex=True).str.strip())
-        out[work[work].index] = cleaned.astype(object)
-    return _none_for_missing(out.where(out != "", None))
+    if cell is None or cell != cell:  # None, NaN, NaT
+        return None
+    s = cell if isinstance(cell, str) else str(cell)
+    if _NEEDS_WORK.search(s):
+        s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", s)).strip()
+    return s or None
 
 
-def _none_for_missing(s: pd.Series) -> pd.Series:
-    """Object Series whose missing cells are ``None`` (never NaN)."""
-    s = s.astype(object)
-    s[s.isna()] = None
-    return s
-
-
-text = _per_unique(_text)
-
-
-def _free_text(raw: pd.Series) -> pd.Series:
+def free_text_value(cell: object) -> str | None:
     """Free text kept as written — descriptions, names: invisible characters
     removed and trimmed, but no NFKC, so ``，（）；`` stay the ledger's own and
     an output quotes the ledger exactly; empty -> None."""
-    s = raw.astype(object).where(raw.notna(), None)
-    present = s.notna()
-    out = pd.Series(None, index=s.index, dtype=object)
-    if present.any():
-        cleaned = s[present].astype(str).str.replace(_INVISIBLE, "", regex=True).str.strip()
-        out[present] = cleaned.astype(object)
-    return _none_for_missing(out.where(out != "", None))
+    if cell is None or cell != cell:
+        return None
+    s = _INVISIBLE.sub("", cell if isinstance(cell, str) else str(cell)).strip()
+    return s or None
 
 
-free_text = _per_unique(_free_text)
-
-
-def _blank(s: pd.Series) -> pd.Series:
+def blank_value(cell: object) -> str | None:
     """Text with the empty markers ("无", "/", ...) turned into None."""
-    t = _text(s)
-    return _none_for_missing(t.where(~t.fillna("").str.lower().isin(EMPTY_MARKERS), None))
+    t = text_value(cell)
+    return None if t is None or t.lower() in EMPTY_MARKERS else t
 
 
-@_per_unique
-def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def identifier_value(cell: object) -> str | None:
     """IDs: NFKC + trimmed; ``1001.0`` (an Excel number) -> ``1001``."""
-    t = _blank(raw)
-    integral = t.fillna("").str.fullmatch(r"\d+\.0+")
-    t = t.where(~integral, t.fillna("").str.replace(r"\.0+$", "", regex=True))
-    return _none_for_missing(t), pd.Series(False, index=t.index)
+    t = blank_value(cell)
+    if t is not None and _INTEGRAL.fullmatch(t):
+        t = _TRAILING_ZEROS.sub("", t)
+    return t
 
 
-@_per_unique
-def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def read_text(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    return _objects([text_value(v) for v in values]), _no(values)
+
+
+def read_free_text(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    return _objects([free_text_value(v) for v in values]), _no(values)
+
+
+def read_blank(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    return _objects([blank_value(v) for v in values]), _no(values)
+
+
+def read_identifiers(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    return _objects([identifier_value(v) for v in values]), _no(values)
+
+
+def _ascii_int(digits: str | None) -> int | None:
+    return int(digits) if digits is not None and digits.isascii() else None
+
+
+def date_value(text: str) -> dt.date | None:
     """Every date form DESIGN.md lists; Excel serials; ``20231015``."""
-    t = _blank(raw)
-    present = t.notna()
-    s = t.fillna("")
-    parts = s.str.extract(_DATE)
-    compact = s.str.extract(_COMPACT_DATE)
-    for col in ("y", "m", "d"):
-        parts[col] = parts[col].fillna(compact[col])
-    parts["d"] = parts["d"].where(parts["y"].isna() | parts["d"].notna(), "1")
-    y = pd.to_numeric(parts["y"], errors="coerce")
-    ok_year = y.between(1900, 2100)
-    built = pd.to_datetime(
-        {"year": y.where(ok_year, 2000), "month": pd.to_numeric(parts["m"], errors="coerce"),
-         "day": pd.to_numeric(parts["d"], errors="coerce")},
-        errors="coerce",
-    ).where(ok_year)
-    numeric = s.str.fullmatch(_NUMBER) & built.isna()
-    serial = pd.to_numeric(s.where(numeric), errors="coerce")
-    serial = serial.where(serial.between(10000, 73050))  # 1927-05-18 .. 2099-12-31
-    from_serial = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
-    out = built.fillna(from_serial).astype("datetime64[ns]")
-    bad = present & out.isna()
+    m = _DATE.search(text) or _COMPACT_DATE.search(text)
+    if m is not None:
+        year, month = _ascii_int(m.group("y")), _ascii_int(m.group("m"))
+        day = _ascii_int(m.group("d") or "1")
+        if year is not None and 1900 <= year <= 2100 and month is not None and day is not None:
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                pass
+    if _NUMBER.fullmatch(text) and text.isascii():
+        serial = float(text)
+        if 10000 <= serial <= 73050:  # 1927-05-18 .. 2099-12-31
+            return _EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))
+    return None
+
+
+def read_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    bad = _no(values)
+    for i, cell in enumerate(values):
+        t = blank_value(cell)
+        if t is None:
+            continue
+        day = date_value(t)
+        if day is None:
+            bad[i] = True
+        else:
+            out[i] = np.datetime64(day, "ns")
     return out, bad
 
 
-@_per_unique
-def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    t = _blank(raw)
-    num = pd.to_numeric(_thousands(t.fillna("")), errors="coerce")
-    whole = num.where(num.notna() & (num == np.floor(num)) & (num.abs() < 2**53))
-    bad = t.notna() & whole.isna()
-    return whole.astype("Int64"), bad
+def _numbers(texts: list[str]) -> np.ndarray:
+    """pandas' reading of numbers (one call for all), as float64; NaN if not one."""
+    if not texts:
+        return np.zeros(0)
+    return np.asarray(pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce"),
+                      dtype=float)
+
+
+def read_integers(values: Sequence[object]) -> tuple[Any, np.ndarray]:
+    present = [blank_value(v) for v in values]
+    num = _numbers([_thousands(t or "") for t in present])
+    whole = np.isfinite(num) & (num == np.floor(num)) & (np.abs(num) < 2**53)
+    ints = pd.arrays.IntegerArray(np.where(whole, num, 0).astype("int64"), ~whole)
+    bad = np.array([t is not None for t in present], dtype=bool) & ~whole
+    return ints, bad
 
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[^\d.,]*)$")
 _DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)([^\d.,]*)$")
 
 
-def _thousands(s: pd.Series) -> pd.Series:
+def _thousands(s: str) -> str:
     """``1,234.5`` -> ``1234.5`` (a thousands separator), ``12,5`` -> ``12.5``
     (a decimal comma, as semicolon CSVs write it); anything else with a
     comma stays as it is, and does not parse."""
-    has = s.str.contains(",", regex=False)
-    if not has.any():
+    if "," not in s:
         return s
-    out = s.copy()
-    grouped = has & s.str.match(_GROUPED)
-    out[grouped] = s[grouped].str.replace(",", "", regex=False)
-    decimal = has & ~grouped & s.str.match(_DECIMAL_COMMA)
-    out[decimal] = s[decimal].str.replace(_DECIMAL_COMMA, r"\1.\2\3", regex=True)
-    return out
+    if _GROUPED.match(s):
+        return s.replace(",", "")
+    if _DECIMAL_COMMA.match(s):
+        return _DECIMAL_COMMA.sub(r"\1.\2\3", s)
+    return s
 
 
 _SCALE = (("亿元", 1e8), ("亿", 1e8), ("万元", 1e4), ("万", 1e4), ("元", 1.0))
 
 
-@_per_unique
-def amounts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _scaled(s: str) -> tuple[str, float]:
+    """``12.5万`` -> (``12.5``, 1e4): the number and its unit's factor."""
+    for suffix, factor in _SCALE:
+        if s.endswith(suffix):
+            return s[:-len(suffix)], factor
+    return s, 1.0
+
+
+def read_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     """Money: ``1,234.5``, ``12.5万``, ``300元``."""
-    t = _blank(raw)
-    s = _thousands(t.fillna("").str.replace(" ", "", regex=False))
-    factor = pd.Series(1.0, index=s.index)
-    for suffix, mult in _SCALE:
-        hit = s.str.endswith(suffix) & (factor == 1.0)
-        factor = factor.where(~hit, mult)
-        s = s.where(~hit, s.str.slice(0, -len(suffix)))
-    num = pd.to_numeric(s, errors="coerce") * factor
-    num = num.where(np.isfinite(num))  # inf, 1e400: not an amount (nor valid JSON)
-    bad = t.notna() & num.isna()
-    return num.astype(float), bad
+    present = [blank_value(v) for v in values]
+    scaled = [_scaled(_thousands((t or "").replace(" ", ""))) for t in present]
+    num = _numbers([s for s, _ in scaled]) * np.array([f for _, f in scaled], dtype=float)
+    num = np.where(np.isfinite(num), num, np.nan)  # inf, 1e400: not an amount (nor valid JSON)
+    bad = np.array([t is not None for t in present], dtype=bool) & np.isnan(num)
+    return num, bad
 
 
-@_per_unique
-def booleans(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+def _words_reader(table: Mapping[str, str], *,
+                  spaces: bool) -> Callable[[Sequence[object]], tuple[list, np.ndarray]]:
+    """Words looked up (lower-cased; ``spaces=False`` drops inner spaces) in ``table``."""
+    def read(values: Sequence[object]) -> tuple[list, np.ndarray]:
+        out, bad = [], _no(values)
+        for i, cell in enumerate(values):
+            t = blank_value(cell)
+            low = "" if t is None else t.lower() if spaces else _SPACES.sub("", t.lower())
+            word = table.get(low)
+            out.append(word)
+            bad[i] = t is not None and word is None
+        return out, bad
+    return read
+
+
+def boolean_reader(table: Mapping[str, str]) -> Reader:
     """是/否, Y/N, 1/0, true/false; empty = false."""
-    t = _blank(raw)
-    low = t.fillna("").str.lower()
-    mapped = low.map(table)
-    bad = t.notna() & mapped.isna()
-    return mapped.eq("true"), bad
+    words = _words_reader(table, spaces=True)
+
+    def read(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+        out, bad = words(values)
+        return np.array([w == "true" for w in out], dtype=bool), bad
+    return read
 
 
-@_per_unique
-def vocabulary(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
-    """Map Chinese or English words to the canonical value; unknown -> bad."""
-    t = _blank(raw)
-    low = t.fillna("").str.lower().str.replace(r"\s+", "", regex=True)
-    mapped = low.map(table)
-    bad = t.notna() & mapped.isna()
-    return _none_for_missing(mapped), bad
+def vocabulary_reader(table: Mapping[str, str]) -> Reader:
+    """Chinese or English words mapped to the canonical value; unknown -> bad."""
+    words = _words_reader(table, spaces=False)
+
+    def read(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+        out, bad = words(values)
+        return _objects(out), bad
+    return read
 
 
-@_per_unique
-def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
+def list_reader(*, ids: bool) -> Reader:
     """``a;b；c、d`` -> ``("a", "b", "c", "d")``; empty -> ``()``."""
-    t = _blank(raw) if ids else _text(raw)
+    first = blank_value if ids else text_value
 
     def split(cell: object) -> tuple[str, ...]:
-        if cell is None or cell != cell:  # None or NaN
+        t = first(cell)
+        if t is None:
             return ()
-        items = [x for x in (part.strip() for part in _LIST_SPLIT.split(str(cell))) if x]
+        items = [x for x in (part.strip() for part in _LIST_SPLIT.split(t)) if x]
         if ids:
-            items = [re.sub(r"^(\d+)\.0+$", r"\1", x) for x in items]
+            items = [_TRAILING_ZEROS.sub("", x) if _INTEGRAL.fullmatch(x) else x for x in items]
         return tuple(dict.fromkeys(items))
 
-    return t.map(split).astype(object), pd.Series(False, index=t.index)
+    def read(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+        return _objects([split(v) for v in values]), _no(values)
+    return read
+
+
+def read_series(raw: pd.Series, reader: Reader) -> tuple[pd.Series, pd.Series]:
+    """``reader`` over a Series: each distinct cell read once, then spread."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    values, bad = reader([*uniques, None])
+    take = np.where(codes < 0, len(uniques), codes)
+    typed = values[take]
+    dtype = object if isinstance(typed, np.ndarray) and typed.dtype == object else None
+    return pd.Series(typed, index=raw.index, dtype=dtype), pd.Series(bad[take], index=raw.index)
+
+
+def text(raw: pd.Series) -> pd.Series:
+    return read_series(raw, read_text)[0]
+
+
+def free_text(raw: pd.Series) -> pd.Series:
+    return read_series(raw, read_free_text)[0]
+
+
+def identifier(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, read_identifiers)
+
+
+def dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, read_dates)
+
+
+def integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, read_integers)
+
+
+def amounts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, read_amounts)
+
+
+def booleans(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, boolean_reader(table))
+
+
+def vocabulary(raw: pd.Series, table: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, vocabulary_reader(table))
+
+
+def split_list(raw: pd.Series, *, ids: bool) -> tuple[pd.Series, pd.Series]:
+    return read_series(raw, list_reader(ids=ids))
 
 
 def header(name: object) -> str:
