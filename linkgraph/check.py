@@ -373,6 +373,10 @@ def check_keys(checked: Checked) -> None:
         check_identical_rows(checked)
         return
     frame = checked.frame
+    if len(key) == 1:  # the common case: a quick look for any twin first
+        codes, uniques = pd.factorize(frame[key[0]].to_numpy(dtype=object))
+        if len(uniques) == int((codes >= 0).sum()):
+            return
     present = frame[list(key)].notna().all(axis=1)
     sub = frame.loc[present, list(key)]
     dup = sub.duplicated(keep="first")

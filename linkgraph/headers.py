@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from linkgraph.errors import Violation
@@ -145,13 +146,9 @@ def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
     an ignored column — so that no written row goes unaccounted for."""
     names = [c.name for c in TABLE_BY_NAME[table].columns]
     grid = grid.loc[_nonblank_rows(grid)]
-    data = pd.DataFrame(index=grid.index + 1)
-    for pos, canon in positions:
-        data[canon] = grid.iloc[:, pos].to_numpy() if pos < grid.shape[1] else None
-    for name in names:
-        if name not in data.columns:
-            data[name] = None
-    return data[names]
+    given = {canon: grid.iloc[:, pos].to_numpy() if pos < grid.shape[1] else None
+             for pos, canon in positions}
+    return pd.DataFrame({name: given.get(name) for name in names}, index=grid.index + 1)
 
 
 def unmapped_rows(grid: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -160,13 +157,13 @@ def unmapped_rows(grid: pd.DataFrame, table: str) -> pd.DataFrame:
     return pd.DataFrame(None, index=rows, columns=[c.name for c in TABLE_BY_NAME[table].columns])
 
 
-def _nonblank_rows(grid: pd.DataFrame) -> pd.Series:
+def _nonblank_rows(grid: pd.DataFrame) -> np.ndarray:
     """Rows with content in any cell; blank rows are not rows of the ledger."""
-    filled = pd.Series(False, index=grid.index)
-    for col in grid.columns:
-        todo = ~filled
-        if not todo.any():
+    filled = np.zeros(len(grid), dtype=bool)
+    for pos in range(grid.shape[1]):
+        todo = np.flatnonzero(~filled)
+        if not len(todo):
             break
-        cells = grid.loc[todo, col]
-        filled[todo] = cells.notna() & (cells.astype(str).str.strip() != "")
+        cells = grid.iloc[todo, pos].to_numpy(dtype=object)
+        filled[todo] = [v is not None and v == v and str(v).strip() != "" for v in cells]
     return filled

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from linkgraph.errors import InputError
@@ -186,6 +187,8 @@ def read_delimited_chunks(source: str | bytes | BinaryIO, name: str,
     if not head.strip():
         return
     encoding = _whole_file_encoding(head, handle, name, complete)
+    if complete and len(head) <= SMALL_FILE_BYTES:
+        raise RaggedRows("a small file: read line by line")
     if _has_quote(handle, name):
         raise RaggedRows("quoted cells: read line by line")
     text_head = head.decode(encoding, errors="replace").lstrip("\ufeff")
@@ -199,8 +202,15 @@ def read_delimited_chunks(source: str | bytes | BinaryIO, name: str,
 
 
 class RaggedRows(Exception):
-    """The fast reader cannot take this file (rows of different lengths, or
-    quoted cells); reread it line by line with read_ragged_chunks."""
+    """The fast reader is not the one for this file (rows of different
+    lengths, quoted cells, or a file so small that starting pandas' parser
+    costs more than reading it); reread it line by line with
+    read_ragged_chunks."""
+
+
+#: Files up to this size are read line by line (exact, and quicker than
+#: pandas' parser, whose set-up is most of the time a small file takes).
+SMALL_FILE_BYTES = 64 << 10
 
 
 def _chunks(handle, encoding: str, layout: Layout, chunk_rows: int):
@@ -212,8 +222,8 @@ def _chunks(handle, encoding: str, layout: Layout, chunk_rows: int):
                          quoting=csv.QUOTE_NONE)
     with reader:
         for chunk in reader:
-            used = [c for c in chunk.columns if (chunk[c] != "").any()]
-            keep = max(used, default=0) + 1
+            used = np.flatnonzero((chunk.to_numpy(dtype=object) != "").any(axis=0))
+            keep = int(used[-1]) + 1 if len(used) else 1
             yield chunk.iloc[:, :keep]
 
 
