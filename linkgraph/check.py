@@ -411,19 +411,11 @@ def key_index(checked: Checked | None) -> KeyIndex:
 
 
 def _member(values: pd.Series, keys: frozenset) -> np.ndarray:
-    """``values.isin(keys)`` through Arrow's hash set: pandas' isin on Arrow
-    strings converts the whole key set to Python scalars first (20 s for a
-    province's million people)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not keys:
-        return np.zeros(len(values), dtype=bool)
-    texts = values.map(lambda v: v if isinstance(v, str) else str(v)) \
-        if values.dtype == object else values.astype(str)
-    arr = pa.array(texts.to_numpy(dtype=object), type=pa.string())
-    value_set = pa.array(list(keys), type=pa.string())
-    return pc.is_in(arr, value_set=value_set).to_numpy(zero_copy_only=False)
+    """``values.isin(keys)`` as set look-ups: pandas' isin on Arrow strings
+    converts the whole key set to Python scalars first (20 s for a
+    province's million people); a look-up per value is 40 ns."""
+    return np.fromiter((v in keys if isinstance(v, str) else str(v) in keys for v in values),
+                       dtype=bool, count=len(values))
 
 
 def check_references(checked: Checked, keys: Mapping[str, KeyIndex]) -> list[Violation]:
@@ -518,9 +510,12 @@ def resolve_department_names(checked: Checked, column: str,
     if departments is None:
         return
     d = departments.frame.loc[departments.valid]
+    col = checked.frame[column]
+    codes = frozenset(d["dept_id"])
+    if all(v is None or v != v or v in codes for v in col):  # every cell a code already
+        return
     d = d.assign(name=norm.text(d["name"]))   # names as written; matched as normalised
     by_name = d.drop_duplicates("name", keep=False).set_index("name")["dept_id"]
-    col = checked.frame[column]
-    named = col.notna() & ~col.isin(set(d["dept_id"])) & col.isin(by_name.index)
+    named = col.notna() & ~col.isin(codes) & col.isin(by_name.index)
     checked.frame.loc[named, column] = col[named].map(by_name)
 

@@ -145,25 +145,28 @@ def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
     A row counts when any of its cells holds something — also a cell under
     an ignored column — so that no written row goes unaccounted for."""
     names = [c.name for c in TABLE_BY_NAME[table].columns]
-    grid = grid.loc[_nonblank_rows(grid)]
-    given = {canon: grid.iloc[:, pos].to_numpy() if pos < grid.shape[1] else None
-             for pos, canon in positions}
-    return pd.DataFrame({name: given.get(name) for name in names}, index=grid.index + 1)
+    cells = grid.to_numpy(dtype=object)
+    keep = _nonblank_rows(cells)
+    cells = cells[keep]
+    given = {canon: cells[:, pos] for pos, canon in positions if pos < cells.shape[1]}
+    return pd.DataFrame({name: given.get(name) for name in names}, index=grid.index[keep] + 1,
+                        dtype=object)
 
 
 def unmapped_rows(grid: pd.DataFrame, table: str) -> pd.DataFrame:
     """Rows of a table whose header was not found: counted, not read."""
-    rows = grid.index[_nonblank_rows(grid)] + 1
+    rows = grid.index[_nonblank_rows(grid.to_numpy(dtype=object))] + 1
     return pd.DataFrame(None, index=rows, columns=[c.name for c in TABLE_BY_NAME[table].columns])
 
 
-def _nonblank_rows(grid: pd.DataFrame) -> np.ndarray:
-    """Rows with content in any cell; blank rows are not rows of the ledger."""
-    filled = np.zeros(len(grid), dtype=bool)
-    for pos in range(grid.shape[1]):
+def _nonblank_rows(cells: np.ndarray) -> np.ndarray:
+    """Rows (of a grid's cells) with content in any cell; blank rows are not
+    rows of the ledger."""
+    filled = np.zeros(len(cells), dtype=bool)
+    for pos in range(cells.shape[1] if cells.ndim == 2 else 0):
         todo = np.flatnonzero(~filled)
         if not len(todo):
             break
-        cells = grid.iloc[todo, pos].to_numpy(dtype=object)
-        filled[todo] = [v is not None and v == v and str(v).strip() != "" for v in cells]
+        filled[todo] = [v is not None and v == v and str(v).strip() != ""
+                        for v in cells[todo, pos]]
     return filled
