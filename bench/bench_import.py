@@ -23,12 +23,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, generate, size_mb, watch
 
 READ_ONLY = r"""
 import json, sys
@@ -54,47 +52,11 @@ print(json.dumps({"cells": cells}))
 """
 
 
-def _watch(cmd: list[str], limit_gb: float) -> dict:
-    import psutil
-
-    started = time.perf_counter()
-    load0 = os.getloadavg()[0]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "LINKGRAPH_CACHE": "off"})
-    watched = psutil.Process(proc.pid)
-    peak = 0.0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss / 2**20)
-        except psutil.NoSuchProcess:
-            break
-        if peak > limit_gb * 1024:
-            proc.kill()
-            proc.wait()
-            return {"killed_mb": peak, "wall_s": time.perf_counter() - started}
-        time.sleep(0.1)
-    out, err = proc.communicate()
-    return {"wall_s": time.perf_counter() - started, "rss_mb": peak, "rc": proc.returncode,
-            "stdout": out, "stderr": err, "load": max(load0, os.getloadavg()[0])}
-
-
-def _generate(scale: str, workdir: Path) -> Path:
-    target = workdir / scale
-    if (target / "truth.json").exists():
-        return target
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(target), "--scale", scale,
-                    "--seed", "1", "--style", "office"], cwd=ROOT, check=True)
-    print(f"generated {scale} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    return target
-
-
-def _size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+OFF = {"LINKGRAPH_CACHE": "off"}
 
 
 def _one_scale(scale: str, workdir: Path, repeat: int, limit_gb: float) -> dict:
-    data = _generate(scale, workdir)
+    data = generate(scale, workdir, "--style", "office")
     ledgers = data / "office"
     imports, reads = [], []
     for _i in range(repeat):
@@ -103,11 +65,11 @@ def _one_scale(scale: str, workdir: Path, repeat: int, limit_gb: float) -> dict:
             import shutil
 
             shutil.rmtree(out)
-        imports.append(_watch([sys.executable, "-m", "linkgraph", "import", str(ledgers),
-                               "--out", str(out)], limit_gb))
-        reads.append(_watch([sys.executable, "-c", READ_ONLY, str(ledgers)], limit_gb))
+        imports.append(watch([sys.executable, "-m", "linkgraph", "import", str(ledgers),
+                              "--out", str(out)], limit_gb, OFF))
+        reads.append(watch([sys.executable, "-c", READ_ONLY, str(ledgers)], limit_gb, OFF))
     done = [r for r in imports if "killed_mb" not in r]
-    row = {"scale": scale, "input_mb": _size_mb(ledgers)}
+    row = {"scale": scale, "input_mb": size_mb(ledgers)}
     if not done:
         return {**row, "killed_mb": imports[0]["killed_mb"]}
     report = json.loads((workdir / f"{scale}-data" / "import-report.json").read_text("utf-8"))

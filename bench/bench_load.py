@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, generate, size_mb, watch
 
 CHILD = r"""
 import json, resource, sys, time
@@ -50,47 +48,15 @@ print(json.dumps(out))
 
 
 def _run(data: Path, mode: str, limit_gb: float, cache: str = "off") -> dict:
-    import os
-
-    import psutil
-
-    started = time.perf_counter()
-    env = {**os.environ, "LINKGRAPH_CACHE": cache}
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(data), mode], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watched = psutil.Process(proc.pid)
-    peak = 0.0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss / 2**30)
-        except psutil.NoSuchProcess:
-            break
-        if peak > limit_gb:
-            proc.kill()
-            proc.wait()
-            return {"killed_gb": peak, "wall_s": time.perf_counter() - started}
-        time.sleep(0.2)
-    out, err = proc.communicate()
-    if proc.returncode:
-        raise SystemExit(f"{mode} on {data} failed:\n{err[-3000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["wall_s"] = time.perf_counter() - started
+    run = watch([sys.executable, "-c", CHILD, str(data), mode], limit_gb,
+                {"LINKGRAPH_CACHE": cache}, every_s=0.2)
+    if "killed_mb" in run:
+        return {"killed_gb": run["killed_mb"] / 1024, "wall_s": run["wall_s"]}
+    if run["rc"]:
+        raise SystemExit(f"{mode} on {data} failed:\n{run['stderr'][-3000:]}")
+    result = json.loads(run["stdout"].strip().splitlines()[-1])
+    result["wall_s"] = run["wall_s"]
     return result
-
-
-def _generate(scale: str, workdir: Path) -> Path:
-    target = workdir / scale
-    if (target / "truth.json").exists():
-        return target
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(target), "--scale", scale,
-                    "--seed", "1", "--headers", "en"], cwd=ROOT, check=True)
-    print(f"generated {scale} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    return target
-
-
-def _size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 2**20
 
 
 def main() -> None:
@@ -108,7 +74,7 @@ def main() -> None:
     rows = []
     bytes_per_edge = []
     for scale in args.scales.split(","):
-        data = _generate(scale, workdir)
+        data = generate(scale, workdir, "--headers", "en")
         loads = [_run(data, "load", args.graph_limit_gb) for _ in range(args.repeat)]
         cache = str(workdir / "cache")
         _run(data, "load", args.graph_limit_gb, cache)  # fill the Parquet cache
@@ -116,7 +82,7 @@ def main() -> None:
         graph_runs = args.repeat if scale != "province" else 1
         graphs = [_run(data, "graph", args.graph_limit_gb, cache) for _ in range(graph_runs)]
         load = {k: statistics.median(r[k] for r in loads) for k in ("load_s", "wall_s", "rss_mb")}
-        row = {"scale": scale, "input_mb": _size_mb(data), "rows": loads[0]["rows"],
+        row = {"scale": scale, "input_mb": size_mb(data), "rows": loads[0]["rows"],
                "nodes": loads[0]["nodes"], "edges": loads[0]["edges"], **load,
                "warm_wall_s": statistics.median(r["wall_s"] for r in warm),
                "warm_rss_mb": statistics.median(r["rss_mb"] for r in warm)}

@@ -1,0 +1,64 @@
+"""What the bench scripts share: a command run in a fresh process and watched
+for its peak memory (stopped past a limit), datasets generated once into a
+work folder, folder sizes and the load average.
+
+    from harness import ROOT, generate, watch
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def watch(cmd: list[str], limit_gb: float, env: dict[str, str] | None = None,
+          every_s: float = 0.1, cwd: Path = ROOT) -> dict:
+    """Run ``cmd`` in ``cwd`` (the repository root); its wall time, peak RSS (MB,
+    sampled every ``every_s``), exit status, output and the highest load
+    average seen.  Past ``limit_gb`` the process is killed: ``killed_mb``."""
+    import psutil
+
+    started = time.perf_counter()
+    load0 = load_average()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, **(env or {})})
+    watched = psutil.Process(proc.pid)
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss / 2**20)
+        except psutil.NoSuchProcess:
+            break
+        if peak > limit_gb * 1024:
+            proc.kill()
+            proc.wait()
+            return {"killed_mb": peak, "wall_s": time.perf_counter() - started}
+        time.sleep(every_s)
+    out, err = proc.communicate()
+    return {"wall_s": time.perf_counter() - started, "rss_mb": peak, "rc": proc.returncode,
+            "stdout": out, "stderr": err, "load": max(load0, load_average())}
+
+
+def generate(scale: str, workdir: Path, *options: str) -> Path:
+    """``linkgraph generate`` at ``scale`` (seed 1) into ``workdir/scale``,
+    once: a folder that already holds its truth is reused."""
+    target = workdir / scale
+    if (target / "truth.json").exists():
+        return target
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(target), "--scale", scale,
+                    "--seed", "1", *options], cwd=ROOT, check=True)
+    print(f"generated {scale} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return target
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
