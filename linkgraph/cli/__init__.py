@@ -51,7 +51,9 @@ class LinkgraphGroup(BilingualGroup):
         if target is None:
             return None
         module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        from linkgraph.cli.rulehelp import show_rule_defaults
+
+        return show_rule_defaults(getattr(importlib.import_module(module), attr))
 
     def invoke(self, ctx: click.Context):
         try:

@@ -37,8 +37,9 @@ def conflicts(dataset, rules_path, round_id: str, candidates: bool, level: str |
     long-term, seconded from it, 本地巡本地 in a cross-inspection) and soft
     ones (提示: other ties at distance one and two, former colleagues,
     townsmen, same system), each with its evidence path and a sentence.
-    The rules (which relation is hard, weights, windows, hops) come from
-    the rules file; --rules FILE overrides them.
+    The rules come from the rules file (--rules FILE overrides them): which
+    relation is hard or soft and its weight, [relations]; windows, weights
+    and hops, [conflicts].
 
     \b
     Example:

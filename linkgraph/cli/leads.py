@@ -69,10 +69,12 @@ def leads(dataset, rules_path, as_of: dt.date, summary: bool, overdue: bool, sin
     still open after it or closed after it — or not received (签收) within
     [limits] lead_receipt_days days.  Dates after --as-of count as not yet
     happened; leads transferred after it are left out.
-    The dual-signature rule: signed_by needs a 纪检监察室 and a 巡察组
-    signature ([signatures] words in the rules file).
     --summary: per department leads, received, closed, overdue, case_filed
     (立案, counting 处分 and 移送司法 too), median_days_to_close.
+
+    The dual-signature rule (双签字): signed_by needs one signature holding a
+    [signatures] discipline_office word and one holding a [signatures]
+    inspection_team word.
 
     \b
     Example:

@@ -26,14 +26,16 @@ def _pct(x) -> str:
 def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) -> None:
     """巡审联动：审计发现与巡察问题比对 / audit findings matched to inspection problems.
 
-    \b
     Each audit finding is compared with the problems of the same unit; a
-    pair matches (印证) when both carry the same category or their
-    descriptions are alike (character 2–3-gram TF-IDF cosine ≥
-    text_threshold), and a finding keeps its best-scoring problem
-    (score = w × [same category] + (1 − w) × similarity).  The knobs are
-    [audit] in the rules file; the graph's CORROBORATES edges use the same
-    rule.  Sections:
+    pair matches (印证) when both carry the same category ([audit]
+    same_category_matches) or their descriptions are alike (character
+    2–3-gram TF-IDF cosine ≥ [audit] text_threshold), and a finding keeps
+    its best-scoring problem ([audit] best_only): score = w × [same
+    category] + (1 − w) × similarity, w = [audit] category_weight.  The
+    graph's CORROBORATES edges use the same rule.
+
+    \b
+    Sections:
       corroborated     matched pairs (印证) with their score
       audit_only       findings in inspected units that no problem matches (巡察未发现)
       inspection_only  problems of audited units that no finding matches
@@ -80,8 +82,8 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
 
     \b
     A problem is rectified when all its measures are completed: status done
-    (已完成/已销号), and ongoing (长期坚持) unless --ongoing-open; 基本完成 is
-    not completed.  A problem without any measure counts as rectified only
+    (已完成/已销号), and ongoing (长期坚持) when [limits] ongoing_counts_as_done
+    and not --ongoing-open; 基本完成 is not completed.  A problem without any measure counts as rectified only
     if it was 立行立改 (immediate); otherwise it is not (no_measures says how
     many).  rate = rectified / problems (整改完成率).  A measure is overdue
     when not completed and past its due date (整改时限; without one, the

@@ -140,7 +140,9 @@ load_options = _compose(
                  help="--lenient 时即使某表丢失过半的行也继续 / with --lenient, go on even "
                       "when a table lost more than half its rows"),
     click.option("--rules", type=click.Path(dir_okay=False), default=None,
-                 help="规则文件（TOML），覆盖默认规则 / rules file overriding the defaults"),
+                 help="规则文件（TOML），只替换其中写出的键，其余用 linkgraph/data/rules.toml 的默认值"
+                      " / rules file: the keys it sets replace those of the shipped "
+                      "linkgraph/data/rules.toml, whose defaults the help quotes"),
     click.option("--from-neo4j", "from_neo4j", is_flag=True,
                  help="从 Neo4j 读取数据（NEO4J_URI/NEO4J_USERNAME/NEO4J_PASSWORD，"
                       "NEO4J_DATABASE）；DATA 也可直接写 neo4j://主机:端口/数据库 / read "

@@ -81,7 +81,8 @@ def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciproca
     round's units, or of --targets), never its own; hard conflicts (回避)
     exclude a pair — a member's own hard conflict is removed by swapping him
     with a same-role member of another team when possible; the summed soft
-    conflicts (提示) are minimised, then the workload/capacity imbalance.
+    conflicts (提示) are minimised, then the workload/capacity imbalance
+    (a member × unit pair's soft score is capped at [conflicts] soft_cap).
     Exact solvers: the assignment algorithm, or a MILP (HiGHS) with lazy
     cuts handing over to CP-SAT; the answer says whether it is proven
     optimal and the gap if not.  An impossible plan is explained with the
