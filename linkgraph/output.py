@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -44,12 +44,17 @@ def to_json(records: Iterable[Record] | Mapping[str, Any]) -> str:
 
 
 def to_csv(records: Sequence[Record], columns: Sequence[str] | None = None) -> str:
-    cols = _columns(records, columns)
+    return csv_text(_columns(records, columns), records, _csv_cell)
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Record], cell: Callable[[Any], str]) -> str:
+    """CSV text (``\n`` line ends): the header, then each row's values under
+    ``columns`` written by ``cell``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
-    for r in records:
-        writer.writerow([_csv_cell(r.get(c)) for c in cols])
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow([cell(r.get(c)) for c in columns])
     return buf.getvalue()
 
 

@@ -11,15 +11,14 @@ review workbook is the file people open, and it is neutralised).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from linkgraph.errors import InputError
+from linkgraph.output import csv_text
 from linkgraph.schema import TABLE_BY_NAME, TABLES
 
 #: The files an import writes besides the tables (the loader skips them).
@@ -60,13 +59,7 @@ def columns_for(table: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def table_csv(table: str, rows: Sequence[Mapping[str, Any]]) -> str:
-    cols = columns_for(table, rows)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
-    for r in rows:
-        writer.writerow([cell(r.get(c)) for c in cols])
-    return buf.getvalue()
+    return csv_text(columns_for(table, rows), rows, cell)
 
 
 def prepare_out(out: Path) -> None:

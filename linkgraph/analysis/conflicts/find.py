@@ -20,7 +20,8 @@ province-wide round is covered at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,9 @@ LEVEL_ZH = {"hard": "回避", "soft": "提示"}
 
 
 @dataclass(frozen=True)
-class Conflict:
-    """One conflict between one team member and one target unit."""
+class MemberUnit:
+    """One team member of a round and one target unit: what a conflict, and
+    a planner's hint (``hints.SoftHint``), are about."""
 
     round_id: str
     team_id: str
@@ -50,6 +52,23 @@ class Conflict:
     role: str
     unit_id: str
     unit_name: str
+
+    def member_unit(self) -> dict[str, str]:
+        """The member and unit fields alone (to make a record about the same pair)."""
+        return {f.name: getattr(self, f.name) for f in fields(MemberUnit)}
+
+
+def capped_soft(total: Any, cap: float) -> Any:
+    """A member × unit pair's summed soft score, at most ``[conflicts]
+    soft_cap`` (0 = no cap): many weak links never outweigh a strong one
+    unboundedly.  ``total`` is a number or an array of them."""
+    return np.minimum(total, cap) if cap > 0 else total
+
+
+@dataclass(frozen=True)
+class Conflict(MemberUnit):
+    """One conflict between one team member and one target unit."""
+
     region_id: str | None
     level: str            # "hard" (回避) or "soft" (提示)
     relation: str         # spouse, ..., former_post, long_post, seconded, home_region,
@@ -238,8 +257,7 @@ def conflict_costs(tables: Tables, round_id: str, *, rules: Rules | cr.ConflictR
     pair_soft = pd.DataFrame({"t": t[~hard], "u": u[~hard], "p": ev["person"].to_numpy()[~hard],
                               "s": ev["score"].to_numpy(dtype=float)[~hard]})
     pair_soft = pair_soft.groupby(["t", "u", "p"], sort=False)["s"].sum()
-    if crules.soft_cap > 0:   # one member × unit pair counts at most soft_cap
-        pair_soft = pair_soft.clip(upper=crules.soft_cap)
+    pair_soft = capped_soft(pair_soft, crules.soft_cap)
     tu = pair_soft.index.to_frame(index=False)
     np.add.at(unit_soft, (tu["t"].to_numpy(dtype=int), tu["u"].to_numpy(dtype=int)),
               pair_soft.to_numpy(dtype=float))

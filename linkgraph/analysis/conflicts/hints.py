@@ -15,29 +15,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from linkgraph.analysis.conflicts.find import Conflict
+from linkgraph.analysis.conflicts.find import Conflict, MemberUnit, capped_soft
 
 
 @dataclass(frozen=True)
-class SoftHint:
+class SoftHint(MemberUnit):
     """The soft links between one team member and one unit, combined."""
 
     rank: int
-    round_id: str
-    team_id: str
-    team_name: str
-    person_id: str
-    person_name: str
-    role: str
-    unit_id: str
-    unit_name: str
     score: float          # capped sum of the links' scores
     n_links: int
     relations: tuple[str, ...]
     reasons: str          # the links' sentences, strongest first, joined by "；"
 
     def as_record(self) -> dict[str, object]:
-        record = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        """Rank first, then the member and unit, then the combined links."""
+        record: dict[str, object] = {"rank": self.rank, **self.member_unit()}
+        record.update({f: getattr(self, f) for f in self.__dataclass_fields__
+                       if f not in record})
         record["relations"] = ";".join(self.relations)
         return record
 
@@ -58,16 +53,16 @@ def soft_hints(conflicts: Iterable[Conflict], cap: float) -> list[SoftHint]:
         if key in hard:
             continue
         links = sorted(links, key=lambda c: (-c.score, c.relation, c.hops))
-        score = min(cap, sum(c.score for c in links)) if cap > 0 else sum(c.score for c in links)
+        score = capped_soft(sum(c.score for c in links), cap)
         rows.append((score, key, links))
     rows.sort(key=lambda r: (-r[0], r[1]))
     out = []
     for rank, (score, _, links) in enumerate(rows, start=1):
         c = links[0]
-        out.append(SoftHint(rank, c.round_id, c.team_id, c.team_name, c.person_id,
-                            c.person_name, c.role, c.unit_id, c.unit_name, round(score, 3),
-                            len(links), tuple(dict.fromkeys(x.relation for x in links)),
-                            "；".join(x.explanation for x in links)))
+        out.append(SoftHint(**c.member_unit(), rank=rank, score=round(float(score), 3),
+                            n_links=len(links),
+                            relations=tuple(dict.fromkeys(x.relation for x in links)),
+                            reasons="；".join(x.explanation for x in links)))
     return out
 
 
