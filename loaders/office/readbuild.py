@@ -538,9 +538,18 @@ def build_units(row: Row) -> list[OfficeRecord]:
     return [record(row, "units", 0, values, refs, (name,))]
 
 
-def build_team_members(row: Row) -> list[OfficeRecord]:
+def _vocabulary_cell(row: Row, field: str, vocab: str) -> tuple[str | None, str | None]:
+    """The text of ``field`` (None if absent or empty) and its canonical value
+    in the closed vocabulary ``vocab`` (None when the word is not in it)."""
     from linkgraph.vocab import vocabulary
 
+    text = row.text(field) if row.has(field) else None
+    if not text:
+        return None, None
+    return text, vocabulary(vocab).get(re.sub(r"\s+", "", text).lower())
+
+
+def build_team_members(row: Row) -> list[OfficeRecord]:
     team = row.text("team") or row.sheet.state.get("team")
     if not team:
         raise CellProblem(row.sheet.label("team"), "", "没有巡察组 / no team named")
@@ -550,13 +559,10 @@ def build_team_members(row: Row) -> list[OfficeRecord]:
     persons = _people(row, "name", unit=unit)
     if not persons:
         raise CellProblem(row.sheet.label("name"), "", "姓名为空 / name empty")
-    role_text = row.text("role") if row.has("role") else None
-    role = None
-    if role_text:
-        role = vocabulary("role").get(re.sub(r"\s+", "", role_text).lower())
-        if role is None:
-            raise CellProblem(row.sheet.label("role"), role_text, "无法识别的组内职务（应为 组长/副组长/"
-                              "成员/联络员） / unknown team role")
+    role_text, role = _vocabulary_cell(row, "role", "role")
+    if role_text and role is None:
+        raise CellProblem(row.sheet.label("role"), role_text, "无法识别的组内职务（应为 组长/副组长/"
+                          "成员/联络员） / unknown team role")
     round_name = (row.text("round") if row.has("round") else None) or row.sheet.round_text
     values: dict[str, Any] = {"role": role}
     if row.has("specialty"):
@@ -573,8 +579,6 @@ def build_team_members(row: Row) -> list[OfficeRecord]:
 def build_assignments(row: Row) -> list[OfficeRecord]:
     """One row of a 巡察安排: a round (once per sheet), its team, the units it inspects
     (``县林业局、白沙镇`` → one assignment each)."""
-    from linkgraph.vocab import vocabulary
-
     round_name = row.text("round") if row.has("round") else None
     round_name = round_name or row.sheet.round_text or row.sheet.state.get("round")
     team = row.text("team") if row.has("team") else None
@@ -585,13 +589,10 @@ def build_assignments(row: Row) -> list[OfficeRecord]:
     if round_name and round_name not in seen:
         seen.add(round_name)
         row.sheet.state["round"] = round_name
-        kind_text = row.text("kind") if row.has("kind") else None
-        kind = None
-        if kind_text:
-            kind = vocabulary("round_kind").get(re.sub(r"\s+", "", kind_text).lower())
-            if kind is None:
-                raise CellProblem(row.sheet.label("kind"), kind_text, "无法识别的巡察类型（应为 常规巡察/"
-                                  "专项巡察/机动巡察/提级巡察/交叉巡察/回头看/对村巡察 等） / unknown round kind")
+        kind_text, kind = _vocabulary_cell(row, "kind", "round_kind")
+        if kind_text and kind is None:
+            raise CellProblem(row.sheet.label("kind"), kind_text, "无法识别的巡察类型（应为 常规巡察/"
+                              "专项巡察/机动巡察/提级巡察/交叉巡察/回头看/对村巡察 等） / unknown round kind")
         values = {"name": round_name, "kind": kind, "start": _date(row, "start"),
                   "end": _date(row, "end")}
         out.append(record(row, "rounds", 1, values, {"round_id": round_name}, (round_name,)))
@@ -623,18 +624,13 @@ def build_regions(row: Row) -> list[OfficeRecord]:
 
 
 def build_departments(row: Row) -> list[OfficeRecord]:
-    from linkgraph.vocab import vocabulary
-
     name = row.text("name")
     if not name:
         raise CellProblem(row.sheet.label("name"), "", "部门名称为空 / department name empty")
-    kind_text = row.text("kind") if row.has("kind") else None
-    kind = None
-    if kind_text:
-        kind = vocabulary("dept_kind").get(re.sub(r"\s+", "", kind_text).lower())
-        if kind is None:
-            kind = "other"
-            row.notes.append(f"部门类型“{kind_text}”不在约定之内，按其他读取")
+    kind_text, kind = _vocabulary_cell(row, "kind", "dept_kind")
+    if kind_text and kind is None:
+        kind = "other"
+        row.notes.append(f"部门类型“{kind_text}”不在约定之内，按其他读取")
     values: dict[str, Any] = {"name": name, "kind": kind}
     if row.has("supervises"):
         values["supervises"] = tuple(mn.split_names(row.raw("supervises")))
