@@ -30,25 +30,9 @@ from harness import ROOT, generate, size_mb, watch
 
 READ_ONLY = r"""
 import json, sys
-from pathlib import Path
-from python_calamine import CalamineWorkbook
-cells = 0
-for p in sorted(Path(sys.argv[1]).rglob("*")):
-    if p.suffix.lower() in (".xlsx", ".xls"):
-        wb = CalamineWorkbook.from_path(str(p))
-        for name in wb.sheet_names:
-            for row in wb.get_sheet_by_name(name).to_python():
-                cells += len(row)
-    elif p.suffix.lower() == ".csv":
-        raw = p.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        cells += sum(line.count(",") + 1 for line in text.splitlines())
-print(json.dumps({"cells": cells}))
+sys.path.insert(0, "bench")
+from harness import read_all_cells
+print(json.dumps({"cells": read_all_cells(sys.argv[1])}))
 """
 
 

@@ -27,28 +27,10 @@ from pathlib import Path
 from harness import ROOT, load_average, watch
 
 CHILD = r"""
-import csv, io, json, sys, time
-from pathlib import Path
+import json, sys, time
 from linkgraph.dataset import load_dataset
-
-def read_cells(path):
-    cells = 0
-    for p in sorted(Path(path).glob("*")) if Path(path).is_dir() else [Path(path)]:
-        if p.suffix == ".csv":
-            raw = p.read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            cells += sum(len(r) for r in csv.reader(io.StringIO(text)))
-        elif p.suffix == ".xlsx":
-            from python_calamine import CalamineWorkbook
-            wb = CalamineWorkbook.from_path(str(p))
-            for name in wb.sheet_names:
-                cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
-    return cells
+sys.path.insert(0, sys.argv[3])
+from harness import read_all_cells as read_cells
 
 data, repeat = sys.argv[1], int(sys.argv[2])
 ds = load_dataset(data, use_cache=False)
@@ -87,7 +69,7 @@ def _datasets(work: Path) -> dict[str, Path]:
 
 
 def _measure(tree: Path, data: Path, repeat: int) -> dict:
-    run = watch([sys.executable, "-c", CHILD, str(data), str(repeat)], 4.0,
+    run = watch([sys.executable, "-c", CHILD, str(data), str(repeat), str(ROOT / "bench")], 4.0,
                 {"PYTHONPATH": str(tree), "LINKGRAPH_CACHE": "off"}, cwd=tree)
     if run.get("rc"):
         raise SystemExit(f"{tree} on {data} failed:\n{run['stderr'][-3000:]}")

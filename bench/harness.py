@@ -60,5 +60,35 @@ def generate(scale: str, workdir: Path, *options: str) -> Path:
     return target
 
 
+def read_all_cells(path: str | Path) -> int:
+    """Read every cell of the ledgers at ``path`` (a file, or a folder's files
+    at any depth) and nothing else: the baseline a loader is measured against.
+    CSVs are decoded (UTF-8, else GB18030) and split by the csv module,
+    workbooks read by python-calamine.  Returns the number of cells."""
+    import csv
+    import io
+
+    path = Path(path)
+    cells = 0
+    for p in sorted(path.rglob("*")) if path.is_dir() else [path]:
+        suffix = p.suffix.lower()
+        if suffix in (".xlsx", ".xls"):
+            from python_calamine import CalamineWorkbook
+
+            wb = CalamineWorkbook.from_path(str(p))
+            for name in wb.sheet_names:
+                cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
+        elif suffix == ".csv":
+            raw = p.read_bytes()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    text = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            cells += sum(len(r) for r in csv.reader(io.StringIO(text)))
+    return cells
+
+
 def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
