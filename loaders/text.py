@@ -238,10 +238,15 @@ class ReadProblem:
     reason: str
 
 
-def _swallowed(continuation: list[str], sep: str, fields: int) -> bool:
+def _swallowed(cells: list[str], sep: str, fields: int) -> bool:
     """A quoted cell that runs over whole rows of the table: some line inside
-    it holds as many delimiters as a row of the table does."""
-    return fields >= 2 and any(ln.count(sep) >= fields - 1 for ln in continuation)
+    it (after its first) holds as many delimiters as a row of the table does.
+    Only the cell's own text counts: the delimiters after its closing quote
+    belong to the record (``"\n",`` is one record of two cells)."""
+    return fields >= 2 and any(
+        line.count(sep) >= fields - 1
+        for cell in cells if "\n" in cell or "\r" in cell
+        for line in physical_lines(cell)[1:])
 
 
 def _naive(line: str, sep: str) -> list[str]:
@@ -300,7 +305,7 @@ def _records(lines: list[str], sep: str, fields: int):
                 yield start, cells, problem
                 restart = start + 1
                 break
-            if pos - start > 1 and _swallowed(lines[start + 1:pos], sep, fields):
+            if pos - start > 1 and _swallowed(row, sep, fields):
                 cells, problem = _quote_problem(start, lines[start], sep, pos - start - 1)
                 yield start, cells, problem
                 restart = start + 1

@@ -54,6 +54,16 @@ def test_a_legitimate_multi_line_cell_keeps_its_physical_row_numbers():
     assert grid.attrs["problems"] == []
 
 
+def test_delimiters_after_a_multi_line_cell_close_are_the_records_own():
+    """``"\n",`` is one record of two cells (a cell holding a line break, then
+    an empty one), not a quote that swallowed a row: the fuzz suite wrote it."""
+    grid = read_delimited(b'round_id,team_id\r\n"\n",\r\nR1,T1\r\n', "x.csv")
+    assert grid.attrs["problems"] == []
+    assert [list(r) for r in grid.itertuples(index=False)] == [
+        ["round_id", "team_id"], ["\n", ""], ["R1", "T1"]]
+    assert list(grid.index) == [0, 1, 3]
+
+
 def test_cr_only_line_endings_are_lines(invoke, tmp_path):
     data = write_tables(tmp_path / "d", {
         "units.csv": UNITS.replace("\n", "\r") + "U2,黑石乡,township\r"})
