@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("linkgraph", "loaders", "cypher")
@@ -80,8 +81,14 @@ def import_graph() -> nx.DiGraph:
     return g
 
 
-def test_the_walk_sees_lazy_and_package_imports():
-    g = import_graph()
+@pytest.fixture(scope="module")
+def tree_graph():
+    """The import graph of this tree, walked once for the tests that read it."""
+    return import_graph()
+
+
+def test_the_walk_sees_lazy_and_package_imports(tree_graph):
+    g = tree_graph
     # a function-level import (the session imports each analysis when asked for it)
     assert g.has_edge("linkgraph.session", "linkgraph.analysis.clusters")
     # "from package import module" is an import of the module
@@ -104,8 +111,8 @@ def test_a_cycle_is_found(tmp_path, monkeypatch):
     assert {"linkgraph.a", "linkgraph.b"} in [c for c in nx.strongly_connected_components(g)]
 
 
-def test_no_import_cycles():
-    g = import_graph()
+def test_no_import_cycles(tree_graph):
+    g = tree_graph
     cycles = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
     assert not cycles, "import cycles:\n" + "\n".join(
         " <-> ".join(c) for c in sorted(cycles))
