@@ -35,6 +35,20 @@ def write_tables(folder: Path, tables: dict[str, str], encoding: str = "utf-8") 
     return folder
 
 
+@pytest.fixture(scope="session")
+def office_county(tmp_path_factory) -> Path:
+    """``generate --style office --scale county --seed 3`` (OUT/office,
+    OUT/contract, OUT/truth.json), written once per session: the office
+    generator's tests and the import round trip read the same ledgers
+    (writing them is the slowest set-up of the suite)."""
+    from loaders.generator import generate
+    from loaders.generator.office import write_office
+
+    out = tmp_path_factory.mktemp("office-county") / "gen"
+    write_office(generate("county", seed=3), out)
+    return out
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's dataset cache."""

@@ -17,8 +17,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from loaders.generator import generate
-from loaders.generator.office import write_office
 from loaders.generator.office.rectify import STATUS_FILL
 from loaders.generator.office.sheet import FILLS
 
@@ -26,10 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("office")
-    write_office(generate("county", seed=5), folder)
-    return folder
+def out(office_county):
+    return office_county   # county, seed 3: shared with tests/test_office_roundtrip.py
 
 
 @pytest.fixture(scope="module")

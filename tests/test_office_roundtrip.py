@@ -17,17 +17,18 @@ AS_OF = "2026-06-30"
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> dict[str, Path]:
+def county(tmp_path_factory, office_county) -> dict[str, Path]:
+    """The session's county office ledgers (seed 3, as of AS_OF, the
+    generator's default), imported once."""
     from click.testing import CliRunner
 
-    root = tmp_path_factory.mktemp("roundtrip")
-    out, data = root / "gen", root / "data"
-    runner = CliRunner()
-    made = runner.invoke(cli, ["generate", str(out), "--scale", "county", "--seed", "3",
-                               "--style", "office", "--as-of", AS_OF])
-    assert made.exit_code == 0, made.output
-    imported = runner.invoke(cli, ["import", str(out / "office"), "--out", str(data)])
-    return {"out": out, "data": data, "exit": imported.exit_code}
+    from loaders.generator.build import DEFAULT_AS_OF
+
+    assert DEFAULT_AS_OF.isoformat() == AS_OF
+    data = tmp_path_factory.mktemp("roundtrip") / "data"
+    imported = CliRunner().invoke(cli, ["import", str(office_county / "office"), "--out",
+                                        str(data)])
+    return {"out": office_county, "data": data, "exit": imported.exit_code}
 
 
 def _figures(invoke, data: Path) -> dict[str, object]:
