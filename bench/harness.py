@@ -63,8 +63,9 @@ def generate(scale: str, workdir: Path, *options: str) -> Path:
 def read_all_cells(path: str | Path) -> int:
     """Read every cell of the ledgers at ``path`` (a file, or a folder's files
     at any depth) and nothing else: the baseline a loader is measured against.
-    CSVs are decoded (UTF-8, else GB18030) and split by the csv module,
-    workbooks read by python-calamine.  Returns the number of cells."""
+    CSVs are decoded (the encoding as loaders.text detects it) and split by
+    the csv module, workbooks read by python-calamine.  Returns the number of
+    cells."""
     import csv
     import io
 
@@ -79,13 +80,10 @@ def read_all_cells(path: str | Path) -> int:
             for name in wb.sheet_names:
                 cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
         elif suffix == ".csv":
+            from loaders.text import detect_encoding
+
             raw = p.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
+            text = raw.decode(detect_encoding(raw, p.name, complete=True))
             cells += sum(len(r) for r in csv.reader(io.StringIO(text)))
     return cells
 
