@@ -107,14 +107,22 @@ class Cells:
         self.codes = codes.reshape(grid.shape)
         self.distinct = np.asarray(distinct, dtype=object)
         self.position = {name: i for i, name in enumerate(raw.columns)}
+        self._used: dict[str, np.ndarray] = {}
 
     def column(self, name: str) -> np.ndarray:
         return self.codes[:, self.position[name]]
 
     def used(self, name: str) -> np.ndarray:
         """The distinct values' numbers that occur in column ``name``."""
-        codes = pd.unique(self.column(name))
-        return codes[codes >= 0]
+        if name not in self._used:
+            codes = pd.unique(self.column(name))
+            self._used[name] = codes[codes >= 0]
+        return self._used[name]
+
+    def any(self, test: Callable[[list[str]], Any]) -> bool:
+        """Whether any distinct value of the whole table passes ``test``."""
+        return bool(np.any(test([str(v) for v in self.distinct]))) if len(self.distinct) \
+            else False
 
     def flagged(self, name: str, test: Callable[[list[str]], Any]) -> np.ndarray:
         """Row positions of column ``name`` whose value passes ``test`` (given
@@ -248,8 +256,14 @@ def _type_relation(checked: Checked, column: str, words: np.ndarray,
 
 def _check_cell_lengths(checked: Checked, cells: Cells) -> None:
     limit = max_cell_chars()
+
+    def too_long(texts: list[str]) -> list[bool]:
+        return [len(t) > limit for t in texts]
+
+    if not cells.any(too_long):
+        return
     for col in cells.position:
-        for i in cells.flagged(col, lambda texts: [len(t) > limit for t in texts]):
+        for i in cells.flagged(col, too_long):
             row = checked.frame.index[i]
             value = cells.text(col, i)
             checked.reject([row], col, f"单元格过长（{len(value)} 字符，上限 {limit}） / cell too "
@@ -299,9 +313,11 @@ def suspicious_cells(checked: Checked, cells: Cells) -> None:
     spec = TABLE_BY_NAME[checked.table]
     kinds = {c.name: c.kind for c in spec.columns}
     index = checked.frame.index
+    any_nul = cells.any(_nul)
     for col in cells.position:
         kind = kinds.get(col, "text")
-        for i in cells.flagged(col, _invisible_in_id if kind in ("id", "ids") else _nul):
+        test = _invisible_in_id if kind in ("id", "ids") else _nul if any_nul else None
+        for i in cells.flagged(col, test) if test else ():
             value = cells.text(col, i)
             found = norm.ID_INVISIBLE.search(value) or re.search("\x00", value)
             ch = found.group() if found else "\x00"
