@@ -77,3 +77,31 @@ def _created() -> dt.datetime:
     from linkgraph.provenance import generated_at
 
     return dt.datetime.fromisoformat(generated_at().replace("Z", "")).replace(tzinfo=None)
+
+
+#: A field ``x_en`` beside ``x`` holds the English text of ``x`` (a sentence
+#: an analysis writes in both languages): outputs in English show it as
+#: ``x``, outputs in Chinese leave it out.
+EN_SUFFIX = "_en"
+
+
+def localised(record: Record, lang: str) -> dict[str, Any]:
+    """``record`` as a reader of ``lang`` sees it: ``x_en`` replaces ``x`` in
+    English, and is dropped in Chinese."""
+    twins = [k for k in record if k.endswith(EN_SUFFIX) and k[: -len(EN_SUFFIX)] in record]
+    if not twins:
+        return dict(record)
+    out = {k: v for k, v in record.items() if k not in twins}
+    if lang == "en":
+        for k in twins:
+            if plain(record[k]) not in (None, ""):
+                out[k[: -len(EN_SUFFIX)]] = record[k]
+    return out
+
+
+def localised_columns(columns: Sequence[str] | None) -> list[str] | None:
+    """``columns`` without the ``x_en`` twins of columns it lists."""
+    if columns is None:
+        return None
+    cols = list(columns)
+    return [c for c in cols if not (c.endswith(EN_SUFFIX) and c[: -len(EN_SUFFIX)] in cols)]

@@ -198,8 +198,11 @@ def shown_records(records: Sequence[Record], columns: Sequence[str] | None,
     """Records under their catalogue headers in ``lang``, coded values named."""
     from linkgraph.catalogue import catalogue
 
+    from linkgraph.cells import localised, localised_columns
+
     cat = catalogue()
-    cols = _columns(records, columns)
+    records = [localised(r, lang) for r in records]
+    cols = _columns(records, localised_columns(columns))
     heads = [cat.header(c, lang) for c in cols]
     seen: dict[str, int] = {}
     for k, h in enumerate(heads):   # two fields may share a header: keep both apart
@@ -209,13 +212,20 @@ def shown_records(records: Sequence[Record], columns: Sequence[str] | None,
     vocab = [c for c in cols if (f := cat.field(c)) is not None and f.vocabularies]
     out = []
     for r in records:
-        row = {h: r.get(c) for c, h in zip(cols, heads)}
+        row = {h: _yes_no(r.get(c), lang) for c, h in zip(cols, heads)}
         for c in vocab:
             v = r.get(c)
             if isinstance(v, str):
                 row[heads[cols.index(c)]] = cat.show(c, v, lang)
         out.append(row)
     return out, heads
+
+
+def _yes_no(value: Any, lang: str) -> Any:
+    """A true/false cell in the reader's words (是/否, yes/no)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    return value
 
 
 def write_text(text: str, path: str | Path, *, bom: bool = False) -> None:

@@ -105,9 +105,10 @@ class Book:
             columns: Sequence[str] | None = None, *, reason: str | None = None) -> None:
         """A sheet of ``records`` (the key's catalogue name); long lists each
         get a sheet of their own right after it."""
-        from linkgraph.cells import _columns
+        from linkgraph.cells import _columns, localised, localised_columns
 
-        cols = _columns(records, columns)
+        records = [localised(r, self.lang) for r in records]
+        cols = _columns(records, localised_columns(columns))
         sheet = _Sheet(key, self._name(self.cat.sheet(key, self.lang)), records, cols, reason)
         self.sheets.append(sheet)
         for c in cols:

@@ -200,7 +200,8 @@ def department_summary(lifecycle: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "dept_name", g["dept_name"].first())
     out["median_days_to_close"] = g["close_days"].median()
     out = out.reset_index()
-    total = {"dept_id": "合计", "dept_name": f"{len(out)}个部门", "leads": len(f),
+    total = {"dept_id": "合计", "dept_name": f"{len(out)}个部门", "dept_id_en": "Total",
+             "dept_name_en": f"{len(out)} departments", "leads": len(f),
              **{c: int(f[c].sum()) for c in counted},
              "median_days_to_close": f["close_days"].median()}
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)

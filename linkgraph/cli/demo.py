@@ -58,7 +58,7 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
                f"条关系 / edges", err=True)
     with steps("写出报告与关系图 / writing the report and its views"):
         write_report(report, folder, session=session,
-                     provenance=provenance_rows(current_provenance()),
+                     provenance=provenance_rows(current_provenance(), lang),
                      progress=lambda name, s: steps.add(name, s))
     click.echo(f"合计 / total: {steps.seconds:.1f} s", err=True)
     click.echo(f"\n数据 / data: {data}\n报告 / report（在浏览器中打开 / open in a browser）:",

@@ -268,8 +268,11 @@ def _portrait_view(tables, p, rules, path: str) -> None:
     from linkgraph.views import write_html
     from linkgraph.views.kinds import portrait_view, request_spec
 
+    from linkgraph.cli.options import output_lang
+
+    lang = output_lang()
     req = portrait_view(pt.portrait_graph(tables, p, rules), p)
-    spec = request_spec(req, max_nodes=1500, seed=0, lang="zh",
-                        provenance=provenance_rows(current_provenance()))
+    spec = request_spec(req, max_nodes=1500, seed=0, lang=lang,
+                        provenance=provenance_rows(current_provenance(), lang))
     write_html(spec, path)
     click.echo(f"已写入视图 / view written: {path}", err=True)

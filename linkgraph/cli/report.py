@@ -61,7 +61,7 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
                                               views=not no_views))
     click.echo(f"分析 / analyses: {time.perf_counter() - start:.1f} s", err=True)
     timings = write_report(rep, out, session=None if no_views else session,
-                           provenance=provenance_rows(current_provenance()), seed=seed,
+                           provenance=provenance_rows(current_provenance(), lang), seed=seed,
                            max_nodes=max_nodes,
                            progress=lambda name, s: click.echo(f"  {name}: {s:.1f} s", err=True))
     click.echo(f"已写入 / written: {out}（{len(timings) - 1} 个关系图 / views）", err=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from linkgraph import output
+from linkgraph.cells import localised
 from linkgraph.report.model import Report
 from linkgraph.report.svg import bar_chart
 from linkgraph.report.words import t
@@ -36,8 +37,14 @@ class _Words:
         return t(f"共 {total:,} 行", f"{total:,} rows", self.lang)
 
 
-def cell(value: Any, lang: str) -> str:
+def cell(value: Any, lang: str, field: str = "") -> str:
+    """One table cell as the reader sees it: coded values named from the
+    catalogue (``hard`` -> 回避 / hard (recusal)), true/false in words."""
     v = output.plain(value)
+    if isinstance(v, str) and field:
+        from linkgraph.catalogue import catalogue
+
+        return catalogue().show(field, v, lang)
     if isinstance(v, bool):
         return t("是" if v else "否", "yes" if v else "no", lang)
     if isinstance(v, list):
@@ -51,7 +58,8 @@ def render_html(report: Report, overview: str | None = "overview.html") -> str:
     return template.render(
         report=report, html_lang="en" if report.lang == "en" else "zh-CN",
         css=_static("report.css").replace("__FONT_STACK__", FONT_STACK),
-        w=_Words(report.lang), svg=bar_chart, cell=lambda v: cell(v, report.lang),
+        w=_Words(report.lang), svg=bar_chart, cell=lambda v, f="": cell(v, report.lang, f),
+        loc=lambda r: localised(r, report.lang),
         is_num=lambda v: isinstance(output.plain(v), (int, float))
         and not isinstance(output.plain(v), bool),
         overview=overview)

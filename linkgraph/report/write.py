@@ -9,6 +9,7 @@ from pathlib import Path
 from linkgraph.errors import LinkgraphError
 from linkgraph.report.model import Report
 from linkgraph.report.render import write_html, write_xlsx
+from linkgraph.report.words import one_language
 from linkgraph.session import Session
 
 Progress = Callable[[str, float], None]
@@ -39,7 +40,7 @@ def write_report(report: Report, out: str | Path, *, session: Session | None = N
         try:
             req = view_request(session, job.focus, round_id=job.round_id, lang=report.lang)
         except LinkgraphError as exc:
-            failed[job.href] = str(exc)
+            failed[job.href] = one_language(str(exc), report.lang)
             continue
         spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=report.lang,
                             provenance=provenance)
@@ -63,6 +64,6 @@ def _without_missing_links(report: Report, written: set[str], failed: dict[str, 
     for s in report.sections:
         kept = tuple(link for link in s.links if link.href in written)
         notes = [failed[link.href] for link in s.links if link.href in failed]
-        note = "；".join(filter(None, [s.note, *notes]))
+        note = ("; " if report.lang == "en" else "；").join(filter(None, [s.note, *notes]))
         sections.append(replace(s, links=kept, note=note))
     return replace(report, sections=tuple(sections))
