@@ -85,10 +85,19 @@ def _created() -> dt.datetime:
 EN_SUFFIX = "_en"
 
 
+#: Whole cells an analysis writes in Chinese (a totals row, a blank key) and
+#: how they read in English.
+PLACEHOLDERS_EN = {"（未填写）": "(not given)", "合计": "Total", "小计": "Subtotal",
+                   "（无姓名）": "(no name)", "（未知单位）": "(unknown unit)"}
+
+
 def localised(record: Record, lang: str) -> dict[str, Any]:
     """``record`` as a reader of ``lang`` sees it: ``x_en`` replaces ``x`` in
     English, and is dropped in Chinese."""
     twins = [k for k in record if k.endswith(EN_SUFFIX) and k[: -len(EN_SUFFIX)] in record]
+    if lang == "en" and any(type(v) is str and v in PLACEHOLDERS_EN for v in record.values()):
+        record = {k: PLACEHOLDERS_EN.get(v, v) if type(v) is str else v
+                  for k, v in record.items()}
     if not twins:
         return dict(record)
     out = {k: v for k, v in record.items() if k not in twins}

@@ -45,7 +45,7 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     Example:
       linkgraph report ledgers/ --out report/ --round R2024-2 --as-of 2026-06-30
     """
-    from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.options import current_provenance, workbook_names
     from linkgraph.cli.view import provenance_rows
     from linkgraph.report import ReportOptions, build_report, write_report
     from linkgraph.rules import load_rules
@@ -62,7 +62,7 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     click.echo(f"分析 / analyses: {time.perf_counter() - start:.1f} s", err=True)
     timings = write_report(rep, out, session=None if no_views else session,
                            provenance=provenance_rows(current_provenance(), lang), seed=seed,
-                           max_nodes=max_nodes,
+                           max_nodes=max_nodes, names=workbook_names(),
                            progress=lambda name, s: click.echo(f"  {name}: {s:.1f} s", err=True))
     click.echo(f"已写入 / written: {out}（{len(timings) - 1} 个关系图 / views）", err=True)
     click.echo(str(Path(out) / "index.html"))

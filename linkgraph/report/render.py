@@ -92,10 +92,12 @@ def _empty_reasons(report: Report) -> dict[str, str]:
             for s in report.sections for tb in s.tables if not tb.rows}
 
 
-def write_xlsx(report: Report, target: str | Path | IO[bytes]) -> None:
+def write_xlsx(report: Report, target: str | Path | IO[bytes],
+               names: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """The workbook; ``names`` (kind -> id -> name) names the ids of lists and paths."""
     output.write_xlsx(xlsx_sheets(report), target,  # type: ignore[arg-type]
                       lang=report.lang, title=report.title, as_of=report.as_of,
-                      reasons=_empty_reasons(report))
+                      reasons=_empty_reasons(report), names=names)
 
 
 @cache

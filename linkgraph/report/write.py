@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +17,8 @@ Progress = Callable[[str, float], None]
 
 def write_report(report: Report, out: str | Path, *, session: Session | None = None,
                  provenance: Sequence[tuple[str, str]] = (), seed: int = 0,
-                 max_nodes: int = 1500, progress: Progress | None = None) -> dict[str, float]:
+                 max_nodes: int = 1500, progress: Progress | None = None,
+                 names: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, float]:
     """Write the report into ``out`` (created); returns seconds per step.
 
     With ``session`` (the one the report was built from), every view of
@@ -54,7 +55,7 @@ def write_report(report: Report, out: str | Path, *, session: Session | None = N
     start = time.perf_counter()
     write_html(report, folder / "index.html",
                overview="overview.html" if "overview.html" in written else None)
-    write_xlsx(report, folder / "report.xlsx")
+    write_xlsx(report, folder / "report.xlsx", names)
     timings["index.html + report.xlsx"] = time.perf_counter() - start
     return timings
 

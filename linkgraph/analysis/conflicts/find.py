@@ -32,6 +32,7 @@ from linkgraph.analysis.conflicts.index import (ConflictIndex, RoundContext, bui
                                                 round_tables)
 from linkgraph.analysis.conflicts.text import Writer, names_for
 from linkgraph.analysis.conflicts.text_en import EnglishWriter
+from linkgraph.catalogue import relation_label
 from linkgraph.rules import Rules, load_rules
 from linkgraph.schema import Tables
 
@@ -65,6 +66,7 @@ class Conflict:
     def as_record(self) -> dict[str, object]:
         record = {f: getattr(self, f) for f in self.__dataclass_fields__}
         record["level_zh"] = LEVEL_ZH[self.level]
+        record["relation_zh_en"] = relation_label(self.relation, "en")
         return record
 
 
