@@ -114,3 +114,17 @@ def localised_columns(columns: Sequence[str] | None) -> list[str] | None:
         return None
     cols = list(columns)
     return [c for c in cols if not (c.endswith(EN_SUFFIX) and c[: -len(EN_SUFFIX)] in cols)]
+
+
+#: Node labels of an evidence path -> the kind of names (``workbook.names_of``) that names them.
+NODE_NAMES = {"Person": "person", "Unit": "unit", "Team": "team", "Region": "region",
+              "Department": "dept", "Round": "round"}
+
+
+def path_text(keys: Sequence[Any], names: Mapping[str, Mapping[str, str]]) -> str:
+    """``("Person:P1", "Unit:U3")`` as ``王伟 → 金堂县教育局`` (ids whose name is unknown)."""
+    out = []
+    for key in keys:
+        label, _, ident = str(key).partition(":")
+        out.append(names.get(NODE_NAMES.get(label, ""), {}).get(ident, ident or str(key)))
+    return " → ".join(out)

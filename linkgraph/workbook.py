@@ -37,10 +37,6 @@ LIST_NAMES = {"unit_ids": "unit", "self_check_unit_ids": "unit", "self_check": "
               "round_ids": "round", "lead_ids": "lead", "problem_ids": "problem",
               "finding_ids": "finding", "signed_by": "person"}
 
-#: Node labels of an evidence path -> the kind of ``names`` that names them.
-NODE_NAMES = {"Person": "person", "Unit": "unit", "Team": "team", "Region": "region",
-              "Department": "dept", "Round": "round"}
-
 _WORDS = {"none": ("无", "None"), "empty": ("本项结果为空", "this result has no rows"),
           "as_of": ("截至", "As of"), "page": ("第 &P 页，共 &N 页", "Page &P of &N"),
           "see": ("{n} 项，见「{sheet}」表", "{n} items, see sheet “{sheet}”"),
@@ -289,7 +285,9 @@ class Book:
 
     def _text(self, key: str, v: Any) -> str:
         if key == "path" and isinstance(v, list):   # an evidence path of node keys
-            return " → ".join(self._node_name(str(x)) for x in v)
+            from linkgraph.cells import path_text
+
+            return path_text(v, self.names)
         if isinstance(v, list):
             lookup = self.names.get(LIST_NAMES.get(key, ""), {})
             if any(isinstance(x, Mapping) for x in v):
@@ -300,12 +298,6 @@ class Book:
             return "；".join(f"{self.cat.header(str(k), self.lang)}：{self._text(str(k), x)}"
                             for k, x in v.items())
         return self.cat.show(key, str(v), self.lang)
-
-    def _node_name(self, key: str) -> str:
-        """``Person:P1`` as the person's name (the id when the name is unknown)."""
-        label, _, ident = key.partition(":")
-        kind = NODE_NAMES.get(label, "")
-        return self.names.get(kind, {}).get(ident, ident or key)
 
     def _write_list_sheet(self, wb, styles, parent: _Sheet, col: str, name: str) -> None:
         """One row per item of the list column ``col`` of ``parent``, keyed by

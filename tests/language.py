@@ -14,6 +14,7 @@ import html as html_lib
 import json
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -73,6 +74,35 @@ def chinese_leaks(texts: Iterable[str], corpus: str) -> list[str]:
     return bad
 
 
+@cache
+def public_words() -> frozenset[str]:
+    """Latin words a Chinese output may show because the user types or
+    queries them: the graph's labels and relationship types (Neo4j, the
+    cypher/ files) and the values of the CLI's choice options
+    (``--by department``, ``--lang zh``, shown in the provenance)."""
+    import click
+
+    from linkgraph.cli import cli
+    from linkgraph.model import LABELS, REL_TYPES
+
+    words = {w.lower() for w in (*LABELS, *REL_TYPES)}
+    ctx = click.Context(cli)
+
+    def walk(cmd: click.Command) -> None:
+        for p in cmd.params:
+            if isinstance(p.type, click.Choice):
+                words.update(str(c).lower() for c in p.type.choices)
+        if isinstance(cmd, click.Group):
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub)
+    walk(cli)
+    from linkgraph.analysis.lead_networks import JOINS   # --join person,tie,unit
+
+    return frozenset(words | set(JOINS))
+
+
 def english_leaks(texts: Iterable[str], corpus: str) -> list[str]:
     """Latin words (English text or internal codes) in a Chinese output that
     are not ids, paths, options, format names or quotes of the data."""
@@ -81,7 +111,7 @@ def english_leaks(texts: Iterable[str], corpus: str) -> list[str]:
         for word in _LATIN_WORD.findall(_STRIP.sub(" ", text)):
             if any(ch.isdigit() for ch in word) and "_" not in word:
                 continue   # an id: U0001, RD0007, L0018
-            if word.lower() in LATIN_ALLOWED or len(word) < 2 and "_" not in word:
+            if word.lower() in LATIN_ALLOWED | public_words() or len(word) < 2 and "_" not in word:
                 continue
             if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", corpus):
                 continue   # the ledgers' own Latin text (KTV, PPP)
@@ -94,7 +124,8 @@ def code_leaks(texts: Iterable[str], corpus: str) -> list[str]:
     bad = []
     for text in texts:
         for word in _SNAKE.findall(_STRIP.sub(" ", text)):
-            if word not in corpus:
+            if word not in corpus and word.upper() not in public_words() and \
+                    word.lower() not in public_words():
                 bad.append(f"{word!r} in {text[:160]!r}")
     return bad
 

@@ -85,7 +85,7 @@ def _run(args: list[str]):
 
     from linkgraph.cli import cli
 
-    return CliRunner().invoke(cli, args, catch_exceptions=False)
+    return CliRunner().invoke(cli, args, catch_exceptions=False, prog_name="linkgraph")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -256,7 +256,12 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
         emit([{"node": k} for k in keys], fmt, out, json_doc=list(keys))
         return
     doc = pt.as_document(p)
-    summary = [{"item": k, "value": v} for k, v in doc["summary"].items()]
+    from linkgraph.catalogue import catalogue
+    from linkgraph.cli.options import output_lang
+
+    lang = output_lang()
+    summary = [{"item": catalogue().header(k, lang), "value": v}
+               for k, v in doc["summary"].items()]
     sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
     emit(sheets, fmt, out, json_doc=doc)
 

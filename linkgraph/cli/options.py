@@ -263,7 +263,7 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
         parts = []
         for name, recs in sheets.items():
             body = output.render(recs, fmt, None if name == SHARE_SHEET else columns, headers=heads,
-                                 lang=lang)
+                                 lang=lang, names=workbook_names() if heads != "id" else None)
             if fmt == "table" and not recs:
                 reason = (reasons or {}).get(name)
                 body = f"（无 / none{'：' + reason if reason else ''}）\n"

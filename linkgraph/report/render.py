@@ -1,7 +1,8 @@
 """Draw a :class:`Report` as one self-contained HTML page, and as XLSX.
 
-The page has no script at all and a Content-Security-Policy that allows
-none and no connection; charts are inline SVG, styles inline, and every
+The page's one script sorts a table by the column clicked; the
+Content-Security-Policy allows that script (by its hash) and nothing else,
+and no connection; charts are inline SVG, styles inline, and every
 name or description is escaped by Jinja's autoescape (or ``html.escape``
 in ``svg.py``).
 """
@@ -30,11 +31,21 @@ class _Words:
         self.views = t("关系图", "Graph views", lang)
         self.overview = t("总览（区域 → 系统 → 单位）", "Overview (regions → sectors → units)", lang)
 
+        self.open, self.close = t("（", " (", lang), t("）", ")", lang)
+        self.full_before = t("，完整数据见 ", "; all of them in ", lang)
+
     def rows(self, total: int, shown: int) -> str:
         if shown < total:
-            return t(f"共 {total:,} 行，显示前 {shown:,} 行，完整数据见 report.xlsx",
-                     f"{total:,} rows, first {shown:,} shown; all in report.xlsx", self.lang)
+            return t(f"共 {total:,} 行，显示前 {shown:,} 行", f"{total:,} rows, first {shown:,} shown",
+                     self.lang)
         return t(f"共 {total:,} 行", f"{total:,} rows", self.lang)
+
+    def full_after(self, sheet: str) -> str:
+        """After the workbook's link: which sheet holds the whole table."""
+        from linkgraph.catalogue import catalogue
+
+        name = catalogue().sheet(sheet, self.lang)
+        return t(f" 的「{name}」表", f", sheet “{name}”", self.lang)
 
 
 def cell(value: Any, lang: str, field: str = "") -> str:
@@ -62,7 +73,7 @@ def render_html(report: Report, overview: str | None = "overview.html") -> str:
         loc=lambda r: localised(r, report.lang),
         is_num=lambda v: isinstance(output.plain(v), (int, float))
         and not isinstance(output.plain(v), bool),
-        overview=overview)
+        overview=overview, script=_static("sort.js"), script_hash=_script_hash())
 
 
 def write_html(report: Report, target: str | Path | IO[bytes],
@@ -98,6 +109,17 @@ def write_xlsx(report: Report, target: str | Path | IO[bytes],
     output.write_xlsx(xlsx_sheets(report), target,  # type: ignore[arg-type]
                       lang=report.lang, title=report.title, as_of=report.as_of,
                       reasons=_empty_reasons(report), names=names)
+
+
+@cache
+def _script_hash() -> str:
+    """The Content-Security-Policy source that lets the page's one inline
+    script (column sorting) run, and nothing else."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(_static("sort.js").encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 @cache
