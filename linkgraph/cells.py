@@ -126,5 +126,8 @@ def path_text(keys: Sequence[Any], names: Mapping[str, Mapping[str, str]]) -> st
     out = []
     for key in keys:
         label, _, ident = str(key).partition(":")
-        out.append(names.get(NODE_NAMES.get(label, ""), {}).get(ident, ident or str(key)))
+        if ident in ("", "None", "nan"):
+            out.append("?")   # a step the ledger leaves blank (a hometown not given)
+            continue
+        out.append(names.get(NODE_NAMES.get(label, ""), {}).get(ident, ident))
     return " → ".join(out)

@@ -98,6 +98,7 @@ def public_words() -> frozenset[str]:
                 if sub is not None:
                     walk(sub)
     walk(cli)
+    words |= set(cli.list_commands(ctx))   # the command line in the provenance
     from linkgraph.analysis.lead_networks import JOINS   # --join person,tie,unit
 
     return frozenset(words | set(JOINS))

@@ -266,7 +266,10 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
                                  lang=lang, names=workbook_names() if heads != "id" else None)
             if fmt == "table" and not recs:
                 reason = (reasons or {}).get(name)
-                body = f"（无 / none{'：' + reason if reason else ''}）\n"
+                if lang == "en":
+                    body = f"(none{': ' + reason if reason else ''})\n"
+                else:
+                    body = f"（无{'：' + reason if reason else ''}）\n"
             if len(sheets) == 1:
                 parts.append(body)
                 continue
