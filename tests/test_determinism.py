@@ -32,6 +32,8 @@ COMMANDS = [
     ["audit", "{data}", "--as-of", AS_OF, "--out", "xlsx/audit.xlsx"],
 ]
 
+pytestmark = pytest.mark.slow   # a minute or more: many whole commands
+
 
 def _run_all(data: Path, folder: Path, hashseed: str) -> None:
     folder.mkdir(parents=True)

@@ -23,6 +23,8 @@ AS_OF = "2026-06-30"
 #: path with the terminal table.
 CSV_TOO = ("conflicts", "leads", "priorities")
 
+pytestmark = pytest.mark.slow   # a minute or more: many whole commands
+
 
 def _generate(tmp_path_factory, name: str, *args: str) -> Path:
     out = tmp_path_factory.mktemp("lang") / name

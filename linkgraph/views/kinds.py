@@ -294,7 +294,7 @@ def conflicts_view(G: nx.Graph, tables: Tables, round_id: str, conflicts: Sequen
     teams = teams[teams["round_id"] == round_id]
     if teams.empty:
         raise InputError(f"轮次 {round_id} 没有巡察组 / round {round_id} has no teams")
-    H = nx.MultiDiGraph()
+    H = nx.MultiDiGraph(names_from=G)
     keys: list[str] = []
     team_keys = [node_key("Team", t) for t in teams["team_id"]]
     members = tables["team_members"]

@@ -42,12 +42,14 @@ def with_names(G: nx.Graph, label: str, attrs: Mapping[str, Any]) -> dict[str, A
     """``attrs`` with every id of another node shown as its name (and id):
     a tooltip reads 所属区域 = 昌峰区（R0011）, not R0011."""
     out = dict(attrs)
+    whole = G.graph.get("names_from", G)   # a view drawn on a graph of its own names from its source
     for k, v in attrs.items():
         target = REFERENCES.get(k) or (label if k == "parent_id" else None)
         if target is None or not isinstance(v, str):
             continue
         ref = f"{target}:{v}"
-        name = G.nodes[ref].get("name") if ref in G else None
+        source = G if ref in G else whole
+        name = source.nodes[ref].get("name") if ref in source else None
         if isinstance(name, str) and name and name != v:
             out[k] = f"{name}（{v}）"
     return out
