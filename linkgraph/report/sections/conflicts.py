@@ -30,7 +30,8 @@ def conflicts(source: Session, options: ReportOptions, round_id: str | None) -> 
             r["level_zh"] = label("conflict_level", str(r["level"]), "en")
             r["relation_zh"] = relation_label(str(r["relation"]), "en")
     counts = pd.Series([t(f"{r['relation_zh']}（{r['level_zh']}）",
-                          f"{r['relation_zh']} ({r['level_zh']})", lang) for r in rows],
+                          f"{r['relation_zh']}: {label('conflict_level', str(r['level']), 'en')}",
+                          lang) for r in rows],
                        dtype=object)
     bars = tuple(Bar(str(k), int(v), str(int(v)))
                  for k, v in sorted(counts.value_counts().items(), key=lambda kv: (-kv[1], kv[0])))
