@@ -20,6 +20,13 @@ def _month(m: int) -> str:
     return "?" if m < 0 else f"{1970 + m // 12}-{m % 12 + 1:02d}"
 
 
+def _path_words(path: kinship.KinPath) -> str:
+    """"parent's sibling's son: " for a word with one reading; nothing for a
+    word with several (表亲, 姻亲), where the degree alone is the point."""
+    shown = path.describe("en")
+    return "" if " / " in shown or not shown else f"{shown}: "
+
+
 class EnglishWriter:
     """English sentences over a Chinese :class:`Writer`'s lookups."""
 
@@ -94,8 +101,7 @@ class EnglishWriter:
                     f"{self.post(row.post)}")
             path = chain_path(w.ix, row.code1, row.code2) if row.code1 >= 0 else None
             if row.level == "hard" and path is not None:
-                text += (f" ({path.describe('en')}: must recuse as "
-                         f"{DEGREE_EN[kinship.degree(path)]})")
+                text += f" ({_path_words(path)}must recuse as {DEGREE_EN[kinship.degree(path)]})"
             elif row.level == "hard":
                 text += f" (must recuse: {relation_label(rel, 'en')})"
             else:
@@ -115,5 +121,5 @@ class EnglishWriter:
             word = w.ix.words[code]
             path = kinship.stored(w.ix.kin[code - len(w.ix.kin) // 2]
                                   if not w.ix.forward[code] else kin, word)
-            text += f" ({path.describe('en')}: {DEGREE_EN[kinship.degree(path)]})"
+            text += f" ({_path_words(path)}{DEGREE_EN[kinship.degree(path)]})"
         return text
