@@ -39,12 +39,16 @@ def dataset_corpus(folder: Path) -> str:
     from linkgraph.categories import load_taxonomy
     from linkgraph.dataset import load_dataset
 
+    from linkgraph.catalogue import catalogue
+
     data = load_dataset(folder)
+    codes = {code for table in catalogue().values.values() for code in table}
     parts: list[str] = []
     for frame in data.tables.values():
-        for col in frame.columns:
+        for col in frame.columns:   # the ledgers' text, not the codes closed columns hold
             if frame[col].dtype == object:
-                parts += [v for v in frame[col].dropna().unique() if isinstance(v, str)]
+                parts += [v for v in frame[col].dropna().unique()
+                          if isinstance(v, str) and v not in codes]
     import dataclasses
 
     for name, node in load_taxonomy().nodes.items():
@@ -101,7 +105,12 @@ def public_words() -> frozenset[str]:
     words |= set(cli.list_commands(ctx))   # the command line in the provenance
     from linkgraph.analysis.lead_networks import JOINS   # --join person,tie,unit
 
-    return frozenset(words | set(JOINS))
+    from linkgraph.catalogue import catalogue
+
+    # the codes of the value vocabularies stay leaks even where an option accepts them
+    # (``--level hard``): a reader must see 回避, 谈话函询, 组长, never hard, talk, leader
+    codes = {code.lower() for table in catalogue().values.values() for code in table}
+    return frozenset((words | set(JOINS)) - codes)
 
 
 def english_leaks(texts: Iterable[str], corpus: str) -> list[str]:
