@@ -83,7 +83,8 @@ def test_lenient_result_carries_the_loaded_share(invoke, tmp_path):
                    tmp_path / "rej.csv")
     assert table.exit_code == 0
     section = table.stdout.split("== 载入比例 loaded share ==")[1]
-    assert section.split("\n")[3].split() == ["units", "units.csv", "3", "1", "2", "0.3333"]
+    # the table under its name (单位), its file as given
+    assert section.split("\n")[3].split() == ["单位", "units.csv", "3", "1", "2", "0.3333"]
     doc = json.loads(invoke("stats", data, "--lenient", "--allow-partial", "--format", "json",
                             "--rejects", tmp_path / "rej.csv").stdout)
     assert doc["loaded_share"] == [{"table": "units", "file": "units.csv", "read": 3,
