@@ -101,16 +101,23 @@ def public_words() -> frozenset[str]:
                 sub = cmd.get_command(ctx, name)
                 if sub is not None:
                     walk(sub)
-    walk(cli)
-    words |= set(cli.list_commands(ctx))   # the command line in the provenance
+    walk(cli)   # and below: the command names, as the provenance's command line has them
     from linkgraph.analysis.lead_networks import JOINS   # --join person,tie,unit
 
     from linkgraph.catalogue import catalogue
 
     # the codes of the value vocabularies stay leaks even where an option accepts them
     # (``--level hard``): a reader must see 回避, 谈话函询, 组长, never hard, talk, leader
-    codes = {code.lower() for table in catalogue().values.values() for code in table}
-    return frozenset((words | set(JOINS)) - codes)
+    codes = {code.lower() for name, table in catalogue().values.items()
+             if name in CODED for code in table}
+    choices = (words - {w.lower() for w in (*LABELS, *REL_TYPES)}) | set(JOINS)
+    return frozenset((choices - codes) | {w.lower() for w in (*LABELS, *REL_TYPES)}
+                     | set(cli.list_commands(ctx)))
+
+
+#: The catalogue's vocabularies of coded values a reader must never see raw.
+CODED = ("disposition", "outcome", "status", "role", "round_kind", "dept_kind",
+         "conflict_level", "relation", "stage", "overdue_reason", "cluster_kind")
 
 
 def english_leaks(texts: Iterable[str], corpus: str) -> list[str]:
