@@ -123,7 +123,7 @@ class Book:
         from linkgraph.cells import _columns, localised, localised_columns
 
         records = [localised(r, self.lang) for r in records]
-        cols = _columns(records, localised_columns(columns))
+        cols = self._once(records, _columns(records, localised_columns(columns)))
         sheet = _Sheet(key, self._name(self.cat.sheet(key, self.lang)), records, cols, reason)
         self.sheets.append(sheet)
         for c in cols:
@@ -135,6 +135,21 @@ class Book:
                 if longest > INLINE_ITEMS:
                     header = self.cat.header(c, self.lang)
                     sheet.list_sheets[c] = self._name(f"{sheet.name[:15]}·{header}")
+
+    def _once(self, records: Sequence[Mapping[str, Any]], cols: list[str]) -> list[str]:
+        """``cols`` without a column that repeats an earlier one under the same
+        header (``relation`` named from the catalogue beside ``relation_zh``)."""
+        heads = [self.cat.header(c, self.lang) for c in cols]
+        kept = []
+        for k, c in enumerate(cols):
+            first = heads.index(heads[k])
+            if first < k and all(
+                    self.cat.show(c, str(r.get(c)), self.lang)
+                    == self.cat.show(cols[first], str(r.get(cols[first])), self.lang)
+                    for r in records):
+                continue
+            kept.append(c)
+        return kept
 
     # -- writing ---------------------------------------------------------
     def write(self, target: Any) -> None:

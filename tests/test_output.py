@@ -117,3 +117,24 @@ def test_lenient_report_states_the_loaded_share(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     page = (tmp_path / "rep" / "index.html").read_text("utf-8")
     assert "载入比例" in page and f"units {n}/{n + 1}（{n / (n + 1):.2%}）" in page
+
+
+def test_a_workbook_shows_a_field_once_when_two_say_the_same(tmp_path):
+    """relation (a code, named from the catalogue) and relation_zh (its
+    Chinese word) share the header 关系: one column, not the same twice;
+    fields that differ under one header both stay."""
+    import openpyxl
+
+    from linkgraph.output import write_xlsx
+
+    recs = [{"relation": "spouse", "relation_zh": "配偶", "n": 1},
+            {"relation": "colleague", "relation_zh": "同事", "n": 2}]
+    write_xlsx({"conflicts": recs}, tmp_path / "a.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0].iter_rows(
+        values_only=True))
+    assert rows[0][:2] == ("关系", "n") and rows[1][:2] == ("配偶", 1)
+    differ = [{"relation": "spouse", "relation_zh": "夫妻（台账原文）"}]
+    write_xlsx({"conflicts": differ}, tmp_path / "b.xlsx")
+    head = next(openpyxl.load_workbook(tmp_path / "b.xlsx").worksheets[0].iter_rows(
+        values_only=True))
+    assert head[:2] == ("关系", "关系")
