@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 FORMATS = ("table", "csv", "json", "xlsx")
 from linkgraph.cells import (  # noqa: E402,F401  (re-exported: output is their home for callers)
-    _FORMULA_START, XLSX_CELL_CHARS, _columns, _created, fit_cell, neutralise, plain)
+    _FORMULA_START, XLSX_CELL_CHARS, _columns, _created, fit_cell, neutralise, path_text, plain)
 
 Record = Mapping[str, Any]
 
@@ -156,12 +156,14 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = None, *,
-           headers: str = "id", lang: str = "zh") -> str:
+           headers: str = "id", lang: str = "zh",
+           names: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """Text output for table/csv/json; ``headers`` zh/en names the columns
     (and the coded values) from the presentation catalogue, ``id`` keeps the
-    field names and values as they are."""
+    field names and values as they are; ``names`` (kind -> id -> name)
+    writes an evidence path as the names along it."""
     if fmt in ("table", "csv") and headers in ("zh", "en"):
-        records, columns = shown_records(records, columns, headers)
+        records, columns = shown_records(records, columns, headers, names)
     if fmt == "table":
         return to_table(records, columns)
     if fmt == "csv":
@@ -198,29 +200,46 @@ def write_bytes(data: bytes, path: str | Path) -> None:
         raise InputError(f"无法写入 / cannot write {p}: {exc.strerror or exc}") from None
 
 
-def shown_records(records: Sequence[Record], columns: Sequence[str] | None,
-                  lang: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Records under their catalogue headers in ``lang``, coded values named."""
+def shown_records(records: Sequence[Record], columns: Sequence[str] | None, lang: str,
+                  names: Mapping[str, Mapping[str, str]] | None = None
+                  ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Records under their catalogue headers in ``lang``, coded values named,
+    evidence paths (``path``: node keys) as the names along them."""
     from linkgraph.catalogue import catalogue
 
+    from linkgraph.cells import localised, localised_columns
+
     cat = catalogue()
-    cols = _columns(records, columns)
+    records = [localised(r, lang) for r in records]
+    cols = _columns(records, localised_columns(columns))
+    vocab = {c for c in cols if (f := cat.field(c)) is not None and f.vocabularies}
+
+    def shown(r: Record, c: str) -> Any:
+        v = r.get(c)
+        if c == "path" and isinstance(v, (list, tuple)):
+            return path_text(v, names or {})
+        return cat.show(c, v, lang) if c in vocab and isinstance(v, str) else _yes_no(v, lang)
+    rows = [[shown(r, c) for c in cols] for r in records]
     heads = [cat.header(c, lang) for c in cols]
+    keep = list(range(len(cols)))
+    for k in range(len(cols)):   # two fields under one header: the same words once
+        first = heads.index(heads[k])
+        if first < k and all(row[first] == row[k] for row in rows):
+            keep.remove(k)
+    heads = [heads[k] for k in keep]
     seen: dict[str, int] = {}
-    for k, h in enumerate(heads):   # two fields may share a header: keep both apart
+    for i, h in enumerate(heads):   # … and different words kept apart: 单位, 单位（2）
         seen[h] = seen.get(h, 0) + 1
         if seen[h] > 1:
-            heads[k] = f"{h}（{cols[k]}）"
-    vocab = [c for c in cols if (f := cat.field(c)) is not None and f.vocabularies]
-    out = []
-    for r in records:
-        row = {h: r.get(c) for c, h in zip(cols, heads)}
-        for c in vocab:
-            v = r.get(c)
-            if isinstance(v, str):
-                row[heads[cols.index(c)]] = cat.show(c, v, lang)
-        out.append(row)
-    return out, heads
+            heads[i] = f"{h}（{seen[h]}）"
+    return [dict(zip(heads, (row[k] for k in keep))) for row in rows], heads
+
+
+def _yes_no(value: Any, lang: str) -> Any:
+    """A true/false cell in the reader's words (是/否, yes/no)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    return value
 
 
 def write_text(text: str, path: str | Path, *, bom: bool = False) -> None:

@@ -66,7 +66,7 @@ class Provenance:
         rows = [("linkgraph version" if en else "linkgraph 版本", rec["linkgraph_version"]),
                 ("command" if en else "命令", rec["command"]),
                 ("generated at" if en else "生成时间", rec["generated_at"])]
-        rows += [(f"{'parameter' if en else '参数'} {k}", str(v))
+        rows += [(f"{'option' if en else '参数'} --{k.replace('_', '-')}", _shown(v, en))
                  for k, v in rec["parameters"].items()]
         rows += [(f"{'input' if en else '输入'} {i['path']}",
                   f"sha256:{i['sha256']} ({i['size']} {'bytes' if en else '字节'})")
@@ -79,4 +79,13 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    return str(value)
+
+
+def _shown(value: Any, en: bool) -> str:
+    """A parameter's value as a reader sees it: yes/no, — for none."""
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if en else ("是" if value else "否")
+    if value is None or value == "":
+        return "—"
     return str(value)

@@ -44,6 +44,21 @@ _WORDS = {"none": ("无", "None"), "empty": ("本项结果为空", "this result 
           "yes": ("是", "yes"), "no": ("否", "no")}
 
 
+def names_of(tables: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """kind (unit, person, team, dept, round, region) -> id -> name, from
+    the tables: what a workbook writes beside an id."""
+    keys = {"unit": ("units", "unit_id"), "person": ("people", "person_id"),
+            "team": ("teams", "team_id"), "dept": ("departments", "dept_id"),
+            "round": ("rounds", "round_id"), "region": ("regions", "region_id")}
+    out = {}
+    for kind, (table, key) in keys.items():
+        frame = tables.get(table)
+        if frame is not None and len(frame) and "name" in frame:
+            ok = frame[key].notna() & frame["name"].notna()
+            out[kind] = dict(zip(frame[key][ok].astype(str), frame["name"][ok].astype(str)))
+    return out
+
+
 def display_width(text: str) -> int:
     """Width of ``text`` in character cells (CJK and full-width count two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -105,9 +120,10 @@ class Book:
             columns: Sequence[str] | None = None, *, reason: str | None = None) -> None:
         """A sheet of ``records`` (the key's catalogue name); long lists each
         get a sheet of their own right after it."""
-        from linkgraph.cells import _columns
+        from linkgraph.cells import _columns, localised, localised_columns
 
-        cols = _columns(records, columns)
+        records = [localised(r, self.lang) for r in records]
+        cols = self._once(records, _columns(records, localised_columns(columns)))
         sheet = _Sheet(key, self._name(self.cat.sheet(key, self.lang)), records, cols, reason)
         self.sheets.append(sheet)
         for c in cols:
@@ -119,6 +135,21 @@ class Book:
                 if longest > INLINE_ITEMS:
                     header = self.cat.header(c, self.lang)
                     sheet.list_sheets[c] = self._name(f"{sheet.name[:15]}·{header}")
+
+    def _once(self, records: Sequence[Mapping[str, Any]], cols: list[str]) -> list[str]:
+        """``cols`` without a column that repeats an earlier one under the same
+        header (``relation`` named from the catalogue beside ``relation_zh``)."""
+        heads = [self.cat.header(c, self.lang) for c in cols]
+        kept = []
+        for k, c in enumerate(cols):
+            first = heads.index(heads[k])
+            if first < k and all(
+                    self.cat.show(c, str(r.get(c)), self.lang)
+                    == self.cat.show(cols[first], str(r.get(cols[first])), self.lang)
+                    for r in records):
+                continue
+            kept.append(c)
+        return kept
 
     # -- writing ---------------------------------------------------------
     def write(self, target: Any) -> None:
@@ -268,6 +299,10 @@ class Book:
         return display_width(text)
 
     def _text(self, key: str, v: Any) -> str:
+        if key == "path" and isinstance(v, list):   # an evidence path of node keys
+            from linkgraph.cells import path_text
+
+            return path_text(v, self.names)
         if isinstance(v, list):
             lookup = self.names.get(LIST_NAMES.get(key, ""), {})
             if any(isinstance(x, Mapping) for x in v):

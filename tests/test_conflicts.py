@@ -510,3 +510,33 @@ def test_cli_names_the_relation_words_to_review(tmp_path, invoke):
     result = invoke("conflicts", folder, "--round", "X", "--candidates")
     assert result.exit_code == 0
     assert "以下关系用语未能识别" in result.stderr and "拜把子（1条）" in result.stderr
+
+
+TINY_FOR_EN = {
+    "regions.csv": "region_id,name,level\nR1,金堂县,县\n",
+    "units.csv": "unit_id,name,region_id,sector\nU1,金堂县教育局,R1,教育\nU2,金堂县纪委监委,R1,纪检\n",
+    "people.csv": "person_id,name\nP1,陈明\nP2,何娟\n",
+    "posts.csv": "person_id,unit_id,title,is_top_leader,start,end\n"
+                 "P2,U1,局长,是,2020-01-01,\nP1,U2,科员,否,2015-01-01,\n",
+    "ties.csv": "person_a,person_b,relation\nP1,P2,配偶\n",
+    "rounds.csv": "round_id,name,kind,start,end\nX1,第一轮,常规巡察,2024-03-01,2024-05-31\n",
+    "teams.csv": "team_id,round_id,name,home_region_id\nT1,X1,第一巡察组,R1\n",
+    "team_members.csv": "team_id,person_id,role\nT1,P1,组长\n",
+    "assignments.csv": "round_id,team_id,unit_id\nX1,T1,U1\n",
+}
+
+
+def test_conflict_evidence_in_english_says_the_same_facts(tmp_path):
+    """The English sentence names the inspector, team, role, official and
+    unit as written, the tie in English and the law's degree; no Chinese
+    words of its own."""
+    import re
+
+    data = load_dataset(write_tables(tmp_path / "en", TINY_FOR_EN))
+    found = find_conflicts(data, "X1")
+    spouse = next(c for c in found if c.relation == "spouse")
+    assert spouse.explanation_en == ("陈明 (第一巡察组, team leader)'s spouse 何娟 is now 局长 at "
+                                     "金堂县教育局 (spouse: spouses)")
+    leftover = re.sub(r"陈明|何娟|第一巡察组|局长|金堂县教育局", "", spouse.explanation_en)
+    assert not re.search(r"[\u4e00-\u9fff]", leftover)
+    assert "配偶" in spouse.explanation   # the Chinese sentence is unchanged

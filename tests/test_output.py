@@ -83,7 +83,8 @@ def test_lenient_result_carries_the_loaded_share(invoke, tmp_path):
                    tmp_path / "rej.csv")
     assert table.exit_code == 0
     section = table.stdout.split("== 载入比例 loaded share ==")[1]
-    assert section.split("\n")[3].split() == ["units", "units.csv", "3", "1", "2", "0.3333"]
+    # the table under its name (单位), its file as given
+    assert section.split("\n")[3].split() == ["单位", "units.csv", "3", "1", "2", "0.3333"]
     doc = json.loads(invoke("stats", data, "--lenient", "--allow-partial", "--format", "json",
                             "--rejects", tmp_path / "rej.csv").stdout)
     assert doc["loaded_share"] == [{"table": "units", "file": "units.csv", "read": 3,
@@ -116,3 +117,24 @@ def test_lenient_report_states_the_loaded_share(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     page = (tmp_path / "rep" / "index.html").read_text("utf-8")
     assert "载入比例" in page and f"units {n}/{n + 1}（{n / (n + 1):.2%}）" in page
+
+
+def test_a_workbook_shows_a_field_once_when_two_say_the_same(tmp_path):
+    """relation (a code, named from the catalogue) and relation_zh (its
+    Chinese word) share the header 关系: one column, not the same twice;
+    fields that differ under one header both stay."""
+    import openpyxl
+
+    from linkgraph.output import write_xlsx
+
+    recs = [{"relation": "spouse", "relation_zh": "配偶", "n": 1},
+            {"relation": "colleague", "relation_zh": "同事", "n": 2}]
+    write_xlsx({"conflicts": recs}, tmp_path / "a.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0].iter_rows(
+        values_only=True))
+    assert rows[0][:2] == ("关系", "n") and rows[1][:2] == ("配偶", 1)
+    differ = [{"relation": "spouse", "relation_zh": "夫妻（台账原文）"}]
+    write_xlsx({"conflicts": differ}, tmp_path / "b.xlsx")
+    head = next(openpyxl.load_workbook(tmp_path / "b.xlsx").worksheets[0].iter_rows(
+        values_only=True))
+    assert head[:2] == ("关系", "关系")

@@ -144,18 +144,25 @@ def test_bar_chart_scales_and_escapes():
     assert bar_chart(Chart("t", ())) == ""
 
 
-def test_html_is_escaped_scriptless_and_local(tmp_path):
+def test_html_is_escaped_and_local_and_runs_only_its_sorting_script(tmp_path):
+    import base64
+    import hashlib
+
     tables = load_dataset(hostile_ledger(tmp_path / "data")).tables
     rep = build_report(tables, ReportOptions(as_of=AS_OF, round_id="X2"))
     page = render_html(rep)
     assert HOSTILE not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert BREAKOUT not in page and "<script" not in page.lower()
+    assert BREAKOUT not in page and page.lower().count("<script") == 1
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    assert "sort" in script and "http" not in script
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}';" in page   # that script, nothing else
     assert "default-src 'none'" in page
     # nothing that loads from a URL (the hostile round name's URL is text, escaped)
     assert re.findall(r"(?:src|href|action|xlink:href)\s*=\s*[\"']?\s*(?:https?:|//)", page) == []
     assert "url(" not in page and "@import" not in page
-    assert re.findall(r'href="([^"#][^"]*)"', page) == [v.href for v in rep.views
-                                                        if v.href in page]
+    assert [h for h in re.findall(r'href="([^"#][^"]*)"', page) if h != "report.xlsx"] == [
+        v.href for v in rep.views if v.href in page]
 
 
 def test_english_report(tiny):
@@ -205,7 +212,7 @@ def test_cli_report_writes_page_workbook_and_views(invoke, tmp_path, monkeypatch
             assert f'href="{href}"' in page
             view = (out / href).read_text("utf-8")
             assert "<td>2023-11-14T22:13:20Z</td>" in view
-            assert re.search(r"<th>命令 / command</th><td>[^<]* report</td>", view)
+            assert re.search(r"<th>命令</th><td>[^<]* report</td>", view)
     assert "2023-11-14T22:13:20Z" in page
     assert len(re.findall(r"sha256:[0-9a-f]{64}", page)) == 15  # one per input table
     first = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -234,3 +241,32 @@ def test_cli_report_pseudonymised_names_no_one(invoke, tmp_path):
         for real in ("陈明", "何娟", "王伟"):
             assert real not in page, (name, real)
     assert "陈某1" in pages["index.html"]
+
+
+def test_a_cut_table_links_to_its_whole_sheet_in_the_workbook(tiny):
+    from linkgraph.report.model import Section, Table
+
+    rows = tuple({"unit_name": f"单位{i}", "score": i} for i in range(5))
+    table = Table("priorities", "排序", (("unit_name", "单位"), ("score", "分值")), rows, limit=2)
+    for lang, sheet in (("zh", "下一轮巡察建议"), ("en", "Who to inspect next")):
+        rep = build_report(tiny, ReportOptions(as_of=AS_OF, lang=lang))
+        rep = type(rep)(**{**rep.__dict__, "sections": (Section("x", "x", tables=(table,)),)})
+        page = render_html(rep)
+        caption = re.search(r"<caption>(.*?)</caption>", page, re.S).group(1)
+        assert '<a href="report.xlsx">report.xlsx</a>' in caption and sheet in caption
+        assert caption.count("<tr>") == 0 and page.count("<td") == 2 * 2   # first 2 rows
+        assert '<table class="sortable"' in page
+    whole = Table("priorities", "排序", table.columns, rows[:2], limit=2)
+    rep = type(rep)(**{**rep.__dict__, "sections": (Section("x", "x", tables=(whole,)),)})
+    assert 'href="report.xlsx"' not in render_html(rep)   # nothing cut: no link
+
+
+def test_print_css_hides_navigation_and_repeats_table_headings():
+    from linkgraph.report.render import _static
+
+    css = _static("report.css")
+    printed = css[css.index("@media print"):]
+    assert re.search(r"nav[^{]*\{[^}]*display:\s*none", printed)
+    assert re.search(r"thead\s*\{[^}]*display:\s*table-header-group", printed)
+    assert re.search(r"tr[^{]*\{[^}]*break-inside:\s*avoid", printed)
+    assert "@page { size: A4" in css

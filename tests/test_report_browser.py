@@ -9,6 +9,7 @@ without a browser except under ``CI``, where that fails.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -158,4 +159,45 @@ def test_report_cjk_text_renders_with_a_real_font(browser_page, written):
     tofu = page.locator("#tofu").screenshot()
     assert count_ink(cjk) > 200
     assert cjk != tofu
+    assert_clean(watch)
+
+
+def test_report_columns_sort_under_its_own_policy(browser_page, written):
+    """A click on a heading sorts the rows by it (numbers as numbers), a
+    second click reverses; the script runs under the page's CSP (no console
+    error) and nothing else does."""
+    watch = browser_page
+    page = watch.page
+    page.goto((written / "index.html").resolve().as_uri())
+    page.wait_for_selector("body[data-sortable='ready']", timeout=5000)
+    table = page.locator("table[data-sheet='leads_by_department']")
+    heads = table.locator("thead th")
+    col = next(i for i in range(heads.count()) if heads.nth(i).inner_text().startswith("线索"))
+
+    def column() -> list[float]:
+        cells = table.locator(f"tbody tr td:nth-child({col + 1})").all_inner_texts()
+        return [float(c.replace(",", "")) for c in cells]
+    before = column()
+    heads.nth(col).click()
+    assert column() == sorted(before)
+    assert heads.nth(col).get_attribute("aria-sort") == "ascending"
+    heads.nth(col).click()
+    assert column() == sorted(before, reverse=True)
+    assert_clean(watch)
+
+
+def test_report_prints_without_navigation_on_a4(browser_page, written, tmp_path):
+    watch = browser_page
+    page = watch.page
+    page.goto((written / "index.html").resolve().as_uri())
+    page.emulate_media(media="print")
+    assert not page.locator("nav").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('thead')).display") == \
+        "table-header-group"
+    pdf = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    raw = pdf.read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", raw)) >= 2
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
+    assert (round(float(box[1])), round(float(box[2]))) == (595, 842)   # A4, in points
     assert_clean(watch)

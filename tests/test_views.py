@@ -374,7 +374,7 @@ def test_english_labels_and_notes():
     G = small_graph()
     spec = build_view_spec(G, list(G), title="t", lang="en")
     p1 = spec.node("Person:P1")
-    assert p1.tooltip[0] == ("Type", "Person") and ("name", HOSTILE) in p1.tooltip
+    assert p1.tooltip[0] == ("Type", "Person") and ("Name", HOSTILE) in p1.tooltip   # field names in English too
     assert spec.notes[0].startswith("Showing 8 / 8 nodes")
     assert {e.text for e in spec.legend if e.kind == "node"} >= {"Unit", "Person", "Problem"}
     assert '<html lang="en">' in render_html(spec)
@@ -411,3 +411,25 @@ def test_page_script_never_parses_data_as_html():
                  "new Function", "setTimeout(\"", "srcdoc"):
         assert sink not in js, sink
     assert "textContent" in js
+
+
+def test_tooltips_name_coded_values_and_the_ids_of_other_nodes():
+    """L3941 talk, done, leader, R0011: what the issue saw in tooltips; now
+    the catalogue's words and the name beside the id, in either language."""
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    G.add_node("Region:R11", label="Region", id="R11", name="金堂县")
+    G.add_node("Unit:U1", label="Unit", id="U1", name="金堂县教育局", region_id="R11")
+    G.add_node("Lead:L1", label="Lead", id="L1", disposition="talk", unit_id="U1")
+    G.add_node("Round:X1", label="Round", id="X1", name="第一轮", kind="village")
+    G.add_edge("Lead:L1", "Unit:U1", type="CONCERNS")
+    zh = build_view_spec(G, list(G), title="t")
+    lead = zh.node("Lead:L1")
+    assert lead.text == "L1 谈话函询"
+    assert ("处置方式", "谈话函询") in lead.tooltip and ("单位", "金堂县教育局（U1）") in lead.tooltip
+    assert ("所属区域", "金堂县（R11）") in zh.node("Unit:U1").tooltip
+    assert ("类型", "对村巡察") in zh.node("Round:X1").tooltip
+    en = build_view_spec(G, list(G), title="t", lang="en")
+    assert ("Disposition", "talk or written inquiry") in en.node("Lead:L1").tooltip
+    assert ("Kind", "village inspection") in en.node("Round:X1").tooltip

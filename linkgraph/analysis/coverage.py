@@ -127,9 +127,10 @@ def coverage_summary(units: pd.DataFrame, by: str = "level") -> pd.DataFrame:
         block = pd.DataFrame({"units": g.size(), "inspected": g.sum()}).reset_index()
         block.insert(0, "scope", scope)
         rows.append(block.rename(columns={"_key": by}))
-        rows.append(pd.DataFrame([{"scope": scope, by: "小计", "units": len(part),
+        rows.append(pd.DataFrame([{"scope": scope, by: "小计", f"{by}_en": "Subtotal",
+                                   "units": len(part),
                                    "inspected": int(part["inspected"].sum())}]))
-    rows.append(pd.DataFrame([{"scope": "合计", by: "合计", "units": len(f),
+    rows.append(pd.DataFrame([{"scope": "合计", by: "合计", f"{by}_en": "Total", "units": len(f),
                                "inspected": int(f["inspected"].sum())}]))
     out = pd.concat(rows, ignore_index=True)
     out["units"] = out["units"].astype("int64")

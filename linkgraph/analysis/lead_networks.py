@@ -38,7 +38,7 @@ def _pair_word(relation: str) -> str:
 _NUMERALS = "零一两三四五六七八九十"
 
 NETWORK_COLUMNS = ("network_id", "leads", "lead_ids", "units", "unit_ids", "person_ids",
-                   "ties", "why")
+                   "ties", "ties_en", "why", "why_en")
 
 
 def _count_zh(n: int) -> str:
@@ -132,6 +132,33 @@ def _explain(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
     return f"这{len(lead_ids)}条线索" + "，".join(parts)
 
 
+def _explain_en(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
+                ties: Iterable[tuple[str, str, str]], units: Mapping[str, str],
+                people: Mapping[str, str]) -> str:
+    """The explanation of :func:`_explain` in English (names as written)."""
+    from linkgraph.catalogue import label
+
+    parts = []
+    distinct_units = sorted({u for u in unit_ids if isinstance(u, str)})
+    if distinct_units:
+        shown = ", ".join(units.get(u, u) for u in distinct_units[:5])
+        more = " …" if len(distinct_units) > 5 else ""
+        parts.append(f"concern {len(distinct_units)} units ({shown}{more})"
+                     if len(distinct_units) > 1 else f"all concern {shown}")
+    counts = Counter(p for p in person_ids if isinstance(p, str))
+    for pid, k in sorted((p, k) for p, k in counts.items() if k > 1):
+        parts.append(f"{k} of them concern {_who(pid, people)}")
+    by_relation: dict[str, list[str]] = {}
+    for a, b, rel in ties:
+        by_relation.setdefault(rel, []).append(f"{_who(a, people)} and {_who(b, people)}")
+    for rel in sorted(by_relation):
+        pairs = by_relation[rel]
+        word = label("relation_pair", rel, "en")
+        word = word if word != rel else relation_label(rel, "en")
+        parts.append(f"{len(pairs)} pair(s) of {word}: " + "; ".join(pairs))
+    return f"These {len(lead_ids)} leads " + ", ".join(parts)
+
+
 def _lookup(tables: Tables, table: str, wanted: pd.Series) -> dict[str, str]:
     lookup = names(tables, table)
     return lookup[lookup.index.isin(set(wanted.dropna()))].to_dict()
@@ -160,7 +187,10 @@ def _network(lead_ids: list, unit_ids: list, person_ids: list,
         "unit_ids": tuple(units), "person_ids": tuple(persons),
         "ties": tuple(f"{_who(a, people)}—{_who(b, people)}（{relation_label(r)}）"
                       for a, b, r in ties),
+        "ties_en": tuple(f"{_who(a, people)}—{_who(b, people)} ({relation_label(r, 'en')})"
+                         for a, b, r in ties),
         "why": _explain(lead_ids, unit_ids, person_ids, ties, unit_names, people),
+        "why_en": _explain_en(lead_ids, unit_ids, person_ids, ties, unit_names, people),
     }
 
 

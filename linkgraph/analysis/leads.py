@@ -44,7 +44,7 @@ SANCTIONED = ("sanctioned", "judicial")
 LIFECYCLE_COLUMNS = (
     "lead_id", "unit_id", "unit_name", "person_id", "person_name", "dept_id", "dept_name",
     "round_id", "problem_id", "stage", "transfer_date", "receipt_due", "received_date",
-    "due_date", "due_source", "closed_date", "disposition", "outcome", "days_to_receive",
+    "due_date", "due_source", "due_source_en", "closed_date", "disposition", "outcome", "days_to_receive",
     "days_to_close", "receipt_late", "overdue_close", "overdue", "overdue_days",
     "overdue_reason", "signed_by", "dual_signed", "missing_signatures", "signatures_recorded",
 )
@@ -105,6 +105,10 @@ def _dates(leads: pd.DataFrame, limits: Limits, as_of: pd.Timestamp) -> pd.DataF
     default_note = np.where(default_due.notna(), f"默认（移交后{limits.lead_report_months}个月）",
                             np.array(None, dtype=object))
     out["due_source"] = np.where(has_due, "台账", default_note)
+    default_en = np.where(default_due.notna(),
+                          f"default ({limits.lead_report_months} months after transfer)",
+                          np.array(None, dtype=object))
+    out["due_source_en"] = np.where(has_due, "ledger", default_en)
     return out
 
 
@@ -155,7 +159,7 @@ def lead_lifecycle(tables: Tables, rules: Rules, as_of: dt.date | str) -> pd.Dat
     out["stage"] = np.where(d["closed_date"].notna(), "已办结",
                             np.where(d["received_date"].notna(), "已签收", "已移交"))
     for col in ("transfer_date", "receipt_due", "received_date", "due_date", "due_source",
-                "closed_date"):
+                "due_source_en", "closed_date"):
         out[col] = d[col]
     out["disposition"] = _vocab_zh(leads["disposition"], "disposition")
     out["outcome"] = _vocab_zh(leads["outcome"], "outcome")
@@ -200,7 +204,8 @@ def department_summary(lifecycle: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "dept_name", g["dept_name"].first())
     out["median_days_to_close"] = g["close_days"].median()
     out = out.reset_index()
-    total = {"dept_id": "合计", "dept_name": f"{len(out)}个部门", "leads": len(f),
+    total = {"dept_id": "合计", "dept_name": f"{len(out)}个部门", "dept_id_en": "Total",
+             "dept_name_en": f"{len(out)} departments", "leads": len(f),
              **{c: int(f[c].sum()) for c in counted},
              "median_days_to_close": f["close_days"].median()}
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)

@@ -188,15 +188,40 @@ def _reason_texts(f: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def _reasons(f: pd.DataFrame, contrib: pd.DataFrame) -> list[str]:
+def _reason_texts_en(f: pd.DataFrame) -> dict[str, pd.Series]:
+    """factor -> the English words for it, per unit (as ``_reason_texts``)."""
+    def num(col: str) -> pd.Series:
+        return f[col].astype("int64").astype(str)
+
+    def years(col: str) -> pd.Series:
+        return f[col].astype("float64").map("{:.1f}".format)
+
+    since = (years("years_since_inspection") + " years since the last inspection ("
+             + f["last_round_id"].astype(object).fillna("").astype(str) + ")")
+    return {
+        "petitions": num("petitions") + " petitions",
+        "audit_red_flags": num("audit_red_flags") + " audit findings no inspection confirmed",
+        "open_problems": num("open_problems") + " problems not yet rectified",
+        "overdue_measures": num("overdue_measures") + " measures overdue",
+        "since_last_inspection": since.where(~f["never_inspected"], "never inspected"),
+        "top_leader_in_post": ("top leader " + f["top_leader_name"].astype(object).fillna("")
+                               .astype(str) + " (" + f["top_leader_id"].astype(object).fillna("")
+                               .astype(str) + ") in post " + years("top_leader_years")
+                               + " years"),
+        "systemic_cluster": pd.Series("in a systemic problem cluster", index=f.index),
+    }
+
+
+def _reasons(f: pd.DataFrame, contrib: pd.DataFrame, lang: str = "zh") -> list[str]:
     """Per unit, the words of its contributing factors, largest first."""
-    texts = _reason_texts(f)
+    texts = _reason_texts_en(f) if lang == "en" else _reason_texts(f)
     matrix = np.column_stack([texts[c].to_numpy(dtype=object) for c in contrib.columns])
     c = contrib.to_numpy()
     order = np.argsort(-c, axis=1, kind="stable")
     rows = np.arange(len(c))[:, None]
     words, positive = matrix[rows, order], c[rows, order] > 0
-    return ["；".join(w[p]) for w, p in zip(words, positive)]
+    joiner = "; " if lang == "en" else "；"
+    return [joiner.join(w[p]) for w, p in zip(words, positive)]
 
 
 def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
@@ -211,11 +236,13 @@ def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
     contrib = values * pd.Series({c: weights(c) for c in values.columns})
     f["score"] = contrib.sum(axis=1).round(4)
     f["reasons"] = _reasons(f, contrib)
+    f["reasons_en"] = _reasons(f, contrib, "en")
     f["years_since_inspection"] = f["years_since_inspection"].round(1)
     f["top_leader_years"] = f["top_leader_years"].round(1)
     f = f.reset_index().sort_values(["score", "unit_id"], ascending=[False, True])
     f.insert(0, "rank", np.arange(1, len(f) + 1))
     cols = ["rank", "unit_id", "unit_name", "region_name", "sector", "level", "score", "reasons",
+            "reasons_en",
             "petitions", "audit_red_flags", "open_problems", "overdue_measures",
             "never_inspected", "years_since_inspection", "last_round_id", "top_leader_id",
             "top_leader_name", "top_leader_years", "in_cluster"]

@@ -213,7 +213,7 @@ def completion(tables: Tables, rules: Rules, as_of: dt.date | str, by: str = "ro
     out = _describe(tables, out, by, rules.limits)
     out.iloc[:, 0] = out.iloc[:, 0].astype(object).where(out.iloc[:, 0].notna(), UNSPECIFIED)
     first = out.columns[0]
-    total = {first: "合计", "problems": len(problems), "rectified": int(problems["rectified"].sum()),
+    total = {first: "合计", f"{first}_en": "Total", "problems": len(problems), "rectified": int(problems["rectified"].sum()),
              "rate": _rate(int(problems["rectified"].sum()), len(problems)),
              "measures": len(measures), "measures_done": int(measures["completed"].sum()),
              "overdue_measures": int(measures["overdue"].sum()),

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from linkgraph.cli.options import emit, format_options, pass_dataset, resolve_format
+from linkgraph.cli.options import emit, format_options, output_lang, pass_dataset, resolve_format
 
 TABLE_COLUMNS = ["text", "target", "level", "method", "score", "n_problems", "candidates"]
 
@@ -65,17 +65,30 @@ def categories(dataset, rules_path, taxonomy_path: str | None, decisions_path: s
     todo = sum(1 for r in rows if r["method"] == "unresolved")
     click.echo(f"书写类别 {len(rows)} 种，未能归并 {todo} 种 / {len(rows)} labels, {todo} "
                "unresolved", err=True)
-    shown = [{**r, "method": METHOD_ZH[str(r["method"])],
-              "level": LEVEL_ZH.get(str(r["level"]), "")} for r in rows]
+    en = output_lang() == "en"
+    shown = [{**r, "kind": "category" if en else "问题类别",   # both read back by --decisions
+              "method": (METHOD_EN if en else METHOD_ZH)[str(r["method"])],
+              "level": (LEVEL_EN if en else LEVEL_ZH).get(str(r["level"]), "")} for r in rows]
     columns = None
     kind = resolve_format(fmt, out)
-    if kind != "json":   # the review file's Chinese headers, which --decisions reads back
-        shown = [{HEADERS_ZH.get(k, k): v for k, v in r.items()} for r in shown]
-        columns = [HEADERS_ZH[c] for c in TABLE_COLUMNS] if kind == "table" else None
+    if kind != "json":   # the review file's headers, which --decisions reads back
+        heads = HEADERS_EN if en else HEADERS_ZH
+        shown = [{heads.get(k, k): v for k, v in r.items()} for r in shown]
+        columns = [heads[c] for c in TABLE_COLUMNS] if kind == "table" else None
     emit(shown, fmt, out, columns=columns)
 
 
 LEVEL_ZH = {"category": "具体类别", "area": "领域", "branch": "方面"}
+LEVEL_EN = {"category": "category", "area": "area", "branch": "branch"}
+METHOD_EN = {"decision": "decided by the office", "exact": "exact alias",
+             "similar": "similar wording", "contains": "contains an alias",
+             "description": "by the description", "unresolved": "unresolved"}
+#: English headers of the review file: Kind, Text, Target and Decision are
+#: what ``read_decisions`` accepts besides the Chinese ones
+HEADERS_EN = {"kind": "Kind", "text": "Text", "target": "Target", "level": "Level",
+              "area": "Area", "branch": "Branch", "method": "Method", "score": "Score",
+              "candidates": "Candidates", "n_problems": "Problems", "review": "Review",
+              "decision": "Decision"}
 
 #: the review file's headers: the same words ``read_decisions`` accepts
 HEADERS_ZH = {"kind": "类型", "text": "原文", "target": "归并为", "level": "层级",

@@ -122,11 +122,14 @@ def validate(data: str, fmt: str | None, out: str | None, rules: str | None,
                "rejected": c.rejected} for c in dataset.counts]
     fmt = resolve_format(fmt, out)
     if fmt == "table" and not out:
-        click.echo(f"数据 / data: {data}")
+        from linkgraph.cli.options import output_lang
+
+        en = output_lang() == "en"
+        click.echo(f"data: {data}" if en else f"数据：{data}")
         emit(counts, "table", None)
         if dataset.violations:
-            click.echo(f"\n问题 / problems: {len(errors)} 处错误 errors, {len(warnings)} 处提示"
-                       " warnings")
+            click.echo(f"\nproblems: {len(errors)} errors, {len(warnings)} warnings" if en else
+                       f"\n问题：{len(errors)} 处错误，{len(warnings)} 处提示")
             click.echo(violation_table(list(errors) + list(warnings),
                                        None if show_all else 50), nl=False)
     else:
@@ -170,8 +173,14 @@ def stats(dataset, rules_path, fmt: str | None, out: str | None) -> None:
     from linkgraph.rules import load_rules
 
     labels, types = graph_counts(dataset, load_rules(rules_path))
-    nodes = [{"label": k, "名称": LABEL_ZH[k], "count": labels[k]} for k in LABELS]
-    rels = [{"type": k, "名称": REL_ZH[k], "count": types[k]} for k in REL_TYPES]
+    from linkgraph.cli.options import output_lang
+    from linkgraph.views.text import edge_name, label_name
+
+    lang = output_lang()   # the graph's labels and types as Neo4j knows them, and their names
+    nodes = [{"label": k, "label_name": label_name(k, lang) if lang == "en" else LABEL_ZH[k],
+              "count": labels[k]} for k in LABELS]
+    rels = [{"type": k, "name": edge_name(k, lang) if lang == "en" else REL_ZH[k],
+             "count": types[k]} for k in REL_TYPES]
     doc = {"nodes": {k: labels[k] for k in LABELS},
            "relationships": {k: types[k] for k in REL_TYPES}}
     emit({"nodes": nodes, "relationships": rels}, fmt, out, json_doc=doc)

@@ -38,6 +38,7 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
     from linkgraph.report.options import demo_round
     from linkgraph.rules import load_rules
     from linkgraph.session import Session
+    from linkgraph.workbook import names_of
 
     data, folder = Path(out) / "data", Path(out) / "report"
     as_of = dt.date.fromisoformat(AS_OF)
@@ -58,8 +59,9 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
                f"条关系 / edges", err=True)
     with steps("写出报告与关系图 / writing the report and its views"):
         write_report(report, folder, session=session,
-                     provenance=provenance_rows(current_provenance()),
-                     progress=lambda name, s: steps.add(name, s))
+                     provenance=provenance_rows(current_provenance(), lang),
+                     progress=lambda name, s: steps.add(name, s),
+                     names=names_of(dataset.tables))
     click.echo(f"合计 / total: {steps.seconds:.1f} s", err=True)
     click.echo(f"\n数据 / data: {data}\n报告 / report（在浏览器中打开 / open in a browser）:",
                err=True)

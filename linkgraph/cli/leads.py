@@ -27,7 +27,11 @@ OVERDUE_TABLE_COLUMNS = ("lead_id", "unit_name", "person_name", "dept_name", "st
 def frame_records(frame, columns=None) -> list[dict]:
     from linkgraph.analysis.ledger import to_records
 
-    return to_records(frame[list(columns)] if columns is not None else frame)
+    if columns is None:
+        return to_records(frame)
+    cols = list(columns)   # with the English twin (x_en) of each column chosen
+    cols += [f"{c}_en" for c in columns if f"{c}_en" in frame.columns and f"{c}_en" not in cols]
+    return to_records(frame[cols])
 
 
 def _joins(value: str) -> tuple[str, ...]:

@@ -258,7 +258,12 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
         emit([{"node": k} for k in keys], fmt, out, json_doc=list(keys))
         return
     doc = pt.as_document(p)
-    summary = [{"item": k, "value": v} for k, v in doc["summary"].items()]
+    from linkgraph.catalogue import catalogue
+    from linkgraph.cli.options import output_lang
+
+    lang = output_lang()
+    summary = [{"item": catalogue().header(k, lang), "value": v}
+               for k, v in doc["summary"].items()]
     sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
     emit(sheets, fmt, out, json_doc=doc)
 
@@ -270,8 +275,11 @@ def _portrait_view(tables, p, rules, path: str) -> None:
     from linkgraph.views import write_html
     from linkgraph.views.kinds import portrait_view, request_spec
 
+    from linkgraph.cli.options import output_lang
+
+    lang = output_lang()
     req = portrait_view(pt.portrait_graph(tables, p, rules), p)
-    spec = request_spec(req, max_nodes=1500, seed=0, lang="zh",
-                        provenance=provenance_rows(current_provenance()))
+    spec = request_spec(req, max_nodes=1500, seed=0, lang=lang,
+                        provenance=provenance_rows(current_provenance(), lang))
     write_html(spec, path)
     click.echo(f"已写入视图 / view written: {path}", err=True)

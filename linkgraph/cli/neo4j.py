@@ -1,10 +1,10 @@
 """``linkgraph neo4j …`` (push, pull, export-import, query) and ``linkgraph cypher list``."""
 from __future__ import annotations
 
-import sys
-from typing import Any
 
 import click
+
+from linkgraph.cli.progress import Bar
 
 from linkgraph.cli.options import (
     _compose,
@@ -39,26 +39,6 @@ def _settings(uri, user, neo4j_password, database):
     from linkgraph.neo4j.connection import Settings
 
     return Settings.from_env(uri=uri, user=user, password=neo4j_password, database=database)
-
-
-class _Bar:
-    """A progress bar on stderr (click draws it only on a terminal)."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.bar: Any = None
-
-    def __call__(self, item: str, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
-                                         item_show_func=lambda x: x, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos, item)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 @click.group(cls=BilingualGroup)
@@ -146,7 +126,7 @@ def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize,
             n = pusher.apply_schema(conn)
             click.echo(f"已建约束和索引 {n} 条 / {n} schema statements applied", err=True)
             return
-        bar = _Bar("写入 Neo4j / pushing")
+        bar = Bar("写入 Neo4j / pushing")
         assert dataset is not None   # loaded unless --schema-only, which returned above
         try:
             report = pusher.push(conn, dataset.tables, rules=load_rules(rules),
@@ -185,7 +165,7 @@ def pull(out_dir: str, uri, user, neo4j_password, database) -> None:
     from linkgraph.neo4j.pull import pull_tables, write_tables
 
     settings = _settings(uri, user, neo4j_password, database)
-    bar = _Bar("读取 Neo4j / pulling")
+    bar = Bar("读取 Neo4j / pulling")
     try:
         with connect(settings) as conn:
             tables = pull_tables(conn, bar)

@@ -209,23 +209,14 @@ def _command_title(lang: str) -> str:
     return (en or zh).strip().rstrip(".") if lang == "en" else zh.strip()
 
 
-def _names() -> dict[str, dict[str, str]]:
+def workbook_names() -> dict[str, dict[str, str]]:
     """id -> name of the loaded dataset's units, people, teams … (for
     workbooks: names beside ids)."""
+    from linkgraph.workbook import names_of
+
     ctx = click.get_current_context(silent=True)
     dataset = ctx.meta.get("linkgraph.dataset") if ctx is not None else None
-    if dataset is None:
-        return {}
-    keys = {"unit": ("units", "unit_id"), "person": ("people", "person_id"),
-            "team": ("teams", "team_id"), "dept": ("departments", "dept_id"),
-            "round": ("rounds", "round_id"), "region": ("regions", "region_id")}
-    out = {}
-    for kind, (table, key) in keys.items():
-        frame = dataset.tables.get(table)
-        if frame is not None and len(frame) and "name" in frame:
-            ok = frame[key].notna() & frame["name"].notna()
-            out[kind] = dict(zip(frame[key][ok].astype(str), frame["name"][ok].astype(str)))
-    return out
+    return {} if dataset is None else names_of(dataset.tables)
 
 
 def write_workbook(sheets: Mapping[str, Sequence[Mapping[str, Any]]], out: str,
@@ -238,7 +229,7 @@ def write_workbook(sheets: Mapping[str, Sequence[Mapping[str, Any]]], out: str,
     as_of = ctx.params.get("as_of") if ctx is not None else None
     output.write_xlsx({**sheets, "provenance": current_provenance().rows(lang)}, out, columns,
                       lang=lang, title=_command_title(lang),
-                      as_of=str(as_of) if as_of else None, reasons=reasons, names=_names())
+                      as_of=str(as_of) if as_of else None, reasons=reasons, names=workbook_names())
 
 
 def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[str, Any]]],
@@ -274,10 +265,13 @@ def emit(records: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Mapping[st
         parts = []
         for name, recs in sheets.items():
             body = output.render(recs, fmt, None if name == SHARE_SHEET else columns, headers=heads,
-                                 lang=lang)
+                                 lang=lang, names=workbook_names() if heads != "id" else None)
             if fmt == "table" and not recs:
                 reason = (reasons or {}).get(name)
-                body = f"（无 / none{'：' + reason if reason else ''}）\n"
+                if lang == "en":
+                    body = f"(none{': ' + reason if reason else ''})\n"
+                else:
+                    body = f"（无{'：' + reason if reason else ''}）\n"
             if len(sheets) == 1:
                 parts.append(body)
                 continue

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import click
@@ -45,7 +44,8 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     Example:
       linkgraph report ledgers/ --out report/ --round R2024-2 --as-of 2026-06-30
     """
-    from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.options import current_provenance, workbook_names
+    from linkgraph.cli.progress import Steps
     from linkgraph.cli.view import provenance_rows
     from linkgraph.report import ReportOptions, build_report, write_report
     from linkgraph.rules import load_rules
@@ -56,13 +56,14 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     if round_id:
         check_round(dataset.tables, round_id)
     session = Session.of(dataset, rules, as_of)
-    start = time.perf_counter()
-    rep = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang,
-                                              views=not no_views))
-    click.echo(f"分析 / analyses: {time.perf_counter() - start:.1f} s", err=True)
-    timings = write_report(rep, out, session=None if no_views else session,
-                           provenance=provenance_rows(current_provenance()), seed=seed,
-                           max_nodes=max_nodes,
-                           progress=lambda name, s: click.echo(f"  {name}: {s:.1f} s", err=True))
+    steps = Steps(2)
+    with steps("分析（共性问题、冲突、轮换、线索、巡审、整改、建议）/ analyses"):
+        rep = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang,
+                                                  views=not no_views))
+    with steps("写出报告、工作簿与关系图 / writing the page, the workbook and the views"):
+        timings = write_report(rep, out, session=None if no_views else session,
+                               provenance=provenance_rows(current_provenance(), lang), seed=seed,
+                               max_nodes=max_nodes, names=workbook_names(),
+                               progress=lambda name, s: steps.add(name, s))
     click.echo(f"已写入 / written: {out}（{len(timings) - 1} 个关系图 / views）", err=True)
     click.echo(str(Path(out) / "index.html"))

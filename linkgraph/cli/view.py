@@ -81,7 +81,7 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
     with steps("选取节点、计算布局 / picking the nodes and laying them out"):
         req = view_request(session, focus, round_id=round_id, hops=hops, lang=lang)
         spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
-                            provenance=provenance_rows(current_provenance()))
+                            provenance=provenance_rows(current_provenance(), lang))
     with steps("写出页面 / writing the page"):
         write_html(spec, out)
     click.echo(f"{spec.title}\n{spec.notes[0]}", err=True)
@@ -101,13 +101,18 @@ def _focus(value: str | None) -> str | None:
     return value
 
 
-def provenance_rows(prov) -> list[tuple[str, str]]:
-    """The provenance as (item, value) pairs; after a --lenient load also the
-    share of each table loaded, so a view or report says what it rests on."""
+def provenance_rows(prov, lang: str | None = None) -> list[tuple[str, str]]:
+    """The provenance as (item, value) pairs, in ``lang`` (both languages
+    without); after a --lenient load also the share of each table loaded, so
+    a view or report says what it rests on."""
     from linkgraph.cli.options import loaded_share_text
 
-    rows = [(r["项目 / item"], r["值 / value"]) for r in prov.rows()]
+    if lang is not None:
+        rows = [(r["item"], r["value"]) for r in prov.rows(lang)]
+    else:
+        rows = [(r["项目 / item"], r["值 / value"]) for r in prov.rows()]
     share = loaded_share_text()
     if share:
-        rows.append(("载入比例（--lenient） / loaded share", share))
+        rows.append(({"en": "loaded share (--lenient)", "zh": "载入比例（--lenient）"}.get(
+            lang or "", "载入比例（--lenient） / loaded share"), share))
     return rows

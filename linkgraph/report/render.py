@@ -1,7 +1,8 @@
 """Draw a :class:`Report` as one self-contained HTML page, and as XLSX.
 
-The page has no script at all and a Content-Security-Policy that allows
-none and no connection; charts are inline SVG, styles inline, and every
+The page's one script sorts a table by the column clicked; the
+Content-Security-Policy allows that script (by its hash) and nothing else,
+and no connection; charts are inline SVG, styles inline, and every
 name or description is escaped by Jinja's autoescape (or ``html.escape``
 in ``svg.py``).
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from linkgraph import output
+from linkgraph.cells import localised
 from linkgraph.report.model import Report
 from linkgraph.report.svg import bar_chart
 from linkgraph.report.words import t
@@ -29,15 +31,31 @@ class _Words:
         self.views = t("关系图", "Graph views", lang)
         self.overview = t("总览（区域 → 系统 → 单位）", "Overview (regions → sectors → units)", lang)
 
+        self.open, self.close = t("（", " (", lang), t("）", ")", lang)
+        self.full_before = t("，完整数据见 ", "; all of them in ", lang)
+
     def rows(self, total: int, shown: int) -> str:
         if shown < total:
-            return t(f"共 {total:,} 行，显示前 {shown:,} 行，完整数据见 report.xlsx",
-                     f"{total:,} rows, first {shown:,} shown; all in report.xlsx", self.lang)
+            return t(f"共 {total:,} 行，显示前 {shown:,} 行", f"{total:,} rows, first {shown:,} shown",
+                     self.lang)
         return t(f"共 {total:,} 行", f"{total:,} rows", self.lang)
 
+    def full_after(self, sheet: str) -> str:
+        """After the workbook's link: which sheet holds the whole table."""
+        from linkgraph.catalogue import catalogue
 
-def cell(value: Any, lang: str) -> str:
+        name = catalogue().sheet(sheet, self.lang)
+        return t(f" 的「{name}」表", f", sheet “{name}”", self.lang)
+
+
+def cell(value: Any, lang: str, field: str = "") -> str:
+    """One table cell as the reader sees it: coded values named from the
+    catalogue (``hard`` -> 回避 / hard (recusal)), true/false in words."""
     v = output.plain(value)
+    if isinstance(v, str) and field:
+        from linkgraph.catalogue import catalogue
+
+        return catalogue().show(field, v, lang)
     if isinstance(v, bool):
         return t("是" if v else "否", "yes" if v else "no", lang)
     if isinstance(v, list):
@@ -51,10 +69,11 @@ def render_html(report: Report, overview: str | None = "overview.html") -> str:
     return template.render(
         report=report, html_lang="en" if report.lang == "en" else "zh-CN",
         css=_static("report.css").replace("__FONT_STACK__", FONT_STACK),
-        w=_Words(report.lang), svg=bar_chart, cell=lambda v: cell(v, report.lang),
+        w=_Words(report.lang), svg=bar_chart, cell=lambda v, f="": cell(v, report.lang, f),
+        loc=lambda r: localised(r, report.lang),
         is_num=lambda v: isinstance(output.plain(v), (int, float))
         and not isinstance(output.plain(v), bool),
-        overview=overview)
+        overview=overview, script=_static("sort.js"), script_hash=_script_hash())
 
 
 def write_html(report: Report, target: str | Path | IO[bytes],
@@ -84,10 +103,23 @@ def _empty_reasons(report: Report) -> dict[str, str]:
             for s in report.sections for tb in s.tables if not tb.rows}
 
 
-def write_xlsx(report: Report, target: str | Path | IO[bytes]) -> None:
+def write_xlsx(report: Report, target: str | Path | IO[bytes],
+               names: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """The workbook; ``names`` (kind -> id -> name) names the ids of lists and paths."""
     output.write_xlsx(xlsx_sheets(report), target,  # type: ignore[arg-type]
                       lang=report.lang, title=report.title, as_of=report.as_of,
-                      reasons=_empty_reasons(report))
+                      reasons=_empty_reasons(report), names=names)
+
+
+@cache
+def _script_hash() -> str:
+    """The Content-Security-Policy source that lets the page's one inline
+    script (column sorting) run, and nothing else."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(_static("sort.js").encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 @cache

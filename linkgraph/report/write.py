@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from linkgraph.errors import LinkgraphError
 from linkgraph.report.model import Report
 from linkgraph.report.render import write_html, write_xlsx
+from linkgraph.report.words import one_language
 from linkgraph.session import Session
 
 Progress = Callable[[str, float], None]
@@ -16,7 +17,8 @@ Progress = Callable[[str, float], None]
 
 def write_report(report: Report, out: str | Path, *, session: Session | None = None,
                  provenance: Sequence[tuple[str, str]] = (), seed: int = 0,
-                 max_nodes: int = 1500, progress: Progress | None = None) -> dict[str, float]:
+                 max_nodes: int = 1500, progress: Progress | None = None,
+                 names: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, float]:
     """Write the report into ``out`` (created); returns seconds per step.
 
     With ``session`` (the one the report was built from), every view of
@@ -39,7 +41,7 @@ def write_report(report: Report, out: str | Path, *, session: Session | None = N
         try:
             req = view_request(session, job.focus, round_id=job.round_id, lang=report.lang)
         except LinkgraphError as exc:
-            failed[job.href] = str(exc)
+            failed[job.href] = one_language(str(exc), report.lang)
             continue
         spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=report.lang,
                             provenance=provenance)
@@ -53,7 +55,7 @@ def write_report(report: Report, out: str | Path, *, session: Session | None = N
     start = time.perf_counter()
     write_html(report, folder / "index.html",
                overview="overview.html" if "overview.html" in written else None)
-    write_xlsx(report, folder / "report.xlsx")
+    write_xlsx(report, folder / "report.xlsx", names)
     timings["index.html + report.xlsx"] = time.perf_counter() - start
     return timings
 
@@ -63,6 +65,6 @@ def _without_missing_links(report: Report, written: set[str], failed: dict[str, 
     for s in report.sections:
         kept = tuple(link for link in s.links if link.href in written)
         notes = [failed[link.href] for link in s.links if link.href in failed]
-        note = "；".join(filter(None, [s.note, *notes]))
+        note = ("; " if report.lang == "en" else "；").join(filter(None, [s.note, *notes]))
         sections.append(replace(s, links=kept, note=note))
     return replace(report, sections=tuple(sections))

@@ -86,6 +86,7 @@ class RotationPair:
     swaps: int
     soft_conflicts: tuple[dict[str, Any], ...]
     reason: str
+    reason_en: str = ""   # the same reason in English (``--lang en``)
 
     def as_record(self) -> dict[str, Any]:
         rec = {f: getattr(self, f) for f in self.__dataclass_fields__}

@@ -18,7 +18,7 @@ from linkgraph.schema import Tables
 
 
 SOFT_FIELDS = ("person_id", "person_name", "role", "unit_id", "unit_name", "relation",
-               "relation_zh", "hops", "score", "explanation")
+               "relation_zh", "hops", "score", "explanation", "explanation_en")
 
 
 def plan_rotation(tables: Tables, round_id: str, options: RotationOptions | None = None, *,
@@ -91,7 +91,8 @@ def _assemble(p: RotationProblem, options: RotationOptions, blocked: np.ndarray,
             team, p.team_names[i], p.homes[i], p.region_names.get(p.homes[i] or "")
             if p.homes[i] else None, region, str(p.region_names.get(region, region)), units,
             cost, round(float(ratio[i, j]), 4), by_team[team],
-            tuple({f: c.as_record()[f] for f in SOFT_FIELDS} for c in soft), reason))
+            tuple({f: c.as_record()[f] for f in SOFT_FIELDS} for c in soft), reason,
+            _reason_en(p, options, i, j, soft, by_team[team], (i, j) in fixed, ratio[i, j])))
     pairs.sort(key=lambda q: q.team_id)
     alternatives = tuple(_alternative(p, options, best, s, k)
                          for k, s in enumerate(sols[1:], start=1))
@@ -133,3 +134,29 @@ def _reason(p: RotationProblem, options: RotationOptions, i: int, j: int, soft: 
         parts.append(f"同属{options.zones[home]}片区")
     parts.append(f"力量与工作量比{ratio:.2f}")
     return "；".join(parts)
+
+
+def _reason_en(p: RotationProblem, options: RotationOptions, i: int, j: int, soft: list,
+               n_swaps: int, fixed: bool, ratio: float) -> str:
+    """The same reason as :func:`_reason`, in English."""
+    from linkgraph.catalogue import relation_label
+
+    home, target = p.homes[i], p.region_ids[j]
+    parts = ["pair fixed by --fix"] if fixed else []
+    parts.append(f"sent from {p.region_names.get(home, home) if home else '—'} to "
+                 f"{p.region_names.get(target, target)} "
+                 f"({len(p.region_units.get(target, ()))} units), not its home region")
+    parts.append(f"{n_swaps} members must recuse: same-role swaps proposed" if n_swaps
+                 else "no recusal conflict")
+    if soft:
+        kinds = Counter(relation_label(c.relation, "en") for c in soft)
+        detail = ", ".join(f"{k} ×{v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        parts.append(f"{len(soft)} soft conflicts ({detail}), score {sum(c.score for c in soft):.4g}")
+    else:
+        parts.append("no soft conflict")
+    if options.avoid_recent:
+        parts.append(f"not paired in the last {options.avoid_recent} rounds")
+    if options.zones and home:
+        parts.append(f"both in zone {options.zones[home]}")
+    parts.append(f"strength to workload ratio {ratio:.2f}")
+    return "; ".join(parts)

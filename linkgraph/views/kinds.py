@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from linkgraph.catalogue import label, relation_label
 from linkgraph.errors import InputError
 from linkgraph.model import node_key
 from linkgraph.schema import Tables
@@ -258,7 +259,7 @@ def cluster_view(G: nx.Graph, cluster: Any, *, lang: str = "zh") -> ViewRequest:
     depts = tuple(node_key("Department", d) for d in cluster.dept_ids
                   if node_key("Department", d) in G)
     title = _t(f"共性问题 {cluster.cluster_id}：{cluster.label}",
-               f"Systemic cluster {cluster.cluster_id}: {cluster.label}", lang)
+               f"Systemic cluster {cluster.cluster_id}: {cluster.label_en or cluster.label}", lang)
     return ViewRequest("cluster", title, G, tuple(keys), highlight_nodes=depts)
 
 
@@ -278,7 +279,8 @@ def lead_network_view(G: nx.Graph, network: Mapping[str, Any], *,
     ties = [(a, b) for a in people for b in people if a < b and a in G and b in G
             and (G.has_edge(a, b) or G.has_edge(b, a))]
     title = _t(f"线索关联网络 {network['network_id']}：{network['why']}",
-               f"Lead network {network['network_id']}: {network['why']}", lang)
+               f"Lead network {network['network_id']}: {network.get('why_en') or network['why']}",
+               lang)
     return ViewRequest("lead-network", title, G, tuple(keys), highlight_edges=tuple(ties))
 
 
@@ -292,7 +294,7 @@ def conflicts_view(G: nx.Graph, tables: Tables, round_id: str, conflicts: Sequen
     teams = teams[teams["round_id"] == round_id]
     if teams.empty:
         raise InputError(f"轮次 {round_id} 没有巡察组 / round {round_id} has no teams")
-    H = nx.MultiDiGraph()
+    H = nx.MultiDiGraph(names_from=G)
     keys: list[str] = []
     team_keys = [node_key("Team", t) for t in teams["team_id"]]
     members = tables["team_members"]
@@ -315,9 +317,12 @@ def conflicts_view(G: nx.Graph, tables: Tables, round_id: str, conflicts: Sequen
         steps = [s for s in c.path if s in inside]
         for a, b in zip(steps, steps[1:]):
             if not (H.has_edge(a, b) or H.has_edge(b, a)):
+                en = lang == "en"
                 H.add_edge(a, b, key=f"conflict:{c.person_id}:{c.unit_id}", type="CONFLICT",
-                           level_zh=("回避" if c.level == "hard" else "提示"),
-                           relation_zh=c.relation_zh, explanation=c.explanation)
+                           level_zh=label("conflict_level", c.level, lang),
+                           relation_zh=relation_label(c.relation, "en") if en else c.relation_zh,
+                           explanation=(c.explanation_en or c.explanation) if en
+                           else c.explanation)
             red.append((a, b))
     n_hard = sum(c.level == "hard" for c in conflicts)
     title = _t(f"熟人社会：轮次 {round_id} 的巡察组与被巡察单位（回避 {n_hard} 条、提示 "

@@ -84,7 +84,9 @@ def rotation_view(tables: Tables, plan: Mapping[str, Any], round_id: str, *,
         soft_total += soft
         attrs = dict(type="CROSS_INSPECTS", team_id=team, name=name,
                      unit_count=len(p.get("unit_ids") or ()), cost=p.get("cost"),
-                     soft_conflicts=soft, reason=p.get("reason"))
+                     soft_conflicts=soft,
+                     reason=(p.get("reason_en") or p.get("reason")) if lang == "en"
+                     else p.get("reason"))
         attrs = {k: v for k, v in attrs.items() if v is not None}
         start = node_key("Region", a) if a is not None else tkey
         G.add_edge(start, node_key("Region", b), key=team, **attrs)

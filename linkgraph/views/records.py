@@ -30,14 +30,39 @@ def node_label(G: nx.Graph, key: Any) -> str:
     return str(G.nodes[key].get("label") or str(key).split(":", 1)[0])
 
 
+#: Properties that hold another node's id, and that node's label.
+REFERENCES = {"region_id": "Region", "hometown_region_id": "Region",
+              "organizer_region_id": "Region", "home_region_id": "Region", "unit_id": "Unit",
+              "seconded_from_unit_id": "Unit", "person_id": "Person", "owner_person_id": "Person",
+              "dept_id": "Department", "owner_dept_id": "Department",
+              "transferred_to": "Department", "round_id": "Round", "team_id": "Team"}
+
+
+def with_names(G: nx.Graph, label: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """``attrs`` with every id of another node shown as its name (and id):
+    a tooltip reads 所属区域 = 昌峰区（R0011）, not R0011."""
+    out = dict(attrs)
+    whole = G.graph.get("names_from", G)   # a view drawn on a graph of its own names from its source
+    for k, v in attrs.items():
+        target = REFERENCES.get(k) or (label if k == "parent_id" else None)
+        if target is None or not isinstance(v, str):
+            continue
+        ref = f"{target}:{v}"
+        source = G if ref in G else whole
+        name = source.nodes[ref].get("name") if ref in source else None
+        if isinstance(name, str) and name and name != v:
+            out[k] = f"{name}（{v}）"
+    return out
+
+
 def graph_node(G: nx.Graph, key: Any, lang: str, *, highlight: bool = False) -> ViewNode:
-    attrs = G.nodes[key]
     label = node_label(G, key)
+    attrs = with_names(G, label, G.nodes[key])
     st = label_style(label)
     degree = G.degree(key)
     return ViewNode(
         id=str(key), label=label,
-        text=tx.display_text({**attrs, "label": label}, str(key)),
+        text=tx.display_text({**attrs, "label": label}, str(key), lang=lang),
         color=st.color, shape=st.shape, size=node_size(label, degree),
         tooltip=tx.node_rows(attrs, label, degree, lang),
         search=tx.search_text(attrs, str(key)), group=label, highlight=highlight,

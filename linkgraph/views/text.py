@@ -83,7 +83,7 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "leads": "线索数", "cost": "代价", "soft_conflicts": "软冲突",
     "unit_count": "巡察单位数", "explanation": "说明", "level_zh": "冲突等级",
     "relation_zh": "关系", "score": "分值", "relation_word": "关系（原文）",
-    "kinship": "亲属路径",
+    "kinship": "亲属路径", "reason": "配对理由", "sector_name": "系统/行业",
 }
 
 #: Words of the page itself.
@@ -137,8 +137,58 @@ def edge_name(edge_type: str, lang: str) -> str:
     return pick(EDGE_NAMES[edge_type], lang) if edge_type in EDGE_NAMES else edge_type
 
 
+#: Property names whose English header is not the catalogue's (or that it lacks).
+FIELD_NAMES_EN: dict[str, str] = {
+    "id": "ID", "hometown_region_id": "Hometown", "is_top_leader": "Top leader",
+    "parent_id": "Parent ID", "organizer_region_id": "Organising region",
+    "home_region_id": "Home region", "seconded_from_unit_id": "Seconded from",
+    "transferred_to": "Transferred to", "level_zh": "Conflict level", "relation_zh": "Relation",
+    "relation_word": "Relation (as written)", "kinship": "Kinship path",
+    "unit_count": "Units inspected", "soft_conflicts": "Soft conflicts", "cost": "Cost",
+    "weight": "Weight", "open_problems": "Open problems", "units": "Units",
+    "supervises": "Categories supervised", "immediate": "Fixed on the spot",
+    "key_concern": "Key concern", "focus": "Focus", "specialty": "Specialty",
+    "cross_mode": "Cross mode", "term": "Term", "channel": "Channel", "topic": "Topic",
+    "date": "Date", "since": "Since", "source": "Source", "title": "Title",
+    "birth_year": "Birth year", "gender": "Gender", "subcategory": "Subcategory",
+    "discipline": "Discipline", "explanation": "Evidence",
+}
+
+
 def field_name(key: str, lang: str) -> str:
-    return key if lang == "en" else FIELD_NAMES_ZH.get(key, key)
+    """A property's name in a tooltip: the data contract's Chinese column,
+    or an English header (catalogue, else ours, else the words of the key)."""
+    if lang != "en":
+        return FIELD_NAMES_ZH.get(key, key)
+    if key in FIELD_NAMES_EN:
+        return FIELD_NAMES_EN[key]
+    from linkgraph.catalogue import catalogue
+
+    header = catalogue().header(key, "en")
+    return header if header != key else key.replace("_", " ").capitalize()
+
+
+#: Coded properties and the catalogue vocabulary that names their values;
+#: ``kind`` depends on the node's label (a unit's kind is as written).
+VALUE_VOCABULARY = {"disposition": "disposition", "outcome": "outcome", "status": "status",
+                    "role": "role", "stage": "stage", "level_zh": "conflict_level"}
+KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind"}
+
+
+def value_text(label: str | None, key: str, value: object, lang: str) -> object:
+    """A coded value (``talk``, ``done``, ``leader``, a round's ``village``)
+    in the reader's words; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    vocabulary = VALUE_VOCABULARY.get(key) or (KIND_VOCABULARY.get(label or "")
+                                               if key == "kind" else None)
+    if vocabulary is None:
+        if key in ("relation", "relation_zh"):
+            return relation_label(value, lang)
+        return value
+    from linkgraph.catalogue import label as catalogue_label
+
+    return catalogue_label(vocabulary, value, lang)
 
 
 def count(n: int) -> str:
@@ -202,11 +252,13 @@ _TEXT_FIELDS_BY_LABEL = {
 _ID_FIRST = frozenset({"Problem", "AuditFinding", "Lead", "Measure", "Petition"})
 
 
-def display_text(attrs: Mapping[str, object], key: str, limit: int = 18) -> str:
+def display_text(attrs: Mapping[str, object], key: str, limit: int = 18,
+                 lang: str = "zh") -> str:
     """Short text under a node: its name, else a describing field, else its id."""
     for f in _TEXT_FIELDS_BY_LABEL.get(str(attrs.get("label")), _TEXT_FIELDS):
         v = attrs.get(f)
         if not is_missing(v):
+            v = value_text(str(attrs.get("label")), f, v, lang)
             if attrs.get("label") in _ID_FIRST and not is_missing(attrs.get("id")):
                 return f"{format_value(attrs['id'], 'zh', limit)} {format_value(v, 'zh', limit=10)}"
             return format_value(v, "zh", limit=limit)
@@ -225,7 +277,7 @@ def node_rows(attrs: Mapping[str, object], label: str, degree: int, lang: str) -
     keys = [k for k in ("id", "name") if k in attrs]
     keys += sorted(k for k in attrs if k not in ("id", "name", "label"))
     for k in keys:
-        v = attrs[k]
+        v = value_text(label, str(k), attrs[k], lang)
         if not is_missing(v) and not (isinstance(v, (list, tuple, set, dict)) and not v):
             rows.append((field_name(clean(str(k)), lang), format_value(v, lang)))
     rows.append((ui("degree", lang), count(degree)))
@@ -252,9 +304,7 @@ def edge_rows(edge_type: str, attrs: Mapping[str, object], source_text: str,
     for k in sorted(attrs, key=str):
         if k == "type" or is_missing(attrs[k]):
             continue
-        v = attrs[k]
-        if k == "relation":
-            v = relation_label(str(v), lang)
+        v = value_text(None, str(k), attrs[k], lang)
         if k == "kinship" and isinstance(v, str) and v:   # "PGS" -> 父母的兄弟姐妹的儿子
             from linkgraph.kinship import decode
 

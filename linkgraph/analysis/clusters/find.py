@@ -97,6 +97,7 @@ class Cluster:
     self_check_unit_ids: tuple[str, ...]
     also_found_by: tuple[str, ...] = ()
     detail: Mapping[str, object] = field(default_factory=dict)
+    label_en: str = ""   # the label in English (``--lang en``)
 
     def as_record(self) -> dict[str, object]:
         record = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "detail"}
@@ -134,6 +135,21 @@ def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping
         return f"「{c.detail['phrase']}」等{c.detail['variants']}种表述在{n}个单位重复出现"
     cats = "、".join(c.detail["categories"][:4])
     return f"{n}个单位问题画像相似：{cats}"
+
+
+def label_en_for(c: Candidate, region_names: Mapping[str, str]) -> str:
+    """The label of :func:`label_for` in English (categories and names as written)."""
+    n = len(c.unit_ids)
+    if c.kind == "overrepresented":
+        region = c.region_id or ""
+        where = f"the {c.sector} sector" if c.sector else region_names.get(region, region)
+        return (f"「{c.category}」 over-represented in {where}: {n} units, "
+                f"{c.detail['lift']:.1f} times the baseline")
+    if c.kind == "near_duplicate":
+        return (f"{c.detail['variants']} wordings such as 「{c.detail['phrase']}」 recur in "
+                f"{n} units")
+    cats = ", ".join(c.detail["categories"][:4])
+    return f"{n} units with a similar problem profile: {cats}"
 
 
 def rolled_up(problems: pd.DataFrame, tax: Taxonomy, thin: int) -> pd.DataFrame:
@@ -189,5 +205,6 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
             f"C{rank:0{width}d}", label_for(c, unit_names, region_names), c.kind, c.category,
             sector, region, c.unit_ids, c.problem_ids, round(float(c.score), 4), c.p_value,
             dept_owners(tables["departments"], c, units, ancestors),
-            self_check_units(tables, sector, region, ancestors, fresh), others, detail))
+            self_check_units(tables, sector, region, ancestors, fresh), others, detail,
+            label_en_for(c, region_names)))
     return out

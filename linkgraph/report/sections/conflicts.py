@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from linkgraph.catalogue import label, relation_label
 from linkgraph.report.model import Bar, Chart, Section, Table
 from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
@@ -26,9 +27,12 @@ def conflicts(source: Session, options: ReportOptions, round_id: str | None) -> 
     rows = [c.as_record() for c in conflicts]
     if lang == "en":
         for r in rows:
-            r["level_zh"] = r["level"]
-            r["relation_zh"] = r["relation"]
-    counts = pd.Series([f"{r['relation_zh']}（{r['level_zh']}）" for r in rows], dtype=object)
+            r["level_zh"] = label("conflict_level", str(r["level"]), "en")
+            r["relation_zh"] = relation_label(str(r["relation"]), "en")
+    counts = pd.Series([t(f"{r['relation_zh']}（{r['level_zh']}）",
+                          f"{r['relation_zh']}: {label('conflict_level', str(r['level']), 'en')}",
+                          lang) for r in rows],
+                       dtype=object)
     bars = tuple(Bar(str(k), int(v), str(int(v)))
                  for k, v in sorted(counts.value_counts().items(), key=lambda kv: (-kv[1], kv[0])))
     how = t("（未指定 --round，取最近开始的轮次）" if not options.round_id else "",

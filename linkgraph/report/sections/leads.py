@@ -49,8 +49,9 @@ def leads(session: Session, options: ReportOptions) -> Section:
     depts = sorted((dict(r) for r in summary.departments),
                    key=lambda r: (-int(r["overdue"]), str(r["dept_id"])))
     if total:
-        total["dept_name"] = t(f"合计（{total['dept_name']}）", f"Total ({total['dept_name']})",
-                               lang)
+        total["dept_name"] = t(f"合计（{total['dept_name']}）",
+                               f"Total ({total.get('dept_name_en') or total['dept_name']})", lang)
+        total.pop("dept_name_en", None)
     rows = ([total] if total else []) + depts
     for r in rows:
         r["overdue_rate"] = pct(r.get("overdue_rate"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from linkgraph.report.model import Section, Table
 from linkgraph.report.options import ReportOptions
 from linkgraph.report.sections.common import columns, view_link
-from linkgraph.report.words import pct, t
+from linkgraph.report.words import one_language, pct, t
 from linkgraph.session import Session
 from linkgraph.views.kinds_rotation import soft_count
 
@@ -29,8 +29,9 @@ def rotation(source: Session, options: ReportOptions) -> Section:
     try:
         plan = source.rotation_plan(options.round_id).as_record()
     except LinkgraphError as exc:
-        return Section("rotation", title, note=t(f"轮次 {options.round_id} 排不出轮换方案：{exc}",
-                                                 f"No plan for round {options.round_id}: {exc}",
+        why = one_language(str(exc), lang)
+        return Section("rotation", title, note=t(f"轮次 {options.round_id} 排不出轮换方案：{why}",
+                                                 f"No plan for round {options.round_id}: {why}",
                                                  lang))
     return plan_section(source.tables, plan, options.round_id, lang, options.views)
 
