@@ -186,8 +186,6 @@ class UnitResolver:
     def _village(self, region: str | None, name: UnitName,
                  origins: tuple[Origin, ...]) -> str | None:
         known = {c for (r, c) in self._known_cores() if r == region}
-        if name.core in known:
-            return None
         longer = sorted(c for c in known if c.endswith(name.core) and c != name.core
                         and c[: -len(name.core)].endswith(TOWNSHIP_ENDINGS))
         if len(longer) != 1:
