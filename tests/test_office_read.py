@@ -337,6 +337,22 @@ def test_recusal_declarations_become_ties(tmp_path):
     assert any("干亲" in n for n in ties[3].notes)
 
 
+def test_a_ties_register_names_each_persons_own_unit(tmp_path):
+    """社会关系: a 工作单位及职务 column after each name is that person's."""
+    rows = [["序号", "姓名", "工作单位及职务", "关系人姓名", "与本人关系", "关系人工作单位及职务"],
+            [1, "刘洋", "县财政局副局长", "刘强", "哥哥", "白沙镇石桥村村党支部书记"],
+            [2, "陈静", "县教育局职工", "周芳", "爱人", "无"]]
+    (sheet,) = read_office([book(tmp_path / "社会关系.xlsx", {"社会关系": rows})])
+    accounted_once(sheet)
+    a, b = by_table(sheet, "ties")
+    assert (a.refs["person_a"].unit, a.refs["person_a"].title) == (UnitMention("县财政局"), "副局长")
+    assert (a.refs["person_b"].unit, a.refs["person_b"].title) == (
+        UnitMention("白沙镇石桥村"), "村党支部书记")
+    assert b.refs["person_a"].unit == UnitMention("县教育局")
+    assert b.refs["person_b"].unit is None and b.refs["person_b"].no_post
+    assert not a.refs["person_b"].no_post
+
+
 def test_audit_amounts_in_wan_yuan(tmp_path):
     rows = [["序号", "被审计单位", "审计发现问题", "问题类别", "涉及金额（万元）", "审计时间"],
             [1, "白沙镇人民政府", "超标准列支招待费", "八项规定", 12.5, "2022年10月"],

@@ -6,6 +6,7 @@ Each builder takes a ``Row`` and returns the records it gives, or raises
 """
 from __future__ import annotations
 
+
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -473,8 +474,23 @@ def _resume_date(row: Row, text: str | None) -> Any:
 # --- 回避申报 / 社会关系 -------------------------------------------------------
 
 
+#: What a 工作单位及职务 cell says of someone who holds no post.
+NO_POST = frozenset({"无", "暂无", "无工作单位", "无业", "待业", "务农", "在家务农", "学生", "在读"})
+
+
+def _no_post(people: list[PersonMention], row: Row, fld: str) -> list[PersonMention]:
+    written = row.raw(fld) if row.has(fld) else None
+    if written is None or re.sub(r"\s+", "", str(written)) not in NO_POST:
+        return people
+    return [replace(p, no_post=True) for p in people]
+
+
 def build_ties(row: Row) -> list[OfficeRecord]:
-    inspectors = _people(row, "inspector") if row.has("inspector") else []
+    own = row.text("inspector_unit_title") if row.has("inspector_unit_title") else None
+    own_unit, own_title = mn.split_unit_title(own) if own else (None, None)
+    inspectors = _no_post(_people(row, "inspector", unit=own_unit, title=own_title), row,
+                          "inspector_unit_title") \
+        if row.has("inspector") else []
     inspector = inspectors[0] if inspectors else row.sheet.state.get("inspector")
     if inspectors:
         row.sheet.state["inspector"] = inspector
@@ -482,7 +498,8 @@ def build_ties(row: Row) -> list[OfficeRecord]:
         raise CellProblem(row.sheet.label("inspector"), "", "没有巡察干部姓名 / no inspector named")
     unit_title = row.text("relative_unit_title") if row.has("relative_unit_title") else None
     unit, title = mn.split_unit_title(unit_title) if unit_title else (None, None)
-    relatives = _people(row, "relative", unit=unit, title=title)
+    relatives = _no_post(_people(row, "relative", unit=unit, title=title), row,
+                         "relative_unit_title")
     if not relatives:
         raise CellProblem(row.sheet.label("relative"), "", "关系人姓名为空 / related person empty")
     relation, note = row.parse("relation", vl.parse_relation)

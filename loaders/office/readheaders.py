@@ -92,6 +92,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "relation": ("与本人关系", "关系", "称谓", "关系类型", "与申报人关系"),
         "relative_unit_title": ("工作单位及职务", "单位及职务", "工作单位", "关系人单位及职务",
                                 "关系人工作单位及职务"),
+        "inspector_unit_title": ("本人工作单位及职务", "本人单位及职务", "申报人工作单位及职务",
+                                 "申报人单位及职务"),
         "since": ("起始时间",),
         "remark": ("备注",),
     },
@@ -268,6 +270,8 @@ def match_header(labels: dict[int, str]) -> HeaderMatch | None:
             fld = field_for(table, text)
             if fld and fld not in fields.values():
                 fields[col] = fld
+        if table == "ties":
+            _own_unit_titles(fields, labels)
         have = set(fields.values())
         if not any(sig <= have for sig in SIGNATURES[table]):
             continue
@@ -275,3 +279,21 @@ def match_header(labels: dict[int, str]) -> HeaderMatch | None:
         if best is None or found.score > best.score:
             best = found
     return best
+
+
+def _own_unit_titles(fields: dict[int, str], labels: dict[int, str]) -> None:
+    """A 社会关系 register has a 工作单位及职务 column after each name
+    (``姓名 | 工作单位及职务 | 关系人姓名 | … | 关系人工作单位及职务``): each
+    belongs to the name column nearest on its left, the declarer's or the
+    relative's; a 回避申报 with one such column after the relative's name
+    keeps it the relative's."""
+    names = sorted((c, f) for c, f in fields.items() if f in ("inspector", "relative"))
+    for col, text in labels.items():
+        if field_for("ties", text) not in ("relative_unit_title", "inspector_unit_title"):
+            continue
+        owner = next((f for c, f in reversed(names) if c < col), None)
+        if owner is None:
+            continue
+        want = "inspector_unit_title" if owner == "inspector" else "relative_unit_title"
+        if want not in (f for c, f in fields.items() if c != col):
+            fields[col] = want

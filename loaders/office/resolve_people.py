@@ -107,6 +107,8 @@ class Profile:
     birth: str | None
     gender: str | None
     alt_unit: str | None = None  # a unit the row suggests (责任单位), weaker than both
+    no_post: bool = False  # the row says the person holds no post (工作单位：无)
+    anchor: str | None = None  # a tie's other person, for someone named with no unit
 
     @property
     def key(self) -> str:
@@ -260,8 +262,14 @@ class PersonResolver:
         ent.gender = ent.gender or gender
         return pid
 
-    def _known_person(self, name: str, unit: str | None) -> str:
+    def _known_person(self, name: str, unit: str | None, anchor: str | None = None) -> str:
+        """A person known only from the ledgers: by name and unit, or — named
+        with no unit at all — by name and the person the row ties them to
+        (``anchor``: 王春芳 the spouse of one official is not 王春芳 the
+        classmate of another)."""
         parts = self._key_parts(name, None, unit)
+        if unit is None and anchor:
+            parts = ("name+tie", name, anchor)
         pid = self._roster_key.get(parts)
         if pid is None:
             pid = self._roster_key[parts] = self.ids.get("P", *parts)
@@ -308,6 +316,9 @@ class PersonResolver:
         cands = [self.entities[e] for e in sorted(scores) if e not in rejected]
         cands = [c for c in cands if not births_differ(p.birth, c.birth)
                  and not (p.gender and c.gender and p.gender != c.gender)]
+        if p.no_post and not p.unit_id:  # not an official: not the roster's namesake
+            cands = [c for c in cands if not c.from_roster and not c.units]
+            return self._known_person(p.name, None, p.anchor)
         unit = p.unit_id or p.context_unit
         same = [c for c in cands if unit and unit in c.units]
         if len(same) > 1 and p.birth:
@@ -338,7 +349,7 @@ class PersonResolver:
                                  "名册中有同名者，但单位不同：暂作两人")
             return own
         if not cands:
-            return self._known_person(p.name, p.context_unit)
+            return self._known_person(p.name, p.context_unit, p.anchor)
         if len(cands) == 1:
             self._add_review(p, cands, scores, cands[0].person_id, "未写单位，仅姓名相同")
             return cands[0].person_id

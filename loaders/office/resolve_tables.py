@@ -29,6 +29,8 @@ from loaders.office.refs import (
 )
 from loaders.office.unitnames import is_section
 
+from loaders.office.resolve_anchor import anchor
+
 if TYPE_CHECKING:
     from loaders.office.resolve import _Import
 
@@ -137,7 +139,8 @@ class _Tables:
         out = []
         for m in items(rec.refs.get(col)):
             mention = as_person(m)
-            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention, col))
+            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention, col,
+                                                             anchor(rec, col, mention)))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
                 out.append(pid)

@@ -104,7 +104,7 @@ def from_title(text: str) -> str:
 #: Region levels, highest first: a region inside another names a lower level.
 _REGION_RANK = (("省", "自治区"), ("市", "州", "盟", "自治州"), ("县", "区", "旗", "自治县", "自治旗"))
 #: Place words a region's name never holds (黄州村 is a village, not 黄州).
-_IN_PLACE = ("镇", "乡", "街道", "村", "社区")
+_IN_PLACE_WORD = re.compile("(?:镇|乡|街道|村|社区).")  # 西林镇黄州 (牛镇市 is a city)
 
 
 def _rank(region: str) -> int:
@@ -123,7 +123,7 @@ def _strip_regions(text: str) -> tuple[str | None, str | None, str]:
             break
         found, rest = m.group(1), text[m.end():]
         if (len(found) < 2 or found.endswith(NOT_REGION) or not rest
-                or rest.startswith(("村", "社区")) or any(w in found for w in _IN_PLACE)
+                or rest.startswith(("村", "社区")) or _IN_PLACE_WORD.search(found[:-1])
                 or _rank(found) <= rank):
             break
         region, text, rank = found, rest, _rank(found)
