@@ -241,6 +241,20 @@ def test_excel_numbers_typed_as_year_month(tmp_path):
 # --- 线索台账 -----------------------------------------------------------------
 
 
+def test_lead_ledger_words_for_deadline_and_signatures(tmp_path):
+    """办理时限 is the due date, 签字确认 the signatures (both as offices head them)."""
+    rows = [["序号", "被反映人", "单位及职务", "问题线索摘要", "移交时间", "承办单位", "办理时限", "处置方式",
+             "签字确认"],
+            [1, "王磊", "县农业农村局局长", "违规发放补贴", "2023-05-06", "县纪委监委", "2023-08-06",
+             "初核", "张三、李四"]]
+    (sheet,) = read_office([book(tmp_path / "线索台账.xlsx", {"Sheet1": rows})])
+    accounted_once(sheet)
+    [lead] = by_table(sheet, "leads")
+    assert lead.values["due_date"] == dt.date(2023, 8, 6)
+    assert tuple(lead.values["signed_by"]) == ("张三", "李四")
+    assert not [n for n in sheet.notes if "办理时限" in n or "签字确认" in n]
+
+
 def test_leads_ledger(tmp_path):
     rows = [
         ["县委巡察办移交问题线索处置台账（共移交问题线索3件4人）"],

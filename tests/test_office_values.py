@@ -236,6 +236,22 @@ def test_unit_and_title_in_one_cell(text, unit, title):
     assert (got_unit.text if got_unit else None, got_title) == (unit, title)
 
 
+@pytest.mark.parametrize(("text", "name", "unit", "title"), [
+    ("局长张三", "张三", None, "局长"),
+    ("党委书记 李四", "李四", None, "党委书记"),
+    ("主任王芳", "王芳", None, "主任"),
+    ("县农业农村局局长 杨光", "杨光", "县农业农村局", "局长"),
+    ("党组书记、局长杨光", "杨光", None, "党组书记、局长"),
+    ("李四 党委书记", "李四", None, "党委书记"),   # name first, as before
+    ("文书华", "文书华", None, None),              # 文 is a surname: a name, not 文书 华
+    ("文书 张华", "张华", None, "文书"),
+    ("欧阳明月", "欧阳明月", None, None),
+])
+def test_a_post_written_before_the_name(text, name, unit, title):
+    p = mn.person(text)
+    assert (p.name, p.unit.text if p.unit else None, p.title) == (name, unit, title)
+
+
 def test_person_cells():
     p = mn.person("杨光（党委书记）")
     assert (p.name, p.title, p.unit) == ("杨光", "党委书记", None)

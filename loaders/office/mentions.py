@@ -202,6 +202,8 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
     other columns (单位及职务, 出生年月) and win over what the cell adds."""
     text = clean(value)
     m = _PERSON.match(re.sub(r"\s+", " ", text))
+    if m and m["name"] and _post_first(text):  # 局长张三, 党委书记 李四
+        m = None
     if not m or not m["name"]:
         titled = _titled_name(text)
         if titled is None:
@@ -222,6 +224,21 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
             elif bit and title is None:
                 title = bit
     return PersonMention(m["name"], text, unit, title, birth, gender)
+
+
+#: Posts that begin with a common surname (文书华 is a name): before a name
+#: only with a space between (``文书 张华``).
+_SURNAME_POSTS = ("文书", "会计", "会长")
+
+
+def _post_first(text: str) -> bool:
+    """Whether the cell is a post and then a name (``局长张三``, ``党委书记 李四``,
+    ``县农业农村局局长杨光``) rather than a name (``文书华``) or a name and a post."""
+    spaced = re.match(r"^(\S+)\s+[\u4e00-\u9fff·]{2,4}$", text.strip())
+    if spaced:
+        return split_unit_title(spaced[1])[1] is not None
+    flat = re.sub(r"\s+", "", text)
+    return not flat.startswith(_SURNAME_POSTS) and _titled_name(flat) is not None
 
 
 def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:
