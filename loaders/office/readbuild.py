@@ -118,6 +118,7 @@ def _flag(value: object) -> bool:
 #: Which dates of a row a date cannot precede (签收 after 移交, 完成 after 发现)
 #: and cannot follow: the order that settles a year-less date.
 _AFTER = {"received_date": ("transfer_date",), "closed_date": ("received_date", "transfer_date"),
+          "due_date": ("transfer_date",),
           "completed_date": ("found_date",), "end": ("start",)}
 _BEFORE = {"transfer_date": ("received_date", "closed_date"), "received_date": ("closed_date",),
            "found_date": ("completed_date",), "start": ("end",)}
@@ -153,6 +154,9 @@ def _date(row: Row, fld: str, *, end: bool = False, others: tuple[str, ...] = ()
 
 _DATE_FIELDS = ("found_date", "due_date", "completed_date", "transfer_date", "received_date",
                 "closed_date", "audit_date", "date", "post_since", "since")
+
+
+_LEAD_YEARS = tuple(f for f in _DATE_FIELDS if f != "due_date")
 
 
 def _item_cells(row: Row, fld: str, n: int) -> list[str | None]:
@@ -332,8 +336,8 @@ def build_leads(row: Row) -> list[OfficeRecord]:
     persons = _people(row, "person", unit=unit_here or unit, title=title)
     values: dict[str, Any] = {}
     for fld in ("transfer_date", "received_date", "due_date", "closed_date"):
-        if row.has(fld):
-            values[fld] = _date(row, fld, end=fld == "due_date", others=_DATE_FIELDS)
+        if row.has(fld):  # a deadline (办理时限) is set from the transfer: no year source
+            values[fld] = _date(row, fld, end=fld == "due_date", others=_LEAD_YEARS)
     if row.has("disposition"):
         values["disposition"] = row.parse("disposition", vl.parse_disposition)
         if row.text("disposition") in vl.ABBREVIATIONS:

@@ -239,6 +239,13 @@ class UnitResolver:
             self._names = {e.unit_id: e.name for e in self.entities.values()}
         return self._names.get(unit_id, unit_id)
 
+    def region_id(self, name: str) -> str | None:
+        """A region's id by its name as written (the id units' regions get)."""
+        from loaders.office.unitnames import clean
+
+        text = clean(name) if name else ""
+        return self.ids.get("G", text) if text else None
+
     def regions(self) -> dict[str, str]:
         """Region name → region id, for every region a unit name carries."""
         names = sorted({e.region for e in self.entities.values() if e.region})
