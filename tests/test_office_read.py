@@ -238,6 +238,21 @@ def test_excel_numbers_typed_as_year_month(tmp_path):
     assert "2019年1月" in bad.reason and "2019.10" in bad.reason
 
 
+def test_csv_month_deadlines_as_typed_where_the_column_shows_it(tmp_path):
+    """A CSV cannot tell 2023.1 typed from 2023.10 printed by Excel — unless its
+    column also holds 2022.10, which no number prints: then 2023.1 is January."""
+    head = "序号,问题类型,具体问题,整改措施,整改时限,整改情况\n"
+    typed = head + "1,作风,甲,措施,2022.10,已整改\n2,作风,乙,措施,2023.1,已整改\n"
+    unknown = head + "1,作风,甲,措施,2022.12,已整改\n2,作风,乙,措施,2023.1,已整改\n"
+    (tmp_path / "a.csv").write_bytes(typed.encode("gbk"))
+    (tmp_path / "b.csv").write_bytes(unknown.encode("gbk"))
+    a, b = read_office([tmp_path / "a.csv", tmp_path / "b.csv"])
+    accounted_once(a)
+    assert [m.values["due_date"] for m in by_table(a, "measures")] == [D(2022, 10, 31),
+                                                                       D(2023, 1, 31)]
+    assert [(r.origin.row, r.value) for r in b.rejected] == [(3, "2023.1")]
+
+
 # --- 线索台账 -----------------------------------------------------------------
 
 

@@ -272,7 +272,7 @@ def _deadline(row: Row, text: str | None) -> vl.Deadline | None:
     value = row.raw("due_date") if text == row.text("due_date") else text
     try:
         got = vl.parse_deadline(value, years=row.years(*_DATE_FIELDS),
-                                typed=row.sheet.grid.typed)
+                                typed=row.sheet.grid.column_typed(row.sheet.columns["due_date"]))
     except vl.ValueProblem as exc:
         raise CellProblem(row.sheet.label("due_date"), vl.clean(value), str(exc)) from None
     if got and got.note:
