@@ -668,3 +668,17 @@ def test_remarks_carry_flags_and_unread_columns_are_named(tmp_path):
     assert "immediate" not in problems[1].values
     assert [m.values.get("reopened") for m in measures] == [None, True]
     assert any("联系电话" in n for n in sheet.notes)
+
+
+def test_a_title_naming_only_the_team_takes_the_round_from_the_folder(tmp_path):
+    """落实县委第一巡察组反馈意见: a team, not a round; the folder names the round."""
+    rows = [["中共青岚县农业农村局党组落实县委第一巡察组反馈意见整改台账"],
+            ["序号", "问题类型", "具体问题", "整改措施", "整改时限", "整改情况"],
+            [1, "作风", "甲", "措施", "2023-06-30", "已整改"]]
+    folder = tmp_path / "整改台账" / "青岚县委2023年第五轮巡察"
+    folder.mkdir(parents=True)
+    (sheet,) = read_office([book(folder / "01_农业农村局.xlsx", {"Sheet1": rows})])
+    assert sheet.round_text and "2023年第五轮巡察" in sheet.round_text
+    titled = [["中共青岚县农业农村局党组落实县委2023年第五轮巡察反馈意见整改台账"], *rows[1:]]
+    (sheet,) = read_office([book(tmp_path / "other.xlsx", {"Sheet1": titled})])
+    assert sheet.round_text and "2023年第五轮巡察" in sheet.round_text
