@@ -589,10 +589,17 @@ def test_a_required_reference_left_empty_rejects_the_record_with_its_reason():
                       "person_b": PersonMention("王磊", "王磊")}, key=("杨光", "王磊"))])
     res = resolve([two_wang_lei(), leads, ties])
     assert [(r.origin.file, r.origin.row, r.column) for r in res.rejected] == [
-        ("线索台账.xlsx", 3, "transferred_to"), ("回避申报.xlsx", 2, "person_b")]
-    assert len(res.tables["leads"]) == 1 and res.tables["ties"] == []
+        ("线索台账.xlsx", 3, "transferred_to")]
+    assert len(res.tables["leads"]) == 1
     assert len(res.origins["leads"]) == 1 and res.origins["leads"][0].row == 4
-    assert any(i.kind == "person" and i.mention == "王磊" for i in res.review)
+    # a relative named with no unit is not dropped: a person of their own
+    # meanwhile, with both roster 王磊 put to the office
+    [tie] = res.tables["ties"]
+    roster_wangs = {link.entity_id for link in res.links
+                    if link.text == "王磊" and link.origin.sheet == "名册"}
+    assert tie["person_b"] and tie["person_b"] not in roster_wangs and len(roster_wangs) == 2
+    [item] = [i for i in res.review if i.kind == "person" and i.mention == "王磊"]
+    assert item.chosen is None and {c.entity_id for c in item.candidates} == roster_wangs
 
 
 def test_a_roster_namesake_in_another_unit_is_always_put_to_the_office():

@@ -497,6 +497,9 @@ def build_ties(row: Row) -> list[OfficeRecord]:
         if row.has("inspector") else []
     inspector = inspectors[0] if inspectors else row.sheet.state.get("inspector")
     if inspectors:
+        last = row.sheet.state.get("inspector")
+        if last is None or last.name != inspectors[0].name or row.sheet.state.get("run") is None:
+            row.sheet.state["run"] = row.r + 1  # a new declarer's rows begin here
         row.sheet.state["inspector"] = inspector
     if inspector is None:
         raise CellProblem(row.sheet.label("inspector"), "", "没有巡察干部姓名 / no inspector named")
@@ -511,6 +514,9 @@ def build_ties(row: Row) -> list[OfficeRecord]:
     # canonical relation (linkgraph.check RELATION_EXTRA_COLUMNS) for evidence
     values: dict[str, Any] = {"relation": relation, "relation_word": row.text("relation"),
                               "source": "回避申报"}
+    values["declarer_rows"] = row.sheet.state.get("run")  # one declarer over these rows
+    if any(w in row.sheet.label("inspector") for w in ("巡察", "申报")):
+        values["declared_by_inspector"] = True  # person_a is on a team, not a relative
     if row.has("since"):
         values["since"] = _date(row, "since")
     notes = (note,) if note else ()

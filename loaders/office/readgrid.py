@@ -63,8 +63,9 @@ class Grid:
             return True
         known: dict[int, bool] = self.__dict__.setdefault("_typed_columns", {})
         if c not in known:
-            known[c] = any(isinstance(row[c], str) and _TRAILING_ZERO_MONTH.search(row[c])
-                           for row in self.rows if c < len(row))
+            cells = (row[c] for row in self.rows if c < len(row))
+            known[c] = any(isinstance(v, str) and bool(_TRAILING_ZERO_MONTH.search(v))
+                           for v in cells)
         return known[c]
 
     def cell(self, r: int, c: int) -> Cell:

@@ -14,7 +14,10 @@
   match; a birth or gender that differs rules a candidate out; two
   officials with the same name in different units are two people; a
   mention with no unit that fits one person is linked and sent to review,
-  one that fits several is left unresolved and sent to review.
+  one that fits several is left unresolved and sent to review — except a
+  tie's party named with no unit (a relative in a 社会关系 register), who is
+  a person of their own, known by name and the tie, with the roster's
+  namesakes in review.
 """
 from __future__ import annotations
 
@@ -112,7 +115,8 @@ class Profile:
 
     @property
     def key(self) -> str:
-        return f"person:{self.name}|{self.unit_id or ''}|{self.birth or ''}"
+        tie = f"|{self.anchor}" if self.anchor else ""
+        return f"person:{self.name}|{self.unit_id or ''}|{self.birth or ''}{tie}"
 
 
 def births_differ(a: str | None, b: str | None) -> bool:
@@ -191,6 +195,8 @@ class PersonResolver:
         self._profiles: dict[Profile, list[Origin]] = defaultdict(list)
         self._answer: dict[Profile, str | None] = {}
         self._review: dict[str, ReviewItem] = {}
+        #: name → people known only from ties, named with no unit
+        self._tie_only: dict[str, list[str]] = {}
         #: unit id → name, for the candidates' descriptions in review
         self.unit_names: dict[str, str] = {}
 
@@ -347,6 +353,15 @@ class PersonResolver:
             if elsewhere:
                 self._add_review(p, elsewhere, scores, None,
                                  "名册中有同名者，但单位不同：暂作两人")
+            return own
+        if p.anchor:  # a tie's party named with no unit: a person of their own meanwhile
+            own = self._known_person(p.name, None, p.anchor)
+            alike = [e for e in self._tie_only.get(p.name, []) if e != own]
+            self._tie_only.setdefault(p.name, []).append(own)
+            if cands or alike:
+                self._add_review(p, cands + [self.entities[e] for e in dict.fromkeys(alike)],
+                                 scores, None,
+                                 "社会关系中未写单位，另有同名者：暂作另一人，是否同一人请确认")
             return own
         if not cands:
             return self._known_person(p.name, p.context_unit, p.anchor)
