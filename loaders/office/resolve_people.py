@@ -299,6 +299,12 @@ class PersonResolver:
         pairs = self._pairs(profiles)
         for i, p in enumerate(profiles):
             self._answer[p] = self._decide(p, pairs.get(i, {}))
+        # a person made known before linkage whom every mention was linked
+        # away from (to a roster namesake) is nobody: no row of its own
+        used = set(self._answer.values()) | {c.entity_id for item in self._review.values()
+                                             for c in item.candidates}
+        self.entities = {pid: e for pid, e in self.entities.items()
+                         if e.from_roster or pid in used}
 
     def _pairs(self, profiles: list[Profile]) -> dict[int, dict[str, float]]:
         left = pd.DataFrame([{"pid": i, "name": p.name, "unit": p.unit_id or p.context_unit,
@@ -324,7 +330,8 @@ class PersonResolver:
                  and not (p.gender and c.gender and p.gender != c.gender)]
         if p.no_post and not p.unit_id:  # not an official: not the roster's namesake
             cands = [c for c in cands if not c.from_roster and not c.units]
-            return self._known_person(p.name, None, p.anchor)
+            if not p.anchor:
+                return self._known_person(p.name, None)
         unit = p.unit_id or p.context_unit
         same = [c for c in cands if unit and unit in c.units]
         if len(same) > 1 and p.birth:
