@@ -238,7 +238,36 @@ def test_excel_numbers_typed_as_year_month(tmp_path):
     assert "2019年1月" in bad.reason and "2019.10" in bad.reason
 
 
+def test_csv_month_deadlines_as_typed_where_the_column_shows_it(tmp_path):
+    """A CSV cannot tell 2023.1 typed from 2023.10 printed by Excel — unless its
+    column also holds 2022.10, which no number prints: then 2023.1 is January."""
+    head = "序号,问题类型,具体问题,整改措施,整改时限,整改情况\n"
+    typed = head + "1,作风,甲,措施,2022.10,已整改\n2,作风,乙,措施,2023.1,已整改\n"
+    unknown = head + "1,作风,甲,措施,2022.12,已整改\n2,作风,乙,措施,2023.1,已整改\n"
+    (tmp_path / "a.csv").write_bytes(typed.encode("gbk"))
+    (tmp_path / "b.csv").write_bytes(unknown.encode("gbk"))
+    a, b = read_office([tmp_path / "a.csv", tmp_path / "b.csv"])
+    accounted_once(a)
+    assert [m.values["due_date"] for m in by_table(a, "measures")] == [D(2022, 10, 31),
+                                                                       D(2023, 1, 31)]
+    assert [(r.origin.row, r.value) for r in b.rejected] == [(3, "2023.1")]
+
+
 # --- 线索台账 -----------------------------------------------------------------
+
+
+def test_lead_ledger_words_for_deadline_and_signatures(tmp_path):
+    """办理时限 is the due date, 签字确认 the signatures (both as offices head them)."""
+    rows = [["序号", "被反映人", "单位及职务", "问题线索摘要", "移交时间", "承办单位", "办理时限", "处置方式",
+             "签字确认"],
+            [1, "王磊", "县农业农村局局长", "违规发放补贴", "2023-05-06", "县纪委监委", "2023-08-06",
+             "初核", "张三、李四"]]
+    (sheet,) = read_office([book(tmp_path / "线索台账.xlsx", {"Sheet1": rows})])
+    accounted_once(sheet)
+    [lead] = by_table(sheet, "leads")
+    assert lead.values["due_date"] == dt.date(2023, 8, 6)
+    assert tuple(lead.values["signed_by"]) == ("张三", "李四")
+    assert not [n for n in sheet.notes if "办理时限" in n or "签字确认" in n]
 
 
 def test_leads_ledger(tmp_path):
@@ -335,6 +364,22 @@ def test_recusal_declarations_become_ties(tmp_path):
         ("陈静", "吴军", "other")]
     assert ties[0].refs["person_b"].unit == UnitMention("白沙镇人民政府")
     assert any("干亲" in n for n in ties[3].notes)
+
+
+def test_a_ties_register_names_each_persons_own_unit(tmp_path):
+    """社会关系: a 工作单位及职务 column after each name is that person's."""
+    rows = [["序号", "姓名", "工作单位及职务", "关系人姓名", "与本人关系", "关系人工作单位及职务"],
+            [1, "刘洋", "县财政局副局长", "刘强", "哥哥", "白沙镇石桥村村党支部书记"],
+            [2, "陈静", "县教育局职工", "周芳", "爱人", "无"]]
+    (sheet,) = read_office([book(tmp_path / "社会关系.xlsx", {"社会关系": rows})])
+    accounted_once(sheet)
+    a, b = by_table(sheet, "ties")
+    assert (a.refs["person_a"].unit, a.refs["person_a"].title) == (UnitMention("县财政局"), "副局长")
+    assert (a.refs["person_b"].unit, a.refs["person_b"].title) == (
+        UnitMention("白沙镇石桥村"), "村党支部书记")
+    assert b.refs["person_a"].unit == UnitMention("县教育局")
+    assert b.refs["person_b"].unit is None and b.refs["person_b"].no_post
+    assert not a.refs["person_b"].no_post
 
 
 def test_audit_amounts_in_wan_yuan(tmp_path):
@@ -623,3 +668,17 @@ def test_remarks_carry_flags_and_unread_columns_are_named(tmp_path):
     assert "immediate" not in problems[1].values
     assert [m.values.get("reopened") for m in measures] == [None, True]
     assert any("联系电话" in n for n in sheet.notes)
+
+
+def test_a_title_naming_only_the_team_takes_the_round_from_the_folder(tmp_path):
+    """落实县委第一巡察组反馈意见: a team, not a round; the folder names the round."""
+    rows = [["中共青岚县农业农村局党组落实县委第一巡察组反馈意见整改台账"],
+            ["序号", "问题类型", "具体问题", "整改措施", "整改时限", "整改情况"],
+            [1, "作风", "甲", "措施", "2023-06-30", "已整改"]]
+    folder = tmp_path / "整改台账" / "青岚县委2023年第五轮巡察"
+    folder.mkdir(parents=True)
+    (sheet,) = read_office([book(folder / "01_农业农村局.xlsx", {"Sheet1": rows})])
+    assert sheet.round_text and "2023年第五轮巡察" in sheet.round_text
+    titled = [["中共青岚县农业农村局党组落实县委2023年第五轮巡察反馈意见整改台账"], *rows[1:]]
+    (sheet,) = read_office([book(tmp_path / "other.xlsx", {"Sheet1": titled})])
+    assert sheet.round_text and "2023年第五轮巡察" in sheet.round_text

@@ -96,6 +96,20 @@ def unit_names(res) -> dict[str, str]:
     ("龙岸镇纪委", None, "龙岸镇", "plain"),
     ("白沙镇财政所", None, "白沙镇财政所", "plain"),
     ("城关镇中心小学", None, "城关镇中心小学", "plain"),
+    # a region holds no place word and is not a village's first characters;
+    # a region inside another is of a lower level (no 城市 after a county)
+    ("西林镇黄州村", None, "西林镇黄州村", "plain"),
+    ("黄州社区党委", None, "黄州社区", "party"),
+    ("大池县城市建设投资有限公司", "大池县", "城市建设投资有限公司", "plain"),
+    ("达台省牛镇市大池县农业局", "大池县", "农业局", "plain"),
+    # a street's 工作委员会 is its 党工委; doubled words as ledgers write them
+    ("中共大池县彭铺街道工作委员会", "大池县", "彭铺街道", "party"),
+    ("彭铺街道办事处街道办事处", None, "彭铺街道", "gov"),
+    # a section of a township or a bureau is that unit; 县委办公室 is a unit
+    ("中共大池县彭铺街道工作委员会综治办", "大池县", "彭铺街道", "party"),
+    ("中共大池县公安局党组办公室", "大池县", "公安局", "party"),
+    ("大池县纪委监委党组纪检监察室", "大池县", "纪委监委", "plain"),
+    ("大池县委办公室", "大池县", "委办公室", "plain"),
 ])
 def test_unit_name_rules(text, region, core, form):
     name = parse_unit(text)
@@ -575,10 +589,17 @@ def test_a_required_reference_left_empty_rejects_the_record_with_its_reason():
                       "person_b": PersonMention("王磊", "王磊")}, key=("杨光", "王磊"))])
     res = resolve([two_wang_lei(), leads, ties])
     assert [(r.origin.file, r.origin.row, r.column) for r in res.rejected] == [
-        ("线索台账.xlsx", 3, "transferred_to"), ("回避申报.xlsx", 2, "person_b")]
-    assert len(res.tables["leads"]) == 1 and res.tables["ties"] == []
+        ("线索台账.xlsx", 3, "transferred_to")]
+    assert len(res.tables["leads"]) == 1
     assert len(res.origins["leads"]) == 1 and res.origins["leads"][0].row == 4
-    assert any(i.kind == "person" and i.mention == "王磊" for i in res.review)
+    # a relative named with no unit is not dropped: a person of their own
+    # meanwhile, with both roster 王磊 put to the office
+    [tie] = res.tables["ties"]
+    roster_wangs = {link.entity_id for link in res.links
+                    if link.text == "王磊" and link.origin.sheet == "名册"}
+    assert tie["person_b"] and tie["person_b"] not in roster_wangs and len(roster_wangs) == 2
+    [item] = [i for i in res.review if i.kind == "person" and i.mention == "王磊"]
+    assert item.chosen is None and {c.entity_id for c in item.candidates} == roster_wangs
 
 
 def test_a_roster_namesake_in_another_unit_is_always_put_to_the_office():
@@ -591,3 +612,38 @@ def test_a_roster_namesake_in_another_unit_is_always_put_to_the_office():
     assert "同单位" not in item.candidates[0].evidence
     [pid] = person_ids(res)
     assert item.chosen in (None, yang_roster) and (pid == yang_roster) == (item.chosen is not None)
+
+
+def _tie(row: int, a: PersonMention, b: PersonMention) -> OfficeRecord:
+    return OfficeRecord("ties", f"t{row}", origin(row, "社会关系.xlsx", "社会关系"),
+                        {"relation": "spouse"}, {"person_a": a, "person_b": b}, key=(str(row),))
+
+
+def test_a_relative_with_no_post_is_not_the_rosters_namesake():
+    """工作单位：无 — not an official, so not 杨光 of the roster (the only 杨光)."""
+    ties = SheetRead("社会关系.xlsx", "社会关系", "ties", (1,), 3, records=[
+        _tie(2, PersonMention("王磊", "王磊", UnitMention("县农业农村局")),
+             PersonMention("杨光", "杨光", no_post=True))])
+    res = resolve([two_wang_lei(), ties])
+    [tie] = res.tables["ties"]
+    yangs = sorted(p["person_id"] for p in res.tables["people"] if p["name"] == "杨光")
+    assert len(yangs) == 2 and tie["person_b"] in yangs
+    roster_yang = next(link.entity_id for link in res.links
+                       if link.text == "杨光" and link.origin.sheet == "名册")
+    assert tie["person_b"] != roster_yang
+    assert not [i for i in res.review if i.kind == "person"]
+
+
+def test_namesakes_named_with_no_unit_tied_to_different_people_are_two():
+    """周芳 the wife of 王磊 (农业农村局) and 周芳 the wife of 王磊 (白沙镇): two
+    people; the same pair written twice is one."""
+    wang_bureau = PersonMention("王磊", "王磊", UnitMention("县农业农村局"))
+    wang_town = PersonMention("王磊", "王磊", UnitMention("白沙镇"))
+    ties = SheetRead("社会关系.xlsx", "社会关系", "ties", (1,), 5, records=[
+        _tie(2, wang_bureau, PersonMention("周芳", "周芳")),
+        _tie(3, wang_town, PersonMention("周芳", "周芳")),
+        _tie(4, wang_bureau, PersonMention("周芳", "周芳"))])
+    res = resolve([two_wang_lei(), ties])
+    wives = [t["person_b"] for t in res.tables["ties"]]
+    assert wives[0] != wives[1] and wives[0] == wives[2] and None not in wives
+    assert len({t["person_a"] for t in res.tables["ties"]}) == 2

@@ -222,10 +222,34 @@ def test_split_names():
     ("中共青岚县农业农村局党组", "中共青岚县农业农村局党组", None),
     ("党委书记", None, "党委书记"),
     ("青岚县财政局会计", "青岚县财政局", "会计"),
+    # village posts start with the village's word; the unit keeps its own
+    ("福泽镇丰岗村村党支部书记、村委会主任", "福泽镇丰岗村", "村党支部书记、村委会主任"),
+    ("福泽镇万门村村务监督委员会主任", "福泽镇万门村", "村务监督委员会主任"),
+    ("和场村党支部书记", "和场村", "党支部书记"),     # 场 ends units too: not 和场
+    ("凤园村村委委员", "凤园村", "村委委员"),
+    ("中共福泽镇凤垣村支部委员会村委会副主任", "中共福泽镇凤垣村支部委员会", "村委会副主任"),
+    ("彭铺街道党工委街道办事处主任", "彭铺街道党工委", "街道办事处主任"),
+    ("大池县纪委监委常委", "大池县纪委监委", "常委"),
 ])
 def test_unit_and_title_in_one_cell(text, unit, title):
     got_unit, got_title = mn.split_unit_title(text)
     assert (got_unit.text if got_unit else None, got_title) == (unit, title)
+
+
+@pytest.mark.parametrize(("text", "name", "unit", "title"), [
+    ("局长张三", "张三", None, "局长"),
+    ("党委书记 李四", "李四", None, "党委书记"),
+    ("主任王芳", "王芳", None, "主任"),
+    ("县农业农村局局长 杨光", "杨光", "县农业农村局", "局长"),
+    ("党组书记、局长杨光", "杨光", None, "党组书记、局长"),
+    ("李四 党委书记", "李四", None, "党委书记"),   # name first, as before
+    ("文书华", "文书华", None, None),              # 文 is a surname: a name, not 文书 华
+    ("文书 张华", "张华", None, "文书"),
+    ("欧阳明月", "欧阳明月", None, None),
+])
+def test_a_post_written_before_the_name(text, name, unit, title):
+    p = mn.person(text)
+    assert (p.name, p.unit.text if p.unit else None, p.title) == (name, unit, title)
 
 
 def test_person_cells():

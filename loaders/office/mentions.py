@@ -112,7 +112,7 @@ TITLE_WORDS = tuple(sorted({
     "三级主任科员", "一级科员", "二级科员", "村委会主任", "村主任", "监委会主任", "主任科员",
     "队长", "副队长", "组长", "副组长", "秘书长", "副秘书长", "调研员", "馆长", "行长",
     "副总经理", "财务总监", "总监", "监委主任", "村委委员", "村委会副主任", "党支部副书记",
-    "支部委员", "理事长", "会长", "社长", "专干", "网格员", "驻村第一书记", "第一书记",
+    "支部委员", "常委", "理事长", "会长", "社长", "专干", "网格员", "驻村第一书记", "第一书记",
 }, key=len, reverse=True))
 #: How a unit's written name ends (so a title is not cut out of a unit).
 UNIT_ENDINGS = ("人民政府", "政府", "党组", "党委", "党工委", "党总支", "党支部", "委员会", "管委会",
@@ -126,14 +126,32 @@ GENERIC_UNITS = frozenset({"村", "社区", "镇", "乡", "街道", "局", "委"
                            "居委会", "本村", "本社区", "本局", "该单位", "所", "站", "中心", "学校", "校"})
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
-def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
-    """``县农业农村局党组书记、局长`` → (县农业农村局, 党组书记、局长);
-    ``白沙镇人民政府副镇长`` → (白沙镇人民政府, 副镇长); a title alone → (None, title);
-    a unit alone → (unit, None)."""
-    text = re.sub(r"\s+", "", clean(value))
-    if text.lower() in EMPTY:
-        return None, None
+#: Bodies inside a place a title may name before the post (村党支部书记, 村委会主任).
+TITLE_BODIES = ("街道办事处", "村务监督委员会", "党支部", "党总支", "党工委", "党委", "党组", "村委会", "居委会",
+                "监委会")
+
+
+@functools.cache
+def _titles_pattern(place: bool) -> re.Pattern[str]:
+    """A run of posts and nothing else: ``党支部书记、村委会主任``; with
+    ``place`` a post may start with its place word (``村党支部书记``)."""
+    post = "|".join(map(re.escape, TITLE_WORDS))
+    body = "|".join(map(re.escape, TITLE_BODIES))
+    one = (r"(?:(?:村|社区)(?!村|社区|居))?" if place else "") + rf"(?:{body})?(?:{post})"
+    return re.compile(rf"{one}(?:[、，,兼]{one})*")
+
+
+def _split_at(text: str) -> int | None:
+    """Where the posts begin: the first cut after a unit's ending (or at the
+    start) after which the text is posts and nothing else — first without a
+    place word before the post (``和场村党支部书记`` is 和场村's, not 和场's),
+    then with one; failing that, the first title word right after a unit's
+    ending."""
+    for place in (False, True):
+        titles = _titles_pattern(place)
+        for cut in range(len(text)):
+            if (cut == 0 or text[:cut].endswith(UNIT_ENDINGS)) and titles.fullmatch(text, cut):
+                return cut
     best: int | None = None
     for word in TITLE_WORDS:
         start = text.find(word)
@@ -144,9 +162,25 @@ def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
                     best = start
                 break
             start = text.find(word, start + 1)
+    return best
+
+
+@functools.lru_cache(maxsize=1 << 14, typed=True)
+def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
+    """``县农业农村局党组书记、局长`` → (县农业农村局, 党组书记、局长);
+    ``白沙镇人民政府副镇长`` → (白沙镇人民政府, 副镇长); ``白沙村村党支部书记`` →
+    (白沙村, 村党支部书记); a title alone → (None, title); a unit alone →
+    (unit, None)."""
+    text = re.sub(r"\s+", "", clean(value))
+    if text.lower() in EMPTY:
+        return None, None
+    best = _split_at(text)
     if best is None:
         return UnitMention(text), None
     unit, title = text[:best].rstrip("、，,兼"), text[best:]
+    for place in ("村", "社区"):  # 白沙村村党支部书记: the post is 村党支部书记
+        if unit.endswith(place * 2):
+            unit, title = unit[: -len(place)], place + title
     if unit in GENERIC_UNITS:  # 村党支部书记: the row's own unit, not a unit named 村
         return None, unit + title
     return (UnitMention(unit) if unit else None), title
@@ -168,6 +202,8 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
     other columns (单位及职务, 出生年月) and win over what the cell adds."""
     text = clean(value)
     m = _PERSON.match(re.sub(r"\s+", " ", text))
+    if m and m["name"] and _post_first(text):  # 局长张三, 党委书记 李四
+        m = None
     if not m or not m["name"]:
         titled = _titled_name(text)
         if titled is None:
@@ -188,6 +224,21 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
             elif bit and title is None:
                 title = bit
     return PersonMention(m["name"], text, unit, title, birth, gender)
+
+
+#: Posts that begin with a common surname (文书华 is a name): before a name
+#: only with a space between (``文书 张华``).
+_SURNAME_POSTS = ("文书", "会计", "会长")
+
+
+def _post_first(text: str) -> bool:
+    """Whether the cell is a post and then a name (``局长张三``, ``党委书记 李四``,
+    ``县农业农村局局长杨光``) rather than a name (``文书华``) or a name and a post."""
+    spaced = re.match(r"^(\S+)\s+[\u4e00-\u9fff·]{2,4}$", text.strip())
+    if spaced:
+        return split_unit_title(spaced[1])[1] is not None
+    flat = re.sub(r"\s+", "", text)
+    return not flat.startswith(_SURNAME_POSTS) and _titled_name(flat) is not None
 
 
 def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:

@@ -18,6 +18,7 @@ from loaders.office.readbuild import BUILDERS
 from loaders.office.readgrid import Grid, read_fills, read_grids, source_paths
 from loaders.office.readrows import CellProblem, Row, Sheet
 from loaders.office.records import NonDataRow, OfficeTotal, Origin, RejectedRow, SheetRead
+from loaders.office.rounds import is_team_name
 from loaders.office.values import clean, parse_legend
 
 #: Ledger kinds the reader knows → the table a SheetRead reports (the
@@ -162,6 +163,12 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
         read.unit = lay.UnitMention(unit, "title")
     else:
         read.unit = lay.name_unit(grid.sheet, "sheet") or lay.name_unit(Path(grid.file).stem, "file")
+    if read.round_text is None or is_team_name(read.round_text):
+        # a title naming the team only (落实县委第一巡察组反馈意见): the round is
+        # the folder's or the file's (整改台账/大池县委2021年第一轮巡察/…)
+        where = Path(grid.path or grid.file)
+        named = [lay.round_text(part) for part in (grid.sheet, where.stem, *reversed(where.parts))]
+        read.round_text = next((r for r in named if r and not is_team_name(r)), read.round_text)
     sheet.unit, sheet.round_text = read.unit, read.round_text
 
 

@@ -6,6 +6,7 @@ Each builder takes a ``Row`` and returns the records it gives, or raises
 """
 from __future__ import annotations
 
+
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -117,6 +118,7 @@ def _flag(value: object) -> bool:
 #: Which dates of a row a date cannot precede (签收 after 移交, 完成 after 发现)
 #: and cannot follow: the order that settles a year-less date.
 _AFTER = {"received_date": ("transfer_date",), "closed_date": ("received_date", "transfer_date"),
+          "due_date": ("transfer_date",),
           "completed_date": ("found_date",), "end": ("start",)}
 _BEFORE = {"transfer_date": ("received_date", "closed_date"), "received_date": ("closed_date",),
            "found_date": ("completed_date",), "start": ("end",)}
@@ -152,6 +154,9 @@ def _date(row: Row, fld: str, *, end: bool = False, others: tuple[str, ...] = ()
 
 _DATE_FIELDS = ("found_date", "due_date", "completed_date", "transfer_date", "received_date",
                 "closed_date", "audit_date", "date", "post_since", "since")
+
+
+_LEAD_YEARS = tuple(f for f in _DATE_FIELDS if f != "due_date")
 
 
 def _item_cells(row: Row, fld: str, n: int) -> list[str | None]:
@@ -267,7 +272,7 @@ def _deadline(row: Row, text: str | None) -> vl.Deadline | None:
     value = row.raw("due_date") if text == row.text("due_date") else text
     try:
         got = vl.parse_deadline(value, years=row.years(*_DATE_FIELDS),
-                                typed=row.sheet.grid.typed)
+                                typed=row.sheet.grid.column_typed(row.sheet.columns["due_date"]))
     except vl.ValueProblem as exc:
         raise CellProblem(row.sheet.label("due_date"), vl.clean(value), str(exc)) from None
     if got and got.note:
@@ -331,8 +336,8 @@ def build_leads(row: Row) -> list[OfficeRecord]:
     persons = _people(row, "person", unit=unit_here or unit, title=title)
     values: dict[str, Any] = {}
     for fld in ("transfer_date", "received_date", "due_date", "closed_date"):
-        if row.has(fld):
-            values[fld] = _date(row, fld, end=fld == "due_date", others=_DATE_FIELDS)
+        if row.has(fld):  # a deadline (办理时限) is set from the transfer: no year source
+            values[fld] = _date(row, fld, end=fld == "due_date", others=_LEAD_YEARS)
     if row.has("disposition"):
         values["disposition"] = row.parse("disposition", vl.parse_disposition)
         if row.text("disposition") in vl.ABBREVIATIONS:
@@ -473,16 +478,35 @@ def _resume_date(row: Row, text: str | None) -> Any:
 # --- 回避申报 / 社会关系 -------------------------------------------------------
 
 
+#: What a 工作单位及职务 cell says of someone who holds no post.
+NO_POST = frozenset({"无", "暂无", "无工作单位", "无业", "待业", "务农", "在家务农", "学生", "在读"})
+
+
+def _no_post(people: list[PersonMention], row: Row, fld: str) -> list[PersonMention]:
+    written = row.raw(fld) if row.has(fld) else None
+    if written is None or re.sub(r"\s+", "", str(written)) not in NO_POST:
+        return people
+    return [replace(p, no_post=True) for p in people]
+
+
 def build_ties(row: Row) -> list[OfficeRecord]:
-    inspectors = _people(row, "inspector") if row.has("inspector") else []
+    own = row.text("inspector_unit_title") if row.has("inspector_unit_title") else None
+    own_unit, own_title = mn.split_unit_title(own) if own else (None, None)
+    inspectors = _no_post(_people(row, "inspector", unit=own_unit, title=own_title), row,
+                          "inspector_unit_title") \
+        if row.has("inspector") else []
     inspector = inspectors[0] if inspectors else row.sheet.state.get("inspector")
     if inspectors:
+        last = row.sheet.state.get("inspector")
+        if last is None or last.name != inspectors[0].name or row.sheet.state.get("run") is None:
+            row.sheet.state["run"] = row.r + 1  # a new declarer's rows begin here
         row.sheet.state["inspector"] = inspector
     if inspector is None:
         raise CellProblem(row.sheet.label("inspector"), "", "没有巡察干部姓名 / no inspector named")
     unit_title = row.text("relative_unit_title") if row.has("relative_unit_title") else None
     unit, title = mn.split_unit_title(unit_title) if unit_title else (None, None)
-    relatives = _people(row, "relative", unit=unit, title=title)
+    relatives = _no_post(_people(row, "relative", unit=unit, title=title), row,
+                         "relative_unit_title")
     if not relatives:
         raise CellProblem(row.sheet.label("relative"), "", "关系人姓名为空 / related person empty")
     relation, note = row.parse("relation", vl.parse_relation)
@@ -490,6 +514,9 @@ def build_ties(row: Row) -> list[OfficeRecord]:
     # canonical relation (linkgraph.check RELATION_EXTRA_COLUMNS) for evidence
     values: dict[str, Any] = {"relation": relation, "relation_word": row.text("relation"),
                               "source": "回避申报"}
+    values["declarer_rows"] = row.sheet.state.get("run")  # one declarer over these rows
+    if any(w in row.sheet.label("inspector") for w in ("巡察", "申报")):
+        values["declared_by_inspector"] = True  # person_a is on a team, not a relative
     if row.has("since"):
         values["since"] = _date(row, "since")
     notes = (note,) if note else ()

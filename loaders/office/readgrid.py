@@ -10,6 +10,7 @@ something (calamine, several times faster, returns values only).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,10 @@ from loaders.text import RaggedRows, read_delimited_chunks, read_ragged_chunks
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 Cell = str | float | int | bool | dt.date | dt.datetime | None
+
+
+#: ``2022.10`` as a whole cell or a clause of one: text, never a printed number.
+_TRAILING_ZERO_MONTH = re.compile(r"(?<![\d.])(?:19|20)\d{2}\.10(?![\d.])")
 
 
 @dataclass
@@ -49,6 +54,19 @@ class Grid:
             width = max((len(r) for r in self.rows), default=0)
             self._width, self._width_rows = width, len(self.rows)
         return width
+
+    def column_typed(self, c: int) -> bool:
+        """Whether column ``c``'s text is as typed: always in a workbook; in a
+        CSV when the column holds a year and month a number cannot print
+        (``2022.10``: a number prints 2022.1), so its ``2023.1`` is January."""
+        if self.typed:
+            return True
+        known: dict[int, bool] = self.__dict__.setdefault("_typed_columns", {})
+        if c not in known:
+            cells = (row[c] for row in self.rows if c < len(row))
+            known[c] = any(isinstance(v, str) and bool(_TRAILING_ZERO_MONTH.search(v))
+                           for v in cells)
+        return known[c]
 
     def cell(self, r: int, c: int) -> Cell:
         row = self.rows[r] if r < len(self.rows) else []

@@ -60,11 +60,12 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "transferred_to": ("承办单位", "承办部门", "移交单位", "移交部门", "移交对象", "接收单位",
                            "承办机关", "移交至"),
         "received_date": ("签收时间", "接收时间", "签收日期"),
-        "due_date": ("办结时限", "反馈时限", "报告时限"),
+        "due_date": ("办结时限", "反馈时限", "报告时限", "办理时限", "办结期限", "办理期限"),
         "disposition": ("处置方式", "处置类型", "办理方式", "处置方式(四种形态)"),
         "closed_date": ("办结时间", "办结日期", "反馈时间"),
         "outcome": ("处理结果", "办理结果", "处置结果", "办理情况", "处理情况", "查处情况"),
-        "signed_by": ("签字", "签收人", "签收人签字", "双签字", "经办人签字", "签收", "签收人员"),
+        "signed_by": ("签字", "签收人", "签收人签字", "双签字", "经办人签字", "签收", "签收人员",
+                      "签字确认", "签收确认", "双签字确认"),
         "sign_office": ("纪检监察室签字", "室签字", "监督检查室签字", "纪检监察室签收人",
                         "纪检监察室负责人签字", "审查调查室签字"),
         "sign_team": ("巡察组签字", "组签字", "巡察组签收人", "巡察组组长签字", "巡察组负责人签字"),
@@ -92,6 +93,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "relation": ("与本人关系", "关系", "称谓", "关系类型", "与申报人关系"),
         "relative_unit_title": ("工作单位及职务", "单位及职务", "工作单位", "关系人单位及职务",
                                 "关系人工作单位及职务"),
+        "inspector_unit_title": ("本人工作单位及职务", "本人单位及职务", "申报人工作单位及职务",
+                                 "申报人单位及职务"),
         "since": ("起始时间",),
         "remark": ("备注",),
     },
@@ -268,6 +271,8 @@ def match_header(labels: dict[int, str]) -> HeaderMatch | None:
             fld = field_for(table, text)
             if fld and fld not in fields.values():
                 fields[col] = fld
+        if table == "ties":
+            _own_unit_titles(fields, labels)
         have = set(fields.values())
         if not any(sig <= have for sig in SIGNATURES[table]):
             continue
@@ -275,3 +280,21 @@ def match_header(labels: dict[int, str]) -> HeaderMatch | None:
         if best is None or found.score > best.score:
             best = found
     return best
+
+
+def _own_unit_titles(fields: dict[int, str], labels: dict[int, str]) -> None:
+    """A 社会关系 register has a 工作单位及职务 column after each name
+    (``姓名 | 工作单位及职务 | 关系人姓名 | … | 关系人工作单位及职务``): each
+    belongs to the name column nearest on its left, the declarer's or the
+    relative's; a 回避申报 with one such column after the relative's name
+    keeps it the relative's."""
+    names = sorted((c, f) for c, f in fields.items() if f in ("inspector", "relative"))
+    for col, text in labels.items():
+        if field_for("ties", text) not in ("relative_unit_title", "inspector_unit_title"):
+            continue
+        owner = next((f for c, f in reversed(names) if c < col), None)
+        if owner is None:
+            continue
+        want = "inspector_unit_title" if owner == "inspector" else "relative_unit_title"
+        if want not in (f for c, f in fields.items() if c != col):
+            fields[col] = want

@@ -55,7 +55,9 @@ class UnitMention:
 class PersonMention:
     """A person as a ledger writes one: a name, and what the same cell or row
     says about them (unit, title, birth ``1971`` or ``1971.03``, gender).
-    ``text`` is the cell as written, kept for review and provenance."""
+    ``text`` is the cell as written, kept for review and provenance.
+    ``no_post``: the row says the person works in no unit (工作单位 ``无``,
+    ``务农``) — not an official on any roster."""
 
     name: str
     text: str
@@ -63,6 +65,7 @@ class PersonMention:
     title: str | None = None
     birth: str | None = None
     gender: str | None = None
+    no_post: bool = False
 
 
 @dataclass(frozen=True)

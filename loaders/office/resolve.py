@@ -55,6 +55,7 @@ from loaders.office.resolve_people import (
     normal_birth,
     normal_name,
 )
+from loaders.office.resolve_anchor import anchor
 from loaders.office.resolve_tables import build_tables
 from loaders.office.resolve_units import UnitResolver
 from loaders.office.unitnames import clean, from_title, is_section, parse_unit
@@ -90,7 +91,8 @@ class _Import:
         self.people = PersonResolver(self.ids, crosswalk)
         self.context: dict[int, str | None] = {}
         self._record_units: dict[tuple[int, Any], str | None] = {}
-        self._profiles: dict[tuple[int, str | None, PersonMention, bool], Profile] = {}
+        self._profiles: dict[tuple[int, str | None, PersonMention, bool, str | None],
+                            Profile] = {}
         self.out = Resolution()
 
     def records(self) -> Iterator[tuple[int, SheetRead, OfficeRecord]]:
@@ -179,17 +181,18 @@ class _Import:
 
     def profile(self, i: int, sheet: SheetRead, rec: OfficeRecord,
                 mention: PersonMention, col: str = "") -> Profile:
-        return self.profile_in(i, self.record_unit(i, sheet, rec), mention, col)
+        return self.profile_in(i, self.record_unit(i, sheet, rec), mention, col,
+                               anchor(rec, col, mention))
 
     def profile_in(self, i: int, context: str | None, mention: PersonMention,
-                   col: str = "") -> Profile:
+                   col: str = "", anchor: str | None = None) -> Profile:
         """The profile linkage compares, for a mention in a record of unit
         ``context``.  A 责任人's unit as the reader gives it is the 责任单位
         cell, which may be the department leading the fix rather than the
         person's own unit: for ``owner_person_id`` it is a second guess
         (``alt_unit``) after the ledger's own unit, never a firm fact."""
         weak = col in WEAK_UNIT_COLUMNS
-        key = (i, context, mention, weak)
+        key = (i, context, mention, weak, anchor)
         found = self._profiles.get(key)
         if found is None:
             own = None if mention.unit is None or is_section(text_of(mention.unit)) \
@@ -197,7 +200,8 @@ class _Import:
             found = self._profiles[key] = Profile(
                 normal_name(mention.name), None if weak else own, context,
                 normal_birth(mention.birth), mention.gender or None,
-                own if weak and own != context else None)
+                own if weak and own != context else None, mention.no_post,
+                anchor if mention.unit is None and context is None else None)
         return found
 
     def person_refs(self, roster_local: dict[str, str]) -> Iterator[

@@ -14,7 +14,10 @@
   match; a birth or gender that differs rules a candidate out; two
   officials with the same name in different units are two people; a
   mention with no unit that fits one person is linked and sent to review,
-  one that fits several is left unresolved and sent to review.
+  one that fits several is left unresolved and sent to review — except a
+  tie's party named with no unit (a relative in a 社会关系 register), who is
+  a person of their own, known by name and the tie, with the roster's
+  namesakes in review.
 """
 from __future__ import annotations
 
@@ -107,10 +110,13 @@ class Profile:
     birth: str | None
     gender: str | None
     alt_unit: str | None = None  # a unit the row suggests (责任单位), weaker than both
+    no_post: bool = False  # the row says the person holds no post (工作单位：无)
+    anchor: str | None = None  # a tie's other person, for someone named with no unit
 
     @property
     def key(self) -> str:
-        return f"person:{self.name}|{self.unit_id or ''}|{self.birth or ''}"
+        tie = f"|{self.anchor}" if self.anchor else ""
+        return f"person:{self.name}|{self.unit_id or ''}|{self.birth or ''}{tie}"
 
 
 def births_differ(a: str | None, b: str | None) -> bool:
@@ -189,6 +195,8 @@ class PersonResolver:
         self._profiles: dict[Profile, list[Origin]] = defaultdict(list)
         self._answer: dict[Profile, str | None] = {}
         self._review: dict[str, ReviewItem] = {}
+        #: name → people known only from ties, named with no unit
+        self._tie_only: dict[str, list[str]] = {}
         #: unit id → name, for the candidates' descriptions in review
         self.unit_names: dict[str, str] = {}
 
@@ -260,8 +268,14 @@ class PersonResolver:
         ent.gender = ent.gender or gender
         return pid
 
-    def _known_person(self, name: str, unit: str | None) -> str:
+    def _known_person(self, name: str, unit: str | None, anchor: str | None = None) -> str:
+        """A person known only from the ledgers: by name and unit, or — named
+        with no unit at all — by name and the person the row ties them to
+        (``anchor``: 王春芳 the spouse of one official is not 王春芳 the
+        classmate of another)."""
         parts = self._key_parts(name, None, unit)
+        if unit is None and anchor:
+            parts = ("name+tie", name, anchor)
         pid = self._roster_key.get(parts)
         if pid is None:
             pid = self._roster_key[parts] = self.ids.get("P", *parts)
@@ -285,6 +299,12 @@ class PersonResolver:
         pairs = self._pairs(profiles)
         for i, p in enumerate(profiles):
             self._answer[p] = self._decide(p, pairs.get(i, {}))
+        # a person made known before linkage whom every mention was linked
+        # away from (to a roster namesake) is nobody: no row of its own
+        used = set(self._answer.values()) | {c.entity_id for item in self._review.values()
+                                             for c in item.candidates}
+        self.entities = {pid: e for pid, e in self.entities.items()
+                         if e.from_roster or pid in used}
 
     def _pairs(self, profiles: list[Profile]) -> dict[int, dict[str, float]]:
         left = pd.DataFrame([{"pid": i, "name": p.name, "unit": p.unit_id or p.context_unit,
@@ -308,6 +328,10 @@ class PersonResolver:
         cands = [self.entities[e] for e in sorted(scores) if e not in rejected]
         cands = [c for c in cands if not births_differ(p.birth, c.birth)
                  and not (p.gender and c.gender and p.gender != c.gender)]
+        if p.no_post and not p.unit_id:  # not an official: not the roster's namesake
+            cands = [c for c in cands if not c.from_roster and not c.units]
+            if not p.anchor:
+                return self._known_person(p.name, None)
         unit = p.unit_id or p.context_unit
         same = [c for c in cands if unit and unit in c.units]
         if len(same) > 1 and p.birth:
@@ -337,8 +361,17 @@ class PersonResolver:
                 self._add_review(p, elsewhere, scores, None,
                                  "名册中有同名者，但单位不同：暂作两人")
             return own
+        if p.anchor:  # a tie's party named with no unit: a person of their own meanwhile
+            own = self._known_person(p.name, None, p.anchor)
+            alike = [e for e in self._tie_only.get(p.name, []) if e != own]
+            self._tie_only.setdefault(p.name, []).append(own)
+            if cands or alike:
+                self._add_review(p, cands + [self.entities[e] for e in dict.fromkeys(alike)],
+                                 scores, None,
+                                 "社会关系中未写单位，另有同名者：暂作另一人，是否同一人请确认")
+            return own
         if not cands:
-            return self._known_person(p.name, p.context_unit)
+            return self._known_person(p.name, p.context_unit, p.anchor)
         if len(cands) == 1:
             self._add_review(p, cands, scores, cands[0].person_id, "未写单位，仅姓名相同")
             return cands[0].person_id

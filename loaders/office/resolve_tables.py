@@ -27,7 +27,12 @@ from loaders.office.refs import (
     normal,
     text_of,
 )
-from loaders.office.unitnames import is_section
+from loaders.office.unitnames import is_section, parse_unit
+
+from loaders.office.resolve_anchor import anchor
+
+from loaders.office.entity_facts import FACT_TABLES, fact_values, merge_regions
+from loaders.office.rounds import round_key
 
 if TYPE_CHECKING:
     from loaders.office.resolve import _Import
@@ -71,14 +76,15 @@ class _Tables:
         self.origins: dict[str, list[Origin]] = {}
         self.local_ids: dict[str, tuple[str, str]] = {}
         self.seen_keys: Counter = Counter()
-        self.rounds: dict[str, str] = {}
+        self.rounds: dict[str, set[str]] = {}
+        self.facts: dict[str, dict[str, dict[str, Any]]] = {}
         self.teams: dict[str, tuple[str, str | None]] = {}
         self.depts: dict[str, str] = {}
         self.posts: dict[tuple, dict[str, Any]] = {}
         self.position: dict[str, tuple[str, int]] = {}
         self.unit_extra: dict[str, dict[str, Any]] = {}
         self.pending: list[tuple[OfficeRecord, dict[str, Any]]] = []
-        self._round_of: dict[str, str | None] = {}
+        self._round_of: dict[tuple[str, str | None], str | None] = {}
 
     def add(self, table: str, row: dict[str, Any], origin: Origin, local: str) -> None:
         self.position[local] = (table, len(self.rows.get(table, [])))
@@ -86,19 +92,25 @@ class _Tables:
         self.origins.setdefault(table, []).append(origin)
 
     # -- named things ---------------------------------------------------
-    def round_id(self, sheet: SheetRead, rec: OfficeRecord) -> str | None:
+    def round_id(self, i: int, sheet: SheetRead, rec: OfficeRecord) -> str | None:
+        """The round a record is in: the one it names (a team's name such as
+        县委第一巡察组 is not a round), else its ledger's; one id per round
+        however it is written (``rounds.round_key``)."""
         given = rec.refs.get("round_id")
         if isinstance(given, (list, tuple)):
             given = given[0] if given else None
-        written = text_of(given) if given else (sheet.round_text or "")
-        if written in self._round_of:
-            return self._round_of[written]
-        text = normal(written)
-        rid = self.job.ids.get("R", text) if text else None
-        if rid:
-            self.rounds.setdefault(rid, text)
-        self._round_of[written] = rid
-        return rid
+        region = self.job.context.get(i)
+        for written in (text_of(given) if given else "", sheet.round_text or ""):
+            if (written, region) not in self._round_of:
+                key = round_key(normal(written), region) if normal(written) else None
+                rid = self.job.ids.get("R", *key) if key else None
+                if rid:
+                    names = self.rounds.setdefault(rid, set())
+                    names.add(normal(written))
+                self._round_of[(written, region)] = rid
+            if self._round_of[(written, region)]:
+                return self._round_of[(written, region)]
+        return None
 
     def team_id(self, value: Any, round_id: str | None) -> str | None:
         text = normal(text_of(value))
@@ -108,16 +120,25 @@ class _Tables:
         self.teams.setdefault(tid, (text, round_id))
         return tid
 
-    def dept_id(self, value: Any, unit: str | None) -> str | None:
-        """A department by its name; a section named without its unit
-        (``办公室``, ``财务股``) is that unit's: one per unit."""
+    def dept_id(self, value: Any, unit: str | None, i: int | None = None) -> str | None:
+        """A department by its name, as units are (``县委组织部`` and
+        ``中共大池县委组织部`` are one: region, or the ledger's, and the name
+        without party words); a section named without its unit (``办公室``,
+        ``财务股``) is that unit's: one per unit."""
         text = normal(text_of(value))
         if not text:
             return None
         inside = unit if unit and is_section(text) else None
-        did = self.job.ids.get("D", *([inside] if inside else []), text)
+        if inside:
+            did = self.job.ids.get("D", inside, text)
+        else:
+            name = parse_unit(text)
+            region = name.region or (self.job.context.get(i) if i is not None else None)
+            did = self.job.ids.get("D", region or "", name.core)
         if did not in self.depts:
             self.depts[did] = text if inside is None else f"{self.job.units.name_of(inside)}{text}"
+        elif inside is None and len(text) > len(self.depts[did]):
+            self.depts[did] = text  # the fullest form names it
         return did
 
     # -- records --------------------------------------------------------
@@ -137,7 +158,8 @@ class _Tables:
         out = []
         for m in items(rec.refs.get(col)):
             mention = as_person(m)
-            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention, col))
+            pid = self.job.people.lookup(self.job.profile_in(i, unit, mention, col,
+                                                             anchor(rec, col, mention)))
             self.job.out.links.append(MentionLink("person", rec.origin, col, mention.text, pid))
             if pid:
                 out.append(pid)
@@ -163,7 +185,10 @@ class _Tables:
         if rec.table == "units":  # a 单位名册 row: facts about a unit, not a new one
             self.unit_facts(i, rec, unit)
             return
-        round_id = self.round_id(sheet, rec)
+        round_id = self.round_id(i, sheet, rec)
+        if rec.table in FACT_TABLES:  # a list of rounds, teams, departments, regions
+            self.entity_facts(i, rec, round_id)
+            return
         if "unit_id" in cols:
             text = text_of((items(rec.refs.get("unit_id")) or [sheet.unit])[0])
             self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id", text, unit))
@@ -184,7 +209,7 @@ class _Tables:
                                    for t in items(rec.refs.get("team_id"))), None)
         for col in DEPT_COLUMNS:
             if col in cols:
-                row[col] = next((self.dept_id(d, None if col == "transferred_to" else unit)
+                row[col] = next((self.dept_id(d, None if col == "transferred_to" else unit, i)
                                  for d in items(rec.refs.get(col))), None)
         roster_post = rec.table == "posts" and rec.parent in self.roster_local
         for col in PERSON_COLUMNS:
@@ -221,6 +246,24 @@ class _Tables:
             keep = [n for n, row in enumerate(self.rows[table]) if id(row) not in bad]
             self.rows[table] = [self.rows[table][n] for n in keep]
             self.origins[table] = [self.origins[table][n] for n in keep]
+
+    def entity_facts(self, i: int, rec: OfficeRecord, round_id: str | None) -> None:
+        """What a 巡察安排, 职能部门 or 区划 row says about a round, team,
+        department or region: kept beside the entity (one row per entity)."""
+        regions = self.job.units.region_id
+        if rec.table == "rounds":
+            key: str | None = round_id
+        elif rec.table == "teams":
+            key = next((self.team_id(x, round_id) for x in items(rec.refs.get("team_id"))), None)
+        elif rec.table == "departments":
+            key = next((self.dept_id(x, None, i) for x in items(rec.refs.get("dept_id"))),
+                       None)
+        else:
+            key = regions(text_of(rec.refs.get("region_id")) or rec.values.get("name") or "")
+        if key is None:
+            return
+        self.facts.setdefault(rec.table, {}).setdefault(key, {}).update(
+            fact_values(rec, regions))
 
     def unit_facts(self, i: int, rec: OfficeRecord, unit: str | None) -> None:
         self.job.out.links.append(MentionLink("unit", rec.origin, "unit_id",
@@ -277,11 +320,17 @@ class _Tables:
         out["people"] = people
         out["posts"] = [self.posts[k] for k in sorted(self.posts, key=str)] + \
             out.get("posts", [])
-        out["rounds"] = [{"round_id": r, "name": n} for r, n in sorted(self.rounds.items())]
-        out["teams"] = [{"team_id": t, "round_id": r, "name": n}
+        facts = self.facts
+        out["rounds"] = [{"round_id": r, "name": max(n, key=lambda x: (len(x), x)),
+                          **facts.get("rounds", {}).get(r, {})}
+                         for r, n in sorted(self.rounds.items())]
+        out["teams"] = [{"team_id": t, "round_id": r, "name": n,
+                         **facts.get("teams", {}).get(t, {})}
                         for t, (n, r) in sorted(self.teams.items())]
-        out["departments"] = [{"dept_id": d, "name": n, "kind": dept_kind(n)}
+        out["departments"] = [{"dept_id": d, "name": n, "kind": dept_kind(n),
+                               **facts.get("departments", {}).get(d, {})}
                               for d, n in sorted(self.depts.items())]
+        out["regions"] = merge_regions(out["regions"], facts.get("regions", {}))
 
 
 def build_tables(job: _Import, roster_local: dict[str, str]) -> None:

@@ -186,8 +186,6 @@ class UnitResolver:
     def _village(self, region: str | None, name: UnitName,
                  origins: tuple[Origin, ...]) -> str | None:
         known = {c for (r, c) in self._known_cores() if r == region}
-        if name.core in known:
-            return None
         longer = sorted(c for c in known if c.endswith(name.core) and c != name.core
                         and c[: -len(name.core)].endswith(TOWNSHIP_ENDINGS))
         if len(longer) != 1:
@@ -240,6 +238,13 @@ class UnitResolver:
         if len(getattr(self, "_names", ())) != len(self.entities):
             self._names = {e.unit_id: e.name for e in self.entities.values()}
         return self._names.get(unit_id, unit_id)
+
+    def region_id(self, name: str) -> str | None:
+        """A region's id by its name as written (the id units' regions get)."""
+        from loaders.office.unitnames import clean
+
+        text = clean(name) if name else ""
+        return self.ids.get("G", text) if text else None
 
     def regions(self) -> dict[str, str]:
         """Region name → region id, for every region a unit name carries."""

@@ -39,7 +39,7 @@ GOV_SUFFIXES = ("人民政府", "办事处", "村务监督委员会", "村民委
 #: Government words of a village or community (the core keeps its 村 / 社区).
 VILLAGE_GOV = ("村民委员会", "居民委员会", "村委会", "居委会", "村委")
 #: A place word repeated after a party or government word.
-DANGLING = ("村委会", "村委", "居委会", "社区", "村")
+DANGLING = ("村委会", "村委", "居委会", "社区", "街道", "村")
 #: Notes a cell may carry that are not part of the name.
 NOTE_PATTERN = re.compile(r"[（(](?:盖章|公章|章|签章|单位盖章)[）)]")
 #: Label before a name: ``填报单位：`` ``被巡察单位:``.
@@ -53,8 +53,15 @@ REGION_PATTERN = re.compile(
 NOT_REGION = ("社区", "小区", "园区", "校区", "景区", "片区", "城区", "新区管委会")
 #: An office inside a township (its 党政办, 纪委 …), with a title some rosters leave on.
 PLACE_SECTION = re.compile(
-    r"^(.+?(?:镇|乡|街道))(?:党委|党工委)?(?:党政办|党建办|党政综合办公室|综治办|综治中心|纪委|纪工委|"
-    r"组织办|宣传办|经发办|社会事务办|社事办|办公室)?(?:组织干事|宣传干事|纪检干事|干事)?$")
+    r"^(.+?(?:镇|乡|街道))(?:党委|党工委|工作委员会|委员会|人民政府|街道办事处|办事处)?"
+    r"(?:党政办|党建办|党政综合办公室|综治办|综治中心|纪委|纪工委|组织办|宣传办|经发办|社会事务办|"
+    r"社事办|办公室)?(?:组织干事|宣传干事|纪检干事|干事)?$")
+#: A section inside a bureau or the 纪委监委 (its 办公室, 纪检监察室, 巡察组): the
+#: bureau.  县委办公室 and 县政府办公室 are units of their own, so 办公室 only
+#: after 局 or a party body.
+BUREAU_SECTION = re.compile(
+    r"^(.*?(?:局|纪委监委|巡察办))(?:党组|党委|机关党委)?(?:办公室|纪检监察室|巡察组)$")
+
 #: A bare level word: ``县农业农村局`` = the county's 农业农村局.
 LEVEL_WORDS = ("县", "市", "区", "省")
 
@@ -94,15 +101,32 @@ def from_title(text: str) -> str:
     return text[: cut.start()] if cut and cut.start() > 1 else text
 
 
+#: Region levels, highest first: a region inside another names a lower level.
+_REGION_RANK = (("省", "自治区"), ("市", "州", "盟", "自治州"), ("县", "区", "旗", "自治县", "自治旗"))
+#: Place words a region's name never holds (黄州村 is a village, not 黄州).
+_IN_PLACE_WORD = re.compile("(?:镇|乡|街道|村|社区).")  # 西林镇黄州 (牛镇市 is a city)
+
+
+def _rank(region: str) -> int:
+    return max(i for i, ends in enumerate(_REGION_RANK) if region.endswith(ends))
+
+
 def _strip_regions(text: str) -> tuple[str | None, str | None, str]:
+    """Regions before the name: 青岚县…, XX省XX市…; each nested region is of a
+    lower level than the one before (``大池县城市建设…``: no 城市 after a
+    county), holds no place word and is not a village's first characters (黄州村)."""
     region = level = None
+    rank = -1
     while text[:1] not in LEVEL_WORDS:
         m = REGION_PATTERN.match(text)
-        if m and len(m.group(1)) >= 2 and not m.group(1).endswith(NOT_REGION) \
-                and len(text) > len(m.group(1)):
-            region, text = m.group(1), text[m.end():]
-            continue
-        break
+        if not m:
+            break
+        found, rest = m.group(1), text[m.end():]
+        if (len(found) < 2 or found.endswith(NOT_REGION) or not rest
+                or rest.startswith(("村", "社区")) or _IN_PLACE_WORD.search(found[:-1])
+                or _rank(found) <= rank):
+            break
+        region, text, rank = found, rest, _rank(found)
     if region is None and len(text) > 1 and text[0] in LEVEL_WORDS:
         level, text = text[0], text[1:]
     return region, level, text
@@ -118,6 +142,8 @@ def _strip_once(text: str) -> tuple[str, str]:
     for suffix in PARTY_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)], "party"
+    if text.endswith("工作委员会") and text[:-5].endswith(PLACE_ENDINGS):
+        return text[:-5], "party"  # 街道工作委员会 = 街道党工委
     if text.endswith("委员会") and text[:-3].endswith(PLACE_ENDINGS):
         return text[:-3], "party"
     if text.endswith("支部") and text[:-2].endswith(("村", "社区")):
@@ -158,9 +184,10 @@ def parse_unit(text: str) -> UnitName:
             break
     region, level, body = _strip_regions(body)
     core, form = _strip_form(body)
-    if core.endswith("社区社区"):
-        core = core[:-2]
-    inside = PLACE_SECTION.match(core)
+    for place in ("社区", "街道"):  # 光岭社区社区, 彭铺街道街道(办事处)
+        if core.endswith(place * 2):
+            core = core[: -len(place)]
+    inside = PLACE_SECTION.match(core) or BUREAU_SECTION.match(core)
     if inside:  # 宁场镇党政办, 龙岸镇纪委: an office of the township, the township
         core = inside.group(1)
     if party and form == "plain":

@@ -213,14 +213,34 @@ def write_office(gen, out, *, progress=None) -> list[Path]:
     files.add("信访举报.csv", pe, unit_id=None, round_id=None)
     _twin_people(o)
     office_truth = files.write()
-    twin = Generated(o.twin_tables(), dict(gen.truth), gen.seed, gen.scale, gen.as_of,
-                     _twin_words(gen, o))
+    twin = Generated(_mentioned_people_only(o.twin_tables()), dict(gen.truth), gen.seed,
+                     gen.scale, gen.as_of, _twin_words(gen, o))
     written = write_dataset(twin, root / "contract", progress=progress)
     truth = dict(gen.truth, office=office_truth)
     path = root / "truth.json"
     path.write_text(json.dumps(truth, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
                     encoding="utf-8")
     return sorted(root.joinpath("office").rglob("*.*")) + written + [path]
+
+
+#: Where a ledger names a person (people elsewhere are in no ledger).
+_PERSON_REFS = {"posts": ("person_id",), "ties": ("person_a", "person_b"),
+                "team_members": ("person_id",), "leads": ("person_id",),
+                "measures": ("owner_person_id",), "petitions": ("person_id",)}
+
+
+def _mentioned_people_only(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The twin holds what the ledgers say: a person no ledger names (no post,
+    tie, team, problem, lead, measure or petition) is not in it."""
+    named: set[str] = set()
+    for table, cols in _PERSON_REFS.items():
+        for col in cols:
+            if table in tables and col in tables[table]:
+                named |= set(tables[table][col].dropna())
+    for ids in tables["problems"]["person_ids"].dropna():
+        named |= set(str(ids).split(";")) - {""}
+    pe = tables["people"]
+    return {**tables, "people": pe[pe["person_id"].isin(named)].reset_index(drop=True)}
 
 
 def _twin_words(gen, o: Office) -> dict:
