@@ -1,0 +1,192 @@
+"""``staff_teams``: the rosters of a round's teams from the 人才库 (巡察组配备)."""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from linkgraph.errors import InputError
+from linkgraph.rules import Rules
+from linkgraph.schema import Tables
+from linkgraph.staffing.diagnose import ROLE_ZH, explain_infeasible
+from linkgraph.staffing.model import LinearModel, StaffSolution, best_rosters, encode
+from linkgraph.staffing.problem import StaffProblem, build_problem, team_slots
+from linkgraph.staffing.rules import ROLES, StaffingRules, load_staffing_rules
+
+
+@dataclass(frozen=True)
+class StaffOptions:
+    """What ``staff`` was asked: targets per team, fixed/forbidden people."""
+
+    targets: Mapping[str, tuple[str, ...]] | None = None   # team_id -> unit ids
+    team_names: Mapping[str, str] | None = None
+    fix: tuple[tuple[str, str], ...] = ()       # (person, team)
+    forbid: tuple[tuple[str, str], ...] = ()
+    alternatives: int = 0
+    seed: int = 0
+    time_limit: float | None = None             # None: the rules' [solver] time_limit
+    solver: str | None = None
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The rosters of a round: one record per member, what is left uncovered,
+    the soft conflicts carried, the alternatives, how it was solved."""
+
+    round_id: str
+    members: tuple[dict[str, Any], ...]
+    uncovered: tuple[dict[str, Any], ...]
+    soft_conflicts: tuple[dict[str, Any], ...]
+    alternatives: tuple[dict[str, Any], ...]
+    objective: int
+    optimal: bool
+    gap: float
+    solver: str
+    seconds: float
+    excluded: tuple[dict[str, Any], ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_record(self) -> dict[str, Any]:
+        return {"round_id": self.round_id, "objective": self.objective, "optimal": self.optimal,
+                "gap": self.gap, "solver": self.solver, "notes": list(self.notes),
+                "members": [dict(m) for m in self.members],
+                "uncovered": [dict(u) for u in self.uncovered],
+                "soft_conflicts": [dict(c) for c in self.soft_conflicts],
+                "alternatives": [dict(a) for a in self.alternatives],
+                "excluded": [dict(e) for e in self.excluded]}
+
+
+def round_targets(tables: Tables, round_id: str) -> tuple[dict[str, tuple[str, ...]],
+                                                          dict[str, str]]:
+    """The round's own teams and their assigned units, and the teams' names."""
+    teams = tables["teams"]
+    teams = teams[teams["round_id"] == round_id]
+    a = tables["assignments"]
+    a = a[(a["round_id"] == round_id) & a["team_id"].isin(teams["team_id"])]
+    pairs = {t: tuple(sorted(g["unit_id"])) for t, g in a.groupby("team_id", sort=True)}
+    names = {t: (n if isinstance(n, str) and n else t)
+             for t, n in zip(teams["team_id"], teams["name"])}
+    return pairs, names
+
+
+def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = None, *,
+                rules: Rules | None = None,
+                staffing: StaffingRules | None = None) -> Roster:
+    """The best rosters for ``round_id``'s teams (or ``options.targets``).
+
+    Every role is filled from its pools, no one is on two teams, no member has
+    a hard conflict (回避) with a unit the team inspects nor inspects the unit
+    they come from, availability and the consecutive-rounds limit hold, and
+    every new member (以干代训) has an experienced teammate; then uncovered
+    specialty needs, soft conflicts, recent service and missing experience
+    are minimised.  Raises ``InfeasibleError`` naming the cause and what to
+    relax."""
+    options = options or StaffOptions()
+    srules = staffing or load_staffing_rules()
+    started = time.monotonic()
+    tables = getattr(tables, "tables", tables)
+    if options.targets is not None:
+        pairs, names = dict(options.targets), dict(options.team_names or {})
+    else:
+        pairs, names = round_targets(tables, round_id)
+    if not pairs:
+        raise InputError(f"轮次 {round_id} 没有巡察组及巡察对象，请用 --targets 或 --from-rotation"
+                         f" / round {round_id} has no teams with targets; give --targets or "
+                         f"--from-rotation")
+    if tables["pool"].empty:
+        raise InputError("没有人才库（pool / 人才库 表，或 --pool 文件）/ no pool table (give "
+                         "a pool / 人才库 table or --pool FILE)")
+    prob = build_problem(tables, round_id, team_slots(tables, pairs, srules, names), srules,
+                         rules=rules, fix=options.fix, forbid=options.forbid)
+    model = encode(prob)
+    limit = options.time_limit or srules.time_limit
+    sols = best_rosters(model, options.alternatives, solver=options.solver, time_limit=limit,
+                        seed=options.seed, workers=srules.workers)
+    if not sols:
+        raise explain_infeasible(prob, time_limit=min(limit, 10.0))
+    return assemble(prob, model, sols, time.monotonic() - started)
+
+
+def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolution],
+             seconds: float) -> Roster:
+    best = sols[0]
+    chosen = [model.options[k] for k in best.chosen(model)]
+    members, soft = [], []
+    team_people: dict[int, list[int]] = {}
+    for p, t, _ in chosen:
+        team_people.setdefault(t, []).append(p)
+    for p, t, role in sorted(chosen, key=lambda o: (prob.teams[o[1]].team_id, ROLES.index(o[2]),
+                                                   prob.persons[o[0]].person_id)):
+        members.append(_member(prob, p, t, role, team_people[t]))
+        for c in prob.soft_detail.get((p, t), ()):
+            soft.append({"team_id": prob.teams[t].team_id, "team_name": prob.teams[t].name,
+                         "person_id": c.person_id, "person_name": c.person_name,
+                         "unit_id": c.unit_id, "unit_name": c.unit_name,
+                         "relation": c.relation_zh, "score": c.score,
+                         "explanation": c.explanation})
+    uncovered = _uncovered(prob, team_people)
+    alternatives = tuple(_alternative(prob, model, best, s, k) for k, s in
+                         enumerate(sols[1:], start=1))
+    excluded = tuple({"person_id": x.person_id, "person_name": x.name, "reason": x.excluded}
+                     for x in prob.persons if x.excluded)
+    return Roster(prob.round_id, tuple(members), tuple(uncovered), tuple(soft), alternatives,
+                  best.cost, best.optimal, round(best.gap, 6), best.solver, seconds, excluded)
+
+
+def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int]) -> dict[str, Any]:
+    person, slot = prob.persons[p], prob.teams[t]
+    covers = sorted(tag for tag in (*prob.rules.fixed, *slot.needs) if tag in person.tags)
+    parts = []
+    if covers:
+        parts.append("覆盖特长：" + "、".join(covers))
+    parts.append(f"与{len(slot.unit_ids)}个被巡察单位均无回避")
+    score = prob.soft.get((p, t), 0.0)
+    if score:
+        parts.append(f"有提示性关系 {len(prob.soft_detail.get((p, t), ()))} 条（分值 {score:g}）")
+    if person.experienced:
+        parts.append(f"有经验（已参加 {person.served} 轮）")
+    elif person.new:
+        mentors = [prob.persons[q].name for q in sorted(team) if prob.persons[q].experienced]
+        parts.append("新人以干代训" + (f"，与{'、'.join(mentors[:3])}同组" if mentors else ""))
+    else:
+        parts.append(f"已参加 {person.served} 轮")
+    parts.append("上一轮未参加" if person.last_served != 1 else "上一轮参加过")
+    if (p, t) in prob.fixed:
+        parts.insert(0, "按指定人选（--fix）")
+    return {"team_id": slot.team_id, "team_name": slot.name, "role": ROLE_ZH[role],
+            "person_id": person.person_id, "person_name": person.name,
+            "source_unit": prob.unit_names.get(person.source_unit_id or "", "") or "",
+            "specialties": "、".join(sorted(person.tags)), "rounds_served": person.served,
+            "soft_score": round(score, 4), "reason": "；".join(parts)}
+
+
+def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]]) -> list[dict[str, Any]]:
+    out = []
+    for t, slot in enumerate(prob.teams):
+        have = set().union(*(prob.persons[p].tags for p in team_people.get(t, [])))
+        for tag, units in slot.needs.items():
+            if tag in have:
+                continue
+            holders = [p for p, x in enumerate(prob.persons) if tag in x.tags]
+            open_ = [p for p in holders if prob.open_pair(p, t)]
+            why = ("人才库中没有该专长人员" if not holders else
+                   "该专长人员均有回避或不可用" if not open_ else
+                   "该专长人员已配到其他组或与其他约束冲突")
+            out.append({"team_id": slot.team_id, "team_name": slot.name, "specialty": tag,
+                        "units": "、".join(prob.unit_names.get(u, u) for u in units),
+                        "reason": why})
+    return out
+
+
+def _alternative(prob: StaffProblem, model: LinearModel, best: StaffSolution,
+                 sol: StaffSolution, rank: int) -> dict[str, Any]:
+    def placed(s: StaffSolution) -> dict[str, str]:
+        return {prob.persons[p].person_id: f"{prob.teams[t].name}{ROLE_ZH[r]}"
+                for p, t, r in (model.options[k] for k in s.chosen(model))}
+    a, b = placed(best), placed(sol)
+    names = {x.person_id: x.name for x in prob.persons}
+    moves = [f"{names[pid]}：{a.get(pid, '未入选')} → {b.get(pid, '未入选')}"
+             for pid in sorted(set(a) | set(b)) if a.get(pid) != b.get(pid)]
+    return {"rank": rank, "objective": sol.cost, "optimal": sol.optimal,
+            "differs": "；".join(moves)}
