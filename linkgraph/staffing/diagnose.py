@@ -15,6 +15,7 @@ from collections import Counter
 import numpy as np
 
 from linkgraph.errors import InfeasibleError
+from linkgraph.rotation.instance import SolverTimeout
 from linkgraph.staffing.model import encode, solver_named
 from linkgraph.staffing.problem import StaffProblem
 
@@ -47,7 +48,7 @@ def _free(prob: StaffProblem) -> list[int]:
 
 
 def _excluded_note(prob: StaffProblem, people: list[int]) -> str:
-    reasons = Counter(prob.persons[p].excluded.split(" / ")[0].split("，")[0]
+    reasons = Counter(str(prob.persons[p].excluded).split(" / ")[0].split("，")[0]
                       for p in people if prob.persons[p].excluded)
     return "；".join(f"{k}：{v}人" for k, v in sorted(reasons.items()))
 
@@ -159,7 +160,7 @@ def _relaxations(prob: StaffProblem, time_limit: float) -> str:
         try:
             sol = solve(encode(prob, drop=(family,)), time_limit=time_limit / len(families),
                         seed=0, workers=1)
-        except Exception:   # a timeout says nothing about this family
+        except SolverTimeout:   # a timeout says nothing about this family
             continue
         if sol is not None:
             found.append(family)

@@ -182,10 +182,10 @@ def solve_milp(model: LinearModel, *, time_limit: float, seed: int, workers: int
     if _trivially_infeasible(rows):
         return None
     rows = [r for r in rows if r.idx]
-    ii = np.concatenate([np.full(len(r.idx), q) for q, r in enumerate(rows)] or [[]])
-    jj = np.concatenate([np.asarray(r.idx) for r in rows] or [[]])
-    vv = np.concatenate([np.asarray(r.coef, dtype=float) for r in rows] or [[]])
-    a = coo_matrix((vv, (ii.astype(int), jj.astype(int))), shape=(len(rows), model.n)).tocsr()
+    ii = np.asarray([q for q, r in enumerate(rows) for _ in r.idx], dtype=np.int64)
+    jj = np.asarray([k for r in rows for k in r.idx], dtype=np.int64)
+    vv = np.asarray([c for r in rows for c in r.coef], dtype=float)
+    a = coo_matrix((vv, (ii, jj)), shape=(len(rows), model.n)).tocsr()
     cons = [LinearConstraint(a, [r.lb for r in rows], [r.ub for r in rows])] if rows else []
     res = milp(model.cost.astype(float), constraints=cons, integrality=np.ones(model.n),
                bounds=Bounds(0, model.upper.astype(float)),

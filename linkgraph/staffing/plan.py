@@ -123,12 +123,12 @@ def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolutio
             soft.append({"team_id": prob.teams[t].team_id, "team_name": prob.teams[t].name,
                          "person_id": c.person_id, "person_name": c.person_name,
                          "unit_id": c.unit_id, "unit_name": c.unit_name,
-                         "relation": c.relation_zh, "score": c.score,
+                         "relation_zh": c.relation_zh, "score": c.score,
                          "explanation": c.explanation})
     uncovered = _uncovered(prob, team_people)
     alternatives = tuple(_alternative(prob, model, best, s, k) for k, s in
                          enumerate(sols[1:], start=1))
-    excluded = tuple({"person_id": x.person_id, "person_name": x.name, "reason": x.excluded}
+    excluded = tuple({"person_id": x.person_id, "person_name": x.name, "excluded_reason": x.excluded}
                      for x in prob.persons if x.excluded)
     return Roster(prob.round_id, tuple(members), tuple(uncovered), tuple(soft), alternatives,
                   best.cost, best.optimal, round(best.gap, 6), best.solver, seconds, excluded)
@@ -158,7 +158,7 @@ def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int]) -> d
             "person_id": person.person_id, "person_name": person.name,
             "source_unit": prob.unit_names.get(person.source_unit_id or "", "") or "",
             "specialties": "、".join(sorted(person.tags)), "rounds_served": person.served,
-            "soft_score": round(score, 4), "reason": "；".join(parts)}
+            "soft_score": round(score, 4), "staff_reason": "；".join(parts)}
 
 
 def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]]) -> list[dict[str, Any]]:
@@ -173,9 +173,10 @@ def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]]) -> list
             why = ("人才库中没有该专长人员" if not holders else
                    "该专长人员均有回避或不可用" if not open_ else
                    "该专长人员已配到其他组或与其他约束冲突")
-            out.append({"team_id": slot.team_id, "team_name": slot.name, "specialty": tag,
-                        "units": "、".join(prob.unit_names.get(u, u) for u in units),
-                        "reason": why})
+            out.append({"team_id": slot.team_id, "team_name": slot.name,
+                        "need_specialty": tag,
+                        "need_units": "、".join(prob.unit_names.get(u, u) for u in units),
+                        "uncovered_reason": why})
     return out
 
 
@@ -188,5 +189,5 @@ def _alternative(prob: StaffProblem, model: LinearModel, best: StaffSolution,
     names = {x.person_id: x.name for x in prob.persons}
     moves = [f"{names[pid]}：{a.get(pid, '未入选')} → {b.get(pid, '未入选')}"
              for pid in sorted(set(a) | set(b)) if a.get(pid) != b.get(pid)]
-    return {"rank": rank, "objective": sol.cost, "optimal": sol.optimal,
+    return {"rotation_rank": rank, "objective": sol.cost, "optimal": sol.optimal,
             "differs": "；".join(moves)}
