@@ -55,6 +55,21 @@ def _excluded_note(prob: StaffProblem, people: list[int]) -> str:
 
 def _first_cause(prob: StaffProblem) -> str | None:
     rules, n = prob.rules, len(prob.teams)
+    for p, t in sorted(prob.fixed):
+        person, team = prob.persons[p], prob.teams[t]
+        c = prob.hard.get((p, t))
+        why = (c.explanation if c is not None else person.excluded if person.excluded
+               else "被 --forbid 禁止 / also forbidden" if (p, t) in prob.forbidden else None)
+        if why is None and not prob.roles_of(p):
+            why = "不在任何岗位的人才库中 / in no pool a role is filled from"
+        if why:
+            return (f"--fix {person.person_id}:{team.team_id}：{person.name}不能进{team.name}（{why}）"
+                    f" / {person.person_id} cannot join {team.team_id}")
+    fixed_teams = [prob.persons[p].person_id for p, _ in prob.fixed]
+    twice = sorted({x for x in fixed_teams if fixed_teams.count(x) > 1})
+    if twice:
+        return (f"--fix 把同一人指定到多个组：{'、'.join(twice)} / a person fixed to two teams: "
+                f"{', '.join(twice)}")
     for role, rr in rules.roles.items():
         if not rr.min:
             continue
