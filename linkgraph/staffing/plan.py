@@ -86,10 +86,12 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
     srules = staffing or load_staffing_rules()
     started = time.monotonic()
     tables = getattr(tables, "tables", tables)
+    pairs, names = round_targets(tables, round_id)
     if options.targets is not None:
-        pairs, names = dict(options.targets), dict(options.team_names or {})
-    else:
-        pairs, names = round_targets(tables, round_id)
+        teams = tables["teams"]
+        known = {t: n for t, n in zip(teams["team_id"], teams["name"]) if isinstance(n, str)}
+        pairs = dict(options.targets)
+        names = {t: (options.team_names or {}).get(t) or known.get(t) or t for t in pairs}
     if not pairs:
         raise InputError(f"轮次 {round_id} 没有巡察组及巡察对象，请用 --targets 或 --from-rotation"
                          f" / round {round_id} has no teams with targets; give --targets or "

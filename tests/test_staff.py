@@ -1,0 +1,203 @@
+"""``linkgraph staff`` on the hand-made ledger of tests/staff_ledger.py.
+
+Every expected answer is worked out by hand from the facts listed there:
+R2026's leaders must be 赵一 and 钱二 (the only 组长库 people) and its
+deputies 张三 and 李四 (the only 副组长库 people); the objective is their
+recent service: 20 × (3 − k + 1) for a round k rounds back, so 赵一 and
+张三 (R2024, two back) cost 40 each, 钱二 and 李四 (R2025, the previous
+round) 60 each: 200.  No soft conflict, every need coverable.
+"""
+from __future__ import annotations
+
+import json
+
+from openpyxl import load_workbook
+
+from tests.staff_ledger import FILES, write_ledger
+
+RULES_HARD_NEEDS = """[specialties]
+needs = "hard"
+[service]
+max_consecutive_rounds = 5
+"""
+
+
+def roster(invoke, folder, *args):
+    done = invoke("staff", folder, "--round", "R2026", "--format", "json", *args)
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+def teams_of(doc) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for m in doc["members"]:
+        out.setdefault(m["team_id"], {})[m["person_id"]] = m["role"]
+    return out
+
+
+def test_the_roster_fills_every_slot_and_keeps_out_every_planted_conflict(tmp_path, invoke):
+    doc = roster(invoke, write_ledger(tmp_path / "d"))
+    teams = teams_of(doc)
+    assert sorted(teams) == ["T1", "T2"]
+    assert doc["optimal"] and doc["objective"] == 200
+    # planted: 孙七 (post), 周八 (spouse of the 镇长), 蒋四 (seconded from 县住建局) not on T1;
+    # 吴九 (seconded from 县城投公司) not on T2; 郑十 served two rounds in a row
+    assert not {"P07", "P08", "P14"} & set(teams["T1"])
+    assert "P09" not in teams["T2"]
+    assert all("P10" not in t for t in teams.values())
+    assert [e["person_id"] for e in doc["excluded"]] == ["P10"]
+    assert {teams["T1"][p] for p in ("P01", "P02") if p in teams["T1"]} == {"组长"}
+    tags = {}
+    for m in doc["members"]:
+        tags.setdefault(m["team_id"], set()).update(m["specialties"].split("、"))
+    for team, members in teams.items():
+        roles = list(members.values())
+        assert roles.count("组长") == 1 and 1 <= roles.count("副组长") <= 2
+        assert 5 <= len(members) <= 7
+        assert {"纪检", "组织"} <= tags[team]
+    assert {"三资", "工程"} <= tags["T1"] and {"财务", "审计"} <= tags["T2"]
+    assert doc["uncovered"] == []
+    # a new member (何一 / 冯二) is never without an experienced teammate
+    for members in teams.values():
+        if {"P11", "P12"} & set(members):
+            assert {"P01", "P02", "P03", "P04", "P06"} & set(members)
+    assert all(m["staff_reason"] for m in doc["members"])
+
+
+def test_same_input_same_roster_and_fix_forbid_are_obeyed(tmp_path, invoke):
+    folder = write_ledger(tmp_path / "d")
+    first = roster(invoke, folder)
+    assert roster(invoke, folder)["members"] == first["members"]
+    leader_t1 = next(m["person_id"] for m in first["members"]
+                     if m["team_id"] == "T1" and m["role"] == "组长")
+    other = "P01" if leader_t1 == "P02" else "P02"
+    moved = teams_of(roster(invoke, folder, "--fix", f"{other}:T1"))
+    assert moved["T1"][other] == "组长"
+    kept_off = teams_of(roster(invoke, folder, "--forbid", "王五:第二巡察组"))
+    assert "P05" not in kept_off["T2"]
+
+
+def test_alternatives_are_distinct_and_no_better(tmp_path, invoke):
+    doc = roster(invoke, write_ledger(tmp_path / "d"), "--alternatives", "2")
+    alts = doc["alternatives"]
+    assert len(alts) == 2 and all(a["objective"] >= doc["objective"] for a in alts)
+    assert all(a["differs"] for a in alts)
+
+
+def test_targets_file_and_a_rotation_plan_give_the_teams(tmp_path, invoke):
+    folder = write_ledger(tmp_path / "d")
+    targets = tmp_path / "targets.csv"
+    targets.write_text("巡察组编码,单位编码\nT1,U3\nT2,U1\nT2,U2\n", encoding="gbk")
+    teams = teams_of(roster(invoke, folder, "--targets", targets))
+    # now 吴九 may not join T1 (县城投公司), 孙七/周八/蒋四 not T2
+    assert "P09" not in teams["T1"] and not {"P07", "P08", "P14"} & set(teams["T2"])
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"round_id": "R2026", "pairs": [
+        {"team_id": "T1", "team_name": "第一巡察组", "unit_ids": ["U3"]},
+        {"team_id": "T2", "team_name": "第二巡察组", "unit_ids": ["U1", "U2"]}]}), "utf-8")
+    done = invoke("staff", folder, "--from-rotation", plan, "--format", "json")
+    assert done.exit_code == 0, done.output
+    assert teams_of(json.loads(done.stdout)) == teams
+
+
+def test_too_few_leaders_is_named(tmp_path, invoke):
+    folder = write_ledger(tmp_path / "d")
+    targets = tmp_path / "t.csv"
+    targets.write_text("team_id,unit_id\nT1,U1\nT2,U3\nT3,U6\n", encoding="utf-8")
+    done = invoke("staff", folder, "--round", "R2026", "--targets", targets)
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert "组长库只有 2 名可用的组长，3 个巡察组需要 3 名" in done.output
+
+
+def test_a_need_whose_every_holder_is_conflicted_is_named(tmp_path, invoke):
+    posts = FILES["posts.csv"] + "P10,U7,法律顾问,否,2021-01-01,\n"
+    folder = write_ledger(tmp_path / "d", posts=posts)
+    rules = tmp_path / "staffing.toml"
+    rules.write_text(RULES_HARD_NEEDS, encoding="utf-8")
+    targets = tmp_path / "t.csv"
+    targets.write_text("team_id,unit_id\nT1,U7\nT2,U3\n", encoding="utf-8")
+    done = invoke("staff", folder, "--round", "R2026", "--targets", targets,
+                  "--staffing-rules", rules)
+    assert done.exit_code == 1
+    assert "县司法局需要法律（补位），但人才库中法律专长人员均与第一巡察组的被巡察单位有回避" \
+        in done.output
+    assert "郑十" in done.output          # the conflicted holder, with the conflict
+    assert "补位特长必须覆盖" in done.output       # what to relax
+    # the same need as soft: a roster, with the need listed as not covered
+    rules.write_text('[service]\nmax_consecutive_rounds = 5\n', encoding="utf-8")
+    doc = json.loads(invoke("staff", folder, "--round", "R2026", "--targets", targets,
+                            "--staffing-rules", rules, "--format", "json").stdout)
+    assert [(u["team_id"], u["need_specialty"]) for u in doc["uncovered"]] == [("T1", "法律")]
+
+
+def test_a_need_whose_only_holder_is_unavailable_says_so(tmp_path, invoke):
+    folder = write_ledger(tmp_path / "d")
+    rules = tmp_path / "staffing.toml"
+    rules.write_text('[specialties]\nneeds = "hard"\n', encoding="utf-8")
+    targets = tmp_path / "t.csv"
+    targets.write_text("team_id,unit_id\nT1,U7\nT2,U3\n", encoding="utf-8")
+    done = invoke("staff", folder, "--round", "R2026", "--targets", targets,
+                  "--staffing-rules", rules)
+    assert done.exit_code == 1
+    assert "县司法局需要法律（补位），人才库中法律专长人员均不可用（已连续参加 2 轮巡察：1人）" \
+        in done.output
+
+
+def test_a_fixed_slot_nobody_free_can_fill_is_named(tmp_path, invoke):
+    # both 纪检 people (赵一, 张三) once worked at 县城投公司 for years: team 2 has no 纪检
+    posts = FILES["posts.csv"] + "P01,U3,副总经理,否,2010-01-01,2015-01-01\n" \
+        "P03,U3,会计,否,2012-01-01,2016-01-01\n"
+    done = invoke("staff", write_ledger(tmp_path / "d", posts=posts), "--round", "R2026")
+    assert done.exit_code == 1
+    assert ("第二巡察组需要纪检（常规岗位），但人才库中纪检专长人员均与第二巡察组的被巡察单位有回避"
+            in done.output)
+    assert "赵一" in done.output and "常规岗位特长" in done.output
+
+
+def test_fixing_a_conflicted_person_names_the_conflict(tmp_path, invoke):
+    done = invoke("staff", write_ledger(tmp_path / "d"), "--round", "R2026", "--fix", "P07:T1")
+    assert done.exit_code == 1
+    assert "孙七不能进第一巡察组" in done.output and "石桥镇副镇长" in done.output
+
+
+def test_a_bad_pool_file_is_reported_by_row_and_a_good_one_replaces_the_table(tmp_path,
+                                                                              invoke):
+    folder = write_ledger(tmp_path / "d")
+    bad = tmp_path / "候选人.csv"
+    bad.write_text(FILES["pool.csv"] + "P99,组长库,纪检,U4,1,\nP01,神仙库,纪检,U4,1,\n",
+                   encoding="gb18030")
+    done = invoke("staff", folder, "--round", "R2026", "--pool", bad)
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert "候选人.csv" in done.output and "P99" in done.output and "神仙库" in done.output
+    good = tmp_path / "人才库.csv"
+    good.write_text(FILES["pool.csv"].replace("P05,成员库", "P05,专家库"), encoding="utf-8-sig")
+    doc = roster(invoke, write_ledger(tmp_path / "e", pool="person_id,pool_kind\n"),
+                 "--pool", good)
+    assert doc["objective"] == 200
+
+
+def test_without_a_pool_the_command_says_what_to_give(tmp_path, invoke):
+    done = invoke("staff", write_ledger(tmp_path / "d", pool="person_id,pool_kind\n"),
+                  "--round", "R2026")
+    assert done.exit_code == 1 and "--pool" in done.output
+
+
+def test_the_workbook_is_chinese_with_a_reason_per_member(tmp_path, invoke):
+    people = FILES["people.csv"].replace("P05,王五", "P05,=HYPERLINK(\"http://x\")")
+    folder = write_ledger(tmp_path / "d", people=people)
+    out = tmp_path / "roster.xlsx"
+    done = invoke("staff", folder, "--round", "R2026", "--alternatives", "1", "--out", out)
+    assert done.exit_code == 0, done.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["巡察组人员名单", "未覆盖的特长", "名单中的提示性关系", "备选名单",
+                             "本轮不可抽调人员", "求解说明", "来源"]
+    sheet = wb["巡察组人员名单"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["巡察组编码", "巡察组", "角色"] and "入选理由" in header
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 10
+    assert all("无回避" in r[header.index("入选理由")] for r in rows)
+    names = [r[header.index("姓名")] for r in rows]
+    assert all(not str(n).startswith("=") for n in names)
+    assert any("HYPERLINK" in str(n) for n in names)
+    assert sheet.print_options.gridLines or sheet.page_setup.orientation
