@@ -85,10 +85,11 @@ class StaffProblem:
                 if self.open_pair(p, t) for r in self.roles_of(p)]
 
 
-def history(tables: Tables, round_id: str) -> tuple[list[str], dict[str, list[int]]]:
-    """The rounds before ``round_id`` (latest first, same organiser when the
-    round names one) and, per person, the positions (1 = previous round) of
-    the rounds they served in."""
+def history(tables: Tables, round_id: str) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Per person: how many rounds before ``round_id`` they served in (any
+    organiser), and the positions (1 = the previous round) of the rounds of
+    the same organiser they served in — what the consecutive-rounds limit
+    and recency count."""
     rounds = tables["rounds"]
     row = rounds[rounds["round_id"] == round_id]
     if row.empty:
@@ -98,20 +99,23 @@ def history(tables: Tables, round_id: str) -> tuple[list[str], dict[str, list[in
     earlier = rounds[(rounds["round_id"] != round_id) & rounds["start"].notna()]
     if pd.notna(start):
         earlier = earlier[earlier["start"] < start]
-    if isinstance(org, str):
-        earlier = earlier[earlier["organizer_region_id"] == org]
-    earlier = earlier.sort_values(["start", "round_id"], ascending=[False, False])
-    order = list(earlier["round_id"])
-    position = {r: k + 1 for k, r in enumerate(order)}
+    same = earlier[earlier["organizer_region_id"] == org] if isinstance(org, str) else earlier
+    same = same.sort_values(["start", "round_id"], ascending=[False, False])
+    position = {r: k + 1 for k, r in enumerate(same["round_id"])}
+    before = set(earlier["round_id"])
     teams = tables["teams"]
     team_round = dict(zip(teams["team_id"], teams["round_id"]))
     served: dict[str, set[int]] = defaultdict(set)
+    count: dict[str, set[str]] = defaultdict(set)
     m = tables["team_members"]
     for team, person in zip(m["team_id"], m["person_id"]):
-        k = position.get(team_round.get(team))
+        rid = team_round.get(team)
+        if rid in before:
+            count[person].add(rid)
+        k = position.get(rid)
         if k is not None:
             served[person].add(k)
-    return order, {p: sorted(ks) for p, ks in served.items()}
+    return {p: len(rs) for p, rs in count.items()}, {p: sorted(ks) for p, ks in served.items()}
 
 
 def _streak(positions: Sequence[int]) -> int:
@@ -127,7 +131,7 @@ def pool_people(tables: Tables, round_id: str, rules: StaffingRules) -> list[Per
     pool = tables["pool"]
     if pool is None or pool.empty:
         return []
-    _, served = history(tables, round_id)
+    counts, served = history(tables, round_id)
     rounds = tables["rounds"]
     r = rounds[rounds["round_id"] == round_id].iloc[0]
     start, end = r["start"], r["end"] if pd.notna(r["end"]) else r["start"]
@@ -136,7 +140,7 @@ def pool_people(tables: Tables, round_id: str, rules: StaffingRules) -> list[Per
     for pid, rows in pool.sort_values(["person_id", "pool_kind"]).groupby("person_id", sort=True):
         positions = served.get(pid, [])
         given = [int(v) for v in rows["rounds_served"] if pd.notna(v)]
-        n_served = max(given) if given else len(positions)
+        n_served = max(given) if given else counts.get(pid, 0)
         new = bool(rows["is_new"].fillna(False).astype(bool).any()) or n_served == 0
         tags: frozenset[str] = frozenset().union(*(rules.tags(v) for v in rows["specialties"]))
         sources = sorted(s for s in rows["source_unit_id"] if isinstance(s, str))
