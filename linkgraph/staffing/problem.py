@@ -111,7 +111,7 @@ def history(tables: Tables, round_id: str) -> tuple[dict[str, int], dict[str, li
     for team, person in zip(m["team_id"], m["person_id"]):
         rid = team_round.get(team)
         if rid in before:
-            count[person].add(rid)
+            count[person].add(str(rid))
         k = position.get(rid)
         if k is not None:
             served[person].add(k)

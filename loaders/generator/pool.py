@@ -105,7 +105,7 @@ def _frame(t, rows, round_id: str, rng: np.random.Generator) -> pd.DataFrame:
     for team, pid in zip(t["team_members"]["team_id"], t["team_members"]["person_id"]):
         rid = team_round.get(team)
         if rid != round_id and rid in rounds.index and rounds.loc[rid, "start"] < start:
-            served.setdefault(pid, set()).add(rid)
+            served.setdefault(pid, set()).add(str(rid))
     out: dict[str, list[Any]] = {c: [] for c in ("person_id", "pool_kind", "specialties",
                                                  "source_unit_id", "available_from",
                                                  "available_to", "rounds_served", "is_new")}
