@@ -159,6 +159,9 @@ def solve_cpsat(model: LinearModel, *, time_limit: float, seed: int, workers: in
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.random_seed = int(seed)
     solver.parameters.num_workers = max(1, int(workers))
+    # the LP relaxation is tight on these models; with one worker CP-SAT
+    # only uses it at this level
+    solver.parameters.linearization_level = 2
     status = solver.solve(m)
     if status == cp_model.INFEASIBLE:
         return None
