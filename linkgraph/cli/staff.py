@@ -34,8 +34,9 @@ TABLE_COLUMNS = ["team_name", "role", "person_name", "source_unit", "specialties
               metavar="K", help="另给出 K 个次优名单 / also give the next K best rosters")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="每次求解的时限（秒，默认见配备规则）/ time limit per solve, seconds")
-@click.option("--solver", type=click.Choice(["cp-sat", "milp"]), default=None,
-              help="求解器（默认 cp-sat）/ solver (default cp-sat)")
+@click.option("--solver", type=click.Choice(["auto", "cp-sat", "milp"]), default=None,
+              help="求解器（默认 auto：HiGHS，超时转 CP-SAT）/ solver (default auto: HiGHS, "
+                   "then CP-SAT from a greedy roster if HiGHS runs out of time)")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="随机种子 / random seed")
 @format_options()

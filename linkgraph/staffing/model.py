@@ -11,8 +11,10 @@ in time — and live in ``SOLVERS``; an unknown name is an error.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import time
 
 import numpy as np
 
@@ -37,6 +39,8 @@ class LinearModel:
     cost: np.ndarray                            # int64, per variable
     constant: int
     rows: tuple[Row, ...]
+    covers: Mapping[tuple[int, str], int] = field(default_factory=dict)  # (team, tag) -> var
+    shorts: Mapping[int, int] = field(default_factory=dict)              # team -> var
 
     @property
     def n(self) -> int:
@@ -88,6 +92,8 @@ def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
     for p in sorted(by_person):
         add(by_person[p], [1] * len(by_person[p]), -np.inf, 1, "one_team")
     constant = 0
+    covers: dict[tuple[int, str], int] = {}
+    shorts: dict[int, int] = {}
     for t, team in enumerate(prob.teams):
         for role, rr in rules.roles.items():
             ks = by_role.get((t, role), [])
@@ -103,6 +109,7 @@ def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
                 add(hit, [1] * len(hit), 1, np.inf, "need")
                 continue
             y = len(upper)
+            covers[t, tag] = y
             upper.append(1)
             cost.append(-rules.uncovered_need)
             constant += rules.uncovered_need
@@ -110,20 +117,22 @@ def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
         experienced = [k for k in ks if prob.persons[options[k][0]].experienced]
         if rules.min_experienced and rules.experience_short:
             e = len(upper)
+            shorts[t] = e
             upper.append(rules.min_experienced)
             cost.append(rules.experience_short)
             rows.append(Row((e, *experienced), (1,) * (1 + len(experienced)),
                             rules.min_experienced, np.inf, "experience"))
-        if rules.new_needs_experienced:
-            for p in sorted({options[k][0] for k in ks if prob.persons[options[k][0]].new}):
-                mine = by_pair[p, t]
-                add((*mine, *experienced), (1,) * len(mine) + (-1,) * len(experienced),
-                    -np.inf, 0, "pairing")
+        new = [k for k in ks if prob.persons[options[k][0]].new]
+        if rules.new_needs_experienced and new:
+            # no new member without an experienced one: new <= max_size * experienced
+            # (one row per team; a row per new person would grow as people × teams²)
+            add((*new, *experienced), (1,) * len(new) + (-rules.max_size,) * len(experienced),
+                -np.inf, 0, "pairing")
     for p, t in sorted(prob.fixed):
         ks = by_pair.get((p, t), [])
         add(ks, [1] * len(ks), 1, 1, "fix")
     return LinearModel(options, np.asarray(upper, dtype=np.int64),
-                       np.asarray(cost, dtype=np.int64), constant, tuple(rows))
+                       np.asarray(cost, dtype=np.int64), constant, tuple(rows), covers, shorts)
 
 
 def _no_goods(model: LinearModel, exclude: Sequence[Sequence[int]]) -> list[Row]:
@@ -137,8 +146,11 @@ def _trivially_infeasible(rows: Sequence[Row]) -> bool:
 
 
 def solve_cpsat(model: LinearModel, *, time_limit: float, seed: int, workers: int,
-                exclude: Sequence[Sequence[int]] = ()) -> StaffSolution | None:
-    """The model by OR-Tools CP-SAT: optimal, or the best found with its bound."""
+                exclude: Sequence[Sequence[int]] = (),
+                hint: Sequence[int] | None = None) -> StaffSolution | None:
+    """The model by OR-Tools CP-SAT: optimal, or the best found with its bound;
+    ``hint`` (a feasible roster's values, e.g. ``greedy.greedy_values``) is
+    where the search starts."""
     from ortools.sat.python import cp_model
 
     rows = list(model.rows) + _no_goods(model, exclude)
@@ -155,6 +167,9 @@ def solve_cpsat(model: LinearModel, *, time_limit: float, seed: int, workers: in
         if np.isfinite(r.ub):
             m.add(expr <= int(r.ub))
     m.minimize(sum(int(c) * x[k] for k, c in enumerate(model.cost) if c))
+    if hint is not None and not exclude:
+        for var, value in zip(x, hint):
+            m.add_hint(var, int(value))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.random_seed = int(seed)
@@ -207,16 +222,32 @@ def solve_milp(model: LinearModel, *, time_limit: float, seed: int, workers: int
     return StaffSolution(values, total, optimal or bound >= total, bound, "milp")
 
 
-#: Every solver by the name ``--solver`` takes.
+def solve_auto(model: LinearModel, *, time_limit: float, seed: int, workers: int,
+               exclude: Sequence[Sequence[int]] = (),
+               hint: Sequence[int] | None = None) -> StaffSolution | None:
+    """HiGHS for 60 % of the time (its LP bound is tight on these models),
+    then CP-SAT from ``hint`` if HiGHS found no roster in time."""
+    started = time.monotonic()
+    try:
+        return solve_milp(model, time_limit=0.6 * time_limit, seed=seed, workers=workers,
+                          exclude=exclude)
+    except SolverTimeout:
+        left = max(1.0, time_limit - (time.monotonic() - started))
+        return solve_cpsat(model, time_limit=left, seed=seed, workers=workers, exclude=exclude,
+                           hint=hint)
+
+
+#: Every solver by the name ``--solver`` takes (``auto``: HiGHS, then CP-SAT).
 SOLVERS: dict[str, Callable[..., StaffSolution | None]] = {
+    "auto": solve_auto,
     "cp-sat": solve_cpsat,
     "milp": solve_milp,
 }
 
 
 def solver_named(name: str | None) -> Callable[..., StaffSolution | None]:
-    """The solver called ``name`` (CP-SAT when None); unknown is an error."""
-    name = name or "cp-sat"
+    """The solver called ``name`` (``auto`` when None); unknown is an error."""
+    name = name or "auto"
     if name not in SOLVERS:
         raise LinkgraphError(f"未知求解器 {name!r} / unknown solver {name!r}; "
                              f"可选 / choose from: {', '.join(sorted(SOLVERS))}")
@@ -224,12 +255,14 @@ def solver_named(name: str | None) -> Callable[..., StaffSolution | None]:
 
 
 def best_rosters(model: LinearModel, k: int, *, solver: str | None = None,
-                 time_limit: float = 30.0, seed: int = 0,
-                 workers: int = 1) -> list[StaffSolution]:
+                 time_limit: float = 30.0, seed: int = 0, workers: int = 1,
+                 hint: Sequence[int] | None = None) -> list[StaffSolution]:
     """The best roster and up to ``k`` next-best ones, each differing from
-    every earlier one in at least one person's team or role."""
+    every earlier one in at least one person's team or role.  ``hint`` (a
+    feasible roster's values) starts CP-SAT's first search."""
     solve = solver_named(solver)
-    first = solve(model, time_limit=time_limit, seed=seed, workers=workers)
+    extra = {"hint": hint} if solve in (solve_cpsat, solve_auto) and hint is not None else {}
+    first = solve(model, time_limit=time_limit, seed=seed, workers=workers, **extra)
     if first is None:
         return []
     found = [first]

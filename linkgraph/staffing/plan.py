@@ -10,6 +10,7 @@ from linkgraph.errors import InputError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
 from linkgraph.staffing.diagnose import ROLE_ZH, explain_infeasible
+from linkgraph.staffing.greedy import greedy_values
 from linkgraph.staffing.model import LinearModel, StaffSolution, best_rosters, encode
 from linkgraph.staffing.problem import StaffProblem, build_problem, team_slots
 from linkgraph.staffing.rules import ROLES, StaffingRules, load_staffing_rules
@@ -104,7 +105,8 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
     model = encode(prob)
     limit = options.time_limit or srules.time_limit
     sols = best_rosters(model, options.alternatives, solver=options.solver, time_limit=limit,
-                        seed=options.seed, workers=srules.workers)
+                        seed=options.seed, workers=srules.workers,
+                        hint=greedy_values(prob, model))
     if not sols:
         raise explain_infeasible(prob, time_limit=min(limit, 10.0))
     return assemble(prob, model, sols, time.monotonic() - started)
