@@ -55,3 +55,30 @@ def test_the_engine_flags_every_planted_conflict(generated):
         for t, team in enumerate(prob.teams):
             if plant["unit_id"] in team.unit_ids:
                 assert (p, t) in prob.hard, plant
+
+
+def test_rotate_with_staff_plans_regions_and_rosters_in_one_go(generated, tmp_path):
+    from click.testing import CliRunner
+
+    from linkgraph.cli import cli
+
+    data, truth, _ = generated
+    done = CliRunner().invoke(cli, ["rotate", str(data), "--round", truth["round_id"], "--staff",
+                                    "--max-swaps", "3",
+                                    "--format", "json"])
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    units = {p["team_id"]: set(p["unit_ids"]) for p in doc["pairs"]}
+    members = doc["roster"]["members"]
+    assert {m["team_id"] for m in members} == set(units)
+    for plant in truth["planted_hard"]:
+        for m in members:
+            assert not (m["person_id"] == plant["person_id"]
+                        and plant["unit_id"] in units[m["team_id"]]), plant
+    # two steps: the plan's JSON as --from-rotation gives the same rosters
+    plan = tmp_path / "plan.json"
+    plan.write_text(done.stdout, "utf-8")
+    again = CliRunner().invoke(cli, ["staff", str(data), "--from-rotation", str(plan),
+                                     "--format", "json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["members"] == members

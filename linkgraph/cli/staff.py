@@ -112,13 +112,5 @@ def staff(dataset, rules_path, round_id: str | None, targets: str | None,
 
 
 def _summary(roster) -> None:
-    state = "已证明最优 / proven optimal" if roster.optimal else \
-        f"未证明最优，差距 / not proven optimal, gap {roster.gap:.2%}"
-    teams = len({m["team_id"] for m in roster.members})
-    click.echo(f"{teams} 个巡察组共 {len(roster.members)} 人，目标值 {roster.objective}，{state}；"
-               f"未覆盖特长 {len(roster.uncovered)} 项，提示性关系 {len(roster.soft_conflicts)} 条"
-               f" / {teams} teams, {len(roster.members)} people, objective {roster.objective}, "
-               f"{len(roster.uncovered)} needs uncovered ({roster.solver})", err=True)
-    for row in roster.uncovered:
-        click.secho(f"未覆盖 / not covered: {row['team_name']} {row['need_specialty']}"
-                    f"（{row['need_units']}：{row['uncovered_reason']}）", fg="yellow", err=True)
+    for line, warn in roster.summary_lines():
+        click.secho(line, fg="yellow" if warn else None, err=True)

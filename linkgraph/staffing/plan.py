@@ -48,6 +48,19 @@ class Roster:
     excluded: tuple[dict[str, Any], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def summary_lines(self) -> list[tuple[str, bool]]:
+        """What the command says on stderr: (line, is it a warning)."""
+        state = "已证明最优 / proven optimal" if self.optimal else \
+            f"未证明最优，差距 / not proven optimal, gap {self.gap:.2%}"
+        teams = len({m["team_id"] for m in self.members})
+        lines = [(f"{teams} 个巡察组共 {len(self.members)} 人，目标值 {self.objective}，{state}；"
+                  f"未覆盖特长 {len(self.uncovered)} 项，提示性关系 {len(self.soft_conflicts)} 条"
+                  f" / {teams} teams, {len(self.members)} people, objective {self.objective}, "
+                  f"{len(self.uncovered)} needs uncovered ({self.solver})", False)]
+        lines += [(f"未覆盖 / not covered: {u['team_name']} {u['need_specialty']}"
+                   f"（{u['need_units']}：{u['uncovered_reason']}）", True) for u in self.uncovered]
+        return lines
+
     def as_record(self) -> dict[str, Any]:
         return {"round_id": self.round_id, "objective": self.objective, "optimal": self.optimal,
                 "gap": self.gap, "solver": self.solver, "notes": list(self.notes),
