@@ -202,3 +202,22 @@ def test_the_workbook_is_chinese_with_a_reason_per_member(tmp_path, invoke):
     assert all(not str(n).startswith("=") for n in names)
     assert any("HYPERLINK" in str(n) for n in names)
     assert sheet.print_options.gridLines or sheet.page_setup.orientation
+
+
+def test_the_report_gains_the_roster_section(tmp_path):
+    import datetime as dt
+
+    from linkgraph.dataset import load_dataset
+    from linkgraph.report import ReportOptions, build_report
+
+    data = load_dataset(write_ledger(tmp_path / "d"))
+    options = ReportOptions(as_of=dt.date(2026, 6, 30), round_id="R2026", views=False)
+    rep = build_report(data.tables, options)
+    section = next(s for s in rep.sections if s.key == "roster")
+    rows = section.tables[0].rows
+    assert {r["team_id"] for r in rows} == {"T1", "T2"}
+    assert not {"P07", "P08", "P14"} & {r["person_id"] for r in rows if r["team_id"] == "T1"}
+    assert "2 个巡察组" in section.paragraphs[0]
+    empty = load_dataset(write_ledger(tmp_path / "e", pool="person_id,pool_kind\n"))
+    none = next(s for s in build_report(empty.tables, options).sections if s.key == "roster")
+    assert "没有人才库" in none.note and not none.tables
