@@ -221,3 +221,21 @@ def test_the_report_gains_the_roster_section(tmp_path):
     empty = load_dataset(write_ledger(tmp_path / "e", pool="person_id,pool_kind\n"))
     none = next(s for s in build_report(empty.tables, options).sections if s.key == "roster")
     assert "没有人才库" in none.note and not none.tables
+
+
+def test_the_team_view_shows_the_roster_and_the_members_ties(tmp_path, invoke):
+    from linkgraph.dataset import load_dataset
+    from linkgraph.graph import build_graph
+    from linkgraph.views.kinds_team import team_view
+
+    folder = write_ledger(tmp_path / "d")
+    views = tmp_path / "views"
+    done = invoke("staff", folder, "--round", "R2026", "--fix", "P08:T2", "--views", views)
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in views.iterdir()) == ["team-T1.html", "team-T2.html"]
+    page = (views / "team-T2.html").read_text("utf-8")
+    assert "周八" in page and "刘镇长" in page     # 周八's spouse, one tie away
+    # the graph's own members when no roster is given: T25 of 2025
+    tables = load_dataset(folder).tables
+    req = team_view(build_graph(tables), "T25")
+    assert {"Person:P02", "Person:P10", "Person:P04", "Unit:U7"} <= set(req.nodes)

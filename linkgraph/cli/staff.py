@@ -39,11 +39,14 @@ TABLE_COLUMNS = ["team_name", "role", "person_name", "source_unit", "specialties
                    "then CP-SAT from a greedy roster if HiGHS runs out of time)")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="随机种子 / random seed")
+@click.option("--views", "views_dir", type=click.Path(file_okay=False), default=None,
+              help="每组写一个交互页面（成员、其社会关系与任职、被巡察单位）/ write one "
+                   "interactive page per team (members, their ties and posts, the units)")
 @format_options()
 def staff(dataset, rules_path, round_id: str | None, targets: str | None,
           from_rotation: str | None, pool_file: str | None, staffing_rules: str | None,
           fix, forbid, alternatives: int, time_limit: float | None, solver: str | None,
-          seed: int, fmt: str | None, out: str | None) -> None:
+          seed: int, views_dir: str | None, fmt: str | None, out: str | None) -> None:
     """巡察组配备：从组长库、人才库为各组配齐人员 / staff the teams from the pool.
 
     Each team of the round (or of --targets / --from-rotation) gets its 组长,
@@ -93,6 +96,8 @@ def staff(dataset, rules_path, round_id: str | None, targets: str | None,
     roster = staff_teams(tables, round_id, options, rules=load_rules(rules_path),
                          staffing=load_staffing_rules(staffing_rules))
     _summary(roster)
+    if views_dir:
+        _views(tables, roster, views_dir, seed)
     fmt = resolve_format(fmt, out)
     if fmt == "json":
         emit([], fmt, out, json_doc=roster.as_record())
@@ -109,6 +114,47 @@ def staff(dataset, rules_path, round_id: str | None, targets: str | None,
 
         emit(list(roster.members), fmt, out,
              columns=TABLE_COLUMNS if fmt == "table" and not out else list(ROSTER_COLUMNS))
+
+
+def _views(tables, roster, folder: str, seed: int) -> None:
+    """One team view per roster (the proposed members, not the ledger's)."""
+    from pathlib import Path
+
+    from linkgraph.cli.options import current_provenance
+    from linkgraph.cli.view import provenance_rows
+    from linkgraph.graph import build_graph
+    from linkgraph.views import write_html
+    from linkgraph.views.kinds import request_spec
+    from linkgraph.views.kinds_team import team_view
+
+    import pandas as pd
+
+    from linkgraph.staffing.diagnose import ROLE_ZH
+
+    by_team: dict[str, list[str]] = {}
+    for m in roster.members:
+        by_team.setdefault(m["team_id"], []).append(m["person_id"])
+    role = {zh: en for en, zh in ROLE_ZH.items()}
+    old = tables["team_members"]
+    proposed = pd.DataFrame({"team_id": [m["team_id"] for m in roster.members],
+                             "person_id": [m["person_id"] for m in roster.members],
+                             "role": [role[m["role"]] for m in roster.members],
+                             "seconded_from_unit_id": None})
+    G = build_graph({**tables, "team_members": pd.concat(
+        [old[~old["team_id"].isin(by_team)], proposed], ignore_index=True)})
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    lang = output_lang()
+    for team, people in sorted(by_team.items()):
+        if ("Team:" + team) not in G:
+            click.echo(f"注意 / note: 巡察组 {team} 不在巡察组表中，未画页面 / team not in the teams "
+                       "table: no page", err=True)
+            continue
+        req = team_view(G, team, lang=lang)
+        spec = request_spec(req, max_nodes=1500, seed=seed, lang=lang,
+                            provenance=provenance_rows(current_provenance()))
+        path = Path(folder) / f"team-{team}.html"
+        write_html(spec, path)
+        click.echo(f"已写入 / written: {path}", err=True)
 
 
 def _summary(roster) -> None:
