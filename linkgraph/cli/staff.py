@@ -144,7 +144,7 @@ def _views(tables, roster, folder: str, seed: int) -> None:
         [old[~old["team_id"].isin(by_team)], proposed], ignore_index=True)})
     Path(folder).mkdir(parents=True, exist_ok=True)
     lang = output_lang()
-    for team, people in sorted(by_team.items()):
+    for team in sorted(by_team):
         if ("Team:" + team) not in G:
             click.echo(f"注意 / note: 巡察组 {team} 不在巡察组表中，未画页面 / team not in the teams "
                        "table: no page", err=True)
