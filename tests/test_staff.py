@@ -239,3 +239,32 @@ def test_the_team_view_shows_the_roster_and_the_members_ties(tmp_path, invoke):
     tables = load_dataset(folder).tables
     req = team_view(build_graph(tables), "T25")
     assert {"Person:P02", "Person:P10", "Person:P04", "Unit:U7"} <= set(req.nodes)
+
+
+def test_cross_inspection_keeps_people_out_of_their_own_region(tmp_path):
+    # R2026 as a cross round between the towns 石桥镇 (R1) and 乙镇 (R2): 王五 now
+    # comes from 乙镇卫生院 and may not join the team inspecting 乙镇; 陈六 (from
+    # 石桥镇中学) not the one inspecting 石桥镇; county cadres (R0) go anywhere
+    from linkgraph.dataset import load_dataset
+    from linkgraph.staffing.problem import build_problem, team_slots
+    from linkgraph.staffing.rules import load_staffing_rules
+
+    folder = write_ledger(
+        tmp_path / "d",
+        regions=FILES["regions.csv"] + "R2,乙镇,乡镇,R0\n",
+        units=FILES["units.csv"] + "U8,乙镇,R2,乡镇,乡镇,乡镇\nU9,乙镇卫生院,R2,卫生,乡镇,事业单位\n"
+        "U10,石桥镇中学,R1,教育,乡镇,事业单位\n",
+        rounds=FILES["rounds.csv"].replace("2026年第一轮,常规巡察", "2026年交叉巡察,交叉巡察"),
+        teams=FILES["teams.csv"].replace("T1,R2026,第一巡察组,R0", "T1,R2026,第一巡察组,R1")
+        .replace("T2,R2026,第二巡察组,R0", "T2,R2026,第二巡察组,R2"),
+        pool=FILES["pool.csv"].replace("P05,成员库,财务审计,U6", "P05,成员库,财务审计,U9")
+        .replace("P06,成员库,工程管理,U6", "P06,成员库,工程管理,U10"))
+    tables = load_dataset(folder).tables
+    rules = load_staffing_rules()
+    prob = build_problem(tables, "R2026", team_slots(tables, {"T1": ("U8",), "T2": ("U1",)},
+                                                     rules), rules)
+    ids = [p.person_id for p in prob.persons]
+    home = {(ids[p], prob.teams[t].team_id) for (p, t), c in prob.hard.items()
+            if c.relation == "home_region"}
+    assert home == {("P05", "T1"), ("P06", "T2")}
+    assert "不巡本地" in prob.hard[ids.index("P05"), 0].explanation

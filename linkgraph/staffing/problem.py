@@ -231,6 +231,8 @@ def build_problem(tables: Tables, round_id: str, teams: Sequence[TeamSlot],
             per_unit[p, c.unit_id] += c.score
             for t in team_of_unit.get(c.unit_id, ()):
                 detail[p, t].append(c)
+    for key, c in _home_region(tables, round_id, persons, teams, rules).items():
+        hard.setdefault(key, c)
     soft: dict[tuple[int, int], float] = defaultdict(float)
     for (p, u), score in per_unit.items():
         for t in team_of_unit.get(u, ()):
@@ -287,4 +289,47 @@ def team_slots(tables: Tables, pairs: Mapping[str, Sequence[str]], srules: Staff
                     needs[tag].append(u)
         out.append(TeamSlot(str(team), str((names or {}).get(team) or team),
                             tuple(sorted(set(us))), {k: tuple(v) for k, v in sorted(needs.items())}))
+    return out
+
+
+def _home_region(tables: Tables, round_id: str, persons: Sequence[Person],
+                 teams: Sequence[TeamSlot], rules: Rules) -> dict[tuple[int, int], Conflict]:
+    """地域回避 in a cross-inspection (本地巡本地): a person whose source unit
+    lies in one of the rotating home regions may not join a team inspecting a
+    unit of that region.  Off when the conflict rules turn it off."""
+    from linkgraph.analysis.conflicts.index import region_ancestors, rotation_regions
+
+    crules = conflict_rules(rules)
+    rounds = tables["rounds"]
+    kind = rounds.loc[rounds["round_id"] == round_id, "kind"]
+    if not (len(kind) and kind.iloc[0] == "cross" and crules.home_region_is_hard_in_cross):
+        return {}
+    t = tables["teams"]
+    homes = set(t.loc[t["round_id"] == round_id, "home_region_id"].dropna())
+    group = rotation_regions(tables["regions"], homes)
+    ancestors = region_ancestors(tables["regions"])
+    unit_region = dict(zip(tables["units"]["unit_id"], tables["units"]["region_id"]))
+    unit_name = dict(zip(tables["units"]["unit_id"], tables["units"]["name"]))
+    region_name = dict(zip(tables["regions"]["region_id"], tables["regions"]["name"]))
+    out: dict[tuple[int, int], Conflict] = {}
+    for p, person in enumerate(persons):
+        own = unit_region.get(person.source_unit_id or "")
+        if not isinstance(own, str):
+            continue
+        mine = group.get(own, own)
+        for k, team in enumerate(teams):
+            for u in team.unit_ids:
+                reg = unit_region.get(u)
+                if not isinstance(reg, str):
+                    continue
+                same = mine == group.get(reg, reg) if mine in homes or not homes else False
+                if same or (mine in homes and mine in ancestors.get(reg, ())):
+                    where = region_name.get(mine, mine)
+                    out[p, k] = Conflict(
+                        round_id, team.team_id, team.name, person.person_id, person.name, "成员",
+                        u, str(unit_name.get(u, u)), reg, "hard", "home_region",
+                        crules.zh("home_region"), 0, crules.post_weight, (),
+                        f"{person.name}所在单位属{where}，{unit_name.get(u, u)}也在{where}，"
+                        "交叉巡察须地域回避（不巡本地）")
+                    break
     return out
