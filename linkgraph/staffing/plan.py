@@ -110,7 +110,7 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
         raise InputError(f"轮次 {round_id} 没有巡察组及巡察对象，请用 --targets 或 --from-rotation"
                          f" / round {round_id} has no teams with targets; give --targets or "
                          f"--from-rotation")
-    if tables["pool"].empty:
+    if tables.get("pool") is None or tables["pool"].empty:
         raise InputError("没有人才库（pool / 人才库 表，或 --pool 文件）/ no pool table (give "
                          "a pool / 人才库 table or --pool FILE)")
     prob = build_problem(tables, round_id, team_slots(tables, pairs, srules, names), srules,

@@ -128,7 +128,7 @@ def _streak(positions: Sequence[int]) -> int:
 def pool_people(tables: Tables, round_id: str, rules: StaffingRules) -> list[Person]:
     """The pool's people (one per person, their pool kinds merged), with
     history, availability and cost, sorted by id."""
-    pool = tables["pool"]
+    pool = tables.get("pool")
     if pool is None or pool.empty:
         return []
     counts, served = history(tables, round_id)

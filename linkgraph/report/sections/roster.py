@@ -26,7 +26,7 @@ def roster(source: Session, options: ReportOptions) -> Section:
     if not options.round_id:
         return Section("roster", title, note=t("未指定轮次（--round），不生成人员配备。",
                                                "No round given (--round): no rosters.", lang))
-    if source.tables["pool"].empty:
+    if source.tables.get("pool") is None or source.tables["pool"].empty:
         return Section("roster", title, note=t(
             "数据中没有人才库（pool 表），不生成人员配备。",
             "DATA has no pool table: no rosters.", lang))
