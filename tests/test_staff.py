@@ -268,3 +268,21 @@ def test_cross_inspection_keeps_people_out_of_their_own_region(tmp_path):
             if c.relation == "home_region"}
     assert home == {("P05", "T1"), ("P06", "T2")}
     assert "不巡本地" in prob.hard[ids.index("P05"), 0].explanation
+
+
+def test_pool_rows_are_checked_and_rejected_rows_named(tmp_path):
+    from linkgraph.dataset import load_dataset
+
+    pool = ("person_id,pool_kind,specialties,source_unit_id,available_from,available_to,"
+            "rounds_served\n"
+            "P01,组长库,纪检,U4,,,4\n"
+            "P02,组长库,组织,U5,2026-05-01,2026-01-01,3\n"
+            "P03,副组长库,纪检,U4,,,-1\n"
+            "P04,神仙库,组织,U5,,,2\n"
+            "P99,成员库,,U6,,,0\n"
+            "P05,成员库,财务,U404,,,0\n")
+    data = load_dataset(write_ledger(tmp_path / "d", pool=pool), lenient=True)
+    bad = {(v.row, v.column) for v in data.errors if v.table == "pool"}
+    assert bad == {(3, "available_to"), (4, "rounds_served"), (5, "pool_kind"),
+                   (6, "person_id"), (7, "source_unit_id")}
+    assert list(data.tables["pool"]["person_id"]) == ["P01"]
