@@ -1,5 +1,5 @@
 """The staffing model against brute force on small instances (≤ 4 teams,
-≤ 12 pool members): every solver reaches the brute-force optimum, agrees on
+≤ 14 pool members): every solver reaches the brute-force optimum, agrees on
 infeasibility, and returns a roster an independent checker accepts — with
 each hard constraint switched on and off by the drawn rules."""
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _conflict(person: str, team: str) -> Conflict:
 @st.composite
 def instances(draw) -> StaffProblem:
     n_teams = draw(st.integers(1, 4))
-    n_people = draw(st.integers(n_teams + 1, 12))
+    n_people = draw(st.integers(n_teams + 1, 14))
     base = load_staffing_rules()
     lo_size = draw(st.integers(1, 2))
     rules = replace(
