@@ -286,3 +286,19 @@ def test_pool_rows_are_checked_and_rejected_rows_named(tmp_path):
     assert bad == {(3, "available_to"), (4, "rounds_served"), (5, "pool_kind"),
                    (6, "person_id"), (7, "source_unit_id")}
     assert list(data.tables["pool"]["person_id"]) == ["P01"]
+
+
+def test_english_throughout_with_lang_en(tmp_path, invoke):
+    folder = write_ledger(tmp_path / "d")
+    doc = roster(invoke, folder, "--lang", "en", "--alternatives", "1")
+    assert {m["role"] for m in doc["members"]} >= {"leader", "deputy leader", "member"}
+    assert all("no hard conflict with any of the" in m["staff_reason"] for m in doc["members"])
+    assert doc["excluded"][0]["excluded_reason"] == "served 2 rounds in a row (limit 2)"
+    assert "not chosen" in doc["alternatives"][0]["differs"] or "→" in \
+        doc["alternatives"][0]["differs"]
+    out = tmp_path / "r.xlsx"
+    assert invoke("staff", folder, "--round", "R2026", "--lang", "en", "--out", out
+                  ).exit_code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames[:2] == ["Team rosters", "Specialties not covered"]
+    assert "Why this member" in [c.value for c in wb["Team rosters"][1]]

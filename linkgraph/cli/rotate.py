@@ -160,7 +160,7 @@ def _staff(dataset, plan, pool_file: str | None, staffing_rules: str | None,
     tables = with_pool_file(dataset.tables, pool_file) if pool_file else dataset.tables
     options = StaffOptions(targets={p.team_id: p.unit_ids for p in plan.pairs},
                            team_names={p.team_id: p.team_name for p in plan.pairs},
-                           seed=seed, time_limit=time_limit)
+                           seed=seed, time_limit=time_limit, lang=output_lang())
     roster = staff_teams(tables, plan.round_id, options, rules=load_rules(rules_path),
                          staffing=load_staffing_rules(staffing_rules))
     for line, warn in roster.summary_lines():

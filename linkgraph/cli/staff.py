@@ -92,7 +92,7 @@ def staff(dataset, rules_path, round_id: str | None, targets: str | None,
         tables = with_pool_file(tables, pool_file)
     options = StaffOptions(targets=pairs, team_names=names, fix=fix, forbid=forbid,
                            alternatives=alternatives, seed=seed, time_limit=time_limit,
-                           solver=solver)
+                           solver=solver, lang=output_lang())
     roster = staff_teams(tables, round_id, options, rules=load_rules(rules_path),
                          staffing=load_staffing_rules(staffing_rules))
     _summary(roster)
@@ -134,7 +134,9 @@ def _views(tables, roster, folder: str, seed: int) -> None:
     by_team: dict[str, list[str]] = {}
     for m in roster.members:
         by_team.setdefault(m["team_id"], []).append(m["person_id"])
-    role = {zh: en for en, zh in ROLE_ZH.items()}
+    from linkgraph.staffing.plan import ROLE_EN
+
+    role = {**{zh: en for en, zh in ROLE_ZH.items()}, **{w: en for en, w in ROLE_EN.items()}}
     old = tables["team_members"]
     proposed = pd.DataFrame({"team_id": [m["team_id"] for m in roster.members],
                              "person_id": [m["person_id"] for m in roster.members],

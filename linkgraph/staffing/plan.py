@@ -28,6 +28,7 @@ class StaffOptions:
     seed: int = 0
     time_limit: float | None = None             # None: the rules' [solver] time_limit
     solver: str | None = None
+    lang: str = "zh"                            # the language of the reasons
 
 
 @dataclass(frozen=True)
@@ -122,11 +123,11 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
                         hint=greedy_values(prob, model))
     if not sols:
         raise explain_infeasible(prob, time_limit=min(limit, 10.0))
-    return assemble(prob, model, sols, time.monotonic() - started)
+    return assemble(prob, model, sols, time.monotonic() - started, options.lang)
 
 
 def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolution],
-             seconds: float) -> Roster:
+             seconds: float, lang: str = "zh") -> Roster:
     best = sols[0]
     chosen = [model.options[k] for k in best.chosen(model)]
     members, soft = [], []
@@ -135,50 +136,73 @@ def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolutio
         team_people.setdefault(t, []).append(p)
     for p, t, role in sorted(chosen, key=lambda o: (prob.teams[o[1]].team_id, ROLES.index(o[2]),
                                                    prob.persons[o[0]].person_id)):
-        members.append(_member(prob, p, t, role, team_people[t]))
+        members.append(_member(prob, p, t, role, team_people[t], lang))
         for c in prob.soft_detail.get((p, t), ()):
             soft.append({"team_id": prob.teams[t].team_id, "team_name": prob.teams[t].name,
                          "person_id": c.person_id, "person_name": c.person_name,
                          "unit_id": c.unit_id, "unit_name": c.unit_name,
                          "relation_zh": c.relation_zh, "score": c.score,
                          "explanation": c.explanation})
-    uncovered = _uncovered(prob, team_people)
-    alternatives = tuple(_alternative(prob, model, best, s, k) for k, s in
+    uncovered = _uncovered(prob, team_people, lang)
+    alternatives = tuple(_alternative(prob, model, best, s, k, lang) for k, s in
                          enumerate(sols[1:], start=1))
-    excluded = tuple({"person_id": x.person_id, "person_name": x.name, "excluded_reason": x.excluded}
+    excluded = tuple({"person_id": x.person_id, "person_name": x.name,
+                      "excluded_reason": _half(x.excluded, lang)}
                      for x in prob.persons if x.excluded)
     return Roster(prob.round_id, tuple(members), tuple(uncovered), tuple(soft), alternatives,
                   best.cost, best.optimal, round(best.gap, 6), best.solver, seconds, excluded)
 
 
-def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int]) -> dict[str, Any]:
+ROLE_EN = {"leader": "leader", "deputy": "deputy leader", "member": "member",
+           "liaison": "liaison officer"}
+
+
+def _w(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
+            lang: str = "zh") -> dict[str, Any]:
     person, slot = prob.persons[p], prob.teams[t]
     covers = sorted(tag for tag in (*prob.rules.fixed, *slot.needs) if tag in person.tags)
+    sep = ", " if lang == "en" else "、"
     parts = []
     if covers:
-        parts.append("覆盖特长：" + "、".join(covers))
-    parts.append(f"与{len(slot.unit_ids)}个被巡察单位均无回避")
+        parts.append(_w("覆盖特长：", "covers ", lang) + sep.join(covers))
+    n = len(slot.unit_ids)
+    parts.append(_w(f"与{n}个被巡察单位均无回避", f"no hard conflict with any of the {n} units",
+                    lang))
     score = prob.soft.get((p, t), 0.0)
     if score:
-        parts.append(f"有提示性关系 {len(prob.soft_detail.get((p, t), ()))} 条（分值 {score:g}）")
+        k = len(prob.soft_detail.get((p, t), ()))
+        parts.append(_w(f"有提示性关系 {k} 条（分值 {score:g}）",
+                        f"{k} soft conflicts (score {score:g})", lang))
     if person.experienced:
-        parts.append(f"有经验（已参加 {person.served} 轮）")
+        parts.append(_w(f"有经验（已参加 {person.served} 轮）",
+                        f"experienced ({person.served} rounds served)", lang))
     elif person.new:
-        mentors = [prob.persons[q].name for q in sorted(team) if prob.persons[q].experienced]
-        parts.append("新人以干代训" + (f"，与{'、'.join(mentors[:3])}同组" if mentors else ""))
+        mentors = sep.join(prob.persons[q].name for q in sorted(team)
+                           if prob.persons[q].experienced)
+        parts.append(_w("新人以干代训" + (f"，与{mentors}同组" if mentors else ""),
+                        "new (以干代训)" + (f", with {mentors}" if mentors else ""), lang))
     else:
-        parts.append(f"已参加 {person.served} 轮")
-    parts.append("上一轮未参加" if person.last_served != 1 else "上一轮参加过")
+        parts.append(_w(f"已参加 {person.served} 轮", f"{person.served} rounds served", lang))
+    parts.append(_w("上一轮参加过", "served in the previous round", lang)
+                 if person.last_served == 1 else
+                 _w("上一轮未参加", "did not serve in the previous round", lang))
     if (p, t) in prob.fixed:
-        parts.insert(0, "按指定人选（--fix）")
-    return {"team_id": slot.team_id, "team_name": slot.name, "role": ROLE_ZH[role],
+        parts.insert(0, _w("按指定人选（--fix）", "fixed (--fix)", lang))
+    return {"team_id": slot.team_id, "team_name": slot.name,
+            "role": ROLE_EN[role] if lang == "en" else ROLE_ZH[role],
             "person_id": person.person_id, "person_name": person.name,
             "source_unit": prob.unit_names.get(person.source_unit_id or "", "") or "",
-            "specialties": "、".join(sorted(person.tags)), "rounds_served": person.served,
-            "soft_score": round(score, 4), "staff_reason": "；".join(parts)}
+            "specialties": sep.join(sorted(person.tags)), "rounds_served": person.served,
+            "soft_score": round(score, 4),
+            "staff_reason": ("; " if lang == "en" else "；").join(parts)}
 
 
-def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]]) -> list[dict[str, Any]]:
+def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]],
+               lang: str = "zh") -> list[dict[str, Any]]:
     out = []
     for t, slot in enumerate(prob.teams):
         have = set().union(*(prob.persons[p].tags for p in team_people.get(t, [])))
@@ -187,24 +211,38 @@ def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]]) -> list
                 continue
             holders = [p for p, x in enumerate(prob.persons) if tag in x.tags]
             open_ = [p for p in holders if prob.open_pair(p, t)]
-            why = ("人才库中没有该专长人员" if not holders else
-                   "该专长人员均有回避或不可用" if not open_ else
-                   "该专长人员已配到其他组或与其他约束冲突")
+            why = (_w("人才库中没有该专长人员", "no one in the pool has it", lang) if not holders
+                   else _w("该专长人员均有回避或不可用",
+                           "everyone who has it is conflicted or unavailable", lang)
+                   if not open_ else
+                   _w("该专长人员已配到其他组或与其他约束冲突",
+                      "those who have it went to other teams or break another rule", lang))
             out.append({"team_id": slot.team_id, "team_name": slot.name,
                         "need_specialty": tag,
-                        "need_units": "、".join(prob.unit_names.get(u, u) for u in units),
+                        "need_units": (", " if lang == "en" else "、").join(
+                            prob.unit_names.get(u, u) for u in units),
                         "uncovered_reason": why})
     return out
 
 
 def _alternative(prob: StaffProblem, model: LinearModel, best: StaffSolution,
-                 sol: StaffSolution, rank: int) -> dict[str, Any]:
+                 sol: StaffSolution, rank: int, lang: str = "zh") -> dict[str, Any]:
     def placed(s: StaffSolution) -> dict[str, str]:
-        return {prob.persons[p].person_id: f"{prob.teams[t].name}{ROLE_ZH[r]}"
+        return {prob.persons[p].person_id: (f"{prob.teams[t].name} {ROLE_EN[r]}" if lang == "en"
+                                             else f"{prob.teams[t].name}{ROLE_ZH[r]}")
                 for p, t, r in (model.options[k] for k in s.chosen(model))}
     a, b = placed(best), placed(sol)
     names = {x.person_id: x.name for x in prob.persons}
-    moves = [f"{names[pid]}：{a.get(pid, '未入选')} → {b.get(pid, '未入选')}"
+    out = _w("未入选", "not chosen", lang)
+    moves = [f"{names[pid]}{': ' if lang == 'en' else '：'}{a.get(pid, out)} → {b.get(pid, out)}"
              for pid in sorted(set(a) | set(b)) if a.get(pid) != b.get(pid)]
     return {"rotation_rank": rank, "objective": sol.cost, "optimal": sol.optimal,
-            "differs": "；".join(moves)}
+            "differs": ("; " if lang == "en" else "；").join(moves)}
+
+
+def _half(text: str | None, lang: str) -> str | None:
+    """The Chinese or the English half of a bilingual ``zh / en`` sentence."""
+    if text is None or " / " not in text:
+        return text
+    zh, en = text.split(" / ", 1)
+    return en if lang == "en" else zh
