@@ -208,3 +208,22 @@ def test_alternatives_differ_and_do_not_improve_on_the_best():
 def test_an_unknown_solver_is_an_error_not_a_fallback():
     with pytest.raises(LinkgraphError, match="gurobi"):
         solver_named("gurobi")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prob=instances())
+def test_the_greedy_start_when_it_passes_the_model_passes_the_rules(prob):
+    from linkgraph.staffing.greedy import greedy_values
+    from linkgraph.staffing.model import StaffSolution, satisfies
+
+    model = encode(prob)
+    values = greedy_values(prob, model)
+    if values is None or not satisfies(model, values):
+        return
+    sol = StaffSolution(tuple(values), 0, False, 0.0, "greedy")
+    teams = roster_of(prob, model, sol)
+    costs = [team_cost(prob, t, members) for t, members in teams.items()]
+    assert None not in costs      # what the model accepts, the independent checker accepts
+    expected = brute_force(prob)
+    assert expected is not None and sum(c for c in costs if c is not None) >= expected
+    assert int(model.cost @ values) + model.constant == sum(c for c in costs if c is not None)

@@ -212,8 +212,11 @@ def solve_milp(model: LinearModel, *, time_limit: float, seed: int, workers: int
     if res.status == 2:
         return None
     if res.x is None:
+        dual = getattr(res, "mip_dual_bound", None)
         raise SolverTimeout(f"HiGHS 在 {time_limit:g} 秒内未找到可行名单 / HiGHS found no roster "
-                            f"within {time_limit:g} s")
+                            f"within {time_limit:g} s",
+                            float(dual) + model.constant if dual is not None
+                            and np.isfinite(dual) else -np.inf)
     values = tuple(int(round(v)) for v in res.x)
     total = int(np.dot(model.cost, values)) + model.constant
     dual = getattr(res, "mip_dual_bound", None)
@@ -229,12 +232,31 @@ def solve_auto(model: LinearModel, *, time_limit: float, seed: int, workers: int
     then CP-SAT from ``hint`` if HiGHS found no roster in time."""
     started = time.monotonic()
     try:
-        return solve_milp(model, time_limit=0.6 * time_limit, seed=seed, workers=workers,
+        return solve_milp(model, time_limit=0.5 * time_limit, seed=seed, workers=workers,
                           exclude=exclude)
-    except SolverTimeout:
-        left = max(1.0, time_limit - (time.monotonic() - started))
+    except SolverTimeout as exc:
+        bound = exc.bound
+    left = max(0.4 * time_limit, time_limit - (time.monotonic() - started))
+    try:
         return solve_cpsat(model, time_limit=left, seed=seed, workers=workers, exclude=exclude,
                            hint=hint)
+    except SolverTimeout:
+        if hint is None or exclude or not satisfies(model, hint):
+            raise
+    total = int(np.dot(model.cost, hint)) + model.constant   # the greedy roster, with the gap
+    return StaffSolution(tuple(int(v) for v in hint), total, bound >= total, bound, "greedy")
+
+
+def satisfies(model: LinearModel, values: Sequence[int]) -> bool:
+    """Whether ``values`` meet every row and bound of ``model``."""
+    v = np.asarray(values, dtype=np.int64)
+    if len(v) != model.n or (v < 0).any() or (v > model.upper).any():
+        return False
+    for r in model.rows:
+        total = int(sum(c * v[k] for k, c in zip(r.idx, r.coef)))
+        if total < r.lb or total > r.ub:
+            return False
+    return True
 
 
 #: Every solver by the name ``--solver`` takes (``auto``: HiGHS, then CP-SAT).
