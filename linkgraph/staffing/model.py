@@ -60,9 +60,12 @@ class StaffSolution:
 
     @property
     def gap(self) -> float:
+        """(cost − bound) / cost; 1.0 (100 %) when no bound is known."""
         if self.optimal:
             return 0.0
-        return float(max(0.0, self.cost - self.bound) / max(abs(self.cost), 1))
+        if not np.isfinite(self.bound):
+            return 1.0
+        return float(min(1.0, max(0.0, self.cost - self.bound) / max(abs(self.cost), 1)))
 
 
 #: Constraint families, each of which the diagnosis may relax.
@@ -161,12 +164,14 @@ def solve_cpsat(model: LinearModel, *, time_limit: float, seed: int, workers: in
     for r in rows:
         if not r.idx:
             continue
-        expr = sum(int(c) * x[k] for k, c in zip(r.idx, r.coef))
+        expr = cp_model.LinearExpr.weighted_sum([x[k] for k in r.idx], [int(c) for c in r.coef])
         if np.isfinite(r.lb):
             m.add(expr >= int(r.lb))
         if np.isfinite(r.ub):
             m.add(expr <= int(r.ub))
-    m.minimize(sum(int(c) * x[k] for k, c in enumerate(model.cost) if c))
+    nz = np.flatnonzero(model.cost)
+    m.minimize(cp_model.LinearExpr.weighted_sum([x[k] for k in nz.tolist()],
+                                                [int(model.cost[k]) for k in nz.tolist()]))
     if hint is not None and not exclude:
         for var, value in zip(x, hint):
             m.add_hint(var, int(value))
