@@ -241,13 +241,17 @@ def solve_auto(model: LinearModel, *, time_limit: float, seed: int, workers: int
                           exclude=exclude)
     except SolverTimeout as exc:
         bound = exc.bound
-    left = max(0.4 * time_limit, time_limit - (time.monotonic() - started))
+    left = time_limit - (time.monotonic() - started)
+    usable = hint is not None and not exclude and satisfies(model, hint)
     try:
-        return solve_cpsat(model, time_limit=left, seed=seed, workers=workers, exclude=exclude,
-                           hint=hint)
+        if usable and left < 0.1 * time_limit:   # HiGHS overran: keep to the limit
+            raise SolverTimeout("no time left for CP-SAT", bound)
+        return solve_cpsat(model, time_limit=max(1.0, left), seed=seed, workers=workers,
+                           exclude=exclude, hint=hint)
     except SolverTimeout:
-        if hint is None or exclude or not satisfies(model, hint):
+        if not usable:
             raise
+    assert hint is not None
     total = int(np.dot(model.cost, hint)) + model.constant   # the greedy roster, with the gap
     return StaffSolution(tuple(int(v) for v in hint), total, bound >= total, bound, "greedy")
 
