@@ -56,8 +56,8 @@ def staff(dataset, rules_path, round_id: str | None, targets: str | None,
     from — availability and the consecutive-rounds limit respected, every
     new member (以干代训) with an experienced one.  Then the specialties the
     targets need (补位) are covered, soft conflicts, recent service and
-    missing experience minimised — by CP-SAT (or HiGHS), proven optimal or
-    with the gap.  An impossible roster names its cause and what to relax
+    missing experience minimised — by HiGHS, handing over to CP-SAT from a
+    greedy roster when out of time (--solver), proven optimal or with the gap.  An impossible roster names its cause and what to relax
     (exit 1).  --format xlsx writes the hand-over: the roster with a reason
     per member, specialties not covered, soft conflicts, alternatives.
 
