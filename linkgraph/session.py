@@ -138,13 +138,14 @@ class Session:
         return self._once("rotation", round_id, lambda: plan_rotation(
             self.tables, round_id, RotationOptions()))
 
-    def roster(self, round_id: str) -> Roster:
+    def roster(self, round_id: str, lang: str = "zh") -> Roster:
         """The rosters of the round's teams from the pool with the shipped
-        staffing rules (raises the staffing LinkgraphError when there is none)."""
-        from linkgraph.staffing.plan import staff_teams
+        staffing rules, reasons in ``lang`` (raises the staffing
+        LinkgraphError when there is none)."""
+        from linkgraph.staffing.plan import StaffOptions, staff_teams
 
-        return self._once("roster", round_id, lambda: staff_teams(
-            self.tables, round_id, rules=self.rules))
+        return self._once("roster", (round_id, lang), lambda: staff_teams(
+            self.tables, round_id, StaffOptions(lang=lang), rules=self.rules))
 
     @property
     def leads(self) -> LeadSummary:

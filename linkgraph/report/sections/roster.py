@@ -31,7 +31,7 @@ def roster(source: Session, options: ReportOptions) -> Section:
             "数据中没有人才库（pool 表），不生成人员配备。",
             "DATA has no pool table: no rosters.", lang))
     try:
-        r = source.roster(options.round_id)
+        r = source.roster(options.round_id, lang)
     except LinkgraphError as exc:
         return Section("roster", title, note=t(f"轮次 {options.round_id} 配不出名单：{exc}",
                                                f"No roster for round {options.round_id}: {exc}",
