@@ -149,8 +149,20 @@ def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolutio
     excluded = tuple({"person_id": x.person_id, "person_name": x.name,
                       "excluded_reason": _half(x.excluded, lang)}
                      for x in prob.persons if x.excluded)
+    r = prob.rules
+    notes = (_w(f"人才库 {len(prob.persons)} 人，本轮不可抽调 {len(excluded)} 人",
+                f"{len(prob.persons)} people in the pool, {len(excluded)} unavailable this round",
+                lang),
+             _w(f"配备规则：{'默认' if r.source == 'default' else r.source}；每组 {r.min_size}–{r.max_size} 人；常规岗位特长 "
+                f"{'、'.join(r.fixed) or '无'}；补位特长{'必须覆盖' if r.needs_hard else '尽量覆盖'}；"
+                f"连续参加不超过 {r.max_consecutive_rounds} 轮",
+                f"staffing rules: {'shipped' if r.source == 'default' else r.source}; {r.min_size}–{r.max_size} per team; fixed "
+                f"specialties {', '.join(r.fixed) or 'none'}; needs "
+                f"{'hard' if r.needs_hard else 'soft'}; at most {r.max_consecutive_rounds} "
+                "rounds in a row", lang))
     return Roster(prob.round_id, tuple(members), tuple(uncovered), tuple(soft), alternatives,
-                  best.cost, best.optimal, round(best.gap, 6), best.solver, seconds, excluded)
+                  best.cost, best.optimal, round(best.gap, 6), best.solver, seconds, excluded,
+                  notes)
 
 
 ROLE_EN = {"leader": "leader", "deputy": "deputy leader", "member": "member",
