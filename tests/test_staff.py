@@ -302,3 +302,11 @@ def test_english_throughout_with_lang_en(tmp_path, invoke):
     wb = load_workbook(out)
     assert wb.sheetnames[:2] == ["Team rosters", "Specialties not covered"]
     assert "Why this member" in [c.value for c in wb["Team rosters"][1]]
+
+
+def test_too_few_people_for_the_team_sizes_is_named(tmp_path, invoke):
+    pool = "\n".join(FILES["pool.csv"].splitlines()[:6]) + "\n"     # 赵一 … 王五: 5 people
+    done = invoke("staff", write_ledger(tmp_path / "d", pool=pool), "--round", "R2026")
+    assert done.exit_code == 1
+    assert "人才库只有 5 名可用人员，2 个巡察组每组至少 5 人共需 10 人" in done.output
+    assert "每组人数" in done.output          # relaxing the size alone gives a roster
