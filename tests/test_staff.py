@@ -310,3 +310,19 @@ def test_too_few_people_for_the_team_sizes_is_named(tmp_path, invoke):
     assert done.exit_code == 1
     assert "人才库只有 5 名可用人员，2 个巡察组每组至少 5 人共需 10 人" in done.output
     assert "每组人数" in done.output          # relaxing the size alone gives a roster
+
+
+def test_teams_sharing_too_few_leaders_are_named(tmp_path, invoke):
+    # 赵一 and 钱二 left 县审计局 in 2024 for 县城投公司: they can lead only team 1;
+    # 卫三 (now also in the 组长库) can lead any — teams 2 and 3 share one leader
+    posts = FILES["posts.csv"] + ("P01,U6,科员,否,2018-01-01,2024-01-01\n"
+                                  "P01,U3,董事,否,2024-02-01,\n"
+                                  "P02,U6,科员,否,2018-01-01,2024-01-01\n"
+                                  "P02,U3,监事,否,2024-02-01,\n")
+    pool = FILES["pool.csv"] + "P13,组长库,纪检,U5,3,\n"
+    folder = write_ledger(tmp_path / "d", posts=posts, pool=pool)
+    targets = tmp_path / "t.csv"
+    targets.write_text("team_id,unit_id\nT1,U1\nT2,U3\nT3,U6\n", encoding="utf-8")
+    done = invoke("staff", folder, "--round", "R2026", "--targets", targets)
+    assert done.exit_code == 1
+    assert "3 名可用组长回避后不够分配" in done.output and "分不到无回避的组长" in done.output

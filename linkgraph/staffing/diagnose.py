@@ -96,9 +96,10 @@ def _first_cause(prob: StaffProblem) -> str | None:
                 msg = _tag_cause(prob, t, tag, "补位", "need", units)
                 if msg:
                     return msg
-    leaders = _hall(prob, "leader")
-    if leaders:
-        return leaders
+    for role in rules.roles:     # each role alone must be matchable (a necessary condition)
+        short = _hall(prob, role)
+        if short:
+            return short
     free = _free(prob)
     need = rules.min_size * n
     if len(free) < need:
