@@ -501,7 +501,13 @@ def check_rows(checked: Checked) -> None:
         "posts": [("start", "end")],
         "rounds": [("start", "end")],
         "leads": [("transfer_date", "received_date"), ("transfer_date", "closed_date")],
+        "pool": [("available_from", "available_to")],
     }
+    if checked.table == "pool":
+        served = pd.to_numeric(f["rounds_served"], errors="coerce")
+        bad = served.notna() & (served < 0)
+        checked.reject(f.index[bad], "rounds_served", "参加轮数不能为负 / rounds served "
+                       "cannot be negative")
     for first, then in pairs.get(checked.table, []):
         wrong = f[first].notna() & f[then].notna() & (f[then] < f[first])
         checked.reject(f.index[wrong], then, f"早于 {first} / earlier than {first}")

@@ -192,6 +192,18 @@ TABLES: tuple[Table, ...] = (
         _c("date", "时间", kind="date"),
         _c("topic", "反映问题"),
     ), label="Petition", key=("petition_id",)),
+    # 人才库 / 组长库: one row per person × pool, read by ``linkgraph staff``
+    Table("pool", ("人才库", "组长库", "巡察人才库", "巡察干部库"), (
+        _c("person_id", "人员编码", kind="id", required=True, ref="people"),
+        _c("pool_kind", "人才库类别", "库别", "入库类别", kind="vocab:pool_kind", required=True),
+        _c("specialties", "专业特长", "特长标签", kind="list"),
+        _c("source_unit_id", "所在单位编码", "派出单位编码", "抽调单位编码", kind="id",
+           ref="units"),
+        _c("available_from", "可用开始", "可抽调起始", kind="date"),
+        _c("available_to", "可用结束", "可抽调截止", kind="date"),
+        _c("rounds_served", "参加巡察轮数", "已参加轮次", kind="int"),
+        _c("is_new", "是否新人", "以干代训", kind="bool"),
+    ), key=("person_id", "pool_kind")),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
@@ -201,7 +213,7 @@ TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 LOAD_ORDER: tuple[str, ...] = (
     "regions", "units", "people", "departments", "rounds", "teams",
     "team_members", "assignments", "posts", "ties", "problems", "leads",
-    "measures", "audits", "petitions",
+    "measures", "audits", "petitions", "pool",
 )
 
 #: Tables a dataset cannot do without.

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from linkgraph.analysis.portrait import Portrait
     from linkgraph.dataset import Dataset
     from linkgraph.rotation import RotationPlan
+    from linkgraph.staffing.plan import Roster
 
 T = TypeVar("T")
 Record = Mapping[str, Any]
@@ -136,6 +137,15 @@ class Session:
 
         return self._once("rotation", round_id, lambda: plan_rotation(
             self.tables, round_id, RotationOptions()))
+
+    def roster(self, round_id: str, lang: str = "zh") -> Roster:
+        """The rosters of the round's teams from the pool with the shipped
+        staffing rules, reasons in ``lang`` (raises the staffing
+        LinkgraphError when there is none)."""
+        from linkgraph.staffing.plan import StaffOptions, staff_teams
+
+        return self._once("roster", (round_id, lang), lambda: staff_teams(
+            self.tables, round_id, StaffOptions(lang=lang), rules=self.rules))
 
     @property
     def leads(self) -> LeadSummary:

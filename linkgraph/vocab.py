@@ -89,6 +89,14 @@ DEPT_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "other": ("其他",),
 }
 
+POOL_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "leader": ("组长库", "组长", "正职"),
+    "deputy": ("副组长库", "副组长", "副职"),
+    "member": ("成员库", "成员", "组员", "人才库", "后备人才库"),
+    "liaison": ("联络员库", "联络员", "联络员后备人才库"),
+    "expert": ("专家库", "专家", "专家智库"),
+}
+
 BOOL_WORDS: dict[str, tuple[str, ...]] = {
     "true": ("是", "y", "yes", "1", "1.0", "true", "t", "√", "✓", "对"),
     "false": ("否", "n", "no", "0", "0.0", "false", "f", "×", "不是"),
@@ -102,6 +110,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "disposition": DISPOSITION_WORDS,
     "outcome": OUTCOME_WORDS,
     "dept_kind": DEPT_KIND_WORDS,
+    "pool_kind": POOL_KIND_WORDS,
 }
 
 #: Vocabularies where an unknown value is kept as ``other`` with a warning

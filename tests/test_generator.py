@@ -211,7 +211,7 @@ def test_truth_has_the_agreed_keys(gen):
     keys = {"seed", "scale", "as_of", "conflict_round_id", "hard_conflicts", "hard_decoys",
             "soft_conflicts", "clusters", "overdue_leads", "late_receipt_leads",
             "single_signature_leads", "lead_networks", "audit_only_findings", "corroborated",
-            "counts", "hard_conflicts_scope"}
+            "counts", "hard_conflicts_scope", "staffing"}
     assert set(gen.truth) == keys
     assert gen.truth["counts"] == {k: len(v) for k, v in gen.tables.items()}
     json.dumps(gen.truth)

@@ -56,7 +56,7 @@ def test_key_figures_by_hand(report):
 
 def test_sections_in_order_with_tables(report):
     keys = [s.key for s in report.sections]
-    assert keys == ["clusters", "conflicts", "rotation", "leads", "audit", "rectification",
+    assert keys == ["clusters", "conflicts", "rotation", "roster", "leads", "audit", "rectification",
                     "priorities"]
     by = {s.key: s for s in report.sections}
     conflicts = by["conflicts"].tables[0].rows

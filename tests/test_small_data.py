@@ -43,6 +43,7 @@ ON_DATA: dict[str, list[list[str]]] = {
     "priorities": [["priorities", "{data}", "--as-of", "2024-06-30"]],
     "portrait": [["portrait", "{data}", "--person", "P1", "--as-of", "2024-06-30"]],
     "rotate": [["rotate", "{data}"], ["rotate", "{data}", "--out", "{tmp}/out/plan.xlsx"]],
+    "staff": [["staff", "{data}"], ["staff", "{data}", "--out", "{tmp}/out/roster.xlsx"]],
     "view": [["view", "{data}", "--out", "{tmp}/views/overview.html"]],
     "report": [["report", "{data}", "--out", "{tmp}/report", "--as-of", "2024-06-30",
                 "--no-views"]],

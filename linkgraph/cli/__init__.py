@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
     "rotate": "linkgraph.cli.rotate:rotate",
+    "staff": "linkgraph.cli.staff:staff",
     "view": "linkgraph.cli.view:view",
     "report": "linkgraph.cli.report:report",
     "neo4j": "linkgraph.cli.neo4j:neo4j",

@@ -574,6 +574,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "clusters": ("problems", "units", "regions", "departments", "assignments", "rounds"),
     "conflicts": CONFLICT_TABLES,
     "rotate": CONFLICT_TABLES + ("problems",),
+    "staff": CONFLICT_TABLES + ("pool",),
     "leads": ("leads", "problems", "ties", "departments", "people", "units", "rounds"),
     "audit": ("audits", "problems", "units", "rounds", "assignments"),
     "rectification": ("measures", "problems", "rounds", "units", "departments", "people"),

@@ -69,12 +69,20 @@ def _pairs(ctx, param, values) -> tuple[tuple[str, str], ...]:
               help="求解器（默认自动）/ solver (default: chosen by the constraints)")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="随机种子：同分方案中选哪一个 / random seed (picks among equal plans)")
+@click.option("--staff", "with_staff", is_flag=True,
+              help="同时从人才库为各组配备人员（见 linkgraph staff）/ also staff the teams from "
+                   "the pool (as linkgraph staff does)")
+@click.option("--pool", "pool_file", type=click.Path(dir_okay=False), default=None,
+              help="与 --staff 同用：人才库文件 / with --staff: a pool file")
+@click.option("--staffing-rules", "staffing_rules", type=click.Path(dir_okay=False),
+              default=None, help="与 --staff 同用：配备规则文件 / with --staff: staffing rules")
 @format_options()
 def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciprocal: bool,
            single_cycle: bool, avoid_recent: int, zones: str | None, fix, forbid,
            capacity_tolerance: float | None, workload: str, no_swaps: bool, max_swaps: int,
            swap_cost: float, alternatives: int, time_limit: float, solver: str | None,
-           seed: int, fmt: str | None, out: str | None) -> None:
+           seed: int, with_staff: bool, pool_file: str | None, staffing_rules: str | None,
+           fmt: str | None, out: str | None) -> None:
     """交叉巡察排组（推磨式）/ plan the cross-inspection rotation of a round.
 
     Every team of the round goes to one target region (the regions of the
@@ -113,20 +121,52 @@ def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciproca
         solver=solver)
     plan = plan_rotation(dataset, round_id, options, rules=load_rules(rules_path))
     _summary(plan)
+    roster = _staff(dataset, plan, pool_file, staffing_rules, rules_path, time_limit, seed) \
+        if with_staff else None
     fmt = resolve_format(fmt, out)
     if fmt == "json":
-        emit([], fmt, out, json_doc=plan.as_record())
+        doc = plan.as_record()
+        emit([], fmt, out, json_doc=doc if roster is None else {**doc,
+                                                                 "roster": roster.as_record()})
     elif fmt == "xlsx":
         rounds = dataset.tables["rounds"]
         name = rounds.loc[rounds["round_id"] == round_id, "name"]
         sheets, columns, reasons = plan_workbook(plan, dataset.tables["units"], output_lang(),
                                                  str(name.iloc[0]) if len(name) else None)
+        if roster is not None:
+            from linkgraph.staffing.files import roster_workbook
+
+            more, more_columns, more_reasons = roster_workbook(roster, output_lang())
+            more.pop("solve_summary")
+            sheets, columns = {**sheets, **more}, {**columns, **more_columns}
+            reasons = {**reasons, **more_reasons}
         assert out is not None
         write_workbook(sheets, out, columns, reasons=reasons)
         click.echo(f"已写入 / written: {out}", err=True)
+    elif roster is not None:
+        emit({"plan": pair_rows(plan), "roster": list(roster.members)}, fmt, out)
     else:
         emit(pair_rows(plan), fmt, out,
              columns=TABLE_COLUMNS if fmt == "table" and not out else PLAN_COLUMNS)
+
+
+def _staff(dataset, plan, pool_file: str | None, staffing_rules: str | None,
+           rules_path: str | None, time_limit: float, seed: int):
+    """The rosters of the plan's teams for the units the plan gives them."""
+    from linkgraph.rules import load_rules
+    from linkgraph.staffing.files import with_pool_file
+    from linkgraph.staffing.plan import StaffOptions, staff_teams
+    from linkgraph.staffing.rules import load_staffing_rules
+
+    tables = with_pool_file(dataset.tables, pool_file) if pool_file else dataset.tables
+    options = StaffOptions(targets={p.team_id: p.unit_ids for p in plan.pairs},
+                           team_names={p.team_id: p.team_name for p in plan.pairs},
+                           seed=seed, time_limit=time_limit, lang=output_lang())
+    roster = staff_teams(tables, plan.round_id, options, rules=load_rules(rules_path),
+                         staffing=load_staffing_rules(staffing_rules))
+    for line, warn in roster.summary_lines():
+        click.secho(line, fg="yellow" if warn else None, err=True)
+    return roster
 
 
 def pair_rows(plan) -> list[dict]:

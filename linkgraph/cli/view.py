@@ -7,7 +7,7 @@ from linkgraph.cli.options import as_of_option, out_file, pass_dataset, person_a
 
 FOCUS_HELP = ("视图焦点 / what to show: unit:U（单位邻域）, person:P（人员：任职、关系、巡察组）, "
               "portrait:P（一把手画像子图）, "
-              "cluster:C（共性问题群）, lead-network:N（线索网络）, conflicts（熟人社会，需 --round）, "
+              "cluster:C（共性问题群）, lead-network:N（线索网络）, team:T（巡察组：成员及其社会关系）, conflicts（熟人社会，需 --round）, "
               "rotation（交叉巡察轮换环，需 --round）；省略 = 总览 / omit for the overview")
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
@@ -73,7 +73,7 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
             focus = f"{kind}:{person_arg(ident)}"
     session = Session.of(dataset, load_rules(rules_path), as_of)
     kind = focus.split(":")[0].strip().lower() if focus else "overview"
-    on_graph = kind in ("unit", "person", "cluster", "lead-network", "conflicts")
+    on_graph = kind in ("unit", "person", "cluster", "lead-network", "team", "conflicts")
     steps = Steps(3 if on_graph else 2)
     if on_graph:
         with steps("构建属性图 / building the graph"):

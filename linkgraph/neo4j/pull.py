@@ -106,7 +106,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for spec in TABLES:
-        frame = tables[spec.name]
+        from linkgraph.dataset import empty_table
+
+        frame = tables[spec.name] if spec.name in tables else empty_table(spec.name)
         columns = [c.name for c in spec.columns]
         path = out / f"{spec.name}.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
@@ -122,8 +124,10 @@ def tables_digest(tables: Mapping[str, pd.DataFrame]) -> str:
     """SHA-256 of the tables' canonical CSV text: the same data, the same digest."""
     h = hashlib.sha256()
     for spec in TABLES:
-        frame = tables[spec.name]
         h.update(spec.name.encode())
+        if spec.name not in tables:   # a table the graph does not hold (pool): no rows
+            continue
+        frame = tables[spec.name]
         for row in zip(*(frame[c.name].tolist() for c in spec.columns)):
             h.update("\x1f".join(_cell(v) for v in row).encode("utf-8") + b"\n")
     return h.hexdigest()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from linkgraph.report.model import Report, ViewJob
 from linkgraph.report.options import ReportOptions, default_round
 from linkgraph.report.sections import (audit, clusters, conflicts, leads, priorities,
-                                       rectification, rotation)
+                                       rectification, roster, rotation)
 from linkgraph.report.sections.figures import key_figures
 from linkgraph.report.words import t
 from linkgraph.rules import Rules
@@ -35,6 +35,7 @@ def build_report(data: Session | Tables, options: ReportOptions,
         clusters.clusters(session, options),
         conflicts.conflicts(session, options, conflict_round),
         rotation.rotation(session, options),
+        roster.roster(session, options),
         leads.leads(session, options),
         audit.audit(session, options),
         rectification.rectification(session, options),

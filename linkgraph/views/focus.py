@@ -35,7 +35,8 @@ def view_request(source: Session, focus: str | None, *, round_id: str | None = N
                  hops: int | None = None, lang: str = "zh",
                  plan: Mapping[str, Any] | None = None) -> ViewRequest:
     """The request for ``focus`` (``None`` = overview; ``unit:U``,
-    ``person:P``, ``portrait:P`` (一把手画像), ``cluster:C``, ``lead-network:N``, ``conflicts``,
+    ``person:P``, ``portrait:P`` (一把手画像), ``cluster:C``, ``lead-network:N``, ``team:T``
+    (巡察组), ``conflicts``,
     ``rotation``).  ``plan`` gives the rotation plan record directly."""
     if not focus:
         return kinds.overview(source.tables, lang=lang)
@@ -56,6 +57,10 @@ def view_request(source: Session, focus: str | None, *, round_id: str | None = N
             ids = ", ".join(c.cluster_id for c in source.clusters[:10]) or "—"
             raise InputError(f"没有共性问题群 {ident} / no cluster {ident!r} (有 / found: {ids})")
         return kinds.cluster_view(source.graph, found[0], lang=lang)
+    if kind == "team":
+        from linkgraph.views.kinds_team import team_view
+
+        return team_view(source.graph, ident, lang=lang)
     if kind == "lead-network":
         nets = source.lead_networks
         row = nets[nets["network_id"] == ident]

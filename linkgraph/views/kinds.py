@@ -179,11 +179,14 @@ def parse_focus(text: str) -> tuple[str, str]:
     """``unit:U1`` -> ("unit", "U1"); ``conflicts`` -> ("conflicts", "")."""
     kind, _, ident = text.partition(":")
     kind = kind.strip().lower()
-    kinds = ("unit", "person", "portrait", "cluster", "lead-network", "conflicts", "rotation")
+    kinds = ("unit", "person", "portrait", "cluster", "lead-network", "team", "conflicts",
+             "rotation")
     if kind not in kinds:
         raise InputError(f"未知的视图焦点 / unknown focus {text!r}; 可用 / use: unit:U, "
-                         "person:P, portrait:P, cluster:C, lead-network:N, conflicts, rotation")
-    if kind in ("unit", "person", "portrait", "cluster", "lead-network") and not ident.strip():
+                         "person:P, portrait:P, cluster:C, lead-network:N, team:T, conflicts, "
+                         "rotation")
+    if kind in ("unit", "person", "portrait", "cluster", "lead-network", "team") \
+            and not ident.strip():
         raise InputError(f"{kind} 需要编码，如 {kind}:X1 / {kind} needs an id, e.g. {kind}:X1")
     return kind, ident.strip()
 

@@ -17,6 +17,7 @@ from loaders.generator.lead_plants import plant_lead_anomalies
 from loaders.generator.leads import build_leads, departments
 from loaders.generator.measures import build_measures
 from loaders.generator.plants import Plants
+from loaders.generator.pool import build_pool
 from loaders.generator.scenarios import plant_conflicts
 from loaders.generator.presets import Preset, resolve
 from loaders.generator.problems import build_problems
@@ -24,7 +25,7 @@ from loaders.generator.realism import apply_realism
 from loaders.generator.rounds import Rounds, build_rounds, cross_dates
 from loaders.generator.staff import build_staff
 from loaders.generator.structure import Structure, build_structure
-from loaders.generator.tables import Ids, build_tables, make_ids_for
+from loaders.generator.tables import Ids, _labels, build_tables, make_ids_for
 from loaders.generator.ties import build_ties
 
 DEFAULT_AS_OF = dt.date(2026, 6, 30)
@@ -107,7 +108,11 @@ def generate(scale: str | int = "county", seed: int = 0,
     _followup(w)
     ids = make_ids_for(w)
     tables, zh = build_tables(w, ids)
+    round_id = str(ids.round[w.cross.round])
+    tables["pool"], staffing = build_pool(tables, round_id, w.seed)
+    zh["pool"] = {"pool_kind": _labels("pool_kind", tables["pool"]["pool_kind"].to_numpy())}
     truth = _truth(w, ids, tables, as_of)
+    truth["staffing"] = staffing
     gen = Generated(tables, truth, int(seed), preset.name, as_of, zh)
     return apply_realism(gen, realism)
 

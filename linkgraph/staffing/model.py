@@ -1,0 +1,306 @@
+"""A staffing instance as a 0-1 linear model (encode), and its solvers.
+
+``encode`` turns a ``StaffProblem`` into a ``LinearModel``: one binary per
+open (person, team, role), one per (team, needed specialty) saying it is
+covered, one integer per team counting the experienced members it lacks;
+rows for every hard constraint.  The solvers share the rotation package's
+interface — ``(model, *, time_limit, seed, workers, exclude) -> solution |
+None`` (None: proven infeasible), ``SolverTimeout`` when nothing was found
+in time — and live in ``SOLVERS``; an unknown name is an error.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import time
+
+import numpy as np
+
+from linkgraph.errors import LinkgraphError
+from linkgraph.rotation.instance import SolverTimeout
+from linkgraph.staffing.problem import StaffProblem
+
+
+@dataclass(frozen=True)
+class Row:
+    idx: tuple[int, ...]
+    coef: tuple[int, ...]
+    lb: float
+    ub: float
+    what: str            # which constraint family (for the diagnosis)
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    options: tuple[tuple[int, int, str], ...]   # the first len(options) variables
+    upper: np.ndarray                           # int, per variable
+    cost: np.ndarray                            # int64, per variable
+    constant: int
+    rows: tuple[Row, ...]
+    covers: Mapping[tuple[int, str], int] = field(default_factory=dict)  # (team, tag) -> var
+    shorts: Mapping[int, int] = field(default_factory=dict)              # team -> var
+
+    @property
+    def n(self) -> int:
+        return len(self.cost)
+
+
+@dataclass(frozen=True)
+class StaffSolution:
+    values: tuple[int, ...]
+    cost: int
+    optimal: bool
+    bound: float
+    solver: str
+
+    def chosen(self, model: LinearModel) -> tuple[int, ...]:
+        return tuple(k for k in range(len(model.options)) if self.values[k] > 0)
+
+    @property
+    def gap(self) -> float:
+        """(cost − bound) / cost; 1.0 (100 %) when no bound is known."""
+        if self.optimal:
+            return 0.0
+        if not np.isfinite(self.bound):
+            return 1.0
+        return float(min(1.0, max(0.0, self.cost - self.bound) / max(abs(self.cost), 1)))
+
+
+#: Constraint families, each of which the diagnosis may relax.
+FAMILIES = ("one_team", "role", "size", "fixed_specialty", "need", "pairing", "fix")
+
+
+def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
+    """The linear model of ``prob`` (without the families in ``drop``)."""
+    rules = prob.rules
+    options = tuple(prob.options())
+    upper, cost = [1] * len(options), [prob.cost(p, t) for p, t, _ in options]
+    rows: list[Row] = []
+    by_person: dict[int, list[int]] = defaultdict(list)
+    by_team: dict[int, list[int]] = defaultdict(list)
+    by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
+    by_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k, (p, t, r) in enumerate(options):
+        by_person[p].append(k)
+        by_team[t].append(k)
+        by_role[t, r].append(k)
+        by_pair[p, t].append(k)
+
+    def add(ks: Sequence[int], coef: Sequence[int], lb: float, ub: float, what: str) -> None:
+        if what not in drop:
+            rows.append(Row(tuple(ks), tuple(coef), lb, ub, what))
+
+    for p in sorted(by_person):
+        add(by_person[p], [1] * len(by_person[p]), -np.inf, 1, "one_team")
+    constant = 0
+    covers: dict[tuple[int, str], int] = {}
+    shorts: dict[int, int] = {}
+    for t, team in enumerate(prob.teams):
+        for role, rr in rules.roles.items():
+            ks = by_role.get((t, role), [])
+            add(ks, [1] * len(ks), rr.min, rr.max, "role")
+        ks = by_team.get(t, [])
+        add(ks, [1] * len(ks), rules.min_size, rules.max_size, "size")
+        for tag in rules.fixed:
+            hit = [k for k in ks if tag in prob.persons[options[k][0]].tags]
+            add(hit, [1] * len(hit), 1, np.inf, "fixed_specialty")
+        for tag in team.needs:
+            hit = [k for k in ks if tag in prob.persons[options[k][0]].tags]
+            if rules.needs_hard:
+                add(hit, [1] * len(hit), 1, np.inf, "need")
+                continue
+            y = len(upper)
+            covers[t, tag] = y
+            upper.append(1)
+            cost.append(-rules.uncovered_need)
+            constant += rules.uncovered_need
+            rows.append(Row((y, *hit), (1, *[-1] * len(hit)), -np.inf, 0, "cover"))
+        experienced = [k for k in ks if prob.persons[options[k][0]].experienced]
+        if rules.min_experienced and rules.experience_short:
+            e = len(upper)
+            shorts[t] = e
+            upper.append(rules.min_experienced)
+            cost.append(rules.experience_short)
+            rows.append(Row((e, *experienced), (1,) * (1 + len(experienced)),
+                            rules.min_experienced, np.inf, "experience"))
+        new = [k for k in ks if prob.persons[options[k][0]].new]
+        if rules.new_needs_experienced and new:
+            # no new member without an experienced one: new <= max_size * experienced
+            # (one row per team; a row per new person would grow as people × teams²)
+            add((*new, *experienced), (1,) * len(new) + (-rules.max_size,) * len(experienced),
+                -np.inf, 0, "pairing")
+    for p, t in sorted(prob.fixed):
+        ks = by_pair.get((p, t), [])
+        add(ks, [1] * len(ks), 1, 1, "fix")
+    return LinearModel(options, np.asarray(upper, dtype=np.int64),
+                       np.asarray(cost, dtype=np.int64), constant, tuple(rows), covers, shorts)
+
+
+def _no_goods(model: LinearModel, exclude: Sequence[Sequence[int]]) -> list[Row]:
+    """One row per earlier roster: at least one of its choices changes."""
+    return [Row(tuple(ks), (1,) * len(ks), -np.inf, len(ks) - 1, "exclude")
+            for ks in exclude if ks]
+
+
+def _trivially_infeasible(rows: Sequence[Row]) -> bool:
+    return any(not r.idx and (r.lb > 0 or r.ub < 0) for r in rows)
+
+
+def solve_cpsat(model: LinearModel, *, time_limit: float, seed: int, workers: int,
+                exclude: Sequence[Sequence[int]] = (),
+                hint: Sequence[int] | None = None) -> StaffSolution | None:
+    """The model by OR-Tools CP-SAT: optimal, or the best found with its bound;
+    ``hint`` (a feasible roster's values, e.g. ``greedy.greedy_values``) is
+    where the search starts."""
+    from ortools.sat.python import cp_model
+
+    rows = list(model.rows) + _no_goods(model, exclude)
+    if _trivially_infeasible(rows):
+        return None
+    m = cp_model.CpModel()
+    x = [m.new_int_var(0, int(u), f"v{k}") for k, u in enumerate(model.upper)]
+    for r in rows:
+        if not r.idx:
+            continue
+        expr = cp_model.LinearExpr.weighted_sum([x[k] for k in r.idx], [int(c) for c in r.coef])
+        if np.isfinite(r.lb):
+            m.add(expr >= int(r.lb))
+        if np.isfinite(r.ub):
+            m.add(expr <= int(r.ub))
+    nz = np.flatnonzero(model.cost)
+    m.minimize(cp_model.LinearExpr.weighted_sum([x[k] for k in nz.tolist()],
+                                                [int(model.cost[k]) for k in nz.tolist()]))
+    if hint is not None and not exclude:
+        for var, value in zip(x, hint):
+            m.add_hint(var, int(value))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.num_workers = max(1, int(workers))
+    # the LP relaxation is tight on these models; with one worker CP-SAT
+    # only uses it at this level
+    solver.parameters.linearization_level = 2
+    status = solver.solve(m)
+    if status == cp_model.INFEASIBLE:
+        return None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise SolverTimeout(f"{time_limit:g} 秒内未找到可行名单（可能无解）/ no roster found within "
+                            f"{time_limit:g} s; 请加大 --time-limit / raise --time-limit")
+    values = tuple(int(solver.value(v)) for v in x)
+    total = int(np.dot(model.cost, values)) + model.constant
+    optimal = status == cp_model.OPTIMAL
+    bound = float(total) if optimal else float(solver.best_objective_bound) + model.constant
+    return StaffSolution(values, total, optimal or bound >= total, bound, "cp-sat")
+
+
+def solve_milp(model: LinearModel, *, time_limit: float, seed: int, workers: int,
+               exclude: Sequence[Sequence[int]] = ()) -> StaffSolution | None:
+    """The model by scipy's HiGHS branch and bound (exact, gap at the limit)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    rows = list(model.rows) + _no_goods(model, exclude)
+    if _trivially_infeasible(rows):
+        return None
+    rows = [r for r in rows if r.idx]
+    ii = np.asarray([q for q, r in enumerate(rows) for _ in r.idx], dtype=np.int64)
+    jj = np.asarray([k for r in rows for k in r.idx], dtype=np.int64)
+    vv = np.asarray([c for r in rows for c in r.coef], dtype=float)
+    a = coo_matrix((vv, (ii, jj)), shape=(len(rows), model.n)).tocsr()
+    cons = [LinearConstraint(a, [r.lb for r in rows], [r.ub for r in rows])] if rows else []
+    res = milp(model.cost.astype(float), constraints=cons, integrality=np.ones(model.n),
+               bounds=Bounds(0, model.upper.astype(float)),
+               options={"time_limit": float(time_limit), "mip_rel_gap": 0.0,
+                        "presolve": True})
+    if res.status == 2:
+        return None
+    if res.x is None:
+        dual = getattr(res, "mip_dual_bound", None)
+        raise SolverTimeout(f"HiGHS 在 {time_limit:g} 秒内未找到可行名单 / HiGHS found no roster "
+                            f"within {time_limit:g} s",
+                            float(dual) + model.constant if dual is not None
+                            and np.isfinite(dual) else -np.inf)
+    values = tuple(int(round(v)) for v in res.x)
+    total = int(np.dot(model.cost, values)) + model.constant
+    dual = getattr(res, "mip_dual_bound", None)
+    optimal = res.status == 0
+    bound = float(total) if optimal or dual is None else float(dual) + model.constant
+    return StaffSolution(values, total, optimal or bound >= total, bound, "milp")
+
+
+def solve_auto(model: LinearModel, *, time_limit: float, seed: int, workers: int,
+               exclude: Sequence[Sequence[int]] = (),
+               hint: Sequence[int] | None = None) -> StaffSolution | None:
+    """HiGHS for 60 % of the time (its LP bound is tight on these models),
+    then CP-SAT from ``hint`` if HiGHS found no roster in time."""
+    started = time.monotonic()
+    try:
+        return solve_milp(model, time_limit=0.5 * time_limit, seed=seed, workers=workers,
+                          exclude=exclude)
+    except SolverTimeout as exc:
+        bound = exc.bound
+    left = time_limit - (time.monotonic() - started)
+    usable = hint is not None and not exclude and satisfies(model, hint)
+    try:
+        if usable and left < 0.1 * time_limit:   # HiGHS overran: keep to the limit
+            raise SolverTimeout("no time left for CP-SAT", bound)
+        return solve_cpsat(model, time_limit=max(1.0, left), seed=seed, workers=workers,
+                           exclude=exclude, hint=hint)
+    except SolverTimeout:
+        if not usable:
+            raise
+    assert hint is not None
+    total = int(np.dot(model.cost, hint)) + model.constant   # the greedy roster, with the gap
+    return StaffSolution(tuple(int(v) for v in hint), total, bound >= total, bound, "greedy")
+
+
+def satisfies(model: LinearModel, values: Sequence[int]) -> bool:
+    """Whether ``values`` meet every row and bound of ``model``."""
+    v = np.asarray(values, dtype=np.int64)
+    if len(v) != model.n or (v < 0).any() or (v > model.upper).any():
+        return False
+    for r in model.rows:
+        total = int(sum(c * v[k] for k, c in zip(r.idx, r.coef)))
+        if total < r.lb or total > r.ub:
+            return False
+    return True
+
+
+#: Every solver by the name ``--solver`` takes (``auto``: HiGHS, then CP-SAT).
+SOLVERS: dict[str, Callable[..., StaffSolution | None]] = {
+    "auto": solve_auto,
+    "cp-sat": solve_cpsat,
+    "milp": solve_milp,
+}
+
+
+def solver_named(name: str | None) -> Callable[..., StaffSolution | None]:
+    """The solver called ``name`` (``auto`` when None); unknown is an error."""
+    name = name or "auto"
+    if name not in SOLVERS:
+        raise LinkgraphError(f"未知求解器 {name!r} / unknown solver {name!r}; "
+                             f"可选 / choose from: {', '.join(sorted(SOLVERS))}")
+    return SOLVERS[name]
+
+
+def best_rosters(model: LinearModel, k: int, *, solver: str | None = None,
+                 time_limit: float = 30.0, seed: int = 0, workers: int = 1,
+                 hint: Sequence[int] | None = None) -> list[StaffSolution]:
+    """The best roster and up to ``k`` next-best ones, each differing from
+    every earlier one in at least one person's team or role.  ``hint`` (a
+    feasible roster's values) starts CP-SAT's first search."""
+    solve = solver_named(solver)
+    extra = {"hint": hint} if solve in (solve_cpsat, solve_auto) and hint is not None else {}
+    first = solve(model, time_limit=time_limit, seed=seed, workers=workers, **extra)
+    if first is None:
+        return []
+    found = [first]
+    for _ in range(k):
+        nxt = solve(model, time_limit=time_limit, seed=seed, workers=workers,
+                    exclude=[s.chosen(model) for s in found])
+        if nxt is None:
+            break
+        found.append(nxt)
+    return found
