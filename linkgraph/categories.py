@@ -349,7 +349,13 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
 def harmonise_tables(tables: Mapping[str, pd.DataFrame], tax: Taxonomy | None = None,
                      decisions: Iterable[Decision] = ()) -> dict[str, pd.DataFrame]:
     """The tables with problems (and audit findings) harmonised, and each
-    department's ``supervises`` list mapped the same way."""
+    department's ``supervises`` list mapped the same way.  Every analysis
+    that shows or groups a category calls it first; tables already
+    harmonised (by a session, with the office's decisions) are returned as
+    they are."""
+    tables = getattr(tables, "tables", tables)
+    if is_harmonised(tables):
+        return dict(tables)
     tax = tax or load_taxonomy()
     decisions = tuple(decisions)
     out = dict(tables)
@@ -365,6 +371,23 @@ def harmonise_tables(tables: Mapping[str, pd.DataFrame], tax: Taxonomy | None = 
             return tuple(dict.fromkeys(match_label(c, tax, decisions).category for c in cats))
         out["departments"] = depts.assign(supervises=depts["supervises"].map(mapped))
     return out
+
+
+def is_harmonised(tables: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether ``harmonise_tables`` already ran on these tables."""
+    p = tables.get("problems")
+    return p is not None and "category_written" in p.columns
+
+
+def written_labels(frame: pd.DataFrame, key: str) -> pd.Series:
+    """Per value of ``key`` in a harmonised table: the labels as written
+    under it, "；"-joined and sorted (what a table shows beside the
+    harmonised category)."""
+    if "category_written" not in frame.columns:
+        return pd.Series(dtype=object)
+    f = frame[[key, "category_written"]].dropna().drop_duplicates()
+    return f.sort_values([key, "category_written"]).groupby(key, sort=True)[
+        "category_written"].agg("；".join)
 
 
 def label_summary(problems: pd.DataFrame, tax: Taxonomy | None = None,
