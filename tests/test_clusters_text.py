@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from linkgraph.analysis.clusters.clauses import Masker, items, mask_numbers, pieces
+from linkgraph.analysis.clusters.stock import core_phrase, without
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.categories import harmonise
 
@@ -150,3 +151,36 @@ def test_deterministic(seed):
                      + [(u, "A", FAILING_B.format(a=f"{k}.5"))
                         for k, u in enumerate(["B01", "B02", "B03"])])
     assert near_duplicates(data, masking_names()) == near_duplicates(data, masking_names())
+
+
+ACTORS = ["报账员", "村干部", "村委会", "班子成员", "财务人员", "驻村干部"]
+
+
+def test_one_phrase_copied_with_other_surroundings_is_no_near_duplicate():
+    # a stock phrase (超天数报销补助) in six units, each with another actor in
+    # front: six different wordings, very alike, but all they share is the
+    # one phrase — a copied phrase, not one failing written in other words
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    rows = [(u, "A", f"一是{unit_names()[u]}{ACTORS[k]}超天数报销补助；二是{k + 2}笔支出报销手续不全")
+            for k, u in enumerate(units)]
+    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+
+
+def test_a_failing_copied_with_its_circumstances_still_clusters():
+    # two specific phrases copied together (涉密计算机违规连接互联网 … 存在泄密隐患),
+    # reordered and with other details: one failing, in the six units
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    forms = ["涉密计算机违规连接互联网，存在泄密隐患", "存在泄密隐患，涉密计算机违规连接互联网{n}次",
+             "保密检查发现涉密计算机违规连接互联网，存在泄密隐患"]
+    rows = [(u, "A", forms[k % 3].format(n=k + 2)) for k, u in enumerate(units)]
+    (c,) = near_duplicates(with_rows(background(), rows), masking_names())
+    assert c.unit_ids == tuple(sorted(units))
+
+
+def test_core_phrase_by_hand():
+    texts = ["某报账员超天数报销补助", "某村干部超天数报销补助", "超天数报销补助,涉及#人次", "公车私用"]
+    assert core_phrase(texts, [1, 1, 1, 1]) == "超天数报销补助"
+    # in half the units' weight at least, and in two wordings at least
+    assert core_phrase(texts, [1, 1, 1, 10]) is None
+    assert core_phrase(["超天数报销补助", "公车私用"], [5, 1]) is None
+    assert without(["某报账员超天数报销补助"], "超天数报销补助") == ["某报账员,"]

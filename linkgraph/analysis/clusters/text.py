@@ -41,6 +41,7 @@ from scipy import sparse
 
 from linkgraph.analysis.clusters.clauses import Masker, explode
 from linkgraph.analysis.clusters.stats import Candidate
+from linkgraph.analysis.clusters.stock import copied
 from linkgraph.analysis.clusters.words import word_matrix
 
 #: code points kept: CJK ideographs, Latin letters and digits
@@ -334,8 +335,15 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
     boiler = max(params.boiler_min, params.boiler_share * n_units)
     seeds = np.flatnonzero((share <= params.max_common) & (held < boiler))
     del g
-    Xs = word_matrix([texts[i] for i in seeds], lambda words: gram_units(words, df), n_units,
-                     max(params.common_min, params.common_share * n_units), held[seeds])
+    rare = max(params.common_min, params.common_share * n_units)
+    seed_texts = [texts[i] for i in seeds]
+
+    def featurize(extra: list[str]) -> sparse.csr_matrix:
+        """Rows for ``seed_texts + extra``, weighted by the seeds alone."""
+        return word_matrix(seed_texts + extra, lambda words: gram_units(words, df), n_units,
+                           rare, np.concatenate([held[seeds], np.zeros(len(extra))]))
+
+    Xs = featurize([])
     comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity,
                             _areas(p, items)[seeds])
     items["label"] = comp[items["wording"].to_numpy()]
@@ -346,6 +354,13 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
              & (per["units"] <= params.max_unit_share * n_units)
              & (per["density"] >= params.min_density)].index
     items = items[items["label"].isin(ok)]
+    groups = {int(lab): ([texts[w] for w in ws], [float(held[w]) for w in ws])
+              for lab, ws in items.groupby("label")["wording"].agg(
+                  lambda s: sorted(set(s))).items()}
+    gone = copied(groups, lambda extra: featurize(extra)[len(seeds):], params.similarity,
+                  params.min_density,
+                  specific=lambda phrase: gram_units([phrase], df)[0] < rare)
+    items = items[~items["label"].isin(gone)]
     if items.empty:
         return []
     hit = items.drop_duplicates(["row", "label"])

@@ -1,0 +1,128 @@
+"""One phrase copied is no near-duplicate (套话 / 通用表述).
+
+A ledger's stock phrases ("干部交流轮岗不到位", "超天数报销补助") recur in
+several units with different surroundings: "某村委会超天数报销补助",
+"某报账员超天数报销补助".  The masked wordings differ, so the
+near-duplicate detector sees several wordings that are very alike — but all
+they share is the one phrase, copied.  A failing written in different words
+shares meaning without a long common phrase; a failing written with its
+circumstances shares more than one.
+
+So, for each cluster the detector found: its *core* is the longest phrase
+(at least ``CORE_CHARS`` characters) written in at least ``CORE_SHARE`` of
+its units' wordings.  Without the core, are the wordings still alike (the
+same similarity and density tests as before)?  If not, the cluster is a
+copied phrase and is not reported.  A cluster with no core (paraphrases) is
+left as it is.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+
+#: a core is at least this many characters …
+CORE_CHARS = 4
+#: … written in at least this share of the cluster's units
+CORE_SHARE = 0.5
+#: a second shared phrase (a failing copied with its circumstances: 场地租金
+#: … 小金库) needs this many characters
+SECOND_CHARS = 3
+
+_PLAIN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]+")
+
+
+def _runs(text: str) -> list[str]:
+    """The stretches of a masked wording with no placeholder or break."""
+    return _PLAIN.findall(text.replace("某", " ").replace("#", " "))
+
+
+def _coverage(phrase: str, texts: Sequence[str], weights: Sequence[float]) -> float:
+    """The weight of the texts holding ``phrase`` (0 when fewer than two do:
+    a phrase of one wording is not copied)."""
+    held = [w for t, w in zip(texts, weights) if phrase in t]
+    return sum(held) if len(held) >= 2 else 0.0
+
+
+def core_phrase(texts: Sequence[str], weights: Sequence[float],
+                share: float = CORE_SHARE, chars: int = CORE_CHARS,
+                keep: Callable[[str], bool] = lambda _: True) -> str | None:
+    """The longest phrase of ``chars`` characters or more written in at
+    least ``share`` of the weight (units) of ``texts`` (and, grown from a
+    first ``chars`` characters that ``keep`` accepts), or None."""
+    need = share * sum(weights)
+    grams: dict[str, float] = {}
+    texts_with: Counter[str] = Counter()
+    for t, w in zip(texts, weights):
+        seen = {r[i:i + chars] for r in _runs(t) for i in range(len(r) - chars + 1)}
+        for g in seen:
+            grams[g] = grams.get(g, 0.0) + w
+            texts_with[g] += 1
+    common = sorted((g for g, c in grams.items() if c >= need and texts_with[g] >= 2
+                     and keep(g)), key=lambda g: (-grams[g], g))
+    if not common:
+        return None
+    best = common[0]
+    grown = True
+    while grown:        # extend the phrase while every text holding it still does
+        grown = False
+        options: set[str] = set()
+        for t in texts:
+            for r in _runs(t):
+                at = r.find(best)
+                while at >= 0:
+                    if at > 0:
+                        options.add(r[at - 1] + best)
+                    if at + len(best) < len(r):
+                        options.add(best + r[at + len(best)])
+                    at = r.find(best, at + 1)
+        scored = sorted(((_coverage(o, texts, weights), o) for o in options),
+                        key=lambda x: (-x[0], x[1]))
+        if scored and scored[0][0] >= _coverage(best, texts, weights):
+            best = scored[0][1]
+            grown = True
+    return best
+
+
+def without(texts: Sequence[str], phrase: str) -> list[str]:
+    """``texts`` with ``phrase`` taken out (a break left in its place)."""
+    return [t.replace(phrase, ",") for t in texts]
+
+
+def copied(groups: Mapping[int, tuple[Sequence[str], Sequence[float]]],
+           featurize: Callable[[list[str]], sparse.csr_matrix], similarity: float,
+           min_density: float, specific: Callable[[str], bool] = lambda _: True) -> set[int]:
+    """The clusters (label → their wordings and the units writing each) that
+    are one copied phrase: without their core, the wordings' density (mean
+    similarity over all pairs, pairs below ``similarity`` counting 0) falls
+    below ``min_density``.  ``featurize`` turns texts into L2-normalised
+    rows weighted as the detector weighs them; ``specific(phrase)``: whether
+    a phrase is rare across units (不到位 is not: a second phrase must be)."""
+    cores = {lab: core_phrase(texts, weights) for lab, (texts, weights) in groups.items()}
+    todo = []
+    for lab, core in sorted(cores.items()):
+        if core is None:
+            continue
+        second = core_phrase(without(groups[lab][0], core), groups[lab][1],
+                             chars=SECOND_CHARS, keep=specific)
+        if second is None:
+            todo.append(lab)
+    if not todo:
+        return set()
+    rest = [t for lab in todo for t in without(groups[lab][0], str(cores[lab]))]
+    X = featurize(rest)
+    out, at = set(), 0
+    for lab in todo:
+        n = len(groups[lab][0])
+        block = X[at:at + n]
+        at += n
+        S = (block @ block.T).toarray()
+        pairs = n * (n - 1) / 2
+        upper = S[np.triu_indices(n, 1)]
+        density = float(upper[upper >= similarity].sum() / pairs) if pairs else 0.0
+        if density < min_density:
+            out.add(lab)
+    return out
