@@ -172,7 +172,8 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
         found += near_duplicates(problems, names, params.text())
     if "profile" in params.kinds:
         found += profiles(problems, min_units=params.min_units, alpha=params.alpha,
-                          size=params.profile_size, min_ratio=params.profile_ratio)
+                          size=params.profile_size, min_ratio=params.profile_ratio,
+                          units=units)
     merged = merge_candidates(found, params.merge_overlap)
     written = problems.set_index("problem_id")["category_written"]
     written = written[~written.index.duplicated()]
