@@ -14,6 +14,11 @@ its units' wordings.  Without the core, are the wordings still alike (the
 same similarity and density tests as before)?  If not, the cluster is a
 copied phrase and is not reported.  A cluster with no core (paraphrases) is
 left as it is.
+
+The other way round, ``reworded_only`` picks, among the communities linked
+at a lower similarity, those whose wordings share meaning but no phrase: the
+same failing written in genuinely different words (干部在外面公司挂职领钱 /
+公职人员在民营企业领薪兼职 / 在职人员受聘于企业获取报酬).
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 #: a core is at least this many characters …
@@ -125,4 +131,49 @@ def copied(groups: Mapping[int, tuple[Sequence[str], Sequence[float]]],
         density = float(upper[upper >= similarity].sum() / pairs) if pairs else 0.0
         if density < min_density:
             out.add(lab)
+    return out
+
+
+def shared_phrase(a: str, b: str) -> int:
+    """The length of the longest phrase two masked wordings share."""
+    best = 0
+    ra, rb = _runs(a), "|".join(_runs(b))
+    for r in ra:
+        for i in range(len(r)):
+            j = i + best + 1
+            while j <= len(r) and r[i:j] in rb:
+                best = j - i
+                j += 1
+    return best
+
+
+def mean_shared_phrase(texts: Sequence[str]) -> float:
+    """The mean, over all pairs of ``texts``, of the longest phrase they share."""
+    lengths = [shared_phrase(a, b) for i, a in enumerate(texts) for b in texts[i + 1:]]
+    return sum(lengths) / len(lengths) if lengths else 0.0
+
+
+def plain_chars(texts: Sequence[str]) -> float:
+    """The mean number of characters of ``texts`` outside placeholders."""
+    return sum(len("".join(_runs(t))) for t in texts) / len(texts) if texts else 0.0
+
+
+def reworded_only(found: pd.DataFrame, texts: Sequence[str], taken: pd.DataFrame,
+                  max_shared: float, min_chars: float) -> list[int]:
+    """The communities (``label``) of ``found`` items written in genuinely
+    different words: two wordings (``texts[wording]``) share on average a
+    phrase of fewer than ``max_shared`` characters (a word, not a clause),
+    and they are long enough (``min_chars`` characters on average) for
+    their words alone to say they mean the same — short stock phrases linked
+    by a character or two are not; and not already a cluster of ``taken``
+    (half their units or more)."""
+    out = []
+    taken_units = [set(u) for _, u in taken.groupby("label")["unit_id"]]
+    for lab, block in found.groupby("label", sort=True):
+        units = set(block["unit_id"])
+        if any(len(units & t) >= 0.5 * min(len(units), len(t)) for t in taken_units):
+            continue
+        wordings = [texts[w] for w in sorted(set(block["wording"]))]
+        if plain_chars(wordings) >= min_chars and mean_shared_phrase(wordings) < max_shared:
+            out.append(int(lab))
     return out

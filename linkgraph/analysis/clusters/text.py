@@ -41,7 +41,7 @@ from scipy import sparse
 
 from linkgraph.analysis.clusters.clauses import Masker, explode
 from linkgraph.analysis.clusters.stats import Candidate
-from linkgraph.analysis.clusters.stock import copied
+from linkgraph.analysis.clusters.stock import copied, reworded_only
 from linkgraph.analysis.clusters.words import word_matrix
 
 #: code points kept: CJK ideographs, Latin letters and digits
@@ -224,10 +224,18 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     return label, means
 
 
+#: a connected group of texts with at least this share of its pairs linked
+#: is one community as it is (Louvain would split even a complete graph,
+#: whose modularity as one community is 0)
+WHOLE_LINKED = 0.5
+
+
 def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
-    """Community per text (-1 = unlinked): Louvain (networkx, seed 0) on
-    the similarity graph, so that a chain of pairwise links through stock
-    phrases does not make one cluster of unrelated failings."""
+    """Community per text (-1 = unlinked): each connected group of the
+    similarity graph that is densely linked (``WHOLE_LINKED``) as it is, the
+    others split by Louvain (networkx, seed 0), so that a chain of pairwise
+    links through stock phrases does not make one cluster of unrelated
+    failings."""
     import networkx as nx
 
     out = np.full(n, -1, dtype=np.int64)
@@ -235,8 +243,16 @@ def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarr
         return out
     G = nx.Graph()
     G.add_weighted_edges_from(zip(i.tolist(), j.tolist(), v.tolist()))
-    found = nx.community.louvain_communities(G, weight="weight", seed=0)
-    for k, members in enumerate(sorted((sorted(c) for c in found), key=lambda c: c[0])):
+    found: list[list[int]] = []
+    for part in nx.connected_components(G):
+        sub = G.subgraph(part)
+        k = len(part)
+        if sub.number_of_edges() >= WHOLE_LINKED * k * (k - 1) / 2:
+            found.append(sorted(part))
+        else:
+            found += [sorted(c) for c in nx.community.louvain_communities(
+                sub, weight="weight", seed=0)]
+    for k, members in enumerate(sorted(found, key=lambda c: c[0])):
         out[members] = k
     return out
 
@@ -255,6 +271,10 @@ class TextParams:
     min_wordings: int = 2
     min_units: int = 5
     min_density: float = 0.3
+    paraphrase_similarity: float = 0.15
+    paraphrase_density: float = 0.12
+    paraphrase_lcs: float = 2.5
+    paraphrase_chars: float = 12
 
 
 def gram_units(words: Sequence[str], df: np.ndarray) -> np.ndarray:
@@ -344,23 +364,26 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
                            rare, np.concatenate([held[seeds], np.zeros(len(extra))]))
 
     Xs = featurize([])
-    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity,
-                            _areas(p, items)[seeds])
-    items["label"] = comp[items["wording"].to_numpy()]
-    items = items[items["label"] >= 0]
-    per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
-    per["density"] = sims.reindex(per.index).fillna(0.0)
-    ok = per[(per["units"] >= params.min_units) & (per["wordings"] >= params.min_wordings)
-             & (per["units"] <= params.max_unit_share * n_units)
-             & (per["density"] >= params.min_density)].index
-    items = items[items["label"].isin(ok)]
+    areas = _areas(p, items)[seeds]
+    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity, areas)
+    phrased = _communities(items, comp, sims, params, n_units, params.min_density)
     groups = {int(lab): ([texts[w] for w in ws], [float(held[w]) for w in ws])
-              for lab, ws in items.groupby("label")["wording"].agg(
+              for lab, ws in phrased.groupby("label")["wording"].agg(
                   lambda s: sorted(set(s))).items()}
     gone = copied(groups, lambda extra: featurize(extra)[len(seeds):], params.similarity,
                   params.min_density,
                   specific=lambda phrase: gram_units([phrase], df)[0] < rare)
-    items = items[~items["label"].isin(gone)]
+    kept = [phrased[~phrased["label"].isin(gone)]]
+    if params.paraphrase_similarity:
+        comp2, sims2 = link_seeds(Xs, seeds, len(texts), params.paraphrase_similarity, areas)
+        reworded = _communities(items, comp2, sims2, params, n_units,
+                                params.paraphrase_density)
+        reworded = reworded[reworded["label"].isin(reworded_only(
+            reworded, texts, kept[0], params.paraphrase_lcs, params.paraphrase_chars))]
+        offset = int(comp.max()) + 1
+        kept.append(reworded.assign(label=reworded["label"] + offset))
+        sims = pd.concat([sims, sims2.set_axis(sims2.index + offset)])
+    items = pd.concat(kept, ignore_index=True)
     if items.empty:
         return []
     hit = items.drop_duplicates(["row", "label"])
@@ -368,6 +391,20 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
                                                   raw=hit["raw"].to_numpy(),
                                                   text=hit["wording"].to_numpy())
     return _candidates(found, sims)
+
+
+def _communities(items: pd.DataFrame, comp: np.ndarray, sims: pd.Series, params: TextParams,
+                 n_units: int, min_density: float) -> pd.DataFrame:
+    """The items of the communities ``comp`` (per wording) that are broad
+    enough (units, wordings), not too broad and dense enough."""
+    items = items.assign(label=comp[items["wording"].to_numpy()])
+    items = items[items["label"] >= 0]
+    per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
+    per["density"] = sims.reindex(per.index).fillna(0.0)
+    ok = per[(per["units"] >= params.min_units) & (per["wordings"] >= params.min_wordings)
+             & (per["units"] <= params.max_unit_share * n_units)
+             & (per["density"] >= min_density)].index
+    return items[items["label"].isin(ok)]
 
 
 def _candidates(p: pd.DataFrame, sims: pd.Series) -> list[Candidate]:
