@@ -12,7 +12,9 @@ So, for each cluster the detector found: its *core* is the longest phrase
 (at least ``CORE_CHARS`` characters) written in at least ``CORE_SHARE`` of
 its units' wordings.  Without the core, are the wordings still alike (the
 same similarity and density tests as before)?  If not, the cluster is a
-copied phrase and is not reported.  A cluster with no core (paraphrases) is
+copied phrase and is not reported — unless a second specific phrase, a
+clause of its own, is copied with it (涉密计算机违规连接互联网 … 存在泄密隐患:
+the failing and its circumstances).  A cluster with no core (paraphrases) is
 left as it is.
 
 The other way round, ``reworded_only`` picks, among the communities linked
@@ -93,6 +95,15 @@ def core_phrase(texts: Sequence[str], weights: Sequence[float],
     return best
 
 
+def other_clause(texts: Sequence[str], core: str, second: str) -> bool:
+    """Whether ``second`` is a clause of its own: wherever a wording holds
+    both, they are in different pieces (a stock phrase cut in two, 因私出国(境)
+    证照 … 未集中保管, is one clause)."""
+    both = [t for t in texts if core in t and second in t]
+    return bool(both) and all(not any(core in piece and second in piece
+                                      for piece in t.split(",")) for t in both)
+
+
 def without(texts: Sequence[str], phrase: str) -> list[str]:
     """``texts`` with ``phrase`` taken out (a break left in its place)."""
     return [t.replace(phrase, ",") for t in texts]
@@ -106,7 +117,8 @@ def copied(groups: Mapping[int, tuple[Sequence[str], Sequence[float]]],
     similarity over all pairs, pairs below ``similarity`` counting 0) falls
     below ``min_density``.  ``featurize`` turns texts into L2-normalised
     rows weighted as the detector weighs them; ``specific(phrase)``: whether
-    a phrase is rare across units (不到位 is not: a second phrase must be)."""
+    a phrase is rare across units (不到位 is not: a second phrase must be,
+    and a clause of its own: ``other_clause``)."""
     cores = {lab: core_phrase(texts, weights) for lab, (texts, weights) in groups.items()}
     todo = []
     for lab, core in sorted(cores.items()):
@@ -114,7 +126,7 @@ def copied(groups: Mapping[int, tuple[Sequence[str], Sequence[float]]],
             continue
         second = core_phrase(without(groups[lab][0], core), groups[lab][1],
                              chars=SECOND_CHARS, keep=specific)
-        if second is None:
+        if second is None or not other_clause(groups[lab][0], core, second):
             todo.append(lab)
     if not todo:
         return set()
