@@ -238,3 +238,15 @@ def test_profile_measures_a_unit_against_its_stratum():
     base = stratum_rates(A.astype(float), unit_strata(units, unit_ids), share=True)
     within, _ = elevated(A, 4, 1.4, base)
     assert not within.any()
+
+
+def test_a_label_naming_only_a_branch_is_no_overrepresentation(data):
+    # the eight 教育 units' extra problems labelled only 党的建设 (a branch of
+    # the taxonomy, no description to say more): how a team writes, not a
+    # finding — no cluster of 党的建设; labelled G they are the 教育 cluster
+    t = dict(data.tables)
+    t["problems"] = t["problems"].assign(category=t["problems"]["category"].replace(
+        {"G": "党的建设"}))
+    assert not [c for c in find_clusters(t) if c.category == "党的建设"]
+    assert ("overrepresented", "G", "教育") in {(c.kind, c.category, c.sector)
+                                              for c in find_clusters(data)}

@@ -61,7 +61,7 @@ class ClusterParams:
     min_lift: float = 1.5
     unit_alpha: float = 0.01
     similarity: float = 0.3
-    common_share: float = 0.02
+    common_share: float = 0.005
     common_min: int = 10
     max_common: float = 0.5
     boiler_share: float = 0.1
@@ -162,8 +162,13 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
     problems, units, regions = tables["problems"], tables["units"], tables["regions"]
     ancestors = region_ancestors(regions)
     found: list[Candidate] = []
+    # a label that names only an area or a branch (党的建设, 作风问题) and whose
+    # description did not say more is how a team writes, not what it found:
+    # such problems are not counted for over-representation or profiles
+    # (one team labelling every problem 党的建设 would make its region "high")
+    specific = problems[~problems["category_level"].isin(["area", "branch"])]
     if "overrepresented" in params.kinds:
-        found += overrepresented(rolled_up(problems, taxonomy, params.thin_problems), units,
+        found += overrepresented(rolled_up(specific, taxonomy, params.thin_problems), units,
                                  ancestors, min_units=params.min_units,
                                  alpha=params.alpha, min_lift=params.min_lift,
                                  unit_alpha=params.unit_alpha)
@@ -171,7 +176,7 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
         names = own_names(tables, problems["unit_id"].dropna().unique())
         found += near_duplicates(problems, names, params.text())
     if "profile" in params.kinds:
-        found += profiles(problems, min_units=params.min_units, alpha=params.alpha,
+        found += profiles(specific, min_units=params.min_units, alpha=params.alpha,
                           size=params.profile_size, min_ratio=params.profile_ratio,
                           units=units)
     merged = merge_candidates(found, params.merge_overlap)

@@ -262,7 +262,7 @@ class TextParams:
     """Thresholds of the near-duplicate detector (the CLI shows them)."""
 
     similarity: float = 0.3
-    common_share: float = 0.02
+    common_share: float = 0.005
     common_min: int = 10
     max_common: float = 0.5
     boiler_share: float = 0.1
