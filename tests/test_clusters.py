@@ -248,5 +248,9 @@ def test_a_label_naming_only_a_branch_is_no_overrepresentation(data):
     t["problems"] = t["problems"].assign(category=t["problems"]["category"].replace(
         {"G": "党的建设"}))
     assert not [c for c in find_clusters(t) if c.category == "党的建设"]
+    # nor a vague label the taxonomy cannot place (四风问题: [match].vague)
+    t["problems"] = t["problems"].assign(category=t["problems"]["category"].replace(
+        {"党的建设": "四风问题"}))
+    assert not [c for c in find_clusters(t) if c.category == "四风问题"]
     assert ("overrepresented", "G", "教育") in {(c.kind, c.category, c.sector)
                                               for c in find_clusters(data)}

@@ -45,7 +45,7 @@ from linkgraph.analysis.clusters.scope import (
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
-from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
+from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy, normal
 from linkgraph.schema import Tables
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
@@ -162,11 +162,13 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
     problems, units, regions = tables["problems"], tables["units"], tables["regions"]
     ancestors = region_ancestors(regions)
     found: list[Candidate] = []
-    # a label that names only an area or a branch (党的建设, 作风问题) and whose
-    # description did not say more is how a team writes, not what it found:
+    # a label that names only an area or a branch (党的建设), or a vague one
+    # (四风问题, 作风问题: [match].vague), and whose description did not say more is how a team writes, not what it found:
     # such problems are not counted for over-representation or profiles
     # (one team labelling every problem 党的建设 would make its region "high")
-    specific = problems[~problems["category_level"].isin(["area", "branch"])]
+    vague = problems["category_match"].eq("unresolved") & problems["category_written"].map(
+        lambda w: isinstance(w, str) and normal(w) in taxonomy.vague)
+    specific = problems[~problems["category_level"].isin(["area", "branch"]) & ~vague]
     if "overrepresented" in params.kinds:
         found += overrepresented(rolled_up(specific, taxonomy, params.thin_problems), units,
                                  ancestors, min_units=params.min_units,
