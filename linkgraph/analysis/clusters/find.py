@@ -5,6 +5,10 @@ Problem categories are first harmonised onto the shipped taxonomy
 and in each cluster's ``detail["written"]``).  Three detectors, each a
 function of the problems table that can be run and tested on its own:
 
+Problems whose label names only an area or a branch (党的建设), or is a
+vague label the taxonomy cannot place (四风问题), count for near-duplicates
+but not for the two tests below: such a label says how a team writes.
+
 * ``stats.overrepresented`` — a category concentrated in a sector or
   region well beyond its base rate (binomial tests, BH-corrected; base rates
   within strata — villages and communities vs the rest; a category with

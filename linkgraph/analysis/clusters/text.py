@@ -18,14 +18,23 @@ Steps (``near_duplicates``):
    (≥ ``common_min`` units and ``common_share`` of them) is routine wording
    and set aside; a remainder written in ``boiler_min`` units or more too.
 4. **Comparison** (``words.py``): the few specific items are segmented with
-   jieba; their rare words (in fewer units than the common threshold) and
-   those words' 同义词词林 groups are TF-IDF weighted by unit frequency;
-   cosine ≥ ``similarity`` links two items of one harmonised area.
-5. **Clusters**: Louvain communities of the links (not chained components,
-   which join unrelated failings through stock phrases) with at least
-   ``min_units`` units, at most ``max_unit_share`` of all units, at least
-   ``min_wordings`` different wordings and a density (mean similarity over
-   all pairs) of at least ``min_density``.
+   jieba; their rare words (in fewer units than the common threshold), those
+   words' 同义词词林 groups and the items' Chinese characters are TF-IDF
+   weighted by unit frequency; cosine ≥ ``similarity`` links two items of
+   one harmonised area.
+5. **Clusters**: communities of the links — a densely linked group as it
+   is, a sparse one split by Louvain (chained components join unrelated
+   failings through stock phrases) — with at least ``min_units`` units, at
+   most ``max_unit_share`` of all units, at least ``min_wordings`` different
+   wordings and a density (mean similarity over all pairs) of at least
+   ``min_density``.  A cluster that shares only one copied phrase (its core,
+   ``stock.py``: 某报账员 / 某村干部 + 超天数报销补助) is dropped.
+6. **Reworded**: a second pass links at ``paraphrase_similarity`` and keeps
+   the communities (density ≥ ``paraphrase_density``) whose wordings share
+   no phrase longer than a word on average (< ``paraphrase_lcs``
+   characters) and are long enough to judge (``paraphrase_chars``): one
+   failing in genuinely different words (干部在外面公司挂职领钱 / 公职人员在民营
+   企业领薪兼职 / 在职人员受聘于企业获取报酬).
 
 bench/score_analyses.py measures it on tidy and realistic generated data.
 """
