@@ -271,6 +271,17 @@ def _contained(key: str, idx: _Index, rejected: set[str]) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
+def named_categories(label: str, tax: Taxonomy) -> frozenset[str]:
+    """The categories (not areas or branches) whose name or an alias of four
+    characters or more the label holds whole: 工程项目招投标不规范 names both
+    工程项目 and 招投标."""
+    key = normal(label)
+    idx = _index(tax)
+    return frozenset(name for alias, name in zip(idx.aliases, idx.owner)
+                     if len(alias) >= 4 and alias in key
+                     and getattr(tax.nodes.get(name), "level", None) == "category")
+
+
 def _found(tax: Taxonomy, written: str, name: str, method: str, score: float,
            candidates: tuple[tuple[str, float], ...] = ()) -> LabelMatch:
     node = tax.nodes.get(name)
@@ -288,15 +299,17 @@ def _keyword_table(tax: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
                  if n.keywords)
 
 
-def by_description(description: str, tax: Taxonomy,
-                   within: str | None = None) -> tuple[str | None, int]:
+def by_description(description: str, tax: Taxonomy, within: str | None = None,
+                   among: frozenset[str] | None = None) -> tuple[str | None, int]:
     """The category whose keywords the description holds most (characters
     of distinct keywords), if at least ``keyword_chars`` and no tie; only
-    categories under ``within`` (an area or branch) when given."""
+    categories under ``within`` (an area or branch) when given, only those
+    ``among`` when given."""
     text = normal(description or "")
     scores = sorted(((sum(len(k) for k in kws if k in text), name)
                      for name, kws in _keyword_table(tax)
-                     if within is None or within in (tax.area_of(name), tax.branch_of(name))),
+                     if (within is None or within in (tax.area_of(name), tax.branch_of(name)))
+                     and (among is None or name in among)),
                     reverse=True)
     if not scores or scores[0][0] < tax.keyword_chars:
         return None, scores[0][0] if scores else 0
@@ -337,6 +350,19 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
         cat.loc[hit.index] = hit
         level.loc[hit.index] = "category"
         method.loc[hit.index] = "description"
+    # a label naming two categories (工程项目招投标不规范): each problem's
+    # description chooses between them; the label's own match otherwise
+    if "description" in out.columns:
+        two = {lab: among for lab in labels if len(among := named_categories(lab, tax)) >= 2
+               and labels[lab].method in ("similar", "contains")}
+        rows = written.isin(list(two)) & ~vague
+        if rows.any():
+            found = [by_description(d, tax, among=two[w])[0] if isinstance(d, str) else None
+                     for d, w in zip(out.loc[rows, "description"], written[rows])]
+            hit = pd.Series(found, index=out.index[rows], dtype=object).dropna()
+            cat.loc[hit.index] = hit
+            level.loc[hit.index] = "category"
+            method.loc[hit.index] = "description"
     out["category_written"] = written
     out["category"] = cat
     out["category_area"] = cat.map(lambda v: tax.area_of(v) if isinstance(v, str) else None)
