@@ -15,7 +15,9 @@ A written label is matched, in this order, on
    ``margin``), or the longest alias written inside the label;
 4. for a vague label (其他, 作风问题 …), each problem's description: the
    category whose keywords it holds most (at least ``keyword_chars``
-   characters of them, and no tie).
+   characters of them, and no tie); for a label naming two categories whole
+   (工程项目招投标不规范), the description chooses between those two, and the
+   label's own match stands when it cannot.
 
 Anything else is *unresolved*: the written label is kept as the category and
 the label goes to the review list with its best candidates.  ``harmonise``
