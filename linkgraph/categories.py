@@ -306,14 +306,17 @@ def by_description(description: str, tax: Taxonomy, within: str | None = None,
     """The category whose keywords the description holds most (characters
     of distinct keywords), if at least ``keyword_chars`` and no tie; only
     categories under ``within`` (an area or branch) when given, only those
-    ``among`` when given."""
+    ``among`` when given (then one keyword of two characters is enough)."""
     text = normal(description or "")
     scores = sorted(((sum(len(k) for k in kws if k in text), name)
                      for name, kws in _keyword_table(tax)
                      if (within is None or within in (tax.area_of(name), tax.branch_of(name)))
                      and (among is None or name in among)),
                     reverse=True)
-    if not scores or scores[0][0] < tax.keyword_chars:
+    # choosing between the two categories a label names needs less than
+    # choosing among them all: one keyword of two characters (施工, 招标)
+    need = 2 if among is not None else tax.keyword_chars
+    if not scores or scores[0][0] < need:
         return None, scores[0][0] if scores else 0
     if len(scores) > 1 and scores[1][0] == scores[0][0]:
         return None, scores[0][0]
