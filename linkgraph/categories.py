@@ -15,7 +15,9 @@ A written label is matched, in this order, on
    ``margin``), or the longest alias written inside the label;
 4. for a vague label (其他, 作风问题 …), each problem's description: the
    category whose keywords it holds most (at least ``keyword_chars``
-   characters of them, and no tie).
+   characters of them, and no tie); for a label naming two categories whole
+   (工程项目招投标不规范), the description chooses between those two, and the
+   label's own match stands when it cannot.
 
 Anything else is *unresolved*: the written label is kept as the category and
 the label goes to the review list with its best candidates.  ``harmonise``
@@ -271,6 +273,17 @@ def _contained(key: str, idx: _Index, rejected: set[str]) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
+def named_categories(label: str, tax: Taxonomy) -> frozenset[str]:
+    """The categories (not areas or branches) whose name or an alias of four
+    characters or more the label holds whole: 工程项目招投标不规范 names both
+    工程项目 and 招投标."""
+    key = normal(label)
+    idx = _index(tax)
+    return frozenset(name for alias, name in zip(idx.aliases, idx.owner)
+                     if len(alias) >= 4 and alias in key
+                     and getattr(tax.nodes.get(name), "level", None) == "category")
+
+
 def _found(tax: Taxonomy, written: str, name: str, method: str, score: float,
            candidates: tuple[tuple[str, float], ...] = ()) -> LabelMatch:
     node = tax.nodes.get(name)
@@ -288,17 +301,22 @@ def _keyword_table(tax: Taxonomy) -> tuple[tuple[str, tuple[str, ...]], ...]:
                  if n.keywords)
 
 
-def by_description(description: str, tax: Taxonomy,
-                   within: str | None = None) -> tuple[str | None, int]:
+def by_description(description: str, tax: Taxonomy, within: str | None = None,
+                   among: frozenset[str] | None = None) -> tuple[str | None, int]:
     """The category whose keywords the description holds most (characters
     of distinct keywords), if at least ``keyword_chars`` and no tie; only
-    categories under ``within`` (an area or branch) when given."""
+    categories under ``within`` (an area or branch) when given, only those
+    ``among`` when given (then one keyword of two characters is enough)."""
     text = normal(description or "")
     scores = sorted(((sum(len(k) for k in kws if k in text), name)
                      for name, kws in _keyword_table(tax)
-                     if within is None or within in (tax.area_of(name), tax.branch_of(name))),
+                     if (within is None or within in (tax.area_of(name), tax.branch_of(name)))
+                     and (among is None or name in among)),
                     reverse=True)
-    if not scores or scores[0][0] < tax.keyword_chars:
+    # choosing between the two categories a label names needs less than
+    # choosing among them all: one keyword of two characters (施工, 招标)
+    need = 2 if among is not None else tax.keyword_chars
+    if not scores or scores[0][0] < need:
         return None, scores[0][0] if scores else 0
     if len(scores) > 1 and scores[1][0] == scores[0][0]:
         return None, scores[0][0]
@@ -337,6 +355,19 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
         cat.loc[hit.index] = hit
         level.loc[hit.index] = "category"
         method.loc[hit.index] = "description"
+    # a label naming two categories (工程项目招投标不规范): each problem's
+    # description chooses between them; the label's own match otherwise
+    if "description" in out.columns:
+        two = {lab: among for lab in labels if len(among := named_categories(lab, tax)) >= 2
+               and labels[lab].method in ("similar", "contains")}
+        rows = written.isin(list(two)) & ~vague
+        if rows.any():
+            found = [by_description(d, tax, among=two[w])[0] if isinstance(d, str) else None
+                     for d, w in zip(out.loc[rows, "description"], written[rows])]
+            hit = pd.Series(found, index=out.index[rows], dtype=object).dropna()
+            cat.loc[hit.index] = hit
+            level.loc[hit.index] = "category"
+            method.loc[hit.index] = "description"
     out["category_written"] = written
     out["category"] = cat
     out["category_area"] = cat.map(lambda v: tax.area_of(v) if isinstance(v, str) else None)
@@ -349,7 +380,13 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
 def harmonise_tables(tables: Mapping[str, pd.DataFrame], tax: Taxonomy | None = None,
                      decisions: Iterable[Decision] = ()) -> dict[str, pd.DataFrame]:
     """The tables with problems (and audit findings) harmonised, and each
-    department's ``supervises`` list mapped the same way."""
+    department's ``supervises`` list mapped the same way.  Every analysis
+    that shows or groups a category calls it first; tables already
+    harmonised (by a session, with the office's decisions) are returned as
+    they are."""
+    tables = getattr(tables, "tables", tables)
+    if is_harmonised(tables):
+        return dict(tables)
     tax = tax or load_taxonomy()
     decisions = tuple(decisions)
     out = dict(tables)
@@ -365,6 +402,23 @@ def harmonise_tables(tables: Mapping[str, pd.DataFrame], tax: Taxonomy | None = 
             return tuple(dict.fromkeys(match_label(c, tax, decisions).category for c in cats))
         out["departments"] = depts.assign(supervises=depts["supervises"].map(mapped))
     return out
+
+
+def is_harmonised(tables: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether ``harmonise_tables`` already ran on these tables."""
+    p = tables.get("problems")
+    return p is not None and "category_written" in p.columns
+
+
+def written_labels(frame: pd.DataFrame, key: str) -> pd.Series:
+    """Per value of ``key`` in a harmonised table: the labels as written
+    under it, "；"-joined and sorted (what a table shows beside the
+    harmonised category)."""
+    if "category_written" not in frame.columns:
+        return pd.Series(dtype=object)
+    f = frame[[key, "category_written"]].dropna().drop_duplicates()
+    return f.sort_values([key, "category_written"]).groupby(key, sort=True)[
+        "category_written"].agg("；".join)
 
 
 def label_summary(problems: pd.DataFrame, tax: Taxonomy | None = None,

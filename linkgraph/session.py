@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from linkgraph.analysis.clusters import Cluster
     from linkgraph.analysis.conflicts import Conflict
     from linkgraph.analysis.portrait import Portrait
+    from linkgraph.categories import Decision, Taxonomy
     from linkgraph.dataset import Dataset
     from linkgraph.rotation import RotationPlan
     from linkgraph.staffing.plan import Roster
@@ -74,19 +75,34 @@ class Session:
     analysis result computed so far (see the module docstring)."""
 
     def __init__(self, tables: Tables, rules: Rules | None = None,
-                 as_of: dt.date | None = None, *, dataset: Dataset | None = None):
-        self.tables = tables
+                 as_of: dt.date | None = None, *, dataset: Dataset | None = None,
+                 taxonomy: Taxonomy | None = None, decisions: Sequence[Decision] = ()):
+        self.raw_tables = tables
         self.rules = rules if rules is not None else load_rules()
         self.as_of = as_of if as_of is not None else dt.date.today()
         self.dataset = dataset
+        self.taxonomy = taxonomy
+        self.decisions = tuple(decisions)
         self.runs: Counter[str] = Counter()
         self._results: dict[Hashable, Any] = {}
 
     @classmethod
     def of(cls, dataset: Dataset, rules: Rules | None = None,
-           as_of: dt.date | None = None) -> Session:
+           as_of: dt.date | None = None, *, taxonomy: Taxonomy | None = None,
+           decisions: Sequence[Decision] = ()) -> Session:
         """A session over a loaded dataset (kept for its files and counts)."""
-        return cls(dataset.tables, rules, as_of, dataset=dataset)
+        return cls(dataset.tables, rules, as_of, dataset=dataset, taxonomy=taxonomy,
+                   decisions=decisions)
+
+    @property
+    def tables(self) -> Tables:
+        """The tables with problem and audit categories harmonised onto the
+        taxonomy (``category``; the label as written in ``category_written``),
+        once: every analysis, the graph, the report and the views read these."""
+        from linkgraph.categories import harmonise_tables
+
+        return self._once("categories", None, lambda: harmonise_tables(
+            self.raw_tables, self.taxonomy, self.decisions))
 
     def _once(self, name: str, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``'s result the first time; the same result (or the same
@@ -117,7 +133,8 @@ class Session:
         """Systemic problem clusters with the default thresholds, ranked."""
         from linkgraph.analysis.clusters import find_clusters
 
-        return self._once("clusters", None, lambda: tuple(find_clusters(self.tables)))
+        return self._once("clusters", None, lambda: tuple(find_clusters(
+            self.tables, taxonomy=self.taxonomy, decisions=self.decisions)))
 
     @property
     def cluster_unit_ids(self) -> frozenset[str]:

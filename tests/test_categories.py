@@ -218,3 +218,16 @@ def test_cli_review_file_round_trip(tmp_path, invoke):
     bad.write_text("类型,原文,归并为,决定\n问题类别,两违整治,群众身边腐败,也许\n", "utf-8")
     refused = invoke("categories", data, "--decisions", bad)
     assert refused.exit_code == 1 and "也许" in refused.output
+
+
+def test_a_label_naming_two_categories_is_decided_by_each_description():
+    # 工程项目招投标不规范 names 工程项目 and 招投标 whole: the description
+    # chooses (工程款 + 竣工 + 验收 → 工程项目; 围标 + 串标 + 中标 → 招投标); with no
+    # keyword of either the label's own match stands (similar → 招投标)
+    p = pd.DataFrame({"problem_id": ["Q1", "Q2", "Q3"], "category": ["工程项目招投标不规范"] * 3,
+                      "description": ["工程款支付滞后，竣工验收走过场", "围标串标，中标单位资质不符",
+                                      "整改不到位"]})
+    h = harmonise(p, TAX)
+    assert h["category"].tolist() == ["工程项目", "招投标", "招投标"]
+    assert h["category_match"].tolist() == ["description", "description", "similar"]
+    assert h["category_written"].tolist() == ["工程项目招投标不规范"] * 3

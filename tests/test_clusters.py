@@ -214,3 +214,43 @@ def test_cli_json(tmp_path, invoke):
     assert len(records) == 2 and all(keys <= set(r) for r in records)
     bad = invoke("clusters", tmp_path / "ledger", "--alpha", "2")
     assert bad.exit_code == 2
+
+
+def test_profile_measures_a_unit_against_its_stratum():
+    # 20 offices with 6 国有资产 + 14 其他 each, 20 villages with 6 三资 + 14
+    # 其他: 国有资产 is 15 % overall but 30 % of every office's problems, so an
+    # office holding 6 of 20 is ordinary for an office (expected 6), though
+    # twice the overall rate.  Measured within its stratum nobody is elevated.
+    from linkgraph.analysis.clusters.profile import elevated
+    from linkgraph.analysis.clusters.stats import stratum_rates, unit_strata, unit_matrix
+
+    rows = []
+    for k in range(40):
+        village = k >= 20
+        special = "三资" if village else "国有资产"
+        rows += [(f"U{k:02d}", special)] * 6 + [(f"U{k:02d}", "其他")] * 14
+    problems = pd.DataFrame(rows, columns=["unit_id", "category"])
+    units = pd.DataFrame({"unit_id": [f"U{k:02d}" for k in range(40)],
+                          "kind": ["党政机关"] * 20 + ["村"] * 20})
+    A, unit_ids, cats = unit_matrix(problems)
+    overall, _ = elevated(A, 4, 1.4)
+    assert overall[:20, cats.get_loc("国有资产")].all()          # 6 ≥ 1.4 × 3
+    base = stratum_rates(A.astype(float), unit_strata(units, unit_ids), share=True)
+    within, _ = elevated(A, 4, 1.4, base)
+    assert not within.any()
+
+
+def test_a_label_naming_only_a_branch_is_no_overrepresentation(data):
+    # the eight 教育 units' extra problems labelled only 党的建设 (a branch of
+    # the taxonomy, no description to say more): how a team writes, not a
+    # finding — no cluster of 党的建设; labelled G they are the 教育 cluster
+    t = dict(data.tables)
+    t["problems"] = t["problems"].assign(category=t["problems"]["category"].replace(
+        {"G": "党的建设"}))
+    assert not [c for c in find_clusters(t) if c.category == "党的建设"]
+    # nor a vague label the taxonomy cannot place (四风问题: [match].vague)
+    t["problems"] = t["problems"].assign(category=t["problems"]["category"].replace(
+        {"党的建设": "四风问题"}))
+    assert not [c for c in find_clusters(t) if c.category == "四风问题"]
+    assert ("overrepresented", "G", "教育") in {(c.kind, c.category, c.sector)
+                                              for c in find_clusters(data)}

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from linkgraph.analysis.clusters.clauses import Masker, items, mask_numbers, pieces
+from linkgraph.analysis.clusters.stock import core_phrase, without
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.categories import harmonise
 
@@ -150,3 +151,64 @@ def test_deterministic(seed):
                      + [(u, "A", FAILING_B.format(a=f"{k}.5"))
                         for k, u in enumerate(["B01", "B02", "B03"])])
     assert near_duplicates(data, masking_names()) == near_duplicates(data, masking_names())
+
+
+ACTORS = ["报账员", "村干部", "村委会", "班子成员", "财务人员", "驻村干部"]
+
+
+def test_one_phrase_copied_with_other_surroundings_is_no_near_duplicate():
+    # a stock phrase (超天数报销补助) in six units, each with another actor in
+    # front: six different wordings, very alike, but all they share is the
+    # one phrase — a copied phrase, not one failing written in other words
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    rows = [(u, "A", f"一是{unit_names()[u]}{ACTORS[k]}超天数报销补助；二是{k + 2}笔支出报销手续不全")
+            for k, u in enumerate(units)]
+    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+
+
+def test_a_failing_copied_with_its_circumstances_still_clusters():
+    # two specific phrases copied together (涉密计算机违规连接互联网 … 存在泄密隐患),
+    # reordered and with other details: one failing, in the six units
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    forms = ["涉密计算机违规连接互联网，存在泄密隐患", "存在泄密隐患，涉密计算机违规连接互联网{n}次",
+             "保密检查发现涉密计算机违规连接互联网，存在泄密隐患"]
+    rows = [(u, "A", forms[k % 3].format(n=k + 2)) for k, u in enumerate(units)]
+    (c,) = near_duplicates(with_rows(background(), rows), masking_names())
+    assert c.unit_ids == tuple(sorted(units))
+
+
+def test_core_phrase_by_hand():
+    texts = ["某报账员超天数报销补助", "某村干部超天数报销补助", "超天数报销补助,涉及#人次", "公车私用"]
+    assert core_phrase(texts, [1, 1, 1, 1]) == "超天数报销补助"
+    # in half the units' weight at least, and in two wordings at least
+    assert core_phrase(texts, [1, 1, 1, 10]) is None
+    assert core_phrase(["超天数报销补助", "公车私用"], [5, 1]) is None
+    assert without(["某报账员超天数报销补助"], "超天数报销补助") == ["某报账员,"]
+
+
+REWORDED = ["节假日把公务用车开回家办私事", "周末私自驾驶单位公车回家",
+            "领导干部驾驶公车回老家办私事", "公务车辆常被私人借走回家使用",
+            "执勤车辆下班后开回家中私用", "公务车辆私用时有发生，下班开回家"]
+
+
+def test_one_failing_in_six_genuinely_different_wordings_clusters():
+    # 公车私用 said six ways that share no phrase longer than a word (公车 /
+    # 车辆 / 私用 / 回家): found by meaning, one cluster of the six units
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    rows = [(u, "A", f"在落实全面从严治党战略部署方面，一是{REWORDED[k]}；二是{k + 2}笔支出报销手续不全")
+            for k, u in enumerate(units)]
+    found = near_duplicates(with_rows(background(), rows), masking_names())
+    assert [c.unit_ids for c in found] == [tuple(sorted(units))]
+    assert found[0].detail["variants"] == 6
+    # linked only at the lower, paraphrase similarity: without it, nothing
+    assert near_duplicates(with_rows(background(), rows), masking_names(),
+                           TextParams(paraphrase_similarity=0)) == []
+
+
+def test_shared_phrase_by_hand():
+    from linkgraph.analysis.clusters.stock import mean_shared_phrase, shared_phrase
+
+    assert shared_phrase("某报账员超天数报销补助", "某村干部超天数报销补助,涉及#人次") == 7
+    assert shared_phrase("干部在外面公司挂职领钱", "公职人员在民营企业领薪兼职") == 1
+    # 公车私用 / 公车私用时有发生 share 4, either with 私车公养 one (公, 车 or 私)
+    assert mean_shared_phrase(["公车私用", "公车私用时有发生", "私车公养"]) == (4 + 1 + 1) / 3

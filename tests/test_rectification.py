@@ -162,3 +162,46 @@ def test_cli(invoke, ledger):
 
 def test_cli_bad_grouping_exits_2(invoke, ledger):
     assert invoke("rectification", ledger, "--by", "team").exit_code == 2
+
+
+# the same ledger with the categories as three teams wrote them
+WRITTEN = {**LEDGER, "problems.csv": LEDGER["problems.csv"]
+           .replace("Q1,U1,X1,财务管理", "Q1,U1,X1,财经纪律执行不严")
+           .replace("Q2,U1,X1,八项规定", "Q2,U1,X1,违反中央八项规定精神")
+           .replace("Q4,U2,X2,八项规定", "Q4,U2,X2,中央八项规定精神落实不到位")}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    return write_tables(tmp_path_factory.mktemp("rect-written"), WRITTEN)
+
+
+def test_by_category_groups_the_labels_as_written_under_one_category(written):
+    t = completion(load_dataset(written).tables, load_rules(), AS_OF, "category")
+    # the same figures as test_by_category: the wordings are one category each
+    assert rows(t, "category") == {
+        "八项规定": [3, 1, 0.3333, 3, 2, 1, 0, 1],
+        "财务管理": [3, 1, 0.3333, 6, 4, 2, 1, 1],
+        "选人用人": [1, 1, 1.0, 1, 1, 0, 0, 0],
+        "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}
+    by = t.set_index("category")
+    assert by.loc["八项规定", "category_written"] == "中央八项规定精神落实不到位；八项规定；违反中央八项规定精神"
+    assert by.loc["财务管理", "category_written"] == "财务管理；财经纪律执行不严"
+
+
+def test_cli_by_category_reapplies_the_office_decisions(invoke, written, tmp_path):
+    # the office decides that 财经纪律执行不严 means 八项规定 here: Q1 (five
+    # measures, M5 open and overdue, M4 reopened) moves over —
+    # 八项规定 = Q1 Q2 Q4 Q7: 4 problems, Q2 rectified, 8 measures, 6 done
+    # (M1 M2 M3 M4 M6 M8), 2 overdue (M5 M9), 1 reopened, Q7 without measure;
+    # 财务管理 = Q3 Q6: Q6 rectified (立行立改), M7 overdue, Q6 without measure
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("类型,原文,归并为,决定\n问题类别,财经纪律执行不严,八项规定,接受\n", "utf-8")
+    r = invoke("rectification", written, "--by", "category", "--as-of", AS_OF,
+               "--decisions", str(decisions), "-f", "json")
+    assert r.exit_code == 0, r.output
+    got = {x["category"]: [x[c] for c in COLS] for x in json.loads(r.stdout)["records"]}
+    assert got == {"八项规定": [4, 1, 0.25, 8, 6, 2, 1, 1],
+                   "财务管理": [2, 1, 0.5, 1, 0, 1, 0, 1],
+                   "选人用人": [1, 1, 1.0, 1, 1, 0, 0, 0],
+                   "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}

@@ -14,6 +14,11 @@ with ``best_only`` a finding keeps only its best-scoring problem(s), so the
 edge points at the problem the finding most likely repeats.  All four knobs
 are ``[audit]`` in the rules file.
 
+Categories are compared and shown harmonised (``linkgraph.categories``: an
+audit office's 违规发放津补贴 and a team's 违反中央八项规定精神 are both
+八项规定), the labels as written beside them (``category_written``,
+``finding_category_written``, ``problem_category_written``).
+
 This is the one definition of ``CORROBORATES``: the graph builder, Neo4j and
 ``linkgraph audit`` all use ``match_findings``.
 """
@@ -28,6 +33,7 @@ import pandas as pd
 from linkgraph.analysis import ngrams
 from linkgraph.analysis.ledger import (codes, label, lookup, names, positions, take, timestamp,
                                        tuple_or_empty, tuples_by)
+from linkgraph.categories import harmonise_tables
 from linkgraph.rules import AuditRules, Rules, load_rules
 from linkgraph.schema import Tables
 
@@ -125,6 +131,7 @@ def _pair_frame(audits: pd.DataFrame, problems: pd.DataFrame, pairs: _Pairs,
 
 def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
     """Every (finding, problem of the same unit) pair with its score."""
+    tables = harmonise_tables(tables)
     problems = _audited_problems(tables)
     return _pair_frame(tables["audits"], problems, _pairs(tables["audits"], problems, rule))
 
@@ -132,6 +139,7 @@ def candidate_scores(tables: Tables, rule: MatchRule) -> pd.DataFrame:
 def match_findings(tables: Tables, rules: Rules | None = None) -> pd.DataFrame:
     """The matching (finding, problem) pairs, sorted; columns MATCH_COLUMNS."""
     rule = (rules or load_rules()).audit
+    tables = harmonise_tables(tables)
     audits, problems = tables["audits"], _audited_problems(tables)
     pairs = _pairs(audits, problems, rule)
     return _pair_frame(audits, problems, pairs, _selected(pairs, len(audits), rule))
@@ -193,7 +201,7 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
     audit red flags in units not yet inspected, as the ledgers stood on
     ``as_of`` (``inspected``: ``inspected_units`` if already computed)."""
     as_of = timestamp(as_of)
-    t = _as_of_tables(tables, as_of)
+    t = _as_of_tables(harmonise_tables(tables), as_of)
     rule = rules.audit
     audits, problems = t["audits"], _audited_problems(t)
     pairs = _pairs(audits, problems, rule)
@@ -210,15 +218,15 @@ def audit_report(tables: Tables, rules: Rules, as_of: dt.date | str,
     unmatched = audits[~matched]
     in_inspected = unmatched["unit_id"].isin(inspected.index)
     audit_only = unmatched[in_inspected].join(inspected, on="unit_id")
-    audit_only = audit_only[["finding_id", "unit_id", "unit_name", "category", "description",
-                             "amount", "audit_date", "last_round_id", "last_inspection",
+    audit_only = audit_only[["finding_id", "unit_id", "unit_name", "category",
+                             "category_written", "description", "amount", "audit_date", "last_round_id", "last_inspection",
                              "best_problem_id", "best_score"]]
     problem_matched = np.zeros(len(problems), dtype=bool)
     problem_matched[pairs.problem[chosen]] = True
     inspection_only = problems[~problem_matched]
     inspection_only = inspection_only.assign(unit_name=label(inspection_only["unit_id"], units))[
-        ["problem_id", "unit_id", "unit_name", "round_id", "category", "description",
-         "found_date"]]
+        ["problem_id", "unit_id", "unit_name", "round_id", "category", "category_written",
+         "description", "found_date"]]
     return AuditReport(
         corroborated=corroborated.sort_values(["finding_id", "problem_id"]).reset_index(drop=True),
         audit_only=audit_only.sort_values("finding_id").reset_index(drop=True),
@@ -233,10 +241,12 @@ def _corroborated(audits: pd.DataFrame, problems: pd.DataFrame, pairs: _Pairs,
     fpos = positions(audits["finding_id"], out["finding_id"])
     ppos = positions(problems["problem_id"], out["problem_id"])
     for col, source in (("unit_name", "unit_name"), ("finding_category", "category"),
+                        ("finding_category_written", "category_written"),
                         ("finding_description", "description"), ("amount", "amount"),
                         ("audit_date", "audit_date")):
         out[col] = take(audits[source], fpos, out.index)
     for col, source in (("round_id", "round_id"), ("problem_category", "category"),
+                        ("problem_category_written", "category_written"),
                         ("problem_description", "description"), ("found_date", "found_date")):
         out[col] = take(problems[source], ppos, out.index)
     return out

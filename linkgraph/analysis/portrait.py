@@ -16,6 +16,7 @@ import pandas as pd
 
 from linkgraph.analysis import leads as lead_analysis
 from linkgraph.analysis import rectification
+from linkgraph.categories import harmonise_tables
 from linkgraph.analysis.ledger import (label, lookup, names, timestamp, to_records,
                                        tuple_or_empty, tuples_by)
 from linkgraph.errors import InputError
@@ -127,8 +128,10 @@ def _own_rows(tables: Tables, pid: str, led_units: set[str]) -> dict[str, pd.Dat
 
 
 def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Portrait:
-    """The portrait of the person ``who`` (an id, or a name only one person has)."""
+    """The portrait of the person ``who`` (an id, or a name only one person
+    has); problem categories harmonised, as written in ``category_written``."""
     as_of = timestamp(as_of)
+    tables = harmonise_tables(tables)
     pid = resolve_person(tables, who)
     people = tables["people"].set_index("person_id")
     row = people.loc[pid]
@@ -143,7 +146,8 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
     problems = mine["problems"]
     involving = problems[problems["person_ids"].map(lambda ids: pid in ids).astype(bool)]
     involving = involving[~(involving["found_date"] > as_of)][
-        ["problem_id", "unit_id", "round_id", "category", "description", "found_date"]]
+        ["problem_id", "unit_id", "round_id", "category", "category_written", "description",
+         "found_date"]]
     lifecycle = lead_analysis.lead_lifecycle(mine, rules, as_of)
     pet = tables["petitions"]
     pet = pet[(pet["person_id"] == pid) & ~(pet["date"] > as_of)]

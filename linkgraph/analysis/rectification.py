@@ -15,6 +15,9 @@
   any other problem without a measure has no record of being fixed, so it
   counts as not rectified (``no_measures`` says how many).
 * The completion rate (整改完成率) = rectified problems / problems.
+* Categories are the harmonised ones (``linkgraph.categories``); grouped by
+  category, each row also lists the labels as teams wrote them
+  (``category_written``).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from linkgraph.categories import harmonise_tables, written_labels
 from linkgraph.analysis.ledger import (Limits, add_months, add_workdays, days_between,
                                        codes, label, lookup, names, positions, take,
                                        timestamp)
@@ -64,6 +68,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
     counted (rectified or not) as of ``as_of``; one join of measures to
     problems, shared by every figure."""
     as_of = timestamp(as_of)
+    tables = harmonise_tables(tables)
     limits = rules.limits
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done
@@ -97,7 +102,7 @@ def _located(tables: Tables, measures: pd.DataFrame, problems: pd.DataFrame | No
              pos: np.ndarray | None = None) -> pd.DataFrame:
     """``measures`` with their problem's unit, round and category."""
     if problems is None or pos is None:
-        problems = tables["problems"]
+        problems = harmonise_tables(tables)["problems"]
         pos = positions(problems["problem_id"], measures["problem_id"])
     out = measures.copy()
     for i, col in enumerate(("unit_id", "round_id", "category")):
@@ -116,7 +121,7 @@ def measure_status(tables: Tables, rules: Rules, as_of: dt.date | str,
 def problem_status(tables: Tables, measures: pd.DataFrame, as_of: dt.date | str) -> pd.DataFrame:
     """One row per problem found by ``as_of``: its measures and whether it is
     rectified (see the module docstring for a problem with no measure)."""
-    p = _problems(tables, timestamp(as_of))
+    p = _problems(harmonise_tables(tables), timestamp(as_of))
     return _problem_counts(p, measures, positions(p["problem_id"], measures["problem_id"]))
 
 
@@ -194,6 +199,13 @@ def _describe(tables: Tables, out: pd.DataFrame, by: str, limits: Limits) -> pd.
     elif by == "department":
         out = out.rename(columns={"owner_dept_id": "dept_id"})
         out.insert(1, "dept_name", label(out["dept_id"], names(tables, "departments")))
+    elif by == "category":
+        problems = harmonise_tables(tables)["problems"]
+        area = problems.dropna(subset=["category"]).drop_duplicates("category").set_index(
+            "category")["category_area"]
+        out.insert(1, "category_area", out["category"].map(area))
+        out.insert(2, "category_written", out["category"].map(
+            written_labels(problems, "category")))
     return out
 
 

@@ -33,6 +33,15 @@ def load_category_options(taxonomy_path: str | None, decisions_path: str | None)
             tuple(read_decisions(decisions_path)) if decisions_path else ())
 
 
+def harmonised_tables(dataset, taxonomy_path: str | None, decisions_path: str | None):
+    """The dataset's tables with their categories harmonised by the shipped
+    taxonomy (or --taxonomy) and the office's --decisions."""
+    from linkgraph.categories import harmonise_tables
+
+    tax, decisions = load_category_options(taxonomy_path, decisions_path)
+    return harmonise_tables(dataset.tables, tax, decisions)
+
+
 @click.command()
 @pass_dataset
 @category_options

@@ -32,7 +32,7 @@ KINDS = ("overrepresented", "near_duplicate", "profile")
               "most this share of its n-grams are common across units")
 @click.option("--common-min", type=click.IntRange(min=2), default=10, show_default=True,
               help="雷同表述：常用 n-gram 至少出现的单位数 / near-duplicates: an n-gram is common "
-              "(routine wording) only when at least this many units use it (and 2 %% of units)")
+              "(routine wording) only when at least this many units use it (and 0.5 %% of units)")
 @click.option("--boilerplate-share", "boiler_share", type=click.FloatRange(0, 1, min_open=True),
               default=0.1, show_default=True,
               help="雷同表述：套话占单位比例 / near-duplicates: a clause written in at least "

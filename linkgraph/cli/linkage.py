@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from linkgraph.cli.categories import category_options, harmonised_tables
 from linkgraph.cli.leads import frame_records
 from linkgraph.cli.options import (NEEDS, as_of_option, emit, explain_empty, format_options, pass_dataset,
                                    person_arg, resolve_format)
@@ -22,8 +23,10 @@ def _pct(x) -> str:
 @as_of_option
 @click.option("--only", "only", multiple=True, type=click.Choice(AUDIT_SECTIONS),
               help="只输出这些部分（可重复） / only these sections (repeatable)")
+@category_options
 @format_options()
-def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) -> None:
+def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...],
+          taxonomy_path: str | None, decisions_path: str | None, fmt, out) -> None:
     """巡审联动：审计发现与巡察问题比对 / audit findings matched to inspection problems.
 
     Each audit finding is compared with the problems of the same unit; a
@@ -50,7 +53,8 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) 
     from linkgraph.rules import load_rules
 
     explain_empty(dataset, "audits", "problems")
-    report = audit_report(dataset.tables, load_rules(rules_path), as_of)
+    tables = harmonised_tables(dataset, taxonomy_path, decisions_path)
+    report = audit_report(tables, load_rules(rules_path), as_of)
     chosen = only or AUDIT_SECTIONS
     table = resolve_format(fmt, out) == "table"
     narrow = {"corroborated": ("finding_id", "problem_id", "unit_name", "finding_category",
@@ -75,9 +79,11 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) 
               "measures with their owners")
 @click.option("--reopened", is_flag=True, help="并列出回炉整改措施及责任人 / also list "
               "reopened measures with their owners")
+@category_options
 @format_options()
 def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bool,
-                  overdue: bool, reopened: bool, fmt, out) -> None:
+                  overdue: bool, reopened: bool, taxonomy_path: str | None,
+                  decisions_path: str | None, fmt, out) -> None:
     """整改跟踪：完成率、超期与回炉 / rectification completion, overdue and reopened measures.
 
     \b
@@ -101,17 +107,18 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
     rules = load_rules(rules_path)
     explain_empty(dataset, "problems", "measures")
     ongoing_done = False if ongoing_open else None
-    table = rect.completion(dataset.tables, rules, as_of, by, ongoing_done)
+    tables = harmonised_tables(dataset, taxonomy_path, decisions_path)
+    table = rect.completion(tables, rules, as_of, by, ongoing_done)
     sheets = {"completion": frame_records(table)}
     if overdue or reopened:
-        measures = rect.rectification_state(dataset.tables, rules, as_of, ongoing_done).measures
+        measures = rect.rectification_state(tables, rules, as_of, ongoing_done).measures
         narrow = None if resolve_format(fmt, out) != "table" else (
             "measure_id", "problem_id", "unit_name", "description", "owner_name",
             "owner_dept_name", "status", "due_date", "overdue_days", "reopened")
         if overdue:
-            sheets["overdue_measures"] = frame_records(rect.overdue_measures(dataset.tables, measures), narrow)
+            sheets["overdue_measures"] = frame_records(rect.overdue_measures(tables, measures), narrow)
         if reopened:
-            sheets["reopened_measures"] = frame_records(rect.reopened_measures(dataset.tables, measures), narrow)
+            sheets["reopened_measures"] = frame_records(rect.reopened_measures(tables, measures), narrow)
     emit(sheets if len(sheets) > 1 else sheets["completion"], fmt, out)
     total = table.iloc[-1]
     counted_done = rules.limits.ongoing_counts_as_done and not ongoing_open
@@ -180,9 +187,11 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
               help="只列前 N 个（0 = 全部） / list the first N units (0 = all)")
 @click.option("--no-clusters", is_flag=True,
               help="不计“属于共性问题”因素（省去聚类计算） / skip the systemic-cluster factor")
+@category_options
 @format_options()
 def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: int,
-               no_clusters: bool, fmt, out) -> None:
+               no_clusters: bool, taxonomy_path: str | None, decisions_path: str | None,
+               fmt, out) -> None:
     """下一轮巡察对象建议 / who to inspect next, ranked, with the reasons.
 
     \b
@@ -208,7 +217,11 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
     if not no_clusters:
         from linkgraph.analysis.clusters import find_clusters
 
-        cluster_units = {u for c in find_clusters(dataset.tables) for u in c.unit_ids}
+        from linkgraph.cli.categories import load_category_options
+
+        tax, decisions = load_category_options(taxonomy_path, decisions_path)
+        cluster_units = {u for c in find_clusters(dataset.tables, taxonomy=tax,
+                                                  decisions=decisions) for u in c.unit_ids}
     ranked = rank(dataset.tables, load_rules(rules_path), as_of, weights=load_weights(weights),
                   cluster_unit_ids=cluster_units)
     shown = ranked if top == 0 else ranked.head(top)
@@ -228,9 +241,10 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
 @click.option("--view", "--html", "html", type=click.Path(dir_okay=False), default=None,
               help="并把画像子图写成交互式 HTML 视图 / also write the portrait's subgraph as "
                    "an interactive HTML view")
+@category_options
 @format_options()
 def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: str | None,
-             fmt, out) -> None:
+             taxonomy_path: str | None, decisions_path: str | None, fmt, out) -> None:
     """一把手政治画像素材 / a top leader's portrait.
 
     \b
@@ -250,9 +264,10 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
-    p = pt.portrait(dataset.tables, rules, person_arg(who), as_of)
+    tables = harmonised_tables(dataset, taxonomy_path, decisions_path)
+    p = pt.portrait(tables, rules, person_arg(who), as_of)
     if html:
-        _portrait_view(dataset.tables, p, rules, html)
+        _portrait_view(tables, p, rules, html)
     if nodes:
         keys = pt.portrait_nodes(p)
         emit([{"node": k} for k in keys], fmt, out, json_doc=list(keys))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from linkgraph.cli.categories import category_options, load_category_options
 from linkgraph.cli.options import as_of_option, pass_dataset, seed_option
 from linkgraph.cli.view import lang_option, max_nodes_option
 
@@ -22,8 +23,10 @@ from linkgraph.cli.view import lang_option, max_nodes_option
 @click.option("--no-views", is_flag=True, help="不写关系图 / write no graph views")
 @max_nodes_option
 @seed_option
+@category_options
 def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of: dt.date,
-           no_views: bool, max_nodes: int, seed: int) -> None:
+           no_views: bool, max_nodes: int, seed: int, taxonomy_path: str | None,
+           decisions_path: str | None) -> None:
     """分析报告：一个离线 HTML 页面 + report.xlsx + 关系图 / the report, its workbook and views.
 
     \b
@@ -55,7 +58,8 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     rules = load_rules(rules_path)
     if round_id:
         check_round(dataset.tables, round_id)
-    session = Session.of(dataset, rules, as_of)
+    tax, decisions = load_category_options(taxonomy_path, decisions_path)
+    session = Session.of(dataset, rules, as_of, taxonomy=tax, decisions=decisions)
     steps = Steps(2)
     with steps("分析（共性问题、冲突、轮换、线索、巡审、整改、建议）/ analyses"):
         rep = build_report(session, ReportOptions(as_of=as_of, round_id=round_id, lang=lang,

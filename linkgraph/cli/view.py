@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from linkgraph.cli.categories import category_options, load_category_options
 from linkgraph.cli.options import as_of_option, out_file, pass_dataset, person_arg, seed_option
 
 FOCUS_HELP = ("视图焦点 / what to show: unit:U（单位邻域）, person:P（人员：任职、关系、巡察组）, "
@@ -33,8 +34,10 @@ max_nodes_option = click.option(
 @seed_option
 @lang_option
 @as_of_option
+@category_options
 def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
-         hops: int | None, max_nodes: int, seed: int, lang: str, as_of) -> None:
+         hops: int | None, max_nodes: int, seed: int, lang: str, as_of,
+         taxonomy_path: str | None, decisions_path: str | None) -> None:
     """交互式关系图（单个离线 HTML 文件） / an interactive graph view in one offline HTML file.
 
     \b
@@ -71,7 +74,9 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
         kind, ident = focus.split(":", 1)
         if kind.strip().lower() in ("person", "portrait"):
             focus = f"{kind}:{person_arg(ident)}"
-    session = Session.of(dataset, load_rules(rules_path), as_of)
+    tax, decisions = load_category_options(taxonomy_path, decisions_path)
+    session = Session.of(dataset, load_rules(rules_path), as_of, taxonomy=tax,
+                         decisions=decisions)
     kind = focus.split(":")[0].strip().lower() if focus else "overview"
     on_graph = kind in ("unit", "person", "cluster", "lead-network", "team", "conflicts")
     steps = Steps(3 if on_graph else 2)

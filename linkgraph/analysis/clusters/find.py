@@ -5,6 +5,10 @@ Problem categories are first harmonised onto the shipped taxonomy
 and in each cluster's ``detail["written"]``).  Three detectors, each a
 function of the problems table that can be run and tested on its own:
 
+Problems whose label names only an area or a branch (党的建设), or is a
+vague label the taxonomy cannot place (四风问题), count for near-duplicates
+but not for the two tests below: such a label says how a team writes.
+
 * ``stats.overrepresented`` — a category concentrated in a sector or
   region well beyond its base rate (binomial tests, BH-corrected; base rates
   within strata — villages and communities vs the rest; a category with
@@ -45,7 +49,7 @@ from linkgraph.analysis.clusters.scope import (
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
 from linkgraph.analysis.clusters.text import TextParams, near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
-from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy
+from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy, normal
 from linkgraph.schema import Tables
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
@@ -61,7 +65,7 @@ class ClusterParams:
     min_lift: float = 1.5
     unit_alpha: float = 0.01
     similarity: float = 0.3
-    common_share: float = 0.02
+    common_share: float = 0.005
     common_min: int = 10
     max_common: float = 0.5
     boiler_share: float = 0.1
@@ -178,8 +182,15 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
     problems, units, regions = tables["problems"], tables["units"], tables["regions"]
     ancestors = region_ancestors(regions)
     found: list[Candidate] = []
+    # a label that names only an area or a branch (党的建设), or a vague one
+    # (四风问题, 作风问题: [match].vague), and whose description did not say more is how a team writes, not what it found:
+    # such problems are not counted for over-representation or profiles
+    # (one team labelling every problem 党的建设 would make its region "high")
+    vague = problems["category_match"].eq("unresolved") & problems["category_written"].map(
+        lambda w: isinstance(w, str) and normal(w) in taxonomy.vague)
+    specific = problems[~problems["category_level"].isin(["area", "branch"]) & ~vague]
     if "overrepresented" in params.kinds:
-        found += overrepresented(rolled_up(problems, taxonomy, params.thin_problems), units,
+        found += overrepresented(rolled_up(specific, taxonomy, params.thin_problems), units,
                                  ancestors, min_units=params.min_units,
                                  alpha=params.alpha, min_lift=params.min_lift,
                                  unit_alpha=params.unit_alpha)
@@ -187,8 +198,9 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
         names = own_names(tables, problems["unit_id"].dropna().unique())
         found += near_duplicates(problems, names, params.text())
     if "profile" in params.kinds:
-        found += profiles(problems, min_units=params.min_units, alpha=params.alpha,
-                          size=params.profile_size, min_ratio=params.profile_ratio)
+        found += profiles(specific, min_units=params.min_units, alpha=params.alpha,
+                          size=params.profile_size, min_ratio=params.profile_ratio,
+                          units=units)
     merged = merge_candidates(found, params.merge_overlap)
     written = problems.set_index("problem_id")["category_written"]
     written = written[~written.index.duplicated()]

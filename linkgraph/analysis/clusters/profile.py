@@ -25,14 +25,18 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, poisson
 
-from linkgraph.analysis.clusters.stats import Candidate, benjamini_hochberg, unit_matrix
+from linkgraph.analysis.clusters.stats import (Candidate, benjamini_hochberg, stratum_rates,
+                                               unit_matrix, unit_strata)
 
 
-def elevated(A: np.ndarray, min_count: int, min_ratio: float) -> tuple[np.ndarray, np.ndarray]:
+def elevated(A: np.ndarray, min_count: int, min_ratio: float,
+             base: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(elevated: bool units × categories, chance: the binomial probability
-    of being elevated for a unit of that size)."""
+    of being elevated for a unit of that size).  ``base``: each unit's
+    expected share of each category (default: the overall mix)."""
     size = A.sum(axis=1, keepdims=True)
-    base = A.sum(axis=0) / max(A.sum(), 1)
+    if base is None:
+        base = A.sum(axis=0) / max(A.sum(), 1)
     need = np.maximum(min_count, np.ceil(min_ratio * size * base)).astype(np.int64)
     return A >= need, binom.sf(need - 1, size, base)
 
@@ -40,35 +44,44 @@ def elevated(A: np.ndarray, min_count: int, min_ratio: float) -> tuple[np.ndarra
 def _members(A: np.ndarray, E: np.ndarray, cols: list[int], base: np.ndarray,
              joint_alpha: float) -> np.ndarray:
     """Units elevated in every category of ``cols`` whose pooled count over
-    them is also improbably high (binomial tail ≤ ``joint_alpha``)."""
+    them is also improbably high (binomial tail ≤ ``joint_alpha``, at the
+    unit's own base shares: rows of ``base``)."""
     every = np.flatnonzero(E[:, cols].all(axis=1))
     pooled = A[np.ix_(every, np.asarray(cols, dtype=np.int64))].sum(axis=1)
-    joint = binom.sf(pooled - 1, A[every].sum(axis=1), base[cols].sum())
+    share = base[np.ix_(every, np.asarray(cols, dtype=np.int64))].sum(axis=1)
+    joint = binom.sf(pooled - 1, A[every].sum(axis=1), np.clip(share, 0.0, 1.0))
     return every[joint <= joint_alpha]
 
 
 def profiles(problems: pd.DataFrame, *, min_units: int = 5, alpha: float = 0.01,
              size: int = 3, min_count: int = 4, min_ratio: float = 1.4,
-             joint_alpha: float = 0.01) -> list[Candidate]:
-    """Communities of units elevated in the same ``size`` categories."""
-    A, units, cats = unit_matrix(problems)
+             joint_alpha: float = 0.01, units: pd.DataFrame | None = None) -> list[Candidate]:
+    """Communities of units elevated in the same ``size`` categories.  With
+    ``units``, each unit is measured against the mix of its stratum
+    (villages and communities vs the rest: ``stats.unit_strata``), so that
+    a category villages never have is not "elevated" in every office."""
+    A, unit_ids, cats = unit_matrix(problems)
     if A.shape[1] < size:
         return []
-    E, chance = elevated(A, min_count, min_ratio)
-    base = A.sum(axis=0) / max(A.sum(), 1)
+    if units is not None:
+        base = stratum_rates(A.astype(float), unit_strata(units, unit_ids), share=True)
+    else:
+        base = np.tile(A.sum(axis=0) / max(A.sum(), 1), (len(A), 1))
+    E, chance = elevated(A, min_count, min_ratio, base)
     sets = list(combinations(range(A.shape[1]), size))
     independent = _chance_of_all(chance, sets)
     many = np.flatnonzero(E.sum(axis=1) >= size)      # only these can be in a community
-    A_m, E_m = A[many], E[many]
-    observed = np.array([len(_members(A_m, E_m, list(s), base, joint_alpha)) for s in sets],
+    A_m, E_m, base_m = A[many], E[many], base[many]
+    observed = np.array([len(_members(A_m, E_m, list(s), base_m, joint_alpha)) for s in sets],
                         dtype=np.int64)
     scale = min(1.0, observed.sum() / max(independent.sum(), 1e-12))
     expected = np.maximum(independent * scale, 1e-12)
     p = poisson.sf(observed - 1, expected)
     q = benjamini_hochberg(p)
     keep = np.flatnonzero((q <= alpha) & (observed >= min_units))
-    return [_candidate(problems, A, many[_members(A_m, E_m, list(sets[k]), base, joint_alpha)],
-                       units, cats, list(sets[k]), float(q[k]), observed[k] / expected[k])
+    return [_candidate(problems, A, many[_members(A_m, E_m, list(sets[k]), base_m,
+                                                  joint_alpha)],
+                       unit_ids, cats, list(sets[k]), float(q[k]), observed[k] / expected[k])
             for k in keep]
 
 

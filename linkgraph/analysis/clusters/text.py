@@ -18,14 +18,23 @@ Steps (``near_duplicates``):
    (≥ ``common_min`` units and ``common_share`` of them) is routine wording
    and set aside; a remainder written in ``boiler_min`` units or more too.
 4. **Comparison** (``words.py``): the few specific items are segmented with
-   jieba; their rare words (in fewer units than the common threshold) and
-   those words' 同义词词林 groups are TF-IDF weighted by unit frequency;
-   cosine ≥ ``similarity`` links two items of one harmonised area.
-5. **Clusters**: Louvain communities of the links (not chained components,
-   which join unrelated failings through stock phrases) with at least
-   ``min_units`` units, at most ``max_unit_share`` of all units, at least
-   ``min_wordings`` different wordings and a density (mean similarity over
-   all pairs) of at least ``min_density``.
+   jieba; their rare words (in fewer units than the common threshold), those
+   words' 同义词词林 groups and the items' Chinese characters are TF-IDF
+   weighted by unit frequency; cosine ≥ ``similarity`` links two items of
+   one harmonised area.
+5. **Clusters**: communities of the links — a densely linked group as it
+   is, a sparse one split by Louvain (chained components join unrelated
+   failings through stock phrases) — with at least ``min_units`` units, at
+   most ``max_unit_share`` of all units, at least ``min_wordings`` different
+   wordings and a density (mean similarity over all pairs) of at least
+   ``min_density``.  A cluster that shares only one copied phrase (its core,
+   ``stock.py``: 某报账员 / 某村干部 + 超天数报销补助) is dropped.
+6. **Reworded**: a second pass links at ``paraphrase_similarity`` and keeps
+   the communities (density ≥ ``paraphrase_density``) whose wordings share
+   no phrase longer than a word on average (< ``paraphrase_lcs``
+   characters) and are long enough to judge (``paraphrase_chars``): one
+   failing in genuinely different words (干部在外面公司挂职领钱 / 公职人员在民营
+   企业领薪兼职 / 在职人员受聘于企业获取报酬).
 
 bench/score_analyses.py measures it on tidy and realistic generated data.
 """
@@ -41,6 +50,7 @@ from scipy import sparse
 
 from linkgraph.analysis.clusters.clauses import Masker, explode
 from linkgraph.analysis.clusters.stats import Candidate
+from linkgraph.analysis.clusters.stock import copied, reworded_only
 from linkgraph.analysis.clusters.words import word_matrix
 
 #: code points kept: CJK ideographs, Latin letters and digits
@@ -223,10 +233,18 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     return label, means
 
 
+#: a connected group of texts with at least this share of its pairs linked
+#: is one community as it is (Louvain would split even a complete graph,
+#: whose modularity as one community is 0)
+WHOLE_LINKED = 0.5
+
+
 def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
-    """Community per text (-1 = unlinked): Louvain (networkx, seed 0) on
-    the similarity graph, so that a chain of pairwise links through stock
-    phrases does not make one cluster of unrelated failings."""
+    """Community per text (-1 = unlinked): each connected group of the
+    similarity graph that is densely linked (``WHOLE_LINKED``) as it is, the
+    others split by Louvain (networkx, seed 0), so that a chain of pairwise
+    links through stock phrases does not make one cluster of unrelated
+    failings."""
     import networkx as nx
 
     out = np.full(n, -1, dtype=np.int64)
@@ -234,8 +252,16 @@ def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarr
         return out
     G = nx.Graph()
     G.add_weighted_edges_from(zip(i.tolist(), j.tolist(), v.tolist()))
-    found = nx.community.louvain_communities(G, weight="weight", seed=0)
-    for k, members in enumerate(sorted((sorted(c) for c in found), key=lambda c: c[0])):
+    found: list[list[int]] = []
+    for part in nx.connected_components(G):
+        sub = G.subgraph(part)
+        k = len(part)
+        if sub.number_of_edges() >= WHOLE_LINKED * k * (k - 1) / 2:
+            found.append(sorted(part))
+        else:
+            found += [sorted(c) for c in nx.community.louvain_communities(
+                sub, weight="weight", seed=0)]
+    for k, members in enumerate(sorted(found, key=lambda c: c[0])):
         out[members] = k
     return out
 
@@ -245,7 +271,7 @@ class TextParams:
     """Thresholds of the near-duplicate detector (the CLI shows them)."""
 
     similarity: float = 0.3
-    common_share: float = 0.02
+    common_share: float = 0.005
     common_min: int = 10
     max_common: float = 0.5
     boiler_share: float = 0.1
@@ -254,6 +280,10 @@ class TextParams:
     min_wordings: int = 2
     min_units: int = 5
     min_density: float = 0.3
+    paraphrase_similarity: float = 0.15
+    paraphrase_density: float = 0.12
+    paraphrase_lcs: float = 2.5
+    paraphrase_chars: float = 12
 
 
 def gram_units(words: Sequence[str], df: np.ndarray) -> np.ndarray:
@@ -334,18 +364,35 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
     boiler = max(params.boiler_min, params.boiler_share * n_units)
     seeds = np.flatnonzero((share <= params.max_common) & (held < boiler))
     del g
-    Xs = word_matrix([texts[i] for i in seeds], lambda words: gram_units(words, df), n_units,
-                     max(params.common_min, params.common_share * n_units), held[seeds])
-    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity,
-                            _areas(p, items)[seeds])
-    items["label"] = comp[items["wording"].to_numpy()]
-    items = items[items["label"] >= 0]
-    per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
-    per["density"] = sims.reindex(per.index).fillna(0.0)
-    ok = per[(per["units"] >= params.min_units) & (per["wordings"] >= params.min_wordings)
-             & (per["units"] <= params.max_unit_share * n_units)
-             & (per["density"] >= params.min_density)].index
-    items = items[items["label"].isin(ok)]
+    rare = max(params.common_min, params.common_share * n_units)
+    seed_texts = [texts[i] for i in seeds]
+
+    def featurize(extra: list[str]) -> sparse.csr_matrix:
+        """Rows for ``seed_texts + extra``, weighted by the seeds alone."""
+        return word_matrix(seed_texts + extra, lambda words: gram_units(words, df), n_units,
+                           rare, np.concatenate([held[seeds], np.zeros(len(extra))]))
+
+    Xs = featurize([])
+    areas = _areas(p, items)[seeds]
+    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity, areas)
+    phrased = _communities(items, comp, sims, params, n_units, params.min_density)
+    groups = {int(lab): ([texts[w] for w in ws], [float(held[w]) for w in ws])
+              for lab, ws in phrased.groupby("label")["wording"].agg(
+                  lambda s: sorted(set(s))).items()}
+    gone = copied(groups, lambda extra: featurize(extra)[len(seeds):], params.similarity,
+                  params.min_density,
+                  specific=lambda phrase: gram_units([phrase], df)[0] < rare)
+    kept = [phrased[~phrased["label"].isin(gone)]]
+    if params.paraphrase_similarity:
+        comp2, sims2 = link_seeds(Xs, seeds, len(texts), params.paraphrase_similarity, areas)
+        reworded = _communities(items, comp2, sims2, params, n_units,
+                                params.paraphrase_density)
+        reworded = reworded[reworded["label"].isin(reworded_only(
+            reworded, texts, kept[0], params.paraphrase_lcs, params.paraphrase_chars))]
+        offset = int(comp.max()) + 1
+        kept.append(reworded.assign(label=reworded["label"] + offset))
+        sims = pd.concat([sims, sims2.set_axis(sims2.index + offset)])
+    items = pd.concat(kept, ignore_index=True)
     if items.empty:
         return []
     hit = items.drop_duplicates(["row", "label"])
@@ -353,6 +400,20 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
                                                   raw=hit["raw"].to_numpy(),
                                                   text=hit["wording"].to_numpy())
     return _candidates(found, sims)
+
+
+def _communities(items: pd.DataFrame, comp: np.ndarray, sims: pd.Series, params: TextParams,
+                 n_units: int, min_density: float) -> pd.DataFrame:
+    """The items of the communities ``comp`` (per wording) that are broad
+    enough (units, wordings), not too broad and dense enough."""
+    items = items.assign(label=comp[items["wording"].to_numpy()])
+    items = items[items["label"] >= 0]
+    per = items.groupby("label").agg(units=("unit_id", "nunique"), wordings=("wording", "nunique"))
+    per["density"] = sims.reindex(per.index).fillna(0.0)
+    ok = per[(per["units"] >= params.min_units) & (per["wordings"] >= params.min_wordings)
+             & (per["units"] <= params.max_unit_share * n_units)
+             & (per["density"] >= min_density)].index
+    return items[items["label"].isin(ok)]
 
 
 def _candidates(p: pd.DataFrame, sims: pd.Series) -> list[Candidate]:
