@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "coverage": "linkgraph.cli.linkage:coverage",
     "priorities": "linkgraph.cli.linkage:priorities",
     "portrait": "linkgraph.cli.linkage:portrait",
+    "results": "linkgraph.cli.outcomes:results",
+    "warnings": "linkgraph.cli.outcomes:warnings",
     "rotate": "linkgraph.cli.rotate:rotate",
     "view": "linkgraph.cli.view:view",
     "report": "linkgraph.cli.report:report",

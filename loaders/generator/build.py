@@ -16,6 +16,7 @@ from loaders.generator.crossround import Cross, build_cross
 from loaders.generator.lead_plants import plant_lead_anomalies
 from loaders.generator.leads import build_leads, departments
 from loaders.generator.measures import build_measures
+from loaders.generator.outcomes import build_outcomes
 from loaders.generator.plants import Plants
 from loaders.generator.scenarios import plant_conflicts
 from loaders.generator.presets import Preset, resolve
@@ -107,6 +108,7 @@ def generate(scale: str | int = "county", seed: int = 0,
     _followup(w)
     ids = make_ids_for(w)
     tables, zh = build_tables(w, ids)
+    tables.update(build_outcomes(tables, w.seed, w.as_of))
     truth = _truth(w, ids, tables, as_of)
     gen = Generated(tables, truth, int(seed), preset.name, as_of, zh)
     return apply_realism(gen, realism)
