@@ -98,7 +98,7 @@ def warnings(dataset, rules_path, as_of: dt.date, red: int | None, yellow: int |
     levels = thresholds(rules, red=red, yellow=yellow, green=green)
     table = early_warnings(dataset.tables, rules, as_of, levels)
     emit(frame_records(table), fmt, out)
-    counts = table["level"].value_counts() if len(table) else {}
+    counts = table["warning_level"].value_counts() if len(table) else {}
     click.echo(f"截至 {as_of}：红色 {int(counts.get('red', 0))} 条，黄色 "
                f"{int(counts.get('yellow', 0))} 条，绿色 {int(counts.get('green', 0))} 条"
                f"（距时限 ≤{levels.red}/{levels.yellow}/{levels.green} 天）", err=True)
