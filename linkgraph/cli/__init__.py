@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "portrait": "linkgraph.cli.linkage:portrait",
     "results": "linkgraph.cli.outcomes:results",
     "warnings": "linkgraph.cli.outcomes:warnings",
+    "yield": "linkgraph.cli.outcomes:yield_",
     "rotate": "linkgraph.cli.rotate:rotate",
     "view": "linkgraph.cli.view:view",
     "report": "linkgraph.cli.report:report",

@@ -584,6 +584,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "coverage": ("units", "regions", "rounds", "assignments", "problems", "teams"),
     "results": ("problems", "measures", "rounds", "leads", "lead_people", "results", "reviews",
                 "assignments", "units"),
+    "yield": ("assignments", "rounds", "units", "problems", "leads", "teams"),
     "warnings": ("measures", "problems", "leads", "rounds", "posts", "people", "units",
                  "departments"),
     "priorities": ("units", "regions", "petitions", "posts", "people", "problems", "audits",

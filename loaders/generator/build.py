@@ -17,6 +17,7 @@ from loaders.generator.lead_plants import plant_lead_anomalies
 from loaders.generator.leads import build_leads, departments
 from loaders.generator.measures import build_measures
 from loaders.generator.outcomes import build_outcomes
+from loaders.generator.yields import expected_ratios
 from loaders.generator.plants import Plants
 from loaders.generator.scenarios import plant_conflicts
 from loaders.generator.presets import Preset, resolve
@@ -137,6 +138,9 @@ def _truth(w: World, ids: Ids, t: dict[str, pd.DataFrame], as_of: dt.date) -> di
         "lead_networks": planted,
         "audit_only_findings": only, "corroborated": corroborated,
         "counts": {spec.name: int(len(t[spec.name])) for spec in TABLES},
+        # the planted cross-round yield (loaders/generator/yields.py): expected
+        # problems and leads per unit, cross ÷ ordinary rounds
+        "yield": {**expected_ratios(), "kind": "cross", "baseline": "ordinary"},
     }
     truth.update(T.lead_truth(t, pd.Timestamp(as_of)))
     return truth
