@@ -16,7 +16,7 @@ from loaders.generator.crossround import Cross, build_cross
 from loaders.generator.lead_plants import plant_lead_anomalies
 from loaders.generator.leads import build_leads, departments
 from loaders.generator.measures import build_measures
-from loaders.generator.outcomes import build_outcomes
+from loaders.generator.outcomes import build_outcomes, outcome_truth
 from loaders.generator.yields import expected_ratios
 from loaders.generator.plants import Plants
 from loaders.generator.scenarios import plant_conflicts
@@ -141,6 +141,7 @@ def _truth(w: World, ids: Ids, t: dict[str, pd.DataFrame], as_of: dt.date) -> di
         # the planted cross-round yield (loaders/generator/yields.py): expected
         # problems and leads per unit, cross ÷ ordinary rounds
         "yield": {**expected_ratios(), "kind": "cross", "baseline": "ordinary"},
+        "outcomes": outcome_truth(t),
     }
     truth.update(T.lead_truth(t, pd.Timestamp(as_of)))
     return truth
