@@ -280,6 +280,10 @@ OUTCOME_TABLES: tuple[str, ...] = (
     "reviews", "results", "lead_people", "talks", "visits", "supervision_info", "self_checks",
 )
 
+#: The tables the property graph (and Neo4j) holds: every table but the
+#: outcome tables, which a graph pulled back from Neo4j gives empty.
+GRAPH_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES if t.name not in OUTCOME_TABLES)
+
 #: Tables a dataset cannot do without.
 REQUIRED_TABLES: tuple[str, ...] = ("units",)
 

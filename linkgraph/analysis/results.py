@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -176,7 +177,7 @@ def _rate(n: int, d: int) -> float | None:
     return round(n / d, 4) if d else None
 
 
-def _sum_figures(p: pd.DataFrame, le: pd.DataFrame, r: pd.DataFrame) -> dict[str, object]:
+def _sum_figures(p: pd.DataFrame, le: pd.DataFrame, r: pd.DataFrame) -> dict[str, Any]:
     rules_new, rules_revised = int(r["rules_new"].sum()), int(r["rules_revised"].sum())
     n = len(p)
     return {
@@ -200,7 +201,7 @@ def _sum_figures(p: pd.DataFrame, le: pd.DataFrame, r: pd.DataFrame) -> dict[str
 class Results:
     """The figures of a scope (``total``) and per group (``groups``)."""
 
-    total: dict[str, object]
+    total: dict[str, Any]
     groups: pd.DataFrame  # one row per group key, FIGURES columns
     by: str | None
     scope: Scope

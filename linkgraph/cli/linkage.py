@@ -73,20 +73,26 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...], fmt, out) 
               "measures with their owners")
 @click.option("--reopened", is_flag=True, help="并列出回炉整改措施及责任人 / also list "
               "reopened measures with their owners")
+@click.option("--reviews", is_flag=True, help="并列出整改方案、报告的审核情况（报送、通过、退回次数"
+              "及记录） / also the review state of plans and reports by unit")
 @format_options()
 def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bool,
-                  overdue: bool, reopened: bool, fmt, out) -> None:
+                  overdue: bool, reopened: bool, reviews: bool, fmt, out) -> None:
     """整改跟踪：完成率、超期与回炉 / rectification completion, overdue and reopened measures.
 
     \b
     A problem is rectified when all its measures are completed: status done
-    (已完成/已销号), and ongoing (长期坚持) unless --ongoing-open; 基本完成 is
+    (已完成) or closed (已销号), and ongoing (长期坚持) unless --ongoing-open; 基本完成 is
     not completed.  A problem without any measure counts as rectified only
     if it was 立行立改 (immediate); otherwise it is not (no_measures says how
     many).  rate = rectified / problems (整改完成率).  A measure is overdue
     when not completed and past its due date (整改时限; without one, the
     round's end + [limits] rectification_report_months months).  --by
-    department groups by the measures' owner department.
+    department groups by the measures' owner department.  A measure written
+    已销号 (closed) counts as completed; --reviews lists, per unit and round,
+    the plan (due 15 working days after feedback) and report (3 months):
+    submitted, passed, sent back how often, closing reviews, and the dated
+    history of every review (回炉) from the reviews table.
 
     \b
     Example:
@@ -110,6 +116,10 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
             sheets["overdue_measures"] = frame_records(rect.overdue_measures(dataset.tables, measures), narrow)
         if reopened:
             sheets["reopened_measures"] = frame_records(rect.reopened_measures(dataset.tables, measures), narrow)
+    if reviews:
+        from linkgraph.analysis.reviews import review_state
+
+        sheets["review_state"] = frame_records(review_state(dataset.tables, rules, as_of))
     emit(sheets if len(sheets) > 1 else sheets["completion"], fmt, out)
     total = table.iloc[-1]
     counted_done = rules.limits.ongoing_counts_as_done and not ongoing_open
