@@ -162,3 +162,27 @@ def test_generated_outcomes_are_read_back_as_planted(generated):
               if r.lead_id in cases}
     assert f["cases"] == len(cases) and f["case_people"] == len(people)
     assert truth["leads_with_two_people"] > 0
+
+
+def test_rectification_lists_the_review_state(folder, invoke):
+    done = invoke("rectification", folder, "--as-of", AS_OF, "--reviews", "--format", "json")
+    assert done.exit_code == 0, done.output
+    state = json.loads(done.stdout)["review_state"]
+    assert sum(r["report_sent_back"] for r in state) == 4
+    assert [r["unit_id"] for r in state if r["report_sent_back"]] == ["U01", "U02", "U03", "U04"]
+
+
+def test_bad_rows_of_the_new_tables_are_named(tmp_path, invoke):
+    write_tables(tmp_path, {
+        "units.csv": "unit_id,name\nU1,甲局\n",
+        "reviews.csv": "review_id,unit_id,subject,verdict\nV1,U1,整改方案,差不多\nV2,U9,整改报告,通过\n",
+        "results.csv": "result_id,unit_id,挽回损失(万元)\nC1,U1,很多\n",
+        "talks.csv": "talk_id,unit_id,stage\nK1,U1,巡察之后\n"})
+    done = invoke("validate", tmp_path, "--format", "json")
+    assert done.exit_code == 1
+    problems = {(p["file"], p["row"], p["column"], p["value"]): p["reason"]
+                for p in json.loads(done.stdout)["problems"]}
+    assert "通过" in problems[("reviews.csv", 2, "verdict", "差不多")]   # lists the accepted
+    assert ("reviews.csv", 3, "unit_id", "U9") in problems
+    assert "金额" in problems[("results.csv", 2, "loss_recovered", "很多")]
+    assert "巡前" in problems[("talks.csv", 2, "stage", "巡察之后")]

@@ -10,7 +10,7 @@ material as graph node keys ("Label:id") for a view.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -37,6 +37,9 @@ class Portrait:
     petitions: pd.DataFrame
     measures: pd.DataFrame  # rectification measures the person owns
     ties: pd.DataFrame
+    #: 巡察政治谈话 the person took part in, and 巡前征集 supervision info about them
+    talks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    supervision_info: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def resolve_person(tables: Tables, who: str) -> str:
@@ -159,7 +162,24 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
             tables, measures[measures["owner_person_id"] == pid].sort_values("measure_id"))[
             ["measure_id", "problem_id", "unit_name", "description", "status", "due_date",
              "completed", "overdue", "reopened"]].reset_index(drop=True),
-        ties=_ties(tables, rules, pid, as_of))
+        ties=_ties(tables, rules, pid, as_of),
+        talks=_talks(tables, pid, as_of), supervision_info=_supervision(tables, pid, as_of))
+
+
+def _talks(tables: Tables, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The 巡察政治谈话 naming ``pid`` among the people talked to, by date."""
+    t = tables["talks"]
+    t = t[t["person_ids"].map(lambda ids: pid in ids).astype(bool) & ~(t["date"] > as_of)]
+    return t[["talk_id", "unit_id", "round_id", "stage", "form", "date", "trigger"]] \
+        .rename(columns={"stage": "talk_stage"}).sort_values(["date", "talk_id"], na_position="first").reset_index(drop=True)
+
+
+def _supervision(tables: Tables, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    """巡前征集的日常监督信息 about ``pid``, by date."""
+    s = tables["supervision_info"]
+    s = s[(s["person_id"] == pid) & ~(s["date"] > as_of)]
+    return s[["info_id", "from_dept_id", "unit_id", "date", "text"]] \
+        .sort_values(["date", "info_id"], na_position="first").reset_index(drop=True)
 
 
 def summary(p: Portrait) -> dict:
@@ -176,7 +196,8 @@ def summary(p: Portrait) -> dict:
             "problems_involving": len(p.problems_involving), "leads": len(p.leads),
             "overdue_leads": int(p.leads["overdue"].sum()), "petitions": len(p.petitions),
             "measures_owned": len(p.measures), "overdue_measures": int(p.measures["overdue"].sum()),
-            "ties": len(p.ties), "ties_to_leaders": int(p.ties["is_leader"].sum())}
+            "ties": len(p.ties), "ties_to_leaders": int(p.ties["is_leader"].sum()),
+            "talks": len(p.talks), "supervision_info": len(p.supervision_info)}
 
 
 def as_document(p: Portrait) -> dict:
@@ -185,7 +206,8 @@ def as_document(p: Portrait) -> dict:
             "tenure_problems": to_records(p.tenure_problems),
             "problems_involving": to_records(p.problems_involving),
             "leads": to_records(p.leads), "petitions": to_records(p.petitions),
-            "measures": to_records(p.measures), "ties": to_records(p.ties)}
+            "measures": to_records(p.measures), "ties": to_records(p.ties),
+            "talks": to_records(p.talks), "supervision_info": to_records(p.supervision_info)}
 
 
 def portrait_nodes(p: Portrait) -> tuple[str, ...]:
