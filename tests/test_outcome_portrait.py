@@ -34,3 +34,22 @@ def test_portrait_lists_talks_and_supervision_info(tmp_path, invoke):
     later = json.loads(invoke("portrait", tmp_path, "--person", "P1", "--as-of", "2024-12-31",
                               "--format", "json").stdout)
     assert [t["talk_id"] for t in later["talks"]] == ["K1", "K3"]   # K3 names P1 and P2
+
+
+def test_priorities_count_supervision_info_and_self_checks(tmp_path):
+    from linkgraph.analysis.priorities import load_weights, priorities
+    from linkgraph.dataset import load_dataset
+    from linkgraph.rules import load_rules
+
+    write_tables(tmp_path, {**LEDGER, "self_checks.csv": "check_id,unit_id,date,problems_found\n"
+                                                         "Z1,U2,2024-02-01,4\n"})
+    t = load_dataset(tmp_path).tables
+    p = priorities(t, load_rules(), "2024-06-30").set_index("unit_id")
+    # S1 names U1 (and P1, in post at U1): one item; S2 likewise for U2
+    assert (p.at["U1", "supervision_info"], p.at["U2", "supervision_info"]) == (1, 1)
+    assert p.at["U2", "self_check_problems"] == 4
+    w = load_weights()
+    # U2 − U1 = self-check 4/5 × weight (every other factor is the same for both)
+    assert round(p.at["U2", "score"] - p.at["U1", "score"], 4) == \
+        round(min(4 / w("self_check_problems", "full"), 1) * w("self_check_problems"), 4)
+    assert "未巡先改自查发现问题4个" in p.at["U2", "reasons"]
