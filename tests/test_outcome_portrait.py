@@ -53,3 +53,20 @@ def test_priorities_count_supervision_info_and_self_checks(tmp_path):
     assert round(p.at["U2", "score"] - p.at["U1", "score"], 4) == \
         round(min(4 / w("self_check_problems", "full"), 1) * w("self_check_problems"), 4)
     assert "未巡先改自查发现问题4个" in p.at["U2", "reasons"]
+
+
+def test_portrait_batch_of_a_round(tmp_path, invoke):
+    data = write_tables(tmp_path / "data", {
+        **LEDGER, "teams.csv": "team_id,round_id\nT1,X1\n",
+        "assignments.csv": "round_id,team_id,unit_id\nX1,T1,U1\nX1,T1,U2\n"})
+    views = tmp_path / "views"
+    done = invoke("portrait", data, "--round", "X1", "--as-of", "2024-06-30",
+                  "--views-dir", views, "--format", "json")
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    assert [(r["unit_id"], r["person_id"]) for r in doc["summary"]] == [("U1", "P1"), ("U2", "P2")]
+    assert [(r["person_id"], r["talk_id"]) for r in doc["talks"]] == [("P1", "K1"), ("P2", "K2")]
+    assert sorted(p.name for p in views.iterdir()) == ["portrait-P1.html", "portrait-P2.html"]
+    assert "陈明" in (views / "portrait-P1.html").read_text("utf-8")
+    both = invoke("portrait", data, "--round", "X1", "--person", "P1", "--as-of", "2024-06-30")
+    assert both.exit_code == 1

@@ -186,3 +186,11 @@ def test_bad_rows_of_the_new_tables_are_named(tmp_path, invoke):
     assert ("reviews.csv", 3, "unit_id", "U9") in problems
     assert "金额" in problems[("results.csv", 2, "loss_recovered", "很多")]
     assert "巡前" in problems[("talks.csv", 2, "stage", "巡察之后")]
+
+
+def test_by_team(tables):
+    g = results(tables, load_rules(), AS_OF, by="team").groups.set_index("team_id")
+    # T1 inspected U01…U05: 5 × 68 problems; 制度 40 × 5 new, 29 + 4 × 24 revised
+    assert (g.at["T1", "problems"], g.at["T1", "rules_new"], g.at["T1", "rules_revised"]) == \
+        (340, 200, 125)
+    assert g.at["T2", "recovered_amount"] == 4 * 1_570_800 + 1_571_100   # U06…U10

@@ -267,3 +267,20 @@ def portrait_graph(tables: Tables, p: Portrait, rules: Rules | None = None):
     G = build_graph(portrait_tables(tables, p), rules)
     G.remove_nodes_from([n for n, d in G.nodes(data=True) if "label" not in d])
     return G
+
+
+def round_leaders(tables: Tables, round_id: str) -> pd.DataFrame:
+    """(unit_id, person_id) of each unit inspected in ``round_id`` and its
+    一把手 when the round started (the latest top-leader post begun by then and
+    not ended before it), units in id order; units with no known 一把手 are
+    left out.  The 政治画像 batch of a round."""
+    a = tables["assignments"]
+    units = sorted(set(a.loc[a["round_id"] == round_id, "unit_id"]))
+    start = tables["rounds"].set_index("round_id")["start"].get(round_id)
+    po = tables["posts"]
+    po = po[po["is_top_leader"].astype(bool) & po["unit_id"].isin(units)]
+    if start is not None and not pd.isna(start):
+        po = po[~(po["start"] > start) & ~(po["end"] < start)]
+    po = po.sort_values(["unit_id", "start", "person_id"], na_position="first")
+    last = po.drop_duplicates("unit_id", keep="last")
+    return last[["unit_id", "person_id"]].reset_index(drop=True)

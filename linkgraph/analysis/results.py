@@ -197,6 +197,41 @@ def _sum_figures(p: pd.DataFrame, le: pd.DataFrame, r: pd.DataFrame) -> dict[str
         "judicial_people": int(le["judicial_people"].sum())}
 
 
+def _grouped(tables: Tables, p: pd.DataFrame, le: pd.DataFrame, r: pd.DataFrame,
+             by: str) -> pd.DataFrame:
+    """``_sum_figures`` per group, by one group-by of each frame."""
+    def sums(frame: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
+        key = _group_key(tables, frame, by)
+        f = frame.assign(_n=1)[["_n", *cols]].rename(columns=cols)
+        return f.groupby(key.to_numpy(), dropna=True).sum()
+    parts = [
+        sums(p, {"immediate": "immediate", "key_concern": "key_concern", "measures": "measures",
+                 "rectified_in_period": "rectified_in_period", "rectified": "rectified",
+                 "problems_closed": "problems_closed"}).rename(columns={"_n": "problems"}),
+        sums(le, {"closed": "leads_closed", "case": "cases", "case_people": "case_people",
+                  "sanctioned_people": "sanctioned_people",
+                  "judicial_people": "judicial_people"}).rename(columns={"_n": "leads"}),
+        sums(r, {"rules_new": "rules_new", "rules_revised": "rules_revised",
+                 "recovered_amount": "recovered_amount", "loss_recovered": "loss_recovered",
+                 "accountable": "accountable"}).drop(columns="_n")]
+    g = pd.concat(parts, axis=1).sort_index()
+    for col in FIGURES:
+        if col not in g:
+            g[col] = 0
+    g = g.fillna(0)
+    ints = [c for c in FIGURES if c not in ("rate_in_period", "rate", "recovered_amount",
+                                             "loss_recovered")]
+    g[ints] = g[ints].astype("int64")
+    g["rules"] = g["rules_new"] + g["rules_revised"]
+    for col in ("recovered_amount", "loss_recovered"):
+        g[col] = g[col].astype(float).round(2)
+    g["rate_in_period"] = (g["rectified_in_period"] / g["problems"].where(g["problems"] > 0)) \
+        .round(4)
+    g["rate"] = (g["rectified"] / g["problems"].where(g["problems"] > 0)).round(4)
+    g = g.astype(object).where(g.notna(), None)
+    return g[list(FIGURES)].rename_axis("key").reset_index()
+
+
 @dataclass(frozen=True)
 class Results:
     """The figures of a scope (``total``) and per group (``groups``)."""
@@ -223,14 +258,9 @@ def results(tables: Tables, rules: Rules, as_of: dt.date | str, scope: Scope = S
     p = _in_scope(problem_flags(tables, rules, as_of, ongoing_done), rounds)
     le = _in_scope(lead_flags(tables, as_of), rounds)
     r = _in_scope(result_rows(tables, as_of), rounds)
-    rows = []
+    groups = pd.DataFrame(columns=["key", *FIGURES])
     if by is not None:
-        keys = [_group_key(tables, f, by) for f in (p, le, r)]
-        seen = sorted({k for ks in keys for k in ks.dropna()})
-        for k in seen:
-            rows.append({GROUP_COLUMN[by]: k, **_sum_figures(p[keys[0] == k], le[keys[1] == k],
-                                               r[keys[2] == k])})
-    groups = pd.DataFrame(rows, columns=[GROUP_COLUMN[by] if by else "key", *FIGURES])
+        groups = _grouped(tables, p, le, r, by).rename(columns={"key": GROUP_COLUMN[by]})
     return Results(_sum_figures(p, le, r), groups, by, scope, as_of, ongoing_done,
                    rules.limits.rectification_report_months,
                    closure(tables, as_of).by_review)

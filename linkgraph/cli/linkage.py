@@ -229,16 +229,21 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
 @click.command()
 @pass_dataset
 @as_of_option
-@click.option("--person", "who", required=True, help="人员编码（或唯一的姓名） / person_id "
+@click.option("--person", "who", default=None, help="人员编码（或唯一的姓名） / person_id "
               "(or a name only one person has)")
+@click.option("--round", "round_id", default=None, help="政治画像批量：该轮每个被巡察单位的一把手"
+              " / the batch: the 一把手 of every unit inspected in this round")
+@click.option("--views-dir", "views_dir", type=click.Path(file_okay=False), default=None,
+              help="与 --round 同用：每人一个视图写入此文件夹 / with --round: one view per "
+                   "person written into this folder")
 @click.option("--nodes", is_flag=True, help="只输出画像子图的节点（供视图使用） / print the "
               "node keys of the portrait's subgraph (for a view)")
 @click.option("--view", "--html", "html", type=click.Path(dir_okay=False), default=None,
               help="并把画像子图写成交互式 HTML 视图 / also write the portrait's subgraph as "
                    "an interactive HTML view")
 @format_options()
-def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: str | None,
-             fmt, out) -> None:
+def portrait(dataset, rules_path, as_of: dt.date, who: str | None, round_id: str | None,
+             views_dir: str | None, nodes: bool, html: str | None, fmt, out) -> None:
     """一把手政治画像素材 / a top leader's portrait.
 
     \b
@@ -249,16 +254,30 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
     the portrait's subgraph; --view FILE.html (or --html) draws that subgraph
     as a self-contained interactive view (works offline, with provenance).
 
+    --round R instead of --person: the 政治画像 batch — the portraits of the
+    一把手 of every unit inspected in round R (the top leader when the round
+    started), as one workbook (one summary row per person, then each
+    section with the person's id) and, with --views-dir DIR, one view each
+    (DIR/portrait-<person>.html).  The portrait includes the 巡察政治谈话 the
+    person took part in and the supervision info (巡前征集) about them.
+
     \b
     Example:
       linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30 --view p123.html
       linkgraph portrait ledgers/ --person P000123 --format json --out p123.json
+      linkgraph portrait ledgers/ --round RD0011 --out portraits.xlsx --views-dir portraits/
     """
     from linkgraph.analysis import portrait as pt
+    from linkgraph.errors import LinkgraphError
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
-    p = pt.portrait(dataset.tables, rules, person_arg(who), as_of)
+    if (who is None) == (round_id is None):
+        raise LinkgraphError("请给 --person 或 --round 之一 / give --person or --round (one of them)")
+    if round_id is not None:
+        _portrait_batch(dataset.tables, rules, round_id, as_of, views_dir, fmt, out)
+        return
+    p = pt.portrait(dataset.tables, rules, person_arg(who or ""), as_of)
     if html:
         _portrait_view(dataset.tables, p, rules, html)
     if nodes:
@@ -269,6 +288,36 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
     summary = [{"item": k, "value": v} for k, v in doc["summary"].items()]
     sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
     emit(sheets, fmt, out, json_doc=doc)
+
+
+def _portrait_batch(tables, rules, round_id: str, as_of: dt.date, views_dir: str | None,
+                    fmt, out) -> None:
+    """The portraits of a round's 一把手: one workbook, and a view each."""
+    from pathlib import Path
+
+    from linkgraph.analysis import portrait as pt
+    from linkgraph.errors import LinkgraphError
+
+    if round_id not in set(tables["rounds"]["round_id"]):
+        raise LinkgraphError(f"没有轮次 {round_id} / no round {round_id}")
+    leaders = pt.round_leaders(tables, round_id)
+    sheets: dict[str, list[dict]] = {"summary": []}
+    for unit_id, pid in zip(leaders["unit_id"], leaders["person_id"]):
+        one = pt.portrait(tables, rules, pid, as_of)
+        doc = pt.as_document(one)
+        sheets["summary"].append({"unit_id": unit_id, **doc["summary"]})
+        for name, rows in doc.items():
+            if name != "summary":
+                sheets.setdefault(name, []).extend({"person_id": pid, **r} for r in rows)
+        if views_dir:
+            Path(views_dir).mkdir(parents=True, exist_ok=True)
+            _portrait_view(tables, one, rules, str(Path(views_dir) / f"portrait-{_safe(pid)}.html"))
+    emit(sheets, fmt, out)
+    click.echo(f"{round_id}：{len(leaders)} 位一把手的政治画像 / portraits", err=True)
+
+
+def _safe(ident: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in ident)
 
 
 def _portrait_view(tables, p, rules, path: str) -> None:
