@@ -126,3 +126,20 @@ def test_cli(invoke, ledger):
     assert [u["unit_id"] for u in doc["uncovered"]] == ["U4", "V3"]
     assert "单位 3/4（75.00%）" in r.stderr and "村（社区） 2/3（66.67%）" in r.stderr
     assert invoke("coverage", ledger, "--term", "nope").exit_code == 1
+
+
+def test_scope_file_limits_the_units_counted(invoke, ledger, tmp_path):
+    # the term's units to cover: U1, U2, U4 and V3 (the others are, say, the
+    # committee's own organs); inspected in 第十四届 by 2024-06-30: U1 and U2 (X1)
+    scope = tmp_path / "scope.csv"
+    scope.write_text("单位编码,单位名称\nU1,金堂县教育局\nU2,金堂县住建局\nU4,新津区某镇\n"
+                     "V3,光明村\n", encoding="gb18030")
+    r = invoke("coverage", ledger, "--as-of", AS_OF, "--scope", scope, "--units", "-f", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert sorted(u["unit_id"] for u in doc["units"]) == ["U1", "U2", "U4", "V3"]
+    total = doc["summary"][-1]
+    assert (total["units"], total["inspected"], total["not_inspected"]) == (4, 2, 2)
+    scope.write_text("unit_id\nU1\nU9\n", encoding="utf-8")
+    bad = invoke("coverage", ledger, "--as-of", AS_OF, "--scope", scope)
+    assert bad.exit_code == 1 and "U9" in bad.output

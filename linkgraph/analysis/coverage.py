@@ -78,9 +78,18 @@ def _inspections(tables: Tables, round_ids: tuple[str, ...]) -> pd.DataFrame:
 
 
 def coverage(tables: Tables, rules: Rules, as_of: dt.date | str,
-             term: str | None = None) -> Coverage:
-    """Every unit with whether, when and by whom it was inspected in the term."""
+             term: str | None = None, scope: tuple[str, ...] | None = None) -> Coverage:
+    """Every unit with whether, when and by whom it was inspected in the term;
+    with ``scope`` (unit ids: the units the term must cover, e.g. without the
+    committee's own organs), only those units."""
     as_of = timestamp(as_of)
+    if scope is not None:
+        unknown = sorted(set(scope) - set(tables["units"]["unit_id"]))
+        if unknown:
+            raise InputError(f"范围文件中的单位不在 units 表中 / scope units not in the units "
+                             f"table: {', '.join(unknown[:10])}"
+                             f"{' …' if len(unknown) > 10 else ''}")
+        tables = {**tables, "units": tables["units"][tables["units"]["unit_id"].isin(scope)]}
     description, round_ids = term_rounds(tables, rules, as_of, term)
     seen = _inspections(tables, round_ids)
     g = seen.sort_values(["unit_id", "start", "round_id"]).groupby("unit_id")

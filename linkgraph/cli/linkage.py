@@ -140,9 +140,12 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
               "every unit with its rounds and teams")
 @click.option("--uncovered", is_flag=True, help="并列出尚未巡察的单位 / also list the units "
               "not yet inspected")
+@click.option("--scope", "scope_file", type=click.Path(dir_okay=False), default=None,
+              help="应覆盖的单位清单（CSV/XLSX，列 unit_id/单位编码）：只统计这些单位，如不含党委"
+                   "自身机关 / a list of the units the term must cover; only those count")
 @format_options()
 def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, list_units: bool,
-             uncovered: bool, fmt, out) -> None:
+             uncovered: bool, scope_file: str | None, fmt, out) -> None:
     """届内全覆盖进度 / how much of the term's inspection coverage is done.
 
     \b
@@ -162,7 +165,10 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
     from linkgraph.rules import load_rules
 
     explain_empty(dataset, "rounds", "assignments")
-    result = compute(dataset.tables, load_rules(rules_path), as_of, term)
+    from linkgraph.rotation.files import read_targets
+
+    scope = read_targets(scope_file) if scope_file else None
+    result = compute(dataset.tables, load_rules(rules_path), as_of, term, scope)
     summary = coverage_summary(result.units, by)
     sheets = {"summary": frame_records(summary)}
     if list_units:
