@@ -167,8 +167,8 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
     explain_empty(dataset, "rounds", "assignments")
     from linkgraph.rotation.files import read_targets
 
-    scope = read_targets(scope_file) if scope_file else None
-    result = compute(dataset.tables, load_rules(rules_path), as_of, term, scope)
+    listed = read_targets(scope_file) if scope_file else None
+    result = compute(dataset.tables, load_rules(rules_path), as_of, term, listed)
     summary = coverage_summary(result.units, by)
     sheets = {"summary": frame_records(summary)}
     if list_units:
