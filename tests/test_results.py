@@ -194,3 +194,22 @@ def test_by_team(tables):
     assert (g.at["T1", "problems"], g.at["T1", "rules_new"], g.at["T1", "rules_revised"]) == \
         (340, 200, 125)
     assert g.at["T2", "recovered_amount"] == 4 * 1_570_800 + 1_571_100   # U06…U10
+
+
+def test_outputs_do_not_depend_on_the_process(folder, tmp_path):
+    """Same input → byte-identical CSV from two processes with different hash seeds."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": seed}
+        out = tmp_path / f"results-{seed}.csv"
+        subprocess.run([sys.executable, "-m", "linkgraph", "results", str(folder), "--by", "unit",
+                        "--as-of", AS_OF, "--format", "csv", "--out", str(out)],
+                       cwd=root, env=env, check=True, capture_output=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and b"U10" in outs[0]
