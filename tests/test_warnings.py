@@ -101,3 +101,11 @@ def test_units_only_dataset_has_no_warnings(tmp_path, invoke):
     done = invoke("warnings", tmp_path, "--as-of", AS_OF, "--format", "json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["records"] == []
+
+
+def test_english_says_who_in_english(tables, folder, invoke):
+    w = early_warnings(tables, load_rules(), AS_OF, lang="en").set_index("item_id")
+    assert w.at["M4", "notify"] == "owner: 王伟; leader in charge: 李明; top leader: 张强"
+    assert w.at["L1", "notify"] == "receiving department: 县纪委监委; its leader in charge"
+    done = invoke("warnings", folder, "--as-of", AS_OF, "--lang", "en")
+    assert done.exit_code == 0 and "Goes to" in done.output and "red" in done.output

@@ -81,18 +81,29 @@ def _unit_people(tables: Tables, as_of: pd.Timestamp) -> tuple[dict[str, list[st
             top.groupby("unit_id")["who"].agg(list).to_dict())
 
 
+_WORDS = {"zh": {"owner": "责任人", "deputy": "分管领导", "top": "一把手", "none": "（未登记）",
+                 "sep": "；", "colon": "：", "and": "、", "dept": "承办部门",
+                 "dept_deputy": "承办部门分管领导", "dept_top": "承办部门主要负责人"},
+          "en": {"owner": "owner", "deputy": "leader in charge", "top": "top leader",
+                 "none": "(not recorded)", "sep": "; ", "colon": ": ", "and": ", ",
+                 "dept": "receiving department",
+                 "dept_deputy": "its leader in charge", "dept_top": "its head"}}
+
+
 def _notify(level: str, owner: str, deputies: list[str] | None,
-            tops: list[str] | None) -> str:
-    parts = [f"责任人：{owner}"]
+            tops: list[str] | None, lang: str = "zh") -> str:
+    w = _WORDS[lang]
+    parts = [f"{w['owner']}{w['colon']}{owner}"]
     if level in ("yellow", "red"):
-        parts.append(f"分管领导：{'、'.join(deputies) if deputies else '（未登记）'}")
+        parts.append(f"{w['deputy']}{w['colon']}"
+                     f"{w['and'].join(deputies) if deputies else w['none']}")
     if level == "red":
-        parts.append(f"一把手：{'、'.join(tops) if tops else '（未登记）'}")
-    return "；".join(parts)
+        parts.append(f"{w['top']}{w['colon']}{w['and'].join(tops) if tops else w['none']}")
+    return w["sep"].join(parts)
 
 
 def _measure_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
-                      t: Thresholds) -> pd.DataFrame:
+                      t: Thresholds, lang: str) -> pd.DataFrame:
     state = rectification_state(tables, rules, as_of)
     m = state.measures[~state.measures["completed"] & state.measures["due_date"].notna()]
     days = (m["due_date"] - as_of).dt.days
@@ -101,9 +112,9 @@ def _measure_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
     unit = lookup(m["problem_id"], tables["problems"].set_index("problem_id")["unit_id"])
     owner = label(m["owner_person_id"], names(tables, "people"))
     owner = owner.fillna(label(m["owner_dept_id"], names(tables, "departments")))
-    owner = owner.fillna("（未填写）")
+    owner = owner.fillna("（未填写）" if lang == "zh" else "(not given)")
     deputies, tops = _unit_people(tables, as_of)
-    notify = [_notify(lv, o, deputies.get(u), tops.get(u))
+    notify = [_notify(lv, o, deputies.get(u), tops.get(u), lang)
               for lv, o, u in zip(level, owner, unit)]
     return pd.DataFrame({
         "warning_level": level, "item_kind": "measure", "item_id": m["measure_id"],
@@ -112,7 +123,7 @@ def _measure_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
 
 
 def _lead_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
-                   t: Thresholds) -> pd.DataFrame:
+                   t: Thresholds, lang: str) -> pd.DataFrame:
     le = tables["leads"]
     le = le[~(le["transfer_date"] > as_of) & ~(le["closed_date"] <= as_of)]
     due = le["due_date"].fillna(add_months(le["transfer_date"], rules.limits.lead_report_months))
@@ -122,14 +133,15 @@ def _lead_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
     keep = level.notna()
     le, due, days, level = le[keep], due[keep], days[keep], level[keep]
     dept = label(le["transferred_to"], names(tables, "departments")).fillna(le["transferred_to"])
+    w = _WORDS[lang]
     notify = []
     for lv, d in zip(level, dept):
-        parts = [f"承办部门：{d}"]
+        parts = [f"{w['dept']}{w['colon']}{d}"]
         if lv in ("yellow", "red"):
-            parts.append("承办部门分管领导")
+            parts.append(w["dept_deputy"])
         if lv == "red":
-            parts.append("承办部门主要负责人")
-        notify.append("；".join(parts))
+            parts.append(w["dept_top"])
+        notify.append(w["sep"].join(parts))
     return pd.DataFrame({
         "warning_level": level, "item_kind": "lead", "item_id": le["lead_id"],
         "unit_id": le["unit_id"], "description": None, "deadline": due,
@@ -137,13 +149,13 @@ def _lead_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
 
 
 def early_warnings(tables: Tables, rules: Rules, as_of: dt.date | str,
-                   levels: Thresholds | None = None) -> pd.DataFrame:
+                   levels: Thresholds | None = None, lang: str = "zh") -> pd.DataFrame:
     """Every open measure and lead within the warning window, red first, then
-    by days left and id (module docstring)."""
+    by days left and id (module docstring); ``notify`` worded in ``lang``."""
     as_of = timestamp(as_of)
     t = levels or thresholds(rules)
-    out = pd.concat([f for f in (_measure_warnings(tables, rules, as_of, t),
-                                 _lead_warnings(tables, rules, as_of, t)) if len(f)]
+    out = pd.concat([f for f in (_measure_warnings(tables, rules, as_of, t, lang),
+                                 _lead_warnings(tables, rules, as_of, t, lang)) if len(f)]
                     or [pd.DataFrame(columns=[c for c in COLUMNS if c != "unit_name"])],
                     ignore_index=True)
     out["unit_name"] = label(out["unit_id"], names(tables, "units"))

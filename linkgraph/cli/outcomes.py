@@ -96,7 +96,7 @@ def warnings(dataset, rules_path, as_of: dt.date, red: int | None, yellow: int |
 
     rules = load_rules(rules_path)
     levels = thresholds(rules, red=red, yellow=yellow, green=green)
-    table = early_warnings(dataset.tables, rules, as_of, levels)
+    table = early_warnings(dataset.tables, rules, as_of, levels, output_lang())
     emit(frame_records(table), fmt, out)
     counts = table["warning_level"].value_counts() if len(table) else {}
     click.echo(f"截至 {as_of}：红色 {int(counts.get('red', 0))} 条，黄色 "

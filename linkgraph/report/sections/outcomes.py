@@ -84,7 +84,7 @@ def warnings_section(session: Session, options: ReportOptions) -> Section:
 
     lang = options.lang
     levels = thresholds(session.rules)
-    w = early_warnings(session.tables, session.rules, options.as_of, levels)
+    w = early_warnings(session.tables, session.rules, options.as_of, levels, lang)
     rows = to_records(w)
     for r in rows:
         r["level_text"] = catalogue().label("warning_level", r["warning_level"], lang)
