@@ -143,3 +143,25 @@ def test_scope_file_limits_the_units_counted(invoke, ledger, tmp_path):
     scope.write_text("unit_id\nU1\nU9\n", encoding="utf-8")
     bad = invoke("coverage", ledger, "--as-of", AS_OF, "--scope", scope)
     assert bad.exit_code == 1 and "U9" in bad.output
+
+
+def test_an_elevated_round_of_the_upper_committee_credits_coverage(tmp_path):
+    # the city's 提级巡察 Y1 (filed under the city's own term) inspected U4 in
+    # 2023: within the county's 第十四届 (from X1's start, 2022-03-01), so U4 is
+    # covered; Y0 (2021, before the term) does not count
+    ledger = {**LEDGER,
+              "rounds.csv": LEDGER["rounds.csv"] + "Y0,市提级巡察（上届）,2021-04-01,市第七届\n"
+                                                   "Y1,市提级巡察,2023-04-01,市第八届\n",
+              "teams.csv": LEDGER["teams.csv"] + "TY0,Y0\nTY1,Y1\n",
+              "assignments.csv": LEDGER["assignments.csv"] + "Y0,TY0,U3\nY1,TY1,U4\n"}
+    ledger["rounds.csv"] = ledger["rounds.csv"].replace("round_id,name,start,term",
+                                                        "round_id,name,start,term,kind")
+    ledger["rounds.csv"] = "\n".join(
+        line + (",提级巡察" if line.startswith("Y") else ("" if line.startswith("round_id")
+                                                          else ",常规巡察"))
+        for line in ledger["rounds.csv"].strip().splitlines()) + "\n"
+    t = load_dataset(write_tables(tmp_path, ledger)).tables
+    cov = coverage(t, load_rules(), AS_OF, "第十四届")
+    assert "Y1" in cov.round_ids and "Y0" not in cov.round_ids
+    u4 = cov.units.set_index("unit_id").loc["U4"]
+    assert u4["inspected"] and u4["round_ids"] == ("Y1",)
