@@ -67,7 +67,7 @@ class Checked:
 #: Text columns kept as written (no NFKC): names and free text.  NFKC is for
 #: ids and vocabularies (categories, sectors, levels …), where ``Ａ１`` and
 #: ``A1`` must be one value.
-FREE_TEXT_COLUMNS = frozenset({"name", "description", "topic"})
+FREE_TEXT_COLUMNS = frozenset({"name", "description", "topic", "text", "reason", "findings"})
 
 
 def _reader_key(col: Column) -> str:

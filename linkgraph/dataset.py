@@ -15,7 +15,8 @@ import pandas as pd
 
 from linkgraph import check
 from linkgraph.errors import ValidationError, Violation
-from linkgraph.headers import apply_columns, map_columns, stray_cells, unmapped_rows
+from linkgraph.headers import (apply_columns, map_columns, scale_amounts, stray_cells,
+                               unmapped_rows)
 from linkgraph.rules import Rules, load_rules
 from linkgraph.schema import LOAD_ORDER, REQUIRED_TABLES, TABLE_BY_NAME, TABLES
 from linkgraph import cache
@@ -134,6 +135,7 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
             piece.reject(frame.index, "", "整表未载入 / table not loaded: "
                          f"{mapped.fatal[0].reason}", [""] * len(frame))
         else:
+            frame = scale_amounts(frame, mapped.units)
             piece = check.type_rows(raw.table, raw.file, frame, rules.relation_words)
             piece.raw = None
         _reject_read_problems(piece, grid.attrs.get("problems", ()), mapped)

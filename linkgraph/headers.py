@@ -66,6 +66,37 @@ class Mapped:
     fatal: tuple[Violation, ...]
     positions: tuple[tuple[int, str], ...] = ()  # (grid column, canonical column)
     width: int = 0  # cells in the header row; data beyond it has no column
+    #: (canonical column, unit word) of amount columns whose header names a
+    #: unit: ``追缴资金（万元）`` -> ("recovered_amount", "万元")
+    units: tuple[tuple[str, str], ...] = ()
+
+
+#: Units an amount header may name; a bare number under it is in that unit.
+AMOUNT_UNITS = ("亿元", "万元", "元")
+
+
+def header_unit(cell: object) -> str | None:
+    """The money unit a header names in its note: ``金额(万元)`` -> ``万元``."""
+    key = header(cell)
+    note = key[len(strip_header_note(key)):]
+    return next((u for u in AMOUNT_UNITS if u in note), None)
+
+
+def scale_amounts(frame: pd.DataFrame, units: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """Bare numbers under a header in 万元/亿元 get the unit written after
+    them, so the amount parser reads ``1570.83`` as 15,708,300 元.  A cell
+    that names its own unit (``300元``) keeps it."""
+    if not units:
+        return frame
+    frame = frame.copy()
+    for column, unit in units:
+        if unit == "元":
+            continue
+        cells = frame[column]
+        text = cells.map(lambda v: None if v is None or v != v else str(v).strip())
+        bare = text.str.fullmatch(r"[-+]?[\d,]*\.?\d+", na=False)
+        frame[column] = cells.where(~bare, text + unit)
+    return frame
 
 
 def stray_cells(grid: pd.DataFrame, width: int, table: str, file: str,
@@ -135,7 +166,10 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
     width = max((i + 1 for i, c in enumerate(header_cells) if c and c != "nan"), default=0)
     data = apply_columns(grid.iloc[hrow + 1:], positions, table)
     warnings += stray_cells(grid, width, table, file, hrow + 1)
-    return Mapped(data, hrow + 1, tuple(warnings), tuple(fatal), positions, width)
+    units = tuple((canon, unit) for pos, canon in positions
+                  if spec.column(canon).kind == "float"
+                  and (unit := header_unit(grid.iloc[hrow, pos])) is not None)
+    return Mapped(data, hrow + 1, tuple(warnings), tuple(fatal), positions, width, units)
 
 
 def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],

@@ -317,4 +317,4 @@ def header(name: object) -> str:
 
 def strip_header_note(name: str) -> str:
     """``单位编码(必填)`` -> ``单位编码``: drop a trailing bracketed note."""
-    return re.sub(r"[(\[【<].*?[)\]】>]$", "", name).rstrip("*")
+    return re.sub(r"[(\[【<][^(\[【<]*[)\]】>]$", "", name).rstrip("*")

@@ -204,6 +204,75 @@ TABLES: tuple[Table, ...] = (
         _c("rounds_served", "参加巡察轮数", "已参加轮次", kind="int"),
         _c("is_new", "是否新人", "以干代训", kind="bool"),
     ), key=("person_id", "pool_kind")),
+    Table("reviews", ("整改审核", "会审", "审核记录", "联审"), (
+        _c("review_id", "审核编码", kind="id", required=True),
+        _c("unit_id", "单位编码", kind="id", ref="units"),
+        _c("round_id", "轮次编码", kind="id", ref="rounds"),
+        _c("subject", "审核事项", "审核内容", kind="vocab:review_subject", required=True),
+        _c("measure_id", "措施编码", kind="id", ref="measures"),
+        _c("problem_id", "问题编码", kind="id", ref="problems"),
+        _c("submitted_date", "报送时间", "提交时间", kind="date"),
+        _c("review_date", "审核时间", "会审时间", kind="date"),
+        _c("reviewers", "审核单位", "会审单位", "审核部门", kind="list"),
+        _c("verdict", "审核结果", "审核意见", kind="vocab:review_verdict", required=True),
+        _c("reason", "理由", "退回原因", "说明"),
+    ), key=("review_id",)),
+    Table("results", ("成果", "巡察成果", "整改成果"), (
+        _c("result_id", "成果编码", kind="id", required=True),
+        _c("unit_id", "单位编码", kind="id", ref="units"),
+        _c("round_id", "轮次编码", kind="id", ref="rounds"),
+        _c("lead_id", "线索编码", kind="id", ref="leads"),
+        _c("date", "时间", "取得时间", kind="date"),
+        _c("recovered_amount", "追缴（退回）资金", "追缴退回资金", "追缴资金", "退回资金",
+           kind="float"),
+        _c("loss_recovered", "挽回损失", "挽回经济损失", kind="float"),
+        _c("rules_new", "新建制度", "新建制度机制", kind="int"),
+        _c("rules_revised", "修订制度", "修订完善制度", kind="int"),
+        _c("accountable", "追责问责", "追责问责人数", kind="int"),
+        _c("accountability_kind", "问责方式", "追责方式", "处理方式"),
+        _c("person_ids", "追责人员", "问责人员", kind="ids", ref="people"),
+    ), key=("result_id",)),
+    Table("lead_people", ("线索人员", "线索涉及人员"), (
+        _c("lead_id", "线索编码", kind="id", required=True, ref="leads"),
+        _c("person_id", "人员编码", "涉及人员编码", kind="id", ref="people"),
+        _c("name", "姓名", "被反映人"),
+        _c("outcome", "处理结果", kind="vocab:outcome"),
+    )),
+    Table("talks", ("政治谈话", "巡察政治谈话", "谈话记录"), (
+        _c("talk_id", "谈话编码", kind="id", required=True),
+        _c("unit_id", "单位编码", kind="id", required=True, ref="units"),
+        _c("round_id", "轮次编码", kind="id", ref="rounds"),
+        _c("stage", "谈话阶段", "阶段", kind="vocab:talk_stage"),
+        _c("form", "谈话形式", "形式"),
+        _c("person_ids", "谈话对象", kind="ids", ref="people"),
+        _c("date", "谈话时间", "时间", kind="date"),
+        _c("trigger", "启动情形", "谈话事由"),
+    ), key=("talk_id",)),
+    Table("visits", ("回访", "回访记录", "体验式回访"), (
+        _c("visit_id", "回访编码", kind="id", required=True),
+        _c("unit_id", "单位编码", kind="id", required=True, ref="units"),
+        _c("date", "回访时间", "时间", kind="date"),
+        _c("kind", "回访方式", "方式"),
+        _c("measure_ids", "回访措施", "措施编码", kind="ids", ref="measures"),
+        _c("verdict", "回访结论", "结论"),
+        _c("findings", "发现问题", "回访发现"),
+    ), key=("visit_id",)),
+    Table("supervision_info", ("监督信息", "日常监督信息", "巡前征集信息"), (
+        _c("info_id", "信息编码", kind="id", required=True),
+        _c("from_dept_id", "提供部门", "来源部门", kind="id", ref="departments"),
+        _c("unit_id", "单位编码", kind="id", ref="units"),
+        _c("person_id", "人员编码", kind="id", ref="people"),
+        _c("date", "时间", "提供时间", kind="date"),
+        _c("text", "内容", "监督信息"),
+    ), key=("info_id",)),
+    Table("self_checks", ("自查", "自查自纠", "未巡先改"), (
+        _c("check_id", "自查编码", kind="id", required=True),
+        _c("unit_id", "单位编码", kind="id", required=True, ref="units"),
+        _c("cluster_id", "问题群"),
+        _c("category", "问题类别"),
+        _c("date", "自查时间", "时间", kind="date"),
+        _c("problems_found", "自查发现问题数", "发现问题数", kind="int"),
+    ), key=("check_id",)),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
@@ -213,8 +282,19 @@ TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 LOAD_ORDER: tuple[str, ...] = (
     "regions", "units", "people", "departments", "rounds", "teams",
     "team_members", "assignments", "posts", "ties", "problems", "leads",
-    "measures", "audits", "petitions", "pool",
+    "measures", "audits", "petitions", "pool", "reviews", "results", "lead_people", "talks",
+    "visits", "supervision_info", "self_checks",
 )
+
+#: The optional tables of the 成果 and review process (issue 19).  They are
+#: tables, not graph nodes: ``build_graph`` and Neo4j leave them out.
+OUTCOME_TABLES: tuple[str, ...] = (
+    "reviews", "results", "lead_people", "talks", "visits", "supervision_info", "self_checks",
+)
+
+#: The tables the property graph (and Neo4j) holds: every table but the
+#: outcome tables, which a graph pulled back from Neo4j gives empty.
+GRAPH_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES if t.name not in OUTCOME_TABLES)
 
 #: Tables a dataset cannot do without.
 REQUIRED_TABLES: tuple[str, ...] = ("units",)

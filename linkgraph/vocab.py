@@ -57,7 +57,8 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
-    "done": ("已完成", "已销号", "完成", "销号"),
+    "done": ("已完成", "完成"),
+    "closed": ("已销号", "销号"),
     "partly": ("基本完成",),
     "open": ("未完成", "推进中", "正在整改", "整改中"),
     "ongoing": ("长期坚持", "持续整改"),
@@ -97,6 +98,27 @@ POOL_KIND_WORDS: dict[str, tuple[str, ...]] = {
     "expert": ("专家库", "专家", "专家智库"),
 }
 
+#: What a review (整改审核 / 会审) looked at: the rectification plan, the
+#: rectification report, or the closing (销号) of a measure or problem.
+REVIEW_SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
+    "plan": ("整改方案", "方案"),
+    "report": ("整改报告", "整改情况报告", "报告"),
+    "closure": ("销号", "整改销号", "销号审核"),
+}
+
+REVIEW_VERDICT_WORDS: dict[str, tuple[str, ...]] = {
+    "pass": ("通过", "审核通过", "同意", "同意销号"),
+    "rewrite": ("退回重写", "退回", "打回重写", "退回修改"),
+    "redo": ("再整改", "重新整改", "回炉整改", "继续整改"),
+}
+
+#: When a 巡察政治谈话 took place: before, during or after the inspection.
+TALK_STAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "before": ("巡前", "巡察前"),
+    "during": ("巡中", "巡察中"),
+    "after": ("巡后", "巡察后"),
+}
+
 BOOL_WORDS: dict[str, tuple[str, ...]] = {
     "true": ("是", "y", "yes", "1", "1.0", "true", "t", "√", "✓", "对"),
     "false": ("否", "n", "no", "0", "0.0", "false", "f", "×", "不是"),
@@ -111,6 +133,9 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "outcome": OUTCOME_WORDS,
     "dept_kind": DEPT_KIND_WORDS,
     "pool_kind": POOL_KIND_WORDS,
+    "review_subject": REVIEW_SUBJECT_WORDS,
+    "review_verdict": REVIEW_VERDICT_WORDS,
+    "talk_stage": TALK_STAGE_WORDS,
 }
 
 #: Vocabularies where an unknown value is kept as ``other`` with a warning

@@ -126,3 +126,42 @@ def test_cli(invoke, ledger):
     assert [u["unit_id"] for u in doc["uncovered"]] == ["U4", "V3"]
     assert "单位 3/4（75.00%）" in r.stderr and "村（社区） 2/3（66.67%）" in r.stderr
     assert invoke("coverage", ledger, "--term", "nope").exit_code == 1
+
+
+def test_scope_file_limits_the_units_counted(invoke, ledger, tmp_path):
+    # the term's units to cover: U1, U2, U4 and V3 (the others are, say, the
+    # committee's own organs); inspected in 第十四届 by 2024-06-30: U1 and U2 (X1)
+    scope = tmp_path / "scope.csv"
+    scope.write_text("单位编码,单位名称\nU1,金堂县教育局\nU2,金堂县住建局\nU4,新津区某镇\n"
+                     "V3,光明村\n", encoding="gb18030")
+    r = invoke("coverage", ledger, "--as-of", AS_OF, "--scope", scope, "--units", "-f", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert sorted(u["unit_id"] for u in doc["units"]) == ["U1", "U2", "U4", "V3"]
+    total = doc["summary"][-1]
+    assert (total["units"], total["inspected"], total["not_inspected"]) == (4, 2, 2)
+    scope.write_text("unit_id\nU1\nU9\n", encoding="utf-8")
+    bad = invoke("coverage", ledger, "--as-of", AS_OF, "--scope", scope)
+    assert bad.exit_code == 1 and "U9" in bad.output
+
+
+def test_an_elevated_round_of_the_upper_committee_credits_coverage(tmp_path):
+    # the city's 提级巡察 Y1 (filed under the city's own term) inspected U4 in
+    # 2023: within the county's 第十四届 (from X1's start, 2022-03-01), so U4 is
+    # covered; Y0 (2021, before the term) does not count
+    ledger = {**LEDGER,
+              "rounds.csv": LEDGER["rounds.csv"] + "Y0,市提级巡察（上届）,2021-04-01,市第七届\n"
+                                                   "Y1,市提级巡察,2023-04-01,市第八届\n",
+              "teams.csv": LEDGER["teams.csv"] + "TY0,Y0\nTY1,Y1\n",
+              "assignments.csv": LEDGER["assignments.csv"] + "Y0,TY0,U3\nY1,TY1,U4\n"}
+    ledger["rounds.csv"] = ledger["rounds.csv"].replace("round_id,name,start,term",
+                                                        "round_id,name,start,term,kind")
+    ledger["rounds.csv"] = "\n".join(
+        line + (",提级巡察" if line.startswith("Y") else ("" if line.startswith("round_id")
+                                                          else ",常规巡察"))
+        for line in ledger["rounds.csv"].strip().splitlines()) + "\n"
+    t = load_dataset(write_tables(tmp_path, ledger)).tables
+    cov = coverage(t, load_rules(), AS_OF, "第十四届")
+    assert "Y1" in cov.round_ids and "Y0" not in cov.round_ids
+    u4 = cov.units.set_index("unit_id").loc["U4"]
+    assert u4["inspected"] and u4["round_ids"] == ("Y1",)

@@ -207,11 +207,21 @@ def test_vocabulary_words_are_accepted(gen):
 # ---------------------------------------------------------------------------
 # The planted truth
 # ---------------------------------------------------------------------------
+def _same(a, b) -> bool:
+    """One cell as generated and as loaded: tuples, missing values (None,
+    NaN, <NA>) and scalars compared without pandas' ambiguous NA."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return a == b
+    if pd.isna(a) or pd.isna(b):
+        return bool(pd.isna(a) and pd.isna(b))
+    return bool(a == b)
+
+
 def test_truth_has_the_agreed_keys(gen):
     keys = {"seed", "scale", "as_of", "conflict_round_id", "hard_conflicts", "hard_decoys",
             "soft_conflicts", "clusters", "overdue_leads", "late_receipt_leads",
             "single_signature_leads", "lead_networks", "audit_only_findings", "corroborated",
-            "counts", "hard_conflicts_scope", "staffing"}
+            "counts", "hard_conflicts_scope", "staffing", "yield", "outcomes"}
     assert set(gen.truth) == keys
     assert gen.truth["counts"] == {k: len(v) for k, v in gen.tables.items()}
     json.dumps(gen.truth)
@@ -523,8 +533,7 @@ def test_the_loader_reads_back_the_same_values(tmp_path, gen, opts, small, messy
             if col in FREE_TEXT_COLUMNS:   # kept as written (full-width ，（）): NFKC matches
                 values = [unicodedata.normalize("NFKC", v) if isinstance(v, str) else v
                           for v in values]
-            same = [a == b or (pd.isna(a) and pd.isna(b)) if not isinstance(a, tuple) else a == b
-                    for a, b in zip(want.tolist(), values)]
+            same = [_same(a, b) for a, b in zip(want.tolist(), values)]
             assert all(same), (name, col, want[[not s for s in same]].head(3).tolist())
 
 

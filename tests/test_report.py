@@ -57,7 +57,7 @@ def test_key_figures_by_hand(report):
 def test_sections_in_order_with_tables(report):
     keys = [s.key for s in report.sections]
     assert keys == ["clusters", "conflicts", "rotation", "roster", "leads", "audit", "rectification",
-                    "priorities"]
+                    "results", "warnings", "priorities"]
     by = {s.key: s for s in report.sections}
     conflicts = by["conflicts"].tables[0].rows
     assert {(r["person_id"], r["unit_id"], r["level"]) for r in conflicts} == {
@@ -72,6 +72,8 @@ def test_sections_in_order_with_tables(report):
     rect = by["rectification"].tables[0].rows
     assert [(r["round_id"], r["problems"], r["rectified"]) for r in rect] == [
         ("X1", 2, 1), ("X2", 2, 1), ("合计", 4, 2)]
+    # the 成果 paragraph counts the same four problems
+    assert "共发现问题4个" in by["results"].paragraphs[0]
 
 
 def test_rotation_section_says_why_there_is_no_plan(report, tiny):
@@ -184,15 +186,19 @@ def test_xlsx_sheets_every_analysis_and_neutralises(tmp_path):
     wb = CalamineWorkbook.from_path(str(path))
     assert list(xlsx_sheets(rep)) == [
         "key_figures", "clusters", "self_check", "conflicts", "leads_by_department", "lead_networks",
-        "audit_only", "red_flag_units", "rectification_by_round", "priorities", "provenance"]
+        "audit_only", "red_flag_units", "rectification_by_round", "results", "warnings",
+        "priorities", "provenance"]
     # Chinese sheet names from the catalogue; long id lists sit on sheets of their own
     main = ["关键数字", "共性问题群", "应先行自查单位", "冲突", "线索按接收部门", "线索网络", "审计发现巡察未发现",
-            "审计红旗未巡察单位", "整改按轮次", "下一轮巡察建议", "来源"]
+            "审计红旗未巡察单位", "整改按轮次", "巡察成果", "红黄绿预警", "下一轮巡察建议", "来源"]
     assert [n for n in wb.sheet_names if "·" not in n] == main
     cells = [str(c) for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python()
              for c in row]
     assert "'@SUM(A1)" in cells  # unit name
-    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    # text cells only: a number cell (the warnings' negative days left) is no formula
+    text = [c for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python()
+            for c in row if isinstance(c, str)]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in text)
     # the round name (the ledger writes FORMULA with single quotes), in the rectification sheet
     assert "'" + FORMULA.replace('"', "'") in cells
 

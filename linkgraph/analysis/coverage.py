@@ -5,7 +5,9 @@ communities (村/社区) counted separately.
 The term's rounds: those whose ``term`` (届次) is ``term``; by default the
 term of the latest round started by ``as_of``; when no round carries a term,
 the rounds started within ``[coverage] term_years`` years before ``as_of``.
-Only rounds started by ``as_of`` count.  A unit is inspected in the term when
+Only rounds started by ``as_of`` count.  提级巡察 (elevated) rounds started
+within the term's span count for it whatever term they are filed under (the
+upper committee's): the units they inspected are covered.  A unit is inspected in the term when
 an assignment (巡察安排) of one of those rounds names it, or, for ledgers
 without assignments, a problem of one of those rounds was found in it.  A unit
 is a village or community when its ``kind`` or ``level`` contains one of
@@ -66,6 +68,22 @@ def term_rounds(tables: Tables, rules: Rules, as_of: pd.Timestamp,
             tuple(sorted(chosen["round_id"])))
 
 
+def _elevated_in_span(tables: Tables, round_ids: tuple[str, ...],
+                      as_of: pd.Timestamp) -> tuple[str, ...]:
+    """提级巡察 rounds (an upper committee inspecting units the term's own
+    rounds would cover) started within the term's span — from its first
+    round's start to ``as_of`` — whatever term they are filed under: a unit
+    they inspected is covered."""
+    r = tables["rounds"]
+    mine = r[r["round_id"].isin(round_ids)]
+    if mine.empty or mine["start"].isna().all():
+        return ()
+    first = mine["start"].min()
+    extra = r[(r["kind"] == "elevated") & ~r["round_id"].isin(round_ids)
+              & (r["start"] >= first) & ~(r["start"] > as_of)]
+    return tuple(sorted(extra["round_id"]))
+
+
 def _inspections(tables: Tables, round_ids: tuple[str, ...]) -> pd.DataFrame:
     a = tables["assignments"]
     a = a.loc[a["round_id"].isin(round_ids), ["unit_id", "round_id", "team_id"]]
@@ -78,10 +96,20 @@ def _inspections(tables: Tables, round_ids: tuple[str, ...]) -> pd.DataFrame:
 
 
 def coverage(tables: Tables, rules: Rules, as_of: dt.date | str,
-             term: str | None = None) -> Coverage:
-    """Every unit with whether, when and by whom it was inspected in the term."""
+             term: str | None = None, scope: tuple[str, ...] | None = None) -> Coverage:
+    """Every unit with whether, when and by whom it was inspected in the term;
+    with ``scope`` (unit ids: the units the term must cover, e.g. without the
+    committee's own organs), only those units."""
     as_of = timestamp(as_of)
+    if scope is not None:
+        unknown = sorted(set(scope) - set(tables["units"]["unit_id"]))
+        if unknown:
+            raise InputError(f"范围文件中的单位不在 units 表中 / scope units not in the units "
+                             f"table: {', '.join(unknown[:10])}"
+                             f"{' …' if len(unknown) > 10 else ''}")
+        tables = {**tables, "units": tables["units"][tables["units"]["unit_id"].isin(scope)]}
     description, round_ids = term_rounds(tables, rules, as_of, term)
+    round_ids = round_ids + _elevated_in_span(tables, round_ids, as_of)
     seen = _inspections(tables, round_ids)
     g = seen.sort_values(["unit_id", "start", "round_id"]).groupby("unit_id")
     per_unit = pd.DataFrame({

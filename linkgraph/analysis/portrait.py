@@ -10,7 +10,7 @@ material as graph node keys ("Label:id") for a view.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -38,6 +38,9 @@ class Portrait:
     petitions: pd.DataFrame
     measures: pd.DataFrame  # rectification measures the person owns
     ties: pd.DataFrame
+    #: 巡察政治谈话 the person took part in, and 巡前征集 supervision info about them
+    talks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    supervision_info: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def resolve_person(tables: Tables, who: str) -> str:
@@ -163,7 +166,24 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
             tables, measures[measures["owner_person_id"] == pid].sort_values("measure_id"))[
             ["measure_id", "problem_id", "unit_name", "description", "status", "due_date",
              "completed", "overdue", "reopened"]].reset_index(drop=True),
-        ties=_ties(tables, rules, pid, as_of))
+        ties=_ties(tables, rules, pid, as_of),
+        talks=_talks(tables, pid, as_of), supervision_info=_supervision(tables, pid, as_of))
+
+
+def _talks(tables: Tables, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The 巡察政治谈话 naming ``pid`` among the people talked to, by date."""
+    t = tables["talks"]
+    t = t[t["person_ids"].map(lambda ids: pid in ids).astype(bool) & ~(t["date"] > as_of)]
+    return t[["talk_id", "unit_id", "round_id", "stage", "form", "date", "trigger"]] \
+        .rename(columns={"stage": "talk_stage"}).sort_values(["date", "talk_id"], na_position="first").reset_index(drop=True)
+
+
+def _supervision(tables: Tables, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    """巡前征集的日常监督信息 about ``pid``, by date."""
+    s = tables["supervision_info"]
+    s = s[(s["person_id"] == pid) & ~(s["date"] > as_of)]
+    return s[["info_id", "from_dept_id", "unit_id", "date", "text"]] \
+        .sort_values(["date", "info_id"], na_position="first").reset_index(drop=True)
 
 
 def summary(p: Portrait) -> dict:
@@ -180,7 +200,8 @@ def summary(p: Portrait) -> dict:
             "problems_involving": len(p.problems_involving), "leads": len(p.leads),
             "overdue_leads": int(p.leads["overdue"].sum()), "petitions": len(p.petitions),
             "measures_owned": len(p.measures), "overdue_measures": int(p.measures["overdue"].sum()),
-            "ties": len(p.ties), "ties_to_leaders": int(p.ties["is_leader"].sum())}
+            "ties": len(p.ties), "ties_to_leaders": int(p.ties["is_leader"].sum()),
+            "talks": len(p.talks), "supervision_info": len(p.supervision_info)}
 
 
 def as_document(p: Portrait) -> dict:
@@ -189,7 +210,8 @@ def as_document(p: Portrait) -> dict:
             "tenure_problems": to_records(p.tenure_problems),
             "problems_involving": to_records(p.problems_involving),
             "leads": to_records(p.leads), "petitions": to_records(p.petitions),
-            "measures": to_records(p.measures), "ties": to_records(p.ties)}
+            "measures": to_records(p.measures), "ties": to_records(p.ties),
+            "talks": to_records(p.talks), "supervision_info": to_records(p.supervision_info)}
 
 
 def portrait_nodes(p: Portrait) -> tuple[str, ...]:
@@ -249,3 +271,20 @@ def portrait_graph(tables: Tables, p: Portrait, rules: Rules | None = None):
     G = build_graph(portrait_tables(tables, p), rules)
     G.remove_nodes_from([n for n, d in G.nodes(data=True) if "label" not in d])
     return G
+
+
+def round_leaders(tables: Tables, round_id: str) -> pd.DataFrame:
+    """(unit_id, person_id) of each unit inspected in ``round_id`` and its
+    一把手 when the round started (the latest top-leader post begun by then and
+    not ended before it), units in id order; units with no known 一把手 are
+    left out.  The 政治画像 batch of a round."""
+    a = tables["assignments"]
+    units = sorted(set(a.loc[a["round_id"] == round_id, "unit_id"]))
+    start = tables["rounds"].set_index("round_id")["start"].get(round_id)
+    po = tables["posts"]
+    po = po[po["is_top_leader"].astype(bool) & po["unit_id"].isin(units)]
+    if start is not None and not pd.isna(start):
+        po = po[~(po["start"] > start) & ~(po["end"] < start)]
+    po = po.sort_values(["unit_id", "start", "person_id"], na_position="first")
+    last = po.drop_duplicates("unit_id", keep="last")
+    return last[["unit_id", "person_id"]].reset_index(drop=True)

@@ -13,7 +13,9 @@ weights and the count at which a factor is full are data
 * time since the last inspection (never inspected = full);
 * a top leader (一把手) in post for at least N years;
 * membership in a systemic cluster (``cluster_unit_ids``, from the cluster
-  analysis).
+  analysis);
+* 巡前征集的日常监督信息 (``supervision_info``) about the unit or a person in post
+  there, and the problems a 未巡先改 self-check (``self_checks``) found.
 """
 from __future__ import annotations
 
@@ -48,7 +50,11 @@ FACTOR_KEYS: dict[str, tuple[str, ...]] = {
     "since_last_inspection": ("weight", "full_years"),
     "top_leader_in_post": ("weight", "years"),
     "systemic_cluster": ("weight",),
+    "supervision_info": ("weight", "full"),
+    "self_check_problems": ("weight", "full"),
 }
+COUNTED = ("petitions", "audit_red_flags", "open_problems", "overdue_measures",
+           "supervision_info", "self_check_problems")
 DAYS_PER_YEAR = 365.25
 
 
@@ -145,15 +151,34 @@ def unit_factors(tables: Tables, rules: Rules, weights: Weights, as_of: pd.Times
     out = out.join(_top_leaders(tables, as_of))
     out["top_leader_name"] = label(out["top_leader_id"], names(tables, "people"))
     out["in_cluster"] = out.index.isin(set(cluster_unit_ids or ()))
-    for c in ("petitions", "audit_red_flags", "open_problems", "overdue_measures"):
+    out["supervision_info"] = _supervision_info(tables, as_of)
+    sc = tables["self_checks"]
+    sc = sc[~(sc["date"] > as_of)]
+    out["self_check_problems"] = sc["problems_found"].fillna(0).groupby(sc["unit_id"]).sum()
+    for c in COUNTED:
         out[c] = out[c].fillna(0).astype("int64")
     return out
+
+
+def _supervision_info(tables: Tables, as_of: pd.Timestamp) -> pd.Series:
+    """unit -> 巡前征集的日常监督信息 about it, or about someone in post there on
+    ``as_of`` (dated by then or undated)."""
+    s = tables["supervision_info"]
+    s = s[~(s["date"] > as_of)]
+    posts = _current_posts(tables, as_of)
+    by_person = s.dropna(subset=["person_id"]).merge(
+        posts[["person_id", "unit_id"]].rename(columns={"unit_id": "post_unit"}), on="person_id")
+    pairs = pd.concat([
+        pd.DataFrame({"info_id": s["info_id"], "unit_id": s["unit_id"]}),
+        pd.DataFrame({"info_id": by_person["info_id"], "unit_id": by_person["post_unit"]})])
+    pairs = pairs.dropna().drop_duplicates()
+    return pairs.groupby("unit_id").size()
 
 
 def _values(f: pd.DataFrame, w: Weights) -> pd.DataFrame:
     """Each factor's value in [0, 1]."""
     v = pd.DataFrame(index=f.index)
-    for c in ("petitions", "audit_red_flags", "open_problems", "overdue_measures"):
+    for c in COUNTED:
         v[c] = np.minimum(f[c] / w(c, "full"), 1.0)
     years = f["years_since_inspection"].astype("float64")
     v["since_last_inspection"] = np.where(
@@ -185,6 +210,8 @@ def _reason_texts(f: pd.DataFrame) -> dict[str, pd.Series]:
                                + "(" + f["top_leader_id"].astype(object).fillna("").astype(str)
                                + ")任职" + years("top_leader_years") + "年"),
         "systemic_cluster": pd.Series("属于系统性问题聚类", index=f.index),
+        "supervision_info": "巡前征集日常监督信息" + num("supervision_info") + "条",
+        "self_check_problems": "未巡先改自查发现问题" + num("self_check_problems") + "个",
     }
 
 
@@ -245,5 +272,6 @@ def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
             "reasons_en",
             "petitions", "audit_red_flags", "open_problems", "overdue_measures",
             "never_inspected", "years_since_inspection", "last_round_id", "top_leader_id",
-            "top_leader_name", "top_leader_years", "in_cluster"]
+            "top_leader_name", "top_leader_years", "in_cluster", "supervision_info",
+            "self_check_problems"]
     return f[cols].reset_index(drop=True)

@@ -1,7 +1,7 @@
 """Rectification tracking (整改 / 销号): completion rate, overdue and reopened
 (回炉) measures, as the ledgers stood on ``as_of``.
 
-* A measure is completed when its status is 已完成/已销号 (done) — and, when
+* A measure is completed when its status is 已完成 (done) or 已销号 (closed) — and, when
   ``ongoing_done`` (default ``[limits] ongoing_counts_as_done``), 长期坚持/持续
   整改 (ongoing).  基本完成 (partly) is not completed.  A done measure whose
   ``completed_date`` is after ``as_of`` was not yet completed then.
@@ -36,6 +36,9 @@ from linkgraph.schema import Tables
 from linkgraph.vocab import LABELS_ZH
 
 UNSPECIFIED = "（未填写）"
+#: Statuses of a completed measure: 已完成 (done) and 已销号 (closed, which a
+#: review passed — see ``linkgraph.analysis.reviews``).
+DONE_STATUSES = ("done", "closed")
 GROUPINGS = ("unit", "round", "category", "department")
 COUNTS = ("problems", "rectified", "rate", "measures", "measures_done", "overdue_measures",
           "reopened", "no_measures")
@@ -80,7 +83,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
                              limits.rectification_report_months)
     has_due = m["due_date"].notna()
     due = m["due_date"].where(has_due, default_due)
-    done_by_then = (m["status"] == "done") & ~(m["completed_date"] > as_of)
+    done_by_then = m["status"].isin(DONE_STATUSES) & ~(m["completed_date"] > as_of)
     completed = done_by_then | ((m["status"] == "ongoing") & ongoing_done)
     overdue = ~completed & (as_of > due)
     source = pd.Categorical.from_codes(

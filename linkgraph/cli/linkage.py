@@ -79,22 +79,28 @@ def audit(dataset, rules_path, as_of: dt.date, only: tuple[str, ...],
               "measures with their owners")
 @click.option("--reopened", is_flag=True, help="并列出回炉整改措施及责任人 / also list "
               "reopened measures with their owners")
+@click.option("--reviews", is_flag=True, help="并列出整改方案、报告的审核情况（报送、通过、退回次数"
+              "及记录） / also the review state of plans and reports by unit")
 @category_options
 @format_options()
 def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bool,
-                  overdue: bool, reopened: bool, taxonomy_path: str | None,
+                  overdue: bool, reopened: bool, reviews: bool, taxonomy_path: str | None,
                   decisions_path: str | None, fmt, out) -> None:
     """整改跟踪：完成率、超期与回炉 / rectification completion, overdue and reopened measures.
 
     \b
     A problem is rectified when all its measures are completed: status done
-    (已完成/已销号), and ongoing (长期坚持) when [limits] ongoing_counts_as_done
+    (已完成) or closed (已销号), and ongoing (长期坚持) when [limits] ongoing_counts_as_done
     and not --ongoing-open; 基本完成 is not completed.  A problem without any measure counts as rectified only
     if it was 立行立改 (immediate); otherwise it is not (no_measures says how
     many).  rate = rectified / problems (整改完成率).  A measure is overdue
     when not completed and past its due date (整改时限; without one, the
     round's end + [limits] rectification_report_months months).  --by
-    department groups by the measures' owner department.
+    department groups by the measures' owner department.  A measure written
+    已销号 (closed) counts as completed; --reviews lists, per unit and round,
+    the plan (due 15 working days after feedback) and report (3 months):
+    submitted, passed, sent back how often, closing reviews, and the dated
+    history of every review (回炉) from the reviews table.
 
     \b
     Example:
@@ -119,6 +125,10 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
             sheets["overdue_measures"] = frame_records(rect.overdue_measures(tables, measures), narrow)
         if reopened:
             sheets["reopened_measures"] = frame_records(rect.reopened_measures(tables, measures), narrow)
+    if reviews:
+        from linkgraph.analysis.reviews import review_state
+
+        sheets["review_state"] = frame_records(review_state(dataset.tables, rules, as_of))
     emit(sheets if len(sheets) > 1 else sheets["completion"], fmt, out)
     total = table.iloc[-1]
     counted_done = rules.limits.ongoing_counts_as_done and not ongoing_open
@@ -139,9 +149,12 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
               "every unit with its rounds and teams")
 @click.option("--uncovered", is_flag=True, help="并列出尚未巡察的单位 / also list the units "
               "not yet inspected")
+@click.option("--scope", "scope_file", type=click.Path(dir_okay=False), default=None,
+              help="应覆盖的单位清单（CSV/XLSX，列 unit_id/单位编码）：只统计这些单位，如不含党委"
+                   "自身机关 / a list of the units the term must cover; only those count")
 @format_options()
 def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, list_units: bool,
-             uncovered: bool, fmt, out) -> None:
+             uncovered: bool, scope_file: str | None, fmt, out) -> None:
     """届内全覆盖进度 / how much of the term's inspection coverage is done.
 
     \b
@@ -161,7 +174,10 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
     from linkgraph.rules import load_rules
 
     explain_empty(dataset, "rounds", "assignments")
-    result = compute(dataset.tables, load_rules(rules_path), as_of, term)
+    from linkgraph.rotation.files import read_targets
+
+    listed = read_targets(scope_file) if scope_file else None
+    result = compute(dataset.tables, load_rules(rules_path), as_of, term, listed)
     summary = coverage_summary(result.units, by)
     sheets = {"summary": frame_records(summary)}
     if list_units:
@@ -234,8 +250,13 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
 @click.command()
 @pass_dataset
 @as_of_option
-@click.option("--person", "who", required=True, help="人员编码（或唯一的姓名） / person_id "
+@click.option("--person", "who", default=None, help="人员编码（或唯一的姓名） / person_id "
               "(or a name only one person has)")
+@click.option("--round", "round_id", default=None, help="政治画像批量：该轮每个被巡察单位的一把手"
+              " / the batch: the 一把手 of every unit inspected in this round")
+@click.option("--views-dir", "views_dir", type=click.Path(file_okay=False), default=None,
+              help="与 --round 同用：每人一个视图写入此文件夹 / with --round: one view per "
+                   "person written into this folder")
 @click.option("--nodes", is_flag=True, help="只输出画像子图的节点（供视图使用） / print the "
               "node keys of the portrait's subgraph (for a view)")
 @click.option("--view", "--html", "html", type=click.Path(dir_okay=False), default=None,
@@ -243,8 +264,9 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
                    "an interactive HTML view")
 @category_options
 @format_options()
-def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: str | None,
-             taxonomy_path: str | None, decisions_path: str | None, fmt, out) -> None:
+def portrait(dataset, rules_path, as_of: dt.date, who: str | None, round_id: str | None,
+             views_dir: str | None, nodes: bool, html: str | None, taxonomy_path: str | None,
+             decisions_path: str | None, fmt, out) -> None:
     """一把手政治画像素材 / a top leader's portrait.
 
     \b
@@ -255,17 +277,31 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
     the portrait's subgraph; --view FILE.html (or --html) draws that subgraph
     as a self-contained interactive view (works offline, with provenance).
 
+    --round R instead of --person: the 政治画像 batch — the portraits of the
+    一把手 of every unit inspected in round R (the top leader when the round
+    started), as one workbook (one summary row per person, then each
+    section with the person's id) and, with --views-dir DIR, one view each
+    (DIR/portrait-<person>.html).  The portrait includes the 巡察政治谈话 the
+    person took part in and the supervision info (巡前征集) about them.
+
     \b
     Example:
       linkgraph portrait ledgers/ --person P000123 --as-of 2026-06-30 --view p123.html
       linkgraph portrait ledgers/ --person P000123 --format json --out p123.json
+      linkgraph portrait ledgers/ --round RD0011 --out portraits.xlsx --views-dir portraits/
     """
     from linkgraph.analysis import portrait as pt
+    from linkgraph.errors import LinkgraphError
     from linkgraph.rules import load_rules
 
     rules = load_rules(rules_path)
+    if (who is None) == (round_id is None):
+        raise LinkgraphError("请给 --person 或 --round 之一 / give --person or --round (one of them)")
     tables = harmonised_tables(dataset, taxonomy_path, decisions_path)
-    p = pt.portrait(tables, rules, person_arg(who), as_of)
+    if round_id is not None:
+        _portrait_batch(tables, rules, round_id, as_of, views_dir, fmt, out)
+        return
+    p = pt.portrait(tables, rules, person_arg(who or ""), as_of)
     if html:
         _portrait_view(tables, p, rules, html)
     if nodes:
@@ -281,6 +317,36 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str, nodes: bool, html: s
                for k, v in doc["summary"].items()]
     sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
     emit(sheets, fmt, out, json_doc=doc)
+
+
+def _portrait_batch(tables, rules, round_id: str, as_of: dt.date, views_dir: str | None,
+                    fmt, out) -> None:
+    """The portraits of a round's 一把手: one workbook, and a view each."""
+    from pathlib import Path
+
+    from linkgraph.analysis import portrait as pt
+    from linkgraph.errors import LinkgraphError
+
+    if round_id not in set(tables["rounds"]["round_id"]):
+        raise LinkgraphError(f"没有轮次 {round_id} / no round {round_id}")
+    leaders = pt.round_leaders(tables, round_id)
+    sheets: dict[str, list[dict]] = {"summary": []}
+    for unit_id, pid in zip(leaders["unit_id"], leaders["person_id"]):
+        one = pt.portrait(tables, rules, pid, as_of)
+        doc = pt.as_document(one)
+        sheets["summary"].append({"unit_id": unit_id, **doc["summary"]})
+        for name, rows in doc.items():
+            if name != "summary":
+                sheets.setdefault(name, []).extend({"person_id": pid, **r} for r in rows)
+        if views_dir:
+            Path(views_dir).mkdir(parents=True, exist_ok=True)
+            _portrait_view(tables, one, rules, str(Path(views_dir) / f"portrait-{_safe(pid)}.html"))
+    emit(sheets, fmt, out)
+    click.echo(f"{round_id}：{len(leaders)} 位一把手的政治画像 / portraits", err=True)
+
+
+def _safe(ident: str) -> str:
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in ident)
 
 
 def _portrait_view(tables, p, rules, path: str) -> None:

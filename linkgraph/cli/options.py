@@ -579,6 +579,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "audit": ("audits", "problems", "units", "rounds", "assignments"),
     "rectification": ("measures", "problems", "rounds", "units", "departments", "people"),
     "coverage": ("units", "regions", "rounds", "assignments", "problems", "teams"),
+    "results": ("problems", "measures", "rounds", "leads", "lead_people", "results", "reviews",
+                "assignments", "units"),
+    "yield": ("assignments", "rounds", "units", "problems", "leads", "teams"),
+    "warnings": ("measures", "problems", "leads", "rounds", "posts", "people", "units",
+                 "departments"),
     "priorities": ("units", "regions", "petitions", "posts", "people", "problems", "audits",
                    "measures", "leads", "rounds", "assignments", "departments"),
 }

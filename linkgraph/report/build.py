@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from linkgraph.report.model import Report, ViewJob
 from linkgraph.report.options import ReportOptions, default_round
-from linkgraph.report.sections import (audit, clusters, conflicts, leads, priorities,
+from linkgraph.report.sections import (audit, clusters, conflicts, leads, outcomes, priorities,
                                        rectification, roster, rotation)
 from linkgraph.report.sections.figures import key_figures
 from linkgraph.report.words import t
@@ -39,6 +39,8 @@ def build_report(data: Session | Tables, options: ReportOptions,
         leads.leads(session, options),
         audit.audit(session, options),
         rectification.rectification(session, options),
+        outcomes.results_section(session, options),
+        outcomes.warnings_section(session, options),
         priorities.priorities(session, options),
     ]
     views = [ViewJob("overview.html", None)] if options.views else []

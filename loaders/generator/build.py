@@ -16,6 +16,8 @@ from loaders.generator.crossround import Cross, build_cross
 from loaders.generator.lead_plants import plant_lead_anomalies
 from loaders.generator.leads import build_leads, departments
 from loaders.generator.measures import build_measures
+from loaders.generator.outcomes import build_outcomes, outcome_truth
+from loaders.generator.yields import expected_ratios
 from loaders.generator.plants import Plants
 from loaders.generator.pool import build_pool
 from loaders.generator.scenarios import plant_conflicts
@@ -111,6 +113,7 @@ def generate(scale: str | int = "county", seed: int = 0,
     round_id = str(ids.round[w.cross.round])
     tables["pool"], staffing = build_pool(tables, round_id, w.seed)
     zh["pool"] = {"pool_kind": _labels("pool_kind", tables["pool"]["pool_kind"].to_numpy())}
+    tables.update(build_outcomes(tables, w.seed, w.as_of))
     truth = _truth(w, ids, tables, as_of)
     truth["staffing"] = staffing
     gen = Generated(tables, truth, int(seed), preset.name, as_of, zh)
@@ -140,6 +143,10 @@ def _truth(w: World, ids: Ids, t: dict[str, pd.DataFrame], as_of: dt.date) -> di
         "lead_networks": planted,
         "audit_only_findings": only, "corroborated": corroborated,
         "counts": {spec.name: int(len(t[spec.name])) for spec in TABLES},
+        # the planted cross-round yield (loaders/generator/yields.py): expected
+        # problems and leads per unit, cross ÷ ordinary rounds
+        "yield": {**expected_ratios(), "kind": "cross", "baseline": "ordinary"},
+        "outcomes": outcome_truth(t),
     }
     truth.update(T.lead_truth(t, pd.Timestamp(as_of)))
     return truth

@@ -15,6 +15,7 @@ from loaders.generator.rounds import Rounds
 from loaders.generator.structure import Structure
 from loaders.generator.taxonomy import CATEGORIES
 from loaders.generator.util import NAT, days, frame, stream
+from loaders.generator.yields import REGULAR_LEAD_RATE, cross_lead_rate
 
 _ORDINAL = "一二三四五六七八九十"
 SIGNED = "纪检监察室;巡察组"
@@ -82,7 +83,8 @@ def build_leads(problems: pd.DataFrame, rounds: Rounds, depts: pd.DataFrame, see
                 as_of: np.datetime64) -> pd.DataFrame:
     rng = stream(seed, "leads")
     rnd = problems["round"].to_numpy()
-    rate = rng.uniform(0.03, 0.07, len(rounds.rounds))
+    rate = rng.uniform(*REGULAR_LEAD_RATE, len(rounds.rounds))
+    rate = np.where(rounds.rounds["kind"].to_numpy() == "cross", cross_lead_rate(), rate)
     pick = np.flatnonzero(rng.random(len(problems)) < rate[rnd])
     pr = problems.iloc[pick]
     rr = pr["round"].to_numpy()

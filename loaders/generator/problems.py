@@ -21,14 +21,15 @@ from loaders.generator.taxonomy import (BRANDS_FIRST, BRANDS_SECOND, CATEGORIES,
                                         OPENERS, PROJECT_KINDS, SUBJECTS, SYNONYMS, TAILS,
                                         TRADES, VENUES)
 from loaders.generator.util import days, frame, group_starts, stream
+from loaders.generator.yields import CROSS_PER_UNIT, REGULAR_PER_UNIT
 
 WEIGHTS = np.array([c.weight for c in CATEGORIES]) / sum(c.weight for c in CATEGORIES)
 N_SUBS = np.array([len(c.subs) for c in CATEGORIES])
 SUB_OFFSET = np.concatenate(([0], np.cumsum(N_SUBS)[:-1]))
 _SUBS = [s for c in CATEGORIES for s in c.subs]
 _SUB_CATEGORY = np.array([i for i, c in enumerate(CATEGORIES) for _ in c.subs])
-PER_UNIT = {"lookback": (3, 9)}
-DEFAULT_PER_UNIT = (10, 26)
+PER_UNIT = {"lookback": (3, 9), "cross": CROSS_PER_UNIT}   # cross: the planted yield effect
+DEFAULT_PER_UNIT = REGULAR_PER_UNIT
 
 
 def draw_categories(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:

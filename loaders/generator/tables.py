@@ -235,14 +235,16 @@ def _followup(t, zh, w, ids: Ids, rng) -> None:
     prob_rank = ids.order["problem_rank"]
     order = np.argsort(prob_rank[m["problem"].to_numpy()], kind="stable")
     m = m.iloc[order]
-    status = m["status"].to_numpy()
+    words = _status_words(rng, m["status"].to_numpy())
+    # 已销号 is its own status (closed): a done measure whose closing passed review
+    status = np.where(words == "已销号", "closed", m["status"].to_numpy()).astype(object)
     t["measures"] = _table("measures", {
         "measure_id": make_ids("M", len(m)), "problem_id": ids.problem[m["problem"].to_numpy()],
         "description": m["description"].to_numpy(), "owner_person_id": ref(ids.person, m["owner"].to_numpy()),
         "owner_dept_id": ids.dept[m["dept"].to_numpy()], "due_date": ns(m["due"]),
         "status": status, "completed_date": ns(m["completed"]),
         "reopened": m["reopened"].to_numpy().astype(bool)})
-    zh["measures"] = {"status": _status_words(rng, status)}
+    zh["measures"] = {"status": words}
     au = w.audits
     order = np.lexsort((au["unit"].to_numpy(), au["date"].to_numpy()))
     au = au.iloc[order]

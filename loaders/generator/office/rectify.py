@@ -311,7 +311,10 @@ def _body(b: _Builder, rng, p: Profile, problems: list, measures) -> None:
         for prob in rows:
             seq += 1
             b.problem(seq, prob, prob.category, measures.get(prob.problem_id, []))
-            if p.blank_rows and rng.random() < 0.08:
+            blank = p.blank_rows and rng.random() < 0.08
+            # a blank row as the sheet's last row is not stored in an XLSX file:
+            # no reader can see it, so it is not written
+            if blank and not (k == len(groups) - 1 and prob is rows[-1]):
                 b.sh.add("blank", [])
 
 
