@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "portrait": "linkgraph.cli.linkage:portrait",
     "rotate": "linkgraph.cli.rotate:rotate",
     "view": "linkgraph.cli.view:view",
+    "explore": "linkgraph.cli.explore:explore",
     "report": "linkgraph.cli.report:report",
     "neo4j": "linkgraph.cli.neo4j:neo4j",
     "cypher": "linkgraph.cli.neo4j:cypher",

@@ -68,7 +68,7 @@ def current_post(index: GraphIndex, person: int) -> tuple[int, dict[str, Any]] |
         return None
     start, end = index.edge_dates(edges)
     open_post = end == NO_DATE
-    order = np.lexsort((units, start, np.where(open_post, 1, 0), np.where(open_post, 0, end)))
+    order = np.lexsort((units, np.where(open_post, 0, end), start, open_post))
     best = int(order[-1])
     return int(units[best]), index.edge_attrs(int(edges[best]))
 
@@ -100,8 +100,8 @@ def context(index: GraphIndex, code: int, lang: str = "zh") -> list[str]:
     else:
         for key in ("unit_id", "round_id", "category"):
             if key in attrs:
-                parts.append(name_of(index, REFERENCES[key], attrs[key]) if key in REFERENCES
-                             else str(attrs[key]))
+                ref = REFERENCES.get(key)
+                parts.append(name_of(index, ref, attrs[key]) if ref else str(attrs[key]))
         if index.date[code] != NO_DATE:
             parts.append(day_text(int(index.date[code])))
     return [vt.clean(p) for p in parts if p]

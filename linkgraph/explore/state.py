@@ -1,0 +1,96 @@
+"""The explorer's state: one dataset's index, search index and rules, and
+the conflicts found so far (per round, computed on first use).
+
+Everything here is read-only once built; the web app (``app.py``) only asks.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from linkgraph.analysis.conflicts import Conflict, find_conflicts
+from linkgraph.analysis.conflicts import rules as cr
+from linkgraph.catalogue import relation_label
+from linkgraph.explore import describe, paths
+from linkgraph.explore.expand import Filters, expand, subgraph
+from linkgraph.explore.index import GraphIndex, build_index
+from linkgraph.explore.search import SearchIndex, build_search
+from linkgraph.rules import Rules, load_rules
+from linkgraph.schema import Tables
+
+SEARCH_LIMIT = 30
+
+
+class Explorer:
+    """Answers the page's questions about one dataset."""
+
+    def __init__(self, tables: Tables, rules: Rules | None = None):
+        tables = getattr(tables, "tables", tables)
+        self.tables = tables
+        self.rules = rules if rules is not None else load_rules()
+        self.conflict_rules = cr.conflict_rules(self.rules)
+        self.index: GraphIndex = build_index(tables, self.rules)
+        self.search_index: SearchIndex = build_search(self.index)
+        self._conflicts: dict[str, tuple[Conflict, ...]] = {}
+        self._lock = threading.Lock()
+
+    # -- questions -----------------------------------------------------------
+
+    def search(self, query: str, limit: int = SEARCH_LIMIT, lang: str = "zh") -> dict[str, Any]:
+        hits, more = self.search_index.search(query)
+        results = [describe.summary(self.index, int(self.search_index.node[e]), lang)
+                   for _, e in hits[:limit]]
+        return {"query": query, "total": len(hits), "more": more or len(hits) > limit,
+                "results": results}
+
+    def node(self, key: str, lang: str = "zh") -> dict[str, Any] | None:
+        code = self.index.code(key)
+        if code < 0:
+            return None
+        return {**describe.summary(self.index, code, lang),
+                "rows": describe.tooltip(self.index, code, lang),
+                "timeline": describe.timeline(self.index, code, lang)}
+
+    def expand(self, key: str, filters: Filters, lang: str = "zh", **how: Any) -> dict[str, Any]:
+        return expand(self.index, key, filters, lang=lang, **how)
+
+    def subgraph(self, keys: list[str], filters: Filters, lang: str = "zh") -> dict[str, Any]:
+        return subgraph(self.index, keys, filters, lang)
+
+    def path(self, a: str, b: str, k: int = 4, lang: str = "zh") -> dict[str, Any]:
+        out = paths.shortest_paths(self.index, a, b, self.conflict_rules, k=k, lang=lang)
+        out["conflicts"] = [self._conflict_record(c, lang) for c in self.conflicts_between(a, b)]
+        return out
+
+    # -- the conflicts analysis, for an inspector and a unit -------------------
+
+    def round_conflicts(self, round_id: str) -> tuple[Conflict, ...]:
+        with self._lock:
+            if round_id not in self._conflicts:
+                self._conflicts[round_id] = tuple(find_conflicts(
+                    self.tables, round_id, rules=self.rules, candidates=True))
+            return self._conflicts[round_id]
+
+    def conflicts_between(self, a: str, b: str) -> list[Conflict]:
+        """``conflicts``' findings for an inspector and a unit (either order)."""
+        ends = sorted((a, b), key=lambda k: not k.startswith("Person:"))
+        if not (ends[0].startswith("Person:") and ends[1].startswith("Unit:")):
+            return []
+        person, unit = ends[0].partition(":")[2], ends[1].partition(":")[2]
+        members = self.tables["team_members"]
+        teams = set(members.loc[members["person_id"] == person, "team_id"])
+        team_rounds = self.tables["teams"]
+        rounds = sorted(set(team_rounds.loc[team_rounds["team_id"].isin(teams), "round_id"]))
+        found: list[Conflict] = []
+        for round_id in rounds:
+            found.extend(c for c in self.round_conflicts(round_id)
+                         if c.person_id == person and c.unit_id == unit)
+        return found
+
+    def _conflict_record(self, c: Conflict, lang: str) -> dict[str, Any]:
+        level = {"hard": ("回避", "hard"), "soft": ("提示", "soft")}[c.level]
+        return {"round": describe.name_of(self.index, "Round", c.round_id),
+                "team": c.team_name, "person": c.person_name, "unit": c.unit_name,
+                "level": c.level, "level_name": level[1] if lang == "en" else level[0],
+                "relation": c.relation_zh if lang == "zh" else relation_label(c.relation, "en"),
+                "explanation": c.explanation, "path": list(c.path)}
