@@ -39,9 +39,10 @@ def name_of(index: GraphIndex, label: str, ident: object) -> str:
     return display(index, code) if code >= 0 else str(ident)
 
 
-def display(index: GraphIndex, code: int) -> str:
+def display(index: GraphIndex, code: int, limit: int = 24) -> str:
+    """The node's short text (``limit`` characters at most)."""
     attrs = index.attrs(code)
-    return vt.display_text(_shown(index, attrs, "zh"), index.keys[code], limit=24)
+    return vt.display_text(_shown(index, attrs, "zh"), index.keys[code], limit=limit)
 
 
 def _shown(index: GraphIndex, attrs: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -114,6 +115,7 @@ def summary(index: GraphIndex, code: int, lang: str = "zh") -> dict[str, Any]:
     style = label_style(label)
     return {"key": str(index.keys[code]), "label": label,
             "label_name": vt.label_name(label, lang), "text": display(index, code),
+            "full": display(index, code, limit=120),
             "context": context(index, code, lang), "color": style.color,
             "size": round(float(node_size(label, degree)), 2), "degree": degree}
 

@@ -215,7 +215,7 @@
         var kind = el("span", "lg-kind", n.label_name);
         kind.style.background = n.color;
         li.appendChild(kind);
-        li.appendChild(el("span", "lg-name", n.text));
+        li.appendChild(el("span", "lg-name", n.full || n.text));
         li.appendChild(el("span", "lg-context", n.context.join(" · ")));
         var add = el("button", "lg-add", W.add), from = el("button", "lg-from", W.set_from),
             to = el("button", "lg-to", W.set_to);
@@ -229,7 +229,7 @@
       return r;
     }).catch(fail);
   }
-  function label(n) { return n.text + (n.context.length ? " · " + n.context.join(" · ") : ""); }
+  function label(n) { return (n.full || n.text) + (n.context.length ? " · " + n.context.join(" · ") : ""); }
 
   function findPath() {
     var out = $("lg-path-out");
@@ -281,7 +281,7 @@
     close.type = "button";
     close.onclick = function () { box.hidden = true; };
     box.appendChild(close);
-    box.appendChild(el("h3", null, n.text));
+    box.appendChild(el("h3", null, n.full || n.text));
     if (n.context.length) box.appendChild(el("p", "lg-note", n.context.join(" · ")));
     var ex = el("button", "lg-expand", W.expand);
     ex.type = "button";
