@@ -169,10 +169,11 @@
     status(W.loading);
     return get("/api/expand", params).then(function (r) {
       var center = a ? a.center : key, added = 0;
-      if (a) removeNode(key);
+      var again = r.aggregates.some(function (g) { return g.key === key; });
+      if (a && !again) removeNode(key);
       r.nodes.forEach(function (n) { if (addNode(n, center)) added++; });
       r.edges.forEach(addEdge);
-      r.aggregates.forEach(function (g) { addAggregate(g); added++; });
+      r.aggregates.forEach(function (g) { if (g.key !== key) added++; addAggregate(g); });
       return links().then(function () {
         refresh(true);
         status(added ? fmt("expanded", { n: added }) : W.nothing_more);
