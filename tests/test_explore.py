@@ -12,7 +12,6 @@ import pytest
 
 from linkgraph.dataset import load_dataset
 from linkgraph.explore.expand import PAGE, Filters, expand, subgraph
-from linkgraph.explore.index import build_index
 from linkgraph.explore.state import Explorer
 from tests.conftest import write_tables
 
