@@ -19,11 +19,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from linkgraph.graph import _edge_frame, categories, corroborations
+from linkgraph.graph import categories, corroborations
 from linkgraph.model import LABELS, REL_TYPES, RELATIONSHIPS, TABLE_LABELS, RelSpec
 from linkgraph.rules import Rules
-from linkgraph.schema import Tables, key_column
+from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
 
 #: The table of each node label (Category nodes have none).
 LABEL_TABLES: dict[str, str] = {label: table for table, label in TABLE_LABELS.items()}
@@ -75,7 +77,7 @@ class GraphIndex:
     row: np.ndarray           # int32 row of the label's table (-1 for Category)
     date: np.ndarray          # int32 days since 1970, NO_DATE when none
     round: np.ndarray         # int32 code of the node's round (-1 when none)
-    lookup: pd.Index          # key -> code
+    by_label: dict[str, tuple[int, pa.Array]]   # label -> (first code, ids)
     src: np.ndarray
     dst: np.ndarray
     etype: np.ndarray         # int8 index into REL_TYPES
@@ -101,11 +103,21 @@ class GraphIndex:
 
     def code(self, key: str) -> int:
         """The node's code, or -1."""
-        found = self.lookup.get_indexer([key])[0]
-        return int(found)
+        return int(self.codes([key])[0])
 
     def codes(self, keys: Iterable[str]) -> np.ndarray:
-        return self.lookup.get_indexer(list(keys)).astype(np.int64)
+        """Codes of ``"Label:id"`` keys (-1 where there is no such node)."""
+        keys = list(keys)
+        out = np.full(len(keys), -1, dtype=np.int64)
+        groups: dict[str, list[int]] = {}
+        for i, key in enumerate(keys):
+            label, _, _ = str(key).partition(":")
+            if label in self.by_label:
+                groups.setdefault(label, []).append(i)
+        for label, where in groups.items():
+            ids = pa.array([str(keys[i]).partition(":")[2] for i in where], type=pa.string())
+            out[where] = _codes(self.by_label, label, ids)
+        return out
 
     def label_of(self, code: int) -> str:
         return LABELS[int(self.label[code])]
@@ -129,7 +141,7 @@ class GraphIndex:
         frame = self.eframes[spec] if spec >= 0 else None
         if frame is not None:
             for k, v in frame.iloc[int(self.erow[e])].items():
-                if not _missing(v):
+                if not str(k).startswith("_") and not _missing(v):
                     out[str(k)] = v
         return out
 
@@ -163,41 +175,94 @@ def _missing(v: object) -> bool:
     return isinstance(v, str) and not v.strip()
 
 
-def _nodes(tables: Tables) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray],
-                                    list[np.ndarray], list[np.ndarray], tuple[str, ...]]:
+def _ids(tables: Tables, label: str, category_names: tuple[str, ...]) -> pa.Array:
+    """A label's ids in node order, as an Arrow string array."""
+    if label == "Category":
+        return pa.array(list(category_names), type=pa.string())
+    table = LABEL_TABLES[label]
+    return _arrow_text(tables[table][key_column(table)])
+
+
+def _arrow_text(series: pd.Series) -> pa.Array:
+    arr = pa.array(series, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if pa.types.is_string(arr.type) else pc.cast(arr, pa.string())
+
+
+def _nodes(tables: Tables, category_names: tuple[str, ...]
+           ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray],
+                      list[np.ndarray], dict[str, tuple[int, pa.Array]]]:
     keys, labels, rows, dates, rounds = [], [], [], [], []
-    names: tuple[str, ...] = ()
-    round_codes = pd.Index(tables["rounds"]["round_id"].astype(str))
+    by_label: dict[str, tuple[int, pa.Array]] = {}
+    round_ids = _arrow_text(tables["rounds"]["round_id"])
+    offset = 0
     for label in LABELS:
+        ids = _ids(tables, label, category_names)
+        n = len(ids)
+        by_label[label] = (offset, ids)
+        offset += n
         if label == "Category":
-            names = tuple(categories(tables))
-            ids = np.asarray(names, dtype=object)
-            n = len(ids)
             date = np.full(n, NO_DATE, dtype=np.int32)
             rnd = np.full(n, -1, dtype=np.int32)
         else:
             table = LABEL_TABLES[label]
             frame = tables[table]
-            ids = frame[key_column(table)].astype(str).to_numpy(dtype=object)
-            n = len(ids)
             date = (_days(frame[NODE_DATES[table]]) if table in NODE_DATES
                     else np.full(n, NO_DATE, dtype=np.int32))
             if label == "Round":
                 rnd = np.arange(n, dtype=np.int32)
             elif "round_id" in frame:
-                rnd = round_codes.get_indexer(frame["round_id"].astype(str)).astype(np.int32)
+                found = pc.index_in(_arrow_text(frame["round_id"]), value_set=round_ids)
+                rnd = found.fill_null(-1).to_numpy().astype(np.int32)
             else:
                 rnd = np.full(n, -1, dtype=np.int32)
-        keys.append(np.asarray([f"{label}:{i}" for i in ids], dtype=object))
+        keys.append(pc.binary_join_element_wise(label, ids, ":").to_numpy(zero_copy_only=False)
+                    .astype(object))
         labels.append(np.full(n, LABELS.index(label), dtype=np.int8))
         rows.append(np.arange(n, dtype=np.int32))
         dates.append(date)
         rounds.append(rnd)
-    return keys, labels, rows, dates, rounds, names
+    return keys, labels, rows, dates, rounds, by_label
+
+
+def _codes(by_label: dict[str, tuple[int, pa.Array]], label: str, values: pa.Array) -> np.ndarray:
+    """Node codes of ``label`` for the ids ``values`` (-1 where unknown)."""
+    offset, ids = by_label[label]
+    found = pc.index_in(values, value_set=ids).fill_null(-1).to_numpy().astype(np.int64)
+    return np.where(found >= 0, found + offset, -1)
+
+
+def _spec_edges(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa.Array]]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start codes, end codes and table rows of one relationship spec."""
+    frame = tables[spec.table]
+    if frame.empty:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    if spec.start_label is None or spec.start_column is None:
+        start_label, start_col = TABLE_LABELS[spec.table], key_column(spec.table)
+    else:
+        start_label, start_col = spec.start_label, spec.start_column
+    rows = np.arange(len(frame), dtype=np.int64)
+    ends = frame[spec.end_column]
+    if TABLE_BY_NAME[spec.table].column(spec.end_column).kind in ("ids", "list"):
+        lengths = ends.map(lambda v: len(v) if isinstance(v, (tuple, list)) else 0).to_numpy()
+        rows = np.repeat(rows, lengths)
+        flat = [x for v in ends.tolist() if isinstance(v, (tuple, list)) for x in v]
+        end_values = pa.array([str(x) for x in flat], type=pa.string())
+    else:
+        end_values = _arrow_text(ends)
+    start_values = _arrow_text(frame[start_col]).take(pa.array(rows))
+    s = _codes(by_label, start_label, start_values)
+    d = _codes(by_label, spec.end_label, end_values)
+    ok = (s >= 0) & (d >= 0)
+    return s[ok], d[ok], rows[ok]
 
 
 def _edge_props(frame: pd.DataFrame, spec: RelSpec) -> pd.DataFrame | None:
-    if not spec.properties:
+    """The spec's properties by table row (posts get their days, too)."""
+    if not spec.properties or frame.empty:
         return None
     props = frame[list(spec.properties)].reset_index(drop=True)
     if "start" in props:
@@ -209,25 +274,22 @@ def _edge_props(frame: pd.DataFrame, spec: RelSpec) -> pd.DataFrame | None:
 def build_index(tables: Tables, rules: Rules | None = None) -> GraphIndex:
     """The index of a dataset's tables (``Dataset`` or its ``tables``)."""
     tables = getattr(tables, "tables", tables)
-    keys, labels, rows, dates, rounds, category_names = _nodes(tables)
+    category_names = tuple(categories(tables))
+    keys, labels, rows, dates, rounds, by_label = _nodes(tables, category_names)
     all_keys = np.concatenate(keys) if keys else np.empty(0, dtype=object)
-    lookup = pd.Index(all_keys)
     srcs, dsts, types, specs_idx, erows = [], [], [], [], []
     frames: list[pd.DataFrame | None] = []
     for i, spec in enumerate(RELATIONSHIPS):
-        edges = _edge_frame(tables, spec)
-        s = lookup.get_indexer(edges["_start"].to_numpy(dtype=object))
-        d = lookup.get_indexer(edges["_end"].to_numpy(dtype=object))
-        ok = (s >= 0) & (d >= 0)
-        srcs.append(s[ok])
-        dsts.append(d[ok])
-        types.append(np.full(int(ok.sum()), REL_TYPES.index(spec.type), dtype=np.int8))
-        specs_idx.append(np.full(int(ok.sum()), i, dtype=np.int16))
-        erows.append(np.flatnonzero(ok).astype(np.int32))
-        frames.append(_edge_props(edges, spec))
+        s, d, r = _spec_edges(tables, spec, by_label)
+        srcs.append(s)
+        dsts.append(d)
+        types.append(np.full(len(s), REL_TYPES.index(spec.type), dtype=np.int8))
+        specs_idx.append(np.full(len(s), i, dtype=np.int16))
+        erows.append(r.astype(np.int32))
+        frames.append(_edge_props(tables[spec.table], spec))
     matches = corroborations(tables, rules)
-    s = lookup.get_indexer(("AuditFinding:" + matches["finding_id"].astype(str)).to_numpy(object))
-    d = lookup.get_indexer(("Problem:" + matches["problem_id"].astype(str)).to_numpy(object))
+    s = _codes(by_label, "AuditFinding", _arrow_text(matches["finding_id"]))
+    d = _codes(by_label, "Problem", _arrow_text(matches["problem_id"]))
     ok = (s >= 0) & (d >= 0)
     srcs.append(s[ok])
     dsts.append(d[ok])
@@ -243,7 +305,7 @@ def build_index(tables: Tables, rules: Rules | None = None) -> GraphIndex:
     p_indptr, p_neighbour, p_edge = _csr(n, src, dst, path_mask)
     return GraphIndex(
         tables=tables, keys=all_keys, label=np.concatenate(labels), row=np.concatenate(rows),
-        date=np.concatenate(dates), round=np.concatenate(rounds), lookup=lookup,
+        date=np.concatenate(dates), round=np.concatenate(rounds), by_label=by_label,
         src=src, dst=dst, etype=etype, espec=np.concatenate(specs_idx),
         erow=np.concatenate(erows), specs=RELATIONSHIPS, eframes=tuple(frames),
         indptr=indptr, neighbour=neighbour, edge=edge, path_indptr=p_indptr,

@@ -19,8 +19,10 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from linkgraph.explore.index import LABEL_TABLES, GraphIndex
+from linkgraph.explore.index import LABEL_TABLES, GraphIndex, _arrow_text
 from linkgraph.model import LABELS
 
 #: The column holding a label's searchable name (ids are always searchable).
@@ -140,26 +142,31 @@ class SearchIndex:
         return sorted((r, e) for e, r in rank.items()), more
 
 
+def _lower(values: pa.Array) -> np.ndarray:
+    """NFKC (the loaders already normalise) and lower-case, as Python strings."""
+    return pc.utf8_lower(values).fill_null("").to_numpy(zero_copy_only=False).astype(object)
+
+
 def build_search(index: GraphIndex) -> SearchIndex:
     """The search index of every node of ``index``."""
     n = index.n_nodes
     names = np.full(n, "", dtype=object)
-    for label, column in NAME_COLUMNS.items():
-        mask = index.label == LABELS.index(label)
-        if not mask.any():
+    ids = np.full(n, "", dtype=object)
+    for label, (offset, label_ids) in index.by_label.items():
+        ids[offset:offset + len(label_ids)] = _lower(label_ids)
+        column = NAME_COLUMNS.get(label)
+        if column is None or not len(label_ids):
             continue
         if label == "Category":
-            values = [index.category_names[r] for r in index.row[mask]]
+            values = label_ids
         else:
-            frame = index.tables[LABEL_TABLES[label]]
-            col = frame[column].astype(object).where(frame[column].notna(), "")
-            values = col.to_numpy(dtype=object)[index.row[mask]].tolist()
-        names[mask] = [normalise(str(v)) for v in values]
+            values = _arrow_text(index.tables[LABEL_TABLES[label]][column])
+        names[offset:offset + len(label_ids)] = _lower(values)
     # entries in (label rank, key) order, so equal ranks come out in that order
     label_rank = np.asarray([LABEL_RANK.index(lab) for lab in LABELS])[index.label]
     order = np.lexsort((index.keys.astype(str), label_rank)).astype(np.int32)
     names = names[order]
-    ids = np.asarray([normalise(k.partition(":")[2]) for k in index.keys[order]], dtype=str)
+    ids = ids[order].astype(str)
     matrix = _as_matrix(names.tolist())
     rows, cols = np.nonzero(matrix)
     cps = matrix[rows, cols]
@@ -171,10 +178,9 @@ def build_search(index: GraphIndex) -> SearchIndex:
     nz = matrix != 0
     initial_matrix[nz] = lookup[np.searchsorted(char_keys, matrix[nz])]
     initials = _as_strings(initial_matrix)
-    has_name = np.asarray([bool(s) for s in names.tolist()])
-    id_order = np.argsort(ids, kind="stable")
-    ini_entries = np.flatnonzero(has_name & (np.char.str_len(initials) > 0)).astype(np.int32)
+    ini_entries = np.flatnonzero(np.char.str_len(initials) > 0).astype(np.int32)
     ini_order = ini_entries[np.argsort(initials[ini_entries], kind="stable")]
+    id_order = np.argsort(ids, kind="stable")
     return SearchIndex(
         node=order, names=names, char_keys=char_keys.astype(np.uint32), char_ptr=char_ptr,
         char_entries=pair[1].astype(np.int32), ids=ids[id_order],
