@@ -258,3 +258,19 @@ def test_shortest_paths_agree_with_networkx_on_a_county(county):
             assert codes in all_paths
         assert len(got["paths"]) == min(len(all_paths), 10)
     assert checked >= 30
+
+
+def test_a_node_offers_its_conflicts_and_portrait(tiny):
+    from linkgraph.analysis.conflicts import find_conflicts
+
+    got = tiny.node_conflicts("Person:P1")
+    want = [c for c in find_conflicts(tiny.tables, "X2", candidates=True) if c.person_id == "P1"]
+    assert got["total"] == len(want) > 0
+    assert got["conflicts"][0]["level"] == "hard"
+    unit = tiny.node_conflicts("Unit:U3")
+    assert {c["person"] for c in unit["conflicts"]} >= {"陈明"}
+    assert tiny.node_conflicts("Region:R1")["total"] == 0
+    p3 = tiny.portrait("Person:P3")
+    figures = dict(p3["figures"])
+    assert figures["任职"] == 1 and "Unit:U1" in p3["keys"] and "Person:P5" in p3["keys"]
+    assert tiny.portrait("Unit:U1") is None

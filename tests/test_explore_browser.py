@@ -368,3 +368,26 @@ def test_with_host_a_request_without_the_token_is_refused(watch, chromium):
         assert TOKEN not in json.dumps(w.requests)
     finally:
         server.stop()
+
+
+def test_a_node_panel_offers_conflicts_timeline_and_portrait(watch, tiny):
+    w = watch(tiny)
+    w.open()
+    w.js("(x) => x.show('Person:P1')")
+    w.settle(0)
+    w.page.click("#lg-details .lg-conflicts")
+    w.page.wait_for_selector("#lg-details .lg-node-conflicts .lg-conflict")
+    levels = w.page.locator("#lg-details .lg-node-conflicts .lg-conflict").evaluate_all(
+        "els => els.map(e => e.dataset.level)")
+    assert levels[0] == "hard"
+    assert "配偶" in w.page.inner_text("#lg-details .lg-node-conflicts")
+    w.js("(x) => x.show('Person:P3')")
+    w.settle()
+    assert "金堂县教育局 局长" in w.page.inner_text("#lg-details .lg-timeline")
+    w.page.click("#lg-details .lg-portrait")
+    w.page.wait_for_selector("#lg-details .lg-node-portrait button")
+    before = w.js("(x) => x.graph.order")
+    w.page.click("#lg-details .lg-node-portrait button")
+    w.settle(before)
+    assert {"Unit:U1", "Person:P5"} <= set(w.nodes())
+    w.clean()

@@ -157,6 +157,17 @@ class ExploreApp:
             p.get("key", ""), self.filters(p), self._lang(request), label=p.get("label") or None,
             group=p.get("group"), split=p.get("split") == "1", offset=offset))
 
+    def conflicts(self, request: Request) -> Response:
+        return JSONResponse(self.explorer.node_conflicts(request.query_params.get("key", ""),
+                                                         self._lang(request)))
+
+    def portrait(self, request: Request) -> Response:
+        found = self.explorer.portrait(request.query_params.get("key", ""), self._lang(request))
+        if found is None:
+            return JSONResponse({"error": words(self._lang(request))["no_portrait"]},
+                                status_code=404)
+        return JSONResponse(found)
+
     def path(self, request: Request) -> Response:
         p = request.query_params
         try:
@@ -297,7 +308,8 @@ def create_app(explorer: Explorer, *, lang: str = "zh", token: str | None = None
         Route("/", routes_of.page), Route("/static/{name}", routes_of.static),
         Route("/api/meta", routes_of.meta), Route("/api/search", routes_of.search),
         Route("/api/node", routes_of.node), Route("/api/expand", routes_of.expand),
-        Route("/api/path", routes_of.path),
+        Route("/api/path", routes_of.path), Route("/api/conflicts", routes_of.conflicts),
+        Route("/api/portrait", routes_of.portrait),
         Route("/api/subgraph", routes_of.subgraph, methods=["POST"]),
         Route("/api/export.xlsx", routes_of.export_xlsx, methods=["POST"]),
         Route("/api/export.html", routes_of.export_html, methods=["POST"]),

@@ -87,6 +87,47 @@ class Explorer:
                          if c.person_id == person and c.unit_id == unit)
         return found
 
+    def node_conflicts(self, key: str, lang: str = "zh", limit: int = 50) -> dict[str, Any]:
+        """``conflicts``' findings of an inspector (its rounds) or of a unit
+        (the rounds it is inspected in), hard first."""
+        label, _, ident = key.partition(":")
+        t = self.tables
+        if label == "Person":
+            teams = set(t["team_members"].loc[t["team_members"]["person_id"] == ident, "team_id"])
+            rounds = set(t["teams"].loc[t["teams"]["team_id"].isin(teams), "round_id"])
+        elif label == "Unit":
+            rounds = set(t["assignments"].loc[t["assignments"]["unit_id"] == ident, "round_id"])
+        else:
+            rounds = set()
+        found = [c for r in sorted(rounds) for c in self.round_conflicts(r)
+                 if (c.person_id if label == "Person" else c.unit_id) == ident]
+        found.sort(key=lambda c: (c.level != "hard", -c.score, c.round_id, c.person_id,
+                                  c.unit_id))
+        return {"total": len(found),
+                "conflicts": [self._conflict_record(c, lang) for c in found[:limit]]}
+
+    def portrait(self, key: str, lang: str = "zh") -> dict[str, Any] | None:
+        """The top-leader portrait (一把手画像) of a person: its figures and
+        the node keys of its subgraph."""
+        import datetime as dt
+
+        from linkgraph.analysis.portrait import portrait, portrait_nodes
+        from linkgraph.errors import LinkgraphError
+
+        label, _, ident = key.partition(":")
+        if label != "Person":
+            return None
+        try:
+            p = portrait(self.tables, self.rules, ident, dt.date.today())
+        except LinkgraphError:
+            return None
+        words = {"posts": ("任职", "posts"), "tenure_problems": ("任内所在单位问题", "problems in units led"),
+                 "problems_involving": ("涉及本人的问题", "problems naming them"),
+                 "leads": ("问题线索", "leads"), "petitions": ("信访举报", "petitions"),
+                 "measures": ("负责的整改措施", "measures owned"), "ties": ("社会关系", "ties")}
+        figures = [[w[1] if lang == "en" else w[0], len(getattr(p, f))] for f, w in words.items()]
+        return {"figures": figures, "keys": sorted(set(portrait_nodes(p)))}
+
     def _conflict_record(self, c: Conflict, lang: str) -> dict[str, Any]:
         level = {"hard": ("回避", "hard"), "soft": ("提示", "soft")}[c.level]
         return {"round": describe.name_of(self.index, "Round", c.round_id),

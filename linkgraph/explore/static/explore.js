@@ -301,6 +301,18 @@
       table.appendChild(tr);
     });
     box.appendChild(table);
+    if (n.label === "Person" || n.label === "Unit") {
+      var conf = el("button", "lg-conflicts", W.conflicts);
+      conf.type = "button";
+      conf.onclick = function () { nodeConflicts(key, box); };
+      box.appendChild(conf);
+    }
+    if (n.label === "Person") {
+      var por = el("button", "lg-portrait", W.portrait);
+      por.type = "button";
+      por.onclick = function () { portrait(key, box); };
+      box.appendChild(por);
+    }
     if (n.timeline && n.timeline.length) {
       box.appendChild(el("h4", null, W.timeline));
       var ol = el("ol", "lg-timeline");
@@ -309,6 +321,47 @@
       });
       box.appendChild(ol);
     }
+  }
+
+  function nodeConflicts(key, box) {
+    return get("/api/conflicts", { key: key }).then(function (r) {
+      var sec = el("div", "lg-node-conflicts");
+      sec.appendChild(el("h4", null, r.total ? fmt("node_conflicts", { n: r.total }) : W.no_conflicts));
+      r.conflicts.forEach(function (c) {
+        var p = el("p", "lg-conflict");
+        p.dataset.level = c.level;
+        p.appendChild(el("span", "lg-" + c.level, c.level_name + " · " + c.relation));
+        p.appendChild(el("span", null, " " + c.round + "：" + c.explanation));
+        sec.appendChild(p);
+      });
+      box.appendChild(sec);
+      return r;
+    }).catch(fail);
+  }
+  function portrait(key, box) {
+    return get("/api/portrait", { key: key }).then(function (r) {
+      var sec = el("div", "lg-node-portrait"), table = el("table");
+      sec.appendChild(el("h4", null, W.portrait));
+      r.figures.forEach(function (f) {
+        var tr = el("tr");
+        tr.appendChild(el("td", null, f[0])); tr.appendChild(el("td", null, f[1]));
+        table.appendChild(tr);
+      });
+      sec.appendChild(table);
+      var add = el("button", null, W.portrait_add);
+      add.type = "button";
+      add.onclick = function () {
+        post("/api/subgraph", { keys: r.keys }, filterParams()).then(function (x) { return x.json(); })
+          .then(function (g) {
+            g.nodes.forEach(function (nd) { addNode(nd, key); });
+            g.edges.forEach(addEdge);
+            refresh(true);
+          }).catch(fail);
+      };
+      sec.appendChild(add);
+      box.appendChild(sec);
+      return r;
+    }).catch(fail);
   }
 
   function legend() {
