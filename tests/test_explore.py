@@ -75,8 +75,9 @@ def test_index_of_an_empty_optional_table_and_units_only(tmp_path):
     ex = Explorer(load_dataset(folder).tables)
     assert ex.index.n_nodes == 1 and ex.index.n_edges == 0
     assert ex.search("某局")["total"] == 1
-    assert expand(ex.index, "Unit:U1") == {"center": "Unit:U1", "nodes": [], "edges": [],
-                                           "aggregates": []}
+    alone = expand(ex.index, "Unit:U1")
+    assert (alone["nodes"], alone["edges"], alone["aggregates"]) == ([], [], [])
+    assert alone["node"]["text"] == "某局"
     assert ex.path("Unit:U1", "Unit:U1")["hops"] == 0
     assert ex.path("Unit:U1", "Unit:U9")["missing"] == ["Unit:U9"]
 

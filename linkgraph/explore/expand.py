@@ -144,7 +144,7 @@ def expand(index: GraphIndex, key: str, filters: Filters = Filters(), *,
                 aggregates.append(_aggregate(key, label, group, rest, offset + len(page), lang,
                                              False))
     edge_of = dict(zip(nbr.tolist(), edges.tolist()))
-    return {"center": key,
+    return {"center": key, "node": describe.summary(index, code, lang),
             "nodes": [describe.summary(index, c, lang) for c in shown],
             "edges": [describe.edge_summary(index, edge_of[c], lang) for c in shown],
             "aggregates": aggregates}

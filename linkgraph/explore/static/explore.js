@@ -154,6 +154,7 @@
   function show(key, near) {
     return get("/api/node", { key: key }).then(function (n) {
       addNode(n, near);
+      graph.setNodeAttribute(key, "forceLabel", true);
       refresh(true);
       details(key, n);
       return n;
@@ -171,6 +172,7 @@
       var center = a ? a.center : key, added = 0;
       var again = r.aggregates.some(function (g) { return g.key === key; });
       if (a && !again) removeNode(key);
+      if (r.node && !graph.hasNode(center)) addNode(r.node, null);
       r.nodes.forEach(function (n) { if (addNode(n, center)) added++; });
       r.edges.forEach(addEdge);
       r.aggregates.forEach(function (g) { if (g.key !== key) added++; addAggregate(g); });
@@ -249,7 +251,10 @@
         p.steps.forEach(function (s) { ol.appendChild(el("li", null, s)); });
         box.appendChild(ol);
         out.appendChild(box);
-        p.nodes.forEach(function (n, j) { addNode(n, j ? p.nodes[j - 1].key : null); });
+        p.nodes.forEach(function (n, j) {
+          addNode(n, j ? p.nodes[j - 1].key : null);
+          graph.setNodeAttribute(n.key, "forceLabel", true);
+        });
         p.edges.forEach(function (e) {
           addEdge(e);
           if (graph.hasEdge(e.id)) graph.mergeEdgeAttributes(e.id, {
@@ -572,7 +577,8 @@
       itemSizesReference: "positions", zoomToSizeRatioFunction: function (r) { return r; },
       autoRescale: true, labelSize: LABEL_PX, labelRenderedSizeThreshold: 5,
       labelFont: "\"Noto Sans CJK SC\", \"Microsoft YaHei\", sans-serif",
-      renderEdgeLabels: true, edgeLabelSize: 12, defaultEdgeColor: EDGE, stagePadding: 40,
+      renderEdgeLabels: true, edgeLabelSize: 12, defaultEdgeColor: EDGE, stagePadding: 70,
+      labelDensity: 1.5, labelGridCellSize: 60,
       allowInvalidContainer: true
     });
     renderer.on("clickNode", function (ev) {
