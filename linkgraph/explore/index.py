@@ -14,7 +14,7 @@ Node properties are read back from the tables on demand
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -92,6 +92,7 @@ class GraphIndex:
     path_neighbour: np.ndarray
     path_edge: np.ndarray
     category_names: tuple[str, ...]
+    lookups: dict[str, pd.Index] = field(default_factory=dict)   # filled on first use
 
     @property
     def n_nodes(self) -> int:
@@ -115,9 +116,18 @@ class GraphIndex:
             if label in self.by_label:
                 groups.setdefault(label, []).append(i)
         for label, where in groups.items():
-            ids = pa.array([str(keys[i]).partition(":")[2] for i in where], type=pa.string())
-            out[where] = _codes(self.by_label, label, ids)
+            found = self._lookup(label).get_indexer([str(keys[i]).partition(":")[2]
+                                                     for i in where])
+            out[where] = np.where(found >= 0, found + self.by_label[label][0], -1)
         return out
+
+    def _lookup(self, label: str) -> pd.Index:
+        """The label's ids as a hashed index (built on first use, then kept)."""
+        found = self.lookups.get(label)
+        if found is None:
+            ids = self.by_label[label][1].to_numpy(zero_copy_only=False).astype(object)
+            found = self.lookups[label] = pd.Index(ids)
+        return found
 
     def label_of(self, code: int) -> str:
         return LABELS[int(self.label[code])]
