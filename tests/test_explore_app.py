@@ -192,3 +192,19 @@ def test_explore_prints_a_loopback_url_that_serves_and_never_echoes_the_token():
         proc.terminate()
         rest, _ = proc.communicate(timeout=30)
     assert TOKEN not in "".join(out) + rest
+
+
+def test_english_throughout_on_request(client, explorer):
+    assert 'lang="en"' in client.get("/", params={"lang": "en"}).text
+    found = client.get("/api/search", params={"q": "王伟", "lang": "en"}).json()
+    assert {r["label_name"] for r in found["results"]} == {"Person"}
+    path = client.get("/api/path", params={"a": "Person:P1", "b": "Unit:U3",
+                                           "lang": "en"}).json()
+    assert path["paths"][0]["steps"][0] == "陈明 and 何娟: spouse [hard]"
+    assert path["paths"][0]["level_name"] == "hard (must not inspect)"
+    assert path["conflicts"][0]["relation"] == "spouse" and path["conflicts"][0]["level_name"] == "hard"
+    words = client.get("/api/meta", params={"lang": "en"}).json()["words"]
+    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in w) for w in words.values())
+    # the CLI's default language comes through to the page
+    en = TestClient(create_app(explorer, lang="en"), base_url="http://127.0.0.1")
+    assert 'lang="en"' in en.get("/").text

@@ -131,14 +131,14 @@ class SearchIndex:
         candidates = self._name_candidates(q)
         if len(candidates) > 20 * cap:
             more, candidates = True, candidates[:20 * cap]
-        for e in candidates.tolist():
-            name = names[e]
-            if name == q:
-                offer(np.asarray([e]), EXACT_NAME)
-            elif name.startswith(q):
-                offer(np.asarray([e]), NAME_PREFIX)
-            elif q in name:
-                offer(np.asarray([e]), NAME_CONTAINS)
+        if len(candidates):
+            texts = np.asarray(names[candidates].tolist(), dtype=str)
+            exact = texts == q
+            prefix = np.char.startswith(texts, q) & ~exact
+            inside = (np.char.find(texts, q) >= 0) & ~exact & ~prefix
+            offer(candidates[exact], EXACT_NAME)
+            offer(candidates[prefix], NAME_PREFIX)
+            offer(candidates[inside], NAME_CONTAINS)
         return sorted((r, e) for e, r in rank.items()), more
 
 
