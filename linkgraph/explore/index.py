@@ -92,7 +92,7 @@ class GraphIndex:
     path_neighbour: np.ndarray
     path_edge: np.ndarray
     category_names: tuple[str, ...]
-    lookups: dict[str, pd.Index] = field(default_factory=dict)   # filled on first use
+    lookups: dict[str, Any] = field(default_factory=dict)   # caches, filled on first use
 
     @property
     def n_nodes(self) -> int:
@@ -139,18 +139,29 @@ class GraphIndex:
             name = self.category_names[int(self.row[code])]
             return {"id": name, "name": name, "label": "Category"}
         table = LABEL_TABLES[label]
-        frame = self.tables[table]
-        record = frame.iloc[int(self.row[code])].to_dict()
+        row = int(self.row[code])
+        record = {name: column[row] for name, column in self._columns(table)}
         record["id"] = record.pop(key_column(table))
         record["label"] = label
         return {k: v for k, v in record.items() if not _missing(v)}
+
+    def _columns(self, table: str) -> list[tuple[str, Any]]:
+        """The table's columns as arrays (no copy), for one-row reads."""
+        key = f"columns:{table}"
+        found = self.lookups.get(key)
+        if found is None:
+            frame = self.tables[table]
+            found = self.lookups[key] = [(str(c), frame[c].array) for c in frame.columns]
+        return found
 
     def edge_attrs(self, e: int) -> dict[str, Any]:
         spec = int(self.espec[e])
         out: dict[str, Any] = {"type": REL_TYPES[int(self.etype[e])]}
         frame = self.eframes[spec] if spec >= 0 else None
         if frame is not None:
-            for k, v in frame.iloc[int(self.erow[e])].items():
+            row = int(self.erow[e])
+            for k in frame.columns:
+                v = frame[k].array[row]
                 if not str(k).startswith("_") and not _missing(v):
                     out[str(k)] = v
         return out
