@@ -167,22 +167,27 @@ def build_search(index: GraphIndex) -> SearchIndex:
     order = np.lexsort((index.keys.astype(str), label_rank)).astype(np.int32)
     names = names[order]
     ids = ids[order].astype(str)
-    matrix = _as_matrix(names.tolist())
+    named = np.flatnonzero(names != "")                # only these have characters
+    matrix = _as_matrix(names[named].tolist())
     rows, cols = np.nonzero(matrix)
-    cps = matrix[rows, cols]
-    pair = np.unique(np.stack([cps.astype(np.int64), rows.astype(np.int64)]), axis=1)
-    char_keys, starts = np.unique(pair[0], return_index=True)
-    char_ptr = np.append(starts, pair.shape[1]).astype(np.int64)
+    cps = matrix[rows, cols].astype(np.int64)
+    entries = named[rows].astype(np.int64)
+    pair = np.unique(cps * max(n, 1) + entries)       # (code point, entry), sorted, distinct
+    pair_cp, pair_entry = pair // max(n, 1), pair % max(n, 1)
+    char_keys, starts = np.unique(pair_cp, return_index=True)
+    char_ptr = np.append(starts, len(pair)).astype(np.int64)
     lookup = np.asarray([_initial(int(c)) for c in char_keys], dtype=np.uint32)
     initial_matrix = np.zeros_like(matrix)
     nz = matrix != 0
     initial_matrix[nz] = lookup[np.searchsorted(char_keys, matrix[nz])]
     initials = _as_strings(initial_matrix)
-    ini_entries = np.flatnonzero(np.char.str_len(initials) > 0).astype(np.int32)
-    ini_order = ini_entries[np.argsort(initials[ini_entries], kind="stable")]
+    has = np.char.str_len(initials) > 0
+    ini_entries = named[has].astype(np.int32)
+    ini_order = np.argsort(initials[has], kind="stable")
+    initials, ini_order = initials[has][ini_order], ini_entries[ini_order]
     id_order = np.argsort(ids, kind="stable")
     return SearchIndex(
         node=order, names=names, char_keys=char_keys.astype(np.uint32), char_ptr=char_ptr,
-        char_entries=pair[1].astype(np.int32), ids=ids[id_order],
-        id_entries=id_order.astype(np.int32), initials=initials[ini_order],
+        char_entries=pair_entry.astype(np.int32), ids=ids[id_order],
+        id_entries=id_order.astype(np.int32), initials=initials,
         initial_entries=ini_order)
