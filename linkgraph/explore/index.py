@@ -121,6 +121,13 @@ class GraphIndex:
             out[where] = np.where(found >= 0, found + self.by_label[label][0], -1)
         return out
 
+    def warm(self) -> None:
+        """Build the lookups and column caches now (start-up), not on a query."""
+        for label in self.by_label:
+            self._lookup(label).get_indexer([""])
+            if label in LABEL_TABLES:
+                self._columns(LABEL_TABLES[label])
+
     def _lookup(self, label: str) -> pd.Index:
         """The label's ids as a hashed index (built on first use, then kept)."""
         found = self.lookups.get(label)

@@ -30,6 +30,7 @@ class Explorer:
         self.rules = rules if rules is not None else load_rules()
         self.conflict_rules = cr.conflict_rules(self.rules)
         self.index: GraphIndex = build_index(tables, self.rules)
+        self.index.warm()
         self.search_index: SearchIndex = build_search(self.index)
         self._conflicts: dict[str, tuple[Conflict, ...]] = {}
         self._lock = threading.Lock()
