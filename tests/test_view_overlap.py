@@ -69,8 +69,13 @@ def test_county_views_have_at_most_two_percent_overlapping_pairs(county_session)
     person = tables["posts"]["person_id"].value_counts().index[0]
     rounds = sorted(tables["rounds"]["round_id"])
     shares = {}
+    cluster = county_session.clusters[0].cluster_id
+    network = county_session.lead_networks["network_id"].iloc[0]
+    cross = tables["rounds"].loc[tables["rounds"]["kind"] == "cross", "round_id"]
     for focus, round_id in ((None, None), (f"unit:{unit}", None), (f"person:{person}", None),
-                            ("conflicts", rounds[-1])):
+                            ("conflicts", rounds[-1]), (f"cluster:{cluster}", None),
+                            (f"lead-network:{network}", None),
+                            ("rotation", sorted(cross)[-1])):
         spec = request_spec(view_request(county_session, focus, round_id=round_id),
                             max_nodes=1500, seed=0, lang="zh")
         shares[focus] = overlap_share(spec)
