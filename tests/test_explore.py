@@ -58,6 +58,7 @@ def test_index_holds_every_node_and_relationship_of_the_graph(tiny):
     from linkgraph.graph import build_graph
 
     G = build_graph(tiny.tables)
+    assert tiny.complete.wait(60) and tiny.derive_error is None
     ix = tiny.index
     assert sorted(ix.keys.tolist()) == sorted(G.nodes)
     assert ix.n_edges == G.number_of_edges()
@@ -275,3 +276,15 @@ def test_a_node_offers_its_conflicts_and_portrait(tiny):
     figures = dict(p3["figures"])
     assert figures["任职"] == 1 and "Unit:U1" in p3["keys"] and "Person:P5" in p3["keys"]
     assert tiny.portrait("Unit:U1") is None
+
+
+def test_corroborations_arrive_after_start_up_without_changing_codes(tiny):
+    from linkgraph.explore.index import build_index
+
+    assert tiny.complete.wait(60)
+    early = build_index(tiny.tables, corroborate=False)
+    assert early.n_edges == tiny.index.n_edges - 1          # tiny: A1 corroborates Q2
+    assert (early.keys == tiny.index.keys).all()
+    linked = {n["key"] for n in expand(tiny.index, "AuditFinding:A1")["nodes"]}
+    assert "Problem:Q2" in linked
+    assert "Problem:Q2" not in {n["key"] for n in expand(early, "AuditFinding:A1")["nodes"]}

@@ -299,8 +299,11 @@ def _edge_props(frame: pd.DataFrame, spec: RelSpec) -> pd.DataFrame | None:
     return props
 
 
-def build_index(tables: Tables, rules: Rules | None = None) -> GraphIndex:
-    """The index of a dataset's tables (``Dataset`` or its ``tables``)."""
+def build_index(tables: Tables, rules: Rules | None = None, *,
+                corroborate: bool = True) -> GraphIndex:
+    """The index of a dataset's tables (``Dataset`` or its ``tables``);
+    without ``corroborate`` the derived CORROBORATES edges (audit matching)
+    are left for :func:`with_corroborations`."""
     tables = getattr(tables, "tables", tables)
     category_names = tuple(categories(tables))
     keys, labels, rows, dates, rounds, by_label = _nodes(tables, category_names)
@@ -315,15 +318,13 @@ def build_index(tables: Tables, rules: Rules | None = None) -> GraphIndex:
         specs_idx.append(np.full(len(s), i, dtype=np.int16))
         erows.append(r.astype(np.int32))
         frames.append(_edge_props(tables[spec.table], spec))
-    matches = corroborations(tables, rules)
-    s = _codes(by_label, "AuditFinding", _arrow_text(matches["finding_id"]))
-    d = _codes(by_label, "Problem", _arrow_text(matches["problem_id"]))
-    ok = (s >= 0) & (d >= 0)
-    srcs.append(s[ok])
-    dsts.append(d[ok])
-    types.append(np.full(int(ok.sum()), REL_TYPES.index("CORROBORATES"), dtype=np.int8))
-    specs_idx.append(np.full(int(ok.sum()), -1, dtype=np.int16))
-    erows.append(np.zeros(int(ok.sum()), dtype=np.int32))
+    if corroborate:
+        s, d = _corroboration_codes(tables, rules, by_label)
+        srcs.append(s)
+        dsts.append(d)
+        types.append(np.full(len(s), REL_TYPES.index("CORROBORATES"), dtype=np.int8))
+        specs_idx.append(np.full(len(s), -1, dtype=np.int16))
+        erows.append(np.zeros(len(s), dtype=np.int32))
     src = np.concatenate(srcs).astype(np.int32)
     dst = np.concatenate(dsts).astype(np.int32)
     etype = np.concatenate(types)
@@ -338,3 +339,33 @@ def build_index(tables: Tables, rules: Rules | None = None) -> GraphIndex:
         erow=np.concatenate(erows), specs=RELATIONSHIPS, eframes=tuple(frames),
         indptr=indptr, neighbour=neighbour, edge=edge, path_indptr=p_indptr,
         path_neighbour=p_neighbour, path_edge=p_edge, category_names=category_names)
+
+
+def _corroboration_codes(tables: Tables, rules: Rules | None,
+                         by_label: dict[str, tuple[int, pa.Array]]) -> tuple[np.ndarray, np.ndarray]:
+    matches = corroborations(tables, rules)
+    s = _codes(by_label, "AuditFinding", _arrow_text(matches["finding_id"]))
+    d = _codes(by_label, "Problem", _arrow_text(matches["problem_id"]))
+    ok = (s >= 0) & (d >= 0)
+    return s[ok], d[ok]
+
+
+def with_corroborations(index: GraphIndex, rules: Rules | None = None) -> GraphIndex:
+    """``index`` plus the derived CORROBORATES edges (巡审印证: an audit
+    finding matched to a problem of its unit), with the CSR rebuilt; nodes,
+    codes and caches stay, so a search index built on ``index`` still holds."""
+    from dataclasses import replace
+
+    corr = REL_TYPES.index("CORROBORATES")
+    if (index.etype == corr).any():
+        return index
+    s, d = _corroboration_codes(index.tables, rules, index.by_label)
+    src = np.concatenate([index.src, s.astype(np.int32)])
+    dst = np.concatenate([index.dst, d.astype(np.int32)])
+    indptr, neighbour, edge = _csr(index.n_nodes, src, dst)
+    return replace(
+        index, src=src, dst=dst,
+        etype=np.concatenate([index.etype, np.full(len(s), corr, dtype=np.int8)]),
+        espec=np.concatenate([index.espec, np.full(len(s), -1, dtype=np.int16)]),
+        erow=np.concatenate([index.erow, np.zeros(len(s), dtype=np.int32)]),
+        indptr=indptr, neighbour=neighbour, edge=edge, lookups=index.lookups)

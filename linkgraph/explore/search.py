@@ -183,8 +183,8 @@ def build_search(index: GraphIndex) -> SearchIndex:
     initials = _as_strings(initial_matrix)
     has = np.char.str_len(initials) > 0
     ini_entries = named[has].astype(np.int32)
-    ini_order = np.argsort(initials[has], kind="stable")
-    initials, ini_order = initials[has][ini_order], ini_entries[ini_order]
+    by_initials = np.argsort(initials[has], kind="stable")
+    initials, ini_order = initials[has][by_initials], ini_entries[by_initials]
     id_order = np.argsort(ids, kind="stable")
     return SearchIndex(
         node=order, names=names, char_keys=char_keys.astype(np.uint32), char_ptr=char_ptr,

@@ -13,7 +13,7 @@ from linkgraph.analysis.conflicts import rules as cr
 from linkgraph.catalogue import relation_label
 from linkgraph.explore import describe, paths
 from linkgraph.explore.expand import Filters, expand, subgraph
-from linkgraph.explore.index import GraphIndex, build_index
+from linkgraph.explore.index import GraphIndex, build_index, with_corroborations
 from linkgraph.explore.search import SearchIndex, build_search
 from linkgraph.rules import Rules, load_rules
 from linkgraph.schema import Tables
@@ -29,11 +29,25 @@ class Explorer:
         self.tables = tables
         self.rules = rules if rules is not None else load_rules()
         self.conflict_rules = cr.conflict_rules(self.rules)
-        self.index: GraphIndex = build_index(tables, self.rules)
+        self.index: GraphIndex = build_index(tables, self.rules, corroborate=False)
         self.index.warm()
         self.search_index: SearchIndex = build_search(self.index)
         self._conflicts: dict[str, tuple[Conflict, ...]] = {}
         self._lock = threading.Lock()
+        # the audit matching behind CORROBORATES is the slowest step of a start-up:
+        # the page serves meanwhile, and the edges appear when it is done
+        self.complete = threading.Event()
+        self.derive_error: str | None = None
+        threading.Thread(target=self._derive, name="linkgraph-corroborations",
+                         daemon=True).start()
+
+    def _derive(self) -> None:
+        try:
+            self.index = with_corroborations(self.index, self.rules)
+        except Exception as exc:  # noqa: BLE001 - the page still serves without them
+            self.derive_error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.complete.set()
 
     # -- questions -----------------------------------------------------------
 
