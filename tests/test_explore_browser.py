@@ -198,6 +198,10 @@ def test_expand_twice_by_mouse_without_overlap(watch, county, county_explorer):
     assert {n["key"] for n in want["nodes"]} <= set(first)
     assert len(aggregates) == len(want["aggregates"])
     assert w.js("(x) => x.overlapShare()") <= 0.02
+    # readable at the default zoom: 13 px labels, shown for (nearly) every node of a small picture
+    assert w.js("(x) => x.renderer.getSetting('labelSize')") >= 12
+    shown = w.js("(x) => x.renderer.getNodeDisplayedLabels().size")
+    assert shown >= 0.8 * len(first), (shown, len(first))
     # the second expansion: open the biggest aggregate by clicking it
     agg = max(aggregates, key=lambda k: w.js("(x, k) => x.graph.getNodeAttribute(k, 'aggregate').count", k))
     count = w.js("(x, k) => x.graph.getNodeAttribute(k, 'aggregate').count", agg)
