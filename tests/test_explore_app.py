@@ -208,3 +208,12 @@ def test_english_throughout_on_request(client, explorer):
     # the CLI's default language comes through to the page
     en = TestClient(create_app(explorer, lang="en"), base_url="http://127.0.0.1")
     assert 'lang="en"' in en.get("/").text
+
+
+def test_exports_are_byte_identical_for_the_same_picture(client, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    body = {"keys": ["Unit:U3", "Person:P2", "Person:P1"], "positions": {"Person:P1": [3, 4]}}
+    for path in ("/api/export.xlsx", "/api/export.html"):
+        first = client.post(path, json=body).content
+        again = client.post(path, json={**body, "keys": body["keys"][::-1]}).content
+        assert first == again, path
