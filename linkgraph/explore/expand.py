@@ -69,8 +69,8 @@ class Filters:
 def _group_values(index: GraphIndex, codes: np.ndarray, label: str) -> np.ndarray:
     column = GROUPED[label]
     table = index.tables["problems" if label == "Problem" else "audits"]
-    values = table[column].astype(object).where(table[column].notna(), "")
-    return values.to_numpy(dtype=object)[index.row[codes]]
+    picked = table[column].take(index.row[codes])          # only the members' rows
+    return picked.astype(object).where(picked.notna(), "").to_numpy(dtype=object)
 
 
 def _neighbourhood(index: GraphIndex, code: int, filters: Filters
