@@ -86,6 +86,14 @@ def test_meta_search_node_expand_and_path_answer_json(client):
     assert {n["label"] for n in exp["nodes"]} == {"Person"}
     path = client.get("/api/path", params={"a": "Person:P1", "b": "Unit:U3", "k": "9"}).json()
     assert path["hops"] == 2 and path["conflicts"][0]["level"] == "hard"
+    later = client.get("/api/path", params={"a": "Person:P1", "b": "Unit:U3",
+                                            "verdict": "later"}).json()
+    assert later["verdict"] is True and "conflicts" not in later
+    assert client.get("/api/verdict", params={"a": "Unit:U3", "b": "Person:P1"}).json()[
+        "conflicts"] == path["conflicts"]
+    people = client.get("/api/path", params={"a": "Person:P3", "b": "Person:P5",
+                                             "verdict": "later"}).json()
+    assert people["verdict"] is False
 
 
 def test_the_table_of_what_is_shown_as_xlsx(client):

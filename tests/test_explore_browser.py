@@ -241,6 +241,7 @@ def test_find_a_path_and_it_agrees_with_conflicts(watch, county, county_explorer
     levels = w.page.locator("#lg-path-out .lg-path").evaluate_all(
         "els => els.map(e => e.dataset.level)")
     assert "hard" in levels
+    w.page.wait_for_selector("#lg-path-out .lg-conflict", timeout=60_000)
     verdicts = w.page.locator("#lg-path-out .lg-conflict")
     texts = verdicts.all_inner_texts()
     assert any(c.explanation in t and "回避" in t for t in texts), texts

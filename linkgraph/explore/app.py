@@ -175,7 +175,13 @@ class ExploreApp:
         except ValueError:
             k = 4
         return JSONResponse(self.explorer.path(p.get("a", ""), p.get("b", ""), k,
-                                               self._lang(request)))
+                                               self._lang(request),
+                                               verdict=p.get("verdict") != "later"))
+
+    def verdict(self, request: Request) -> Response:
+        p = request.query_params
+        return JSONResponse({"conflicts": self.explorer.verdict(p.get("a", ""), p.get("b", ""),
+                                                                self._lang(request))})
 
     async def _keys(self, request: Request) -> tuple[list[str], dict[str, Any]]:
         try:
@@ -308,7 +314,8 @@ def create_app(explorer: Explorer, *, lang: str = "zh", token: str | None = None
         Route("/", routes_of.page), Route("/static/{name}", routes_of.static),
         Route("/api/meta", routes_of.meta), Route("/api/search", routes_of.search),
         Route("/api/node", routes_of.node), Route("/api/expand", routes_of.expand),
-        Route("/api/path", routes_of.path), Route("/api/conflicts", routes_of.conflicts),
+        Route("/api/path", routes_of.path), Route("/api/verdict", routes_of.verdict),
+        Route("/api/conflicts", routes_of.conflicts),
         Route("/api/portrait", routes_of.portrait),
         Route("/api/subgraph", routes_of.subgraph, methods=["POST"]),
         Route("/api/export.xlsx", routes_of.export_xlsx, methods=["POST"]),

@@ -72,10 +72,19 @@ class Explorer:
     def subgraph(self, keys: list[str], filters: Filters, lang: str = "zh") -> dict[str, Any]:
         return subgraph(self.index, keys, filters, lang)
 
-    def path(self, a: str, b: str, k: int = 4, lang: str = "zh") -> dict[str, Any]:
+    def path(self, a: str, b: str, k: int = 4, lang: str = "zh",
+             verdict: bool = True) -> dict[str, Any]:
+        """The shortest paths; with ``verdict`` also ``conflicts``' findings for
+        the pair (the page asks for those separately: the first question about
+        a round runs that round's conflicts, seconds at city scale)."""
         out = paths.shortest_paths(self.index, a, b, self.conflict_rules, k=k, lang=lang)
-        out["conflicts"] = [self._conflict_record(c, lang) for c in self.conflicts_between(a, b)]
+        out["verdict"] = bool(self._pair_rounds(a, b))
+        if verdict:
+            out["conflicts"] = self.verdict(a, b, lang)
         return out
+
+    def verdict(self, a: str, b: str, lang: str = "zh") -> list[dict[str, Any]]:
+        return [self._conflict_record(c, lang) for c in self.conflicts_between(a, b)]
 
     # -- the conflicts analysis, for an inspector and a unit -------------------
 
@@ -86,16 +95,23 @@ class Explorer:
                     self.tables, round_id, rules=self.rules, candidates=True))
             return self._conflicts[round_id]
 
-    def conflicts_between(self, a: str, b: str) -> list[Conflict]:
-        """``conflicts``' findings for an inspector and a unit (either order)."""
+    def _pair_rounds(self, a: str, b: str) -> list[str]:
+        """The rounds in which ``conflicts`` judges this pair: an inspector's
+        rounds, when the other end is a unit."""
         ends = sorted((a, b), key=lambda k: not k.startswith("Person:"))
         if not (ends[0].startswith("Person:") and ends[1].startswith("Unit:")):
             return []
-        person, unit = ends[0].partition(":")[2], ends[1].partition(":")[2]
+        person = ends[0].partition(":")[2]
         members = self.tables["team_members"]
         teams = set(members.loc[members["person_id"] == person, "team_id"])
         team_rounds = self.tables["teams"]
-        rounds = sorted(set(team_rounds.loc[team_rounds["team_id"].isin(teams), "round_id"]))
+        return sorted(set(team_rounds.loc[team_rounds["team_id"].isin(teams), "round_id"]))
+
+    def conflicts_between(self, a: str, b: str) -> list[Conflict]:
+        """``conflicts``' findings for an inspector and a unit (either order)."""
+        rounds = self._pair_rounds(a, b)
+        ends = sorted((a, b), key=lambda k: not k.startswith("Person:"))
+        person, unit = ends[0].partition(":")[2], ends[1].partition(":")[2]
         found: list[Conflict] = []
         for round_id in rounds:
             found.extend(c for c in self.round_conflicts(round_id)

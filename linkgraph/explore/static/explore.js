@@ -239,7 +239,7 @@
     out.textContent = "";
     if (!state.from || !state.to) { out.appendChild(el("p", "lg-note", W.path_pick)); return Promise.resolve(); }
     var k = $("lg-path-k").value;
-    return get("/api/path", { a: state.from.key, b: state.to.key, k: k }).then(function (r) {
+    return get("/api/path", { a: state.from.key, b: state.to.key, k: k, verdict: "later" }).then(function (r) {
       state.path = { a: state.from.key, b: state.to.key, k: k };
       if (!r.found) out.appendChild(el("p", "lg-note", fmt("path_none", { k: k })));
       else out.appendChild(el("p", "lg-note", fmt("path_found", { hops: r.hops, n: r.paths.length })));
@@ -266,15 +266,21 @@
       });
       var rules = el("div", "lg-rules");
       rules.appendChild(el("h3", null, W.path_rules));
-      if (!r.conflicts.length) rules.appendChild(el("p", "lg-note", W.path_no_rules));
-      r.conflicts.forEach(function (c) {
-        var p = el("p", "lg-conflict");
-        p.dataset.level = c.level;
-        p.appendChild(el("span", "lg-" + c.level, c.level_name + " · " + c.relation));
-        p.appendChild(el("span", null, " " + c.round + "：" + c.explanation));
-        rules.appendChild(p);
-      });
       out.appendChild(rules);
+      var verdict = r.verdict ? get("/api/verdict", { a: state.path.a, b: state.path.b }) :
+        Promise.resolve({ conflicts: [] });
+      if (r.verdict) rules.appendChild(el("p", "lg-note lg-checking", W.path_checking));
+      verdict.then(function (v) {
+        rules.querySelectorAll(".lg-checking").forEach(function (n) { n.remove(); });
+        if (!v.conflicts.length) rules.appendChild(el("p", "lg-note lg-no-verdict", W.path_no_rules));
+        v.conflicts.forEach(function (c) {
+          var p = el("p", "lg-conflict");
+          p.dataset.level = c.level;
+          p.appendChild(el("span", "lg-" + c.level, c.level_name + " · " + c.relation));
+          p.appendChild(el("span", null, " " + c.round + "：" + c.explanation));
+          rules.appendChild(p);
+        });
+      }).catch(fail);
       return links().then(function () { refresh(true); return r; });
     }).catch(fail);
   }
