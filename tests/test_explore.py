@@ -288,3 +288,17 @@ def test_corroborations_arrive_after_start_up_without_changing_codes(tiny):
     linked = {n["key"] for n in expand(tiny.index, "AuditFinding:A1")["nodes"]}
     assert "Problem:Q2" in linked
     assert "Problem:Q2" not in {n["key"] for n in expand(early, "AuditFinding:A1")["nodes"]}
+
+
+def test_an_empty_optional_table(tmp_path):
+    import shutil
+
+    folder = tmp_path / "no-ties"
+    shutil.copytree(TINY, folder)
+    (folder / "ties.csv").write_text("person_a,person_b,relation\n", "utf-8")
+    ex = Explorer(load_dataset(folder).tables)
+    assert ex.complete.wait(60)
+    assert ex.search("王伟")["total"] == 2
+    # without the classmate tie 王伟 (P3) and 李强 (P5) share no tie and no unit
+    assert ex.path("Person:P3", "Person:P5", k=6)["found"] is False
+    assert ex.path("Person:P1", "Unit:U3")["found"] is False        # the spouse tie is gone
