@@ -169,6 +169,7 @@ def watch(chromium):
 def test_search_a_shared_name_and_pick_the_right_person(watch, tiny):
     w = watch(tiny)
     w.open()
+    assert w.page.inner_text("#lg-status").startswith("全图 ")
     w.search("王伟")
     assert w.page.inner_text("#lg-results-count") == "共 2 个结果"
     p4 = w.result("Person:P4")

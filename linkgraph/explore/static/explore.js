@@ -602,6 +602,7 @@
       words(); controls();
       return readHash();
     }).then(function () {
+      if (!graph.order) status(fmt("start_hint", { n: META.nodes.toLocaleString(), m: META.edges.toLocaleString() }));
       api.ready = true;
     }).catch(function (e) { fail(e); api.ready = true; api.error = String(e); });
   }
