@@ -25,7 +25,9 @@ NO_DATA = {"generate": ["generate", "{tmp}/gen", "--scale", "20", "--seed", "1"]
            "cypher": ["cypher", "list"]}
 #: Commands too slow for this file, and where they are tested.
 ELSEWHERE = {"demo": "tests/test_demo.py (generates a whole city)",
-             "import": "tests/test_office_import.py (reads office ledgers, not DATA)"}
+             "import": "tests/test_office_import.py (reads office ledgers, not DATA)",
+             "explore": "tests/test_explore.py (units only, an empty optional table; the "
+                        "command serves until stopped: tests/test_explore_app.py starts it)"}
 
 #: The argument list of each command on DATA ("{data}") with outputs under "{tmp}".
 ON_DATA: dict[str, list[list[str]]] = {

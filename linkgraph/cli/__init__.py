@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "rotate": "linkgraph.cli.rotate:rotate",
     "staff": "linkgraph.cli.staff:staff",
     "view": "linkgraph.cli.view:view",
+    "explore": "linkgraph.cli.explore:explore",
     "report": "linkgraph.cli.report:report",
     "neo4j": "linkgraph.cli.neo4j:neo4j",
     "cypher": "linkgraph.cli.neo4j:cypher",

@@ -66,3 +66,5 @@ def demo(ctx: click.Context, out: str, scale, seed: int, lang: str) -> None:
     click.echo(f"\n数据 / data: {data}\n报告 / report（在浏览器中打开 / open in a browser）:",
                err=True)
     click.echo(str((folder / "index.html").resolve()))
+    click.echo(f"\n关系探索（搜索、展开、路径）/ explore the whole graph in the browser:\n"
+               f"    linkgraph explore {data}", err=True)

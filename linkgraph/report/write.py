@@ -45,6 +45,8 @@ def write_report(report: Report, out: str | Path, *, session: Session | None = N
             continue
         spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=report.lang,
                             provenance=provenance)
+        back = "← Back to the report" if report.lang == "en" else "← 返回报告"
+        spec = replace(spec, links=((back, "index.html"),))
         write_view(spec, folder / job.href)
         written.add(job.href)
         timings[f"view {job.href}"] = time.perf_counter() - start

@@ -154,7 +154,7 @@ def _curve_parallels(edges: list[ViewEdge]) -> tuple[ViewEdge, ...]:
 def _place(nodes: list[ViewNode], edges: tuple[ViewEdge, ...], seed: int) -> tuple[ViewNode, ...]:
     index = {n.id: i for i, n in enumerate(nodes)}
     pairs = [(index[e.source], index[e.target]) for e in edges]
-    pos = force_layout(len(nodes), pairs, seed=seed)
+    pos = force_layout(len(nodes), pairs, seed=seed, radii=[n.size for n in nodes])
     return tuple(replace(n, x=x, y=y) for n, (x, y) in zip(nodes, pos))
 
 

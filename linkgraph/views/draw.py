@@ -156,7 +156,7 @@ def _options(spec: ViewSpec) -> dict[str, Any]:
         physics = {
             "enabled": True, "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90,
-                                 "avoidOverlap": 0.3},
+                                 "avoidOverlap": 1.0},
             "stabilization": {"enabled": True, "iterations": spec.stabilization_iterations,
                               "updateInterval": 50, "fit": True},
         }

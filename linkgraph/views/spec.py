@@ -126,6 +126,8 @@ class ViewSpec:
     #: Where the view came from (来源): (item, value) rows shown in the page's
     #: footer and embedded as JSON — input hashes, version, command, time.
     provenance: tuple[TooltipRow, ...] = ()
+    #: (text, relative href) links in the header, e.g. back to the report
+    links: tuple[tuple[str, str], ...] = ()
 
     def node(self, node_id: str) -> ViewNode:
         for n in self.nodes:
