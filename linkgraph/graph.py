@@ -16,7 +16,7 @@ import pandas as pd
 from linkgraph.check import RELATION_EXTRA_COLUMNS
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
 from linkgraph.rules import Rules
-from linkgraph.schema import OUTCOME_TABLES, TABLE_BY_NAME, Tables, key_column
+from linkgraph.schema import TABLE_BY_NAME, TABLE_ONLY, Tables, key_column
 
 
 def _python_values(series: pd.Series) -> list:
@@ -184,7 +184,7 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
             frame = frame.sort_values([spec.start_column, spec.end_column],
                                       kind="stable").reset_index(drop=True)
         tables[table] = _typed(frame, table)
-    for table in OUTCOME_TABLES:   # not in the graph (schema.GRAPH_TABLES)
+    for table in TABLE_ONLY:   # not in the graph (schema.GRAPH_TABLES)
         tables[table] = _typed(pd.DataFrame(), table)
     return tables
 

@@ -292,9 +292,12 @@ OUTCOME_TABLES: tuple[str, ...] = (
     "reviews", "results", "lead_people", "talks", "visits", "supervision_info", "self_checks",
 )
 
-#: The tables the property graph (and Neo4j) holds: every table but the
-#: outcome tables, which a graph pulled back from Neo4j gives empty.
-GRAPH_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES if t.name not in OUTCOME_TABLES)
+#: Tables that are tables only, not graph nodes: the outcome tables and the
+#: staffing pool (人才库).  A graph pulled back from Neo4j gives them empty.
+TABLE_ONLY: tuple[str, ...] = (*OUTCOME_TABLES, "pool")
+
+#: The tables the property graph (and Neo4j) holds: every table but those.
+GRAPH_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES if t.name not in TABLE_ONLY)
 
 #: Tables a dataset cannot do without.
 REQUIRED_TABLES: tuple[str, ...] = ("units",)
