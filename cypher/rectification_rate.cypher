@@ -1,7 +1,7 @@
 // rectification_rate.cypher
 // 整改完成率（按轮次） / rectification completion rate by round
 // Purpose: as `linkgraph rectification --by round`, as the ledger stood on
-//   $as_of. A measure is completed when its status is done (已完成/已销号) and
+//   $as_of. A measure is completed when its status is done (已完成) or closed (已销号) and
 //   its completed_date is not after $as_of, or ongoing (长期坚持) when
 //   $ongoing_done. A problem found by $as_of is rectified when it has
 //   measures and all are completed; one without any measure only if it was
@@ -15,7 +15,7 @@ MATCH (p:Problem)
 WHERE NOT coalesce(p.found_date > $as_of, false)
 OPTIONAL MATCH (m:Measure)-[:RECTIFIES]->(p)
 WITH p, count(m) AS measures,
-     sum(CASE WHEN (m.status = 'done' AND NOT coalesce(m.completed_date > $as_of, false))
+     sum(CASE WHEN (m.status IN ['done', 'closed'] AND NOT coalesce(m.completed_date > $as_of, false))
                    OR (m.status = 'ongoing' AND $ongoing_done) THEN 1 ELSE 0 END) AS done,
      sum(CASE WHEN m.reopened THEN 1 ELSE 0 END) AS reopened
 WITH p.round_id AS round_id, measures, done, reopened,

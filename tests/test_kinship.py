@@ -211,4 +211,4 @@ def test_a_tie_tooltip_shows_the_path_in_words_not_the_code():
     assert rows["关系（原文）"] == "姑父"
     assert "FZH" not in "".join(rows.values())
     rows = dict(edge_rows("TIE", {"relation": "in_law", "kinship": "FZH"}, "a", "b", "en"))
-    assert rows["kinship"] == "father's sister's husband"
+    assert rows["Kinship path"] == "father's sister's husband"

@@ -236,6 +236,10 @@ def _reason_texts_en(f: pd.DataFrame) -> dict[str, pd.Series]:
                                .astype(str) + ") in post " + years("top_leader_years")
                                + " years"),
         "systemic_cluster": pd.Series("in a systemic problem cluster", index=f.index),
+        "supervision_info": num("supervision_info") + " items of supervision information "
+                            "gathered before the inspection",
+        "self_check_problems": num("self_check_problems") + " problems found by its own "
+                               "self-check before any inspection",
     }
 
 
