@@ -35,7 +35,7 @@ def test_each_file_says_what_it_does_and_uses_only_its_parameters(name):
     assert used == {p.name for p in q.parameters}
     # values are parameters: no quoted literal but the fixed vocabulary of the model
     literals = set(re.findall(r"'([^']*)'", body))
-    assert literals <= {"done", "ongoing", "post", "seconded", "tie", "townsman", "+",
+    assert literals <= {"done", "closed", "ongoing", "post", "seconded", "tie", "townsman", "+",
                         "Person:", "Unit:", "Region:", "tenure_problem", "problem_involving",
                         "lead", "petition", "measure", "（一把手）", ""}, literals
     returned = re.findall(r"\bAS (\w+)", body.rsplit("RETURN", 1)[1])

@@ -28,8 +28,8 @@ def scope_name(tables: Tables, res: Results, lang: str = "zh") -> str:
 def convention(res: Results, lang: str = "zh") -> str:
     """How the rate was counted, said with it every time."""
     if lang == "en":
-        ongoing = "ongoing (长期坚持) counted as done" if res.ongoing_done else \
-            "ongoing (长期坚持) counted as not done"
+        ongoing = "long-term (ongoing) measures counted as done" if res.ongoing_done else \
+            "long-term (ongoing) measures counted as not done"
         return f"problems with every measure completed / problems; {ongoing}"
     ongoing = "长期坚持、持续整改的计为完成" if res.ongoing_done else "长期坚持、持续整改的计为未完成"
     return f"按问题计：措施全部完成的问题数/问题总数，{ongoing}"

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from linkgraph.catalogue import label
 from linkgraph.errors import InputError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
@@ -173,6 +174,11 @@ def _w(zh: str, en: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def _tags(tags: Sequence[str], sep: str, lang: str) -> str:
+    """Specialty tags as the reader's language names them (unknown tags as written)."""
+    return sep.join(label("specialty", tag, lang) for tag in tags)
+
+
 def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
             lang: str = "zh") -> dict[str, Any]:
     person, slot = prob.persons[p], prob.teams[t]
@@ -180,7 +186,7 @@ def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
     sep = ", " if lang == "en" else "、"
     parts = []
     if covers:
-        parts.append(_w("覆盖特长：", "covers ", lang) + sep.join(covers))
+        parts.append(_w("覆盖特长：", "covers ", lang) + _tags(covers, sep, lang))
     n = len(slot.unit_ids)
     parts.append(_w(f"与{n}个被巡察单位均无回避", f"no hard conflict with any of the {n} units",
                     lang))
@@ -196,7 +202,7 @@ def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
         mentors = sep.join(prob.persons[q].name for q in sorted(team)
                            if prob.persons[q].experienced)
         parts.append(_w("新人以干代训" + (f"，与{mentors}同组" if mentors else ""),
-                        "new (以干代训)" + (f", with {mentors}" if mentors else ""), lang))
+                        "new, learning on the job" + (f", with {mentors}" if mentors else ""), lang))
     else:
         parts.append(_w(f"已参加 {person.served} 轮", f"{person.served} rounds served", lang))
     parts.append(_w("上一轮参加过", "served in the previous round", lang)
@@ -208,7 +214,7 @@ def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
             "role": ROLE_EN[role] if lang == "en" else ROLE_ZH[role],
             "person_id": person.person_id, "person_name": person.name,
             "source_unit": prob.unit_names.get(person.source_unit_id or "", "") or "",
-            "specialties": sep.join(sorted(person.tags)), "rounds_served": person.served,
+            "specialties": _tags(sorted(person.tags), sep, lang), "rounds_served": person.served,
             "soft_score": round(score, 4),
             "staff_reason": ("; " if lang == "en" else "；").join(parts)}
 
@@ -230,7 +236,7 @@ def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]],
                    _w("该专长人员已配到其他组或与其他约束冲突",
                       "those who have it went to other teams or break another rule", lang))
             out.append({"team_id": slot.team_id, "team_name": slot.name,
-                        "need_specialty": tag,
+                        "need_specialty": label("specialty", tag, lang),
                         "need_units": (", " if lang == "en" else "、").join(
                             prob.unit_names.get(u, u) for u in units),
                         "uncovered_reason": why})

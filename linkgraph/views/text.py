@@ -172,7 +172,8 @@ def field_name(key: str, lang: str) -> str:
 #: Coded properties and the catalogue vocabulary that names their values;
 #: ``kind`` depends on the node's label (a unit's kind is as written).
 VALUE_VOCABULARY = {"disposition": "disposition", "outcome": "outcome", "status": "status",
-                    "role": "role", "stage": "stage", "level_zh": "conflict_level"}
+                    "role": "role", "stage": "stage", "level_zh": "conflict_level",
+                    "specialty": "specialty"}
 KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind"}
 
 

@@ -85,17 +85,26 @@ def warnings_section(session: Session, options: ReportOptions) -> Section:
     lang = options.lang
     levels = thresholds(session.rules)
     w = early_warnings(session.tables, session.rules, options.as_of, levels, lang)
-    rows = to_records(w)
+    # The report lists what can still be done in time; the items already past
+    # their deadline (red) are counted here and listed whole by `linkgraph
+    # warnings` and `rectification --overdue` (at county scale they are
+    # thousands, years overdue, and would bury the warnings).
+    past = int((w["days_left"] < 0).sum()) if len(w) else 0
+    rows = [r for r in to_records(w) if not (r.get("days_left") is not None
+                                             and r["days_left"] < 0)]
     for r in rows:
         r["level_text"] = catalogue().label("warning_level", r["warning_level"], lang)
     counts = w["warning_level"].value_counts() if len(w) else {}
     n = {lv: int(counts.get(lv, 0)) for lv in ("red", "yellow", "green")}
     text = t(f"距时限 {levels.green} 天内未完成的整改措施和未办结的问题线索：红色 {n['red']} 条"
              f"（到期或超期，报一把手）、黄色 {n['yellow']} 条（{levels.yellow} 天内，报分管领导）、"
-             f"绿色 {n['green']} 条（提醒责任人）。",
+             f"绿色 {n['green']} 条（提醒责任人）。其中已超期 {past} 条，完整清单见 linkgraph warnings；"
+             f"下表列出尚未超期的 {len(rows)} 条。",
              f"Open measures and leads within {levels.green} days of their deadline: "
              f"{n['red']} red (due or past, to the top leader), {n['yellow']} yellow (within "
-             f"{levels.yellow} days, to the leader in charge), {n['green']} green (to the owner).",
+             f"{levels.yellow} days, to the leader in charge), {n['green']} green (to the owner). "
+             f"{past} of them are already past their deadline (the whole list: linkgraph "
+             f"warnings); the table lists the {len(rows)} not yet past it.",
              lang)
     return Section("warnings", t("红黄绿预警", "Early warnings", lang), paragraphs=(text,),
                    tables=(Table("warnings", t("预警清单", "Warnings", lang),
