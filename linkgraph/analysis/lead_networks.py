@@ -109,24 +109,34 @@ def _who(pid: str, people: Mapping[str, str]) -> str:
     return f"{people.get(pid, pid)}({pid})"
 
 
+def _facts(unit_ids: Sequence, person_ids: Sequence, ties: Iterable[tuple[str, str, str]]
+           ) -> tuple[list[str], list[tuple[str, int]], dict[str, list[tuple[str, str]]]]:
+    """What a network's explanation says, in any language: its distinct units,
+    the people more than one of its leads names (with how many), and its ties
+    by relation."""
+    distinct_units = sorted({u for u in unit_ids if isinstance(u, str)})
+    counts = Counter(p for p in person_ids if isinstance(p, str))
+    repeated = sorted((p, k) for p, k in counts.items() if k > 1)
+    by_relation: dict[str, list[tuple[str, str]]] = {}
+    for a, b, rel in ties:
+        by_relation.setdefault(rel, []).append((a, b))
+    return distinct_units, repeated, by_relation
+
+
 def _explain(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequence,
              ties: Iterable[tuple[str, str, str]], units: Mapping[str, str],
              people: Mapping[str, str]) -> str:
+    distinct_units, repeated, by_relation = _facts(unit_ids, person_ids, ties)
     parts = []
-    distinct_units = sorted({u for u in unit_ids if isinstance(u, str)})
     if distinct_units:
         shown = "、".join(units.get(u, u) for u in distinct_units[:5])
         more = "等" if len(distinct_units) > 5 else ""
         parts.append(f"涉及{len(distinct_units)}个单位（{shown}{more}）"
                      if len(distinct_units) > 1 else f"同属{shown}")
-    counts = Counter(p for p in person_ids if isinstance(p, str))
-    for pid, k in sorted((p, k) for p, k in counts.items() if k > 1):
+    for pid, k in repeated:
         parts.append(f"{k}条线索同涉{_who(pid, people)}")
-    by_relation: dict[str, list[str]] = {}
-    for a, b, rel in ties:
-        by_relation.setdefault(rel, []).append(f"{_who(a, people)}与{_who(b, people)}")
     for rel in sorted(by_relation):
-        pairs = by_relation[rel]
+        pairs = [f"{_who(a, people)}与{_who(b, people)}" for a, b in by_relation[rel]]
         parts.append(f"涉及{_count_zh(len(pairs))}对{_pair_word(rel)}："
                      + "；".join(pairs))
     return f"这{len(lead_ids)}条线索" + "，".join(parts)
@@ -138,21 +148,17 @@ def _explain_en(lead_ids: Sequence[str], unit_ids: Sequence, person_ids: Sequenc
     """The explanation of :func:`_explain` in English (names as written)."""
     from linkgraph.catalogue import label
 
+    distinct_units, repeated, by_relation = _facts(unit_ids, person_ids, ties)
     parts = []
-    distinct_units = sorted({u for u in unit_ids if isinstance(u, str)})
     if distinct_units:
         shown = ", ".join(units.get(u, u) for u in distinct_units[:5])
         more = " …" if len(distinct_units) > 5 else ""
         parts.append(f"concern {len(distinct_units)} units ({shown}{more})"
                      if len(distinct_units) > 1 else f"all concern {shown}")
-    counts = Counter(p for p in person_ids if isinstance(p, str))
-    for pid, k in sorted((p, k) for p, k in counts.items() if k > 1):
+    for pid, k in repeated:
         parts.append(f"{k} of them concern {_who(pid, people)}")
-    by_relation: dict[str, list[str]] = {}
-    for a, b, rel in ties:
-        by_relation.setdefault(rel, []).append(f"{_who(a, people)} and {_who(b, people)}")
     for rel in sorted(by_relation):
-        pairs = by_relation[rel]
+        pairs = [f"{_who(a, people)} and {_who(b, people)}" for a, b in by_relation[rel]]
         word = label("relation_pair", rel, "en")
         word = word if word != rel else relation_label(rel, "en")
         parts.append(f"{len(pairs)} pair(s) of {word}: " + "; ".join(pairs))
