@@ -44,15 +44,9 @@ def _frame(path: Path) -> pd.DataFrame:
         doc = json.loads(path.read_text("utf-8-sig"))
         return pd.DataFrame(doc.get("decisions", doc) if isinstance(doc, dict) else doc,
                             dtype=str)
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(f"{path}: 无法识别编码（UTF-8 或 GB18030）/ not UTF-8 or GB18030")
+    from loaders.text import decode_text
+
+    text = decode_text(path.read_bytes(), str(path))
     from io import StringIO
     return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
 

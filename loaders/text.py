@@ -155,6 +155,25 @@ def _whole_file_encoding(head: bytes, handle: str | bytes, name: str, complete: 
     return encoding  # neither decodes: _where_bad_bytes names the line
 
 
+def decode_text(data: bytes, name: str, *, complete: bool = True) -> str:
+    """``data`` as text, in the encoding ``detect_encoding`` finds (a BOM
+    dropped).  ``complete=False`` says ``data`` is only the first bytes of a
+    file: a character its cut splits is left out instead of failing the
+    decode (so a UTF-8 head cut inside a Chinese character is not taken for
+    GB18030, which would decode it as nonsense)."""
+    if complete:
+        encoding = _whole_file_encoding(data[:SAMPLE_BYTES], data, name,
+                                        len(data) <= SAMPLE_BYTES)
+    else:
+        encoding = detect_encoding(data, name, complete=False)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        text = decoder.decode(data, final=complete)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: {_where_bad_bytes(data, encoding)}") from exc
+    return text.lstrip("\ufeff")
+
+
 def _has_quote(handle: str | bytes, name: str) -> bool:
     return any(b'"' in block for block in _blocks(handle, name))
 

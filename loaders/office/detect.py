@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from linkgraph.errors import LinkgraphError
+from linkgraph.errors import InputError, LinkgraphError
 from loaders.excel import EXCEL_SUFFIXES, open_workbook, read_sheet, sheet_names
 from loaders.sources import TEXT_SUFFIXES, is_own_file
+from loaders.text import decode_text
 
 #: Words that office ledgers carry and the contract's tables do not need.
 OFFICE_WORDS = ("序号", "台账", "具体问题", "问题表现", "整改措施", "整改情况", "整改时限",
@@ -24,18 +25,14 @@ OFFICE_WORDS = ("序号", "台账", "具体问题", "问题表现", "整改措�
                 "填报时间", "填表人", "审核人", "盖章", "合计", "现任职务", "出生年月", "巡察反馈")
 CODE_HEADER = re.compile(r"(编码|_id)$", re.IGNORECASE)
 TOP_ROWS = 12
+TOP_BYTES = 1 << 16  # of a text file: enough for its top rows
 MIN_WORDS = 2
 
 
 def _text_top(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()[: 1 << 16]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    try:
+        text = decode_text(path.read_bytes()[:TOP_BYTES], path.name, complete=False)
+    except InputError:
         return []
     lines = text.splitlines()[:TOP_ROWS]
     sep = "\t" if lines and lines[0].count("\t") > lines[0].count(",") else ","
