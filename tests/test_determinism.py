@@ -2,13 +2,15 @@
 
 Two separate ``linkgraph`` processes, each with its own PYTHONHASHSEED (so
 set and dict orders built from strings differ), its own dataset cache and
-its own working folder, run the same commands on the same ledgers; every
+its own working folder, run the same commands on the same ledgers (the two
+at the same time; each runs its commands one after another); every
 file they write — the report page, report.xlsx, each view, CSVs, a
 workbook — must be the same bytes.  Two calls in one process would share
 the hash seed and the caches and prove nothing.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,27 +37,56 @@ COMMANDS = [
 pytestmark = pytest.mark.slow   # a minute or more: many whole commands
 
 
-def _run_all(data: Path, folder: Path, hashseed: str) -> None:
+#: What each side's process runs: every command of COMMANDS in turn, in this
+#: one process (as ``linkgraph`` would, through ``linkgraph.cli.main``); a
+#: command that does not exit 0 ends the process with its status.
+DRIVER = """
+import json, sys
+from linkgraph.cli import main
+for args in json.loads(sys.argv[1]):
+    try:
+        main(args)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            print("failed:", args, file=sys.stderr)
+            sys.exit(exc.code if isinstance(exc.code, int) else 1)
+"""
+
+
+def _start(data: Path, folder: Path, hashseed: str, log: Path) -> subprocess.Popen:
+    """One process, with its own hash seed, cache and folder, running COMMANDS
+    (its messages in ``log``, outside the compared folder)."""
     folder.mkdir(parents=True)
     env = {**os.environ, "PYTHONHASHSEED": hashseed, "SOURCE_DATE_EPOCH": "1700000000",
            "LINKGRAPH_CACHE": str(folder / ".cache"), "PYTHONPATH": str(ROOT)}
-    for args in COMMANDS:
-        cmd = [sys.executable, "-m", "linkgraph", *(a.format(data=data) for a in args)]
-        done = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True,
-                              timeout=600)
-        assert done.returncode == 0, (args, done.stderr[-3000:])
+    commands = [[a.format(data=data) for a in args] for args in COMMANDS]
+    with open(log, "wb") as err:
+        return subprocess.Popen([sys.executable, "-c", DRIVER, json.dumps(commands)],
+                                cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=err)
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> tuple[Path, Path]:
+    """The two sides run at the same time, each in a process of its own."""
     base = tmp_path_factory.mktemp("determinism")
     data = base / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(data), "--scale", "120",
                     "--seed", "5", "--realism", "high"], env=env, check=True,
                    capture_output=True, timeout=600)
-    _run_all(data, base / "one", "1")
-    _run_all(data, base / "two", "4242")
+    sides = {name: _start(data, base / name, seed, base / f"{name}.log")
+             for name, seed in (("one", "1"), ("two", "4242"))}
+    try:
+        for proc in sides.values():
+            proc.wait(timeout=900)
+    finally:
+        for proc in sides.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    for name, proc in sides.items():
+        log = (base / f"{name}.log").read_text("utf-8", errors="replace")
+        assert proc.returncode == 0, (name, log[-3000:])
     return base / "one", base / "two"
 
 
