@@ -66,11 +66,11 @@ class Node:
 @dataclass(frozen=True, eq=False)   # hashed by identity: cached indexes per taxonomy
 class Taxonomy:
     nodes: Mapping[str, Node]
-    similarity: float = 0.8
-    margin: float = 0.05
-    keyword_chars: int = 4
-    vague: frozenset[str] = frozenset()
-    suffixes: tuple[str, ...] = ()
+    similarity: float
+    margin: float
+    keyword_chars: int
+    vague: frozenset[str]
+    suffixes: tuple[str, ...]
 
     def area_of(self, name: str) -> str | None:
         node = self.nodes.get(name)
@@ -156,14 +156,21 @@ def _shipped() -> Taxonomy:
                   .read_text("utf-8"))
 
 
+def _shipped_match() -> dict:
+    """The shipped taxonomy's ``[match]``: the one place its defaults live."""
+    text = resources.files("linkgraph").joinpath("data/categories.toml").read_text("utf-8")
+    return dict(tomllib.loads(text).get("match", {}))
+
+
 def _parse(text: str) -> Taxonomy:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"问题类别表格式错误 / category taxonomy is not valid TOML: {exc}") from exc
-    m = doc.get("match", {})
-    return Taxonomy(_nodes(doc), float(m.get("similarity", 0.8)), float(m.get("margin", 0.05)),
-                    int(m.get("keyword_chars", 4)),
+    # a user's copy without [match] (or some of its keys) keeps the shipped ones
+    m = {**_shipped_match(), **doc.get("match", {})}
+    return Taxonomy(_nodes(doc), float(m["similarity"]), float(m["margin"]),
+                    int(m["keyword_chars"]),
                     frozenset(normal(v) for v in m.get("vague", ())),
                     tuple(sorted((normal(s) for s in m.get("suffixes", ())), key=len,
                                  reverse=True)))

@@ -7,8 +7,8 @@ is ``linkgraph/data/rules.toml``; ``--rules FILE`` overlays a user's copy
 (only the keys it sets are replaced).
 
 ``load_rules`` parses the sections once into typed, frozen objects —
-``rules.limits``, ``rules.audit``, ``rules.coverage``, ``rules.signatures``
-— so a wrong value fails at load time, naming the file, section and key.
+``rules.limits``, ``rules.audit``, ``rules.coverage``, ``rules.signatures``,
+``rules.clusters`` — so a wrong value fails at load time, naming the file, section and key.
 The shipped file is the only place a default lives: the classes below have
 none, and a key missing from the merged rules is an error
 (tests/test_rules_defaults.py fails when a default appears in code).
@@ -137,6 +137,40 @@ class Signatures:
 
 
 @dataclass(frozen=True)
+class ClusterRules:
+    """``[clusters]``: the thresholds of the cluster detectors (共性问题);
+    ``linkgraph.analysis.clusters.cluster_params`` overrides some."""
+
+    min_units: int = _kind("positive")
+    alpha: float = _kind("share")
+    thin_problems: int = _kind("count")
+    min_lift: float = _kind("number")
+    unit_alpha: float = _kind("share")
+    merge_overlap: float = _kind("share")
+    boiler_share: float = _kind("share")
+    boiler_min: int = _kind("count")
+    common_min: int = _kind("count")
+    common_share: float = _kind("share")
+    max_common: float = _kind("share")
+    similarity: float = _kind("share")
+    whole_linked: float = _kind("share")
+    min_wordings: int = _kind("positive")
+    max_unit_share: float = _kind("share")
+    min_density: float = _kind("share")
+    core_chars: int = _kind("positive")
+    core_share: float = _kind("share")
+    second_chars: int = _kind("positive")
+    paraphrase_similarity: float = _kind("share")
+    paraphrase_density: float = _kind("share")
+    paraphrase_lcs: float = _kind("number")
+    paraphrase_chars: float = _kind("number")
+    profile_size: int = _kind("positive")
+    profile_ratio: float = _kind("number")
+    profile_min_count: int = _kind("count")
+    profile_alpha: float = _kind("share")
+
+
+@dataclass(frozen=True)
 class Rules:
     """The parsed rule set: typed sections, and ``raw`` for the sections the
     analyses parse themselves (``[relations.*]``, ``[conflicts]``)."""
@@ -147,6 +181,7 @@ class Rules:
     audit: AuditRules
     coverage: CoverageRules
     signatures: Signatures
+    clusters: ClusterRules
 
     @property
     def relation_words(self) -> dict[str, str]:
@@ -182,7 +217,8 @@ def load_rules(path: str | Path | None = None) -> Rules:
     rules = Rules(base, source, _section(Limits, "limits", base, source),
                   _section(AuditRules, "audit", base, source),
                   _section(CoverageRules, "coverage", base, source),
-                  _section(Signatures, "signatures", base, source))
+                  _section(Signatures, "signatures", base, source),
+                  _section(ClusterRules, "clusters", base, source))
     _check(rules, source)
     return rules
 

@@ -130,11 +130,12 @@ class Session:
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
-        """Systemic problem clusters with the default thresholds, ranked."""
+        """Systemic problem clusters with the thresholds of the rules' ``[clusters]``, ranked."""
         from linkgraph.analysis.clusters import find_clusters
 
         return self._once("clusters", None, lambda: tuple(find_clusters(
-            self.tables, taxonomy=self.taxonomy, decisions=self.decisions)))
+            self.tables, self.rules.clusters, taxonomy=self.taxonomy,
+            decisions=self.decisions)))
 
     @property
     def cluster_unit_ids(self) -> frozenset[str]:

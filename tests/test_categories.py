@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.clusters.find import ClusterParams, find_clusters, rolled_up
+from linkgraph.analysis.clusters.find import cluster_params, find_clusters, rolled_up
 from linkgraph.categories import (
     Decision,
     harmonise,
@@ -177,14 +177,14 @@ def test_label_variants_give_no_false_overrepresentation(tmp_path):
     files = {"regions.csv": "region_id,name,level\nR1,甲县,县\n",
              "units.csv": "\n".join(units) + "\n", "problems.csv": "\n".join(rows) + "\n"}
     data = load_dataset(write_tables(tmp_path / "ledger", files))
-    params = ClusterParams(kinds=("overrepresented",), thin_problems=0)
-    assert find_clusters(data, params) == []
+    params = cluster_params(thin_problems=0)
+    assert find_clusters(data, params, kinds=("overrepresented",)) == []
     # the written labels, taken as categories, would give the false alarms
     written = {**data.tables}
     marked = written["problems"].assign(category_written=written["problems"]["category"])
     for col in ("category_area", "category_branch", "category_level", "category_match"):
         marked[col] = None
-    found = find_clusters({**written, "problems": marked}, params)
+    found = find_clusters({**written, "problems": marked}, params, kinds=("overrepresented",))
     assert {c.category for c in found} >= {"八项规定", "选人用人"}
 
 

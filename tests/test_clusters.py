@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linkgraph.analysis.clusters.find import ClusterParams, find_clusters, merge_candidates
+from linkgraph.analysis.clusters.find import cluster_params, find_clusters, merge_candidates
 from linkgraph.analysis.clusters.profile import profiles
 from linkgraph.analysis.clusters.stats import Candidate, benjamini_hochberg, overrepresented
 from linkgraph.analysis.clusters.text import near_duplicates, ngram_matrix, template_share
@@ -95,7 +95,8 @@ def test_benjamini_hochberg_by_hand():
 
 def test_overrepresented_sector_cell(data):
     t = data.tables
-    found = overrepresented(t["problems"], t["units"], region_ancestors(t["regions"]))
+    found = overrepresented(t["problems"], t["units"], region_ancestors(t["regions"]),
+                            cluster_params())
     assert [(c.category, c.sector, c.region_id) for c in found] == [("G", "教育", None)]
     (c,) = found
     assert c.unit_ids == tuple(f"E{i}" for i in range(8))
@@ -135,12 +136,12 @@ def test_near_duplicate_wordings():
     routine = routine_problems()
     extra = pd.DataFrame([(f"W{i}", f"V{i}", "A", w) for i, w in enumerate(WORDINGS)],
                          columns=routine.columns)
-    found = near_duplicates(pd.concat([routine, extra], ignore_index=True))
+    found = near_duplicates(pd.concat([routine, extra], ignore_index=True), cluster_params())
     assert len(found) == 1
     (c,) = found
     assert c.category == "A" and c.unit_ids == tuple(f"V{i}" for i in range(6))
     assert c.detail["variants"] == 6 and c.detail["phrase"] == "公务接待超标准"
-    assert near_duplicates(routine) == []     # routine wording is no cluster
+    assert near_duplicates(routine, cluster_params()) == []     # routine wording is no cluster
 
 
 def test_template_share_by_hand():
@@ -148,11 +149,11 @@ def test_template_share_by_hand():
     # "ab" is common, so text 0 ("abxy": grams ab, bx, xy, abx, bxy) has 1/5
     X = ngram_matrix(["abxy", "ab", "ab", "ab", "ab"])
     assert template_share(X, 0.0, common_min=5).tolist() == [0.2, 1.0, 1.0, 1.0, 1.0]
-    # by default an n-gram needs 8 texts to be common: five paraphrases of one
-    # failing do not make their own words routine
-    assert template_share(X, 0.0).tolist() == [0.0] * 5
+    # with the threshold at 8 texts, five paraphrases of one failing do not
+    # make their own words routine
+    assert template_share(X, 0.0, common_min=8).tolist() == [0.0] * 5
     X8 = ngram_matrix(["abxy"] + ["ab"] * 7)
-    assert template_share(X8, 0.0).tolist() == [0.2] + [1.0] * 7
+    assert template_share(X8, 0.0, common_min=8).tolist() == [0.2] + [1.0] * 7
 
 
 def test_ngram_cosine_by_hand():
@@ -165,7 +166,7 @@ def test_ngram_cosine_by_hand():
 
 
 def test_profile_community(data):
-    found = profiles(data.tables["problems"], min_units=5)
+    found = profiles(data.tables["problems"], cluster_params(min_units=5))
     assert [(c.kind, c.unit_ids, c.detail["categories"]) for c in found] == [
         ("profile", tuple(sorted(PROFILE_UNITS)), ("H", "I", "J"))]
 
@@ -194,8 +195,8 @@ def test_merge_keeps_the_stronger_of_overlapping_clusters():
 
 
 def test_thresholds_and_empty_input(data):
-    assert find_clusters(data, ClusterParams(min_units=9)) == []
-    assert find_clusters(data, ClusterParams(kinds=("near_duplicate",))) == []
+    assert find_clusters(data, cluster_params(min_units=9)) == []
+    assert find_clusters(data, kinds=("near_duplicate",)) == []
     empty = {**data.tables, "problems": data.tables["problems"].iloc[:0]}
     assert find_clusters(empty) == []
 

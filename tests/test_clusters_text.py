@@ -15,8 +15,11 @@ import pytest
 
 from linkgraph.analysis.clusters.clauses import Masker, items, mask_numbers, pieces
 from linkgraph.analysis.clusters.stock import core_phrase, without
-from linkgraph.analysis.clusters.text import TextParams, near_duplicates
+from linkgraph.analysis.clusters import cluster_params
+from linkgraph.analysis.clusters.text import near_duplicates
 from linkgraph.categories import harmonise
+
+RULES = cluster_params()
 
 OPENERS = ["在落实全面从严治党战略部署方面", "在落实党中央决策部署方面",
            "在落实新时代党的组织路线方面", "在落实巡察整改方面"]
@@ -90,7 +93,7 @@ def test_masking_numbers_dates_and_own_names():
 
 
 def test_background_alone_is_no_cluster():
-    assert near_duplicates(background(), masking_names()) == []
+    assert near_duplicates(background(), RULES, masking_names()) == []
 
 
 def test_boilerplate_sentence_in_20_units_does_not_cluster():
@@ -101,7 +104,7 @@ def test_boilerplate_sentence_in_20_units_does_not_cluster():
     rows = [(u, "ABC"[k % 3], (f"在落实全面从严治党战略部署方面，{unit_names()[u]}对照党章党规找差距"
                                f"不深入，{2020 + k % 4}年查摆问题{k + 3}个"))
             for k, u in enumerate(units)]
-    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+    assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
 
 
 FAILING_A = "私设小金库，{y}年将{a}万元场地租金收入存放于账外"
@@ -119,7 +122,7 @@ def test_two_wordings_of_one_failing_cluster():
         rows.append((u, "违反财经纪律" if k % 2 else "财务管理不规范",
                      "在落实全面从严治党战略部署方面，财务管理不规范。一是"
                      + form.format(y=2020 + k, a=f"{3 + 2 * k}.5") + f"；二是{k + 2}笔支出报销手续不全。"))
-    found = near_duplicates(harmonise(with_rows(background(), rows)), masking_names())
+    found = near_duplicates(harmonise(with_rows(background(), rows)), RULES, masking_names())
     assert len(found) == 1
     (c,) = found
     assert c.unit_ids == tuple(sorted(units))
@@ -133,15 +136,15 @@ def test_one_wording_copied_in_five_units_is_no_near_duplicate():
     units = ["T01", "T04", "B02", "B13", "B27"]
     rows = [(u, "A", f"一是{unit_names()[u]}干部档案审核不严，{k + 2}份档案出生日期前后不一")
             for k, u in enumerate(units)]
-    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+    assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
 
 
 def test_failing_in_too_few_units_is_no_cluster():
     units = ["T01", "T04", "B02", "B13"]          # four units, min_units 5
     rows = [(u, "A", (FAILING_A if k % 2 else FAILING_B).format(y=2021, a="8.5"))
             for k, u in enumerate(units)]
-    assert near_duplicates(with_rows(background(), rows), masking_names(),
-                           TextParams(min_units=5)) == []
+    assert near_duplicates(with_rows(background(), rows), cluster_params(min_units=5),
+                           masking_names()) == []
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -150,7 +153,8 @@ def test_deterministic(seed):
                                         for k, u in enumerate(["T01", "T02", "T03"])]
                      + [(u, "A", FAILING_B.format(a=f"{k}.5"))
                         for k, u in enumerate(["B01", "B02", "B03"])])
-    assert near_duplicates(data, masking_names()) == near_duplicates(data, masking_names())
+    assert near_duplicates(data, RULES, masking_names()) == \
+        near_duplicates(data, RULES, masking_names())
 
 
 ACTORS = ["报账员", "村干部", "村委会", "班子成员", "财务人员", "驻村干部"]
@@ -163,7 +167,7 @@ def test_one_phrase_copied_with_other_surroundings_is_no_near_duplicate():
     units = ["T01", "T04", "B02", "B13", "B27", "B45"]
     rows = [(u, "A", f"一是{unit_names()[u]}{ACTORS[k]}超天数报销补助；二是{k + 2}笔支出报销手续不全")
             for k, u in enumerate(units)]
-    assert near_duplicates(with_rows(background(), rows), masking_names()) == []
+    assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
 
 
 def test_a_failing_copied_with_its_circumstances_still_clusters():
@@ -173,16 +177,16 @@ def test_a_failing_copied_with_its_circumstances_still_clusters():
     forms = ["涉密计算机违规连接互联网，存在泄密隐患", "存在泄密隐患，涉密计算机违规连接互联网{n}次",
              "保密检查发现涉密计算机违规连接互联网，存在泄密隐患"]
     rows = [(u, "A", forms[k % 3].format(n=k + 2)) for k, u in enumerate(units)]
-    (c,) = near_duplicates(with_rows(background(), rows), masking_names())
+    (c,) = near_duplicates(with_rows(background(), rows), RULES, masking_names())
     assert c.unit_ids == tuple(sorted(units))
 
 
 def test_core_phrase_by_hand():
     texts = ["某报账员超天数报销补助", "某村干部超天数报销补助", "超天数报销补助,涉及#人次", "公车私用"]
-    assert core_phrase(texts, [1, 1, 1, 1]) == "超天数报销补助"
+    assert core_phrase(texts, [1, 1, 1, 1], 0.5, 4) == "超天数报销补助"
     # in half the units' weight at least, and in two wordings at least
-    assert core_phrase(texts, [1, 1, 1, 10]) is None
-    assert core_phrase(["超天数报销补助", "公车私用"], [5, 1]) is None
+    assert core_phrase(texts, [1, 1, 1, 10], 0.5, 4) is None
+    assert core_phrase(["超天数报销补助", "公车私用"], [5, 1], 0.5, 4) is None
     assert without(["某报账员超天数报销补助"], "超天数报销补助") == ["某报账员,"]
 
 
@@ -197,12 +201,12 @@ def test_one_failing_in_six_genuinely_different_wordings_clusters():
     units = ["T01", "T04", "B02", "B13", "B27", "B45"]
     rows = [(u, "A", f"在落实全面从严治党战略部署方面，一是{REWORDED[k]}；二是{k + 2}笔支出报销手续不全")
             for k, u in enumerate(units)]
-    found = near_duplicates(with_rows(background(), rows), masking_names())
+    found = near_duplicates(with_rows(background(), rows), RULES, masking_names())
     assert [c.unit_ids for c in found] == [tuple(sorted(units))]
     assert found[0].detail["variants"] == 6
     # linked only at the lower, paraphrase similarity: without it, nothing
-    assert near_duplicates(with_rows(background(), rows), masking_names(),
-                           TextParams(paraphrase_similarity=0)) == []
+    assert near_duplicates(with_rows(background(), rows), cluster_params(paraphrase_similarity=0),
+                           masking_names()) == []
 
 
 def test_shared_phrase_by_hand():

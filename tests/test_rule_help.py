@@ -21,6 +21,10 @@ APPLIED = {
     "coverage": [("coverage", k) for k in SHIPPED["coverage"]],
     "conflicts": [("conflicts", k) for k in SHIPPED["conflicts"]],
     "rotate": [("conflicts", "soft_cap")],
+    "clusters": [("clusters", k) for k in (
+        "min_units", "alpha", "min_lift", "unit_alpha", "similarity", "max_common",
+        "common_min", "common_share", "boiler_share", "boiler_min", "profile_size",
+        "profile_ratio", "profile_min_count")],
 }
 
 

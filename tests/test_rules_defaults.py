@@ -3,7 +3,8 @@
 For every key of the rule sections, the code of linkgraph/ and loaders/ is
 searched (by its syntax tree) for a literal standing in for the key's value:
 a class attribute ``key = 3`` or ``key: int = 3``, ``x.get("key", 3)``, a call
-``f(..., "key", 3, ...)`` or a keyword argument ``key=3``.  Any such literal is
+``f(..., "key", 3, ...)``, a keyword argument ``key=3`` or a function's
+parameter default ``def f(key=3)``.  Any such literal is
 a second default that would drift from the file.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from linkgraph.rules import load_rules, tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = tomllib.loads((ROOT / "linkgraph" / "data" / "rules.toml").read_text("utf-8"))
-SECTIONS = ("limits", "audit", "coverage", "signatures", "conflicts")
+SECTIONS = ("limits", "audit", "coverage", "signatures", "conflicts", "clusters")
 
 
 def rule_keys() -> set[str]:
@@ -44,6 +45,13 @@ def second_defaults(source: str, keys: set[str]) -> list[tuple[int, str]]:
                           item.targets[0] if isinstance(item, ast.Assign) else None)
                 if isinstance(target, ast.Name) and target.id in keys and _literal(item.value):
                     found.append((item.lineno, f"{node.name}.{target.id} = literal"))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            a = node.args
+            positional = a.posonlyargs + a.args
+            pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+            pairs += [(k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+            found += [(node.lineno, f"def ...({k.arg}=literal)") for k, d in pairs
+                      if k.arg in keys and _literal(d)]
         if isinstance(node, ast.Call):
             args = node.args
             for i, a in enumerate(args[:-1]):
@@ -58,8 +66,12 @@ def test_the_search_finds_a_planted_default():
     planted = ("from dataclasses import dataclass\n@dataclass\nclass L:\n"
                "    lead_receipt_days: int = 7\n"
                "x = sec.get('text_threshold', 0.6)\ny = f(sec, 'max_hops', 2, src)\n"
-               "z = g(term_years=5)\n")
-    assert [line for line, _ in second_defaults(planted, rule_keys())] == [4, 5, 6, 7]
+               "z = g(term_years=5)\n"
+               "def h(a, min_units=5, *, similarity: float = 0.3, b=2):\n    pass\n")
+    found = second_defaults(planted, rule_keys())
+    assert sorted(line for line, _ in found) == [4, 5, 6, 7, 8, 8]
+    assert sorted(what for line, what in found if line == 8) == [
+        "def ...(min_units=literal)", "def ...(similarity=literal)"]
 
 
 def test_no_default_outside_rules_toml():
@@ -80,6 +92,8 @@ def test_the_typed_rules_hold_the_shipped_values():
     assert rules.audit.text_threshold == SHIPPED["audit"]["text_threshold"]
     assert rules.coverage.village_words == tuple(SHIPPED["coverage"]["village_words"])
     assert rules.signatures.inspection_team == tuple(SHIPPED["signatures"]["inspection_team"])
+    assert rules.clusters.min_units == SHIPPED["clusters"]["min_units"]
+    assert rules.clusters.paraphrase_lcs == SHIPPED["clusters"]["paraphrase_lcs"]
 
 
 @pytest.mark.parametrize("text, match", [
@@ -87,6 +101,8 @@ def test_the_typed_rules_hold_the_shipped_values():
     ("[coverage]\nterm_years = 0\n", "term_years"),
     ("[signatures]\ninspection_team = []\n", "inspection_team"),
     ("[conflicts]\nseconded_is_hard = 1\n", "seconded_is_hard"),
+    ("[clusters]\nmin_units = 0\n", "min_units"),
+    ("[clusters]\nalpha = 2\n", "alpha"),
 ])
 def test_a_bad_value_fails_when_the_rules_are_loaded(tmp_path, text, match):
     f = tmp_path / "rules.toml"

@@ -229,6 +229,7 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
     from linkgraph.rules import load_rules
 
     explain_empty(dataset, "problems", "petitions", "audits", "rounds")
+    rules = load_rules(rules_path)
     cluster_units = None
     if not no_clusters:
         from linkgraph.analysis.clusters import find_clusters
@@ -236,9 +237,9 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
         from linkgraph.cli.categories import load_category_options
 
         tax, decisions = load_category_options(taxonomy_path, decisions_path)
-        cluster_units = {u for c in find_clusters(dataset.tables, taxonomy=tax,
+        cluster_units = {u for c in find_clusters(dataset.tables, rules.clusters, taxonomy=tax,
                                                   decisions=decisions) for u in c.unit_ids}
-    ranked = rank(dataset.tables, load_rules(rules_path), as_of, weights=load_weights(weights),
+    ranked = rank(dataset.tables, rules, as_of, weights=load_weights(weights),
                   cluster_unit_ids=cluster_units)
     shown = ranked if top == 0 else ranked.head(top)
     narrow = None if resolve_format(fmt, out) != "table" else (

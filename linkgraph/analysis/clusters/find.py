@@ -34,7 +34,8 @@ clear-cut clusters first.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -47,40 +48,22 @@ from linkgraph.analysis.clusters.scope import (
     self_check_units,
 )
 from linkgraph.analysis.clusters.stats import Candidate, overrepresented
-from linkgraph.analysis.clusters.text import TextParams, near_duplicates
+from linkgraph.analysis.clusters.text import near_duplicates
 from linkgraph.analysis.conflicts.index import region_ancestors
 from linkgraph.categories import Decision, Taxonomy, harmonise_tables, load_taxonomy, normal
+from linkgraph.rules import ClusterRules, Rules, load_rules
 from linkgraph.schema import Tables
 
 KINDS = ("overrepresented", "near_duplicate", "profile")
 KIND_ZH = {"overrepresented": "高发", "near_duplicate": "雷同", "profile": "画像相似"}
 
 
-@dataclass(frozen=True)
-class ClusterParams:
-    """Thresholds, with the defaults the CLI shows."""
-
-    min_units: int = 5
-    alpha: float = 0.01
-    min_lift: float = 1.5
-    unit_alpha: float = 0.01
-    similarity: float = 0.3
-    common_share: float = 0.005
-    common_min: int = 10
-    max_common: float = 0.5
-    boiler_share: float = 0.1
-    max_unit_share: float = 0.25
-    thin_problems: int = 20
-    profile_size: int = 3
-    profile_ratio: float = 1.4
-    merge_overlap: float = 0.5
-    kinds: tuple[str, ...] = KINDS
-
-    def text(self) -> TextParams:
-        return TextParams(similarity=self.similarity, common_share=self.common_share,
-                          common_min=self.common_min, max_common=self.max_common,
-                          boiler_share=self.boiler_share, max_unit_share=self.max_unit_share,
-                          min_units=self.min_units)
+def cluster_params(rules: Rules | None = None, **changes: Any) -> ClusterRules:
+    """The ``[clusters]`` thresholds of ``rules`` (the shipped rules when
+    None: ``linkgraph/data/rules.toml`` holds every default), with
+    ``changes`` (a command's options) replacing some."""
+    base = (rules if rules is not None else load_rules()).clusters
+    return replace(base, **changes) if changes else base
 
 
 @dataclass(frozen=True)
@@ -170,13 +153,15 @@ def rolled_up(problems: pd.DataFrame, tax: Taxonomy, thin: int) -> pd.DataFrame:
         ~up, problems["category_area"]))
 
 
-def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
-                  taxonomy: Taxonomy | None = None,
+def find_clusters(tables: Tables, params: ClusterRules | None = None, *,
+                  kinds: Sequence[str] = KINDS, taxonomy: Taxonomy | None = None,
                   decisions: Sequence[Decision] = ()) -> list[Cluster]:
     """The ranked, merged clusters of all problems in ``tables``, on the
-    harmonised categories (the written ones in ``detail["written"]``)."""
+    harmonised categories (the written ones in ``detail["written"]``), found
+    by the detectors ``kinds`` with the thresholds ``params`` (the shipped
+    ``[clusters]`` rules when None: ``cluster_params``)."""
     tables = getattr(tables, "tables", tables)
-    params = params or ClusterParams()
+    params = params if params is not None else cluster_params()
     taxonomy = taxonomy or load_taxonomy()
     tables = harmonise_tables(tables, taxonomy, decisions)
     problems, units, regions = tables["problems"], tables["units"], tables["regions"]
@@ -189,18 +174,14 @@ def find_clusters(tables: Tables, params: ClusterParams | None = None, *,
     vague = problems["category_match"].eq("unresolved") & problems["category_written"].map(
         lambda w: isinstance(w, str) and normal(w) in taxonomy.vague)
     specific = problems[~problems["category_level"].isin(["area", "branch"]) & ~vague]
-    if "overrepresented" in params.kinds:
+    if "overrepresented" in kinds:
         found += overrepresented(rolled_up(specific, taxonomy, params.thin_problems), units,
-                                 ancestors, min_units=params.min_units,
-                                 alpha=params.alpha, min_lift=params.min_lift,
-                                 unit_alpha=params.unit_alpha)
-    if "near_duplicate" in params.kinds:
+                                 ancestors, params)
+    if "near_duplicate" in kinds:
         names = own_names(tables, problems["unit_id"].dropna().unique())
-        found += near_duplicates(problems, names, params.text())
-    if "profile" in params.kinds:
-        found += profiles(specific, min_units=params.min_units, alpha=params.alpha,
-                          size=params.profile_size, min_ratio=params.profile_ratio,
-                          units=units)
+        found += near_duplicates(problems, params, names)
+    if "profile" in kinds:
+        found += profiles(specific, params, units=units)
     merged = merge_candidates(found, params.merge_overlap)
     written = problems.set_index("problem_id")["category_written"]
     written = written[~written.index.duplicated()]

@@ -27,6 +27,7 @@ from scipy.stats import binom, poisson
 
 from linkgraph.analysis.clusters.stats import (Candidate, benjamini_hochberg, stratum_rates,
                                                unit_matrix, unit_strata)
+from linkgraph.rules import ClusterRules
 
 
 def elevated(A: np.ndarray, min_count: int, min_ratio: float,
@@ -53,13 +54,17 @@ def _members(A: np.ndarray, E: np.ndarray, cols: list[int], base: np.ndarray,
     return every[joint <= joint_alpha]
 
 
-def profiles(problems: pd.DataFrame, *, min_units: int = 5, alpha: float = 0.01,
-             size: int = 3, min_count: int = 4, min_ratio: float = 1.4,
-             joint_alpha: float = 0.01, units: pd.DataFrame | None = None) -> list[Candidate]:
-    """Communities of units elevated in the same ``size`` categories.  With
+def profiles(problems: pd.DataFrame, params: ClusterRules, *,
+             units: pd.DataFrame | None = None) -> list[Candidate]:
+    """Communities of units elevated in the same ``profile_size`` categories
+    (``params``: a unit's category is elevated at ``profile_ratio`` × its
+    expected count and ``profile_min_count`` problems; joint excess at
+    ``profile_alpha``; ``min_units`` units; BH ``alpha``).  With
     ``units``, each unit is measured against the mix of its stratum
     (villages and communities vs the rest: ``stats.unit_strata``), so that
     a category villages never have is not "elevated" in every office."""
+    size, joint_alpha = params.profile_size, params.profile_alpha
+    min_units, alpha = params.min_units, params.alpha
     A, unit_ids, cats = unit_matrix(problems)
     if A.shape[1] < size:
         return []
@@ -67,7 +72,7 @@ def profiles(problems: pd.DataFrame, *, min_units: int = 5, alpha: float = 0.01,
         base = stratum_rates(A.astype(float), unit_strata(units, unit_ids), share=True)
     else:
         base = np.tile(A.sum(axis=0) / max(A.sum(), 1), (len(A), 1))
-    E, chance = elevated(A, min_count, min_ratio, base)
+    E, chance = elevated(A, params.profile_min_count, params.profile_ratio, base)
     sets = list(combinations(range(A.shape[1]), size))
     independent = _chance_of_all(chance, sets)
     many = np.flatnonzero(E.sum(axis=1) >= size)      # only these can be in a community

@@ -35,6 +35,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import binom
 
+from linkgraph.rules import ClusterRules
+
 #: joins sector and region in the key of a sector-within-region cell
 SEP = "\x1f"
 
@@ -163,11 +165,12 @@ def unit_matrix(problems: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]
 
 
 def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
-                    ancestors: Mapping[str, tuple[str, ...]], *, min_units: int = 5,
-                    alpha: float = 0.01, min_lift: float = 1.5,
-                    unit_alpha: float = 0.01) -> list[Candidate]:
+                    ancestors: Mapping[str, tuple[str, ...]],
+                    params: ClusterRules) -> list[Candidate]:
     """Sector, region and sector-within-region × category cells well above
-    the base rate, by excess units or by problems."""
+    the base rate, by excess units or by problems (``params``: ``min_units``,
+    ``alpha``, ``min_lift``, ``unit_alpha``)."""
+    min_units, alpha, unit_alpha = params.min_units, params.alpha, params.unit_alpha
     A, unit_ids, cats = unit_matrix(problems)
     if not A.size:
         return []
@@ -188,7 +191,7 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
     for fam, idx in cells.groupby("family").groups.items():   # BH within each family
         cells.loc[idx, "q"] = benjamini_hochberg(cells.loc[idx, "p"].to_numpy(),
                                                  int(tried[fam]))
-    hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= min_lift)]
+    hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= params.min_lift)]
     rows = _hit_rows(A, p_unit, member, hits, unit_ids, cats)
     return _cell_clusters(problems, rows, hits, min_units, unit_alpha)
 

@@ -9,8 +9,8 @@ shares meaning without a long common phrase; a failing written with its
 circumstances shares more than one.
 
 So, for each cluster the detector found: its *core* is the longest phrase
-(at least ``CORE_CHARS`` characters) written in at least ``CORE_SHARE`` of
-its units' wordings.  Without the core, are the wordings still alike (the
+(at least ``core_chars`` characters) written in at least ``core_share`` of
+its units' wordings (``[clusters]`` rules).  Without the core, are the wordings still alike (the
 same similarity and density tests as before)?  If not, the cluster is a
 copied phrase and is not reported — unless a second specific phrase, a
 clause of its own, is copied with it (涉密计算机违规连接互联网 … 存在泄密隐患:
@@ -32,13 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-#: a core is at least this many characters …
-CORE_CHARS = 4
-#: … written in at least this share of the cluster's units
-CORE_SHARE = 0.5
-#: a second shared phrase (a failing copied with its circumstances: 场地租金
-#: … 小金库) needs this many characters
-SECOND_CHARS = 3
+from linkgraph.rules import ClusterRules
 
 _PLAIN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]+")
 
@@ -55,8 +49,7 @@ def _coverage(phrase: str, texts: Sequence[str], weights: Sequence[float]) -> fl
     return sum(held) if len(held) >= 2 else 0.0
 
 
-def core_phrase(texts: Sequence[str], weights: Sequence[float],
-                share: float = CORE_SHARE, chars: int = CORE_CHARS,
+def core_phrase(texts: Sequence[str], weights: Sequence[float], share: float, chars: int,
                 keep: Callable[[str], bool] = lambda _: True) -> str | None:
     """The longest phrase of ``chars`` characters or more written in at
     least ``share`` of the weight (units) of ``texts`` (and, grown from a
@@ -110,22 +103,25 @@ def without(texts: Sequence[str], phrase: str) -> list[str]:
 
 
 def copied(groups: Mapping[int, tuple[Sequence[str], Sequence[float]]],
-           featurize: Callable[[list[str]], sparse.csr_matrix], similarity: float,
-           min_density: float, specific: Callable[[str], bool] = lambda _: True) -> set[int]:
+           featurize: Callable[[list[str]], sparse.csr_matrix], params: ClusterRules,
+           specific: Callable[[str], bool] = lambda _: True) -> set[int]:
     """The clusters (label → their wordings and the units writing each) that
     are one copied phrase: without their core, the wordings' density (mean
     similarity over all pairs, pairs below ``similarity`` counting 0) falls
-    below ``min_density``.  ``featurize`` turns texts into L2-normalised
+    below ``min_density`` (``params``: also ``similarity``, ``core_chars``,
+    ``core_share``, ``second_chars``).  ``featurize`` turns texts into L2-normalised
     rows weighted as the detector weighs them; ``specific(phrase)``: whether
     a phrase is rare across units (不到位 is not: a second phrase must be,
     and a clause of its own: ``other_clause``)."""
-    cores = {lab: core_phrase(texts, weights) for lab, (texts, weights) in groups.items()}
+    similarity, min_density = params.similarity, params.min_density
+    cores = {lab: core_phrase(texts, weights, params.core_share, params.core_chars)
+             for lab, (texts, weights) in groups.items()}
     todo = []
     for lab, core in sorted(cores.items()):
         if core is None:
             continue
         second = core_phrase(without(groups[lab][0], core), groups[lab][1],
-                             chars=SECOND_CHARS, keep=specific)
+                             params.core_share, params.second_chars, keep=specific)
         if second is None or not other_clause(groups[lab][0], core, second):
             todo.append(lab)
     if not todo:

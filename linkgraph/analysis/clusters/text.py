@@ -52,6 +52,7 @@ from linkgraph.analysis.clusters.clauses import Masker, explode
 from linkgraph.analysis.clusters.stats import Candidate
 from linkgraph.analysis.clusters.stock import copied, reworded_only
 from linkgraph.analysis.clusters.words import word_matrix
+from linkgraph.rules import ClusterRules
 
 #: code points kept: CJK ideographs, Latin letters and digits
 _KEEP = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A))
@@ -87,14 +88,6 @@ def _hash(codes: np.ndarray) -> np.ndarray:
     return codes.view(np.int64)
 
 
-#: an n-gram held by fewer texts than this is never *common*: the handful of
-#: paraphrases of one failing (a cluster of 5 units has 5–10 texts) must not
-#: make their own words common in a small category.  At 5 the planted
-#: failings of 3 of 5 generated counties were missed; at 8 all were found
-#: with no spurious cluster (bench/score_analyses.py, county seeds 1–5).
-COMMON_MIN = 8
-
-
 @dataclass
 class Grams:
     """The distinct hashed n-grams of each of ``n`` texts: ``keys`` sorted,
@@ -115,7 +108,7 @@ class Grams:
         """Per hashed n-gram: how many texts hold it (document frequency)."""
         return np.bincount(self.cols, minlength=1 << HASH_BITS)
 
-    def template_share(self, common_share: float, common_min: int = COMMON_MIN,
+    def template_share(self, common_share: float, common_min: int,
                        presence: np.ndarray | None = None) -> np.ndarray:
         """See ``template_share``; ``presence`` if already counted."""
         df = self.presence() if presence is None else presence
@@ -193,7 +186,7 @@ def ngram_matrix(texts: Sequence[str], ns: tuple[int, ...] = (2, 3)) -> sparse.c
 
 
 def template_share(X: sparse.csr_matrix, common_share: float,
-                   common_min: int = COMMON_MIN) -> np.ndarray:
+                   common_min: int) -> np.ndarray:
     """Per text: the share of its distinct n-grams that are *common* in the
     block (held by at least max(common_min, common_share × texts) texts)."""
     if not X.has_canonical_format:
@@ -205,7 +198,7 @@ def template_share(X: sparse.csr_matrix, common_share: float,
 
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
-               similarity: float, block: np.ndarray | None = None
+               similarity: float, whole_linked: float, block: np.ndarray | None = None
                ) -> tuple[np.ndarray, pd.Series]:
     """Component label per text of a block of ``n`` (-1 = none) and the mean
     link similarity per component: the unusual texts ``seeds`` (their TF-IDF
@@ -220,7 +213,7 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     if block is not None:
         keep &= block[S.row] == block[S.col]
     i, j, v = i[keep], j[keep], v[keep]
-    comp = communities(i, j, v, n)
+    comp = communities(i, j, v, n, whole_linked)
     touched = comp >= 0
     label[touched] = comp[touched]
     # density: the mean similarity over all pairs of a community's texts
@@ -233,15 +226,12 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     return label, means
 
 
-#: a connected group of texts with at least this share of its pairs linked
-#: is one community as it is (Louvain would split even a complete graph,
-#: whose modularity as one community is 0)
-WHOLE_LINKED = 0.5
-
-
-def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int,
+                whole_linked: float) -> np.ndarray:
     """Community per text (-1 = unlinked): each connected group of the
-    similarity graph that is densely linked (``WHOLE_LINKED``) as it is, the
+    similarity graph with at least ``whole_linked`` of its pairs linked is
+    one community as it is (Louvain would split even a complete graph, whose
+    modularity as one community is 0), the
     others split by Louvain (networkx, seed 0), so that a chain of pairwise
     links through stock phrases does not make one cluster of unrelated
     failings."""
@@ -256,7 +246,7 @@ def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarr
     for part in nx.connected_components(G):
         sub = G.subgraph(part)
         k = len(part)
-        if sub.number_of_edges() >= WHOLE_LINKED * k * (k - 1) / 2:
+        if sub.number_of_edges() >= whole_linked * k * (k - 1) / 2:
             found.append(sorted(part))
         else:
             found += [sorted(c) for c in nx.community.louvain_communities(
@@ -264,26 +254,6 @@ def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int) -> np.ndarr
     for k, members in enumerate(sorted(found, key=lambda c: c[0])):
         out[members] = k
     return out
-
-
-@dataclass(frozen=True)
-class TextParams:
-    """Thresholds of the near-duplicate detector (the CLI shows them)."""
-
-    similarity: float = 0.3
-    common_share: float = 0.005
-    common_min: int = 10
-    max_common: float = 0.5
-    boiler_share: float = 0.1
-    boiler_min: int = 15
-    max_unit_share: float = 0.25
-    min_wordings: int = 2
-    min_units: int = 5
-    min_density: float = 0.3
-    paraphrase_similarity: float = 0.15
-    paraphrase_density: float = 0.12
-    paraphrase_lcs: float = 2.5
-    paraphrase_chars: float = 12
 
 
 def gram_units(words: Sequence[str], df: np.ndarray) -> np.ndarray:
@@ -307,7 +277,7 @@ def gram_units(words: Sequence[str], df: np.ndarray) -> np.ndarray:
 
 
 def specific_items(problems: pd.DataFrame, masker: Masker,
-                   params: TextParams) -> tuple[pd.DataFrame, int]:
+                   params: ClusterRules) -> tuple[pd.DataFrame, int]:
     """(row, item, unit_id, text, raw) per item with something specific left
     once boilerplate pieces are set aside, and the number of units."""
     f = explode(problems, masker)
@@ -337,11 +307,10 @@ def _areas(p: pd.DataFrame, items: pd.DataFrame) -> np.ndarray:
     return top.set_index("w")["a"].reindex(range(items["wording"].max() + 1)).to_numpy()
 
 
-def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] | None = None,
-                    params: TextParams | None = None) -> list[Candidate]:
+def near_duplicates(problems: pd.DataFrame, params: ClusterRules,
+                    names: Mapping[str, Iterable[str]] | None = None) -> list[Candidate]:
     """The same specific failing written in different words in at least
     ``min_units`` units (see the module docstring)."""
-    params = params or TextParams()
     cols = ["problem_id", "unit_id", "category", "description"]
     p = problems[cols + (["category_area"] if "category_area" in problems.columns else [])]
     p = p.dropna(subset=["unit_id", "description"]).reset_index(drop=True)
@@ -374,17 +343,18 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
 
     Xs = featurize([])
     areas = _areas(p, items)[seeds]
-    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity, areas)
+    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity,
+                             params.whole_linked, areas)
     phrased = _communities(items, comp, sims, params, n_units, params.min_density)
     groups = {int(lab): ([texts[w] for w in ws], [float(held[w]) for w in ws])
               for lab, ws in phrased.groupby("label")["wording"].agg(
                   lambda s: sorted(set(s))).items()}
-    gone = copied(groups, lambda extra: featurize(extra)[len(seeds):], params.similarity,
-                  params.min_density,
+    gone = copied(groups, lambda extra: featurize(extra)[len(seeds):], params,
                   specific=lambda phrase: gram_units([phrase], df)[0] < rare)
     kept = [phrased[~phrased["label"].isin(gone)]]
     if params.paraphrase_similarity:
-        comp2, sims2 = link_seeds(Xs, seeds, len(texts), params.paraphrase_similarity, areas)
+        comp2, sims2 = link_seeds(Xs, seeds, len(texts), params.paraphrase_similarity,
+                                  params.whole_linked, areas)
         reworded = _communities(items, comp2, sims2, params, n_units,
                                 params.paraphrase_density)
         reworded = reworded[reworded["label"].isin(reworded_only(
@@ -402,7 +372,7 @@ def near_duplicates(problems: pd.DataFrame, names: Mapping[str, Iterable[str]] |
     return _candidates(found, sims)
 
 
-def _communities(items: pd.DataFrame, comp: np.ndarray, sims: pd.Series, params: TextParams,
+def _communities(items: pd.DataFrame, comp: np.ndarray, sims: pd.Series, params: ClusterRules,
                  n_units: int, min_density: float) -> pd.DataFrame:
     """The items of the communities ``comp`` (per wording) that are broad
     enough (units, wordings), not too broad and dense enough."""
