@@ -26,25 +26,35 @@ def watch(cmd: list[str], limit_gb: float, env: dict[str, str] | None = None,
     average seen.  Past ``limit_gb`` the process is killed: ``killed_mb``."""
     import psutil
 
+    import tempfile
+
     started = time.perf_counter()
     load0 = load_average()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, **(env or {})})
-    watched = psutil.Process(proc.pid)
-    peak = 0.0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss / 2**20)
-        except psutil.NoSuchProcess:
-            break
-        if peak > limit_gb * 1024:
-            proc.kill()
-            proc.wait()
-            return {"killed_mb": peak, "wall_s": time.perf_counter() - started}
-        time.sleep(every_s)
-    out, err = proc.communicate()
-    return {"wall_s": time.perf_counter() - started, "rss_mb": peak, "rc": proc.returncode,
-            "stdout": out, "stderr": err, "load": max(load0, load_average())}
+    # output goes to files, not pipes: a command that writes more than a
+    # pipe holds would block on it while this loop only polls
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err,
+                                env={**os.environ, **(env or {})})
+        watched = psutil.Process(proc.pid)
+        peak = 0.0
+        while proc.poll() is None:
+            try:
+                peak = max(peak, watched.memory_info().rss / 2**20)
+            except psutil.NoSuchProcess:
+                break
+            if peak > limit_gb * 1024:
+                proc.kill()
+                proc.wait()
+                return {"killed_mb": peak, "wall_s": time.perf_counter() - started}
+            time.sleep(every_s)
+        proc.wait()
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return {"wall_s": wall, "rss_mb": peak, "rc": proc.returncode,
+                "stdout": out.read().decode("utf-8", "replace"),
+                "stderr": err.read().decode("utf-8", "replace"),
+                "load": max(load0, load_average())}
 
 
 def generate(scale: str, workdir: Path, *options: str) -> Path:

@@ -224,6 +224,31 @@ def test_status_by_fill_colour_with_a_legend(tmp_path):
     assert any("颜色" in n for n in by_table(sheet, "measures")[0].notes)
 
 
+def test_fill_colours_read_from_the_stylesheet(tmp_path):
+    """Each way a workbook states a fill: RGB, the indexed palette (13 is
+    FFFF00), a theme colour (no RGB: no word), a fill with no pattern, a
+    grey pattern; and one sheet of two, by name."""
+    from openpyxl.styles.colors import Color
+
+    from loaders.office.readfills import sheet_fills
+
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "其他"
+    first["A1"].fill = PatternFill("solid", fgColor="FF0000FF")
+    ws = wb.create_sheet("台账")
+    ws["B2"] = "甲"
+    ws["B2"].fill = PatternFill("solid", fgColor="FFFF0000")
+    ws["C3"].fill = PatternFill("solid", fgColor=Color(indexed=13))
+    ws["D4"].fill = PatternFill("solid", fgColor=Color(theme=5))
+    ws["E5"].fill = PatternFill(None, fgColor="FFFF0000")
+    ws["AA7"].fill = PatternFill("gray125", fgColor="FF00B050")
+    wb.save(tmp_path / "f.xlsx")
+    fills = sheet_fills(str(tmp_path / "f.xlsx"), "台账", "f.xlsx")
+    assert fills == {(1, 1): "red", (2, 2): "yellow", (6, 26): "green"}
+    assert sheet_fills(str(tmp_path / "f.xlsx"), "其他", "f.xlsx") == {(0, 0): "blue"}
+
+
 def test_excel_numbers_typed_as_year_month(tmp_path):
     rows = [["序号", "问题类型", "具体问题", "整改措施", "整改时限", "整改情况"],
             [1, "作风", "甲", "措施", 2019.12, "已整改"],

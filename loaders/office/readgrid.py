@@ -4,8 +4,8 @@ Values keep their type (a number stays a float, so ``2019.1`` stored by
 Excel is known to be a number, not text someone typed); merged ranges are
 kept as ranges, so the reader can tell a problem cell merged over three
 measure rows from three rows that happen to repeat it.  Fill colours are
-read with openpyxl, and only for sheets whose legend says colour means
-something (calamine, several times faster, returns values only).
+read from the workbook's stylesheet (``readfills``; calamine returns values
+only), and only for sheets whose legend says colour means something.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from pathlib import Path
 
 from linkgraph.errors import InputError
 from loaders.excel import EXCEL_SUFFIXES, _formula_problems, _lossy_numbers, open_workbook
-from loaders.office.values import colour_name
 from loaders.text import RaggedRows, read_delimited_chunks, read_ragged_chunks
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -180,35 +179,10 @@ def _value(v: object) -> Cell:
 
 
 def read_fills(grid: Grid) -> dict[tuple[int, int], str]:
-    """(row, col) → colour word of each filled cell (openpyxl, read-only).
-    Empty for CSV and .xls (no fills to read)."""
+    """(row, col) → colour word of each filled cell, from the workbook's
+    stylesheet (``readfills``).  Empty for CSV and .xls (no fills to read)."""
     if not grid.path or not grid.path.lower().endswith((".xlsx", ".xlsm")):
         return {}
-    import openpyxl
-    from openpyxl.styles.colors import COLOR_INDEX
+    from loaders.office.readfills import sheet_fills
 
-    try:
-        wb = openpyxl.load_workbook(grid.path, read_only=True, data_only=True)
-    except Exception as exc:  # a workbook calamine read but openpyxl cannot
-        raise InputError(f"{grid.file}: 无法读取单元格颜色 / cannot read cell fills: {exc}") from exc
-    out: dict[tuple[int, int], str] = {}
-    try:
-        ws = wb[grid.sheet]
-        for r, row in enumerate(ws.iter_rows()):
-            for c, cell in enumerate(row):
-                fill = getattr(cell, "fill", None)
-                if fill is None or fill.fill_type not in ("solid", "gray125", "darkGray",
-                                                          "mediumGray", "lightGray"):
-                    continue
-                colour = fill.fgColor
-                rgb = None
-                if colour.type == "rgb":
-                    rgb = colour.rgb
-                elif colour.type == "indexed" and colour.indexed < len(COLOR_INDEX):
-                    rgb = COLOR_INDEX[colour.indexed]
-                name = colour_name(rgb if isinstance(rgb, str) else None)
-                if name:
-                    out[(r, c)] = name
-    finally:
-        wb.close()
-    return out
+    return sheet_fills(grid.path, grid.sheet, grid.file)

@@ -263,7 +263,17 @@ class HeaderMatch:
 
 
 def match_header(labels: dict[int, str]) -> HeaderMatch | None:
-    """The ledger a header row (column → text) is, or None."""
+    """The ledger a header row (column → text) is, or None.  Sheets made from
+    one template share their header rows, so each distinct row is scored once."""
+    found = _match_header(tuple(labels.items()))
+    if found is None:
+        return None
+    return HeaderMatch(found.table, dict(found.fields), dict(found.labels))
+
+
+@lru_cache(maxsize=1 << 12)
+def _match_header(items: tuple[tuple[int, str], ...]) -> HeaderMatch | None:
+    labels = dict(items)
     best: HeaderMatch | None = None
     for table in ORDER:
         fields: dict[int, str] = {}

@@ -83,16 +83,24 @@ def find_layout(grid: Grid) -> Layout | None:
     """The header row(s) and the ledger they name; None when no row of the
     top ``HEADER_SEARCH_ROWS`` names any ledger."""
     best: Layout | None = None
+    scored: dict[tuple[int, int | None], HeaderMatch | None] = {}
+
+    def score(r: int, below: int | None) -> HeaderMatch | None:
+        """Row ``r`` (with row ``below`` under it) as a header, once a sheet."""
+        if (r, below) not in scored:
+            scored[(r, below)] = match_header(_labels(grid, r, below))
+        return scored[(r, below)]
+
     for r in range(min(HEADER_SEARCH_ROWS, len(grid.rows))):
         if best is not None and r > best.header_rows[-1] + HEADER_LOOKAHEAD:
             break  # a header sits above its data: rows further down are data
         if len(texts(grid, r)) < 2:
             continue
-        one = match_header(_labels(grid, r, None))
+        one = score(r, None)
         two = None
         if r + 1 < len(grid.rows) and len(texts(grid, r)) >= 3:
-            two = match_header(_labels(grid, r, r + 1))
-            below = match_header(_labels(grid, r + 1, None))
+            two = score(r, r + 1)
+            below = score(r + 1, None)
             if two and below and (two.score < below.score
                                   or (two.score == below.score and not _joined(grid, r))):
                 two = None  # the lower row is the header on its own

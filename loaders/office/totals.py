@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.office.records import OfficeTotal, Origin, Resolution, SheetRead
+from loaders.office.records import MentionLink, OfficeTotal, Origin, Resolution, SheetRead
 
 #: Conventions for measures whose status is ongoing (持续整改/长期坚持).
 ONGOING_DONE = "ongoing_done"
@@ -45,15 +45,35 @@ class TotalCheck:
                 "matches": self.matches, "convention": self.convention}
 
 
-def _same_sheet(origin: Origin, total: OfficeTotal) -> bool:
-    return origin.file == total.origin.file and origin.sheet == total.origin.sheet
+class SheetIndex:
+    """The resolved rows, their origins and the person links of each sheet,
+    gathered once: a ledger states thousands of totals, and looking each
+    one's sheet up among all rows made the check quadratic."""
 
+    def __init__(self, resolution: Resolution) -> None:
+        self.tables = resolution.tables
+        self._rows: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self._origins: dict[tuple[str, str, str], list[Origin]] = {}
+        for table, rows in resolution.tables.items():
+            for r, o in zip(rows, resolution.origins.get(table, [])):
+                self._rows.setdefault((table, o.file, o.sheet), []).append(r)
+        for table, origins in resolution.origins.items():
+            for o in origins:
+                self._origins.setdefault((table, o.file, o.sheet), []).append(o)
+        self._links: dict[tuple[str, str], list[MentionLink]] = {}
+        for link in resolution.links:
+            if link.kind == "person" and link.column in PERSON_REFS:
+                self._links.setdefault((link.origin.file, link.origin.sheet), []).append(link)
 
-def sheet_rows(resolution: Resolution, table: str, total: OfficeTotal) -> list[dict[str, Any]]:
-    """The resolved rows of ``table`` that came from the total's sheet."""
-    rows = resolution.tables.get(table, [])
-    origins = resolution.origins.get(table, [])
-    return [r for r, o in zip(rows, origins) if _same_sheet(o, total)]
+    def rows(self, table: str, total: OfficeTotal) -> list[dict[str, Any]]:
+        """The resolved rows of ``table`` that came from the total's sheet."""
+        return self._rows.get((table, total.origin.file, total.origin.sheet), [])
+
+    def origins(self, table: str, total: OfficeTotal) -> list[Origin]:
+        return self._origins.get((table, total.origin.file, total.origin.sheet), [])
+
+    def person_links(self, total: OfficeTotal) -> list[MentionLink]:
+        return self._links.get((total.origin.file, total.origin.sheet), [])
 
 
 def completion(measures: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -115,14 +135,13 @@ def _match(total: OfficeTotal, options: dict[str, float]) -> TotalCheck:
     return TotalCheck(total, options[hit[0]], True, convention)
 
 
-def _items(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
+def _items(total: OfficeTotal, index: SheetIndex) -> TotalCheck:
     """The ledger's entries (件/个/项, or a count under 序号): the records of
     the total's table, or of another table the sheet gave (an 整改台账 numbers
     its problems, though each row is also a measure)."""
-    tables = [total.table] if total.table in resolution.tables else []
-    tables += sorted(t for t in resolution.tables if t not in tables
-                     and sheet_rows(resolution, t, total))
-    return _match(total, {t: float(len(sheet_rows(resolution, t, total))) for t in tables})
+    tables = [total.table] if total.table in index.tables else []
+    tables += sorted(t for t in index.tables if t not in tables and index.rows(t, total))
+    return _match(total, {t: float(len(index.rows(t, total))) for t in tables})
 
 
 #: Section numbering by level: 一、 / （一） / 1. / （1）; anything else counts as level 1.
@@ -157,7 +176,7 @@ def sheet_layouts(sheets: Sequence[SheetRead]) -> dict[tuple[str, str], SheetLay
     return out
 
 
-def _section(total: OfficeTotal, resolution: Resolution,
+def _section(total: OfficeTotal, index: SheetIndex,
              layout: SheetLayout | None) -> TotalCheck:
     """``一、…方面（4个）``: the problems between this section row and the next
     section row, or — when the ledger nests （一） under 一、 — the next section
@@ -165,7 +184,7 @@ def _section(total: OfficeTotal, resolution: Resolution,
     四、 （五） 六、 is one list, so both readings are tried)."""
     if layout is None:
         return TotalCheck(total, None, None)
-    rows = [o.row for o in resolution.origins.get("problems", []) if _same_sheet(o, total)]
+    rows = [o.row for o in index.origins("problems", total)]
     start = total.origin.row
     level = next((lv for r, lv in layout.sections if r == start), 1)
     stop = min([r for r in layout.stops if r > start] + [layout.last])
@@ -175,10 +194,10 @@ def _section(total: OfficeTotal, resolution: Resolution,
                           "problems_nested": float(sum(1 for r in rows if start < r < nested))})
 
 
-def _status(total: OfficeTotal, status: str, resolution: Resolution) -> TotalCheck:
+def _status(total: OfficeTotal, status: str, index: SheetIndex) -> TotalCheck:
     """``已整改20个``: measures with that status, or problems all of whose
     measures have it; for done also with 持续整改 counted as done."""
-    measures = sheet_rows(resolution, "measures", total)
+    measures = index.rows("measures", total)
     if not measures:
         return TotalCheck(total, None, None)
     by_problem: dict[Any, list[str]] = {}
@@ -194,16 +213,15 @@ def _status(total: OfficeTotal, status: str, resolution: Resolution) -> TotalChe
     return _match(total, options)
 
 
-def _people(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
+def _people(total: OfficeTotal, index: SheetIndex) -> TotalCheck:
     """``15件16人``: the people the sheet names — each resolved person once,
     and each mention still in review (no id yet) once by its text."""
-    links = [link for link in resolution.links if link.kind == "person"
-             and _same_sheet(link.origin, total) and link.column in PERSON_REFS]
+    links = index.person_links(total)
     if links:
         people = {link.entity_id or f"?{link.text}" for link in links}
     else:
-        tables = [total.table] if total.table else sorted(resolution.tables)
-        people = {str(p) for t in tables for r in sheet_rows(resolution, t, total)
+        tables = [total.table] if total.table else sorted(index.tables)
+        people = {str(p) for t in tables for r in index.rows(t, total)
                   for c in PERSON_REFS for p in _listed(r.get(c))}
     if not people:
         return TotalCheck(total, None, None)
@@ -214,20 +232,21 @@ def _people(total: OfficeTotal, resolution: Resolution) -> TotalCheck:
 PERSON_REFS = ("person_id", "person_ids", "owner_person_id")
 
 
-def check_total(total: OfficeTotal, resolution: Resolution,
+def check_total(total: OfficeTotal, resolution: Resolution | SheetIndex,
                 layout: SheetLayout | None = None) -> TotalCheck:
+    index = resolution if isinstance(resolution, SheetIndex) else SheetIndex(resolution)
     what = total.what
     if what in ("done", "rate"):
-        return _completion_check(total, sheet_rows(resolution, "measures", total))
+        return _completion_check(total, index.rows("measures", total))
     if what in ("items", "records"):
-        return _items(total, resolution)
+        return _items(total, index)
     if what.startswith("section:"):
-        return _section(total, resolution, layout)
+        return _section(total, index, layout)
     if what.startswith("status:"):
-        return _status(total, what.split(":", 1)[1], resolution)
-    rows = sheet_rows(resolution, total.table, total)
+        return _status(total, what.split(":", 1)[1], index)
+    rows = index.rows(total.table, total)
     if what == "people":
-        return _people(total, resolution)
+        return _people(total, index)
     if what in ("units", "unit_id"):
         return _match(total, {"units": float(_distinct(rows, "unit_id"))})
     numbers = [float(v) for r in rows for v in [r.get(what)]
@@ -247,6 +266,7 @@ def check_totals(sheets: Sequence[SheetRead], resolution: Resolution) -> list[To
     """Every total the sheets state, each distinct one once (a line can state
     one figure twice), against the resolved tables."""
     layouts = sheet_layouts(sheets)
+    index = SheetIndex(resolution)
     seen: set[tuple[Any, ...]] = set()
     out = []
     for t in (x for s in sheets for x in s.totals):
@@ -254,5 +274,5 @@ def check_totals(sheets: Sequence[SheetRead], resolution: Resolution) -> list[To
         if key in seen:
             continue
         seen.add(key)
-        out.append(check_total(t, resolution, layouts.get((t.origin.file, t.origin.sheet))))
+        out.append(check_total(t, index, layouts.get((t.origin.file, t.origin.sheet))))
     return out
