@@ -30,6 +30,26 @@ RELATION_NOTE = [
 ]
 
 
+#: How a table without a node label is held in the graph (or why it is not).
+GRAPH_NOTES = {
+    "lead_people": [
+        "In the graph as `Lead-[:IMPLICATES {name, outcome}]->Person`. A row without",
+        "`person_id` (案外人, someone not on the roster) is kept on its Lead as the lists",
+        "`outside_people` (names) and `outside_outcomes` (\"\" where none), so 件/人 counts",
+        "read the same from Neo4j.",
+        "",
+    ],
+    "pool": [
+        "A table only, not in the graph (Neo4j and `neo4j pull` leave it out): it says who",
+        "may be drawn into a team next (availability, rounds served, the pool a person is",
+        "in) — a planning input of `linkgraph staff` that changes between rounds, not a",
+        "fact of inspection. Person nodes describe the person; keep the pool file beside",
+        "the data.",
+        "",
+    ],
+}
+
+
 def render() -> str:
     lines = [
         "# 数据约定 / The data contract",
@@ -47,6 +67,7 @@ def render() -> str:
             lines += [f"Graph label `{label}`, key `{t.key[0]}`.", ""]
         elif t.key:
             lines += [f"Unique: {' + '.join(t.key)}.", ""]
+        lines += GRAPH_NOTES.get(t.name, [])
         lines += ["| column | 中文列名 | type | refers to |", "|---|---|---|---|"]
         for c in t.columns:
             name = f"**{c.name}**" if c.required else c.name

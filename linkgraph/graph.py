@@ -14,7 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from linkgraph.check import RELATION_EXTRA_COLUMNS
-from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
+from linkgraph.model import OUTSIDE_PEOPLE, RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, TABLE_ONLY, Tables, key_column
 
@@ -46,14 +46,41 @@ def _records(frame: pd.DataFrame, columns: list[str], rename: Mapping[str, str])
         yield {n: v for n, v in zip(names, row) if v is not None and v != []}
 
 
+def node_frame(tables: Tables, table: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """An entity table's rows as node properties: the frame and its columns
+    (name -> kind).  Leads also carry the people of ``lead_people`` who are not
+    on the roster (案外人, ``model.OUTSIDE_PEOPLE``)."""
+    frame = tables[table]
+    kinds = {c.name: c.kind for c in TABLE_BY_NAME[table].columns}
+    if table == "leads" and "lead_people" in tables:
+        names, outcomes = _outside_people(tables["lead_people"], frame["lead_id"])
+        frame = frame.assign(**{OUTSIDE_PEOPLE[0]: names, OUTSIDE_PEOPLE[1]: outcomes})
+        kinds.update({OUTSIDE_PEOPLE[0]: "list", OUTSIDE_PEOPLE[1]: "list"})
+    return frame, kinds
+
+
+def _outside_people(lead_people: pd.DataFrame, lead_ids: pd.Series) -> tuple[list, list]:
+    """Per lead (in ``lead_ids`` order): the names and outcomes ("" = none) of
+    its lead_people rows without a person id, in row order."""
+    outside = lead_people[lead_people["person_id"].isna()]
+    names: dict[str, list[str]] = {}
+    outcomes: dict[str, list[str]] = {}
+    for lead, name, outcome in zip(outside["lead_id"].tolist(), outside["name"].tolist(),
+                                   outside["outcome"].tolist()):
+        names.setdefault(lead, []).append("" if _missing(name) else str(name))
+        outcomes.setdefault(lead, []).append("" if _missing(outcome) else str(outcome))
+    ids = lead_ids.tolist()
+    return ([tuple(names.get(i, ())) for i in ids],
+            [tuple(outcomes.get(i, ())) if any(outcomes.get(i, ())) else () for i in ids])
+
+
 def _entity_nodes(tables: Tables) -> Iterator[tuple[str, dict]]:
     for table, label in TABLE_LABELS.items():
-        frame = tables[table]
+        frame, kinds = node_frame(tables, table)
         if frame.empty:
             continue
         key = key_column(table)
-        columns = [c.name for c in TABLE_BY_NAME[table].columns]
-        for props in _records(frame, columns, {key: "id"}):
+        for props in _records(frame, list(kinds), {key: "id"}):
             props["label"] = label
             yield node_key(label, props["id"]), props
 
@@ -168,7 +195,7 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
         frame = pd.DataFrame([{**d, key_column(table): d["id"]} for d in rows])
         tables[table] = _typed(frame, table)
     link_tables = {"posts": "HOLDS_POST", "ties": "TIE", "team_members": "MEMBER_OF",
-                   "assignments": "INSPECTS"}
+                   "assignments": "INSPECTS", "lead_people": "IMPLICATES"}
     for table, rel in link_tables.items():
         spec = next(s for s in RELATIONSHIPS if s.type == rel and s.table == table)
         rows = []
@@ -179,12 +206,27 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
             row[spec.start_column or key_column(table)] = G.nodes[s]["id"]
             row[spec.end_column] = G.nodes[e]["id"]
             rows.append(row)
+        if table == "lead_people":
+            rows += _outside_rows(by_label.get("Lead", []))
         frame = pd.DataFrame(rows)
         if not frame.empty:
-            frame = frame.sort_values([spec.start_column, spec.end_column],
-                                      kind="stable").reset_index(drop=True)
+            order = ([spec.start_column, spec.end_column, "name"] if table == "lead_people"
+                     else [spec.start_column, spec.end_column])
+            frame = frame.sort_values(order, kind="stable",
+                                      na_position="last").reset_index(drop=True)
         tables[table] = _typed(frame, table)
     for table in TABLE_ONLY:   # not in the graph (schema.GRAPH_TABLES)
         tables[table] = _typed(pd.DataFrame(), table)
     return tables
 
+
+def _outside_rows(leads: list[dict]) -> list[dict]:
+    """The lead_people rows of people not on the roster, from their Leads."""
+    rows = []
+    for lead in leads:
+        names = list(lead.get(OUTSIDE_PEOPLE[0]) or ())
+        outcomes = list(lead.get(OUTSIDE_PEOPLE[1]) or ())
+        outcomes += [""] * (len(names) - len(outcomes))
+        rows += [{"lead_id": lead["id"], "person_id": None, "name": n or None,
+                  "outcome": o or None} for n, o in zip(names, outcomes)]
+    return rows

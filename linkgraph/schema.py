@@ -216,7 +216,7 @@ TABLES: tuple[Table, ...] = (
         _c("reviewers", "审核单位", "会审单位", "审核部门", kind="list"),
         _c("verdict", "审核结果", "审核意见", kind="vocab:review_verdict", required=True),
         _c("reason", "理由", "退回原因", "说明"),
-    ), key=("review_id",)),
+    ), label="Review", key=("review_id",)),
     Table("results", ("成果", "巡察成果", "整改成果"), (
         _c("result_id", "成果编码", kind="id", required=True),
         _c("unit_id", "单位编码", kind="id", ref="units"),
@@ -231,7 +231,7 @@ TABLES: tuple[Table, ...] = (
         _c("accountable", "追责问责", "追责问责人数", kind="int"),
         _c("accountability_kind", "问责方式", "追责方式", "处理方式"),
         _c("person_ids", "追责人员", "问责人员", kind="ids", ref="people"),
-    ), key=("result_id",)),
+    ), label="Result", key=("result_id",)),
     Table("lead_people", ("线索人员", "线索涉及人员"), (
         _c("lead_id", "线索编码", kind="id", required=True, ref="leads"),
         _c("person_id", "人员编码", "涉及人员编码", kind="id", ref="people"),
@@ -247,7 +247,7 @@ TABLES: tuple[Table, ...] = (
         _c("person_ids", "谈话对象", kind="ids", ref="people"),
         _c("date", "谈话时间", "时间", kind="date"),
         _c("trigger", "启动情形", "谈话事由"),
-    ), key=("talk_id",)),
+    ), label="Talk", key=("talk_id",)),
     Table("visits", ("回访", "回访记录", "体验式回访"), (
         _c("visit_id", "回访编码", kind="id", required=True),
         _c("unit_id", "单位编码", kind="id", required=True, ref="units"),
@@ -256,7 +256,7 @@ TABLES: tuple[Table, ...] = (
         _c("measure_ids", "回访措施", "措施编码", kind="ids", ref="measures"),
         _c("verdict", "回访结论", "结论"),
         _c("findings", "发现问题", "回访发现"),
-    ), key=("visit_id",)),
+    ), label="Visit", key=("visit_id",)),
     Table("supervision_info", ("监督信息", "日常监督信息", "巡前征集信息"), (
         _c("info_id", "信息编码", kind="id", required=True),
         _c("from_dept_id", "提供部门", "来源部门", kind="id", ref="departments"),
@@ -264,7 +264,7 @@ TABLES: tuple[Table, ...] = (
         _c("person_id", "人员编码", kind="id", ref="people"),
         _c("date", "时间", "提供时间", kind="date"),
         _c("text", "内容", "监督信息"),
-    ), key=("info_id",)),
+    ), label="SupervisionInfo", key=("info_id",)),
     Table("self_checks", ("自查", "自查自纠", "未巡先改"), (
         _c("check_id", "自查编码", kind="id", required=True),
         _c("unit_id", "单位编码", kind="id", required=True, ref="units"),
@@ -272,7 +272,7 @@ TABLES: tuple[Table, ...] = (
         _c("category", "问题类别"),
         _c("date", "自查时间", "时间", kind="date"),
         _c("problems_found", "自查发现问题数", "发现问题数", kind="int"),
-    ), key=("check_id",)),
+    ), label="SelfCheck", key=("check_id",)),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
@@ -286,15 +286,20 @@ LOAD_ORDER: tuple[str, ...] = (
     "visits", "supervision_info", "self_checks",
 )
 
-#: The optional tables of the 成果 and review process (issue 19).  They are
-#: tables, not graph nodes: ``build_graph`` and Neo4j leave them out.
+#: The optional tables of the 成果 and review process (issue 19).  All but
+#: ``lead_people`` are graph nodes (Review, Result, Talk, Visit,
+#: SupervisionInfo, SelfCheck); ``lead_people`` gives Lead-[:IMPLICATES]->Person
+#: and keeps people not on the roster (案外人) on the Lead.
 OUTCOME_TABLES: tuple[str, ...] = (
     "reviews", "results", "lead_people", "talks", "visits", "supervision_info", "self_checks",
 )
 
-#: Tables that are tables only, not graph nodes: the outcome tables and the
-#: staffing pool (人才库).  A graph pulled back from Neo4j gives them empty.
-TABLE_ONLY: tuple[str, ...] = (*OUTCOME_TABLES, "pool")
+#: Tables that are tables only, not in the graph: the staffing pool (人才库).
+#: Its rows say who may be drawn into a team next (availability, rounds served,
+#: the pool a person is in), a planning input of ``staff`` that changes between
+#: rounds, not a fact of inspection; Person nodes describe the person.  A graph
+#: pulled back from Neo4j gives it empty (docs/DATA.md, "Graph").
+TABLE_ONLY: tuple[str, ...] = ("pool",)
 
 #: The tables the property graph (and Neo4j) holds: every table but those.
 GRAPH_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES if t.name not in TABLE_ONLY)

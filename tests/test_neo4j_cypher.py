@@ -10,6 +10,7 @@ import pytest
 from linkgraph.neo4j.library import queries, run_query
 from linkgraph.rules import load_rules
 from tests.neo4j_ledgers import AS_OF
+from tests.test_neo4j_io import _canonical
 
 pytestmark = pytest.mark.neo4j
 TESTED: set[str] = set()
@@ -243,6 +244,106 @@ def test_leader_portrait(conn, tables):
         assert by == {k: v for k, v in want.items() if v}, pid
         seen.update(k for k, v in want.items() if v)
     assert {"post", "tenure_problem", "tie"} <= set(seen)
+
+
+def _by_round(tables):
+    from linkgraph.analysis.results import results
+
+    got = results(tables, load_rules(), AS_OF, by="round").groups
+    return {r["round_id"]: r for r in got.to_dict("records")}
+
+
+def test_outcome_queries_equal_results_by_round(conn, tables):
+    """On the generated ledgers: the three 成果 queries give `results --by round`."""
+    want = _by_round(tables)
+    closure = {r["round_id"]: r for r in q(conn, "closure_by_round", as_of=AS_OF)}
+    leads = {r["round_id"]: r for r in q(conn, "lead_cases", as_of=AS_OF)}
+    amounts = {r["round_id"]: r for r in q(conn, "outcome_amounts", as_of=AS_OF)}
+    assert sum(w["problems_closed"] for w in want.values()) > 0
+    assert sum(w["case_people"] for w in want.values()) > 0
+    for rid, w in want.items():
+        if w["problems"]:
+            c = closure[rid]
+            assert (c["problems"], c["completed_in_period"], c["completed"], c["closed"],
+                    c["measures"]) == (w["problems"], w["rectified_in_period"],
+                                       w["rectified"], w["problems_closed"], w["measures"]), rid
+        if w["leads"]:
+            le = leads[rid]
+            assert (le["leads"], le["closed"], le["cases"], le["case_people"],
+                    le["sanctioned_people"], le["judicial_people"]) == (
+                w["leads"], w["leads_closed"], w["cases"], w["case_people"],
+                w["sanctioned_people"], w["judicial_people"]), rid
+        if rid in amounts:
+            a = amounts[rid]
+            assert (a["rules_new"], a["rules_revised"], a["accountable"]) == (
+                w["rules_new"], w["rules_revised"], w["accountable"]), rid
+            assert a["recovered_amount"] == pytest.approx(w["recovered_amount"], abs=0.01)
+            assert a["loss_recovered"] == pytest.approx(w["loss_recovered"], abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def chengdu(tmp_path_factory):
+    from linkgraph.dataset import load_dataset
+    from tests.chengdu_ledger import ledger
+    from tests.conftest import write_tables
+
+    return load_dataset(write_tables(tmp_path_factory.mktemp("chengdu"), ledger())).tables
+
+
+@pytest.fixture
+def chengdu_conn(neo4j_driver, settings, chengdu):
+    """The 成都 ledger alone in the database (the ``conn`` fixture pushes the
+    generated ledgers back for any later test)."""
+    from linkgraph.neo4j.connection import connect
+    from linkgraph.neo4j.push import push
+    from tests.neo4j_server_plugin import wipe
+
+    wipe(neo4j_driver)
+    with connect(settings) as c:
+        push(c, chengdu, batch_size=5000)
+        yield c
+
+
+def test_chengdu_figures_from_neo4j(chengdu_conn, chengdu):
+    """成都's paragraph from Cypher; the arithmetic is in tests/chengdu_ledger.py."""
+    from tests.chengdu_ledger import AS_OF as CHENGDU_AS_OF
+
+    [c] = q(chengdu_conn, "closure_by_round", as_of=CHENGDU_AS_OF)
+    # problems 680; completed by as_of 471 + 50 + 30 = 551 (the ten written 已销号
+    # count as completed); 销号 after a passed review 471 + 50 = 521; 471 in the period
+    assert (c["round_id"], c["problems"], c["completed"], c["closed"]) == ("X1", 680, 551, 521)
+    assert (c["completed_in_period"], c["rate_in_period"]) == (471, 0.6926)
+    # measures 244 × 4 + 436 × 5 = 3156; open: the last measure of problems
+    # 551…679 (129), so 3156 − 129 = 3027 completed; closed: those of problems
+    # 0…520, 244 × 4 + 277 × 5 = 2361; written 已销号 without a review:
+    # problems 521…530, five measures each = 50
+    assert (c["measures"], c["measures_completed"], c["measures_closed"],
+            c["measures_unreviewed"]) == (3156, 3027, 2361, 50)
+    [le] = q(chengdu_conn, "lead_cases", as_of=CHENGDU_AS_OF)
+    # 127 leads, 76 办结; 立案 40 + 处分 15 + 移送司法 2 = 57 件; people: L001…L011
+    # two each (one on the roster, one 案外人) + 46 one each = 68 人; 处分 15 + 2 = 17;
+    # 移送司法 L056, L057 = 2 人
+    assert (le["leads"], le["closed"], le["cases"], le["case_people"],
+            le["sanctioned_people"], le["judicial_people"]) == (127, 76, 57, 68, 17, 2)
+    [a] = q(chengdu_conn, "outcome_amounts", as_of=CHENGDU_AS_OF)
+    # 新建 40 × 10 + 修订 (24 × 9 + 29) = 400 + 245 = 645; 追缴 (157.08 × 9 + 157.11) 万元
+    # = 1570.83 万元 = 15,708,300 元; 挽回 (39.05 × 9 + 39.07) 万元 = 3,905,200 元;
+    # 追责 25 × 9 + U10's 25 people listed = 250 人
+    assert (a["results"], a["rules_new"], a["rules_revised"], a["rules"]) == (14, 400, 245, 645)
+    assert (a["recovered_amount"], a["loss_recovered"]) == (15_708_300.0, 3_905_200.0)
+    assert a["accountable"] == 250
+
+
+def test_chengdu_outcome_tables_round_trip_through_neo4j(chengdu_conn, chengdu):
+    from linkgraph.neo4j.pull import pull_tables
+    from linkgraph.schema import OUTCOME_TABLES
+
+    pulled = pull_tables(chengdu_conn)
+    for name in (*OUTCOME_TABLES, "leads"):
+        assert _canonical(pulled[name], name) == _canonical(chengdu[name], name), name
+    lp = pulled["lead_people"]
+    assert sorted(lp.loc[lp["person_id"].isna(), "name"]) == [f"案外人{i:02d}"
+                                                              for i in range(1, 12)]
 
 
 def test_every_query_file_is_checked_here():

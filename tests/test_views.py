@@ -74,11 +74,12 @@ def unit_with_records(problems: int = 30) -> nx.MultiDiGraph:
 
 def test_every_label_has_its_own_colour_and_shape_pair():
     labels = ["Region", "Unit", "Person", "Round", "Team", "Problem", "Category", "Lead",
-              "Department", "Measure", "AuditFinding", "Petition", "Sector"]
+              "Department", "Measure", "AuditFinding", "Petition", "Sector",
+              "Review", "Result", "Talk", "Visit", "SupervisionInfo", "SelfCheck"]
     assert sorted(LABEL_STYLES) == sorted(labels)
     colours = [label_style(lb).color for lb in labels]
-    assert len(set(colours)) == 13
-    assert len({(label_style(lb).color, label_style(lb).shape) for lb in labels}) == 13
+    assert len(set(colours)) == 19
+    assert len({(label_style(lb).color, label_style(lb).shape) for lb in labels}) == 19
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 

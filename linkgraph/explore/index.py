@@ -34,6 +34,8 @@ LABEL_TABLES: dict[str, str] = {label: table for table, label in TABLE_LABELS.it
 NODE_DATES: dict[str, str] = {
     "problems": "found_date", "leads": "transfer_date", "audits": "audit_date",
     "petitions": "date", "measures": "due_date",
+    "reviews": "review_date", "results": "date", "talks": "date", "visits": "date",
+    "supervision_info": "date", "self_checks": "date",
 }
 
 #: The relationships a path may walk: ties and posts (as ``conflicts`` does).

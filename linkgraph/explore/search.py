@@ -32,7 +32,8 @@ NAME_COLUMNS: dict[str, str] = {
 }
 #: Order of labels among equally good matches.
 LABEL_RANK = ("Person", "Unit", "Department", "Team", "Round", "Region", "Problem", "Lead",
-              "AuditFinding", "Petition", "Measure", "Category")
+              "AuditFinding", "Petition", "Measure", "Category", "Result", "Review", "Talk",
+              "Visit", "SupervisionInfo", "SelfCheck")
 MAX_INDEXED_CHARS = 40
 
 EXACT_ID, EXACT_NAME, NAME_PREFIX, EXACT_INITIALS, NAME_CONTAINS, INITIALS_PREFIX, ID_PREFIX = (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkgraph.graph import _edge_frame, categories, corroborations
+from linkgraph.graph import _edge_frame, categories, corroborations, node_frame
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
@@ -77,13 +77,14 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 def _node_frames(tables: Tables):
     for table, label in TABLE_LABELS.items():
-        frame = tables[table].drop_duplicates(key_column(table))
+        frame, kinds = node_frame(tables, table)
         key = key_column(table)
+        frame = frame.drop_duplicates(key)
         out = pd.DataFrame(index=frame.index)
         out[f"id:ID({label})"] = frame[key].astype(str)
-        for col in TABLE_BY_NAME[table].columns:
-            if col.name != key:
-                out[col.name + ADMIN_TYPES.get(col.kind, "")] = _text(frame[col.name], col.kind)
+        for name, kind in kinds.items():
+            if name != key:
+                out[name + ADMIN_TYPES.get(kind, "")] = _text(frame[name], kind)
         yield label, out
     cats = categories(tables)
     yield "Category", pd.DataFrame({"id:ID(Category)": cats, "name": cats})

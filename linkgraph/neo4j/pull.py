@@ -88,7 +88,8 @@ def pull_tables(conn: Connection, progress: Progress | None = None) -> dict[str,
 
 
 def _cell(value: object) -> str:
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+    if (value is None or value is pd.NaT or value is pd.NA
+            or (isinstance(value, float) and value != value)):
         return ""
     if isinstance(value, (list, tuple)):
         return ";".join(str(v) for v in value)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkgraph.graph import _edge_frame, categories, corroborations
+from linkgraph.graph import _edge_frame, categories, corroborations, node_frame
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
@@ -68,9 +68,8 @@ def records(frame: pd.DataFrame, columns: Mapping[str, str],
 def node_rows(tables: Tables) -> Iterator[NodeRows]:
     """Every node, label by label (entity tables, then Category)."""
     for table, label in TABLE_LABELS.items():
-        frame = tables[table]
+        frame, kinds = node_frame(tables, table)
         key = key_column(table)
-        kinds = {c.name: c.kind for c in TABLE_BY_NAME[table].columns}
         frame = frame.drop_duplicates(key)
         yield NodeRows(label, records(frame, kinds, {key: "id"}))
     yield NodeRows("Category", [{"id": c, "name": c} for c in categories(tables)])

@@ -39,6 +39,13 @@ LABEL_STYLES: dict[str, LabelStyle] = {
     "Petition": LabelStyle("#c49c94", "triangleDown", 10, 11, 2),
     # not a graph label: the overview's sector-within-region hubs (系统)
     "Sector": LabelStyle("#6b6ecf", "dot", 14, 12, 0),
+    # the 成果 and review records (issue 19)
+    "Review": LabelStyle("#8c6d31", "square", 9, 13, 3),
+    "Result": LabelStyle("#e7ba52", "star", 11, 14, 2),
+    "Talk": LabelStyle("#6baed6", "dot", 9, 15, 2),
+    "Visit": LabelStyle("#74c476", "triangle", 9, 16, 2),
+    "SupervisionInfo": LabelStyle("#9e9ac8", "diamond", 9, 17, 2),
+    "SelfCheck": LabelStyle("#fd8d3c", "square", 9, 18, 2),
 }
 
 UNKNOWN_STYLE = LabelStyle("#9e9e9e", "dot", 10, 99, 1)
@@ -76,7 +83,8 @@ def label_level(label: str) -> int:
 
 #: Labels that may be folded into summary nodes, first folded first: the
 #: sub-records go before the records, and people go last.
-FOLD_ORDER = ("Measure", "Petition", "AuditFinding", "Problem", "Lead", "Person")
+FOLD_ORDER = ("Review", "Visit", "Talk", "SelfCheck", "SupervisionInfo", "Measure", "Petition",
+              "AuditFinding", "Result", "Problem", "Lead", "Person")
 
 
 def fold_priority(label: str) -> int | None:

@@ -27,6 +27,12 @@ LABEL_NAMES: dict[str, tuple[str, str]] = {
     "Measure": ("整改措施", "Measure"),
     "AuditFinding": ("审计发现", "Audit finding"),
     "Petition": ("信访举报", "Petition"),
+    "Review": ("整改审核", "Review"),
+    "Result": ("巡察成果", "Result"),
+    "Talk": ("政治谈话", "Talk"),
+    "Visit": ("回访", "Visit"),
+    "SupervisionInfo": ("监督信息", "Supervision information"),
+    "SelfCheck": ("自查", "Self-check"),
     "Sector": ("系统", "Sector"),
 }
 
@@ -51,6 +57,16 @@ EDGE_NAMES: dict[str, tuple[str, str]] = {
     "CORROBORATES": ("相互印证", "corroborates"),
     "ABOUT": ("反映", "about"),
     "SUPERVISES": ("主管", "supervises"),
+    "REVIEWS": ("审核", "reviews"),
+    "RESULT_OF": ("成果所属", "result of"),
+    "HELD_ACCOUNTABLE": ("追责问责", "held accountable"),
+    "TALK_AT": ("谈话单位", "talk at"),
+    "TALKED_TO": ("谈话对象", "talked to"),
+    "VISITS": ("回访", "visits"),
+    "CHECKS": ("回访措施", "checks"),
+    "PROVIDED_BY": ("提供部门", "provided by"),
+    "SELF_CHECKS": ("自查单位", "self-check of"),
+    "IMPLICATES": ("线索涉及人员", "implicates"),
     # edges of derived views (not in the graph model)
     "IN_SECTOR": ("所属系统", "in sector"),
     "CROSS_INSPECTS": ("交叉巡察", "cross-inspects"),
@@ -85,6 +101,16 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "unit_count": "巡察单位数", "explanation": "说明", "level_zh": "冲突等级",
     "relation_zh": "关系", "score": "分值", "relation_word": "关系（原文）",
     "kinship": "亲属路径", "reason": "配对理由", "sector_name": "系统/行业",
+    # the 成果 and review records (issue 19)
+    "subject": "审核事项", "measure_id": "措施", "submitted_date": "报送时间",
+    "review_date": "审核时间", "reviewers": "审核单位", "verdict": "结论",
+    "lead_id": "线索", "recovered_amount": "追缴（退回）资金（元）",
+    "loss_recovered": "挽回损失（元）", "rules_new": "新建制度", "rules_revised": "修订制度",
+    "accountable": "追责问责人数", "accountability_kind": "问责方式",
+    "stage": "谈话阶段", "form": "谈话形式", "trigger": "启动情形",
+    "measure_ids": "回访措施", "findings": "发现问题", "from_dept_id": "提供部门",
+    "text": "内容", "cluster_id": "问题群", "problems_found": "自查发现问题数",
+    "outside_people": "案外人", "outside_outcomes": "案外人处理结果",
 }
 
 #: Words of the page itself.
