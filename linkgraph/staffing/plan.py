@@ -11,7 +11,8 @@ from linkgraph.errors import InputError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
 from linkgraph.staffing.diagnose import ROLE_ZH, explain_infeasible
-from linkgraph.staffing.greedy import greedy_values
+from linkgraph.staffing.classes import decode, merged_hint, merged_model
+from linkgraph.staffing.greedy import greedy_roster, greedy_values
 from linkgraph.staffing.model import LinearModel, StaffSolution, best_rosters, encode
 from linkgraph.staffing.problem import StaffProblem, TeamSlot, build_problem, team_slots
 from linkgraph.staffing.rules import ROLES, StaffingRules, load_staffing_rules
@@ -30,6 +31,9 @@ class StaffOptions:
     time_limit: float | None = None             # None: the rules' [solver] time_limit
     solver: str | None = None
     lang: str = "zh"                            # the language of the reasons
+    #: solve the class-merged model (``classes``; exact, far smaller) when no
+    #: alternatives are asked for; False: the per-person model always
+    merge: bool = True
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,44 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
                          "a pool / 人才库 table or --pool FILE)")
     prob = build_problem(tables, round_id, team_slots(tables, pairs, srules, names, round_id), srules,
                          rules=rules, fix=options.fix, forbid=options.forbid)
-    model = encode(prob)
     limit = options.time_limit or srules.time_limit
+    if not options.alternatives and options.merge:
+        found = solve_merged(prob, solver=options.solver, time_limit=limit, seed=options.seed,
+                             workers=srules.workers)
+        if found is None:
+            raise explain_infeasible(prob, time_limit=min(limit, 10.0))
+        model, sol = found
+        return assemble(prob, model, [sol], time.monotonic() - started, options.lang)
+    model = encode(prob)
     sols = best_rosters(model, options.alternatives, solver=options.solver, time_limit=limit,
                         seed=options.seed, workers=srules.workers,
                         hint=greedy_values(prob, model))
     if not sols:
         raise explain_infeasible(prob, time_limit=min(limit, 10.0))
     return assemble(prob, model, sols, time.monotonic() - started, options.lang)
+
+
+def solve_merged(prob: StaffProblem, *, solver: str | None = None, time_limit: float = 30.0,
+                 seed: int = 0, workers: int = 1
+                 ) -> tuple[LinearModel, StaffSolution] | None:
+    """The best roster by the class-merged model (``classes``), as a
+    per-person model of the chosen (person, team, role) only and its
+    solution — what ``assemble`` reads; None when there is no roster."""
+    import numpy as np
+
+    merged = merged_model(prob)
+    hint = merged_hint(prob, merged, greedy_roster(prob))
+    sols = best_rosters(merged.model, 0, solver=solver, time_limit=time_limit, seed=seed,
+                        workers=workers, hint=hint)
+    if not sols:
+        return None
+    best = sols[0]
+    chosen = tuple(decode(prob, merged, best.values))
+    model = LinearModel(chosen, np.ones(len(chosen), dtype=np.int64),
+                        np.asarray([prob.cost(p, t) for p, t, _ in chosen], dtype=np.int64),
+                        merged.model.constant, ())
+    return model, StaffSolution((1,) * len(chosen), best.cost, best.optimal, best.bound,
+                                best.solver)
 
 
 def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolution],
