@@ -115,3 +115,17 @@ def test_a_person_barred_from_two_teams_is_a_class_alone():
     sizes = sorted(c.n for c in person_classes(prob))
     assert sizes == [1, 3]
     check(prob, "milp")
+
+
+def test_the_command_path_gives_the_per_person_objective(tmp_path):
+    from linkgraph.dataset import load_dataset
+    from linkgraph.staffing.plan import StaffOptions, staff_teams
+    from tests.staff_ledger import write_ledger
+
+    tables = load_dataset(write_ledger(tmp_path / "d")).tables
+    merged = staff_teams(tables, "R2026", StaffOptions())
+    person = staff_teams(tables, "R2026", StaffOptions(merge=False))
+    # 200 by hand (tests/test_staff.py's docstring), by either model
+    assert merged.objective == person.objective == 200
+    assert merged.optimal and person.optimal
+    assert len(merged.members) == len(person.members)
