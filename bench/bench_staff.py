@@ -36,7 +36,7 @@ KINDS = ("leader", "deputy", "member", "liaison", "expert")
 KIND_P = (0.08, 0.12, 0.7, 0.05, 0.05)
 
 
-def instance(n_teams: int, n_people: int, seed: int = 0):
+def instance(n_teams: int, n_people: int, seed: int = 0, pool: str = "random"):
     from linkgraph.analysis.conflicts import Conflict
     from linkgraph.staffing.problem import Person, StaffProblem, TeamSlot
     from linkgraph.staffing.rules import load_staffing_rules
@@ -57,22 +57,33 @@ def instance(n_teams: int, n_people: int, seed: int = 0):
                                rng.integers(1, 4)), replace=False)}) for t in range(n_teams))
     c = Conflict("R", "", "", "", "", "", "", "", None, "hard", "spouse", "夫妻", 1, 100.0, (),
                  "")
-    hard = {(p, t): c for p in range(n_people) for t in np.flatnonzero(
-        rng.random(n_teams) < 0.05).tolist()}
-    soft = {(p, t): float(rng.uniform(0.5, 6)) for p in range(n_people)
-            for t in np.flatnonzero(rng.random(n_teams) < 0.1).tolist()}
+    if pool == "random":    # a stress case: few people alike
+        hard = {(p, t): c for p in range(n_people) for t in np.flatnonzero(
+            rng.random(n_teams) < 0.05).tolist()}
+        soft = {(p, t): float(rng.uniform(0.5, 6)) for p in range(n_people)
+                for t in np.flatnonzero(rng.random(n_teams) < 0.1).tolist()}
+    else:                   # as the generator's pools: 20 % barred from the team of
+        # their own unit, 2 % a soft tie (score 1–3) towards one team
+        hard = {(p, int(rng.integers(n_teams))): c for p in range(n_people)
+                if rng.random() < 0.2}
+        soft = {(p, int(rng.integers(n_teams))): float(rng.integers(1, 4))
+                for p in range(n_people) if rng.random() < 0.02}
     return StaffProblem("R", tuple(persons), teams, replace(rules), hard, soft, {})
 
 
-def one(n_teams: int, n_people: int, solver: str, time_limit: float) -> dict:
+def one(n_teams: int, n_people: int, solver: str, time_limit: float, pool: str = "random",
+        merged: bool = False) -> dict:
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
+    from linkgraph.staffing.classes import merged_hint, merged_model
+    from linkgraph.staffing.greedy import greedy_roster
     from linkgraph.staffing.model import SOLVERS, encode
 
-    prob = instance(n_teams, n_people)
+    prob = instance(n_teams, n_people, pool=pool)
     started = time.perf_counter()
-    model = encode(prob)
+    mm = merged_model(prob) if merged else None
+    model = mm.model if mm is not None else encode(prob)
     if solver == "lp":
         rows = [r for r in model.rows if r.idx]
         ii = [q for q, r in enumerate(rows) for _ in r.idx]
@@ -88,19 +99,22 @@ def one(n_teams: int, n_people: int, solver: str, time_limit: float) -> dict:
     if solver in ("cp-sat", "auto"):   # as staff_teams runs it: from the greedy roster
         from linkgraph.staffing.greedy import greedy_values
 
-        sol = SOLVERS[solver](model, time_limit=time_limit, seed=0, workers=1,
-                              hint=greedy_values(prob, model))
+        hint = merged_hint(prob, mm, greedy_roster(prob)) if mm is not None else \
+            greedy_values(prob, model)
+        sol = SOLVERS[solver](model, time_limit=time_limit, seed=0, workers=1, hint=hint)
     else:
         sol = SOLVERS[solver](model, time_limit=time_limit, seed=0, workers=1)
     took = time.perf_counter() - started
     return {"seconds": took, "optimal": "yes" if sol and sol.optimal else "no",
             "gap": f"{sol.gap:.2%}" if sol else "infeasible", "vars": model.n,
+            "solver": sol.solver if sol else "—",
             "objective": sol.cost if sol else None,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _child(args: list[str]) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--one", *args], capture_output=True,
+    done = subprocess.run([sys.executable, __file__, "--one", *args[:4], "--pool", args[4],
+                           *(["--merged"] if args[5] == "merged" else [])], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     if done.returncode:
         return {"seconds": float("nan"), "optimal": f"error: {done.stderr[-200:]}", "gap": "—",
@@ -108,22 +122,30 @@ def _child(args: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_model(sizes: list[str], solvers: list[str], time_limit: float) -> list[str]:
-    rows = ["| teams | pool | solver | variables | seconds | ÷ LP baseline | optimal | gap | "
-            "objective | peak MB | load avg |", "|---:|---:|---|---:|---:|---:|---|---:|---:|"
-            "---:|---:|"]
+def bench_model(sizes: list[str], solvers: list[str], time_limit: float, pool: str,
+                models: list[str]) -> list[str]:
+    rows = [f"pool: {pool}", "",
+            "| teams | pool | model | solver | variables | seconds | ÷ LP baseline | optimal | "
+            "gap | answered by | objective | peak MB | load avg |",
+            "|---:|---:|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|"]
     for size in sizes:
         teams, people = (int(v) for v in size.split(":"))
-        base = _child([str(teams), str(people), "lp", str(time_limit)])
-        for solver in ["lp", *solvers]:
-            r = base if solver == "lp" else _child([str(teams), str(people), solver,
-                                                   str(time_limit)])
-            ratio = r["seconds"] / base["seconds"] if base["seconds"] else float("nan")
-            obj = "—" if r["objective"] is None else f"{r['objective']:.0f}"
-            rows.append(f"| {teams} | {people} | {'LP relaxation' if solver == 'lp' else solver}"
-                        f" | {r['vars']} | {r['seconds']:.2f} | {ratio:.1f} | {r['optimal']} | "
-                        f"{r['gap']} | {obj} | {r['peak_mb']:.0f} | {os.getloadavg()[0]:.1f} |")
-            print(rows[-1], file=sys.stderr, flush=True)
+        # the baseline: the LP relaxation of the first model named
+        base = _child([str(teams), str(people), "lp", str(time_limit), pool, models[0]])
+        for kind in models:
+            for solver in ["lp", *solvers]:
+                if solver == "lp" and kind == models[0]:
+                    r = base
+                else:
+                    r = _child([str(teams), str(people), solver, str(time_limit), pool, kind])
+                ratio = r["seconds"] / base["seconds"] if base["seconds"] else float("nan")
+                obj = "—" if r["objective"] is None else f"{r['objective']:.0f}"
+                rows.append(f"| {teams} | {people} | {kind} | "
+                            f"{'LP relaxation' if solver == 'lp' else solver} | {r['vars']} | "
+                            f"{r['seconds']:.2f} | {ratio:.1f} | {r['optimal']} | {r['gap']} | "
+                            f"{r.get('solver', '—')} | {obj} | {r['peak_mb']:.0f} | "
+                            f"{os.getloadavg()[0]:.1f} |")
+                print(rows[-1], file=sys.stderr, flush=True)
     return rows
 
 
@@ -154,11 +176,18 @@ def main() -> None:
     ap.add_argument("--solvers", nargs="*", default=["auto", "cp-sat", "milp"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--data", nargs="*", default=[])
+    ap.add_argument("--pool", choices=["random", "realistic"], default="realistic",
+                    help="random: 5 %% of person × team pairs barred, 10 %% soft (few alike); "
+                         "realistic: 20 %% of people barred from one team, 2 %% one soft tie")
+    ap.add_argument("--models", nargs="*", default=["merged", "person"])
+    ap.add_argument("--merged", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(int(a.one[0]), int(a.one[1]), a.one[2], float(a.one[3]))))
+        print(json.dumps(one(int(a.one[0]), int(a.one[1]), a.one[2], float(a.one[3]),
+                             a.pool, a.merged)))
         return
-    print("\n".join(bench_model(a.sizes, a.solvers, a.time_limit)))
+    print(f"load average at start: {os.getloadavg()}")
+    print("\n".join(bench_model(a.sizes, a.solvers, a.time_limit, a.pool, a.models)))
     if a.data:
         print()
         print("\n".join(bench_command(a.data)))

@@ -182,6 +182,19 @@ def test_soft_conflict_is_costed_and_listed(county):
     assert "同学" in t2.reason
 
 
+def test_teams_staffed_afresh_do_not_weigh_their_current_members(county):
+    # rotate --staff: T1 → 乙镇 needs no swap (M2 is not T1's any more) and
+    # T2 → 丙镇 carries no soft score (nor does M4): both pairs cost 0
+    p = plan(county, fix=(("T1", "RB"), ("T2", "RC")), member_swaps=False,
+             without_members=True)
+    check_invariants(p)
+    assert pairs(p)["T1"] == "RB" and pairs(p)["T2"] == "RC"
+    assert p.member_swaps == () and p.objective == 0 and p.optimal
+    assert all(q.cost == 0 and not q.soft_conflicts for q in p.pairs)
+    assert any("未计各组现有成员" in n for n in p.notes)
+    assert p.as_record()["constraints"]["excluded_pairs"]["hard"] == 4   # the homes only
+
+
 def test_recent_pairs_come_from_the_previous_round(county):
     last = {("RA", "RB"), ("RB", "RC"), ("RC", "RD"), ("RD", "RA")}
     assert recent_pairs(county, "X", 1) == last

@@ -70,8 +70,9 @@ def _pairs(ctx, param, values) -> tuple[tuple[str, str], ...]:
 @click.option("--seed", type=int, default=0, show_default=True,
               help="随机种子：同分方案中选哪一个 / random seed (picks among equal plans)")
 @click.option("--staff", "with_staff", is_flag=True,
-              help="同时从人才库为各组配备人员（见 linkgraph staff）/ also staff the teams from "
-                   "the pool (as linkgraph staff does)")
+              help="同时从人才库为各组配备人员（见 linkgraph staff）；排组不计各组现有成员 / also "
+                   "staff the teams from the pool (as linkgraph staff does); the teams' current "
+                   "members are not weighed")
 @click.option("--pool", "pool_file", type=click.Path(dir_okay=False), default=None,
               help="与 --staff 同用：人才库文件 / with --staff: a pool file")
 @click.option("--staffing-rules", "staffing_rules", type=click.Path(dir_okay=False),
@@ -118,7 +119,7 @@ def rotate(dataset, rules_path, round_id: str, targets: str | None, no_reciproca
         capacity_tolerance=capacity_tolerance, workload=workload, member_swaps=not no_swaps,
         max_swaps=max_swaps, swap_cost=swap_cost, time_limit=time_limit, seed=seed,
         alternatives=alternatives, targets=read_targets(targets) if targets else None,
-        solver=solver)
+        solver=solver, without_members=with_staff)
     plan = plan_rotation(dataset, round_id, options, rules=load_rules(rules_path))
     _summary(plan)
     roster = _staff(dataset, plan, pool_file, staffing_rules, rules_path, time_limit, seed) \

@@ -16,6 +16,10 @@ class RotationOptions:
     from the team's capacity share by more than this fraction (None: only
     minimised as a tie-break).  ``targets``: unit ids replacing the round's
     assignments (whose current team choice is ignored anyway).
+    ``without_members``: the teams are to be staffed afresh from the pool
+    (``rotate --staff``), so their current members are not weighed — no
+    member conflicts, no swaps, every team of equal capacity; only the
+    teams' home regions (and the options) decide.
     """
 
     no_reciprocal: bool = False
@@ -35,6 +39,7 @@ class RotationOptions:
     targets: tuple[str, ...] | None = None
     solver: str | None = None        # None = choose; "assignment" or "cp-sat"
     workers: int = 1
+    without_members: bool = False
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -48,7 +53,7 @@ class RotationOptions:
             "swap_cost": self.swap_cost, "time_limit": self.time_limit, "seed": self.seed,
             "alternatives": self.alternatives,
             "targets": list(self.targets) if self.targets is not None else None,
-            "solver": self.solver,
+            "solver": self.solver, "without_members": self.without_members,
         }
 
 

@@ -12,7 +12,8 @@ from linkgraph.rotation.instance import Solution
 from linkgraph.rotation.members import propose_swaps, residual_soft
 from linkgraph.rotation.options import (Alternative, MemberSwap, RotationOptions, RotationPair,
                                         RotationPlan)
-from linkgraph.rotation.problem import BIT, BLOCKS, RotationProblem, build_problem, resolve_pair
+from linkgraph.rotation.problem import (BIT, BLOCKS, RotationProblem, build_problem, resolve_pair,
+                                        without_members)
 from linkgraph.rotation.solvers import best_plans
 from linkgraph.schema import Tables
 
@@ -35,6 +36,8 @@ def plan_rotation(tables: Tables, round_id: str, options: RotationOptions | None
     options = options or RotationOptions()
     started = time.monotonic()
     tables = getattr(tables, "tables", tables)
+    if options.without_members:
+        tables = without_members(tables, round_id)
     problem = build_problem(tables, round_id, options, rules=rules)
     _check_rings(problem, options)
     blocked = problem.blocked.copy()

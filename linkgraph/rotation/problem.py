@@ -107,7 +107,12 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
     tables = dict(getattr(tables, "tables", tables))
     if options.targets is not None:
         tables = with_targets(tables, round_id, options.targets)
-    tables, notes = _without_empty_teams(tables, round_id)
+    if options.without_members:
+        tables = without_members(tables, round_id)
+        notes = ["各组将从人才库重新配备，排组未计各组现有成员 / the teams are staffed afresh "
+                 "from the pool: their current members were not weighed"]
+    else:
+        tables, notes = _without_empty_teams(tables, round_id)
     costs = roll_up(tables, conflict_costs(tables, round_id, rules=rules, candidates=True))
     teams = tables["teams"].set_index("team_id").loc[list(costs.team_ids)]
     regions = costs.region_ids
@@ -138,6 +143,16 @@ def build_problem(tables: Tables, round_id: str, options: RotationOptions, *,
                               blocked, member_blocks, workload, capacity, costs, tuple(notes))
     _apply_options(tables, problem, options)
     return problem
+
+
+def without_members(tables: Tables, round_id: str) -> dict:
+    """The tables with the round's own team members left out (the teams are
+    staffed afresh from the pool): earlier rounds' members stay, for history."""
+    tables = dict(getattr(tables, "tables", tables))
+    teams = tables["teams"]
+    mine = set(teams.loc[teams["round_id"] == round_id, "team_id"])
+    m = tables["team_members"]
+    return {**tables, "team_members": m[~m["team_id"].isin(mine)]}
 
 
 def _without_empty_teams(tables: dict, round_id: str) -> tuple[dict, list[str]]:

@@ -86,7 +86,8 @@ def with_pool_file(tables: Tables, path: str | Path) -> dict[str, pd.DataFrame]:
 
 ROSTER_COLUMNS = ("team_id", "team_name", "role", "person_id", "person_name", "source_unit",
                   "specialties", "rounds_served", "soft_score", "staff_reason")
-UNCOVERED_COLUMNS = ("team_id", "team_name", "need_specialty", "need_units", "uncovered_reason")
+UNCOVERED_COLUMNS = ("team_id", "team_name", "need_specialty", "need_units", "need_reason",
+                     "uncovered_reason")
 SOFT_COLUMNS = ("team_id", "team_name", "person_name", "unit_name", "relation_zh", "score",
                 "explanation")
 ALTERNATIVE_COLUMNS = ("rotation_rank", "objective", "optimal", "differs")

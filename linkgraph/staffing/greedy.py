@@ -17,24 +17,21 @@ from linkgraph.staffing.problem import StaffProblem
 
 def greedy_values(prob: StaffProblem, model: LinearModel) -> list[int] | None:
     """Values of every model variable for a greedy roster, or None."""
+    roster = greedy_roster(prob)
+    if roster is None:
+        return None
     rules = prob.rules
     index = {o: k for k, o in enumerate(model.options)}
-    open_by_team: dict[int, list[int]] = {}
-    for p, t, _ in model.options:
-        open_by_team.setdefault(t, [])
-        if not open_by_team[t] or open_by_team[t][-1] != p:
-            open_by_team[t].append(p)
-    used: set[int] = set()
     values = [0] * model.n
-    forced = {p: t for p, t in prob.fixed}
-    for t in sorted(range(len(prob.teams)), key=lambda t: (len(open_by_team.get(t, [])), t)):
-        team = _team(prob, t, [p for p in open_by_team.get(t, []) if p not in used
-                               and forced.get(p, t) == t])
-        if team is None:
+    team_people: dict[int, list[int]] = {}
+    for p, (t, role) in roster.items():
+        k = index.get((p, t, role))
+        if k is None:
             return None
-        for p, role in team.items():
-            values[index[p, t, role]] = 1
-            used.add(p)
+        values[k] = 1
+        team_people.setdefault(t, []).append(p)
+    for t in range(len(prob.teams)):
+        team = team_people.get(t, [])
         tags = set().union(*(prob.persons[p].tags for p in team))
         for tag in prob.teams[t].needs:
             if (t, tag) in model.covers:
@@ -43,6 +40,25 @@ def greedy_values(prob: StaffProblem, model: LinearModel) -> list[int] | None:
             exp = sum(prob.persons[p].experienced for p in team)
             values[model.shorts[t]] = max(0, rules.min_experienced - exp)
     return values
+
+
+def greedy_roster(prob: StaffProblem) -> dict[int, tuple[int, str]] | None:
+    """A greedy roster, person -> (team, role), or None when it gets stuck."""
+    free_people = [p for p in range(len(prob.persons)) if prob.roles_of(p)]
+    open_by_team = {t: [p for p in free_people if prob.open_pair(p, t)]
+                    for t in range(len(prob.teams))}
+    used: set[int] = set()
+    out: dict[int, tuple[int, str]] = {}
+    forced = {p: t for p, t in prob.fixed}
+    for t in sorted(range(len(prob.teams)), key=lambda t: (len(open_by_team[t]), t)):
+        team = _team(prob, t, [p for p in open_by_team[t] if p not in used
+                               and forced.get(p, t) == t])
+        if team is None:
+            return None
+        for p, role in team.items():
+            out[p] = (t, role)
+            used.add(p)
+    return out
 
 
 def _team(prob: StaffProblem, t: int, free: Sequence[int]) -> dict[int, str] | None:

@@ -11,9 +11,10 @@ from linkgraph.errors import InputError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
 from linkgraph.staffing.diagnose import ROLE_ZH, explain_infeasible
-from linkgraph.staffing.greedy import greedy_values
+from linkgraph.staffing.classes import decode, merged_hint, merged_model
+from linkgraph.staffing.greedy import greedy_roster, greedy_values
 from linkgraph.staffing.model import LinearModel, StaffSolution, best_rosters, encode
-from linkgraph.staffing.problem import StaffProblem, build_problem, team_slots
+from linkgraph.staffing.problem import StaffProblem, TeamSlot, build_problem, team_slots
 from linkgraph.staffing.rules import ROLES, StaffingRules, load_staffing_rules
 
 
@@ -30,6 +31,9 @@ class StaffOptions:
     time_limit: float | None = None             # None: the rules' [solver] time_limit
     solver: str | None = None
     lang: str = "zh"                            # the language of the reasons
+    #: solve the class-merged model (``classes``; exact, far smaller) when no
+    #: alternatives are asked for; False: the per-person model always
+    merge: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,16 +119,46 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
     if tables.get("pool") is None or tables["pool"].empty:
         raise InputError("没有人才库（pool / 人才库 表，或 --pool 文件）/ no pool table (give "
                          "a pool / 人才库 table or --pool FILE)")
-    prob = build_problem(tables, round_id, team_slots(tables, pairs, srules, names), srules,
+    prob = build_problem(tables, round_id, team_slots(tables, pairs, srules, names, round_id), srules,
                          rules=rules, fix=options.fix, forbid=options.forbid)
-    model = encode(prob)
     limit = options.time_limit or srules.time_limit
+    if not options.alternatives and options.merge:
+        found = solve_merged(prob, solver=options.solver, time_limit=limit, seed=options.seed,
+                             workers=srules.workers)
+        if found is None:
+            raise explain_infeasible(prob, time_limit=min(limit, 10.0))
+        model, sol = found
+        return assemble(prob, model, [sol], time.monotonic() - started, options.lang)
+    model = encode(prob)
     sols = best_rosters(model, options.alternatives, solver=options.solver, time_limit=limit,
                         seed=options.seed, workers=srules.workers,
                         hint=greedy_values(prob, model))
     if not sols:
         raise explain_infeasible(prob, time_limit=min(limit, 10.0))
     return assemble(prob, model, sols, time.monotonic() - started, options.lang)
+
+
+def solve_merged(prob: StaffProblem, *, solver: str | None = None, time_limit: float = 30.0,
+                 seed: int = 0, workers: int = 1
+                 ) -> tuple[LinearModel, StaffSolution] | None:
+    """The best roster by the class-merged model (``classes``), as a
+    per-person model of the chosen (person, team, role) only and its
+    solution — what ``assemble`` reads; None when there is no roster."""
+    import numpy as np
+
+    merged = merged_model(prob)
+    hint = merged_hint(prob, merged, greedy_roster(prob))
+    sols = best_rosters(merged.model, 0, solver=solver, time_limit=time_limit, seed=seed,
+                        workers=workers, hint=hint)
+    if not sols:
+        return None
+    best = sols[0]
+    chosen = tuple(decode(prob, merged, best.values))
+    model = LinearModel(chosen, np.ones(len(chosen), dtype=np.int64),
+                        np.asarray([prob.cost(p, t) for p, t, _ in chosen], dtype=np.int64),
+                        merged.model.constant, ())
+    return model, StaffSolution((1,) * len(chosen), best.cost, best.optimal, best.bound,
+                                best.solver)
 
 
 def assemble(prob: StaffProblem, model: LinearModel, sols: Sequence[StaffSolution],
@@ -186,7 +220,10 @@ def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
     sep = ", " if lang == "en" else "、"
     parts = []
     if covers:
-        parts.append(_w("覆盖特长：", "covers ", lang) + _tags(covers, sep, lang))
+        parts.append(_w("覆盖特长：", "covers ", lang) + sep.join(
+            label("specialty", tag, lang) + (f"（{w}）" if lang != "en" else f" ({w})")
+            if (w := need_why(prob, slot, tag, lang)) else label("specialty", tag, lang)
+            for tag in covers))
     n = len(slot.unit_ids)
     parts.append(_w(f"与{n}个被巡察单位均无回避", f"no hard conflict with any of the {n} units",
                     lang))
@@ -219,6 +256,26 @@ def _member(prob: StaffProblem, p: int, t: int, role: str, team: list[int],
             "staff_reason": ("; " if lang == "en" else "；").join(parts)}
 
 
+NEED_SOURCE_ZH = {"kind": "单位类型为", "sector": "所属系统为", "category": "以往巡察发现",
+                  "name": "名称含"}
+NEED_SOURCE_EN = {"kind": "unit kind", "sector": "sector", "category":
+                  "earlier rounds found problems in", "name": "name contains"}
+
+
+def need_why(prob: StaffProblem, slot: TeamSlot, tag: str, lang: str = "zh") -> str:
+    """Why the team's targets need ``tag``: each unit with the rule that gave
+    it (石桥镇：单位类型为乡镇 / 石桥镇: unit kind “乡镇”)."""
+    parts = []
+    for u, source, key in slot.need_reasons.get(tag, ()):
+        unit = prob.unit_names.get(u, u)
+        if lang == "en":
+            parts.append(f"{unit}: {NEED_SOURCE_EN[source]} “{key}”")
+        else:
+            tail = "问题" if source == "category" else ""
+            parts.append(f"{unit}：{NEED_SOURCE_ZH[source]}{key}{tail}")
+    return ("; " if lang == "en" else "；").join(parts)
+
+
 def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]],
                lang: str = "zh") -> list[dict[str, Any]]:
     out = []
@@ -239,6 +296,7 @@ def _uncovered(prob: StaffProblem, team_people: Mapping[int, list[int]],
                         "need_specialty": label("specialty", tag, lang),
                         "need_units": (", " if lang == "en" else "、").join(
                             prob.unit_names.get(u, u) for u in units),
+                        "need_reason": need_why(prob, slot, tag, lang),
                         "uncovered_reason": why})
     return out
 

@@ -48,6 +48,9 @@ class TeamSlot:
     name: str
     unit_ids: tuple[str, ...]
     needs: Mapping[str, tuple[str, ...]]    # specialty -> the target units needing it
+    #: specialty -> (unit id, source, key) behind each need: the rule that
+    #: gave it ([specialties.by_kind|by_sector|by_category|by_name] key)
+    need_reasons: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -271,25 +274,56 @@ def _find(key: str, items: Sequence[tuple[str, str]], flag: str, what: str) -> i
 
 
 def team_slots(tables: Tables, pairs: Mapping[str, Sequence[str]], srules: StaffingRules,
-               names: Mapping[str, str] | None = None) -> list[TeamSlot]:
-    """Teams (id -> target unit ids) with the specialties their units need."""
+               names: Mapping[str, str] | None = None,
+               round_id: str | None = None) -> list[TeamSlot]:
+    """Teams (id -> target unit ids) with the specialties their units need,
+    and the rule behind each need (kind, sector, category of the problems
+    earlier rounds found there — not ``round_id``'s own — or name)."""
     units = tables["units"].set_index("unit_id")
     known = set(units.index)
     missing = sorted({u for us in pairs.values() for u in us if u not in known})
     if missing:
         raise InputError(f"被巡察单位不在单位表中 / target units not in the units table: "
                          f"{', '.join(missing[:10])}")
+    targets = sorted({u for us in pairs.values() for u in us})
+    cats = earlier_categories(tables, targets, round_id) if srules.needs_by.get("category") \
+        else {}
     out = []
     for team, us in sorted(pairs.items()):
         needs: dict[str, list[str]] = defaultdict(list)
+        why: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for u in sorted(set(us)):
             row = units.loc[u]
-            for tag in sorted(srules.needs_of(row["kind"], row["sector"], row["name"])):
-                if tag not in srules.fixed:
+            for tag, source, key in srules.needs_of(row["kind"], row["sector"], row["name"],
+                                                    cats.get(u, ())):
+                if tag in srules.fixed:
+                    continue
+                if not needs[tag] or needs[tag][-1] != u:
                     needs[tag].append(u)
+                why[tag].append((u, source, key))
         out.append(TeamSlot(str(team), str((names or {}).get(team) or team),
-                            tuple(sorted(set(us))), {k: tuple(v) for k, v in sorted(needs.items())}))
+                            tuple(sorted(set(us))), {k: tuple(v) for k, v in sorted(needs.items())},
+                            {k: tuple(v) for k, v in sorted(why.items())}))
     return out
+
+
+def earlier_categories(tables: Tables, units: Sequence[str],
+                       round_id: str | None) -> dict[str, frozenset[str]]:
+    """Per unit, the harmonised categories of the problems found there in
+    rounds other than ``round_id`` (a round being staffed has found nothing yet)."""
+    from linkgraph.categories import harmonise
+
+    problems = tables.get("problems")
+    if problems is None or problems.empty:
+        return {}
+    mine = problems[problems["unit_id"].isin(set(units))]
+    if round_id is not None and "round_id" in mine.columns:
+        mine = mine[mine["round_id"] != round_id]
+    if mine.empty:
+        return {}
+    mine = harmonise(mine)
+    return {str(u): frozenset(c for c in g["category"] if isinstance(c, str))
+            for u, g in mine.groupby("unit_id", sort=True)}
 
 
 def _home_region(tables: Tables, round_id: str, persons: Sequence[Person],

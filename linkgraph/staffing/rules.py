@@ -7,7 +7,7 @@ and names the file, section and key of a wrong one.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,9 @@ from linkgraph.vocab import POOL_KIND_WORDS
 
 def nfkc(text: str) -> str:
     return normalize("NFKC", text)
+
+#: Where a target unit's specialty needs are looked up ([specialties.by_*]).
+NEED_SOURCES = ("kind", "sector", "category", "name")
 
 #: The roles of a team, in the order a roster lists them.
 ROLES = ("leader", "deputy", "member", "liaison")
@@ -40,7 +43,9 @@ class StaffingRules:
     roles: Mapping[str, RoleRule]
     fixed: tuple[str, ...]                     # 常规 specialties every team has
     needs_hard: bool
-    by_target: tuple[tuple[str, tuple[str, ...]], ...]   # key word -> tags (file order)
+    #: where a target's needs come from: source (kind, sector, category,
+    #: name) -> (key, tags) in file order
+    needs_by: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
     words: Mapping[str, tuple[str, ...]]       # written specialty -> tags
     max_consecutive_rounds: int
     experienced_rounds: int
@@ -69,10 +74,25 @@ class StaffingRules:
                 out.update(self.words.get(word, (word,)))
         return frozenset(out)
 
-    def needs_of(self, kind: object, sector: object, name: object) -> frozenset[str]:
-        """The specialties a target unit needs, by its kind, sector or name."""
-        text = " ".join(str(v) for v in (kind, sector, name) if isinstance(v, str))
-        return frozenset(t for key, tags in self.by_target if key in text for t in tags)
+    def needs_of(self, kind: object, sector: object, name: object,
+                 categories: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+        """The specialties a target unit needs, as (tag, source, key): its
+        kind or sector (whole value), a harmonised category of its earlier
+        problems, or a word of its name — sorted, one per (tag, source, key)."""
+        def whole(v: object) -> str | None:
+            return nfkc(v).strip() if isinstance(v, str) and v.strip() else None
+
+        given = {"kind": whole(kind), "sector": whole(sector)}
+        cats = {nfkc(c).strip() for c in categories if isinstance(c, str)}
+        text = nfkc(name) if isinstance(name, str) else ""
+        out: set[tuple[str, str, str]] = set()
+        for source in NEED_SOURCES:
+            for key, tags in self.needs_by.get(source, ()):
+                hit = (key == given[source] if source in given else
+                       key in cats if source == "category" else key in text)
+                if hit:
+                    out.update((t, source, key) for t in tags)
+        return sorted(out, key=lambda x: (x[0], NEED_SOURCES.index(x[1]), x[2]))
 
 
 def _int(where: str, value: object, low: int = 0) -> int:
@@ -142,7 +162,24 @@ def _parse(data: Mapping[str, Any], source: str) -> StaffingRules:
     needs = at("specialties", "needs")
     if needs[1] not in ("soft", "hard"):
         raise ConfigError(f"{needs[0]} 应为 \"soft\" 或 \"hard\" / must be soft or hard")
-    by_target = _get(data, "specialties", "by_target", source)
+    spec = data.get("specialties")
+    if isinstance(spec, Mapping) and "by_target" in spec:
+        raise ConfigError(
+            f"{source}: [specialties.by_target] 已不再使用：请按单位类型、系统、以往问题类别、单位名称"
+            "分别写入 [specialties.by_kind] / [specialties.by_sector] / [specialties.by_category]"
+            " / [specialties.by_name] / [specialties.by_target] is no longer read: split it into "
+            "[specialties.by_kind] (unit kind), [specialties.by_sector] (sector), "
+            "[specialties.by_category] (category of earlier problems) and "
+            "[specialties.by_name] (a word of the unit name)")
+    needs_by = {}
+    for src in NEED_SOURCES:
+        table = _get(data, "specialties", f"by_{src}", source)
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{source}: [specialties.by_{src}] 应为表 / must be a table, "
+                              f"got {table!r}")
+        needs_by[src] = tuple((nfkc(k).strip(), _words(f"{source}: [specialties.by_{src}] {k}",
+                                                        v)) for k, v in table.items())
+    _check_categories(source, needs_by["category"])
     words = _get(data, "specialties", "words", source)
     ints = {k: _int(*at(s, k)) for s, k in (
         ("team", "min_size"), ("team", "max_size"), ("service", "max_consecutive_rounds"),
@@ -155,11 +192,24 @@ def _parse(data: Mapping[str, Any], source: str) -> StaffingRules:
         raise ConfigError(f"{where} 应为正数 / must be a positive number, got {limit!r}")
     return StaffingRules(
         roles=roles, fixed=_words(*at("specialties", "fixed")), needs_hard=needs[1] == "hard",
-        by_target=tuple((nfkc(k).strip(), _words(f"{source}: [specialties.by_target] {k}", v))
-                        for k, v in by_target.items()),
+        needs_by=needs_by,
         words={nfkc(k).strip(): _words(f"{source}: [specialties.words] {k}", v)
                for k, v in words.items()},
         new_needs_experienced=_bool(*at("service", "new_needs_experienced")),
         may_inspect_own_unit=_bool(*at("service", "may_inspect_own_unit")),
         time_limit=float(limit), workers=_int(*at("solver", "workers"), low=1), source=source,
         **ints)
+
+
+def _check_categories(source: str, pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+    """Every [specialties.by_category] key names a category of the taxonomy."""
+    if not pairs:
+        return
+    from linkgraph.categories import load_taxonomy
+
+    tax = load_taxonomy()
+    known = {n for n, node in tax.nodes.items() if node.level == "category"}
+    bad = [k for k, _ in pairs if k not in known]
+    if bad:
+        raise ConfigError(f"{source}: [specialties.by_category] 未知问题类别 / unknown "
+                          f"categories: {', '.join(bad)}; 类别见 / see linkgraph categories")

@@ -14,6 +14,7 @@ ROSTER_COLUMNS = (("team_name", ("巡察组", "Team")), ("role", ("角色", "Rol
 UNCOVERED_COLUMNS = (("team_name", ("巡察组", "Team")), ("need_specialty", ("未覆盖特长",
                                                                             "Not covered")),
                      ("need_units", ("需要该特长的单位", "Units needing it")),
+                     ("need_reason", ("需要的依据", "Why it is needed")),
                      ("uncovered_reason", ("原因", "Why")))
 
 
