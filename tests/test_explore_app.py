@@ -225,3 +225,41 @@ def test_exports_are_byte_identical_for_the_same_picture(client, monkeypatch):
         first = client.post(path, json=body).content
         again = client.post(path, json={**body, "keys": body["keys"][::-1]}).content
         assert first == again, path
+
+
+def test_english_every_answer_about_every_node_quotes_only_the_ledgers_free_text(tmp_path):
+    """A ledger with pinyin names: in English, any Han character the app sends
+    is a leak unless it quotes the ledger's free text (categories, descriptions)."""
+    from tests.pinyin_ledger import free_text, han_leaks, pinyin_ledger
+    from tests.language import xlsx_texts
+
+    folder = pinyin_ledger(tmp_path / "pinyin")
+    ex = Explorer(load_dataset(folder).tables)
+    client = TestClient(create_app(ex, lang="en"), base_url="http://127.0.0.1")
+    texts: list[str] = []
+
+    def collect(value) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+    keys = [str(k) for k in ex.index.keys]
+    collect(client.get("/api/meta").json())
+    collect(client.get("/api/search", params={"q": "Wang"}).json())
+    for key in keys:
+        for route in ("node", "expand", "conflicts", "portrait"):
+            collect(client.get(f"/api/{route}", params={"key": key}).json())
+    collect(client.get("/api/path", params={"a": "Person:P1", "b": "Unit:U3"}).json())
+    body = {"keys": keys}
+    collect(client.post("/api/subgraph", json=body).json())
+    xlsx = tmp_path / "shown.xlsx"
+    xlsx.write_bytes(client.post("/api/export.xlsx", json=body).content)
+    texts += xlsx_texts(xlsx)
+    # the conflicts' evidence sentences are among what was read, in English
+    spouse = [t for t in texts if t.startswith("Chen Ming (") and "'s spouse He Juan" in t]
+    assert spouse, "no English conflict explanation came back"
+    assert han_leaks(texts, free_text(folder)) == []

@@ -33,16 +33,17 @@ def day_text(day: int) -> str:
     return "" if day == NO_DATE else (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).isoformat()
 
 
-def name_of(index: GraphIndex, label: str, ident: object) -> str:
+def name_of(index: GraphIndex, label: str, ident: object, lang: str = "zh") -> str:
     """The display name of the node ``label:ident`` (the id if unknown)."""
     code = index.code(f"{label}:{ident}")
-    return display(index, code) if code >= 0 else str(ident)
+    return display(index, code, lang=lang) if code >= 0 else str(ident)
 
 
-def display(index: GraphIndex, code: int, limit: int = 24) -> str:
-    """The node's short text (``limit`` characters at most)."""
+def display(index: GraphIndex, code: int, limit: int = 24, lang: str = "zh") -> str:
+    """The node's short text (``limit`` characters at most), a lead's
+    disposition in ``lang``'s words."""
     attrs = index.attrs(code)
-    return vt.display_text(_shown(index, attrs, "zh"), index.keys[code], limit=limit)
+    return vt.display_text(_shown(index, attrs, lang), index.keys[code], limit=limit, lang=lang)
 
 
 def _shown(index: GraphIndex, attrs: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -86,23 +87,23 @@ def context(index: GraphIndex, code: int, lang: str = "zh") -> list[str]:
         if post is not None:
             unit, edge = post
             former = ("曾任" if lang == "zh" else "formerly ") if "end" in edge else ""
-            parts.append(former + display(index, unit) + str(edge.get("title", "")))
+            parts.append(former + display(index, unit, lang=lang) + str(edge.get("title", "")))
             region = index.attrs(unit).get("region_id")
             if region is not None:
-                parts.append(name_of(index, "Region", region))
+                parts.append(name_of(index, "Region", region, lang=lang))
         teams, _ = _edges_of(index, code, "MEMBER_OF")
         if len(teams):
-            parts.append(vt.label_name("Team", lang) + " " + display(index, int(teams[0])))
+            parts.append(vt.label_name("Team", lang) + " " + display(index, int(teams[0]), lang=lang))
     elif label in ("Unit", "Department"):
         if "region_id" in attrs:
-            parts.append(name_of(index, "Region", attrs["region_id"]))
+            parts.append(name_of(index, "Region", attrs["region_id"], lang=lang))
         if attrs.get("sector"):
             parts.append(str(attrs["sector"]))
     else:
         for key in ("unit_id", "round_id", "category"):
             if key in attrs:
                 ref = REFERENCES.get(key)
-                parts.append(name_of(index, ref, attrs[key]) if ref else str(attrs[key]))
+                parts.append(name_of(index, ref, attrs[key], lang=lang) if ref else str(attrs[key]))
         if index.date[code] != NO_DATE:
             parts.append(day_text(int(index.date[code])))
     return [vt.clean(p) for p in parts if p]
@@ -114,8 +115,8 @@ def summary(index: GraphIndex, code: int, lang: str = "zh") -> dict[str, Any]:
     degree = int(index.indptr[code + 1] - index.indptr[code])
     style = label_style(label)
     return {"key": str(index.keys[code]), "label": label,
-            "label_name": vt.label_name(label, lang), "text": display(index, code),
-            "full": display(index, code, limit=120),
+            "label_name": vt.label_name(label, lang), "text": display(index, code, lang=lang),
+            "full": display(index, code, limit=120, lang=lang),
             "context": context(index, code, lang), "color": style.color,
             "size": round(float(node_size(label, degree)), 2), "degree": degree}
 
@@ -125,11 +126,11 @@ def tooltip(index: GraphIndex, code: int, lang: str = "zh") -> list[tuple[str, s
     attrs = _shown(index, index.attrs(code), lang)
     for key, label in REFERENCES.items():
         if key in attrs and label is not None:
-            attrs[key] = name_of(index, label, attrs[key])
+            attrs[key] = name_of(index, label, attrs[key], lang=lang)
     if attrs.get("parent_id") is not None:
-        attrs["parent_id"] = name_of(index, index.label_of(code), attrs["parent_id"])
+        attrs["parent_id"] = name_of(index, index.label_of(code), attrs["parent_id"], lang=lang)
     if "person_ids" in attrs:
-        attrs["person_ids"] = [name_of(index, "Person", p) for p in attrs["person_ids"]]
+        attrs["person_ids"] = [name_of(index, "Person", p, lang=lang) for p in attrs["person_ids"]]
     if "signed_by" in attrs and isinstance(attrs["signed_by"], (list, tuple)):
         attrs["signed_by"] = list(attrs["signed_by"])
     degree = int(index.indptr[code + 1] - index.indptr[code])
@@ -154,13 +155,13 @@ def timeline(index: GraphIndex, code: int, lang: str = "zh") -> list[dict[str, s
         other_label = LABELS[int(index.label[other])]
         if etype == "HOLDS_POST":
             title = str(index.edge_attrs(e).get("title", ""))
-            what = f"{display(index, other)} {title}".strip()
+            what = f"{display(index, other, lang=lang)} {title}".strip()
             rows.append((day_text(int(start[i])), day_text(int(end[i])),
                          vt.edge_name(etype, lang), what))
         elif other_label in ("Problem", "Lead", "AuditFinding", "Petition"):
             day = int(index.date[other])
             rows.append((day_text(day), "", vt.label_name(other_label, lang),
-                         display(index, other)))
+                         display(index, other, lang=lang)))
     rows.sort(key=lambda r: (r[0] or "9999", r[2], r[3]))
     keys = ("start", "end", "kind", "what")
     return [dict(zip(keys, r)) for r in rows]

@@ -102,7 +102,8 @@ def _best_edge(index: GraphIndex, a: int, b: int, rules: cr.ConflictRules) -> St
 
 def _sentence(index: GraphIndex, step: Step, lang: str) -> str:
     attrs = index.edge_attrs(step.edge)
-    a, b = describe.display(index, step.source), describe.display(index, step.target)
+    a, b = (describe.display(index, step.source, lang=lang),
+            describe.display(index, step.target, lang=lang))
     if attrs["type"] == "TIE":
         rel = relation_label(str(attrs.get("relation", "other")), lang)
         word = attrs.get("relation_word")

@@ -161,8 +161,9 @@ class Explorer:
 
     def _conflict_record(self, c: Conflict, lang: str) -> dict[str, Any]:
         level = {"hard": ("回避", "hard"), "soft": ("提示", "soft")}[c.level]
-        return {"round": describe.name_of(self.index, "Round", c.round_id),
+        return {"round": describe.name_of(self.index, "Round", c.round_id, lang),
                 "team": c.team_name, "person": c.person_name, "unit": c.unit_name,
                 "level": c.level, "level_name": level[1] if lang == "en" else level[0],
                 "relation": c.relation_zh if lang == "zh" else relation_label(c.relation, "en"),
-                "explanation": c.explanation, "path": list(c.path)}
+                "explanation": c.explanation_en if lang == "en" else c.explanation,
+                "path": list(c.path)}

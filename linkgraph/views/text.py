@@ -286,7 +286,7 @@ def display_text(attrs: Mapping[str, object], key: str, limit: int = 18,
     for f in _TEXT_FIELDS_BY_LABEL.get(str(attrs.get("label")), _TEXT_FIELDS):
         v = attrs.get(f)
         if f in ("disposition", "outcome") and isinstance(v, str):
-            v = vocab_label(f, v)      # 谈话函询, never the code ``talk``
+            v = vocab_label(f, v, lang)      # 谈话函询, never the code ``talk``
         if not is_missing(v):
             v = value_text(str(attrs.get("label")), f, v, lang)
             if attrs.get("label") in _ID_FIRST and not is_missing(attrs.get("id")):

@@ -32,7 +32,6 @@ from linkgraph.analysis.conflicts.index import (ConflictIndex, RoundContext, bui
                                                 region_ancestors, rotation_regions, round_context,
                                                 round_tables)
 from linkgraph.analysis.conflicts.text import Writer, names_for
-from linkgraph.analysis.conflicts.text_en import EnglishWriter
 from linkgraph.catalogue import relation_label
 from linkgraph.rules import Rules, load_rules
 from linkgraph.schema import Tables
@@ -222,7 +221,6 @@ def _records(tables: Tables, ev: pd.DataFrame, ctx: RoundContext, index: Conflic
              rules: cr.ConflictRules) -> list[Conflict]:
     names = names_for(tables, index, ctx, rules.townsman_levels)
     writer = Writer(index, names, rules)
-    english = EnglishWriter(writer)
     region = dict(zip(tables["units"]["unit_id"], tables["units"]["region_id"]))
     out = []
     for row in ev.itertuples(index=False):
@@ -234,7 +232,7 @@ def _records(tables: Tables, ev: pd.DataFrame, ctx: RoundContext, index: Conflic
             names.person[row.person], names.role.get((row.team, pid), "成员"), uid,
             names.unit[row.unit], region.get(uid), row.level, row.relation, zh,
             int(row.hops), float(row.score), writer.path(row), writer.explain(row),
-            int(row.n_evidence), english.explain(row)))
+            int(row.n_evidence), writer.explain(row, "en")))
     return out
 
 

@@ -1,7 +1,11 @@
-"""Evidence rows → the readable Chinese sentence and the path of node ids.
+"""Evidence rows → the readable sentence (Chinese, or English for
+``--lang en``) and the path of node ids.
 
-Paths use the networkx graph's keys (``"Person:P1"``, ``"Unit:U3"``), so a
-view can highlight them and a Cypher query can fetch them.
+Both languages word the same facts from one table of templates
+(:data:`TEXT`, key → (中文, English)); names, units and titles stay as the
+ledger writes them.  Paths use the networkx graph's keys (``"Person:P1"``,
+``"Unit:U3"``), so a view can highlight them and a Cypher query can fetch
+them.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from linkgraph import kinship
 from linkgraph.analysis.conflicts.derived import hometown_keys
 from linkgraph.analysis.conflicts.index import ConflictIndex, RoundContext
 from linkgraph.analysis.conflicts.rules import ConflictRules, chain_path
+from linkgraph.catalogue import label, relation_label
 from linkgraph.vocab import LABELS_ZH
 
 
@@ -32,8 +37,83 @@ def _months(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(values), -1, m) if len(values) else m
 
 
-def _month_text(m: int) -> str:
-    return "?" if m < 0 else f"{1970 + m // 12}年{m % 12 + 1}月"
+def _month_text(m: int, lang: str = "zh") -> str:
+    """Months since 1970-01 → 2019年3月 (``en``: 2019-03); -1 → "?"."""
+    if m < 0:
+        return "?"
+    return f"{1970 + m // 12}-{m % 12 + 1:02d}" if lang == "en" else \
+        f"{1970 + m // 12}年{m % 12 + 1}月"
+
+
+#: Every sentence and phrase of an explanation: key → (中文, English).
+TEXT: dict[str, tuple[str, str]] = {
+    "who": ("{name}（{team} {role}）", "{name} ({team}, {role})"),
+    "untitled": ("职务", "in post"),
+    "untitled_next": ("职务", "a post"),
+    "post_now": ("现任{unit}{title}", "is now {title} at {unit}"),
+    "post_now_untitled": ("现在{unit}任职", "now works at {unit}"),
+    "post_past": ("{start}至{end}任{unit}{title}{note}",
+                  "was {title} at {unit} from {start} to {end}{note}"),
+    "inferred_end": ("（任职结束时间空缺，按其{year}起任{unit}{title}推定）",
+                     " (end date left blank: taken as when they became {title} at {unit}{year})"),
+    "inferred_year": ("{year}年", " in {year}"),
+    "current_post": ("{head}现任{unit}{title}（{start}起），须任职回避",
+                     "{head} is now {title} at {unit} (since {start}): must recuse"),
+    "former_post": ("{head}{start}至{end}曾任{unit}{title}{note}，离任不满{years}年",
+                    "{head} was {title} at {unit} from {start} to {end}{note}, "
+                    "less than {years} years ago"),
+    "long_post": ("{head}{start}至{end}在{unit}任{title}{note}，长期任职（{years}年以上）",
+                  "{head} was {title} at {unit} from {start} to {end}{note}: "
+                  "a long-term post ({years} years or more)"),
+    "seconded": ("{head}抽调自被巡察单位{unit}", "{head} is seconded from the inspected unit {unit}"),
+    "home_region": ("{head}所在巡察组派出区域为{home}，{unit}同在{home}（本地巡本地）",
+                    "{head}'s team is sent from {home}, and {unit} is in {home} too "
+                    "(inspecting one's own region)"),
+    "worked_with": ("{head}曾与{via}同在{shared}任职（{kind}），{via}{post}",
+                    "{head} worked with {via} at {shared} ({kind}); {via} {post}"),
+    "superior": ("上下级", "superior and subordinate"),
+    "colleague": ("同事", "former colleagues"),
+    "townsman": ("{head}与{via}同为{town}人（同乡），{via}{post}",
+                 "{head} and {via} both come from {town} (fellow townsmen); {via} {post}"),
+    "same_system": ("{head}{own}，与{unit}同属{sector}系统",
+                    "{head} {own}, in the same sector as {unit} ({sector})"),
+    "seconded_from": ("抽调自{unit}", "is seconded from {unit}"),
+    "two_steps": ("{head}的{rel1}{via1}的{rel2}{via2}{post}",
+                  "{head}'s {rel1} {via1}'s {rel2} {via2} {post}"),
+    "two_steps_kin": ("（{path}，按{degree}回避）", " ({path}must recuse as {degree})"),
+    "two_steps_rule": ("（按{rule}回避）", " (must recuse: {rule})"),
+    "two_steps_soft": ("（二度关系）", " (a tie at two steps)"),
+    "tie": ("{head}的{word}{official}{post}", "{head}'s {word} {official} {post}"),
+    "tie_pair": ("{head}与{official}为{word}关系，{official}{post}",
+                 "{head}'s {word} {official} {post}"),
+    "tie_backwards": ("{head}是{official}的{word}，{official}{post}",
+                      "{head}'s {word} {official} {post}"),
+    "tie_degree": ("（{path}{degree}）", " ({path}{degree})"),
+    "kin_path": ("{path}，", "{path}: "),
+    "evidence": ("（同类关联共{n}条）", " ({n} links of this kind in all)"),
+}
+
+#: The kinship degrees in English (中文: :attr:`kinship.Degree.zh`).
+DEGREE_EN = {kinship.Degree.SPOUSE: "spouses", kinship.Degree.LINEAL: "lineal blood relatives",
+             kinship.Degree.COLLATERAL: "collateral blood relatives within three generations",
+             kinship.Degree.IN_LAW: "close in-laws", kinship.Degree.DISTANT: "other relatives"}
+
+
+def _path_words(path: kinship.KinPath) -> str:
+    """"parent's sibling's son: " for a word with one reading; nothing for a
+    word with several (表亲, 姻亲), where the degree alone is the point."""
+    shown = path.describe("en")
+    return "" if " / " in shown or not shown else say("kin_path", "en", path=shown)
+
+
+def say(key: str, lang: str, **fields: object) -> str:
+    """The template ``key`` in ``lang`` with its fields filled."""
+    return TEXT[key][lang == "en"].format(**fields)
+
+
+def _degree(path: kinship.KinPath, lang: str) -> str:
+    d = kinship.degree(path)
+    return DEGREE_EN[d] if lang == "en" else d.zh
 
 
 @dataclass(frozen=True)
@@ -89,7 +169,8 @@ def _two_sided(index: ConflictIndex, code: int) -> bool:
 
 
 class Writer:
-    """Builds explanation and path for one evidence row (a namedtuple)."""
+    """Builds explanation (``lang`` zh or en) and path for one evidence row
+    (a namedtuple)."""
 
     def __init__(self, index: ConflictIndex, names: Names, rules: ConflictRules):
         self.ix, self.n, self.rules = index, names, rules
@@ -103,82 +184,93 @@ class Writer:
         self.p_end_from = (posts["end_from"].to_numpy() if "end_from" in posts
                            else np.full(len(posts), -1))
 
-    def who(self, row) -> str:
+    def who(self, row, lang: str = "zh") -> str:
         pid = self.pid[row.person]
         team = self.n.team.get(row.team, row.team)
-        return f"{self.n.person[row.person]}（{team} {self.n.role.get((row.team, pid), '成员')}）"
+        role = self.n.role.get((row.team, pid))
+        role = (label("role", role or "member", "en") if lang == "en" else role or "成员")
+        return say("who", lang, name=self.n.person[row.person], team=team, role=role)
 
-    def post_phrase(self, post: int) -> str:
+    def post_phrase(self, post: int, lang: str = "zh") -> str:
         unit, title = self.n.unit[self.p_unit[post]], self.p_title[post]
         if self.p_end[post] < 0:
-            return f"现任{unit}{title}" if title else f"现在{unit}任职"
-        return (f"{_month_text(self.p_start[post])}至{_month_text(self.p_end[post])}"
-                f"任{unit}{title or '职务'}{self.inferred_end(post)}")
+            return (say("post_now", lang, unit=unit, title=title) if title
+                    else say("post_now_untitled", lang, unit=unit))
+        return say("post_past", lang, start=_month_text(self.p_start[post], lang),
+                   end=_month_text(self.p_end[post], lang), unit=unit,
+                   title=title or say("untitled", lang), note=self.inferred_end(post, lang))
 
-    def inferred_end(self, post: int) -> str:
+    def inferred_end(self, post: int, lang: str = "zh") -> str:
         """The note on an end the ledger left blank: 按其2019年起任XX推定."""
         nxt = int(self.p_end_from[post])
         if nxt < 0:
             return ""
         start = self.p_start[nxt]
-        year = f"{1970 + start // 12}年" if start >= 0 else ""
-        title = self.p_title[nxt] or "职务"
-        return (f"（任职结束时间空缺，按其{year}起任{self.n.unit[self.p_unit[nxt]]}{title}"
-                f"推定）")
+        year = say("inferred_year", lang, year=1970 + start // 12) if start >= 0 else ""
+        return say("inferred_end", lang, year=year, unit=self.n.unit[self.p_unit[nxt]],
+                   title=self.p_title[nxt] or say("untitled_next", lang))
 
     def region(self, rid) -> str:
         return self.n.region.get(rid, rid or "?")
 
-    def explain(self, row) -> str:
+    def rule_name(self, relation: str, lang: str) -> str:
+        return relation_label(relation, "en") if lang == "en" else self.rules.zh(relation)
+
+    def explain(self, row, lang: str = "zh") -> str:
         rel, r = row.relation, self.rules
-        head = self.who(row)
-        if row.relation in ("former_post", "long_post"):
-            title = self.p_title[row.post] or "职务"
-            unit, start, end = self.n.unit[row.unit], self.p_start[row.post], self.p_end[row.post]
-            start, end = _month_text(start), _month_text(end)
+        head = self.who(row, lang)
+        unit = self.n.unit[row.unit]
+        if rel in ("former_post", "long_post"):
+            title = self.p_title[row.post] or say("untitled", lang)
+            start = _month_text(self.p_start[row.post], lang)
+            end = _month_text(self.p_end[row.post], lang)
             if self.p_end[row.post] < 0:
-                text = f"{head}现任{unit}{title}（{start}起），须任职回避"
-            elif rel == "former_post":
-                text = (f"{head}{start}至{end}曾任{unit}{title}{self.inferred_end(row.post)}，"
-                        f"离任不满{r.lookback_years}年")
+                text = say("current_post", lang, head=head, unit=unit, title=title, start=start)
             else:
-                text = (f"{head}{start}至{end}在{unit}任{title}{self.inferred_end(row.post)}，"
-                        f"长期任职（{r.long_term_years}年以上）")
+                text = say(rel, lang, head=head, unit=unit, title=title, start=start, end=end,
+                           note=self.inferred_end(row.post, lang),
+                           years=r.lookback_years if rel == "former_post" else r.long_term_years)
         elif rel == "seconded":
-            text = f"{head}抽调自被巡察单位{self.n.unit[row.unit]}"
+            text = say("seconded", lang, head=head, unit=unit)
         elif rel == "home_region":
-            home = self.region(self.n.team_home.get(row.team))
-            text = f"{head}所在巡察组派出区域为{home}，{self.n.unit[row.unit]}同在{home}（本地巡本地）"
+            text = say("home_region", lang, head=head, unit=unit,
+                       home=self.region(self.n.team_home.get(row.team)))
         elif rel in ("colleague", "superior"):
-            shared = self.n.unit[self.p_unit[row.aux_post]]
-            kind = "上下级" if rel == "superior" else "同事"
-            text = (f"{head}曾与{self.n.person[row.via1]}同在{shared}任职（{kind}），"
-                    f"{self.n.person[row.via1]}{self.post_phrase(row.post)}")
+            text = say("worked_with", lang, head=head, via=self.n.person[row.via1],
+                       shared=self.n.unit[self.p_unit[row.aux_post]], kind=say(rel, lang),
+                       post=self.post_phrase(row.post, lang))
         elif rel == "townsman":
-            town = self.region(self.n.hometown[row.person])
-            text = (f"{head}与{self.n.person[row.via1]}同为{town}人（同乡），"
-                    f"{self.n.person[row.via1]}{self.post_phrase(row.post)}")
+            text = say("townsman", lang, head=head, via=self.n.person[row.via1],
+                       town=self.region(self.n.hometown[row.person]),
+                       post=self.post_phrase(row.post, lang))
         elif rel == "same_system":
-            own = (self.post_phrase(row.aux_post) if row.aux_post >= 0
-                   else f"抽调自{self.n.unit[int(row.aux_unit)]}")
-            sector = self.n.unit_sector[row.unit]
-            text = f"{head}{own}，与{self.n.unit[row.unit]}同属{sector}系统"
+            own = (self.post_phrase(row.aux_post, lang) if row.aux_post >= 0
+                   else say("seconded_from", lang, unit=self.n.unit[int(row.aux_unit)]))
+            text = say("same_system", lang, head=head, own=own, unit=unit,
+                       sector=self.n.unit_sector[row.unit])
         elif row.hops == 2:
-            text = (f"{head}的{self.step_word(row.code1, row.rel1)}{self.n.person[row.via1]}"
-                    f"的{self.step_word(row.code2, row.rel2)}{self.n.person[row.via2]}"
-                    f"{self.post_phrase(row.post)}")
-            path = chain_path(self.ix, row.code1, row.code2) if row.code1 >= 0 else None
-            if row.level == "hard" and path is not None:
-                text += f"（{kinship.short_text(path)}，按{kinship.degree(path).zh}回避）"
-            elif row.level == "hard":
-                text += f"（按{r.zh(rel)}回避）"
-            else:
-                text += "（二度关系）"
+            text = self.two_steps(row, head, lang)
         else:
-            text = self.one_tie(row, head)
+            text = self.one_tie(row, head, lang)
         if row.n_evidence > 1:
-            text += f"（同类关联共{row.n_evidence}条）"
+            text += say("evidence", lang, n=row.n_evidence)
         return text
+
+    def two_steps(self, row, head: str, lang: str) -> str:
+        """王伟（…）的妻子何娟的弟弟何强现任…（按近姻亲回避）."""
+        words = ((self.step_word(row.code1, row.rel1), self.step_word(row.code2, row.rel2))
+                 if lang == "zh" else
+                 (relation_label(row.rel1, "en"), relation_label(row.rel2, "en")))
+        text = say("two_steps", lang, head=head, rel1=words[0], via1=self.n.person[row.via1],
+                   rel2=words[1], via2=self.n.person[row.via2],
+                   post=self.post_phrase(row.post, lang))
+        path = chain_path(self.ix, row.code1, row.code2) if row.code1 >= 0 else None
+        if row.level == "hard" and path is not None:
+            shown = kinship.short_text(path) if lang == "zh" else _path_words(path)
+            return text + say("two_steps_kin", lang, path=shown, degree=_degree(path, lang))
+        if row.level == "hard":
+            return text + say("two_steps_rule", lang, rule=self.rule_name(row.relation, lang))
+        return text + say("two_steps_soft", lang)
 
     def step_word(self, code: int, relation: str) -> str:
         """How one tie reads from the side the chain walks: the word as
@@ -192,27 +284,35 @@ class Writer:
         kin = self.ix.kin[code]
         return kinship.neutral_text(kinship.stored(kin)) if kin else word
 
-    def one_tie(self, row, head: str) -> str:
+    def one_tie(self, row, head: str, lang: str = "zh") -> str:
         """A tie to an official: 王伟（…）的妻弟何强现任…（妻子的兄弟，近姻亲）."""
         code, official = row.code1, self.n.person[row.via1]
-        post = self.post_phrase(row.post)
+        post = self.post_phrase(row.post, lang)
         word = self.ix.words[code] if code >= 0 else ""
-        if not word:
-            return f"{head}的{self.rules.zh(row.relation)}{official}{post}"
-        if self.ix.kin[code] and kinship.is_pair_word(word):
-            text = f"{head}与{official}为{word}关系，{official}{post}"
-        elif self.ix.forward[code] or _two_sided(self.ix, code):
-            text = f"{head}的{word}{official}{post}"
-        else:
-            text = f"{head}是{official}的{word}，{official}{post}"
-        kin = self.ix.kin[code]
-        if kin and row.level == "hard":
+        kin = self.ix.kin[code] if code >= 0 else ""
+        key = ("tie" if not word or self.ix.forward[code] or _two_sided(self.ix, code)
+               else "tie_backwards")
+        if word and kin and kinship.is_pair_word(word):
+            key = "tie_pair"
+        shown_word = (word or self.rules.zh(row.relation)) if lang == "zh" else \
+            relation_label(row.relation, "en")
+        text = say(key, lang, head=head, word=shown_word, official=official, post=post)
+        if kin and row.level == "hard" and (word or lang == "en"):
             path = kinship.stored(self.ix.kin[code - len(self.ix.kin) // 2]
                                   if not self.ix.forward[code] else kin, word)
-            shown = path.describe()
-            deg = kinship.degree(path).zh
-            text += f"（{deg}）" if shown == word or "/" in shown else f"（{shown}，{deg}）"
+            text += say("tie_degree", lang, path=self.kin_words(path, word, lang),
+                        degree=_degree(path, lang))
         return text
+
+    @staticmethod
+    def kin_words(path: kinship.KinPath, word: str, lang: str) -> str:
+        """The path in kinship words before the degree, when it says more
+        than the word itself and has one reading: 妻子的兄弟 for 妻弟; not
+        for 表亲 or 姻亲, where the degree alone is the point."""
+        if lang == "en":
+            return _path_words(path)
+        shown = path.describe()
+        return "" if shown == word or "/" in shown else say("kin_path", lang, path=shown)
 
     def path(self, row) -> tuple[str, ...]:
         people, units = self.pid, self.uid
