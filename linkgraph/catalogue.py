@@ -36,6 +36,7 @@ class Catalogue:
     fields: dict[str, Field]
     values: dict[str, dict[str, tuple[str, str]]]
     sheets: dict[str, tuple[str, str]]
+    printed: dict[str, tuple[str, ...]]
 
     def field(self, key: str) -> Field | None:
         return self.fields.get(key)
@@ -79,6 +80,11 @@ class Catalogue:
             return key
         return pair[1] if lang == "en" else pair[0]
 
+    def print_columns(self, key: str) -> tuple[str, ...]:
+        """The columns the printed page of sheet ``key`` keeps, in order
+        (empty: the catalogue does not choose; the sheet prints what fits)."""
+        return self.printed.get(key, ())
+
 
 @cache
 def _by_word(cat: Catalogue, vocabulary: str) -> dict[str, tuple[str, str]]:
@@ -101,7 +107,12 @@ def catalogue() -> Catalogue:
     values = {name: {str(k): (v[0], v[1]) for k, v in table.items()}
               for name, table in raw.get("values", {}).items()}
     sheets = {k: (v[0], v[1]) for k, v in raw.get("sheets", {}).items()}
-    return Catalogue(fields, values, sheets)
+    printed = {k: tuple(v) for k, v in raw.get("print", {}).items()}
+    for key, cols in printed.items():
+        unknown = [c for c in cols if c not in fields]
+        if unknown:
+            raise ValueError(f"catalogue.toml: [print] {key}: unknown fields {unknown}")
+    return Catalogue(fields, values, sheets, printed)
 
 
 def header(key: str, lang: str = "zh") -> str:

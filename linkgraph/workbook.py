@@ -5,6 +5,10 @@ with names beside the ids, a frozen header with a filter, an empty sheet
 that says "无" and why, no JSON in a cell — and a print setup: A4, landscape
 where wide, fitted to the page width, the header row repeated on every
 page, the title and as-of date in the page header, page numbers below.
+A sheet too wide for one page at :data:`MIN_SCALE` prints only the columns
+the catalogue's ``[print]`` list keeps (or, without a list, the leading
+columns that fit): those come first, the others follow outside the print
+area, under a grey header, and the page footer says how many are printed.
 
 Every text cell is neutralised (``= + - @`` cannot start a formula).
 """
@@ -26,10 +30,21 @@ PORTRAIT_WIDTH = 95
 #: Widest a column gets, in characters; longer text wraps.
 MAX_WIDTH = {"wrap": 32, "text": 22, "id": 10, "list": 24, "date": 11}
 LANDSCAPE_WIDTH = 140
+#: Characters (as column widths count them) that LibreOffice prints across
+#: landscape A4 at 100 % with these margins (measured: 236 → 47 %, 471 → 23 %).
+LANDSCAPE_AT_FULL_SCALE = 111
+#: The smallest print scale a handed-over sheet may need to be one page wide.
+MIN_SCALE = 0.6
+#: Widest the printed columns of a sheet may be: one landscape page at
+#: 70 % (a margin above MIN_SCALE for the estimate's error).
+PRINT_BUDGET = LANDSCAPE_AT_FULL_SCALE / 0.7
 #: Printed text runs a little wider than its cell-count estimate: line estimates.
 GLYPH_FACTOR = 1.2
 #: Points per printed line of 10-pt text.
 LINE_HEIGHT = 13.5
+#: Page header/footer text at 9 pt; the font code ends the size, so a text
+#: that starts with a digit ("13 of 21", "2026…") is not read as part of it.
+SMALL = '&9&"-,Regular"'
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Which names an id list is looked up in (``names`` given to the book).
 LIST_NAMES = {"unit_ids": "unit", "self_check_unit_ids": "unit", "self_check": "unit",
@@ -41,7 +56,9 @@ _WORDS = {"none": ("无", "None"), "empty": ("本项结果为空", "this result 
           "as_of": ("截至", "As of"), "page": ("第 &P 页，共 &N 页", "Page &P of &N"),
           "see": ("{n} 项，见「{sheet}」表", "{n} items, see sheet “{sheet}”"),
           "item": ("明细", "Item"), "item_name": ("名称", "Name"), "note": ("说明", "Note"),
-          "yes": ("是", "yes"), "no": ("否", "no")}
+          "yes": ("是", "yes"), "no": ("否", "no"),
+          "printed": ("本页打印 {k} 列，全部 {n} 列见电子表格",
+                      "{k} of {n} columns printed; all of them in the spreadsheet")}
 
 
 def names_of(tables: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -90,6 +107,7 @@ class _Sheet:
     reason: str | None = None
     list_sheets: dict[str, str] = field(default_factory=dict)   # column -> sheet name
     parent: str | None = None
+    printed: int | None = None   # how many leading columns the catalogue prints
 
 
 @dataclass
@@ -124,7 +142,11 @@ class Book:
 
         records = [localised(r, self.lang) for r in records]
         cols = self._once(records, _columns(records, localised_columns(columns)))
-        sheet = _Sheet(key, self._name(self.cat.sheet(key, self.lang)), records, cols, reason)
+        chosen = [c for c in self.cat.print_columns(key) if c in cols]
+        if chosen:
+            cols = chosen + [c for c in cols if c not in chosen]
+        sheet = _Sheet(key, self._name(self.cat.sheet(key, self.lang)), records, cols, reason,
+                       printed=len(chosen) or None)
         self.sheets.append(sheet)
         for c in cols:
             if self.cat.format(c) == "list" or any(isinstance(r.get(c), (list, tuple, set))
@@ -172,9 +194,13 @@ class Book:
         parts = [p for p in (self.title, sheet_name) if p]
         return " — ".join(parts)
 
-    def _print_setup(self, ws, widths: list[float], sheet_name: str) -> None:
+    def _print_setup(self, ws, widths: list[float], sheet_name: str,
+                     columns: int | None = None) -> None:
+        """A4, fitted one page wide; ``columns`` (fewer than the sheet's)
+        limits the print area to the leading ones and says so below."""
         ws.set_paper(9)   # A4
-        if sum(widths) > PORTRAIT_WIDTH:
+        printed = widths[:columns] if columns else widths
+        if sum(printed) > PORTRAIT_WIDTH:
             ws.set_landscape()
         ws.fit_to_pages(1, 0)   # one page wide, as many tall as it takes
         ws.repeat_rows(0)
@@ -182,12 +208,17 @@ class Book:
         head = self._title(sheet_name).replace("&", "&&")
         as_of = (f"{_word('as_of', self.lang)} {self.as_of}".replace("&", "&&")
                  if self.as_of else "")
-        ws.set_header(f"&L&9{head}&R&9{as_of}")
-        ws.set_footer(f"&C&9{_word('page', self.lang)}")
+        ws.set_header(f"&L{SMALL}{head}&R{SMALL}{as_of}")
+        note = ""
+        if columns and columns < len(widths):
+            note = "&L" + SMALL + _word("printed", self.lang).format(k=columns, n=len(widths))
+        ws.set_footer(f"{note}&C{SMALL}{_word('page', self.lang)}")
 
-    def _header_row(self, ws, styles, columns: list[str]) -> None:
+    def _header_row(self, ws, styles, columns: list[str], printed: int | None = None) -> None:
+        """The header row; columns past ``printed`` (not printed) in grey."""
         for j, c in enumerate(columns):
-            ws.write_string(0, j, _neutral(self.cat.header(c, self.lang)), styles.header)
+            style = styles.header if printed is None or j < printed else styles.unprinted
+            ws.write_string(0, j, _neutral(self.cat.header(c, self.lang)), style)
 
     def _empty(self, ws, styles, sheet: _Sheet) -> list[float]:
         cols = sheet.columns or ["note"]
@@ -206,8 +237,8 @@ class Book:
         ws = wb.add_worksheet(sheet.name)
         if not sheet.records:
             widths = self._empty(ws, styles, sheet)
+            printed = None
         else:
-            self._header_row(ws, styles, sheet.columns)
             widths = []
             for j, c in enumerate(sheet.columns):
                 fmt = "list" if c in sheet.list_sheets else self.cat.format(c)
@@ -217,23 +248,42 @@ class Book:
                     if i <= 300:
                         width = max(width, shown + 2)
                 widths.append(float(min(width, MAX_WIDTH.get(fmt, 16))))
+            printed = self._printed(sheet, widths)
+            self._header_row(ws, styles, sheet.columns,
+                             printed if printed < len(widths) else None)
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, len(sheet.records), len(sheet.columns) - 1)
-            widths = self._fill_page(sheet, widths)
+            widths = self._fill_page(sheet, widths, printed)
             self._row_heights(ws, sheet, widths)
+            if printed < len(widths):
+                ws.print_area(0, 0, len(sheet.records), printed - 1)
         for j, w in enumerate(widths):
             ws.set_column(j, j, max(w, 6.0))
-        self._print_setup(ws, widths, sheet.name)
+        self._print_setup(ws, widths, sheet.name, printed)
 
-    def _fill_page(self, sheet: _Sheet, widths: list[float]) -> list[float]:
+    @staticmethod
+    def _printed(sheet: _Sheet, widths: list[float]) -> int:
+        """How many leading columns print: all when they fit one page at a
+        readable scale (:data:`PRINT_BUDGET`), else the catalogue's choice,
+        cut to what fits (at least one)."""
+        k = len(widths)
+        if sum(max(w, 6.0) for w in widths) <= PRINT_BUDGET:
+            return k
+        k = sheet.printed or k
+        while k > 1 and sum(max(w, 6.0) for w in widths[:k]) > PRINT_BUDGET:
+            k -= 1
+        return k
+
+    def _fill_page(self, sheet: _Sheet, widths: list[float], printed: int) -> list[float]:
         """Wrapped-text columns widened into the room the page leaves
         (portrait or landscape), so long reasons take fewer lines."""
-        wrap = [j for j, c in enumerate(sheet.columns)
+        wrap = [j for j, c in enumerate(sheet.columns[:printed])
                 if c not in sheet.list_sheets and self.cat.format(c) == "wrap"]
         if not wrap:
             return widths
-        page = PORTRAIT_WIDTH if sum(widths) <= PORTRAIT_WIDTH else LANDSCAPE_WIDTH
-        room = page - sum(widths)
+        used = sum(widths[:printed])
+        page = PORTRAIT_WIDTH if used <= PORTRAIT_WIDTH else LANDSCAPE_WIDTH
+        room = page - used
         if room <= 0:
             return widths
         out = list(widths)
@@ -363,6 +413,8 @@ class _Styles:
         base = {"border": 1, "valign": "top", "font_size": 10}
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7",
                                      "text_wrap": True, "valign": "vcenter"})
+        self.unprinted = wb.add_format({**base, "bold": True, "bg_color": "#E7E6E6",
+                                        "text_wrap": True, "valign": "vcenter"})
         self.cell = {"text": wb.add_format(base),
                      "wrap": wb.add_format({**base, "text_wrap": True})}
         self.link = wb.add_format({**base, "font_color": "#1F4E79", "underline": 1})

@@ -1,13 +1,11 @@
 """The workbooks print sensibly: checked with a real LibreOffice (headless
 ``--convert-to pdf``, Debian's ``libreoffice-calc``, installed by
-``scripts/setup --test``) and by counting the printed A4 pages."""
+``scripts/setup --test``), by counting the printed A4 pages and reading the
+scale each page prints at (``tests/office_print.py``)."""
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -15,26 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from linkgraph.cli import cli
+from tests.office_print import pages, printed_pages, to_pdf
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def _office() -> str:
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is missing: scripts/setup --test installs libreoffice-calc")
-        pytest.skip("LibreOffice not installed (scripts/setup --test installs it)")
-    return SOFFICE
-
-
-def printed_pages(xlsx: Path, tmp: Path) -> int:
-    """Pages of ``xlsx`` printed to PDF by LibreOffice."""
-    profile = tmp / "lo-profile"
-    subprocess.run([_office(), f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp), str(xlsx)],
-                   check=True, capture_output=True, timeout=300)
-    pdf = (tmp / xlsx.with_suffix(".pdf").name).read_bytes()
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+#: Smallest print scale a handed-over page may have: 10-pt cells print at
+#: 6 pt or more (the issue's "readable scale").
+READABLE = 0.6
 
 
 def _run(*args: str) -> None:
@@ -95,21 +78,71 @@ def test_rotation_workbook_prints_in_few_pages_with_its_setup(county, tmp_path):
     assert printed_pages(out, tmp_path) <= 11
 
 
-def test_report_workbook_prints_every_sheet_one_page_wide(county, tmp_path):
-    rep = tmp_path / "rep"
-    _run("report", county, "--out", rep, "--as-of", "2026-06-30", "--no-views")
-    xlsx = rep / "report.xlsx"
-    wb = openpyxl.load_workbook(xlsx)
-    assert not any(re.fullmatch(r"[a-z_]+", name) for name in wb.sheetnames)
-    bound = 0
-    for ws in wb.worksheets:
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        assert "2026-06-30" in ws.oddHeader.right.text
-        heads = [c.value for c in ws[1]]
-        assert not any(isinstance(h, str) and re.fullmatch(r"[a-z_0-9]+", h) for h in heads), \
-            (ws.title, heads)
-        for row in ws.iter_rows(min_row=2, values_only=True):
-            assert not any(isinstance(v, str) and v.startswith(("{", "[{")) for v in row)
-        bound += math.ceil(ws.max_row / 25)   # one page wide: at least 25 rows a page
-    pages = printed_pages(xlsx, tmp_path)
-    assert pages <= bound and pages < 60, (pages, bound)   # it printed 279 pages before
+@pytest.fixture(scope="module")
+def report_books(county, tmp_path_factory) -> list[tuple[Path, Path]]:
+    """report.xlsx in Chinese and in English, each with the PDF LibreOffice prints."""
+    tmp = tmp_path_factory.mktemp("report-print")
+    books = []
+    for lang in ("zh", "en"):
+        rep = tmp / f"rep-{lang}"
+        _run("report", county, "--out", rep, "--as-of", "2026-06-30", "--no-views",
+             "--lang", lang)
+        books.append((rep / "report.xlsx").rename(tmp / f"report-{lang}.xlsx"))
+    return list(zip(books, to_pdf(books, tmp)))
+
+
+def test_report_workbook_prints_every_sheet_one_page_wide_and_readable(report_books):
+    for xlsx, pdf in report_books:
+        wb = openpyxl.load_workbook(xlsx)
+        assert not any(re.fullmatch(r"[a-z_]+", name) for name in wb.sheetnames)
+        bound = 0
+        for ws in wb.worksheets:
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+            assert "2026-06-30" in ws.oddHeader.right.text
+            heads = [c.value for c in ws[1]]
+            assert not any(isinstance(h, str) and re.fullmatch(r"[a-z_0-9]+", h)
+                           for h in heads), (ws.title, heads)
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                assert not any(isinstance(v, str) and v.startswith(("{", "[{")) for v in row)
+            bound += math.ceil(ws.max_row / 12)   # one page wide: at least 12 rows a page
+        printed = pages(pdf.read_bytes())
+        # it printed 279 pages at first, then 48 with the clusters at 23 %
+        assert len(printed) <= bound and len(printed) < 70, (len(printed), bound)
+        small = [(k + 1, p.scale) for k, p in enumerate(printed) if p.scale < READABLE]
+        assert not small, (xlsx.name, small)      # (page, scale) printed too small
+
+
+def test_a_wide_report_sheet_prints_the_catalogues_columns_and_keeps_the_rest(report_books):
+    from linkgraph.catalogue import catalogue
+
+    ws = openpyxl.load_workbook(report_books[0][0])["共性问题群"]
+    chosen = [catalogue().header(c) for c in catalogue().print_columns("clusters")]
+    heads = [c.value for c in ws[1]]
+    assert heads[:len(chosen)] == chosen                  # the printed columns first …
+    letter = openpyxl.utils.get_column_letter(len(chosen))
+    assert ws.print_area == f"'共性问题群'!$A$1:${letter}${ws.max_row}"   # … and only they print
+    assert len(heads) > len(chosen) + 10                  # the full table stays in the sheet
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(heads)).column_letter}{ws.max_row}"
+    assert f"{len(chosen)} 列" in ws.oddFooter.left.text and f"全部 {len(heads)} 列" \
+        in ws.oddFooter.left.text
+
+
+def test_a_wide_sheet_without_a_choice_prints_its_leading_columns(tmp_path):
+    from linkgraph.output import write_xlsx
+    from linkgraph.workbook import PRINT_BUDGET
+
+    # 40 columns of five CJK characters: 10 wide + 2 = 12 each; the budget is
+    # a landscape page (111) at 70 %, 158.6, so 13 columns (156) print: A to M
+    assert PRINT_BUDGET == pytest.approx(111 / 0.7)
+    records = [{f"c{j:02d}": "甲乙丙丁戊" for j in range(40)} for _ in range(3)]
+    out = tmp_path / "wide.xlsx"
+    write_xlsx({"表": records}, out)
+    ws = openpyxl.load_workbook(out)["表"]
+    assert ws.print_area == "'表'!$A$1:$M$4"
+    assert ws.max_column == 40 and ws["AN1"].value == "c39"
+    assert "13 列" in ws.oddFooter.left.text and "全部 40 列" in ws.oddFooter.left.text
+    narrow = tmp_path / "narrow.xlsx"
+    write_xlsx({"表": [{k: v for k, v in r.items() if k < "c05"} for r in records]}, narrow)
+    assert not openpyxl.load_workbook(narrow)["表"].print_area
+    assert printed_pages(out, tmp_path) == 1 and pages((tmp_path / "wide.pdf").read_bytes())[
+        0].scale >= READABLE
