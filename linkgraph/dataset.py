@@ -200,7 +200,11 @@ def _teams_without_members(checked: dict[str, check.Checked]) -> list[Violation]
 
 def _twin_people(checked: dict[str, check.Checked]) -> list[Violation]:
     """One person under two ids: the same name and birth year, posted to the
-    same unit.  A warning naming both rows, never a silent merge."""
+    same unit.  A warning naming both rows, never a silent merge.
+
+    Joins, not loops: the people sharing a name and birth year are paired by
+    a self-merge (each pair once, in the table's order), each pair joined to
+    the units both are posted to; groups in (name, birth year) order."""
     people, posts = checked.get("people"), checked.get("posts")
     if people is None or posts is None:
         return []
@@ -209,23 +213,34 @@ def _twin_people(checked: dict[str, check.Checked]) -> list[Violation]:
     twins = p[p.duplicated(["name", "birth_year"], keep=False)]
     if twins.empty:
         return []
+    twins = pd.DataFrame({"row": twins.index.to_numpy(), "person_id": twins["person_id"].to_numpy(),
+                          "name": twins["name"].to_numpy(),
+                          "birth_year": twins["birth_year"].to_numpy(),
+                          "pos": range(len(twins))})
     q = posts.frame[posts.valid]
-    q = q[q["person_id"].isin(twins["person_id"])]
-    units = q.groupby("person_id")["unit_id"].agg(lambda s: frozenset(s.dropna()))
+    q = q.loc[q["person_id"].isin(twins["person_id"]) & q["unit_id"].notna(),
+              ["person_id", "unit_id"]].drop_duplicates()
+    pairs = twins.merge(twins, on=["name", "birth_year"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs["pos_a"] < pairs["pos_b"]]
+    shared = (pairs.merge(q.rename(columns={"person_id": "person_id_a"}), on="person_id_a")
+              .merge(q.rename(columns={"person_id": "person_id_b"}),
+                     on=["person_id_b", "unit_id"]))
+    if shared.empty:
+        return []
+    shared = shared.sort_values(["name", "birth_year", "pos_a", "pos_b", "unit_id"],
+                                kind="mergesort")
     out = []
-    for (_, _), group in twins.groupby(["name", "birth_year"], sort=True):
-        rows = list(group.itertuples())
-        for i, a in enumerate(rows):
-            for b in rows[i + 1:]:
-                shared = units.get(a.person_id, frozenset()) & units.get(b.person_id, frozenset())
-                if shared:
-                    out.append(Violation(
-                        "people", people.file, int(b.Index), "person_id", str(b.person_id),
-                        f"与第 {int(a.Index)} 行的 {a.person_id} 姓名（{a.name}）、出生年份"
-                        f"（{int(a.birth_year)}）和任职单位（{'、'.join(sorted(shared))}）都相同，"
-                        f"可能是同一人录成了两个编码 / same name, birth year and unit as "
-                        f"{a.person_id} (row {int(a.Index)}): one person under two ids?",
-                        "warning"))
+    for (_, _, _, _), group in shared.groupby(["name", "birth_year", "pos_a", "pos_b"],
+                                              sort=False):
+        a = group.iloc[0]
+        units = "、".join(group["unit_id"].tolist())
+        out.append(Violation(
+            "people", people.file, int(a.row_b), "person_id", str(a.person_id_b),
+            f"与第 {int(a.row_a)} 行的 {a.person_id_a} 姓名（{a['name']}）、出生年份"
+            f"（{int(a.birth_year)}）和任职单位（{units}）都相同，"
+            f"可能是同一人录成了两个编码 / same name, birth year and unit as "
+            f"{a.person_id_a} (row {int(a.row_a)}): one person under two ids?",
+            "warning"))
     return out
 
 

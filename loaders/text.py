@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
 
 from linkgraph.errors import InputError
@@ -241,8 +240,11 @@ def _chunks(handle, encoding: str, layout: Layout, chunk_rows: int):
                          quoting=csv.QUOTE_NONE)
     with reader:
         for chunk in reader:
-            used = np.flatnonzero((chunk.to_numpy(dtype=object) != "").any(axis=0))
-            keep = int(used[-1]) + 1 if len(used) else 1
+            # column by column on the Arrow-backed strings: turning the chunk
+            # into Python objects to find its last used column cost more
+            # than parsing it
+            used = [i for i, c in enumerate(chunk.columns) if (chunk[c] != "").any()]
+            keep = used[-1] + 1 if used else 1
             yield chunk.iloc[:, :keep]
 
 

@@ -32,6 +32,40 @@ def _points(cleaned: list[str], max_chars: int) -> tuple[np.ndarray, np.ndarray]
     return flat, np.repeat(np.arange(len(cut), dtype=np.int64), lengths)
 
 
+#: the one character whose lower case depends on its neighbours in
+#: ``str.lower`` (a final capital sigma becomes ς): cleaned text by text
+_CONTEXTUAL = 0x03A3
+
+
+def _clean_points(texts: Sequence[str], max_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """What ``_points([clean(t) for t in texts], max_chars)`` gives, with
+    ``clean`` applied once per distinct character instead of once per text:
+    removing non-word characters and lower-casing go character by
+    character, so a table over the distinct code points does both.  A
+    character whose lower case is not one character (İ), or depends on its
+    neighbours (Σ), sends the texts the per-text way."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    raw = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    seen = np.zeros(1 << _BITS, dtype=bool)
+    seen[raw] = True
+    chars = np.flatnonzero(seen)
+    if not len(chars):
+        return raw, np.zeros(0, dtype=np.int64)
+    cleaned = [clean(chr(c)) for c in chars.tolist()]
+    if any(len(c) > 1 for c in cleaned) or seen[_CONTEXTUAL]:
+        return _points([clean(t) for t in texts], max_chars)
+    lower = np.zeros(1 << _BITS, dtype=np.uint32)   # 0: the character goes
+    lower[chars] = [ord(c) if c else 0 for c in cleaned]
+    mapped = lower[raw]
+    keep = mapped != 0
+    flat = mapped[keep]
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[keep]
+    counts = np.bincount(doc, minlength=len(texts))
+    starts = np.cumsum(counts) - counts
+    cut = (np.arange(len(doc), dtype=np.int64) - starts[doc]) < max_chars
+    return flat[cut], doc[cut]
+
+
 def _all_codes(flat: np.ndarray, doc: np.ndarray, sizes: Sequence[int], bits: int = _BITS,
                table: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(text, n-gram code) for every n-gram of sizes ``sizes``; characters
@@ -93,9 +127,8 @@ def tfidf(texts: Sequence[str], *, sizes: Sequence[int] = (2, 3),
     """Rows = texts, L2-normalised TF-IDF over character n-grams of ``sizes``.
 
     A text shorter than the smallest n-gram gets an empty row (cosine 0)."""
-    cleaned = [clean(t) for t in texts]
-    n = len(cleaned)
-    flat, doc = _points(cleaned, max_chars)
+    n = len(texts)
+    flat, doc = _clean_points(texts, max_chars)
     table, bits = _char_table(flat)
     row_bits = max(n - 1, 1).bit_length()
     if bits * max(sizes, default=1) + row_bits <= 64:
