@@ -10,7 +10,7 @@ Fixtures
                                 (nodes, relationships, constraints, indexes)
 
 The server is the one in ``NEO4J_URI`` / ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``
-when ``NEO4J_URI`` is set, else a ``LocalNeo4j`` started once (the jars are
+when ``NEO4J_URI`` is set, else a quick ``LocalNeo4j`` started once (the jars are
 fetched with Maven the first time, into ``$LINKGRAPH_CACHE``) and stopped at
 the end.  ``neo4j_db`` wipes a server of your own only if its database is
 empty at the start of the session or ``LINKGRAPH_TEST_NEO4J_WIPE=1``.
@@ -85,7 +85,9 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jCred
     if external is not None:
         yield external
         return
-    server = LocalNeo4j(data_dir=tmp_path_factory.mktemp("neo4j"), stop_with_parent=True)
+    # quick: C1 JIT only and a smaller heap (scripts/neo4j-local start --quick)
+    server = LocalNeo4j(data_dir=tmp_path_factory.mktemp("neo4j"), stop_with_parent=True,
+                        quick=True)
     try:
         creds = server.start()
     except Neo4jError as exc:

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from linkgraph.errors import Neo4jError
-from scripts.neo4j.server import (LocalNeo4j, auth_ini_line, bolt_answers, fetch_jars,
-                                    free_port, jars_complete, java_major_version,
-                                    lib_dir, port_is_free,
-                                    render_conf)
+from scripts.neo4j.server import (QUICK_JVM_FLAGS, LocalNeo4j, auth_ini_line, bolt_answers,
+                                    fetch_jars, free_port, jars_complete, java_major_version,
+                                    lib_dir, port_is_free, render_conf)
 
 # Also loaded by tests/conftest.py where there is one; the helpers below are
 # imported inside the tests so that pytest imports the plugin (and rewrites
@@ -135,7 +134,7 @@ def jars() -> Path:
 def test_auth_ini_line_matches_the_admin_tool(jars, tmp_path):
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "neo4j.conf").write_text(render_conf(tmp_path, jars, 7687))
-    subprocess.run(["java", "-cp", f"{jars}/*", "org.neo4j.cli.AdminTool", "dbms",
+    subprocess.run(["java", *QUICK_JVM_FLAGS, "-cp", f"{jars}/*", "org.neo4j.cli.AdminTool", "dbms",
                     "set-initial-password", "pässwörd-1"], check=True, capture_output=True,
                    env={**os.environ, "NEO4J_HOME": str(tmp_path),
                         "NEO4J_CONF": str(tmp_path / "conf")})
@@ -185,8 +184,11 @@ def test_lifecycle_one_server_per_dir_stop_frees_the_port_data_stays(jars, tmp_p
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
-    with LocalNeo4j(data_dir=tmp_path, stop_with_parent=True) as (uri2, user, password2):
+    again = LocalNeo4j(data_dir=tmp_path, stop_with_parent=True, quick=True)
+    with again as (uri2, user, password2):
         assert password2 == password
+        cmdline = Path(f"/proc/{again.running_pid()}/cmdline").read_bytes().split(b"\0")
+        assert b"-XX:TieredStopAtLevel=1" in cmdline and b"-Xmx384m" in cmdline
         with GraphDatabase.driver(uri2, auth=(user, password2)) as drv:
             found = drv.execute_query("MATCH (u:Unit) RETURN u.id AS id").records
         assert [r["id"] for r in found] == ["kept"]

@@ -60,6 +60,13 @@ JVM_FLAGS = (
     "-Dfile.encoding=UTF-8",
 )
 
+#: ``quick``: for short-lived servers (the tests').  C1 only: the JIT's second
+#: tier (C2) spends its compile threads on the start-up code, which a test
+#: session never runs long enough to win back; a smaller heap and page cache.
+QUICK_JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
+QUICK_HEAP = "384m"
+QUICK_PAGECACHE = "64m"
+
 
 class Neo4jCredentials(NamedTuple):
     """How to reach a server: ``uri, user, password = creds`` works."""
@@ -263,21 +270,24 @@ class LocalNeo4j:
     ``stop``.  A ``data_dir`` that already holds a database is started again
     with its data and its password file.  ``stop_with_parent`` (Linux) has
     the kernel send SIGTERM to the server when this process dies, so a
-    killed test run leaves no server behind.
+    killed test run leaves no server behind.  ``quick`` starts a server
+    for a short life (tests): C1 JIT only, a smaller heap and page cache
+    (``QUICK_*``) unless ``heap``/``pagecache`` are given.
     """
 
     def __init__(self, cache_dir: Path | None = None, data_dir: Path | None = None,
                  *, port: int | None = None, version: str = NEO4J_VERSION,
-                 heap: str = "512m", pagecache: str = "128m",
+                 heap: str | None = None, pagecache: str | None = None,
                  startup_timeout: float = 180.0, java: str = "java",
-                 stop_with_parent: bool = False) -> None:
+                 stop_with_parent: bool = False, quick: bool = False) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self._temporary = data_dir is None
         self.data_dir = Path(data_dir) if data_dir else None
         self.port = port
         self.version = version
-        self.heap = heap
-        self.pagecache = pagecache
+        self.quick = quick
+        self.heap = heap or (QUICK_HEAP if quick else "512m")
+        self.pagecache = pagecache or (QUICK_PAGECACHE if quick else "128m")
         self.startup_timeout = startup_timeout
         self.java = java
         self.stop_with_parent = stop_with_parent
@@ -400,7 +410,8 @@ class LocalNeo4j:
 
     def _launch(self, home: Path, lib: Path) -> int:
         cmd = [shutil.which(self.java) or self.java, f"-Xmx{self.heap}", "-Xms64m",
-               *JVM_FLAGS, "-cp", f"{lib}/*", "org.neo4j.server.CommunityEntryPoint",
+               *JVM_FLAGS, *(QUICK_JVM_FLAGS if self.quick else ()),
+               "-cp", f"{lib}/*", "org.neo4j.server.CommunityEntryPoint",
                f"--home-dir={home.resolve()}",
                f"--config-dir={home.resolve() / 'conf'}", "--console-mode"]
         with open(self.log_file, "ab") as log:
