@@ -201,7 +201,7 @@ def template_share(X: sparse.csr_matrix, common_share: float,
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
                similarity: float, whole_linked: float, block: np.ndarray | None = None
-               ) -> tuple[np.ndarray, pd.Series]:
+               ) -> tuple[np.ndarray, pd.Series, pd.Series]:
     """Component label per text of a block of ``n`` (-1 = none), the mean
     link similarity per component and the share of its pairs that are
     linked: the unusual texts ``seeds`` (their TF-IDF rows ``Xs``) linked
