@@ -170,6 +170,30 @@ def test_one_phrase_copied_with_other_surroundings_is_no_near_duplicate():
     assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
 
 
+def test_a_template_of_copied_phrases_is_no_near_duplicate():
+    # one stock finding in eight units: 催收不力 in all, 应收账款 before it in
+    # seven (应收租金 in one), other actors in front — taking out the longest
+    # phrase of all (催收不力) leaves 应收账款, copied too: a template of copied
+    # phrases, not one failing written in other words
+    units = ["T01", "T04", "B02", "B13", "B27", "B45", "T07", "B33"]
+    rows = [(u, "A", f"{unit_names()[u]}{ACTORS[k % 6]}"
+                     f"{'应收租金' if k == 7 else '应收账款'}催收不力")
+            for k, u in enumerate(units)]
+    assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
+
+
+def test_a_detail_beside_some_of_a_stock_phrase_is_no_circumstance():
+    # 认定依据不充分 after three different objects in five units, and a detail
+    # (卷档案材料缺失) beside it in two of them and after another finding in a
+    # third: the detail is not copied with the phrase (in half the units), so
+    # it does not make the stock phrase a failing with its circumstances
+    units = ["T01", "T04", "B02", "B13", "B27"]
+    texts = ["干部出生日期认定依据不充分，16卷档案材料缺失", "入党时间认定依据不充分，9卷档案材料缺失",
+             "学历学位认定依据不充分", "档案专项审核工作走过场，12卷档案材料缺失", "干部出生日期认定依据不充分"]
+    rows = [(u, "A", f"{unit_names()[u]}{t}") for u, t in zip(units, texts)]
+    assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
+
+
 def test_a_failing_copied_with_its_circumstances_still_clusters():
     # two specific phrases copied together (涉密计算机违规连接互联网 … 存在泄密隐患),
     # reordered and with other details: one failing, in the six units

@@ -10,12 +10,15 @@ circumstances shares more than one.
 
 So, for each cluster the detector found: its *core* is the longest phrase
 (at least ``core_chars`` characters) written in at least ``core_share`` of
-its units' wordings (``[clusters]`` rules).  Without the core, are the wordings still alike (the
+its units' wordings (``[clusters]`` rules).  Without the core — and
+without every further phrase copied as widely once it is gone (a template
+of copied phrases: 应收账款 + 催收不力) — are the wordings still alike (the
 same similarity and density tests as before)?  If not, the cluster is a
 copied phrase and is not reported — unless a second specific phrase, a
-clause of its own, is copied with it (涉密计算机违规连接互联网 … 存在泄密隐患:
-the failing and its circumstances).  A cluster with no core (paraphrases) is
-left as it is.
+clause of its own, is copied *with* it, beside the core in ``core_share``
+of the weight (涉密计算机违规连接互联网 … 存在泄密隐患: the failing and its
+circumstances; a detail beside the core in only some wordings is not).  A
+cluster with no core (paraphrases) is left as it is.
 
 The other way round, ``reworded_only`` picks, among the communities linked
 at a lower similarity, those whose wordings share meaning but no phrase: the
@@ -97,6 +100,41 @@ def other_clause(texts: Sequence[str], core: str, second: str) -> bool:
                                       for piece in t.split(",")) for t in both)
 
 
+def circumstance(texts: Sequence[str], weights: Sequence[float], core: str,
+                 params: ClusterRules, specific: Callable[[str], bool]) -> str | None:
+    """A second specific phrase (``second_chars`` characters or more), a
+    clause of its own, copied *together with* ``core``: written beside it in
+    ``core_share`` of the cluster's weight — the failing and its
+    circumstances (涉密计算机违规连接互联网 … 存在泄密隐患).  A phrase that
+    only some of the core's wordings carry, or wordings without the core
+    (档案材料缺失 beside 出生日期认定依据不充分 in two of five units, and
+    after another failing in a third), is a detail drawn with the category,
+    not the failing's circumstance."""
+    held = [(t, w) for t, w in zip(texts, weights) if core in t]
+    total, with_core = sum(weights), sum(w for _, w in held)
+    if not held or with_core < params.core_share * total:
+        return None
+    share = params.core_share * total / with_core
+    second = core_phrase(without([t for t, _ in held], core), [w for _, w in held],
+                         min(share, 1.0), params.second_chars, keep=specific)
+    return second if second is not None and other_clause(texts, core, second) else None
+
+
+def copied_away(texts: Sequence[str], weights: Sequence[float], core: str,
+                params: ClusterRules) -> list[str]:
+    """``texts`` without ``core`` and without every further phrase copied
+    across ``core_share`` of the weight once it is gone: 催收不力 (in all 8
+    units) and then 应收账款 (in 7) — a template of copied phrases, not one
+    failing in other words.  Shorter shared words (超标准 beside 公务接待) stay."""
+    rest = without(texts, core)
+    for _ in range(len(texts)):
+        more = core_phrase(rest, weights, params.core_share, params.core_chars)
+        if more is None:
+            break
+        rest = without(rest, more)
+    return rest
+
+
 def without(texts: Sequence[str], phrase: str) -> list[str]:
     """``texts`` with ``phrase`` taken out (a break left in its place)."""
     return [t.replace(phrase, ",") for t in texts]
@@ -120,13 +158,12 @@ def copied(groups: Mapping[int, tuple[Sequence[str], Sequence[float]]],
     for lab, core in sorted(cores.items()):
         if core is None:
             continue
-        second = core_phrase(without(groups[lab][0], core), groups[lab][1],
-                             params.core_share, params.second_chars, keep=specific)
-        if second is None or not other_clause(groups[lab][0], core, second):
+        if not circumstance(groups[lab][0], groups[lab][1], core, params, specific):
             todo.append(lab)
     if not todo:
         return set()
-    rest = [t for lab in todo for t in without(groups[lab][0], str(cores[lab]))]
+    rest = [t for lab in todo for t in copied_away(groups[lab][0], groups[lab][1],
+                                                   str(cores[lab]), params)]
     X = featurize(rest)
     out, at = set(), 0
     for lab in todo:

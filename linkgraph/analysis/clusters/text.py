@@ -30,7 +30,9 @@ Steps (``near_duplicates``):
    ``min_density``.  A cluster that shares only one copied phrase (its core,
    ``stock.py``: 某报账员 / 某村干部 + 超天数报销补助) is dropped.
 6. **Reworded**: a second pass links at ``paraphrase_similarity`` and keeps
-   the communities (density ≥ ``paraphrase_density``) whose wordings share
+   the communities (density ≥ ``paraphrase_density``, at least
+   ``whole_linked`` of their pairs linked: a Louvain community of one
+   category's vocabulary is linked only in part) whose wordings share
    no phrase longer than a word on average (< ``paraphrase_lcs``
    characters) and are long enough to judge (``paraphrase_chars``): one
    failing in genuinely different words (干部在外面公司挂职领钱 / 公职人员在民营
@@ -199,14 +201,15 @@ def template_share(X: sparse.csr_matrix, common_share: float,
 
 def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
                similarity: float, whole_linked: float, block: np.ndarray | None = None
-               ) -> tuple[np.ndarray, pd.Series]:
-    """Component label per text of a block of ``n`` (-1 = none) and the mean
-    link similarity per component: the unusual texts ``seeds`` (their TF-IDF
-    rows ``Xs``) linked where their cosine ≥ ``similarity`` (and, with
-    ``block`` — one code per seed — only within one block)."""
+               ) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """Component label per text of a block of ``n`` (-1 = none), the mean
+    link similarity per component and the share of its pairs that are
+    linked: the unusual texts ``seeds`` (their TF-IDF rows ``Xs``) linked
+    where their cosine ≥ ``similarity`` (and, with ``block`` — one code per
+    seed — only within one block)."""
     label = np.full(n, -1, dtype=np.int64)
     if len(seeds) < 2:
-        return label, pd.Series(dtype=float)
+        return label, pd.Series(dtype=float), pd.Series(dtype=float)
     S = (Xs @ Xs.T).tocoo()
     i, j, v = seeds[S.row], seeds[S.col], S.data
     keep = (i < j) & (v >= similarity)
@@ -223,7 +226,9 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     size = pd.Series(comp[touched]).value_counts()
     pairs = size * (size - 1) / 2
     means = (sums / pairs.reindex(sums.index)).fillna(0.0)
-    return label, means
+    links = pd.Series(comp[i][same]).value_counts()
+    linked = (links / pairs.reindex(links.index)).fillna(0.0)
+    return label, means, linked
 
 
 def communities(i: np.ndarray, j: np.ndarray, v: np.ndarray, n: int,
@@ -343,8 +348,8 @@ def near_duplicates(problems: pd.DataFrame, params: ClusterRules,
 
     Xs = featurize([])
     areas = _areas(p, items)[seeds]
-    comp, sims = link_seeds(Xs, seeds, len(texts), params.similarity,
-                             params.whole_linked, areas)
+    comp, sims, _ = link_seeds(Xs, seeds, len(texts), params.similarity,
+                                params.whole_linked, areas)
     phrased = _communities(items, comp, sims, params, n_units, params.min_density)
     groups = {int(lab): ([texts[w] for w in ws], [float(held[w]) for w in ws])
               for lab, ws in phrased.groupby("label")["wording"].agg(
@@ -353,10 +358,14 @@ def near_duplicates(problems: pd.DataFrame, params: ClusterRules,
                   specific=lambda phrase: gram_units([phrase], df)[0] < rare)
     kept = [phrased[~phrased["label"].isin(gone)]]
     if params.paraphrase_similarity:
-        comp2, sims2 = link_seeds(Xs, seeds, len(texts), params.paraphrase_similarity,
-                                  params.whole_linked, areas)
-        reworded = _communities(items, comp2, sims2, params, n_units,
-                                params.paraphrase_density)
+        comp2, sims2, linked = link_seeds(Xs, seeds, len(texts), params.paraphrase_similarity,
+                                          params.whole_linked, areas)
+        # one failing in other words: most of its wordings' pairs are linked
+        # (a Louvain community of one category's vocabulary — 任前公示不规范,
+        # 民主推荐欠规范, 动议环节程序不严谨 … — is linked only in part)
+        whole = linked.index[linked >= params.whole_linked]
+        reworded = _communities(items, np.where(np.isin(comp2, whole), comp2, -1), sims2,
+                                params, n_units, params.paraphrase_density)
         reworded = reworded[reworded["label"].isin(reworded_only(
             reworded, texts, kept[0], params.paraphrase_lcs, params.paraphrase_chars))]
         offset = int(comp.max()) + 1
