@@ -117,8 +117,6 @@ def office_truth(truth_path: Path, res: Resolution,
     how many links could be paired."""
     import json
 
-    from loaders.office.unitnames import clean
-
     sheets = json.loads(truth_path.read_text(encoding="utf-8"))["office"]["sheets"]
     by_row: dict[tuple[str, str, int], list[list]] = defaultdict(list)
     own_unit: dict[tuple[str, str], Any] = {}
@@ -146,13 +144,31 @@ def office_truth(truth_path: Path, res: Resolution,
                 names[found] = name
                 coverage["person_scored"] += 1
         else:
-            hits = {m[4] for m in row if m[3] in ("unit", "unit+title")
-                    and clean(m[2]).startswith(clean(link.text)) and link.text}
+            hits = {m[4] for m in row if _names_unit(m, link.text)}
+            if not hits and any(m[3] == "unit+title" for m in row):
+                continue  # a post of the 工作简历: the truth does not name its unit
             found = hits.pop() if len(hits) == 1 else own_unit.get(sheet)
             if found:
                 truth["unit"][_link_key(link)] = found
                 coverage["unit_scored"] += 1
     return truth, names, dict(coverage)
+
+
+def _names_unit(mention: list, text: str) -> bool:
+    """Whether the truth's ``mention`` is the one a unit link's ``text`` came
+    from: a unit cell written with more words after the name (党委, 人民政府);
+    a post cell (``福泽镇中心小学党支部书记``) only by the unit it begins with,
+    so a 工作简历 post at ``福泽镇`` on the same row is not taken for it."""
+    from loaders.office.mentions import split_unit_title
+    from loaders.office.unitnames import clean
+
+    if not text or mention[3] not in ("unit", "unit+title"):
+        return False
+    if mention[3] == "unit+title":
+        unit, _title = split_unit_title(mention[2])
+        if unit is not None:
+            return clean(unit.text) == clean(text)
+    return clean(mention[2]).startswith(clean(text))
 
 
 def run_office(out: Path) -> dict[str, Any]:

@@ -100,6 +100,13 @@ def unit_names(res) -> dict[str, str]:
     # a region inside another is of a lower level (no 城市 after a county)
     ("西林镇黄州村", None, "西林镇黄州村", "plain"),
     ("黄州社区党委", None, "黄州社区", "party"),
+    ("马州街道", None, "马州街道", "plain"),
+    ("马州街道党工委", None, "马州街道", "party"),
+    ("黄州镇人民政府", None, "黄州镇", "gov"),
+    ("马州乡", None, "马州乡", "plain"),
+    ("大池县马州街道", "大池县", "马州街道", "plain"),
+    ("大池县乡村振兴局", "大池县", "乡村振兴局", "plain"),
+    ("大池县乡镇企业局", "大池县", "乡镇企业局", "plain"),
     ("大池县城市建设投资有限公司", "大池县", "城市建设投资有限公司", "plain"),
     ("达台省牛镇市大池县农业局", "大池县", "农业局", "plain"),
     # a street's 工作委员会 is its 党工委; doubled words as ledgers write them

@@ -111,10 +111,19 @@ def _rank(region: str) -> int:
     return max(i for i, ends in enumerate(_REGION_RANK) if region.endswith(ends))
 
 
+def _township(rest: str) -> bool:
+    """Whether what follows a would-be region makes it a township's name:
+    马州街道 and 黄州镇 are places named 马州 and 黄州, not 街道 and 镇 in a
+    region 马州 (乡村振兴局 and 乡镇企业局 after a county are bureaus)."""
+    return rest.startswith(("街道", "镇")) or (
+        rest.startswith("乡") and rest[1:2] not in ("村", "镇"))
+
+
 def _strip_regions(text: str) -> tuple[str | None, str | None, str]:
     """Regions before the name: 青岚县…, XX省XX市…; each nested region is of a
     lower level than the one before (``大池县城市建设…``: no 城市 after a
-    county), holds no place word and is not a village's first characters (黄州村)."""
+    county), holds no place word and is not a village's or a township's first
+    characters (黄州村, 马州街道)."""
     region = level = None
     rank = -1
     while text[:1] not in LEVEL_WORDS:
@@ -123,8 +132,8 @@ def _strip_regions(text: str) -> tuple[str | None, str | None, str]:
             break
         found, rest = m.group(1), text[m.end():]
         if (len(found) < 2 or found.endswith(NOT_REGION) or not rest
-                or rest.startswith(("村", "社区")) or _IN_PLACE_WORD.search(found[:-1])
-                or _rank(found) <= rank):
+                or rest.startswith(("村", "社区")) or _township(rest)
+                or _IN_PLACE_WORD.search(found[:-1]) or _rank(found) <= rank):
             break
         region, text, rank = found, rest, _rank(found)
     if region is None and len(text) > 1 and text[0] in LEVEL_WORDS:
