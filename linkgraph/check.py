@@ -183,21 +183,25 @@ def type_rows(table: str, file: str, raw: pd.DataFrame,
     _check_cell_lengths(checked, cells)
     suspicious_cells(checked, cells)
     groups: dict[str, list[str]] = {}
-    for col in spec.columns:
+    known = {c.name for c in spec.columns}
+    # columns the contract does not know (headers.extra_name): kept as text
+    columns = (*spec.columns, *(Column(c) for c in raw.columns if c not in known))
+    for col in columns:
         key = "blank" if col.kind == "vocab:relation" else _reader_key(col)
         groups.setdefault(key, []).append(col.name)
     parsed: dict[str, tuple[Any, np.ndarray]] = {}
     for key, names in groups.items():
         parsed.update(zip(names, cells.read(names, _reader(key))))
     typed: dict[str, pd.Series] = {}
-    for col in spec.columns:
+    for col in columns:
         values, bad = parsed[col.name]
         if col.kind == "vocab:relation":
             typed.update(_type_relation(checked, col.name, values, relation_words))
             continue
         typed[col.name] = _checked_column(checked, col, values, bad)
     extras = {c: typed.pop(c) for c in RELATION_EXTRA_COLUMNS if c in typed}
-    checked.frame = pd.DataFrame({**typed, **extras}, index=raw.index)
+    unknown = {c: typed.pop(c) for c in list(typed) if c not in known}
+    checked.frame = pd.DataFrame({**typed, **extras, **unknown}, index=raw.index)
     return checked
 
 
@@ -232,6 +236,14 @@ def _checked_column(checked: Checked, col: Column, values: Any, bad: np.ndarray)
 #: Columns the checker adds to ``ties`` beside the canonical relation: the
 #: word as written and its kinship path (``kinship.KinPath.encode()``).
 RELATION_EXTRA_COLUMNS = ("relation_word", "kinship")
+
+
+def extra_columns(frame: pd.DataFrame, table: str) -> list[str]:
+    """Columns of a loaded table beyond the contract's (and the loader's own
+    ``RELATION_EXTRA_COLUMNS``): unknown columns kept as text properties
+    (``headers.extra_name``)."""
+    known = {c.name for c in TABLE_BY_NAME[table].columns} | set(RELATION_EXTRA_COLUMNS)
+    return [c for c in frame.columns if c not in known]
 
 
 def _type_relation(checked: Checked, column: str, words: np.ndarray,

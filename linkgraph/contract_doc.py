@@ -58,6 +58,11 @@ def render() -> str:
         "DATA is a folder with one file per table (CSV or Excel), or one Excel workbook",
         "with one sheet per table. File, sheet and column names may be the canonical",
         "English name or any Chinese alias below. **Bold** columns are required.",
+        "A column the contract does not know (备注, 联系电话 …) is kept as text under its",
+        "header as written, reported once per file: a property of the table's nodes in the",
+        "graph and in Neo4j (a relationship table such as `posts` keeps it in the table",
+        "only). A header that is blank, holds `:` or a backtick, or repeats another is",
+        "ignored, with a warning.",
         "",
     ]
     for t in TABLES:

@@ -126,7 +126,7 @@ def _read_table(raw, chunks, rules: Rules) -> tuple[check.Checked, tuple[Violati
             mapped = map_columns(grid, raw.table, raw.file)
             frame, warnings = mapped.frame, list(mapped.violations)
         else:
-            frame = (apply_columns(grid, mapped.positions, raw.table)
+            frame = (apply_columns(grid, mapped.positions, raw.table, mapped.extras)
                      if mapped.header_row else unmapped_rows(grid, raw.table))
             warnings = (list(stray_cells(grid, mapped.width, raw.table, raw.file))
                         if mapped.header_row else [])

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 import networkx as nx
 import pandas as pd
 
-from linkgraph.check import RELATION_EXTRA_COLUMNS
+from linkgraph.check import RELATION_EXTRA_COLUMNS, extra_columns
 from linkgraph.model import OUTSIDE_PEOPLE, RELATIONSHIPS, TABLE_LABELS, RelSpec, node_key
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, TABLE_ONLY, Tables, key_column
@@ -48,10 +48,12 @@ def _records(frame: pd.DataFrame, columns: list[str], rename: Mapping[str, str])
 
 def node_frame(tables: Tables, table: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """An entity table's rows as node properties: the frame and its columns
-    (name -> kind).  Leads also carry the people of ``lead_people`` who are not
-    on the roster (案外人, ``model.OUTSIDE_PEOPLE``)."""
+    (name -> kind).  Columns the contract does not know are kept as text
+    (``extra_columns``); leads also carry the people of ``lead_people`` who
+    are not on the roster (案外人, ``model.OUTSIDE_PEOPLE``)."""
     frame = tables[table]
     kinds = {c.name: c.kind for c in TABLE_BY_NAME[table].columns}
+    kinds.update({c: "text" for c in extra_columns(frame, table)})
     if table == "leads" and "lead_people" in tables:
         names, outcomes = _outside_people(tables["lead_people"], frame["lead_id"])
         frame = frame.assign(**{OUTSIDE_PEOPLE[0]: names, OUTSIDE_PEOPLE[1]: outcomes})
@@ -184,6 +186,16 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
+def _with_extras(typed: pd.DataFrame, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``typed`` plus the node properties the contract does not know (extra
+    columns as loaded), sorted by name: a graph or Neo4j keeps no column order."""
+    reserved = {"id", "label", *OUTSIDE_PEOPLE}
+    extras = sorted(c for c in extra_columns(frame, table) if c not in reserved)
+    for c in extras:
+        typed[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    return typed
+
+
 def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
     """The canonical tables of a graph built by ``build_graph`` (or pulled)."""
     by_label: dict[str, list[dict]] = {}
@@ -193,7 +205,7 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
     for table, label in TABLE_LABELS.items():
         rows = sorted(by_label.get(label, []), key=lambda d: str(d["id"]))
         frame = pd.DataFrame([{**d, key_column(table): d["id"]} for d in rows])
-        tables[table] = _typed(frame, table)
+        tables[table] = _with_extras(_typed(frame, table), frame, table)
     link_tables = {"posts": "HOLDS_POST", "ties": "TIE", "team_members": "MEMBER_OF",
                    "assignments": "INSPECTS", "lead_people": "IMPLICATES"}
     for table, rel in link_tables.items():

@@ -69,6 +69,28 @@ class Mapped:
     #: (canonical column, unit word) of amount columns whose header names a
     #: unit: ``追缴资金（万元）`` -> ("recovered_amount", "万元")
     units: tuple[tuple[str, str], ...] = ()
+    #: (grid column, name) of columns the contract does not know, kept as
+    #: extra text properties under their header as written (NFKC, trimmed)
+    extras: tuple[tuple[int, str], ...] = ()
+
+
+#: Names an extra column cannot take: graph keys and the loader's own columns.
+RESERVED_EXTRA_NAMES = frozenset({"id", "label", "type", "relation_word", "kinship",
+                                  "outside_people", "outside_outcomes"})
+
+
+def extra_name(table: str, cell: object) -> str | None:
+    """The property name of an unknown column's header, or None when it
+    cannot be one (blank, a canonical or reserved name, ``:`` or a backtick,
+    which Neo4j's import headers and Cypher would misread)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(cell)).strip()
+    if not text or text.lower() == "nan" or text.startswith("_") or any(c in text for c in ":`"):
+        return None
+    if text in RESERVED_EXTRA_NAMES or text in {c.name for c in TABLE_BY_NAME[table].columns}:
+        return None
+    return text
 
 
 #: Units an amount header may name; a bare number under it is in that unit.
@@ -139,10 +161,19 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
     warnings: list[Violation] = []
     fatal: list[Violation] = []
     keep: dict[int, str] = {}
+    extras: dict[int, str] = {}
     for pos, cell in enumerate(grid.iloc[hrow]):
         raw = str(cell).strip()
         canon = column_for(table, raw) if raw else None
         if canon is None:
+            name = extra_name(table, raw) if raw else None
+            if name is not None and name not in extras.values():
+                extras[pos] = name
+                warnings.append(Violation(table, file, hrow + 1, raw, name,
+                                          "不属于数据约定的列，作为附加属性原样保留（文本）"
+                                          " / column not in the contract, kept as an extra "
+                                          "(text) property", "warning"))
+                continue
             if raw or (grid.iloc[hrow + 1:, pos].astype(str).str.strip() != "").any():
                 warnings.append(Violation(table, file, hrow + 1, raw or f"第{pos + 1}列", "",
                                           "不属于数据约定的列，已忽略 / column not in the "
@@ -164,16 +195,18 @@ def map_columns(grid: pd.DataFrame, table: str, file: str) -> Mapped:
     positions = tuple(keep.items())
     header_cells = [str(c).strip() for c in grid.iloc[hrow]]
     width = max((i + 1 for i, c in enumerate(header_cells) if c and c != "nan"), default=0)
-    data = apply_columns(grid.iloc[hrow + 1:], positions, table)
+    extra_positions = tuple(extras.items())
+    data = apply_columns(grid.iloc[hrow + 1:], positions, table, extra_positions)
     warnings += stray_cells(grid, width, table, file, hrow + 1)
     units = tuple((canon, unit) for pos, canon in positions
                   if spec.column(canon).kind == "float"
                   and (unit := header_unit(grid.iloc[hrow, pos])) is not None)
-    return Mapped(data, hrow + 1, tuple(warnings), tuple(fatal), positions, width, units)
+    return Mapped(data, hrow + 1, tuple(warnings), tuple(fatal), positions, width, units,
+                  extra_positions)
 
 
 def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
-                  table: str) -> pd.DataFrame:
+                  table: str, extras: tuple[tuple[int, str], ...] = ()) -> pd.DataFrame:
     """Data rows of a grid chunk under canonical names, indexed by row number.
 
     A row counts when any of its cells holds something — also a cell under
@@ -182,7 +215,9 @@ def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
     cells = grid.to_numpy(dtype=object)
     keep = _nonblank_rows(cells)
     cells = cells[keep]
-    given = {canon: cells[:, pos] for pos, canon in positions if pos < cells.shape[1]}
+    given = {canon: cells[:, pos] for pos, canon in (*positions, *extras)
+             if pos < cells.shape[1]}
+    names += [name for _, name in extras]
     return pd.DataFrame({name: given.get(name) for name in names}, index=grid.index[keep] + 1,
                         dtype=object)
 

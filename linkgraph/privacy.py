@@ -9,8 +9,12 @@ or export can be shared without naming anyone:
 * every person id (``people.person_id`` and each column that refers to it)
   → ``P`` + 12 hex digits of HMAC-SHA256(salt, id);
 * real names written inside free text (problem, measure and audit
-  descriptions, petition topics, lead sources and signatures, tie sources)
+  descriptions, petition topics, lead sources and signatures, tie sources,
+  review reasons, talk triggers, visit findings, supervision information)
   → the alias, longest name first;
+* the names of a lead's people (``lead_people.name``) → the alias of the
+  person named, and for people not on the roster (案外人), whom no alias
+  covers, ``案外人`` + an ordinal by a keyed hash of the name;
 * birth year, gender and specialty → blank (they single people out and no
   analysis needs them).
 
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkgraph.schema import TABLES
+from linkgraph.schema import TABLE_BY_NAME, TABLES
 
 SALT_ENV = "LINKGRAPH_PSEUDONYM_SALT"
 
@@ -46,7 +50,11 @@ COMPOUND_SURNAMES = frozenset(
 FREE_TEXT = (("problems", "description"), ("measures", "description"),
              ("audits", "description"), ("petitions", "topic"), ("petitions", "channel"),
              ("leads", "source"), ("leads", "signed_by"), ("leads", "discipline"),
-             ("ties", "source"))
+             ("ties", "source"),
+             # the 成果 and review records (issue 19)
+             ("reviews", "reason"), ("results", "accountability_kind"), ("talks", "trigger"),
+             ("talks", "form"), ("visits", "verdict"), ("visits", "findings"),
+             ("supervision_info", "text"), ("self_checks", "category"))
 
 #: person attributes blanked: quasi-identifiers no analysis needs.
 DROPPED = ("birth_year", "gender", "specialty")
@@ -185,6 +193,8 @@ def pseudonymize_tables(tables: Mapping[str, pd.DataFrame],
     people = tables["people"]
     pseudonyms = pseudonyms or make_pseudonyms(people)
     out = {name: frame for name, frame in tables.items()}
+    if "lead_people" in out and not out["lead_people"].empty:
+        out["lead_people"] = _lead_people_names(out["lead_people"], pseudonyms)
     for table, column, kind in person_id_columns():
         frame = out.get(table)
         if frame is None or column not in frame.columns or frame.empty:
@@ -212,7 +222,37 @@ def pseudonymize_tables(tables: Mapping[str, pd.DataFrame],
         frame = frame.copy() if frame is tables[table] else frame
         frame[column] = _scrub(frame[column], scrub).astype(frame[column].dtype)
         out[table] = frame
+    for table, frame in list(out.items()):   # extra columns: free text of unknown meaning
+        if table not in TABLE_BY_NAME or frame.empty:
+            continue
+        from linkgraph.check import extra_columns
+
+        extras = extra_columns(frame, table)
+        if extras:
+            frame = frame.copy() if frame is tables[table] else frame
+            for column in extras:
+                frame[column] = _scrub(frame[column], scrub).astype(object)
+            out[table] = frame
     return out, pseudonyms
+
+
+def _lead_people_names(frame: pd.DataFrame, pseudonyms: Pseudonyms) -> pd.DataFrame:
+    """lead_people with each name replaced: the alias of the person on the
+    roster, else 案外人 + ordinal (by a hash keyed with the hashed ids, so the
+    ordinal says nothing about the name)."""
+    key = "\0".join(sorted(pseudonyms.ids.values())).encode("utf-8")
+    outside = frame.loc[frame["person_id"].isna(), "name"].dropna().astype(str)
+    ranked = sorted(set(outside), key=lambda n: hmac.new(key, n.encode("utf-8"),
+                                                        hashlib.sha256).hexdigest())
+    ordinal = {n: f"案外人{i}" for i, n in enumerate(ranked, 1)}
+    alias = frame["person_id"].map(lambda p: None if p is None or p != p
+                                   else pseudonyms.names.get(str(p)))
+    named = frame["name"].map(lambda n: None if n is None or n != n
+                              else ordinal.get(str(n)))
+    out = frame.copy()
+    out["name"] = alias.where(frame["person_id"].notna(), named).astype(object)
+    out["name"] = out["name"].where(out["name"].notna(), None)
+    return out
 
 
 def pseudonymize_dataset(dataset, pseudonyms: Pseudonyms | None = None):

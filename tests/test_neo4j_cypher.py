@@ -287,7 +287,12 @@ def chengdu(tmp_path_factory):
     from tests.chengdu_ledger import ledger
     from tests.conftest import write_tables
 
-    return load_dataset(write_tables(tmp_path_factory.mktemp("chengdu"), ledger())).tables
+    files = ledger()
+    # one column the contract does not know, kept as a property (备注)
+    lines = files["units.csv"].splitlines()
+    files["units.csv"] = "\n".join([lines[0] + ",备注"] + [
+        line + (",重点单位" if i == 1 else ",") for i, line in enumerate(lines[1:], 1)]) + "\n"
+    return load_dataset(write_tables(tmp_path_factory.mktemp("chengdu"), files)).tables
 
 
 @pytest.fixture
@@ -344,6 +349,8 @@ def test_chengdu_outcome_tables_round_trip_through_neo4j(chengdu_conn, chengdu):
     lp = pulled["lead_people"]
     assert sorted(lp.loc[lp["person_id"].isna(), "name"]) == [f"案外人{i:02d}"
                                                               for i in range(1, 12)]
+    units = pulled["units"].set_index("unit_id")
+    assert units["备注"].tolist() == ["重点单位"] + [None] * 9
 
 
 def test_every_query_file_is_checked_here():

@@ -91,3 +91,18 @@ def test_outside_people_keep_their_outcomes(tables):
     back = tables_from_graph(G)["lead_people"]
     row = back[(back["lead_id"] == "L002") & back["person_id"].isna()]
     assert row[["name", "outcome"]].values.tolist() == [["案外人02", "sanctioned"]]
+
+
+def test_explorer_finds_and_dates_the_outcome_records(tables):
+    """Search over the new labels (it once crashed on them) and their dates on
+    a unit's timeline."""
+    from linkgraph.explore.state import Explorer
+
+    ex = Explorer(tables)
+    found = ex.search("V00001")
+    assert [r["key"] for r in found["results"]][:1] == ["Review:V00001"]
+    node = ex.node("Review:V00001")
+    assert node is not None and node["label"] == "Review"
+    unit = ex.node("Unit:U01")
+    assert unit is not None
+    assert any("2024-08-20" in str(item) for item in unit["timeline"])

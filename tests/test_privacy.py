@@ -165,3 +165,38 @@ def test_report_pseudonymised(invoke, ledgers, tmp_path):
     for f in files:
         _assert_no_leak(_texts(f))
     _assert_no_leak(result.output)
+
+
+def test_lead_people_and_outcome_texts_pseudonymised():
+    """A lead's people: the roster's get their alias; 案外人 (not on the roster,
+    no alias) get 案外人 + ordinal; names in review reasons, talk triggers and
+    supervision information are replaced."""
+    from linkgraph.dataset import load_dataset
+    from linkgraph.graph import build_graph
+
+    tables = dict(load_dataset(DATA / "tiny").tables)
+    tables["lead_people"] = pd.DataFrame({
+        "lead_id": ["L1", "L1", "L2", "L2"], "person_id": ["P3", None, None, None],
+        "name": ["王伟", "赵六", "孙七", "赵六"], "outcome": [None, "sanctioned", None, None]})
+    tables["reviews"] = pd.DataFrame({
+        "review_id": ["V1"], "unit_id": ["U1"], "round_id": ["X1"], "subject": ["report"],
+        "measure_id": [None], "problem_id": [None], "submitted_date": [pd.NaT],
+        "review_date": [pd.Timestamp("2024-05-01")], "reviewers": [("纪委监委",)],
+        "verdict": ["rewrite"], "reason": ["李强签字不全"]})
+    tables["supervision_info"] = pd.DataFrame({
+        "info_id": ["S1"], "from_dept_id": ["D1"], "unit_id": ["U1"], "person_id": ["P2"],
+        "date": [pd.NaT], "text": ["反映何娟违规报销"]})
+    pseudo = make_pseudonyms(tables["people"], salt=b"s")
+    out, _ = pseudonymize_tables(tables, pseudo)
+    lp = out["lead_people"]
+    assert lp["name"].tolist()[0] == pseudo.names["P3"]
+    outside = lp["name"].tolist()[1:]
+    # two people outside the roster: two ordinals, 赵六 the same in both leads
+    assert sorted(set(outside)) == ["案外人1", "案外人2"] and outside[0] == outside[2]
+    assert out["reviews"]["reason"].tolist() == [pseudo.names["P5"] + "签字不全"]
+    assert out["supervision_info"]["text"].tolist() == [f"反映{pseudo.names['P2']}违规报销"]
+    G = build_graph(out)
+    text = json.dumps([d for _, d in G.nodes(data=True)] + [d for *_, d in G.edges(data=True)],
+                      ensure_ascii=False, default=str)
+    for name in ("王伟", "赵六", "孙七", "李强", "何娟"):
+        assert name not in text

@@ -145,8 +145,15 @@ def edge_summary(index: GraphIndex, e: int, lang: str = "zh") -> dict[str, Any]:
             "text": vt.edge_label_text(etype, attrs, lang)}
 
 
+#: Records a node's timeline lists (with posts): what was found, transferred,
+#: audited, reported, and the reviews, results, talks, visits, supervision
+#: information and self-checks of the 成果 and review process.
+TIMELINE_LABELS = ("Problem", "Lead", "AuditFinding", "Petition", "Review", "Result", "Talk",
+                   "Visit", "SupervisionInfo", "SelfCheck")
+
+
 def timeline(index: GraphIndex, code: int, lang: str = "zh") -> list[dict[str, str]]:
-    """Posts, problems, leads, findings and petitions of a node in date order."""
+    """Posts and the records (TIMELINE_LABELS) of a node in date order."""
     nbr, edges = index.neighbours(code)
     rows: list[tuple[str, str, str, str]] = []
     start, end = index.edge_dates(edges)
@@ -158,7 +165,7 @@ def timeline(index: GraphIndex, code: int, lang: str = "zh") -> list[dict[str, s
             what = f"{display(index, other, lang=lang)} {title}".strip()
             rows.append((day_text(int(start[i])), day_text(int(end[i])),
                          vt.edge_name(etype, lang), what))
-        elif other_label in ("Problem", "Lead", "AuditFinding", "Petition"):
+        elif other_label in TIMELINE_LABELS:
             day = int(index.date[other])
             rows.append((day_text(day), "", vt.label_name(other_label, lang),
                          display(index, other, lang=lang)))

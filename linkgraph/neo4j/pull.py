@@ -109,8 +109,10 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
     for spec in TABLES:
         from linkgraph.dataset import empty_table
 
+        from linkgraph.check import extra_columns
+
         frame = tables[spec.name] if spec.name in tables else empty_table(spec.name)
-        columns = [c.name for c in spec.columns]
+        columns = [c.name for c in spec.columns] + extra_columns(frame, spec.name)
         path = out / f"{spec.name}.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
