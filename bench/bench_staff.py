@@ -93,7 +93,7 @@ def one(n_teams: int, n_people: int, solver: str, time_limit: float, pool: str =
         res = milp(model.cost.astype(float), constraints=[LinearConstraint(
             a, [r.lb for r in rows], [r.ub for r in rows])], bounds=Bounds(0, model.upper))
         took = time.perf_counter() - started
-        return {"seconds": took, "optimal": "—", "gap": "—", "vars": model.n,
+        return {"seconds": took, "optimal": "—", "gap": "—", "vars": model.n, "cpu": _cpu(),
                 "objective": None if res.fun is None else res.fun + model.constant,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if solver in ("cp-sat", "auto"):   # as staff_teams runs it: from the greedy roster
@@ -107,9 +107,16 @@ def one(n_teams: int, n_people: int, solver: str, time_limit: float, pool: str =
     took = time.perf_counter() - started
     return {"seconds": took, "optimal": "yes" if sol and sol.optimal else "no",
             "gap": f"{sol.gap:.2%}" if sol else "infeasible", "vars": model.n,
-            "solver": sol.solver if sol else "—",
+            "solver": sol.solver if sol else "—", "cpu": _cpu(),
             "objective": sol.cost if sol else None,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process so far (user + system): on a shared
+    machine, what the work cost apart from waiting for a core."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _child(args: list[str]) -> dict:
@@ -125,9 +132,9 @@ def _child(args: list[str]) -> dict:
 def bench_model(sizes: list[str], solvers: list[str], time_limit: float, pool: str,
                 models: list[str]) -> list[str]:
     rows = [f"pool: {pool}", "",
-            "| teams | pool | model | solver | variables | seconds | ÷ LP baseline | optimal | "
-            "gap | answered by | objective | peak MB | load avg |",
-            "|---:|---:|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|"]
+            "| teams | pool | model | solver | variables | seconds | CPU s | ÷ LP baseline | "
+            "optimal | gap | answered by | objective | peak MB | load avg |",
+            "|---:|---:|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|"]
     for size in sizes:
         teams, people = (int(v) for v in size.split(":"))
         # the baseline: the LP relaxation of the first model named
@@ -142,7 +149,8 @@ def bench_model(sizes: list[str], solvers: list[str], time_limit: float, pool: s
                 obj = "—" if r["objective"] is None else f"{r['objective']:.0f}"
                 rows.append(f"| {teams} | {people} | {kind} | "
                             f"{'LP relaxation' if solver == 'lp' else solver} | {r['vars']} | "
-                            f"{r['seconds']:.2f} | {ratio:.1f} | {r['optimal']} | {r['gap']} | "
+                            f"{r['seconds']:.2f} | {r.get('cpu', float('nan')):.1f} | "
+                            f"{ratio:.1f} | {r['optimal']} | {r['gap']} | "
                             f"{r.get('solver', '—')} | {obj} | {r['peak_mb']:.0f} | "
                             f"{os.getloadavg()[0]:.1f} |")
                 print(rows[-1], file=sys.stderr, flush=True)
@@ -150,8 +158,8 @@ def bench_model(sizes: list[str], solvers: list[str], time_limit: float, pool: s
 
 
 def bench_command(data: list[str]) -> list[str]:
-    rows = ["| DATA | command | seconds | ÷ validate | exit | load avg |",
-            "|---|---|---:|---:|---:|---:|"]
+    rows = ["| DATA | command | seconds | CPU s | ÷ validate | exit | load avg |",
+            "|---|---|---:|---:|---:|---:|---:|"]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "LINKGRAPH_CACHE": "off"}
     for folder in data:
         times = {}
@@ -159,10 +167,13 @@ def bench_command(data: list[str]) -> list[str]:
                            ("staff", ["staff", folder, "--format", "json", "--out",
                                       os.devnull])):
             started = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             done = subprocess.run([sys.executable, "-m", "linkgraph", *argv], env=env,
                                   capture_output=True, text=True)
             times[name] = time.perf_counter() - started
-            rows.append(f"| {folder} | {name} | {times[name]:.1f} | "
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            rows.append(f"| {folder} | {name} | {times[name]:.1f} | {cpu:.1f} | "
                         f"{times[name] / times['validate']:.2f} | {done.returncode} | "
                         f"{os.getloadavg()[0]:.1f} |")
             print(rows[-1], file=sys.stderr, flush=True)

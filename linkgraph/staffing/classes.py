@@ -1,6 +1,7 @@
 """The class-merged staffing model: interchangeable people as one count.
 
-Most of a pool is alike for the model: people with the same roles, tags,
+Most of a pool is alike for the model: people with the same roles, tags
+(of those the rules ask for: the fixed ones and the teams' needs),
 experience, newness and recency cost, and the same soft costs towards the
 teams, differ only in whom they are conflicted with — and a pool member is
 usually conflicted with one team at most (the team inspecting their own
@@ -67,6 +68,8 @@ def person_classes(prob: StaffProblem) -> list[PersonClass]:
         cost = int(round(prob.rules.soft_conflict * score))
         if cost:
             soft_by_person[p].append((t, cost))
+    # only the tags some rule asks for tell people apart
+    relevant = set(prob.rules.fixed).union(*(team.needs for team in prob.teams))
     shut: dict[int, set[int]] = defaultdict(set)
     for p, t in (*prob.hard, *prob.forbidden):
         shut[p].add(t)
@@ -77,7 +80,7 @@ def person_classes(prob: StaffProblem) -> list[PersonClass]:
         bars = tuple(sorted(t for t in shut.get(p, ()) if t < n_teams))
         closed[p] = bars
         alone = p in fixed or len(bars) > 1
-        key = (roles, tuple(sorted(person.tags)), person.experienced, person.new,
+        key = (roles, tuple(sorted(person.tags & relevant)), person.experienced, person.new,
                person.recent_cost, tuple(sorted(soft_by_person.get(p, ()))),
                (p, bars) if alone else None)
         groups[key].append(p)
@@ -90,7 +93,7 @@ def person_classes(prob: StaffProblem) -> list[PersonClass]:
         first = prob.persons[people[0]]
         out.append(PersonClass(tuple(sorted(people)), key[0],
                                {t: tuple(ps) for t, ps in sorted(barred.items())},
-                               first.tags, first.experienced, first.new))
+                               frozenset(key[1]), first.experienced, first.new))
     return out
 
 

@@ -233,27 +233,44 @@ def solve_milp(model: LinearModel, *, time_limit: float, seed: int, workers: int
 def solve_auto(model: LinearModel, *, time_limit: float, seed: int, workers: int,
                exclude: Sequence[Sequence[int]] = (),
                hint: Sequence[int] | None = None) -> StaffSolution | None:
-    """HiGHS for 60 % of the time (its LP bound is tight on these models),
-    then CP-SAT from ``hint`` if HiGHS found no roster in time."""
+    """HiGHS for half the time (its LP bound is tight on these models); when
+    it stalls — no roster, or one not proven optimal — CP-SAT for the rest,
+    started from the better of HiGHS's roster and ``hint``.  The answer is
+    the cheapest roster found (HiGHS's, CP-SAT's or the checked hint), with
+    the best bound either solver proved."""
     started = time.monotonic()
+    found: list[StaffSolution] = []
+    bound = -np.inf
     try:
-        return solve_milp(model, time_limit=0.5 * time_limit, seed=seed, workers=workers,
-                          exclude=exclude)
+        sol = solve_milp(model, time_limit=0.5 * time_limit, seed=seed, workers=workers,
+                         exclude=exclude)
+        if sol is None or sol.optimal:
+            return sol
+        found.append(sol)
+        bound = sol.bound
     except SolverTimeout as exc:
         bound = exc.bound
+    if hint is not None and not exclude and satisfies(model, hint):
+        total = int(np.dot(model.cost, hint)) + model.constant
+        found.append(StaffSolution(tuple(int(v) for v in hint), total, False, -np.inf,
+                                   "greedy"))
+    start = min(found, key=lambda s: s.cost) if found else None
     left = time_limit - (time.monotonic() - started)
-    usable = hint is not None and not exclude and satisfies(model, hint)
-    try:
-        if usable and left < 0.1 * time_limit:   # HiGHS overran: keep to the limit
-            raise SolverTimeout("no time left for CP-SAT", bound)
-        return solve_cpsat(model, time_limit=max(1.0, left), seed=seed, workers=workers,
-                           exclude=exclude, hint=hint)
-    except SolverTimeout:
-        if not usable:
-            raise
-    assert hint is not None
-    total = int(np.dot(model.cost, hint)) + model.constant   # the greedy roster, with the gap
-    return StaffSolution(tuple(int(v) for v in hint), total, bound >= total, bound, "greedy")
+    if not found or left >= 0.1 * time_limit:   # HiGHS overran: keep to the limit
+        try:
+            sol = solve_cpsat(model, time_limit=max(1.0, left), seed=seed, workers=workers,
+                              exclude=exclude, hint=start.values if start else None)
+            if sol is None:
+                return None
+            found.append(sol)
+            bound = max(bound, sol.bound)
+        except SolverTimeout:
+            if not found:
+                raise
+    best = min(found, key=lambda s: (s.cost, ("milp", "cp-sat", "greedy").index(s.solver)))
+    bound = max(bound, best.bound)
+    return StaffSolution(best.values, best.cost, best.optimal or bound >= best.cost, bound,
+                         best.solver)
 
 
 def satisfies(model: LinearModel, values: Sequence[int]) -> bool:
