@@ -397,3 +397,61 @@ def test_a_node_panel_offers_conflicts_timeline_and_portrait(watch, tiny):
     w.settle(before)
     assert {"Unit:U1", "Person:P5"} <= set(w.nodes())
     w.clean()
+
+
+def _shown_texts(w: Watch) -> list[str]:
+    """What a reader sees: the page's text, its tooltips and placeholders,
+    and the labels drawn on the canvas."""
+    texts = w.page.inner_text("body").split("\n")
+    texts += w.page.evaluate(
+        "() => [...document.querySelectorAll('[title],[placeholder],[aria-label]')].flatMap("
+        "e => ['title', 'placeholder', 'aria-label'].map(a => e.getAttribute(a) || ''))")
+    texts += w.js("(x) => x.graph.nodes().map(n => String(x.graph.getNodeAttribute(n, 'label')"
+                  " || '')).concat(x.graph.edges().map(e => String(x.graph.getEdgeAttribute(e,"
+                  " 'label') || '')))")
+    return [t for t in texts if t]
+
+
+def test_an_english_walk_shows_no_chinese_but_the_ledgers_free_text(watch, tmp_path_factory):
+    """Names in pinyin: search, add, expand, a node's conflicts, timeline and
+    portrait, and a path with the conflicts verdict, all under --lang en."""
+    from tests.pinyin_ledger import free_text, han_leaks, pinyin_ledger
+
+    folder = pinyin_ledger(tmp_path_factory.mktemp("pinyin") / "ledger")
+    server = LiveServer(Explorer(load_dataset(folder).tables), lang="en")
+    try:
+        w = watch(server)
+        w.open()
+        seen = _shown_texts(w)
+        w.search("Wang Wei")
+        assert w.page.inner_text("#lg-results-count").startswith("2 ")
+        seen += _shown_texts(w)
+        w.result("Person:P4").locator(".lg-add").click()
+        w.settle(0)
+        x, y = w.point("Person:P4")
+        w.page.mouse.dblclick(x, y)
+        w.settle(1)
+        seen += _shown_texts(w)
+        w.js("(x) => x.show('Person:P1')")
+        w.settle()
+        w.page.click("#lg-details .lg-conflicts")
+        w.page.wait_for_selector("#lg-details .lg-node-conflicts .lg-conflict")
+        panel = w.page.inner_text("#lg-details .lg-node-conflicts")
+        assert "'s spouse He Juan is now" in panel, panel
+        seen += _shown_texts(w)
+        w.page.click("#lg-details .lg-portrait")
+        w.page.wait_for_selector("#lg-details .lg-node-portrait button")
+        seen += _shown_texts(w)
+        w.search("P1")
+        w.result("Person:P1").locator(".lg-from").click()
+        w.search("U3")
+        w.result("Unit:U3").locator(".lg-to").click()
+        w.page.click("#lg-path-btn")
+        w.page.wait_for_selector("#lg-path-out .lg-conflict", timeout=60_000)
+        assert "must recuse" in w.page.inner_text("#lg-path-out") or \
+            "spouses" in w.page.inner_text("#lg-path-out")
+        seen += _shown_texts(w)
+        assert han_leaks(seen, free_text(folder)) == []
+        w.clean()
+    finally:
+        server.stop()

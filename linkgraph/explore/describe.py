@@ -39,10 +39,11 @@ def name_of(index: GraphIndex, label: str, ident: object, lang: str = "zh") -> s
     return display(index, code, lang=lang) if code >= 0 else str(ident)
 
 
-def display(index: GraphIndex, code: int, limit: int = 24, lang: str = "zh") -> str:
+def display(index: GraphIndex, code: int, limit: int = 24, lang: str = "zh",
+            attrs: dict[str, Any] | None = None) -> str:
     """The node's short text (``limit`` characters at most), a lead's
-    disposition in ``lang``'s words."""
-    attrs = index.attrs(code)
+    disposition in ``lang``'s words; ``attrs`` when the caller has them."""
+    attrs = index.attrs(code) if attrs is None else attrs
     return vt.display_text(_shown(index, attrs, lang), index.keys[code], limit=limit, lang=lang)
 
 
@@ -75,10 +76,11 @@ def current_post(index: GraphIndex, person: int) -> tuple[int, dict[str, Any]] |
     return int(units[best]), index.edge_attrs(int(edges[best]))
 
 
-def context(index: GraphIndex, code: int, lang: str = "zh") -> list[str]:
+def context(index: GraphIndex, code: int, lang: str = "zh",
+            attrs: dict[str, Any] | None = None) -> list[str]:
     """Short facts that tell this node apart from others of the same name."""
     label = index.label_of(code)
-    attrs = index.attrs(code)
+    attrs = index.attrs(code) if attrs is None else attrs
     parts: list[str] = []
     if label == "Person":
         if "birth_year" in attrs:
@@ -114,10 +116,12 @@ def summary(index: GraphIndex, code: int, lang: str = "zh") -> dict[str, Any]:
     label = index.label_of(code)
     degree = int(index.indptr[code + 1] - index.indptr[code])
     style = label_style(label)
+    attrs = index.attrs(code)
     return {"key": str(index.keys[code]), "label": label,
-            "label_name": vt.label_name(label, lang), "text": display(index, code, lang=lang),
-            "full": display(index, code, limit=120, lang=lang),
-            "context": context(index, code, lang), "color": style.color,
+            "label_name": vt.label_name(label, lang),
+            "text": display(index, code, lang=lang, attrs=attrs),
+            "full": display(index, code, limit=120, lang=lang, attrs=attrs),
+            "context": context(index, code, lang, attrs), "color": style.color,
             "size": round(float(node_size(label, degree)), 2), "degree": degree}
 
 

@@ -105,8 +105,19 @@ class GraphIndex:
         return len(self.src)
 
     def code(self, key: str) -> int:
-        """The node's code, or -1."""
-        return int(self.codes([key])[0])
+        """The node's code, or -1 (one hashed look-up: a search's hits and a
+        panel's references ask one key at a time)."""
+        label, _, ident = str(key).partition(":")
+        if label not in self.by_label:
+            return -1
+        lookup = self._lookup(label)
+        try:
+            pos = lookup.get_loc(ident)
+        except (KeyError, TypeError):
+            return -1
+        if not isinstance(pos, (int, np.integer)):     # a repeated id: its first row
+            return int(self.codes([key])[0])
+        return int(pos) + self.by_label[label][0]
 
     def codes(self, keys: Iterable[str]) -> np.ndarray:
         """Codes of ``"Label:id"`` keys (-1 where there is no such node)."""
@@ -129,6 +140,9 @@ class GraphIndex:
             self._lookup(label).get_indexer([""])
             if label in LABEL_TABLES:
                 self._columns(LABEL_TABLES[label])
+        for spec, frame in enumerate(self.eframes):
+            if frame is not None:
+                self._edge_columns(spec)
 
     def _lookup(self, label: str) -> pd.Index:
         """The label's ids as a hashed index (built on first use, then kept)."""
@@ -166,14 +180,24 @@ class GraphIndex:
     def edge_attrs(self, e: int) -> dict[str, Any]:
         spec = int(self.espec[e])
         out: dict[str, Any] = {"type": REL_TYPES[int(self.etype[e])]}
-        frame = self.eframes[spec] if spec >= 0 else None
-        if frame is not None:
+        if spec >= 0 and self.eframes[spec] is not None:
             row = int(self.erow[e])
-            for k in frame.columns:
-                v = frame[k].array[row]
-                if not str(k).startswith("_") and not _missing(v):
-                    out[str(k)] = v
+            for k, column in self._edge_columns(spec):
+                v = column[row]
+                if not _missing(v):
+                    out[k] = v
         return out
+
+    def _edge_columns(self, spec: int) -> list[tuple[str, Any]]:
+        """An edge frame's shown columns as arrays (no copy), for one-row reads."""
+        key = f"edge-columns:{spec}"
+        found = self.lookups.get(key)
+        if found is None:
+            frame = self.eframes[spec]
+            assert frame is not None
+            found = self.lookups[key] = [(str(c), frame[c].array) for c in frame.columns
+                                         if not str(c).startswith("_")]
+        return found
 
     def edge_dates(self, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Start and end day of the edges (posts); NO_DATE where none."""
@@ -185,8 +209,12 @@ class GraphIndex:
             mask = self.espec[e] == i
             if mask.any():
                 rows = self.erow[e[mask]]
-                start[mask] = frame["_start_day"].to_numpy()[rows]
-                end[mask] = frame["_end_day"].to_numpy()[rows]
+                days = self.lookups.get(f"days:{i}")
+                if days is None:
+                    days = self.lookups[f"days:{i}"] = (frame["_start_day"].to_numpy(),
+                                                        frame["_end_day"].to_numpy())
+                start[mask] = days[0][rows]
+                end[mask] = days[1][rows]
         return start, end
 
     def neighbours(self, code: int) -> tuple[np.ndarray, np.ndarray]:
