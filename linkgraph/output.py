@@ -163,7 +163,8 @@ def render(records: Sequence[Record], fmt: str, columns: Sequence[str] | None = 
     field names and values as they are; ``names`` (kind -> id -> name)
     writes an evidence path as the names along it."""
     if fmt in ("table", "csv") and headers in ("zh", "en"):
-        records, columns = shown_records(records, columns, headers, names)
+        records, columns = shown_records(records, columns, headers, names,
+                                         percent=fmt == "table")
     if fmt == "table":
         return to_table(records, columns)
     if fmt == "csv":
@@ -201,10 +202,11 @@ def write_bytes(data: bytes, path: str | Path) -> None:
 
 
 def shown_records(records: Sequence[Record], columns: Sequence[str] | None, lang: str,
-                  names: Mapping[str, Mapping[str, str]] | None = None
-                  ) -> tuple[list[dict[str, Any]], list[str]]:
+                  names: Mapping[str, Mapping[str, str]] | None = None, *,
+                  percent: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
     """Records under their catalogue headers in ``lang``, coded values named,
-    evidence paths (``path``: node keys) as the names along them."""
+    evidence paths (``path``: node keys) as the names along them; with
+    ``percent`` (a terminal table, not CSV) a rate field reads 92.16%."""
     from linkgraph.catalogue import catalogue
 
     from linkgraph.cells import localised, localised_columns
@@ -213,11 +215,14 @@ def shown_records(records: Sequence[Record], columns: Sequence[str] | None, lang
     records = [localised(r, lang) for r in records]
     cols = _columns(records, localised_columns(columns))
     vocab = {c for c in cols if (f := cat.field(c)) is not None and f.vocabularies}
+    rates = {c for c in cols if percent and cat.format(c) == "rate"}
 
     def shown(r: Record, c: str) -> Any:
         v = r.get(c)
         if c == "path" and isinstance(v, (list, tuple)):
             return path_text(v, names or {})
+        if c in rates and isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+            return f"{v:.2%}"
         return cat.show(c, v, lang) if c in vocab and isinstance(v, str) else _yes_no(v, lang)
     rows = [[shown(r, c) for c in cols] for r in records]
     heads = [cat.header(c, lang) for c in cols]

@@ -84,7 +84,7 @@ def test_lenient_result_carries_the_loaded_share(invoke, tmp_path):
     assert table.exit_code == 0
     section = table.stdout.split("== 载入比例 loaded share ==")[1]
     # the table under its name (单位), its file as given
-    assert section.split("\n")[3].split() == ["单位", "units.csv", "3", "1", "2", "0.3333"]
+    assert section.split("\n")[3].split() == ["单位", "units.csv", "3", "1", "2", "33.33%"]   # 1 of 3
     doc = json.loads(invoke("stats", data, "--lenient", "--allow-partial", "--format", "json",
                             "--rejects", tmp_path / "rej.csv").stdout)
     assert doc["loaded_share"] == [{"table": "units", "file": "units.csv", "read": 3,
@@ -95,7 +95,7 @@ def test_lenient_goes_on_when_half_the_rows_loaded(invoke, tmp_path):
     data = write_tables(tmp_path / "d", {"units.csv": "unit_id,name\nU1,甲\nU2,乙\n,丙\n,丁\n"})
     result = invoke("stats", data, "--lenient", "--rejects", tmp_path / "rej.csv")
     assert result.exit_code == 0
-    assert "0.5" in result.stdout.split("loaded share")[1]
+    assert "50.00%" in result.stdout.split("loaded share")[1]
 
 
 def test_allow_partial_needs_lenient(invoke, tmp_path):

@@ -150,12 +150,14 @@ def test_unknown_round_lists_the_latest_rounds_first(tmp_path):
     data = write_tables(tmp_path / "d", {"units.csv": UNITS, "rounds.csv": "\n".join(rounds)})
     result = _run(["conflicts", "{data}", "--round", "R2026-1"], tmp_path, data)
     assert result.exit_code == 1
-    listed = result.output.split("latest rounds: ")[1].split()
-    # 28 rounds; the ten newest by start, newest first, then how many more
-    assert [r.rstrip(",") for r in listed[:10]] == [
-        "R2025-2", "R2025-1", "R2024-2", "R2024-1", "R2023-2", "R2023-1", "R2022-2",
-        "R2022-1", "R2021-2", "R2021-1"]
-    assert "另有 18 轮" in result.output
+    listed = result.output.split("latest rounds: ")[1].strip().split(", ")
+    # 28 rounds; the ten newest by start, newest first, each with its name,
+    # then how many more
+    assert listed[:10] == [
+        "R2025-2（2025年第2轮）", "R2025-1（2025年第1轮）", "R2024-2（2024年第2轮）",
+        "R2024-1（2024年第1轮）", "R2023-2（2023年第2轮）", "R2023-1（2023年第1轮）",
+        "R2022-2（2022年第2轮）", "R2022-1（2022年第1轮）", "R2021-2（2021年第2轮）",
+        "R2021-1（2021年第1轮） …（另有 18 轮 / 18 more）"]
 
 
 def test_out_into_a_missing_folder_is_created_before_the_work(tmp_path):

@@ -172,5 +172,11 @@ def unknown_round(rounds: pd.DataFrame, round_id: str) -> str:
     latest = latest_rounds(rounds)
     more = len(rounds) - len(latest)
     tail = f" …（另有 {more} 轮 / {more} more）" if more > 0 else ""
+    names = {}
+    if "name" in rounds:
+        known = rounds["round_id"].notna() & rounds["name"].notna()
+        names = dict(zip(rounds["round_id"][known].astype(str),
+                         rounds["name"][known].astype(str)))
+    shown = [f"{r}（{names[r]}）" if names.get(r, "").strip() else r for r in latest]
     return (f"没有轮次 {round_id!r} / no round {round_id!r}; 最近的轮次 / latest rounds: "
-            f"{', '.join(latest)}{tail}")
+            f"{', '.join(shown)}{tail}")

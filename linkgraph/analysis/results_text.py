@@ -10,6 +10,11 @@ def wan(amount: object) -> str:
     return f"{float(amount) / 10_000:.2f}"  # type: ignore[arg-type]
 
 
+def yuan(amount: object) -> str:
+    """元 in English, whole yuan with thousands separators: 15708300 -> ``15,708,300``."""
+    return f"{float(amount):,.0f}"  # type: ignore[arg-type]
+
+
 def pct(rate: object) -> str:
     return "—" if rate is None else f"{float(rate) * 100:.2f}%"  # type: ignore[arg-type]
 
@@ -48,10 +53,10 @@ def paragraph(tables: Tables, res: Results, lang: str = "zh") -> str:
             f"measures. Within the concentrated period (feedback + {res.period_months} months) "
             f"{f['rectified_in_period']} problems were rectified, a rate of "
             f"{pct(f['rate_in_period'])}; by {when}, {f['rectified']} ({pct(f['rate'])}) — "
-            f"{convention(res, lang)}. After review, {f['problems_closed']} problems were closed (销号)"
+            f"{convention(res, lang)}. After review, {f['problems_closed']} problems were closed"
             f"{note}. {f['rules']} rules were made or revised ({f['rules_new']} new, "
-            f"{f['rules_revised']} revised); {wan(f['recovered_amount'])} 万元 (10k yuan) "
-            f"recovered or returned, {wan(f['loss_recovered'])} 万元 of losses retrieved, "
+            f"{f['rules_revised']} revised); {yuan(f['recovered_amount'])} yuan "
+            f"recovered or returned, {yuan(f['loss_recovered'])} yuan of losses retrieved, "
             f"{f['accountable']} people held accountable. Of the {f['leads']} leads "
             f"transferred, {f['leads_closed']} are closed; cases were filed on {f['cases']} "
             f"leads concerning {f['case_people']} people, {f['sanctioned_people']} people were "

@@ -69,7 +69,7 @@ def render_html(report: Report, overview: str | None = "overview.html") -> str:
     return template.render(
         report=report, html_lang="en" if report.lang == "en" else "zh-CN",
         css=_static("report.css").replace("__FONT_STACK__", FONT_STACK),
-        w=_Words(report.lang), svg=bar_chart, cell=lambda v, f="": cell(v, report.lang, f),
+        w=_Words(report.lang), svg=lambda c: bar_chart(c, report.lang), cell=lambda v, f="": cell(v, report.lang, f),
         loc=lambda r: localised(r, report.lang),
         is_num=lambda v: isinstance(output.plain(v), (int, float))
         and not isinstance(output.plain(v), bool),

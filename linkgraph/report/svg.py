@@ -27,12 +27,14 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
-def bar_chart(chart: Chart) -> str:
-    """The chart as an ``<svg>`` element (empty string for no bars)."""
+def bar_chart(chart: Chart, lang: str = "zh") -> str:
+    """The chart as an ``<svg>`` element (empty string for no bars); a bar's
+    tooltip reads "label：value" (English: "label: value")."""
     if not chart.bars:
         return ""
     top = chart.max_value or max((b.value for b in chart.bars), default=0) or 1.0
     area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    colon = ": " if lang == "en" else "："
     height = ROW * len(chart.bars) + 8
     parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
@@ -41,7 +43,7 @@ def bar_chart(chart: Chart) -> str:
         y = 4 + i * ROW
         w = max(0.0, min(1.0, b.value / top)) * area
         parts.append(
-            f'<g><title>{_e(b.label)}：{_e(b.text)}</title>'
+            f'<g><title>{_e(b.label)}{colon}{_e(b.text)}</title>'
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{_e(_short(b.label))}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{w:.1f}" height="{ROW - 8}" '
             f'fill="{BAR_COLOR}"/>'
