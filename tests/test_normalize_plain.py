@@ -55,3 +55,18 @@ def test_values_arrow_cannot_take_are_read_one_by_one():
     values = [1001, 2.0, "P1", None] * norm.PLAIN_SCAN_MIN
     ids, _ = norm.read_identifiers(values)
     assert _same(ids, [norm.identifier_value(v) for v in values])
+
+
+def test_reference_look_up_agrees_with_a_set():
+    import pandas as pd
+
+    from linkgraph.check import _member
+
+    rng = random.Random(5)
+    keys = frozenset(f"P{i}" for i in range(0, 20000, 3))
+    values = pd.Series([f"P{rng.randrange(20000)}" for _ in range(9000)] + ["Ｐ3", "p3", "P3 "])
+    got = _member(values, keys)
+    assert got.tolist() == [v in keys for v in values]
+    assert got[:9000].any() and not got[9000:].any()
+    mixed = pd.Series([3, "P3", "P4"] * 2000, dtype=object)   # not all text: one by one
+    assert _member(mixed, keys).tolist() == [str(v) in keys for v in mixed]
