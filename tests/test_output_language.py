@@ -26,22 +26,27 @@ CSV_TOO = ("conflicts", "leads", "priorities")
 pytestmark = pytest.mark.slow   # a minute or more: many whole commands
 
 
-def _generate(tmp_path_factory, name: str, *args: str) -> Path:
-    out = tmp_path_factory.mktemp("lang") / name
-    r = _run(["generate", str(out), *args])
-    assert r.exit_code == 0, r.output
-    return out
+@pytest.fixture(scope="module", autouse=True)
+def _cached_loads(tmp_path_factory):
+    """The walk runs some thirty commands on each dataset: after the first
+    has read, mapped, typed and checked the ledgers, the others read that
+    result from the dataset cache, as every command does for inputs of
+    CACHE_MIN_BYTES or more (the outputs are what is walked here)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("linkgraph.dataset.CACHE_MIN_BYTES", 0)
+        # the session's private cache (tests/conftest.py), for the module's fixtures too
+        mp.setenv("LINKGRAPH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    return _generate(tmp_path_factory, "small", "--scale", "120", "--seed", "5",
-                     "--realism", "high")
+def data(generated) -> Path:
+    return generated(120, 5, "high")     # the session's (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> Path:
-    return _generate(tmp_path_factory, "county", "--scale", "county", "--seed", "1")
+def county(generated) -> Path:
+    return generated("county", 1)
 
 
 @pytest.fixture(scope="module")
