@@ -130,6 +130,27 @@ def test_two_wordings_of_one_failing_cluster():
     assert c.detail["variants"] == 2
 
 
+def test_a_vague_label_does_not_cut_a_unit_off_its_cluster():
+    # the same six rows, but the team of one unit writes a vague label
+    # (作风问题: the taxonomy cannot place it): that unit's wording is compared
+    # with every area, so the cluster keeps all six units
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    # the vague unit writes its own (third) wording: its area is its own
+    forms = [FAILING_A] * 3 + [FAILING_B] * 2 + ["{y}年收取场地租金{a}万元放在账外，成了小金库"]
+    rows = [(u, "财务管理不规范",
+             "在落实全面从严治党战略部署方面，财务管理不规范。一是"
+             + forms[k].format(y=2020 + k, a=f"{3 + 2 * k}.5")
+             + f"；二是{k + 2}笔支出报销手续不全。") for k, u in enumerate(units)]
+    data = harmonise(with_rows(background(), rows))
+    # as harmonise leaves a vague label its description did not place
+    # (作风问题 in a city ledger): no area
+    vague = data["problem_id"] == "X005"
+    data.loc[vague, "category"] = "作风问题"
+    data.loc[vague, "category_area"] = None
+    (c,) = near_duplicates(data, RULES, masking_names())
+    assert c.unit_ids == tuple(sorted(units))
+
+
 def test_one_wording_copied_in_five_units_is_no_near_duplicate():
     # the same sentence (names and numbers aside) in five units is a stock
     # sentence, not one failing written in different words

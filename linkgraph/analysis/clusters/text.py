@@ -206,15 +206,16 @@ def link_seeds(Xs: sparse.csr_matrix, seeds: np.ndarray, n: int,
     link similarity per component and the share of its pairs that are
     linked: the unusual texts ``seeds`` (their TF-IDF rows ``Xs``) linked
     where their cosine ≥ ``similarity`` (and, with ``block`` — one code per
-    seed — only within one block)."""
+    seed, -1 for any — only within one block)."""
     label = np.full(n, -1, dtype=np.int64)
     if len(seeds) < 2:
         return label, pd.Series(dtype=float), pd.Series(dtype=float)
     S = (Xs @ Xs.T).tocoo()
     i, j, v = seeds[S.row], seeds[S.col], S.data
     keep = (i < j) & (v >= similarity)
-    if block is not None:
-        keep &= block[S.row] == block[S.col]
+    if block is not None:     # -1: no area known, compared with every block
+        a, b = block[S.row], block[S.col]
+        keep &= (a == b) | (a < 0) | (b < 0)
     i, j, v = i[keep], j[keep], v[keep]
     comp = communities(i, j, v, n, whole_linked)
     touched = comp >= 0
@@ -300,11 +301,12 @@ def specific_items(problems: pd.DataFrame, masker: Masker,
 
 
 def _areas(p: pd.DataFrame, items: pd.DataFrame) -> np.ndarray:
-    """Per wording: a code of the area (the category's, when the category
-    is outside the taxonomy) most of its items belong to — two wordings are
-    compared only within one area."""
-    area = p["category_area"].fillna(p["category"]) if "category_area" in p.columns \
-        else p["category"]
+    """Per wording: a code of the area most of its items belong to — two
+    wordings are compared only within one area.  -1 when the label named no
+    area (a vague or unresolved label, 作风问题): such a wording is compared
+    with every area, since its label says how a team writes, not what it
+    found.  Without harmonised columns, the category is the area."""
+    area = p["category_area"] if "category_area" in p.columns else p["category"]
     code, _ = pd.factorize(area.to_numpy()[items["row"].to_numpy()])
     top = pd.DataFrame({"w": items["wording"].to_numpy(), "a": code}).value_counts() \
         .reset_index().sort_values(["w", "count", "a"], ascending=[True, False, True]) \
