@@ -195,7 +195,19 @@ def test_view_says_each_step_as_it_goes(tmp_path):
                   DATA / "tiny")
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if ln.startswith("[")]
-    assert [ln.split(" ")[0] for ln in lines] == ["[1/3]", "[1/3]", "[2/3]", "[2/3]",
-                                                  "[3/3]", "[3/3]"]
-    assert lines[0] == "[1/3] 构建属性图 / building the graph …"
-    assert lines[-1].startswith("[3/3] 完成 / done: 写出页面")
+    assert [ln.split(" ")[0] for ln in lines] == ["[1/4]", "[1/4]", "[2/4]", "[2/4]",
+                                                  "[3/4]", "[3/4]", "[4/4]", "[4/4]"]
+    assert lines[0] == "[1/4] 构建属性图 / building the graph …"
+    assert lines[4].startswith("[3/4] 计算布局（") and "个节点） / laying out " in lines[4]
+    assert lines[-1].startswith("[4/4] 完成 / done: 写出页面")
+
+
+def test_view_in_english_says_its_steps_in_english(tmp_path):
+    result = _run(["view", "{data}", "--out", "{tmp}/o.html", "--lang", "en"], tmp_path,
+                  DATA / "tiny")
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("[")]
+    assert lines[0] == "[1/3] picking the nodes …"
+    assert lines[2].startswith("[2/3] laying out ") and lines[2].endswith(" nodes …")
+    assert lines[-1].startswith("[3/3] done: writing the page (")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ln in lines for ch in ln)

@@ -16,23 +16,31 @@ import click
 
 
 class Steps:
-    """``with steps("读取 / load"): ...`` — one numbered, timed step."""
+    """``with steps("读取 / load"): ...`` — one numbered, timed step; with
+    ``lang="en"`` only the English half of each "中文 / English" label."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, lang: str | None = None):
         self.total = total
         self.number = 0
+        self.lang = lang
         self.timings: list[tuple[str, float]] = []
+
+    def _words(self, label: str) -> str:
+        return label.split(" / ", 1)[-1] if self.lang == "en" else label
 
     @contextmanager
     def __call__(self, label: str) -> Iterator[None]:
         self.number += 1
         tag = f"[{self.number}/{max(self.total, self.number)}]"
+        label = self._words(label)
         click.echo(f"{tag} {label} …", err=True)
         start = time.perf_counter()
         yield
         seconds = time.perf_counter() - start
         self.timings.append((label, seconds))
-        click.echo(f"{tag} 完成 / done: {label}（{seconds:.1f} s）", err=True)
+        done = (f"done: {label} ({seconds:.1f} s)" if self.lang == "en"
+                else f"完成 / done: {label}（{seconds:.1f} s）")
+        click.echo(f"{tag} {done}", err=True)
 
     def add(self, label: str, seconds: float) -> None:
         """A step timed elsewhere (e.g. each view the report writes)."""

@@ -79,12 +79,15 @@ def view(dataset, rules_path, out: str, focus: str | None, round_id: str | None,
                          decisions=decisions)
     kind = focus.split(":")[0].strip().lower() if focus else "overview"
     on_graph = kind in ("unit", "person", "cluster", "lead-network", "team", "conflicts")
-    steps = Steps(3 if on_graph else 2)
+    # a long view says where it stands: the analyses behind its nodes (a
+    # round's conflicts, the clusters) and the layout are steps of their own
+    steps = Steps(4 if on_graph else 3, lang=lang if lang == "en" else None)
     if on_graph:
         with steps("构建属性图 / building the graph"):
             _ = session.graph
-    with steps("选取节点、计算布局 / picking the nodes and laying them out"):
+    with steps("选取节点 / picking the nodes"):
         req = view_request(session, focus, round_id=round_id, hops=hops, lang=lang)
+    with steps(f"计算布局（{len(req.nodes):,} 个节点） / laying out {len(req.nodes):,} nodes"):
         spec = request_spec(req, max_nodes=max_nodes, seed=seed, lang=lang,
                             provenance=provenance_rows(current_provenance(), lang))
     with steps("写出页面 / writing the page"):

@@ -32,9 +32,10 @@ from linkgraph.views.spec import LegendEntry, ViewEdge, ViewNode, ViewSpec
 from linkgraph.views.style import EDGE_COLORS, HIGHLIGHT, label_rank, label_style
 
 DEFAULT_MAX_NODES = 1500
-#: Views up to this many drawn nodes settle with in-browser physics (bounded);
-#: larger ones ship precomputed positions and never run physics.
-PHYSICS_LIMIT = 300
+#: Views up to this many drawn nodes settle with in-browser physics (bounded).
+#: None by default: every view ships positions laid out with its labels
+#: (layout.py), which vis-network's physics, blind to labels, would undo.
+PHYSICS_LIMIT = 0
 
 
 def build_view_spec(
@@ -154,7 +155,8 @@ def _curve_parallels(edges: list[ViewEdge]) -> tuple[ViewEdge, ...]:
 def _place(nodes: list[ViewNode], edges: tuple[ViewEdge, ...], seed: int) -> tuple[ViewNode, ...]:
     index = {n.id: i for i, n in enumerate(nodes)}
     pairs = [(index[e.source], index[e.target]) for e in edges]
-    pos = force_layout(len(nodes), pairs, seed=seed, radii=[n.size for n in nodes])
+    pos = force_layout(len(nodes), pairs, seed=seed, radii=[n.size for n in nodes],
+                       labels=[n.text for n in nodes])
     return tuple(replace(n, x=x, y=y) for n, (x, y) in zip(nodes, pos))
 
 
