@@ -72,9 +72,11 @@ def _csvs(data: Path) -> list[tuple[str, str]]:
 
 def _timed(cmd: list[str], limit_gb: float, env: dict[str, str]) -> dict:
     """``watch`` plus the CPU seconds (user + system) the process used: under
-    load, CPU time says more than wall time."""
+    load, CPU time says more than wall time.  The process runs in the
+    checkout its PYTHONPATH names: ``python -m`` puts the working folder
+    first on sys.path, so another folder's code would shadow it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r = watch(cmd, limit_gb, env=env)
+    r = watch(cmd, limit_gb, env=env, cwd=Path(env["PYTHONPATH"].split(os.pathsep)[-1]))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     r["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return r
@@ -106,7 +108,7 @@ def main() -> int:
     lg_env = {"PYTHONPATH": str(ROOT), "LINKGRAPH_CACHE": str(cache)}
     validate = [py, "-m", "linkgraph", "validate", str(data)]
 
-    prime = watch(validate, args.limit_gb, env=lg_env)   # writes the cache entry
+    prime = _timed(validate, args.limit_gb, lg_env)   # writes the cache entry
     if prime.get("rc") not in (0, 1):
         print(prime.get("stderr", "")[-2000:], file=sys.stderr)
         return 1
@@ -127,7 +129,7 @@ def main() -> int:
     if args.tree:
         other = Path(tempfile.mkdtemp(prefix="floor-cache-tree-", dir=args.work))
         tree_env = {"PYTHONPATH": str(args.tree.resolve()), "LINKGRAPH_CACHE": str(other)}
-        watch(validate, args.limit_gb, env=tree_env)
+        _timed(validate, args.limit_gb, tree_env)
         steps += [(f"{args.tree.name}: validate, cold (cache off)", validate,
                    {**tree_env, "LINKGRAPH_CACHE": "off"}),
                   (f"{args.tree.name}: validate, warm (Parquet cache)", validate, tree_env)]
