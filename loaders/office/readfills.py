@@ -29,12 +29,12 @@ _REF = re.compile(rb"([A-Za-z]+)(\d+)")
 
 def _colour(element: ElementTree.Element | None) -> str | None:
     """A ``fgColor`` → its RGB (``AARRGGBB``), None for theme/auto colours."""
-    from openpyxl.styles.colors import COLOR_INDEX
-
     if element is None:
         return None  # openpyxl's default: black, which names no colour
     indexed = element.get("indexed")
     if indexed is not None:
+        from openpyxl.styles.colors import COLOR_INDEX  # only then: openpyxl loads slowly
+
         i = int(indexed)
         return COLOR_INDEX[i] if 0 <= i < len(COLOR_INDEX) else None
     if element.get("theme") is not None or element.get("auto") is not None:
