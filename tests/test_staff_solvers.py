@@ -283,3 +283,27 @@ def test_auto_never_answers_worse_than_the_checked_start():
         assert sol is not None and satisfies(model, sol.values)
         assert sol.cost <= greedy_cost
         assert sol.optimal or sol.bound < sol.cost
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prob=instances())
+def test_the_local_moves_keep_every_rule_and_never_raise_the_cost(prob):
+    from linkgraph.staffing.greedy import greedy_roster
+
+    plain = greedy_roster(prob, local=False)
+    moved = greedy_roster(prob)
+    assert (plain is None) == (moved is None)
+    if plain is None or moved is None:
+        return
+
+    def total(roster):
+        teams: dict[int, dict[int, str]] = {t: {} for t in range(len(prob.teams))}
+        for p, (t, r) in roster.items():
+            teams[t][p] = r
+        return [team_cost(prob, t, m) for t, m in teams.items()]
+
+    before, after = total(plain), total(moved)
+    if None in before:      # the plain greedy may break a rule (then the model rejects it)
+        return
+    assert None not in after, "a local move broke a rule"
+    assert sum(c for c in after if c is not None) <= sum(c for c in before if c is not None)

@@ -4,12 +4,14 @@ Team by team (the team with the fewest open people first): the roles'
 minimum counts, then a holder of each fixed 常规 specialty, of each needed
 specialty, experienced members up to the rules' minimum, then the cheapest
 others up to the minimum size — never a new member without an experienced
-one.  It may fail (then the solver starts from nothing); it is never the
-answer, only where the search begins.
+one; then ``improve``'s local moves, each lowering the objective.  It may
+fail (then the solver starts from nothing).  It is where the search begins,
+and the answer only when neither solver found better in time (then with
+its gap).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from linkgraph.staffing.model import LinearModel
 from linkgraph.staffing.problem import StaffProblem
@@ -42,8 +44,10 @@ def greedy_values(prob: StaffProblem, model: LinearModel) -> list[int] | None:
     return values
 
 
-def greedy_roster(prob: StaffProblem) -> dict[int, tuple[int, str]] | None:
-    """A greedy roster, person -> (team, role), or None when it gets stuck."""
+def greedy_roster(prob: StaffProblem, *, local: bool = True
+                  ) -> dict[int, tuple[int, str]] | None:
+    """A greedy roster, person -> (team, role), or None when it gets stuck;
+    ``local``: then improved by ``improve``."""
     free_people = [p for p in range(len(prob.persons)) if prob.roles_of(p)]
     open_by_team = {t: [p for p in free_people if prob.open_pair(p, t)]
                     for t in range(len(prob.teams))}
@@ -58,7 +62,95 @@ def greedy_roster(prob: StaffProblem) -> dict[int, tuple[int, str]] | None:
         for p, role in team.items():
             out[p] = (t, role)
             used.add(p)
-    return out
+    return improve(prob, out, open_by_team) if local else out
+
+
+def team_cost(prob: StaffProblem, t: int, members: Mapping[int, str]) -> int | None:
+    """The objective's share of team t with ``members`` (person -> role), or
+    None when the team breaks one of its own hard rules (size, roles, fixed
+    specialties, hard needs, 以干代训 pairing, --fix)."""
+    rules, team = prob.rules, prob.teams[t]
+    if not rules.min_size <= len(members) <= rules.max_size:
+        return None
+    count = dict.fromkeys(rules.roles, 0)
+    for role in members.values():
+        count[role] += 1
+    if any(not rr.min <= count[r] <= rr.max for r, rr in rules.roles.items()):
+        return None
+    tags: set[str] = set().union(*(prob.persons[p].tags for p in members))
+    if any(tag not in tags for tag in rules.fixed):
+        return None
+    if rules.needs_hard and any(tag not in tags for tag in team.needs):
+        return None
+    experienced = sum(prob.persons[p].experienced for p in members)
+    if rules.new_needs_experienced and not experienced and any(
+            prob.persons[p].new for p in members):
+        return None
+    if any(p not in members for p, tt in prob.fixed if tt == t):
+        return None
+    cost = sum(prob.cost(p, t) for p in members)
+    if not rules.needs_hard:
+        cost += rules.uncovered_need * sum(tag not in tags for tag in team.needs)
+    if rules.min_experienced and rules.experience_short:
+        cost += rules.experience_short * max(0, rules.min_experienced - experienced)
+    return cost
+
+
+def improve(prob: StaffProblem, roster: dict[int, tuple[int, str]],
+            open_by_team: Mapping[int, Sequence[int]], *, tries: int = 30,
+            passes: int = 3) -> dict[int, tuple[int, str]]:
+    """The roster after local moves that each lower the objective: add an
+    unused person to a team, put one in a member's place, or drop a member —
+    among the ``tries`` cheapest unused people open on the team and the
+    cheapest holders of each specialty it lacks.  Every move keeps the
+    team's own rules (``team_cost``) and no one on two teams."""
+    roster = dict(roster)
+    by_team: dict[int, dict[int, str]] = {}
+    for p, (t, role) in roster.items():
+        by_team.setdefault(t, {})[p] = role
+    fixed = {p for p, _ in prob.fixed}
+    for _ in range(passes):
+        better = False
+        for t in range(len(prob.teams)):
+            members = by_team.setdefault(t, {})
+            now = team_cost(prob, t, members)
+            if now is None:
+                continue
+            free = [p for p in open_by_team.get(t, ()) if p not in roster]
+            free.sort(key=lambda p: (prob.cost(p, t), p))
+            have = set().union(*(prob.persons[p].tags for p in members))
+            pick = list(free[:tries])
+            for tag in (*prob.rules.fixed, *prob.teams[t].needs):
+                if tag not in have:
+                    pick += [p for p in free if tag in prob.persons[p].tags][:5]
+            moves: list[tuple[int | None, int | None, str | None]] = [
+                (None, p, r) for p in dict.fromkeys(pick) for r in prob.roles_of(p)]
+            out = [q for q in sorted(members) if q not in fixed]
+            moves += [(q, p, r) for q in out for _, p, r in moves if p is not None]
+            moves += [(q, None, None) for q in out]
+            best: tuple[int, tuple[int | None, int | None, str | None]] | None = None
+            for move in moves:
+                trial = dict(members)
+                if move[0] is not None:
+                    del trial[move[0]]
+                if move[1] is not None and move[2] is not None:
+                    trial[move[1]] = move[2]
+                cost = team_cost(prob, t, trial)
+                if cost is not None and cost < now and (best is None or cost < best[0]):
+                    best = (cost, move)
+            if best is None:
+                continue
+            gone, come, as_role = best[1]
+            if gone is not None:
+                del members[gone]
+                del roster[gone]
+            if come is not None and as_role is not None:
+                members[come] = as_role
+                roster[come] = (t, as_role)
+            better = True
+        if not better:
+            break
+    return roster
 
 
 def _team(prob: StaffProblem, t: int, free: Sequence[int]) -> dict[int, str] | None:
