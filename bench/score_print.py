@@ -91,8 +91,8 @@ def main() -> None:
     for name, per in rows.items():
         print(f"| {name} | " + " | ".join(per.get(t, "– | – | –") for t in range(len(trees)))
               + " |")
-    print("| **total pages** | " + " | ".join(f" | {totals[t]} | " for t in range(len(trees)))
-          + " |")
+    cells = [c for t in range(len(trees)) for c in ("", str(totals[t]), "")]
+    print("| **total pages** | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

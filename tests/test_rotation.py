@@ -281,6 +281,19 @@ def test_alternatives_are_the_next_best_and_differ(county):
     chosen = tuple(sorted(pairs(p).items()))
     assert all(a.pairs != chosen and a.differs for a in p.alternatives)
     assert len({a.pairs for a in p.alternatives}) == 3
+    # the workbook says each difference as "team: from → to"; in English with
+    # English punctuation (only the names are Chinese)
+    from linkgraph.rotation.files import plan_workbook
+
+    en = plan_workbook(p, lang="en", round_name="第一轮")[0]
+    zh = plan_workbook(p, lang="zh", round_name="第一轮")[0]
+    for sheet, colon, sep in ((en, ": ", "; "), (zh, "：", "；")):
+        first = p.alternatives[0]
+        moves = sheet["alternatives"][0]["differs"].split(sep)
+        assert len(moves) == len(first.differs) and all(colon in m and " → " in m
+                                                        for m in moves)
+    assert not any(ch in en["alternatives"][0]["differs"] + str(en["solve_summary"])
+                   for ch in "：；（）")
 
 
 def test_deterministic_for_a_seed_and_targets_file(county, tmp_path):

@@ -144,16 +144,18 @@ def plan_workbook(plan, units: pd.DataFrame | None = None, lang: str = "zh",
 
     def move(team: str, a: str, b: str) -> str:
         name = team_names.get(team, team)
-        return f"{name}：{region_names.get(a, a)} → {region_names.get(b, b)}"
+        colon = ": " if en else "："
+        return f"{name}{colon}{region_names.get(a, a)} → {region_names.get(b, b)}"
     alts = [{"rotation_rank": a.rank, "objective": a.objective, "optimal": a.optimal,
-             "differs": "；".join(move(t, x, y) for t, x, y in a.differs)}
+             "differs": ("; " if en else "；").join(move(t, x, y) for t, x, y in a.differs)}
             for a in plan.alternatives]
     record = plan.as_record()
     constraints = dict(record["constraints"])
     excluded = constraints.pop("excluded_pairs", {}) or {}
     names = BLOCK_EN if en else BLOCK_ZH
     pairs: list[tuple[str, Any]] = [
-        ("round_name", f"{round_name}（{plan.round_id}）" if round_name else plan.round_id),
+        ("round_name", (f"{round_name} ({plan.round_id})" if en else
+                        f"{round_name}（{plan.round_id}）") if round_name else plan.round_id),
         ("objective", f"{plan.objective:g}"),
         ("imbalance", f"{plan.workload_imbalance:g}"),
         ("optimal", _shown(plan.optimal, lang)),

@@ -199,7 +199,7 @@ def field_name(key: str, lang: str) -> str:
 #: ``kind`` depends on the node's label (a unit's kind is as written).
 VALUE_VOCABULARY = {"disposition": "disposition", "outcome": "outcome", "status": "status",
                     "role": "role", "stage": "stage", "level_zh": "conflict_level",
-                    "specialty": "specialty"}
+                    "specialty": "specialty", "level": "unit_level"}
 KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind"}
 
 
