@@ -203,6 +203,19 @@ def test_a_template_of_copied_phrases_is_no_near_duplicate():
     assert near_duplicates(with_rows(background(), rows), RULES, masking_names()) == []
 
 
+def test_one_failing_as_three_copied_clauses_reordered_clusters():
+    # 超标准公务接待, 无公函接待 and 陪餐人数超规定 copied together, reordered, in
+    # six units: the copied phrases are clauses apart, the failing and its
+    # circumstances — one cluster, though every phrase is copied
+    units = ["T01", "T04", "B02", "B13", "B27", "B45"]
+    texts = ["无公函接待和超标准公务接待并存，陪餐人数超规定", "以工作餐名义超标准公务接待，无公函接待，陪餐人数超规定23人",
+             "2021年超标准公务接待3次，其中无公函接待69次，陪餐人数超规定", "存在超标准公务接待、无公函接待、陪餐人数超规定等问题",
+             "超标准公务接待，无公函接待，陪餐人数超规定", "无公函接待23批次，超标准公务接待，陪餐人数超规定"]
+    rows = [(u, "A", t) for u, t in zip(units, texts)]
+    (c,) = near_duplicates(with_rows(background(), rows), RULES, masking_names())
+    assert c.unit_ids == tuple(sorted(units))
+
+
 def test_a_detail_beside_some_of_a_stock_phrase_is_no_circumstance():
     # 认定依据不充分 after three different objects in five units, and a detail
     # (卷档案材料缺失) beside it in two of them and after another finding in a

@@ -123,16 +123,25 @@ def circumstance(texts: Sequence[str], weights: Sequence[float], core: str,
 def copied_away(texts: Sequence[str], weights: Sequence[float], core: str,
                 params: ClusterRules) -> list[str]:
     """``texts`` without ``core`` and without every further phrase copied
-    across ``core_share`` of the weight once it is gone: 催收不力 (in all 8
-    units) and then 应收账款 (in 7) — a template of copied phrases, not one
-    failing in other words.  Shorter shared words (超标准 beside 公务接待) stay."""
+    across ``core_share`` of the weight once it is gone *in the core's own
+    clause*: 催收不力 (in all 8 units) and then 应收账款 (in 7), always written
+    together — a template of copied phrases, not one failing in other words.
+    A phrase that some wording writes as a clause apart from the core
+    (陪餐人数超规定 beside 超标准公务接待) is the failing's circumstance and stays;
+    so do shorter shared words (超标准 beside 公务接待)."""
     rest = without(texts, core)
     for _ in range(len(texts)):
         more = core_phrase(rest, weights, params.core_share, params.core_chars)
-        if more is None:
+        if more is None or apart(texts, core, more):
             break
         rest = without(rest, more)
     return rest
+
+
+def apart(texts: Sequence[str], core: str, phrase: str) -> bool:
+    """Whether some wording writes ``phrase`` in another piece than ``core``."""
+    return any(core in t and phrase in t and not any(
+        core in piece and phrase in piece for piece in t.split(",")) for t in texts)
 
 
 def without(texts: Sequence[str], phrase: str) -> list[str]:
