@@ -15,7 +15,10 @@ D = dt.date
 
 
 @pytest.mark.parametrize(("text", "status"), [
-    ("已整改", "done"), ("已完成整改", "done"), ("整改完成", "done"), ("已销号", "done"),
+    ("已整改", "done"), ("已完成整改", "done"), ("整改完成", "done"),
+    # 已销号 is closed after review (issue 19), a status of its own; 未销号 is open
+    ("已销号", "closed"), ("已完成，已销号", "closed"), ("已完成销号", "closed"),
+    ("未销号", "open"), ("closed", "closed"),
     ("已整改，长期坚持", "ongoing"), ("长期坚持", "ongoing"), ("持续整改", "ongoing"),
     ("持续推进", "ongoing"), ("正在整改", "open"), ("未整改", "open"), ("整改中", "open"),
     ("尚未整改", "open"), ("基本完成", "partly"), ("基本完成，持续推进", "partly"),
@@ -30,19 +33,22 @@ def test_statuses(text, status):
     assert vl.parse_status(text) == status
 
 
-@pytest.mark.parametrize("text", ["已整改，未整改", "制定了制度", "良好"])
+@pytest.mark.parametrize("text", ["已整改，未整改", "制定了制度", "良好", "已销号，基本完成"])
 def test_status_unreadable_or_contradictory(text):
     with pytest.raises(vl.ValueProblem):
         vl.parse_status(text)
     # a sentence with no status word is told apart from a contradiction
     assert isinstance(pytest.raises(vl.ValueProblem, vl.parse_status, text).value,
-                      vl.NoStatusWord) == (text != "已整改，未整改")
+                      vl.NoStatusWord) == (text not in ("已整改，未整改", "已销号，基本完成"))
 
 
 def test_legend_and_colours():
     legend = vl.parse_legend("注：红色表示未整改，黄色表示正在整改，绿色表示已完成整改")
     assert legend == {"red": "open", "yellow": "open", "green": "done"}
     assert vl.parse_legend("说明：蓝色为长期坚持") == {"blue": "ongoing"}
+    assert vl.parse_legend("注：蓝色表示已完成整改，紫色表示已销号") == {"blue": "done",
+                                                                "purple": "closed"}
+    assert vl.colour_name("FF7030A0") == "purple"
     assert vl.parse_legend("填表人：张三") == {}
     assert vl.colour_name("FFFF0000") == "red"
     assert vl.colour_name("FFFFFF00") == "yellow"

@@ -100,7 +100,8 @@ _STAT_LABELS = (  # a 统计 sheet's labels → (table, what), first match wins
     (re.compile(r"基本完成"), "measures", "status:partly"),
     (re.compile(r"正在整改|未完成|未整改|整改中"), "measures", "status:open"),
     (re.compile(r"持续整改|长期坚持|持续推进"), "measures", "status:ongoing"),
-    (re.compile(r"已整改|已完成|完成整改|已销号"), "measures", "status:done"),
+    (re.compile(r"已销号|完成销号"), "measures", "status:closed"),
+    (re.compile(r"已整改|已完成|完成整改"), "measures", "status:done"),
     (re.compile(r"问题.*(?:总|数|个)|反馈问题"), "problems", "items"),
 )
 

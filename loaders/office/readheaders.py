@@ -211,7 +211,7 @@ MAX_HEADER_CHARS = 40
 GROUP = "›"
 #: Column headers that are a status themselves (``整改情况`` over ``已完成 | 未完成``,
 #: a mark such as √ in the cell says which): field ``status_mark:<status>``.
-STATUS_MARK_HEADERS = {"已完成": "done", "已整改": "done", "完成": "done", "已销号": "done",
+STATUS_MARK_HEADERS = {"已完成": "done", "已整改": "done", "完成": "done", "已销号": "closed",
                        "基本完成": "partly", "正在整改": "open", "整改中": "open",
                        "未完成": "open", "未整改": "open", "持续整改": "ongoing",
                        "长期坚持": "ongoing", "推进中": "open"}

@@ -76,9 +76,15 @@ class SheetIndex:
         return self._links.get((total.origin.file, total.origin.sheet), [])
 
 
+#: Statuses an office counts as 已完成 in its totals: done, and closed (已销号,
+#: completed and then passed by review).
+DONE = ("done", "closed")
+
+
 def completion(measures: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Measures done, ongoing and the rest; the rate under each convention."""
-    done = sum(1 for m in measures if m.get("status") == "done")
+    """Measures done (已销号 among them), ongoing and the rest; the rate under
+    each convention."""
+    done = sum(1 for m in measures if m.get("status") in DONE)
     ongoing = sum(1 for m in measures if m.get("status") == "ongoing")
     n = len(measures)
     return {"measures": n, "done": done, "ongoing": ongoing, "not_done": n - done - ongoing,
@@ -203,13 +209,13 @@ def _status(total: OfficeTotal, status: str, index: SheetIndex) -> TotalCheck:
     by_problem: dict[Any, list[str]] = {}
     for m in measures:
         by_problem.setdefault(m.get("problem_id"), []).append(str(m.get("status")))
-    wanted = {status} if status != "done" else {"done"}
+    wanted = set(DONE) if status == "done" else {status}
     options = {"measures": float(sum(1 for m in measures if m.get("status") in wanted)),
                "problems": float(sum(1 for v in by_problem.values() if set(v) <= wanted))}
     if status == "done":
         options = {ONGOING_OPEN: options["measures"], "problems": options["problems"],
                    ONGOING_DONE: float(sum(1 for m in measures
-                                           if m.get("status") in ("done", "ongoing")))}
+                                           if m.get("status") in (*DONE, "ongoing")))}
     return _match(total, options)
 
 

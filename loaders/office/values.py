@@ -68,8 +68,8 @@ def is_ditto(value: object) -> bool:
 # --- statuses -------------------------------------------------------------
 
 #: Status words, longest first within each reading.  The contract's
-#: vocabulary (linkgraph/vocab.py STATUS_WORDS) is done / partly / open /
-#: ongoing; offices write far more forms.
+#: vocabulary (linkgraph/vocab.py STATUS_WORDS) is done / closed (销号) /
+#: partly / open / ongoing; offices write far more forms.
 STATUS_FORMS: dict[str, tuple[str, ...]] = {
     "open": ("尚未整改", "未整改", "未完成整改", "未完成", "未开始", "正在整改", "整改中",
              "推进中", "正在推进", "进行中", "未销号", "整改未完成"),
@@ -77,16 +77,17 @@ STATUS_FORMS: dict[str, tuple[str, ...]] = {
     "ongoing": ("长期坚持", "持续整改", "持续推进", "长期整改", "常态化推进", "持续落实",
                 "长期推进"),
     "done": ("已完成整改", "已整改完成", "已整改到位", "整改到位", "已整改", "整改完成",
-             "已完成", "已销号", "已办结", "已落实", "完成", "销号", "已解决"),
+             "已完成", "已办结", "已落实", "完成", "已解决"),
+    "closed": ("已完成销号", "已销号", "销号"),
 }
 _STATUS_ORDER = sorted(((w, s) for s, ws in STATUS_FORMS.items() for w in ws),
                        key=lambda ws: -len(ws[0]))
-_CANONICAL_STATUS = {"done", "partly", "open", "ongoing"}
+_CANONICAL_STATUS = {"done", "closed", "partly", "open", "ongoing"}
 
 
 @functools.lru_cache(maxsize=1 << 14, typed=True)
 def parse_status(value: object) -> str | None:
-    """整改情况 → ``done`` / ``partly`` / ``open`` / ``ongoing``.
+    """整改情况 → ``done`` / ``closed`` (已销号) / ``partly`` / ``open`` / ``ongoing``.
 
     The cell may be one word (``已整改``), two (``已整改，长期坚持``: done and
     kept up → ``ongoing``, which the completion rate counts as done by
@@ -110,6 +111,8 @@ def parse_status(value: object) -> str | None:
                            " / no rectification status in the text")
     if kinds == {"done"}:
         return "done"
+    if "closed" in kinds and kinds <= {"done", "closed", "ongoing"}:
+        return "closed"   # 已完成，已销号: closed after review says more than done
     if kinds <= {"done", "ongoing"}:
         return "ongoing"
     if kinds <= {"partly", "ongoing", "done"}:

@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from linkgraph.schema import OUTCOME_TABLES
 from loaders.generator.office.names import UnitNames
 
 CN_NUM = "零一二三四五六七八九十"
@@ -33,10 +34,12 @@ class Office:
     def __init__(self, gen):
         self.gen = gen
         t = dict(gen.tables)
-        # office ledgers write 已销号 as a word of 完成; the review record that
-        # makes a measure closed (销号) is not part of them
-        m = t["measures"]
-        t["measures"] = m.assign(status=m["status"].where(m["status"] != "closed", "done"))
+        # office ledgers write 已销号 (closed) as its own status; the review
+        # record behind it, like every 成果 table (results, talks, visits …),
+        # is not part of them, so the twin holds none
+        for name in OUTCOME_TABLES:
+            if name in t:
+                t[name] = t[name].iloc[:0]
         self.t = t
         self.twin = {k: v.copy() for k, v in t.items()}
         #: table -> column -> {id: value}: what the ledgers carry differently

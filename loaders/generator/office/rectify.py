@@ -19,11 +19,15 @@ from loaders.generator.office.habits import GROUPS, Profile, header_word
 from loaders.generator.office.names import with_title
 from loaders.generator.office.sheet import Cell, Sheet
 
-STATUS_WORDS = {"done": ("已整改", "已完成整改", "整改完成", "已完成", "已销号"),
+STATUS_WORDS = {"done": ("已整改", "已完成整改", "整改完成", "已完成"),
+                "closed": ("已销号", "已完成销号"),
                 "partly": ("基本完成",), "open": ("正在整改", "未整改", "推进中", "未完成"),
                 "ongoing": ("持续整改", "已整改，长期坚持", "持续推进", "长期坚持")}
-STATUS_FILL = {"done": "蓝", "partly": "黄", "open": "红", "ongoing": "绿"}
-LEGEND = "注：蓝色表示已完成整改，黄色表示基本完成，红色表示未完成整改，绿色表示需长期坚持。"
+STATUS_FILL = {"done": "蓝", "closed": "紫", "partly": "黄", "open": "红", "ongoing": "绿"}
+LEGEND = ("注：蓝色表示已完成整改，紫色表示已销号，黄色表示基本完成，红色表示未完成整改，"
+          "绿色表示需长期坚持。")
+#: What an office's 已完成 total counts: done, and closed (已销号) too
+COUNTED_DONE = ("done", "closed")
 
 
 def columns(p: Profile) -> list[str]:
@@ -149,7 +153,7 @@ class _Builder:
         if m.reopened:
             cells["note"] = "回炉整改"
         self.n_measures += 1
-        self.n_done += m.status == "done"
+        self.n_done += m.status in COUNTED_DONE
         return cells
 
     def leader_cell(self, row: int) -> str:
@@ -242,7 +246,7 @@ class _Builder:
         for m in ms[1:]:  # one deadline cell for every item
             self.o.edit("measures", m.measure_id, "due_date", due)
             self.n_measures += 1
-            self.n_done += m.status == "done"
+            self.n_done += m.status in COUNTED_DONE
         owners = list(dict.fromkeys(m.owner_person_id for m in ms if m.owner_person_id))
         j = self.at("owner")
         self.sh.mentions = [x for x in self.sh.mentions

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FILLS = {"红": "#FF0000", "黄": "#FFFF00", "蓝": "#00B0F0", "绿": "#92D050"}
+FILLS = {"红": "#FF0000", "黄": "#FFFF00", "蓝": "#00B0F0", "绿": "#92D050", "紫": "#7030A0"}
 
 
 @dataclass
