@@ -66,14 +66,11 @@ def _start(data: Path, folder: Path, hashseed: str, log: Path) -> subprocess.Pop
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> tuple[Path, Path]:
-    """The two sides run at the same time, each in a process of its own."""
+def runs(tmp_path_factory, generated) -> tuple[Path, Path]:
+    """The two sides run at the same time, each in a process of its own, on
+    the session's ``generate --scale 120 --seed 5 --realism high``."""
     base = tmp_path_factory.mktemp("determinism")
-    data = base / "data"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "linkgraph", "generate", str(data), "--scale", "120",
-                    "--seed", "5", "--realism", "high"], env=env, check=True,
-                   capture_output=True, timeout=600)
+    data = generated(120, 5, "high")
     sides = {name: _start(data, base / name, seed, base / f"{name}.log")
              for name, seed in (("one", "1"), ("two", "4242"))}
     try:

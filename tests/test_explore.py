@@ -214,13 +214,8 @@ def test_classmate_path_is_soft_and_two_people_need_no_unit(tiny):
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> Explorer:
-    from loaders.generator.build import generate
-    from loaders.generator.writer import write_dataset
-
-    folder = tmp_path_factory.mktemp("county")
-    write_dataset(generate("county", seed=5), folder)
-    return Explorer(load_dataset(folder).tables)
+def county(generated) -> Explorer:
+    return Explorer(load_dataset(generated("county", 5)).tables)   # the session's county
 
 
 def test_shortest_paths_agree_with_networkx_on_a_county(county):

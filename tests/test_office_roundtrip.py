@@ -11,25 +11,23 @@ from pathlib import Path
 
 import pytest
 
-from linkgraph.cli import cli
 
 pytestmark = pytest.mark.slow
 AS_OF = "2026-06-30"
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory, office_county) -> dict[str, Path]:
+def county(tmp_path_factory, office_county) -> dict:
     """The session's county office ledgers (seed 3, as of AS_OF, the
-    generator's default), imported once."""
-    from click.testing import CliRunner
-
+    generator's default), imported once; the result (its resolution is what
+    the office reviews) is shared by the tests below."""
     from loaders.generator.build import DEFAULT_AS_OF
+    from loaders.office.importer import import_ledgers
 
     assert DEFAULT_AS_OF.isoformat() == AS_OF
     data = tmp_path_factory.mktemp("roundtrip") / "data"
-    imported = CliRunner().invoke(cli, ["import", str(office_county / "office"), "--out",
-                                        str(data)])
-    return {"out": office_county, "data": data, "exit": imported.exit_code}
+    return {"out": office_county, "data": data,
+            "result": import_ledgers([office_county / "office"], data)}
 
 
 def _figures(invoke, data: Path) -> dict[str, object]:
@@ -139,9 +137,7 @@ def test_import_then_the_offices_review_gives_the_twins_figures(county, invoke):
     """Every figure of the twin: node counts, rectification and lead figures.
     The office decides the review list (here as the truth says); the
     re-import with ``--decisions`` reapplies them."""
-    from loaders.office.importer import import_ledgers
-
-    first = import_ledgers([county["out"] / "office"], county["data"])
+    first = county["result"]
     decisions = _decide_as_the_truth_says(county["data"], county["out"], first.resolution)
     again = invoke("import", county["out"] / "office", "--out", county["data"],
                    "--decisions", decisions)

@@ -86,16 +86,13 @@ def test_rotation_section_says_why_there_is_no_plan(report, tiny):
     assert "--round" in rot.note
 
 
-def test_rotation_with_the_real_planner_on_a_generated_county(tmp_path):
+def test_rotation_with_the_real_planner_on_a_generated_county(tmp_path, generated):
     """Integration with linkgraph.rotation: section, workbook sheet and ring view."""
     pytest.importorskip("linkgraph.rotation")
     from linkgraph.report.options import demo_round
     from linkgraph.session import Session
     from linkgraph.views.focus import view_request
-    from loaders.generator import generate, write_dataset
-
-    write_dataset(generate("county", seed=3, as_of=dt.date(2026, 6, 30)), tmp_path / "c")
-    tables = load_dataset(tmp_path / "c").tables
+    tables = load_dataset(generated("county", 3)).tables   # as of 2026-06-30, the default
     round_id = demo_round(tables, dt.date(2026, 6, 30))
     teams = tables["teams"][tables["teams"]["round_id"] == round_id]
     rep = build_report(tables, ReportOptions(as_of=dt.date(2026, 6, 30), round_id=round_id))

@@ -117,20 +117,15 @@ def test_units_only_dataset_gives_zeros(tmp_path, invoke):
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from loaders.generator.build import generate
-    from loaders.generator.writer import write_dataset
-
-    gen = generate("county", seed=5)
-    out = tmp_path_factory.mktemp("gen")
-    write_dataset(gen, out)
-    return gen, load_dataset(out).tables
+def county5(generation, generated):
+    """The session's county (seed 5) and its tables as written and read back."""
+    return generation("county", 5), load_dataset(generated("county", 5)).tables
 
 
-def test_generated_outcomes_are_read_back_as_planted(generated):
+def test_generated_outcomes_are_read_back_as_planted(county5):
     """The planted sums (truth.outcomes) come back from the written ledgers,
     and 销号 / 整改完成 agree with a brute-force pass over the rows."""
-    gen, t = generated
+    gen, t = county5
     truth = gen.truth["outcomes"]
     as_of = gen.truth["as_of"]
     f = results(t, load_rules(), as_of).total

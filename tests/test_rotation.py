@@ -325,28 +325,23 @@ def test_cli_json_and_error_exit(tmp_path, invoke):
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """County-scale generated ledgers (seed 3) and their cross-inspection round."""
-    from click.testing import CliRunner
-
-    from linkgraph.cli import cli
-
-    out = tmp_path_factory.mktemp("gen") / "county"
-    result = CliRunner().invoke(cli, ["generate", str(out), "--scale", "county", "--seed", "3"])
-    assert result.exit_code == 0, result.output
+def county3(generated):
+    """County-scale generated ledgers (seed 3, the session's) and their
+    cross-inspection round."""
+    out = generated("county", 3)
     data = load_dataset(out)
     rounds = data.tables["rounds"]
     return out, data, str(rounds.loc[rounds["kind"] == "cross", "round_id"].iloc[-1])
 
 
-def test_generated_county_end_to_end(generated, invoke, tmp_path):
+def test_generated_county_end_to_end(county3, invoke, tmp_path):
     from openpyxl import load_workbook
 
     from linkgraph.analysis.conflicts import conflict_costs
     from linkgraph.rotation.members import person_hard_regions
     from linkgraph.rotation.problem import split_hard
 
-    folder, data, round_id = generated
+    folder, data, round_id = county3
     args = ["rotate", folder, "--round", round_id, "--single-cycle", "--avoid-recent", "2",
             "--alternatives", "2", "--time-limit", "20"]
     result = invoke(*args, "--format", "json")

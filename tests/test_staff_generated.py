@@ -14,15 +14,12 @@ from linkgraph.staffing.rules import load_staffing_rules
 
 
 @pytest.fixture(scope="module", params=[2, 5])
-def generated(request, tmp_path_factory):
+def staffed(request, generated):
     from click.testing import CliRunner
 
     from linkgraph.cli import cli
 
-    out = tmp_path_factory.mktemp(f"gen{request.param}") / "data"
-    done = CliRunner().invoke(cli, ["generate", str(out), "--scale", "250",
-                                    "--seed", str(request.param)])
-    assert done.exit_code == 0, done.output
+    out = generated(250, request.param)   # the session's (tests/conftest.py)
     truth = json.loads((out / "truth.json").read_text("utf-8"))["staffing"]
     done = CliRunner().invoke(cli, ["staff", str(out), "--round", truth["round_id"],
                                     "--format", "json"])
@@ -30,8 +27,8 @@ def generated(request, tmp_path_factory):
     return out, truth, json.loads(done.stdout)
 
 
-def test_no_planted_hard_conflict_reaches_a_roster(generated):
-    data, truth, doc = generated
+def test_no_planted_hard_conflict_reaches_a_roster(staffed):
+    data, truth, doc = staffed
     tables = load_dataset(data).tables
     pairs, _ = round_targets(tables, truth["round_id"])
     team_of = {m["person_id"]: m["team_id"] for m in doc["members"]}
@@ -42,8 +39,8 @@ def test_no_planted_hard_conflict_reaches_a_roster(generated):
     assert doc["optimal"] and set(t for t in pairs) == set(team_of.values())
 
 
-def test_the_engine_flags_every_planted_conflict(generated):
-    data, truth, _ = generated
+def test_the_engine_flags_every_planted_conflict(staffed):
+    data, truth, _ = staffed
     tables = load_dataset(data).tables
     pairs, names = round_targets(tables, truth["round_id"])
     rules = load_staffing_rules()
@@ -57,12 +54,12 @@ def test_the_engine_flags_every_planted_conflict(generated):
                 assert (p, t) in prob.hard, plant
 
 
-def test_rotate_with_staff_plans_regions_and_rosters_in_one_go(generated, tmp_path):
+def test_rotate_with_staff_plans_regions_and_rosters_in_one_go(staffed, tmp_path):
     from click.testing import CliRunner
 
     from linkgraph.cli import cli
 
-    data, truth, _ = generated
+    data, truth, _ = staffed
     done = CliRunner().invoke(cli, ["rotate", str(data), "--round", truth["round_id"], "--staff",
                                     "--max-swaps", "3",
                                     "--format", "json"])

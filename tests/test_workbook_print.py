@@ -26,10 +26,8 @@ def _run(*args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("print") / "county"
-    _run("generate", out, "--scale", "county", "--seed", "1")
-    return out
+def county(generated) -> Path:
+    return generated("county", 1)     # the session's (tests/conftest.py)
 
 
 def _cross_round(data: Path) -> str:

@@ -67,13 +67,11 @@ def test_per_team(folder):
     assert teams.at["T2", "problems_ratio"] == round(15 / 14, 4)
 
 
-def test_the_planted_cross_effect_is_found(tmp_path_factory):
+def test_the_planted_cross_effect_is_found(generation):
     """County scale: the cross round finds more problems and leads per unit,
     significantly.  (Recovery of the planted ratios within the interval at
     city scale: bench/score_yield.py.)"""
-    from loaders.generator.build import generate
-
-    gen = generate("county", seed=3)
+    gen = generation("county", 3)     # the session's (tests/conftest.py)
     y = yield_by_kind(gen.tables).query("kind_a == 'cross'").set_index("figure")
     planted = gen.truth["yield"]
     assert planted == {"problems": 1.397, "leads": 2.0, "kind": "cross", "baseline": "ordinary"}
