@@ -101,6 +101,8 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "unit_count": "巡察单位数", "explanation": "说明", "level_zh": "冲突等级",
     "relation_zh": "关系", "score": "分值", "relation_word": "关系（原文）",
     "kinship": "亲属路径", "reason": "配对理由", "sector_name": "系统/行业",
+    "category_written": "问题类别（原文）", "category_area": "问题领域（四个聚焦）",
+    "category_branch": "问题方面",
     # the 成果 and review records (issue 19)
     "subject": "审核事项", "measure_id": "措施", "submitted_date": "报送时间",
     "review_date": "审核时间", "reviewers": "审核单位", "verdict": "结论",
@@ -179,6 +181,8 @@ FIELD_NAMES_EN: dict[str, str] = {
     "date": "Date", "since": "Since", "source": "Source", "title": "Title",
     "birth_year": "Birth year", "gender": "Gender", "subcategory": "Subcategory",
     "discipline": "Discipline", "explanation": "Evidence",
+    "category_written": "Category as written", "category_area": "Category area",
+    "category_branch": "Category branch",
 }
 
 
