@@ -87,9 +87,8 @@ def public_words() -> frozenset[str]:
     import click
 
     from linkgraph.cli import cli
-    from linkgraph.model import LABELS, REL_TYPES
 
-    words = {w.lower() for w in (*LABELS, *REL_TYPES)}
+    words: set[str] = set()
     ctx = click.Context(cli)
 
     def walk(cmd: click.Command) -> None:
@@ -110,7 +109,7 @@ def public_words() -> frozenset[str]:
     # (``--level hard``): a reader must see 回避, 谈话函询, 组长, never hard, talk, leader
     codes = {code.lower() for name, table in catalogue().values.items()
              if name in CODED for code in table}
-    choices = (words - {w.lower() for w in (*LABELS, *REL_TYPES)}) | set(JOINS)
+    choices = words | set(JOINS)
     return frozenset((choices - codes) | set(cli.list_commands(ctx)))
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from linkgraph.catalogue import label as vocab_label
 from linkgraph.catalogue import relation_label
@@ -207,13 +208,32 @@ VALUE_VOCABULARY = {"disposition": "disposition", "outcome": "outcome", "status"
 KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind"}
 
 
+@cache
+def _schema_vocabularies() -> dict[tuple[str, str], str]:
+    """(node label, property) -> vocabulary, for the entity tables' coded
+    columns (``vocab:NAME`` in the schema), e.g. a talk's ``stage`` is
+    ``talk_stage`` and a review's ``verdict`` is ``review_verdict``."""
+    from linkgraph.catalogue import catalogue
+    from linkgraph.model import TABLE_LABELS
+    from linkgraph.schema import TABLE_BY_NAME
+
+    known = catalogue().values
+    found = {}
+    for table, label in TABLE_LABELS.items():
+        for column in TABLE_BY_NAME[table].columns:
+            kind = str(column.kind)
+            if kind.startswith("vocab:") and kind[6:] in known:
+                found[(label, column.name)] = kind[6:]
+    return found
+
+
 def value_text(label: str | None, key: str, value: object, lang: str) -> object:
     """A coded value (``talk``, ``done``, ``leader``, a round's ``village``)
     in the reader's words; anything else unchanged."""
     if not isinstance(value, str):
         return value
-    vocabulary = VALUE_VOCABULARY.get(key) or (KIND_VOCABULARY.get(label or "")
-                                               if key == "kind" else None)
+    vocabulary = _schema_vocabularies().get((label or "", key)) or VALUE_VOCABULARY.get(key) or (
+        KIND_VOCABULARY.get(label or "") if key == "kind" else None)
     if vocabulary is None:
         if key in ("relation", "relation_zh"):
             return relation_label(value, lang)
