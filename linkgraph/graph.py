@@ -46,6 +46,12 @@ def _records(frame: pd.DataFrame, columns: list[str], rename: Mapping[str, str])
         yield {n: v for n, v in zip(names, row) if v is not None and v != []}
 
 
+#: Columns the session's category harmonisation adds that only say how a label
+#: was matched (``categories.COLUMNS``): bookkeeping, not facts of the problem.
+#: The written label, its area and branch stay on the node.
+_NOT_PROPERTIES = frozenset({"category_level", "category_match"})
+
+
 def node_frame(tables: Tables, table: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """An entity table's rows as node properties: the frame and its columns
     (name -> kind).  Columns the contract does not know are kept as text
@@ -53,7 +59,7 @@ def node_frame(tables: Tables, table: str) -> tuple[pd.DataFrame, dict[str, str]
     are not on the roster (案外人, ``model.OUTSIDE_PEOPLE``)."""
     frame = tables[table]
     kinds = {c.name: c.kind for c in TABLE_BY_NAME[table].columns}
-    kinds.update({c: "text" for c in extra_columns(frame, table)})
+    kinds.update({c: "text" for c in extra_columns(frame, table) if c not in _NOT_PROPERTIES})
     if table == "leads" and "lead_people" in tables:
         names, outcomes = _outside_people(tables["lead_people"], frame["lead_id"])
         frame = frame.assign(**{OUTSIDE_PEOPLE[0]: names, OUTSIDE_PEOPLE[1]: outcomes})

@@ -80,16 +80,15 @@ def chinese_leaks(texts: Iterable[str], corpus: str) -> list[str]:
 
 @cache
 def public_words() -> frozenset[str]:
-    """Latin words a Chinese output may show because the user types or
-    queries them: the graph's labels and relationship types (Neo4j, the
-    cypher/ files) and the values of the CLI's choice options
-    (``--by department``, ``--lang zh``, shown in the provenance)."""
+    """Latin words (lower case) a Chinese output may show because the user
+    types them: the values of the CLI's choice options (``--by department``,
+    ``--lang zh``, shown in the provenance) and the command names.  The
+    graph's labels and relationship types are ``graph_names``."""
     import click
 
     from linkgraph.cli import cli
-    from linkgraph.model import LABELS, REL_TYPES
 
-    words = {w.lower() for w in (*LABELS, *REL_TYPES)}
+    words: set[str] = set()
     ctx = click.Context(cli)
 
     def walk(cmd: click.Command) -> None:
@@ -110,9 +109,18 @@ def public_words() -> frozenset[str]:
     # (``--level hard``): a reader must see 回避, 谈话函询, 组长, never hard, talk, leader
     codes = {code.lower() for name, table in catalogue().values.items()
              if name in CODED for code in table}
-    choices = (words - {w.lower() for w in (*LABELS, *REL_TYPES)}) | set(JOINS)
-    return frozenset((choices - codes) | {w.lower() for w in (*LABELS, *REL_TYPES)}
-                     | set(cli.list_commands(ctx)))
+    choices = words | set(JOINS)
+    return frozenset((choices - codes) | set(cli.list_commands(ctx)))
+
+
+@cache
+def graph_names() -> frozenset[str]:
+    """The graph's labels and relationship types as Cypher spells them
+    (``Talk``, ``IN_ROUND``): public in that spelling only, so the coded value
+    ``talk`` stays a leak although a label ``Talk`` exists."""
+    from linkgraph.model import LABELS, REL_TYPES
+
+    return frozenset((*LABELS, *REL_TYPES))
 
 
 #: The catalogue's vocabularies of coded values a reader must never see raw.
@@ -128,7 +136,8 @@ def english_leaks(texts: Iterable[str], corpus: str) -> list[str]:
         for word in _LATIN_WORD.findall(_STRIP.sub(" ", text)):
             if any(ch.isdigit() for ch in word) and "_" not in word:
                 continue   # an id: U0001, RD0007, L0018
-            if word.lower() in LATIN_ALLOWED | public_words() or len(word) < 2 and "_" not in word:
+            if word in graph_names() or word.lower() in LATIN_ALLOWED | public_words() or \
+                    len(word) < 2 and "_" not in word:
                 continue
             if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", corpus):
                 continue   # the ledgers' own Latin text (KTV, PPP)
@@ -141,7 +150,7 @@ def code_leaks(texts: Iterable[str], corpus: str) -> list[str]:
     bad = []
     for text in texts:
         for word in _SNAKE.findall(_STRIP.sub(" ", text)):
-            if word not in corpus and word.upper() not in public_words() and \
+            if word not in corpus and word.upper() not in graph_names() and \
                     word.lower() not in public_words():
                 bad.append(f"{word!r} in {text[:160]!r}")
     return bad

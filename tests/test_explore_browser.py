@@ -206,6 +206,10 @@ def test_expand_twice_by_mouse_without_overlap(watch, county, county_explorer):
     # the second expansion: open the biggest aggregate by clicking it
     agg = max(aggregates, key=lambda k: w.js("(x, k) => x.graph.getNodeAttribute(k, 'aggregate').count", k))
     count = w.js("(x, k) => x.graph.getNodeAttribute(k, 'aggregate').count", agg)
+    # the details panel (opened by the double click) covers the right of the picture;
+    # close it as a user would before clicking what lies under it
+    if w.page.locator("#lg-details").is_visible():
+        w.page.click("#lg-details > button")
     x, y = w.point(agg)
     w.page.mouse.click(x, y)
     w.settle(len(first) - 1)

@@ -90,6 +90,8 @@ _CONSTRAINTS = {   # option -> (zh, en): how the summary names it
     "time_limit": ("求解时限（秒）", "time limit (s)"),
     "seed": ("随机种子", "seed"), "alternatives": ("备选方案数", "alternatives asked"),
     "targets": ("被巡察单位清单", "targets list"), "solver": ("指定求解器", "solver asked"),
+    "without_members": ("不计各组现有成员（随后由 staff 配备）",
+                        "teams' current members left out (staffed afresh by staff)"),
 }
 _WORKLOAD = {"units": ("单位数", "units"), "problems": ("历史问题数", "past problems")}
 

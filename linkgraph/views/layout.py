@@ -86,15 +86,20 @@ def label_boxes(labels: Sequence[str], radii: Sequence[float]
 
 def separate_boxes(points: Sequence[tuple[float, float]], half_width: np.ndarray,
                    top: np.ndarray, bottom: np.ndarray, padding: float = 6.0,
-                   rounds: int = 600) -> list[tuple[int, int]]:
+                   rounds: int | None = None) -> list[tuple[int, int]]:
     """Move boxes (``half_width`` either side of a point, ``top``..``bottom``
     below it) apart until none overlap: each overlapping pair is pushed
     apart half the overlap each, along the axis where it is smaller.
-    Deterministic; O(n²) per round, for views of a few thousand."""
+    Deterministic; O(n²) per round, for views of a few thousand.  Crowded
+    pictures of a few hundred nodes need up to ~1,500 rounds to settle, so
+    the rounds follow a fixed work budget: up to 3,000 for small pictures,
+    never fewer than 600."""
     pos = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     n = len(pos)
     if n < 2:
         return [(round(float(x)), round(float(y))) for x, y in pos]
+    if rounds is None:
+        rounds = max(600, min(3000, int(7.2e8 / (n * n))))
     hw = np.asarray(half_width, dtype=np.float64) + padding / 2
     hh = (np.asarray(bottom, dtype=np.float64) - np.asarray(top, dtype=np.float64)) / 2 \
         + padding / 2

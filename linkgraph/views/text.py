@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from linkgraph.catalogue import label as vocab_label
 from linkgraph.catalogue import relation_label
@@ -101,6 +102,8 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "unit_count": "巡察单位数", "explanation": "说明", "level_zh": "冲突等级",
     "relation_zh": "关系", "score": "分值", "relation_word": "关系（原文）",
     "kinship": "亲属路径", "reason": "配对理由", "sector_name": "系统/行业",
+    "category_written": "问题类别（原文）", "category_area": "问题领域（四个聚焦）",
+    "category_branch": "问题方面",
     # the 成果 and review records (issue 19)
     "subject": "审核事项", "measure_id": "措施", "submitted_date": "报送时间",
     "review_date": "审核时间", "reviewers": "审核单位", "verdict": "结论",
@@ -179,6 +182,8 @@ FIELD_NAMES_EN: dict[str, str] = {
     "date": "Date", "since": "Since", "source": "Source", "title": "Title",
     "birth_year": "Birth year", "gender": "Gender", "subcategory": "Subcategory",
     "discipline": "Discipline", "explanation": "Evidence",
+    "category_written": "Category as written", "category_area": "Category area",
+    "category_branch": "Category branch",
 }
 
 
@@ -203,13 +208,32 @@ VALUE_VOCABULARY = {"disposition": "disposition", "outcome": "outcome", "status"
 KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind"}
 
 
+@cache
+def _schema_vocabularies() -> dict[tuple[str, str], str]:
+    """(node label, property) -> vocabulary, for the entity tables' coded
+    columns (``vocab:NAME`` in the schema), e.g. a talk's ``stage`` is
+    ``talk_stage`` and a review's ``verdict`` is ``review_verdict``."""
+    from linkgraph.catalogue import catalogue
+    from linkgraph.model import TABLE_LABELS
+    from linkgraph.schema import TABLE_BY_NAME
+
+    known = catalogue().values
+    found = {}
+    for table, label in TABLE_LABELS.items():
+        for column in TABLE_BY_NAME[table].columns:
+            kind = str(column.kind)
+            if kind.startswith("vocab:") and kind[6:] in known:
+                found[(label, column.name)] = kind[6:]
+    return found
+
+
 def value_text(label: str | None, key: str, value: object, lang: str) -> object:
     """A coded value (``talk``, ``done``, ``leader``, a round's ``village``)
     in the reader's words; anything else unchanged."""
     if not isinstance(value, str):
         return value
-    vocabulary = VALUE_VOCABULARY.get(key) or (KIND_VOCABULARY.get(label or "")
-                                               if key == "kind" else None)
+    vocabulary = _schema_vocabularies().get((label or "", key)) or VALUE_VOCABULARY.get(key) or (
+        KIND_VOCABULARY.get(label or "") if key == "kind" else None)
     if vocabulary is None:
         if key in ("relation", "relation_zh"):
             return relation_label(value, lang)
