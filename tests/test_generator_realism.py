@@ -191,6 +191,24 @@ def test_some_inspected_units_have_no_problems(tidy, high):
     assert set(empty) & set(tidy.tables["problems"]["unit_id"])
 
 
+def test_units_without_problems_leave_no_dangling_reviews(generated):
+    """The reviews and visits of the measures that went with a unit's problems
+    go too: ``validate`` accepts the realistic dataset as it is (before, every
+    ``--realism high`` dataset was refused for 整改审核 rows naming measures
+    the measures table no longer held)."""
+    from linkgraph.dataset import load_dataset
+
+    data = generated("county", 1, realism="high")
+    ds = load_dataset(data)            # strict: raises on any rejected row
+    measures = set(ds.tables["measures"]["measure_id"])
+    assert set(ds.tables["reviews"]["measure_id"].dropna()) <= measures
+    visited = {m for ids in ds.tables["visits"]["measure_ids"].dropna() for m in ids}
+    assert visited <= measures
+    assert json.loads((data / "truth.json").read_text("utf-8"))["outcomes"]["measures_closed"] \
+        == int(((ds.tables["reviews"]["subject"] == "closure")
+                & (ds.tables["reviews"]["verdict"] == "pass")).sum())
+
+
 def test_category_mix_depends_on_the_unit_kind(high):
     t = high.tables
     labels = high.truth["category_labels"]

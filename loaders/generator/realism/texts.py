@@ -69,9 +69,33 @@ def units_without_problems(gen):
     if "measures" in gen.zh:
         keep = ~m["problem_id"].isin(lost).to_numpy()
         gen.zh["measures"] = {k: v[keep] for k, v in gen.zh["measures"].items()}
+    _drop_outcomes_of(gen, lost, set(m.loc[m["problem_id"].isin(lost), "measure_id"]))
     assigned = set(t["assignments"]["unit_id"])
     gen.truth["units_without_problems"] = sorted(assigned - set(t["problems"]["unit_id"]))
     return gen
+
+
+def _drop_outcomes_of(gen, problems: set, measures: set) -> None:
+    """Reviews of the problems and measures that went are gone too, and
+    visits no longer name those measures: a ledger never refers to a
+    measure it does not hold."""
+    from loaders.generator.outcomes import outcome_truth
+
+    t = gen.tables
+    if "reviews" in t:
+        r = t["reviews"]
+        t["reviews"] = r[~(r["measure_id"].isin(measures) | r["problem_id"].isin(problems))] \
+            .reset_index(drop=True)
+    if "visits" in t:
+        def kept(ids):
+            if not isinstance(ids, str):
+                return ids
+            left = [i for i in ids.split(";") if i not in measures]
+            return ";".join(left) if left else None
+        t["visits"] = t["visits"].assign(measure_ids=t["visits"]["measure_ids"].map(kept))
+    if "outcomes" in gen.truth and {"reviews", "results", "lead_people", "talks",
+                                    "visits"} <= set(t):
+        gen.truth["outcomes"] = outcome_truth(t)
 
 
 def category_mix(gen):
