@@ -171,6 +171,34 @@ def test_profile_community(data):
         ("profile", tuple(sorted(PROFILE_UNITS)), ("H", "I", "J"))]
 
 
+def test_thin_categories_do_not_hide_a_profile(generated):
+    # the realistic county of seed 3: its harmonised taxonomy has 21
+    # categories, 9 of them elevated in no unit at all (a unit needs four
+    # problems of one), so 1,044 of the C(21, 3) = 1,330 sets can hold no
+    # community of five units.  Counted among the sets tried they raised the
+    # planted profile's q to 0.013 (p ≈ 1e-5 × 1,330); over the 286 sets
+    # that can hold one it is found, with the five units planted.
+    folder = generated("county", 3, realism="high")
+    truth = json.loads((folder / "truth.json").read_text("utf-8"))
+    (planted,) = [c for c in truth["clusters"] if c["kind"] == "profile"]
+    found = find_clusters(load_dataset(folder), kinds=("profile",))
+    assert any(set(planted["unit_ids"]) <= set(c.unit_ids)
+               and {"意识形态", "主体责任", "巡察整改"} <= set(c.detail["categories"])
+               for c in found)
+
+
+def test_testable_q_by_hand():
+    from linkgraph.analysis.clusters.profile import testable_q
+
+    # 4 categories, min_units 2; category 3 is elevated in one unit only, so
+    # the three pairs holding it are no test: BH over the other three
+    E = np.array([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 1, 0]], dtype=bool)
+    sets = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    p = np.array([0.01, 0.5, 0.001, 0.02, 0.002, 0.003])
+    # tested p .01 .5 .02 → sorted .01 .02 .5, m = 3: q = .03 .03 .5
+    assert np.allclose(testable_q(p, E, sets, 2), [0.03, 0.5, 1, 0.03, 1, 1])
+
+
 def test_find_clusters_merged_ranked_with_owners_and_self_check(data):
     clusters = find_clusters(data)
     kinds = {c.kind: c for c in clusters}

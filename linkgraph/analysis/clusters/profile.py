@@ -13,8 +13,9 @@ binomial (its size, the category's share), combined as if the categories were
 independent, and scaled by how far that over-estimates the observed counts
 across all the sets tried (categories compete within a unit, so independence
 is pessimistic).  Poisson upper tail, Benjamini–Hochberg over all the sets
-tried; significant communities with at least ``min_units`` units are
-reported.  Everything is sparse/vectorised: thirty categories give ~4,000
+tried that could hold ``min_units`` units (every category elevated in at
+least that many units: ``testable_q``); significant communities with at
+least ``min_units`` units are reported.  Everything is sparse/vectorised: thirty categories give ~4,000
 sets, each a few array operations over all units.
 """
 from __future__ import annotations
@@ -82,12 +83,28 @@ def profiles(problems: pd.DataFrame, params: ClusterRules, *,
     scale = min(1.0, observed.sum() / max(independent.sum(), 1e-12))
     expected = np.maximum(independent * scale, 1e-12)
     p = poisson.sf(observed - 1, expected)
-    q = benjamini_hochberg(p)
+    q = testable_q(p, E, sets, min_units)
     keep = np.flatnonzero((q <= alpha) & (observed >= min_units))
     return [_candidate(problems, A, many[_members(A_m, E_m, list(sets[k]), base_m,
                                                   joint_alpha)],
                        unit_ids, cats, list(sets[k]), float(q[k]), observed[k] / expected[k])
             for k in keep]
+
+
+def testable_q(p: np.ndarray, E: np.ndarray, sets: list[tuple[int, ...]],
+               min_units: int) -> np.ndarray:
+    """BH q-values over the *testable* sets only (Tarone's rule for discrete
+    tests): a set with a category in which fewer than ``min_units`` units
+    are elevated can never hold a community of ``min_units`` units, so it is
+    no test and does not count among those tried (its q is 1).  Otherwise a
+    finer taxonomy — more categories, most of them too thin to be elevated
+    anywhere — would raise the bar for every real profile."""
+    elevated_units = E.sum(axis=0)
+    ok = np.array([elevated_units[list(s)].min() >= min_units for s in sets], dtype=bool)
+    q = np.ones(len(sets))
+    if ok.any():
+        q[ok] = benjamini_hochberg(p[ok])
+    return q
 
 
 def _chance_of_all(chance: np.ndarray, sets: list[tuple[int, ...]],
