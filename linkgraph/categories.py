@@ -15,7 +15,9 @@ A written label is matched, in this order, on
    ``margin``), or the longest alias written inside the label;
 4. for a vague label (其他, 作风问题 …), each problem's description: the
    category whose keywords it holds most (at least ``keyword_chars``
-   characters of them, and no tie); for a label naming two categories whole
+   characters of them, and no tie) — among the categories the label still
+   narrows to when ``[match].means`` names them (四风问题: 形式主义官僚主义 or
+   八项规定; then one keyword of two characters is enough); for a label naming two categories whole
    (工程项目招投标不规范), the description chooses between those two, and the
    label's own match stands when it cannot.
 
@@ -71,6 +73,9 @@ class Taxonomy:
     keyword_chars: int
     vague: frozenset[str]
     suffixes: tuple[str, ...]
+    #: a vague label that still narrows the choice (四风问题 → 形式主义官僚主义 or
+    #: 八项规定), by its normal form: the description chooses among those
+    means: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def area_of(self, name: str) -> str | None:
         node = self.nodes.get(name)
@@ -173,7 +178,8 @@ def _parse(text: str) -> Taxonomy:
                     int(m["keyword_chars"]),
                     frozenset(normal(v) for v in m.get("vague", ())),
                     tuple(sorted((normal(s) for s in m.get("suffixes", ())), key=len,
-                                 reverse=True)))
+                                 reverse=True)),
+                    {normal(k): frozenset(v) for k, v in dict(m.get("means", {})).items()})
 
 
 # ---------------------------------------------------------------- matching
@@ -330,6 +336,13 @@ def by_description(description: str, tax: Taxonomy, within: str | None = None,
     return scores[0][1], scores[0][0]
 
 
+def _means(tax: Taxonomy, label: str) -> frozenset[str] | None:
+    """The categories a vague label narrows the choice to (``[match].means``),
+    or None when it names nothing at all (其他)."""
+    key = normal(label)
+    return tax.means.get(key) or tax.means.get(_trimmed(key, tax.suffixes))
+
+
 # ----------------------------------------------------------------- tables
 
 COLUMNS = ("category_written", "category_area", "category_branch", "category_level",
@@ -355,9 +368,11 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
     # decides (within that area or branch)
     vague = (method.eq("unresolved") | level.isin(["area", "branch"])) & written.notna()
     if vague.any() and "description" in out.columns:
-        found = [by_description(d, tax, None if m == "unresolved" else c)[0]
+        found = [by_description(d, tax, None if m == "unresolved" else c,
+                                among=_means(tax, w) if m == "unresolved" else None)[0]
                  if isinstance(d, str) else None
-                 for d, m, c in zip(out.loc[vague, "description"], method[vague], cat[vague])]
+                 for d, m, c, w in zip(out.loc[vague, "description"], method[vague], cat[vague],
+                                       written[vague])]
         hit = pd.Series(found, index=out.index[vague], dtype=object).dropna()
         cat.loc[hit.index] = hit
         level.loc[hit.index] = "category"

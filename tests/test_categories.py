@@ -82,6 +82,22 @@ def test_vague_label_decided_by_description():
     assert harmonise(h, TAX) is h          # already harmonised: unchanged
 
 
+def test_a_vague_label_that_narrows_the_choice():
+    # 四风 = 形式主义、官僚主义、享乐主义和奢靡之风: a problem labelled 四风问题 is
+    # 形式主义官僚主义 or 八项规定, so one keyword of either decides (台账 is two
+    # characters: not enough to choose among all categories, as 其他 shows)
+    problems = pd.DataFrame({
+        "problem_id": ["Q1", "Q2", "Q3", "Q4", "Q5"],
+        "unit_id": ["U1"] * 5,
+        "category": ["四风问题", "四风问题", "作风问题", "其他", "四风问题"],
+        "description": ["台账资料事后补填", "在酒店宴请", "15个工作群长期闲置",
+                        "台账资料事后补填", "会议记录不完整"]})
+    h = harmonise(problems, TAX)
+    assert h["category"].tolist() == ["形式主义官僚主义", "八项规定", "形式主义官僚主义",
+                                      "其他", "四风问题"]
+    assert h["category_match"].tolist() == ["description"] * 3 + ["unresolved"] * 2
+
+
 def test_decisions_accept_and_reject():
     accept = Decision("两违整治", "群众身边腐败", True)
     assert match_label("两违整治", TAX, [accept]).category == "群众身边腐败"
