@@ -349,16 +349,33 @@ COLUMNS = ("category_written", "category_area", "category_branch", "category_lev
            "category_match")
 
 
+def _own_words_out(frame: pd.DataFrame, unit_names: Mapping[str, str] | None) -> pd.Series:
+    """The descriptions with each row's own unit name taken out: a unit's name
+    (文化旅游局, 财政局) is no evidence of what it did wrong."""
+    text = frame["description"]
+    if not unit_names or "unit_id" not in frame.columns:
+        return text
+    names = frame["unit_id"].map(unit_names)
+    return pd.Series([d.replace(n, "") if isinstance(d, str) and isinstance(n, str) and n
+                      else d for d, n in zip(text.tolist(), names.tolist())],
+                     index=frame.index, dtype=object)
+
+
 def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
-              decisions: Iterable[Decision] = ()) -> pd.DataFrame:
+              decisions: Iterable[Decision] = (),
+              unit_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``problems`` with ``category`` harmonised and the written label kept in
     ``category_written`` (plus area, branch, level and how it matched).
+    ``unit_names`` (unit_id → name): each unit's own name is taken out of
+    its descriptions before they decide a vague label.
     Idempotent: a table already harmonised is returned unchanged."""
     if "category_written" in problems.columns:
         return problems
     tax = tax or load_taxonomy()
     decisions = tuple(decisions)
     out = problems.copy()
+    if "description" in out.columns:
+        described = _own_words_out(out, unit_names)
     written = out["category"]
     labels = {lab: match_label(lab, tax, decisions) for lab in written.dropna().unique()}
     cat = written.map(lambda v: labels[v].category if v in labels else v)
@@ -371,7 +388,7 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
         found = [by_description(d, tax, None if m == "unresolved" else c,
                                 among=_means(tax, w) if m == "unresolved" else None)[0]
                  if isinstance(d, str) else None
-                 for d, m, c, w in zip(out.loc[vague, "description"], method[vague], cat[vague],
+                 for d, m, c, w in zip(described[vague], method[vague], cat[vague],
                                        written[vague])]
         hit = pd.Series(found, index=out.index[vague], dtype=object).dropna()
         cat.loc[hit.index] = hit
@@ -385,7 +402,7 @@ def harmonise(problems: pd.DataFrame, tax: Taxonomy | None = None,
         rows = written.isin(list(two)) & ~vague
         if rows.any():
             found = [by_description(d, tax, among=two[w])[0] if isinstance(d, str) else None
-                     for d, w in zip(out.loc[rows, "description"], written[rows])]
+                     for d, w in zip(described[rows], written[rows])]
             hit = pd.Series(found, index=out.index[rows], dtype=object).dropna()
             cat.loc[hit.index] = hit
             level.loc[hit.index] = "category"
@@ -412,10 +429,13 @@ def harmonise_tables(tables: Mapping[str, pd.DataFrame], tax: Taxonomy | None = 
     tax = tax or load_taxonomy()
     decisions = tuple(decisions)
     out = dict(tables)
+    units = out.get("units")
+    names = (dict(zip(units["unit_id"], units["name"])) if units is not None
+             and {"unit_id", "name"} <= set(units.columns) else None)
     for name in ("problems", "audits"):
         t = out.get(name)
         if t is not None and "category" in t.columns:
-            out[name] = harmonise(t, tax, decisions)
+            out[name] = harmonise(t, tax, decisions, names)
     depts = out.get("departments")
     if depts is not None and "supervises" in depts.columns:
         def mapped(cats):

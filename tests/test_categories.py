@@ -98,6 +98,20 @@ def test_a_vague_label_that_narrows_the_choice():
     assert h["category_match"].tolist() == ["description"] * 3 + ["unresolved"] * 2
 
 
+def test_a_units_own_name_decides_nothing():
+    # 旅游 is a keyword of 八项规定 (公款旅游); in 县文化旅游局 it is the unit's name
+    from linkgraph.categories import harmonise_tables
+
+    tables = {"units": pd.DataFrame({"unit_id": ["U1", "U2"],
+                                     "name": ["县文化旅游局", "县财政局"]}),
+              "problems": pd.DataFrame({
+                  "problem_id": ["Q1", "Q2"], "unit_id": ["U1", "U2"],
+                  "category": ["四风问题", "四风问题"],
+                  "description": ["县文化旅游局组织培训流于形式", "组织干部公款旅游"]})}
+    h = harmonise_tables(tables, TAX)["problems"]
+    assert h["category"].tolist() == ["四风问题", "八项规定"]
+
+
 def test_decisions_accept_and_reject():
     accept = Decision("两违整治", "群众身边腐败", True)
     assert match_label("两违整治", TAX, [accept]).category == "群众身边腐败"
