@@ -187,6 +187,27 @@ def test_thin_categories_do_not_hide_a_profile(generated):
                for c in found)
 
 
+def test_a_category_one_stratum_never_has_raises_no_warning():
+    # 三资 only in the 20 villages: its base rate among the 20 offices is 0,
+    # so an office cell without it is 0/0 — numpy's RuntimeWarning reached
+    # the user's terminal on every realistic dataset
+    import warnings
+
+    rows = [(f"V{k:02d}", "三资" if i < 3 else "其他") for k in range(20) for i in range(10)]
+    rows += [(f"O{k:02d}", "其他") for k in range(20) for _ in range(10)]
+    problems = pd.DataFrame(rows, columns=["unit_id", "category"]).assign(
+        problem_id=[f"Q{i:04d}" for i in range(len(rows))])
+    units = pd.DataFrame({"unit_id": [f"V{k:02d}" for k in range(20)] +
+                          [f"O{k:02d}" for k in range(20)],
+                          "kind": ["村"] * 20 + ["党政机关"] * 20,
+                          "sector": ["村(社区)"] * 20 + ["财政"] * 10 + ["教育"] * 10,
+                          "region_id": ["R1"] * 40})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = overrepresented(problems, units, {"R1": ("R1",)}, cluster_params())
+    assert found == []
+
+
 def test_testable_q_by_hand():
     from linkgraph.analysis.clusters.profile import testable_q
 

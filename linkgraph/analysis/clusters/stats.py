@@ -219,13 +219,17 @@ def _cell_stats(A: np.ndarray, excess: np.ndarray, base: np.ndarray, rate: np.nd
     p_units = np.where(ee > 0, binom.sf(ee - 1, nn, rr), 1.0)
     p_problems = binom.sf(kk - 1, NN, bb)
     by_units = p_units <= p_problems
+    # a category a stratum never has (三资 outside villages) has base 0 there:
+    # its lift is 0/0 in cells without it (dropped below) — no warning for that
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lift = np.where(by_units, ee / np.maximum(nn * rr, 1e-12), (kk / NN) / bb)
     cells = pd.DataFrame({
         "dim": np.repeat(groups["dim"].to_numpy(), len(cats)),
         "group": np.repeat(groups["group"].to_numpy(), len(cats)),
         "category": np.tile(cats.to_numpy(dtype=object), len(groups)),
         "e": ee.astype(int), "k": kk.astype(int), "n": nn.astype(int), "N": NN, "base": bb,
         "p": np.minimum(1.0, 2 * np.minimum(p_units, p_problems)),
-        "lift": np.where(by_units, ee / np.maximum(nn * rr, 1e-12), (kk / NN) / bb),
+        "lift": lift,
         "test": np.where(by_units, "units", "problems")})
     return cells[(cells["k"] > 0)].reset_index(drop=True)
 
