@@ -274,3 +274,23 @@ def test_shared_phrase_by_hand():
     assert shared_phrase("干部在外面公司挂职领钱", "公职人员在民营企业领薪兼职") == 1
     # 公车私用 / 公车私用时有发生 share 4, either with 私车公养 one (公, 车 or 私)
     assert mean_shared_phrase(["公车私用", "公车私用时有发生", "私车公养"]) == (4 + 1 + 1) / 3
+
+
+def test_realistic_background_makes_no_near_duplicate(generated):
+    # the realistic county of seed 2: its background once drew one specific
+    # finding (投资项目收益长期为零, from a core of two subjects) into 13 unrelated
+    # units, five of them worded apart only by the generator's synonyms — a
+    # near-duplicate nobody planted.  Every near-duplicate found is planted.
+    import json
+
+    from linkgraph.analysis.clusters import find_clusters
+    from linkgraph.dataset import load_dataset
+
+    folder = generated("county", 2, realism="high")
+    truth = json.loads((folder / "truth.json").read_text("utf-8"))
+    planted = [set(c["unit_ids"]) for c in truth["clusters"] if c["kind"] == "near_duplicate"]
+    found = find_clusters(load_dataset(folder), kinds=("near_duplicate",))
+    assert found
+    for c in found:
+        assert any(len(set(c.unit_ids) & p) >= 0.5 * min(len(p), len(c.unit_ids))
+                   for p in planted), c.label
