@@ -8,7 +8,7 @@ straight from the tables, so ``stats`` need not build a province-scale graph.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import networkx as nx
 import pandas as pd
@@ -102,6 +102,69 @@ def categories(tables: Tables) -> list[str]:
     return sorted(seen)
 
 
+#: what a Category node of harmonised tables carries besides id and name:
+#: the taxonomy's levels above it (the same property names as on Problem nodes)
+CATEGORY_LEVELS = ("category_area", "category_branch")
+#: a department's ``supervises`` as written, ";"-joined, beside the harmonised
+#: list (``for_graph``), so that a pulled dataset is the one loaded
+SUPERVISES_WRITTEN = "supervises_written"
+
+
+def category_nodes(tables: Tables) -> list[dict]:
+    """The Category nodes: one per category named anywhere (``categories``),
+    with its area (四个聚焦, level 2) and branch (level 1) when the tables
+    are harmonised and the shipped taxonomy places it."""
+    from linkgraph.categories import is_harmonised, load_taxonomy
+
+    names = categories(tables)
+    if not is_harmonised(tables):
+        return [{"id": c, "name": c} for c in names]
+    tax = load_taxonomy()
+    out = []
+    for c in names:
+        up = dict(zip(CATEGORY_LEVELS, (tax.area_of(c), tax.branch_of(c))))
+        out.append({"id": c, "name": c, **{k: v for k, v in up.items() if v}})
+    return out
+
+
+def for_graph(tables: Tables, decisions: Sequence = ()) -> dict[str, pd.DataFrame]:
+    """The tables as a stored graph holds them (``neo4j push``, bulk export):
+    categories harmonised onto the taxonomy (``category`` harmonised; the
+    written label, area and branch beside it; departments' ``supervises``
+    harmonised with the written list in ``supervises_written``).  Tables a
+    session already harmonised are taken as they are."""
+    from linkgraph.categories import harmonise_tables, is_harmonised
+
+    tables = getattr(tables, "tables", tables)
+    if is_harmonised(tables):
+        return dict(tables)
+    out = harmonise_tables(tables, decisions=decisions)
+    depts = tables.get("departments")
+    if depts is not None and "supervises" in depts.columns and len(depts):
+        written = depts["supervises"].map(
+            lambda v: ";".join(v) if isinstance(v, (list, tuple)) and len(v) else None)
+        out["departments"] = out["departments"].assign(**{SUPERVISES_WRITTEN: written})
+    return out
+
+
+def as_written(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``for_graph`` undone: categories and ``supervises`` as written, the
+    harmonised columns gone (what ``tables_from_graph`` gives back)."""
+    for name in ("problems", "audits"):
+        f = tables.get(name)
+        if f is not None and "category_written" in f.columns:
+            cat = f["category_written"].where(f["category_written"].notna(), f["category"])
+            tables[name] = f.assign(category=cat).drop(
+                columns=[c for c in ("category_written", *CATEGORY_LEVELS) if c in f.columns])
+    d = tables.get("departments")
+    if d is not None and SUPERVISES_WRITTEN in d.columns:
+        back = d[SUPERVISES_WRITTEN].map(lambda v: tuple(v.split(";")) if isinstance(v, str)
+                                         else None)
+        tables["departments"] = d.assign(supervises=back.where(back.notna(), d["supervises"])) \
+            .drop(columns=[SUPERVISES_WRITTEN])
+    return tables
+
+
 def _edge_frame(tables: Tables, spec: RelSpec) -> pd.DataFrame:
     """start key, end key and properties of one relationship spec's edges."""
     frame = tables[spec.table]
@@ -137,8 +200,8 @@ def build_graph(tables: Tables, rules: Rules | None = None) -> nx.MultiDiGraph:
     tables = getattr(tables, "tables", tables)
     G = nx.MultiDiGraph()
     G.add_nodes_from(_entity_nodes(tables))
-    G.add_nodes_from((node_key("Category", c), {"id": c, "name": c, "label": "Category"})
-                     for c in categories(tables))
+    G.add_nodes_from((node_key("Category", c["id"]), {**c, "label": "Category"})
+                     for c in category_nodes(tables))
     for spec in RELATIONSHIPS:
         edges = _edge_frame(tables, spec)
         props = list(spec.properties)
@@ -203,7 +266,8 @@ def _with_extras(typed: pd.DataFrame, frame: pd.DataFrame, table: str) -> pd.Dat
 
 
 def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
-    """The canonical tables of a graph built by ``build_graph`` (or pulled)."""
+    """The canonical tables of a graph built by ``build_graph`` (or pulled),
+    categories as written (``as_written``): analyses harmonise them again."""
     by_label: dict[str, list[dict]] = {}
     for _, data in G.nodes(data=True):
         by_label.setdefault(data.get("label"), []).append(data)
@@ -235,7 +299,7 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
         tables[table] = _typed(frame, table)
     for table in TABLE_ONLY:   # not in the graph (schema.GRAPH_TABLES)
         tables[table] = _typed(pd.DataFrame(), table)
-    return tables
+    return as_written(tables)
 
 
 def _outside_rows(leads: list[dict]) -> list[dict]:

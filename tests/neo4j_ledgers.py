@@ -71,9 +71,9 @@ def conn(pushed, settings, tables, expected):
 
 def expected_counts(tables) -> tuple[dict, dict]:
     """Nodes per label and distinct relationships per type, from networkx."""
-    from linkgraph.graph import build_graph
+    from linkgraph.graph import build_graph, for_graph
 
-    G = build_graph(tables)
+    G = build_graph(for_graph(tables))      # push harmonises the categories
     labels = Counter(d["label"] for _, d in G.nodes(data=True))
     distinct = {(s, e, json.dumps(d, sort_keys=True, default=str))
                 for s, e, d in G.edges(data=True)}

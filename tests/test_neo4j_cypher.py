@@ -7,6 +7,7 @@ from collections import deque
 
 import pytest
 
+from linkgraph.graph import for_graph
 from linkgraph.neo4j.library import queries, run_query
 from linkgraph.rules import load_rules
 from tests.neo4j_ledgers import AS_OF
@@ -75,8 +76,9 @@ def test_audit_only_findings(conn, tables, as_of):
         assert len(got) > 0
     else:
         assert {r["finding_id"] for r in got} >= set(want["finding_id"])
+    stored = for_graph(tables)["audits"]     # push harmonises the categories
     for r in got[:5]:
-        row = tables["audits"].set_index("finding_id").loc[r["finding_id"]]
+        row = stored.set_index("finding_id").loc[r["finding_id"]]
         assert (r["unit_id"], r["category"]) == (row["unit_id"], row["category"])
 
 
@@ -101,6 +103,7 @@ def test_self_check_units_are_the_clusters_list(conn, tables):
 def test_systemic_clusters_by_category_and_sector(conn, tables):
     from linkgraph.analysis.clusters import find_clusters
 
+    raw, tables = tables, for_graph(tables)    # Neo4j holds the harmonised categories
     p = tables["problems"].merge(tables["units"][["unit_id", "sector"]], on="unit_id")
     p = p[p["sector"].notna()]
     cell = p.groupby(["category", "sector"]).agg(units=("unit_id", "nunique"),
@@ -127,9 +130,30 @@ def test_systemic_clusters_by_category_and_sector(conn, tables):
                                                       "dept_id"])
     every = {(r["category"], r["sector"]): r["lift"]
              for r in q(conn, "systemic_clusters", min_units=1, min_lift=0)}
-    for c in find_clusters(tables):
+    for c in find_clusters(raw):
         if c.kind == "overrepresented" and c.sector:
             assert every[(c.category, c.sector)] > 1
+
+
+@pytest.mark.parametrize("branch", [None, "全面从严治党"])
+def test_category_counts_by_harmonised_category(conn, tables, branch):
+    from linkgraph.categories import harmonise, load_taxonomy
+
+    tax = load_taxonomy()
+    p = harmonise(tables["problems"], tax)
+    if branch:
+        p = p[p["category_branch"] == branch]
+    want = [{"branch": tax.branch_of(c), "area": tax.area_of(c), "category": c,
+             "problems": len(g), "units": g["unit_id"].nunique(),
+             "written": sorted(set(g["category_written"]))}
+            for c, g in p.groupby("category")]
+    want.sort(key=lambda r: (r["branch"] is None, r["branch"] or "", r["area"] or "",
+                             r["category"]))
+    got = q(conn, "category_counts", **({"branch": branch} if branch else {}))
+    assert got == want and len(got) > 1
+    # the tidy generator's 违反中央八项规定精神 is counted as 八项规定
+    if branch:
+        assert {r["category"] for r in got} >= {"八项规定"}
 
 
 def _conflict_paths_nx(tables, team_id: str, unit_id: str) -> set[tuple]:
@@ -214,7 +238,7 @@ def _neighbourhood_nx(G, unit_id: str, hops: int, stop=("Category", "Region", "R
 def test_unit_neighbourhood(conn, tables, hops):
     from linkgraph.graph import build_graph
 
-    G = build_graph(tables)
+    G = build_graph(for_graph(tables))
     for unit_id in tables["units"]["unit_id"].iloc[[0, 7, 42]]:
         got = q(conn, "unit_neighbourhood", unit_id=unit_id, hops=hops)
         assert [(r["distance"], r["label"], r["id"]) for r in got] == \

@@ -29,6 +29,29 @@ def test_push_writes_the_graph_networkx_builds(conn, tables, pushed):
     assert {"unit_id", "person_id", "problem_id", "category_id"} <= constraints
 
 
+def test_push_writes_the_harmonised_categories(conn, tables):
+    # the generator writes 违反中央八项规定精神; the shipped taxonomy calls it
+    # 八项规定, in the area 落实全面从严治党战略部署 of the branch 全面从严治党
+    written = "违反中央八项规定精神"
+    assert (tables["problems"]["category"] == written).any()
+    rows = conn.run(
+        "MATCH (p:Problem)-[:OF_CATEGORY]->(c:Category) WHERE p.category_written = $w "
+        "RETURN DISTINCT p.category AS category, p.category_area AS area, "
+        "p.category_branch AS branch, c.name AS node, c.category_area AS node_area, "
+        "c.category_branch AS node_branch", {"w": written})
+    assert rows == [{"category": "八项规定", "area": "落实全面从严治党战略部署",
+                     "branch": "全面从严治党", "node": "八项规定",
+                     "node_area": "落实全面从严治党战略部署", "node_branch": "全面从严治党"}]
+    # no Category node is left under the written label, and the departments
+    # that supervise it point at the harmonised one
+    assert not conn.run("MATCH (c:Category {id: $w}) RETURN c.id", {"w": written})
+    depts = tables["departments"]
+    want = sorted(d for d, s in zip(depts["dept_id"], depts["supervises"]) if written in s)
+    got = conn.run("MATCH (d:Department)-[:SUPERVISES]->(:Category {id: '八项规定'}) "
+                   "RETURN d.id AS id ORDER BY id")
+    assert [r["id"] for r in got] == want and want
+
+
 def test_push_again_through_the_cli_changes_no_count(conn, tables, data_dir, settings,
                                                      invoke, monkeypatch):
     before = db_counts(conn)
@@ -187,10 +210,10 @@ def test_pull_gives_back_the_loaded_tables(conn, tables):
 
 
 def test_pulled_graph_is_the_built_graph(conn, tables):
-    from linkgraph.graph import build_graph
+    from linkgraph.graph import build_graph, for_graph
     from linkgraph.neo4j.pull import pull_graph
 
-    built, pulled = build_graph(tables), pull_graph(conn)
+    built, pulled = build_graph(for_graph(tables)), pull_graph(conn)
     assert dict(pulled.nodes(data=True)) == dict(built.nodes(data=True))
 
     def edges(G: nx.MultiDiGraph) -> set:

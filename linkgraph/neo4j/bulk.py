@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from linkgraph.graph import _edge_frame, categories, corroborations, node_frame
+from linkgraph.graph import (CATEGORY_LEVELS, _edge_frame, category_nodes, corroborations,
+                             for_graph, node_frame)
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
@@ -86,8 +87,8 @@ def _node_frames(tables: Tables):
             if name != key:
                 out[name + ADMIN_TYPES.get(kind, "")] = _text(frame[name], kind)
         yield label, out
-    cats = categories(tables)
-    yield "Category", pd.DataFrame({"id:ID(Category)": cats, "name": cats})
+    cats = pd.DataFrame(category_nodes(tables), columns=["id", "name", *CATEGORY_LEVELS])
+    yield "Category", cats.rename(columns={"id": "id:ID(Category)"}).fillna("")
 
 
 def _rel_frames(tables: Tables, rules: Rules | None):
@@ -115,6 +116,7 @@ def export(tables: Tables, out_dir: str | Path, *, database: str = "neo4j",
     """Write the CSVs, ``import.sh`` and ``schema.cypher`` into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    tables = for_graph(tables)     # categories harmonised, as ``push`` writes them
     node_files, rel_files, n_nodes, n_rels = [], [], 0, 0
     for label, frame in _node_frames(tables):
         name = f"nodes_{label}.csv"

@@ -65,7 +65,14 @@ def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
 
 def plan(tables: Mapping[str, pd.DataFrame], rules: Rules | None = None
          ) -> tuple[list[NodeRows], list[RelRows]]:
-    """Everything a push sends, before any connection is made."""
+    """Everything a push sends, before any connection is made: the tables
+    with their categories harmonised (``graph.for_graph``: Problem and
+    AuditFinding ``category`` harmonised beside ``category_written``,
+    ``category_area``, ``category_branch``; Category nodes with their area and
+    branch; SUPERVISES to the harmonised categories)."""
+    from linkgraph.graph import for_graph
+
+    tables = for_graph(tables)
     return list(node_rows(tables)), list(rel_rows(tables, rules))
 
 

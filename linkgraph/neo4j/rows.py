@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkgraph.graph import _edge_frame, categories, corroborations, node_frame
+from linkgraph.graph import _edge_frame, category_nodes, corroborations, node_frame
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec
 from linkgraph.rules import Rules
 from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
@@ -72,7 +72,7 @@ def node_rows(tables: Tables) -> Iterator[NodeRows]:
         key = key_column(table)
         frame = frame.drop_duplicates(key)
         yield NodeRows(label, records(frame, kinds, {key: "id"}))
-    yield NodeRows("Category", [{"id": c, "name": c} for c in categories(tables)])
+    yield NodeRows("Category", category_nodes(tables))
 
 
 def _ends(spec: RelSpec) -> tuple[str, str]:
