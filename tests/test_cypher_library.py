@@ -19,7 +19,7 @@ from linkgraph.neo4j.library import get_query, parameters, queries
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = {"systemic_clusters", "conflict_paths", "overdue_leads", "rectification_rate",
              "audit_only", "unit_neighbourhood", "leader_portrait", "self_check_units",
-             "closure_by_round", "lead_cases", "outcome_amounts"}
+             "closure_by_round", "lead_cases", "outcome_amounts", "category_counts"}
 
 
 def test_one_file_per_question_of_the_issue():
