@@ -64,7 +64,8 @@ def run(argv: list[str]) -> dict:
     wall = time.perf_counter() - t0
     if status != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{err.decode('utf-8', 'replace')[-3000:]}")
-    return {"wall_s": wall, "rss_mb": usage.ru_maxrss / 1024}
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "load1": os.getloadavg()[0]}
 
 
 def bench(data: Path, repeat: int, only: str | None = None) -> list[dict]:

@@ -2,12 +2,22 @@
 
     python bench/bench_outcomes.py [--scales city] [--repeat 1]
                                    [--workdir .cache/bench] [--data DIR]
+                                   [--only results,warnings]
+
+Province: the shared seed-3 province (``linkgraph generate DIR --scale
+province --seed 3``, which writes every outcome table: reviews, results,
+lead_people, talks, visits, supervision_info, self_checks) under the lock
+every province run holds:
+
+    flock /work/wt/province.lock python bench/bench_outcomes.py \
+        --data /work/bench-data/province --only results,warnings
 
 Each command runs as a fresh ``python -m linkgraph ...`` process writing CSV
 to a temporary file, so the figures include reading the ledgers; the
 ``load`` row (reading alone, measured in the same run, after the dataset
 cache is filled) is the baseline each command's time is divided by.  Peak
-RSS from the child's rusage.  The goal is ≤ 60 s per command at province
+RSS and CPU (user + system) from the child's rusage, the 1-minute load
+average when each command ended.  The goal is ≤ 60 s per command at province
 scale.  Prints a markdown table of medians and the load average.
 """
 from __future__ import annotations
@@ -36,7 +46,7 @@ def commands(data: Path, as_of: str) -> list[tuple[str, list[str]]]:
     ]
 
 
-def bench(data: Path, repeat: int) -> list[dict]:
+def bench(data: Path, repeat: int, only: list[str] | None = None) -> list[dict]:
     import tempfile
 
     truth = data / "truth.json"
@@ -47,6 +57,8 @@ def bench(data: Path, repeat: int) -> list[dict]:
              **_median([run(py + ["-c", LOAD, str(data)]) for _ in range(repeat)])}]
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in commands(data, as_of):
+            if only and name not in only:
+                continue
             out = ["--format", "csv", "--out", str(Path(tmp) / "out.csv")]
             runs = [run(py + ["-m", "linkgraph", *args, *out]) for _ in range(repeat)]
             rows.append({"command": name, **_median(runs)})
@@ -60,18 +72,23 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--workdir", default=str(ROOT / ".cache" / "bench"))
     ap.add_argument("--data", default=None, help="benchmark this folder instead")
+    ap.add_argument("--only", default=None,
+                    help="comma-separated command names, e.g. 'results,warnings'")
     args = ap.parse_args()
+    only = args.only.split(",") if args.only else None
     folders = ([Path(args.data)] if args.data else
                [dataset_folder(s, Path(args.workdir)) for s in args.scales.split(",")])
-    print("| data | command | wall s (whole process) | × load | peak RSS MB | ≤ 60 s |")
-    print("|---|---|---|---|---|---|")
+    print("| data | command | wall s (whole process) | CPU s | × load (wall) | × load (CPU) "
+          "| peak RSS MB | load avg (1 min, at end) | ≤ 60 s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for folder in folders:
-        rows = bench(folder, args.repeat)
-        base = rows[0]["wall_s"]
+        rows = bench(folder, args.repeat, only)
+        base, base_cpu = rows[0]["wall_s"], rows[0]["cpu_s"]
         for r in rows:
             ok = "yes" if r["wall_s"] <= 60 else "NO"
-            print(f"| {folder.name} | {r['command']} | {r['wall_s']:.1f} | "
-                  f"{r['wall_s'] / base:.2f} | {r['rss_mb']:,.0f} | {ok} |")
+            print(f"| {folder.name} | {r['command']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
+                  f"{r['wall_s'] / base:.2f} | {r['cpu_s'] / base_cpu:.2f} | {r['rss_mb']:,.0f} | "
+                  f"{r['load1']:.1f} | {ok} |")
     print(f"\nmedian of {args.repeat} run(s); load average {os.getloadavg()[0]:.1f} / "
           f"{os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f}; python {sys.version.split()[0]}")
 

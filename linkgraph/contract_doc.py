@@ -60,9 +60,10 @@ def render() -> str:
         "English name or any Chinese alias below. **Bold** columns are required.",
         "A column the contract does not know (备注, 联系电话 …) is kept as text under its",
         "header as written, reported once per file: a property of the table's nodes in the",
-        "graph and in Neo4j (a relationship table such as `posts` keeps it in the table",
-        "only). A header that is blank, holds `:` or a backtick, or repeats another is",
-        "ignored, with a warning.",
+        "graph and in Neo4j, or, for a relationship table (`posts`, `ties`, `team_members`,",
+        "`assignments`, `lead_people`), of its relationships (a 案外人 row of `lead_people`",
+        "has none, so there it stays in the table only). A header that is blank, holds `:`",
+        "or a backtick, or repeats another is ignored, with a warning.",
         "",
     ]
     for t in TABLES:

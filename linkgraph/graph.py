@@ -165,17 +165,34 @@ def as_written(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def edge_properties(tables: Tables, spec: RelSpec) -> dict[str, str]:
+    """The properties of one relationship spec's edges (name -> column kind):
+    the spec's own, then — for a relationship table (posts, ties,
+    team_members, assignments, lead_people: rows without a node of their
+    own) — the columns the contract does not know, kept as text
+    (``extra_columns``), as a node table's are kept on its nodes."""
+    table = TABLE_BY_NAME[spec.table]
+    known = {c.name for c in table.columns}  # derived properties (relation_word) are text
+    kinds = {c: table.column(c).kind if c in known else "text" for c in spec.properties}
+    if spec.table not in TABLE_LABELS and spec.table in tables:
+        kinds.update({c: "text" for c in extra_columns(tables[spec.table], spec.table)
+                      if c not in kinds})
+    return kinds
+
+
 def _edge_frame(tables: Tables, spec: RelSpec) -> pd.DataFrame:
-    """start key, end key and properties of one relationship spec's edges."""
+    """start key, end key and properties (``edge_properties``) of one
+    relationship spec's edges."""
     frame = tables[spec.table]
+    properties = list(edge_properties(tables, spec))
     if frame.empty:
-        return pd.DataFrame(columns=["_start", "_end", *spec.properties])
+        return pd.DataFrame(columns=["_start", "_end", *properties])
     if spec.start_label is None or spec.start_column is None:
         start_label, start_col = TABLE_LABELS[spec.table], key_column(spec.table)
     else:
         start_label, start_col = spec.start_label, spec.start_column
-    sub = frame[[start_col, spec.end_column, *spec.properties]].copy()
-    sub.columns = ["_start", "_end", *spec.properties]
+    sub = frame[[start_col, spec.end_column, *properties]].copy()
+    sub.columns = ["_start", "_end", *properties]
     if TABLE_BY_NAME[spec.table].column(spec.end_column).kind in ("ids", "list"):
         sub = sub.explode("_end")
     sub = sub[sub["_end"].notna() & sub["_start"].notna()]
@@ -204,7 +221,7 @@ def build_graph(tables: Tables, rules: Rules | None = None) -> nx.MultiDiGraph:
                      for c in category_nodes(tables))
     for spec in RELATIONSHIPS:
         edges = _edge_frame(tables, spec)
-        props = list(spec.properties)
+        props = list(edge_properties(tables, spec))
         for attrs, (s, e) in zip(_records(edges, props, {}) if props else
                                  ({} for _ in range(len(edges))),
                                  zip(edges["_start"].tolist(), edges["_end"].tolist())):
@@ -284,7 +301,8 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
         for s, e, data in G.edges(data=True):
             if data.get("type") != rel:
                 continue
-            row = {k: data.get(k) for k in spec.properties}
+            row = {k: v for k, v in data.items() if k != "type"}  # extra columns too
+            row.update({k: data.get(k) for k in spec.properties})
             row[spec.start_column or key_column(table)] = G.nodes[s]["id"]
             row[spec.end_column] = G.nodes[e]["id"]
             rows.append(row)
@@ -296,7 +314,7 @@ def tables_from_graph(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
                      else [spec.start_column, spec.end_column])
             frame = frame.sort_values(order, kind="stable",
                                       na_position="last").reset_index(drop=True)
-        tables[table] = _typed(frame, table)
+        tables[table] = _with_extras(_typed(frame, table), frame, table)
     for table in TABLE_ONLY:   # not in the graph (schema.GRAPH_TABLES)
         tables[table] = _typed(pd.DataFrame(), table)
     return as_written(tables)

@@ -286,3 +286,28 @@ def test_push_pseudonymized_holds_no_real_name(data_dir, settings, runner, monke
         assert db_counts(conn) == expected      # the same graph, people renamed
     finally:   # same counts, other ids: the next test's fixture must re-push
         wipe(conn.driver)
+
+
+def test_people_not_on_the_roster_survive_push_and_pull(conn, tables, data_dir):
+    """The generated ledgers plant 案外人 (lead_people rows without a person
+    id): in Neo4j they are their Lead's ``outside_people``, and the pulled
+    tables give them back and count them in 立案 件/人 as planted."""
+    from linkgraph.analysis.results import results
+    from linkgraph.neo4j.pull import pull_tables
+    from linkgraph.rules import load_rules
+
+    lp = tables["lead_people"]
+    outside = lp[lp["person_id"].isna()]
+    assert len(outside) > 0
+    rows = conn.run("MATCH (l:Lead) WHERE l.outside_people IS NOT NULL "
+                    "RETURN l.id AS id, l.outside_people AS names")
+    assert sorted((r["id"], n) for r in rows for n in r["names"]) == sorted(
+        zip(outside["lead_id"], outside["name"]))
+    pulled = pull_tables(conn)["lead_people"]
+    back = pulled[pulled["person_id"].isna()]
+    assert sorted(zip(back["lead_id"], back["name"], back["outcome"].fillna(""))) == sorted(
+        zip(outside["lead_id"], outside["name"], outside["outcome"].fillna("")))
+    truth = json.loads((data_dir / "truth.json").read_text("utf-8"))
+    f = results({**tables, "lead_people": pulled}, load_rules(), truth["as_of"]).total
+    assert (f["cases"], f["case_people"]) == (truth["outcomes"]["cases"],
+                                              truth["outcomes"]["case_people"])

@@ -62,7 +62,8 @@ def since(days: int) -> float:
 
 
 def test_ranking_and_scores(tables):
-    r = priorities(tables, load_rules(), AS_OF, cluster_unit_ids={"U3"}).set_index("unit_id")
+    r = priorities(tables, load_rules(), AS_OF, cluster_unit_ids={"U3"},
+                   recent_months=0).set_index("unit_id")
     # U1: petitions F1 F2 F4 3/5*3 = 1.8; top leader 1.5; 731 days since X1;
     #     A1 1/3*2; M1 overdue 1/5*2 = 0.4; Q1 open 1/10*2 = 0.2
     u1 = 1.8 + 1.5 + since(731) + 2 / 3 + 0.4 + 0.2
@@ -91,12 +92,40 @@ def test_weights_file_overrides(tables, tmp_path):
     f.write_text("[systemic_cluster]\nweight = 10\n[since_last_inspection]\nweight = 0\n",
                  "utf-8")
     r = priorities(tables, load_rules(), AS_OF, weights=load_weights(f),
-                   cluster_unit_ids={"U3"}).set_index("unit_id")
+                   cluster_unit_ids={"U3"}, recent_months=0).set_index("unit_id")
     assert r.index[0] == "U3" and r.loc["U3", "score"] == 10.0
     assert "从未被巡察" not in r.loc["U2", "reasons"]
 
 
+def test_units_inspected_in_the_last_12_months_are_left_out_by_default(tables, tmp_path):
+    # X2 started 2024-01-01, 6 months before 2024-06-30: U3 U4 U5 too soon;
+    # X1 (U1) started 2022-06-30, exactly 24 months before; U2 never inspected
+    assert priorities(tables, load_rules(), AS_OF)["unit_id"].tolist() == ["U1", "U2"]
+    # 6 months: X2's start is 2024-01-01 > 2023-12-30, still too soon; 5: not
+    assert priorities(tables, load_rules(), AS_OF, recent_months=6)["unit_id"].tolist() == [
+        "U1", "U2"]
+    five = priorities(tables, load_rules(), AS_OF, recent_months=5)
+    assert sorted(five["unit_id"]) == ["U1", "U2", "U3", "U4", "U5"]
+    # 25 months reaches back past X1's start (2022-05-30 < 2022-06-30): U1 too
+    assert priorities(tables, load_rules(), AS_OF, recent_months=25)["unit_id"].tolist() == [
+        "U2"]
+    f = tmp_path / "w.toml"
+    f.write_text("[recently_inspected]\nmonths = 0\n", "utf-8")
+    assert len(priorities(tables, load_rules(), AS_OF, weights=load_weights(f))) == 5
+
+
+def test_cli_recent_months(invoke, ledger):
+    r = invoke("priorities", ledger, "--as-of", AS_OF, "--top", "0", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert [x["unit_id"] for x in json.loads(r.stdout)["records"]] == ["U1", "U2"]
+    assert "3 个单位近 12 个月内已巡察，未列入" in r.stderr
+    r = invoke("priorities", ledger, "--as-of", AS_OF, "--top", "0", "--recent-months", "0",
+               "-f", "json")
+    assert len(json.loads(r.stdout)["records"]) == 5 and "未列入" not in r.stderr
+
+
 @pytest.mark.parametrize("text, match", [
+    ("[recently_inspected]\nmonths = 1.5\n", "months"),
     ("[petition]\nweight = 1\n", "petition"),
     ("[petitions]\nwieght = 1\n", "wieght"),
     ("[petitions]\nfull = 0\n", "full"),

@@ -69,6 +69,8 @@ def test_sections_in_order_with_tables(report):
     assert [r["unit_id"] for r in red] == ["U4"]
     prio = by["priorities"].tables[0].rows
     assert prio[0]["unit_id"] == "U4" and "从未被巡察" in prio[0]["reasons"]
+    assert [r["unit_id"] for r in prio] == ["U4", "U1"]
+    assert "近 12 个月内已巡察的 2 个单位未列入" in by["priorities"].paragraphs[0]
     rect = by["rectification"].tables[0].rows
     assert [(r["round_id"], r["problems"], r["rectified"]) for r in rect] == [
         ("X1", 2, 1), ("X2", 2, 1), ("合计", 4, 2)]
@@ -121,7 +123,10 @@ def test_views_listed_for_the_links(report):
     hrefs = [v.href for v in report.views]
     assert hrefs[0] == "overview.html"
     assert "conflicts-X2.html" in hrefs
-    assert {"unit-U4.html", "unit-U1.html", "unit-U3.html"} <= set(hrefs)  # first 3 priorities
+    # the priorities: U4 and U1; U2 and U3 were inspected in X2 (2024-04-01),
+    # less than 12 months before 2025-01-01, so they are left out
+    assert {"unit-U4.html", "unit-U1.html"} <= set(hrefs)
+    assert "unit-U3.html" not in hrefs and "unit-U2.html" not in hrefs
     assert "portrait-P4.html" in hrefs  # top leader of the first-ranked unit
     assert view_link("x", "unit", "U/1 <b>").href == "unit-U_1__b_.html"
     assert view_link("x", "unit", "U/1 <b>").focus == "unit:U/1 <b>"
@@ -207,8 +212,9 @@ def test_cli_report_writes_page_workbook_and_views(invoke, tmp_path, monkeypatch
     assert r.exit_code == 0, r.output
     assert r.stdout.strip().endswith(str(out / "index.html"))
     files = sorted(p.name for p in out.iterdir())
+    # unit views of the priorities: U4 and U1 (U2, U3 inspected in X2, too recently)
     assert files == ["conflicts-X2.html", "index.html", "overview.html", "portrait-P4.html",
-                     "report.xlsx", "unit-U1.html", "unit-U3.html", "unit-U4.html"]
+                     "report.xlsx", "unit-U1.html", "unit-U4.html"]
     page = (out / "index.html").read_text("utf-8")
     for href in files:
         if href.endswith(".html") and href != "index.html":

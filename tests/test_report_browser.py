@@ -48,7 +48,10 @@ def written(tmp_path_factory) -> Path:
                       "教育", None, ("U1", "U2"), ("Q1", "Q4"), 2.0, 0.01, ("D1",), ("U4",))
     network = {"network_id": "LN-L1", "lead_ids": ("L1", "L2"), "person_ids": ("P3", "P2"),
                "unit_ids": ("U1", "U3"), "why": f"这2条线索 {HOSTILE}"}
-    for name, req in (("person-P1.html", view_request(source, "person:P1")),
+    # U3 was inspected in X2, too recently for the priorities (and their unit
+    # views): its view, with the hostile names of its problems, is written here
+    for name, req in (("unit-U3.html", view_request(source, "unit:U3")),
+                      ("person-P1.html", view_request(source, "person:P1")),
                       ("cluster-C001.html", cluster_view(G, cluster)),
                       ("lead-network-LN-L1.html", lead_network_view(G, network)),
                       ("rotation-X2.html", rotation_view(tables, PLAN, "X2"))):

@@ -150,13 +150,43 @@ def test_generated_outcomes_are_read_back_as_planted(county5):
     want = sum(1 for p in found["problem_id"] if p in by_problem
                and all(m in closed for m in by_problem[p]))
     assert f["problems_closed"] == want > 0
-    # 立案 人: the distinct people lead_people names on each case lead (件 ≠ 人)
+    # 立案 人: the distinct people lead_people names on each case lead (件 ≠ 人),
+    # a person on the roster by id, a 案外人 (no id) by name
     le = t["leads"][~(t["leads"]["transfer_date"] > as_of)]
     cases = set(le.loc[le["outcome"].notna() | (le["disposition"] == "investigate"), "lead_id"])
-    people = {(r.lead_id, r.person_id) for r in t["lead_people"].itertuples()
-              if r.lead_id in cases}
+    people = {(r.lead_id, r.person_id if isinstance(r.person_id, str) else r.name)
+              for r in t["lead_people"].itertuples() if r.lead_id in cases}
     assert f["cases"] == len(cases) and f["case_people"] == len(people)
+    assert (f["cases"], f["case_people"]) == (truth["cases"], truth["case_people"])
     assert truth["leads_with_two_people"] > 0
+
+
+def test_generated_people_not_on_the_roster_are_kept_and_counted(county5):
+    """The generator plants 案外人 (lead_people rows with a name and no person
+    id): they load, stay on their Lead in the graph, and each is one more
+    person in 立案 N 件 M 人."""
+    from linkgraph.graph import build_graph
+
+    gen, t = county5
+    truth = gen.truth["outcomes"]
+    lp = t["lead_people"]
+    outside = lp[lp["person_id"].isna()]
+    assert len(outside) == truth["outside_people"] > 0
+    assert outside["name"].notna().all()
+    planted = gen.tables["lead_people"]
+    assert sorted(outside["name"]) == sorted(planted.loc[planted["person_id"].isna(), "name"])
+    G = build_graph(t)
+    on_leads = sorted((lead, name) for lead, d in G.nodes(data=True)
+                      if d["label"] == "Lead" for name in d.get("outside_people", ()))
+    assert on_leads == sorted(zip("Lead:" + outside["lead_id"], outside["name"]))
+    # 立案 人 without them is M − (their number on case leads)
+    as_of = gen.truth["as_of"]
+    res = results(t, load_rules(), as_of)
+    f = res.total
+    without = {**t, "lead_people": lp[lp["person_id"].notna()]}
+    g = results(without, load_rules(), as_of).total
+    assert f["case_people"] - g["case_people"] == truth["outside_case_people"] > 0
+    assert f"立案{f['cases']}件{f['case_people']}人" in paragraph(t, res)
 
 
 def test_rectification_lists_the_review_state(folder, invoke):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from linkgraph.analysis.warnings import Thresholds, early_warnings, thresholds
@@ -109,3 +110,18 @@ def test_english_says_who_in_english(tables, folder, invoke):
     assert w.at["L1", "notify"] == "receiving department: 县纪委监委; its leader in charge"
     done = invoke("warnings", folder, "--as-of", AS_OF, "--lang", "en")
     assert done.exit_code == 0 and "Goes to" in done.output and "red" in done.output
+
+
+def test_warnings_never_harmonise_categories(tables, monkeypatch):
+    """No warning shows or groups a category, so the category pass (the
+    costliest step at province scale) is skipped: the same warnings come
+    out when harmonising would fail."""
+    import linkgraph.analysis.rectification as rect
+
+    want = early_warnings(tables, load_rules(), AS_OF)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("warnings harmonised the categories")
+    monkeypatch.setattr(rect, "harmonise_tables", refuse)
+    got = early_warnings(tables, load_rules(), AS_OF)
+    pd.testing.assert_frame_equal(got, want)

@@ -52,6 +52,7 @@ FACTOR_KEYS: dict[str, tuple[str, ...]] = {
     "systemic_cluster": ("weight",),
     "supervision_info": ("weight", "full"),
     "self_check_problems": ("weight", "full"),
+    "recently_inspected": ("months",),   # not a factor: who is left out
 }
 COUNTED = ("petitions", "audit_red_flags", "open_problems", "overdue_measures",
            "supervision_info", "self_check_problems")
@@ -92,7 +93,8 @@ def load_weights(path: str | Path | None = None) -> Weights:
                 raise ConfigError(f"{source}: [{factor}] 未知的键 / unknown key {key!r}; "
                                   f"可用 / known: {', '.join(FACTOR_KEYS[factor])}")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
-                    or (key != "weight" and value == 0):
+                    or (key not in ("weight", "months") and value == 0) \
+                    or (key == "months" and value != int(value)):
                 raise ConfigError(f"{source}: [{factor}] {key} 应为非负数（阈值为正数）"
                                   f" / must be a number ≥ 0 (> 0 for a threshold), got {value!r}")
     return Weights(raw, source)
@@ -147,6 +149,7 @@ def unit_factors(tables: Tables, rules: Rules, weights: Weights, as_of: pd.Times
     out["never_inspected"] = ~out.index.isin(last.index)
     since = (as_of - last["last_inspection"]).dt.days / DAYS_PER_YEAR
     out["years_since_inspection"] = since
+    out["last_inspection"] = last["last_inspection"]
     out["last_round_id"] = last["last_round_id"]
     out = out.join(_top_leaders(tables, as_of))
     out["top_leader_name"] = label(out["top_leader_id"], names(tables, "people"))
@@ -173,6 +176,17 @@ def _supervision_info(tables: Tables, as_of: pd.Timestamp) -> pd.Series:
         pd.DataFrame({"info_id": by_person["info_id"], "unit_id": by_person["post_unit"]})])
     pairs = pairs.dropna().drop_duplicates()
     return pairs.groupby("unit_id").size()
+
+
+def recently_inspected(f: pd.DataFrame, as_of: pd.Timestamp, weights: Weights,
+                       months: int | None = None) -> pd.Series:
+    """Per unit of ``unit_factors``: inspected (its last round started) less
+    than ``months`` calendar months before ``as_of``."""
+    months = int(weights("recently_inspected", "months") if months is None else months)
+    if months <= 0:
+        return pd.Series(False, index=f.index)
+    cut = as_of - pd.DateOffset(months=months)
+    return (~f["never_inspected"] & (f["last_inspection"] > cut)).fillna(False).astype(bool)
 
 
 def _values(f: pd.DataFrame, w: Weights) -> pd.DataFrame:
@@ -257,12 +271,16 @@ def _reasons(f: pd.DataFrame, contrib: pd.DataFrame, lang: str = "zh") -> list[s
 
 def priorities(tables: Tables, rules: Rules, as_of: dt.date | str, *,
                weights: Weights | None = None,
-               cluster_unit_ids: Collection[str] | None = None) -> pd.DataFrame:
+               cluster_unit_ids: Collection[str] | None = None,
+               recent_months: int | None = None) -> pd.DataFrame:
     """Every unit ranked by score (ties by unit_id), with the reasons in words
-    (largest contribution first) and each factor's raw value."""
+    (largest contribution first) and each factor's raw value — but the units
+    inspected less than ``recent_months`` (default ``[recently_inspected]
+    months`` of the weights) before ``as_of``: too soon to inspect again."""
     as_of = timestamp(as_of)
     weights = weights or load_weights()
     f = unit_factors(tables, rules, weights, as_of, cluster_unit_ids)
+    f = f[~recently_inspected(f, as_of, weights, recent_months)]
     values = _values(f, weights)
     contrib = values * pd.Series({c: weights(c) for c in values.columns})
     f["score"] = contrib.sum(axis=1).round(4)

@@ -66,12 +66,16 @@ class Rectification:
 
 
 def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
-                        ongoing_done: bool | None = None) -> Rectification:
+                        ongoing_done: bool | None = None, *,
+                        categories: bool = True) -> Rectification:
     """Every measure judged (completed, due, overdue) and every problem
     counted (rectified or not) as of ``as_of``; one join of measures to
-    problems, shared by every figure."""
+    problems, shared by every figure.  ``categories=False`` leaves the
+    problems' categories as written (no harmonisation: a caller that never
+    shows or groups a category, such as the warnings, saves that pass)."""
     as_of = timestamp(as_of)
-    tables = harmonise_tables(tables)
+    if categories:
+        tables = harmonise_tables(tables)
     limits = rules.limits
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done

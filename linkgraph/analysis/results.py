@@ -33,7 +33,7 @@ import pandas as pd
 
 from linkgraph.analysis.ledger import add_months, lookup, timestamp
 from linkgraph.analysis.rectification import DONE_STATUSES
-from linkgraph.analysis.reviews import closure
+from linkgraph.analysis.reviews import Closure, closure
 from linkgraph.errors import LinkgraphError
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
@@ -79,9 +79,10 @@ def _in_scope(frame: pd.DataFrame, rounds: set[str] | None) -> pd.DataFrame:
 
 
 def problem_flags(tables: Tables, rules: Rules, as_of: pd.Timestamp,
-                  ongoing_done: bool) -> pd.DataFrame:
+                  ongoing_done: bool, closed: Closure | None = None) -> pd.DataFrame:
     """One row per problem found by ``as_of``: measures, completed in the
-    concentrated period, completed by ``as_of``, closed (销号)."""
+    concentrated period, completed by ``as_of``, closed (销号: ``closed``, the
+    caller's ``reviews.closure`` as of ``as_of``, computed when not given)."""
     p = tables["problems"]
     found = ~(p["found_date"] > as_of)
     end = lookup(p["round_id"], tables["rounds"].set_index("round_id")["end"])
@@ -99,12 +100,12 @@ def problem_flags(tables: Tables, rules: Rules, as_of: pd.Timestamp,
     def all_done(col: str) -> pd.Series:
         k = lookup(p["problem_id"], per[col]).fillna(0).astype(int)
         return np.where(n == 0, p["immediate"], k == n).astype(bool)
-    closed = closure(tables, as_of).problem_closed
+    problem_closed = (closed or closure(tables, as_of)).problem_closed
     out = pd.DataFrame({
         "problem_id": p["problem_id"], "unit_id": p["unit_id"], "round_id": p["round_id"],
         "immediate": p["immediate"].astype(bool), "key_concern": p["key_concern"].astype(bool),
         "measures": n, "rectified_in_period": all_done("period"),
-        "rectified": all_done("now"), "problems_closed": closed})
+        "rectified": all_done("now"), "problems_closed": problem_closed})
     return out[found].reset_index(drop=True)
 
 
@@ -255,7 +256,8 @@ def results(tables: Tables, rules: Rules, as_of: dt.date | str, scope: Scope = S
     if ongoing_done is None:
         ongoing_done = rules.limits.ongoing_counts_as_done
     rounds = scope.rounds(tables)
-    p = _in_scope(problem_flags(tables, rules, as_of, ongoing_done), rounds)
+    closed = closure(tables, as_of)   # once: the problems' 销号 and whether reviews say it
+    p = _in_scope(problem_flags(tables, rules, as_of, ongoing_done, closed), rounds)
     le = _in_scope(lead_flags(tables, as_of), rounds)
     r = _in_scope(result_rows(tables, as_of), rounds)
     groups = pd.DataFrame(columns=["key", *FIGURES])
@@ -263,4 +265,4 @@ def results(tables: Tables, rules: Rules, as_of: dt.date | str, scope: Scope = S
         groups = _grouped(tables, p, le, r, by).rename(columns={"key": GROUP_COLUMN[by]})
     return Results(_sum_figures(p, le, r), groups, by, scope, as_of, ongoing_done,
                    rules.limits.rectification_report_months,
-                   closure(tables, as_of).by_review)
+                   closed.by_review)

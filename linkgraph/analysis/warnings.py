@@ -104,7 +104,7 @@ def _notify(level: str, owner: str, deputies: list[str] | None,
 
 def _measure_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
                       t: Thresholds, lang: str) -> pd.DataFrame:
-    state = rectification_state(tables, rules, as_of)
+    state = rectification_state(tables, rules, as_of, categories=False)  # no category shown
     m = state.measures[~state.measures["completed"] & state.measures["due_date"].notna()]
     days = (m["due_date"] - as_of).dt.days
     level = level_of(days, t)

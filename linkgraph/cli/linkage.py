@@ -203,11 +203,15 @@ def coverage(dataset, rules_path, as_of: dt.date, term: str | None, by: str, lis
               help="只列前 N 个（0 = 全部） / list the first N units (0 = all)")
 @click.option("--no-clusters", is_flag=True,
               help="不计“属于共性问题”因素（省去聚类计算） / skip the systemic-cluster factor")
+@click.option("--recent-months", type=click.IntRange(min=0), default=None,
+              help="近 N 个月内已巡察的单位不列入（0 = 全部列入；默认见 priorities.toml "
+                   "[recently_inspected]，12） / leave out units inspected in the last N "
+                   "months (0 = keep all; default 12)")
 @category_options
 @format_options()
 def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: int,
-               no_clusters: bool, taxonomy_path: str | None, decisions_path: str | None,
-               fmt, out) -> None:
+               no_clusters: bool, recent_months: int | None, taxonomy_path: str | None,
+               decisions_path: str | None, fmt, out) -> None:
     """下一轮巡察对象建议 / who to inspect next, ranked, with the reasons.
 
     \b
@@ -218,7 +222,9 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
     membership in a systemic cluster (共性问题, from `linkgraph clusters` with
     its default thresholds; --no-clusters skips that factor).  Weights and
     thresholds are in linkgraph/data/priorities.toml; --weights FILE
-    overrides keys of it.
+    overrides keys of it.  Units inspected in the last 12 months
+    ([recently_inspected] months) are left out: too soon to inspect again
+    (--recent-months 0 keeps them).
 
     \b
     Example:
@@ -239,13 +245,18 @@ def priorities(dataset, rules_path, as_of: dt.date, weights: str | None, top: in
         tax, decisions = load_category_options(taxonomy_path, decisions_path)
         cluster_units = {u for c in find_clusters(dataset.tables, rules.clusters, taxonomy=tax,
                                                   decisions=decisions) for u in c.unit_ids}
-    ranked = rank(dataset.tables, rules, as_of, weights=load_weights(weights),
-                  cluster_unit_ids=cluster_units)
+    w = load_weights(weights)
+    ranked = rank(dataset.tables, rules, as_of, weights=w, cluster_unit_ids=cluster_units,
+                  recent_months=recent_months)
     shown = ranked if top == 0 else ranked.head(top)
     narrow = None if resolve_format(fmt, out) != "table" else (
         "rank", "unit_id", "unit_name", "region_name", "score", "reasons")
     emit(frame_records(shown, narrow), fmt, out)
-    click.echo(f"截至 {as_of}：{len(ranked)} 个单位排序，列出前 {len(shown)} 个", err=True)
+    left_out = len(dataset.tables["units"]) - len(ranked)
+    months = int(w("recently_inspected", "months") if recent_months is None else recent_months)
+    recent = (f"；{left_out} 个单位近 {months} 个月内已巡察，未列入 / {left_out} units inspected "
+              f"in the last {months} months left out" if left_out else "")
+    click.echo(f"截至 {as_of}：{len(ranked)} 个单位排序，列出前 {len(shown)} 个{recent}", err=True)
 
 
 @click.command()

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from linkgraph.graph import (CATEGORY_LEVELS, _edge_frame, category_nodes, corroborations,
-                             for_graph, node_frame)
+                             edge_properties, for_graph, node_frame)
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
+from linkgraph.schema import Tables, key_column
 
 
 #: column kind -> neo4j-admin type suffix
@@ -98,9 +98,7 @@ def _rel_frames(tables: Tables, rules: Rules | None):
         f = _edge_frame(tables, spec)
         out = pd.DataFrame({f":START_ID({start})": f["_start"].astype(str).str.slice(len(start) + 1),
                             f":END_ID({end})": f["_end"].astype(str).str.slice(len(end) + 1)})
-        table = TABLE_BY_NAME[spec.table]
-        for c in spec.properties:  # derived properties (relation_word, kinship) are text
-            kind = table.column(c).kind if any(col.name == c for col in table.columns) else "text"
+        for c, kind in edge_properties(tables, spec).items():  # extra columns are text
             out[c + ADMIN_TYPES.get(kind, "")] = _text(f[c], kind)
         groups.setdefault((spec.type, start, end), []).append(out)
     c = corroborations(tables, rules)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from linkgraph.graph import _edge_frame, category_nodes, corroborations, node_frame
+from linkgraph.graph import _edge_frame, category_nodes, corroborations, edge_properties, node_frame
 from linkgraph.model import RELATIONSHIPS, TABLE_LABELS, RelSpec
 from linkgraph.rules import Rules
-from linkgraph.schema import TABLE_BY_NAME, Tables, key_column
+from linkgraph.schema import Tables, key_column
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,7 @@ def rel_rows(tables: Tables, rules: Rules | None = None) -> Iterator[RelRows]:
         f = _edge_frame(tables, spec)
         f = f.assign(_start=_strip(f["_start"], start), _end=_strip(f["_end"], end))
         groups.setdefault((spec.type, start, end), []).append(f)
-        table = TABLE_BY_NAME[spec.table]
-        known = {col.name for col in table.columns}  # derived properties (relation_word) are text
-        kinds_of[(spec.type, start, end)] = {
-            c: table.column(c).kind if c in known else "text" for c in spec.properties}
+        kinds_of.setdefault((spec.type, start, end), {}).update(edge_properties(tables, spec))
     c = corroborations(tables, rules)
     groups[("CORROBORATES", "AuditFinding", "Problem")] = [
         pd.DataFrame({"_start": c["finding_id"].astype(str), "_end": c["problem_id"].astype(str)})]

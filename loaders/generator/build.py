@@ -146,7 +146,7 @@ def _truth(w: World, ids: Ids, t: dict[str, pd.DataFrame], as_of: dt.date) -> di
         # the planted cross-round yield (loaders/generator/yields.py): expected
         # problems and leads per unit, cross ÷ ordinary rounds
         "yield": {**expected_ratios(), "kind": "cross", "baseline": "ordinary"},
-        "outcomes": outcome_truth(t),
+        "outcomes": outcome_truth(t, np.datetime64(as_of, "D")),
     }
     truth.update(T.lead_truth(t, pd.Timestamp(as_of)))
     return truth

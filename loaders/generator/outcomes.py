@@ -8,7 +8,9 @@
 * ``results``: per unit and round, 追缴（退回）资金 / 挽回损失 in 元, 新建 and 修订制度,
   追责问责 by count; per sanctioned lead, the people held accountable.
 * ``lead_people``: every lead's person, and a second person of the same
-  unit on a share of the leads with an outcome (件 ≠ 人).
+  unit on a share of the leads with an outcome (件 ≠ 人); on another share
+  of them a person not on the roster (案外人: a briber, a contractor, a
+  relative — named, no person id), who is 移送司法 on some of them.
 * ``talks``: a 巡前 一对一 talk with the unit's 一把手, a 巡中 1+N talk on some.
 * ``visits``, ``supervision_info``, ``self_checks``: a few per round / unit.
 
@@ -28,6 +30,8 @@ REPORT_SENT_BACK = 0.15
 CLOSURE_REDO = 0.1  # of closed measures: a 再整改 before the pass
 DONE_REWRITE = 0.05  # of done (not closed) measures: a 退回重写 closing review
 SECOND_PERSON = 0.3  # of leads with an outcome
+OUTSIDE_PERSON = 0.2  # of leads with an outcome naming an official: a 案外人 too
+OUTSIDE_JUDICIAL = 0.3  # of those 案外人: their own outcome 移送司法 (else the lead's)
 REVIEWERS = ("纪委监委;组织部;巡察办;巡察组", "纪委监委;组织部;巡察办", "纪委监委;巡察办;巡察组")
 TRIGGERS = ("巡前听取汇报", "反映问题较多", "信访举报集中", "整改不力", "干部群众反映强烈",
             "班子不团结", "一把手履职存在问题", "巡察发现重要问题线索", "需要提醒")
@@ -156,10 +160,38 @@ def build_lead_people(t: dict[str, pd.DataFrame], seed: int) -> pd.DataFrame:
         if two and others:
             lead_ids.append(lid)
             person_ids.append(others[int(u * len(others))])
+    names: list[object] = [None] * len(lead_ids)
+    outcomes: list[object] = [None] * len(lead_ids)
+    for lid, name, outcome in _outside_people(t["leads"], seed):
+        lead_ids.append(lid)
+        person_ids.append(None)
+        names.append(name)
+        outcomes.append(outcome)
     order = np.lexsort((np.arange(len(lead_ids)), np.array(lead_ids, dtype=object)))
     return table("lead_people", {"lead_id": np.array(lead_ids, dtype=object)[order],
-                                 "person_id": np.array(person_ids, dtype=object)[order]},
+                                 "person_id": np.array(person_ids, dtype=object)[order],
+                                 "name": np.array(names, dtype=object)[order],
+                                 "outcome": np.array(outcomes, dtype=object)[order]},
                  len(lead_ids))
+
+
+def _outside_people(leads: pd.DataFrame, seed: int) -> list[tuple[str, str, object]]:
+    """(lead, name, own outcome) of the 案外人 planted: one on ``OUTSIDE_PERSON``
+    of the leads with an outcome that name an official, 移送司法 on ``OUTSIDE_JUDICIAL`` of them (else
+    no outcome of their own: the lead's counts).  Drawn from their own
+    stream, so the other tables stay as they were."""
+    from loaders.generator.naming import person_names
+
+    rng = stream(seed, "outcomes/outside_people")
+    le = leads[leads["outcome"].notna() & leads["person_id"].notna()]
+    le = le.sort_values("lead_id", kind="stable")
+    pick = rng.random(len(le)) < OUTSIDE_PERSON
+    genders = np.where(rng.random(len(le)) < 0.8, "男", "女")
+    judicial = rng.random(len(le)) < OUTSIDE_JUDICIAL
+    names = person_names(rng, genders)
+    return [(lid, str(name), "judicial" if j else None)
+            for lid, name, j, p in zip(le["lead_id"].tolist(), names.tolist(), judicial, pick)
+            if p]
 
 
 def build_results(t: dict[str, pd.DataFrame], lead_people: pd.DataFrame, seed: int,
@@ -180,7 +212,8 @@ def build_results(t: dict[str, pd.DataFrame], lead_people: pd.DataFrame, seed: i
         np.array(KINDS[1:], dtype=object)[rng.integers(0, len(KINDS) - 1, n)], NONE)
     le = t["leads"]
     hit = le[le["outcome"].isin(["sanctioned", "judicial"]) & le["closed_date"].notna()]
-    who = lead_people.groupby("lead_id")["person_id"].agg(lambda s: ";".join(sorted(s)))
+    on_roster = lead_people[lead_people["person_id"].notna()]   # 案外人 are no Person
+    who = on_roster.groupby("lead_id")["person_id"].agg(lambda s: ";".join(sorted(s)))
     lead_rows = pd.DataFrame({
         "unit_id": hit["unit_id"], "round_id": hit["round_id"], "lead_id": hit["lead_id"],
         "date": hit["closed_date"], "recovered_amount": np.nan, "loss_recovered": np.nan,
@@ -285,9 +318,30 @@ def build_outcomes(t: dict[str, pd.DataFrame], seed: int,
     return out
 
 
-def outcome_truth(t: dict[str, pd.DataFrame]) -> dict[str, object]:
+def _case_truth(t: dict[str, pd.DataFrame], as_of: np.datetime64) -> dict[str, int]:
+    """立案 件 and 人 as planted: leads transferred by ``as_of`` with an outcome
+    or 立案审查; their people are their lead_people (a person id, else the
+    案外人's name), else the lead's person."""
+    le = t["leads"]
+    le = le[~(le["transfer_date"].to_numpy() > as_of)]
+    cases = set(le.loc[le["outcome"].notna() | (le["disposition"] == "investigate"), "lead_id"])
+    lp = t["lead_people"]
+    people = {(lead, pid if isinstance(pid, str) else "name:" + str(name))
+              for lead, pid, name in zip(lp["lead_id"], lp["person_id"], lp["name"])
+              if lead in cases}
+    listed = {lead for lead, _ in people}
+    people |= {(lead, pid) for lead, pid in zip(le["lead_id"], le["person_id"])
+               if lead in cases and lead not in listed and isinstance(pid, str)}
+    outside = lp[lp["person_id"].isna()]
+    return {"cases": len(cases), "case_people": len(people),
+            "outside_people": int(len(outside)),
+            "outside_case_people": int(outside["lead_id"].isin(cases).sum())}
+
+
+def outcome_truth(t: dict[str, pd.DataFrame], as_of: np.datetime64) -> dict[str, object]:
     """What was planted, counted straight from the tables: send-backs per
-    subject, measures closed by review, the 成果 sums, leads naming two people."""
+    subject, measures closed by review, the 成果 sums, leads naming two people,
+    立案 件/人 and the 案外人 (people not on the roster) among them."""
     r = t["reviews"]
     back = r[r["verdict"] != "pass"].groupby("subject").size()
     res = t["results"]
@@ -303,4 +357,5 @@ def outcome_truth(t: dict[str, pd.DataFrame]) -> dict[str, object]:
         "accountable": int(res["accountable"].fillna(0).sum() + people[res["accountable"].isna()]
                            .sum()),
         "leads_with_two_people": int((per_lead > 1).sum()),
-        "talks": int(len(t["talks"])), "visits": int(len(t["visits"]))}
+        "talks": int(len(t["talks"])), "visits": int(len(t["visits"])),
+        **_case_truth(t, as_of)}

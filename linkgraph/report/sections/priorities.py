@@ -13,6 +13,18 @@ PRIORITY_COLUMNS = (("rank", ("排名", "Rank")), ("unit_name", ("单位", "Unit
                     ("score", ("得分", "Score")), ("reasons", ("理由", "Reasons")))
 
 
+def _left_out(session: Session, lang: str) -> str:
+    """The sentence on the units too recently inspected to be ranked."""
+    from linkgraph.analysis.priorities import load_weights
+
+    n = len(session.tables["units"]) - len(session.priorities)
+    months = int(load_weights()("recently_inspected", "months"))
+    if n <= 0:
+        return ""
+    return t(f"近 {months} 个月内已巡察的 {n} 个单位未列入。",
+             f" {n} units inspected in the last {months} months are left out.", lang)
+
+
 def priorities(session: Session, options: ReportOptions) -> Section:
     lang = options.lang
     rows = to_records(session.priorities.head(200))
@@ -36,7 +48,8 @@ def priorities(session: Session, options: ReportOptions) -> Section:
                       "Ranked by petitions, audit findings no inspection corroborates, open "
                       "problems, overdue measures, time since the last inspection, a top leader "
                       "long in post and membership in a systemic cluster (weights in "
-                      "priorities.toml), with the reasons in words.", lang),),
+                      "priorities.toml), with the reasons in words.", lang)
+                    + _left_out(session, lang),),
         charts=(chart,) if chart.bars else (),
         tables=(Table("priorities", t("排序（前 200）", "Ranking (first 200)", lang),
                       columns(PRIORITY_COLUMNS, lang), tuple(rows), limit=20),),
