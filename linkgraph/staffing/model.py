@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import time
 
@@ -72,28 +72,107 @@ class StaffSolution:
 FAMILIES = ("one_team", "role", "size", "fixed_specialty", "need", "pairing", "fix")
 
 
+@dataclass(frozen=True)
+class PersonClass:
+    """People the model cannot tell apart (``classes``); a person alone is a
+    class of one — the per-person model is the model of those."""
+
+    people: tuple[int, ...]                 # person indices, sorted
+    roles: tuple[str, ...]
+    barred: Mapping[int, tuple[int, ...]]   # team -> the people barred from it
+    tags: frozenset[str]
+    experienced: bool
+    new: bool
+
+    @property
+    def n(self) -> int:
+        return len(self.people)
+
+    def open_count(self, t: int) -> int:
+        return self.n - len(self.barred.get(t, ()))
+
+
+def singletons(prob: StaffProblem) -> list[PersonClass]:
+    """Every available person with a role as a class of their own."""
+    shut: dict[int, set[int]] = defaultdict(set)
+    for p, t in (*prob.hard, *prob.forbidden):
+        shut[p].add(t)
+    return [PersonClass((p,), roles, {t: (p,) for t in sorted(shut.get(p, ()))
+                                      if t < len(prob.teams)},
+                        person.tags, person.experienced, person.new)
+            for p, person in enumerate(prob.persons)
+            if person.excluded is None and (roles := prob.roles_of(p))]
+
+
 def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
-    """The linear model of ``prob`` (without the families in ``drop``)."""
+    """The per-person 0-1 model of ``prob`` (without the families in
+    ``drop``): ``build_model`` over classes of one, options by person."""
+    classes = singletons(prob)
+    model = build_model(prob, classes, drop=drop, per_person=True)
+    return replace(model, options=tuple((classes[c].people[0], t, r)
+                                        for c, t, r in model.options))
+
+
+def build_model(prob: StaffProblem, classes: Sequence[PersonClass], *,
+                drop: Sequence[str] = (), per_person: bool = False) -> LinearModel:
+    """The linear model over ``classes``: one integer per class × team × role
+    counting the class's people in that role (``per_person``: each a 0-1);
+    options are (class index, team, role).  Rows: each class at most its
+    size, a barred team at most its unbarred people (Hall), then per team
+    the roles, size, fixed specialties, needs (hard, or a covered flag),
+    experience and 以干代训 pairing, then --fix."""
     rules = prob.rules
-    options = tuple(prob.options())
-    upper, cost = [1] * len(options), [prob.cost(p, t) for p, t, _ in options]
+    options: list[tuple[int, int, str]] = []
+    upper: list[int] = []
+    cost: list[int] = []
+    for c, cls in enumerate(classes):
+        for t in range(len(prob.teams)):
+            room = cls.open_count(t)
+            if room > 0:
+                options.extend((c, t, r) for r in cls.roles)
+                upper.extend(1 if per_person else min(room, rules.roles[r].max,
+                                                      rules.max_size) for r in cls.roles)
+                cost.extend([prob.cost(cls.people[0], t)] * len(cls.roles))
     rows: list[Row] = []
-    by_person: dict[int, list[int]] = defaultdict(list)
-    by_team: dict[int, list[int]] = defaultdict(list)
-    by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
-    by_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for k, (p, t, r) in enumerate(options):
-        by_person[p].append(k)
-        by_team[t].append(k)
-        by_role[t, r].append(k)
-        by_pair[p, t].append(k)
 
     def add(ks: Sequence[int], coef: Sequence[int], lb: float, ub: float, what: str) -> None:
         if what not in drop:
             rows.append(Row(tuple(ks), tuple(coef), lb, ub, what))
 
-    for p in sorted(by_person):
-        add(by_person[p], [1] * len(by_person[p]), -np.inf, 1, "one_team")
+    by_class: dict[int, list[int]] = defaultdict(list)
+    by_class_team: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k, (c, t, _) in enumerate(options):
+        by_class[c].append(k)
+        by_class_team[c, t].append(k)
+    for c in sorted(by_class):
+        add(by_class[c], [1] * len(by_class[c]), -np.inf, classes[c].n, "one_team")
+        for t in classes[c].barred:       # Hall: a single team reaches the unbarred only
+            ks = by_class_team.get((c, t), [])
+            if ks:
+                add(ks, [1] * len(ks), -np.inf, classes[c].open_count(t), "one_team")
+    constant, covers, shorts = _team_rows(prob, classes, options, upper, cost, add, rows)
+    class_of = {p: c for c, cls in enumerate(classes) for p in cls.people}
+    for p, t in sorted(prob.fixed):
+        ks = by_class_team.get((class_of[p], t), []) if p in class_of else []
+        add(ks, [1] * len(ks), 1, 1, "fix")
+    return LinearModel(tuple(options), np.asarray(upper, dtype=np.int64),
+                       np.asarray(cost, dtype=np.int64), constant, tuple(rows), covers, shorts)
+
+
+def _team_rows(prob: StaffProblem, classes: Sequence[PersonClass],
+               options: Sequence[tuple[int, int, str]], upper: list[int], cost: list[int],
+               add: Callable[..., None], rows: list[Row]
+               ) -> tuple[int, dict[tuple[int, str], int], dict[int, int]]:
+    """Each team's rows (roles, size, fixed specialties, needs, experience,
+    pairing); the coverage and shortfall variables are appended to
+    ``upper`` and ``cost``.  Returns the objective's constant and where
+    those variables are."""
+    rules = prob.rules
+    by_team: dict[int, list[int]] = defaultdict(list)
+    by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for k, (_, t, r) in enumerate(options):
+        by_team[t].append(k)
+        by_role[t, r].append(k)
     constant = 0
     covers: dict[tuple[int, str], int] = {}
     shorts: dict[int, int] = {}
@@ -104,10 +183,10 @@ def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
         ks = by_team.get(t, [])
         add(ks, [1] * len(ks), rules.min_size, rules.max_size, "size")
         for tag in rules.fixed:
-            hit = [k for k in ks if tag in prob.persons[options[k][0]].tags]
+            hit = [k for k in ks if tag in classes[options[k][0]].tags]
             add(hit, [1] * len(hit), 1, np.inf, "fixed_specialty")
         for tag in team.needs:
-            hit = [k for k in ks if tag in prob.persons[options[k][0]].tags]
+            hit = [k for k in ks if tag in classes[options[k][0]].tags]
             if rules.needs_hard:
                 add(hit, [1] * len(hit), 1, np.inf, "need")
                 continue
@@ -117,7 +196,7 @@ def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
             cost.append(-rules.uncovered_need)
             constant += rules.uncovered_need
             rows.append(Row((y, *hit), (1, *[-1] * len(hit)), -np.inf, 0, "cover"))
-        experienced = [k for k in ks if prob.persons[options[k][0]].experienced]
+        experienced = [k for k in ks if classes[options[k][0]].experienced]
         if rules.min_experienced and rules.experience_short:
             e = len(upper)
             shorts[t] = e
@@ -125,17 +204,13 @@ def encode(prob: StaffProblem, *, drop: Sequence[str] = ()) -> LinearModel:
             cost.append(rules.experience_short)
             rows.append(Row((e, *experienced), (1,) * (1 + len(experienced)),
                             rules.min_experienced, np.inf, "experience"))
-        new = [k for k in ks if prob.persons[options[k][0]].new]
+        new = [k for k in ks if classes[options[k][0]].new]
         if rules.new_needs_experienced and new:
             # no new member without an experienced one: new <= max_size * experienced
             # (one row per team; a row per new person would grow as people × teams²)
             add((*new, *experienced), (1,) * len(new) + (-rules.max_size,) * len(experienced),
                 -np.inf, 0, "pairing")
-    for p, t in sorted(prob.fixed):
-        ks = by_pair.get((p, t), [])
-        add(ks, [1] * len(ks), 1, 1, "fix")
-    return LinearModel(options, np.asarray(upper, dtype=np.int64),
-                       np.asarray(cost, dtype=np.int64), constant, tuple(rows), covers, shorts)
+    return constant, covers, shorts
 
 
 def _no_goods(model: LinearModel, exclude: Sequence[Sequence[int]]) -> list[Row]:
