@@ -63,10 +63,14 @@ def matrix(model: LinearModel, extra: Sequence = ()) -> tuple[csr_matrix, np.nda
 
 
 def _lp(a: csc_matrix, cost: np.ndarray, upper: np.ndarray, lb: np.ndarray, ub: np.ndarray,
-        time_limit: float) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """The LP over the columns of ``a``: (values, row prices y, objective),
-    None when infeasible.  y ≥ 0 on rows held at their lower bound, ≤ 0 at
-    their upper bound, free on equalities."""
+        time_limit: float, penalty: float | None = None
+        ) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The LP over the columns of ``a``: (values, row prices y, how far the
+    rows are from met), None when infeasible.  y ≥ 0 on rows held at their
+    lower bound, ≤ 0 at their upper bound, free on equalities.  With
+    ``penalty`` every row may be missed at that cost per unit (artificial
+    columns: a start with no roster), and the third value is the sum
+    missed."""
     eq = np.isfinite(lb) & np.isfinite(ub) & (lb == ub)
     up = np.isfinite(ub) & ~eq
     lo = np.isfinite(lb) & ~eq
@@ -81,9 +85,24 @@ def _lp(a: csc_matrix, cost: np.ndarray, upper: np.ndarray, lb: np.ndarray, ub: 
     from scipy.sparse import vstack
 
     a_ub = vstack(blocks).tocsr() if blocks else None
-    res = linprog(cost, A_ub=a_ub, b_ub=np.concatenate(rhs) if rhs else None,
-                  A_eq=a[eq] if eq.any() else None, b_eq=lb[eq] if eq.any() else None,
-                  bounds=np.column_stack([np.zeros(len(cost)), upper]), method="highs-ds",
+    a_eq = a[eq] if eq.any() else None
+    n_ub = 0 if a_ub is None else a_ub.shape[0]
+    n_eq = int(eq.sum())
+    n_art = n_ub + 2 * n_eq if penalty is not None else 0
+    if n_art:
+        from scipy.sparse import csr_matrix as csr, hstack, identity
+
+        if a_ub is not None:
+            a_ub = hstack([a_ub, -identity(n_ub, format="csr"),
+                           csr((n_ub, 2 * n_eq))]).tocsr()
+        if a_eq is not None:
+            a_eq = hstack([a_eq, csr((n_eq, n_ub)), identity(n_eq, format="csr"),
+                           -identity(n_eq, format="csr")]).tocsr()
+    c = np.concatenate([cost, np.full(n_art, float(penalty or 0.0))])
+    top = np.concatenate([upper, np.full(n_art, np.inf)])
+    res = linprog(c, A_ub=a_ub, b_ub=np.concatenate(rhs) if rhs else None,
+                  A_eq=a_eq, b_eq=lb[eq] if eq.any() else None,
+                  bounds=np.column_stack([np.zeros(len(c)), top]), method="highs-ds",
                   options={"time_limit": max(0.5, float(time_limit)), "presolve": True})
     if res.status == 2:
         return None
@@ -97,7 +116,7 @@ def _lp(a: csc_matrix, cost: np.ndarray, upper: np.ndarray, lb: np.ndarray, ub: 
     y[lo] -= marg[n_up:]
     if eq.any():
         y[eq] = res.eqlin.marginals
-    return res.x, y, float(res.fun)
+    return res.x[:len(cost)], y, float(res.x[len(cost):].sum()) if n_art else 0.0
 
 
 def lagrangian(a: csr_matrix, cost: np.ndarray, upper: np.ndarray, lb: np.ndarray,
@@ -137,13 +156,18 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
     if hint is not None and not exclude and _feasible(a, lb, ub, model.upper, hint):
         incumbent = np.asarray(hint, dtype=np.int64)
         have[incumbent > 0] = True
-    if incumbent is None:
-        have[:] = True                           # no start: the whole LP
+    elif hint is not None and len(hint) == model.n:
+        have[np.asarray(hint) > 0] = True        # a start that breaks a row (a no-good)
+    # no roster to start from: rows may be missed at a price, until the
+    # generated columns meet them (or, that failing, the whole LP decides)
+    penalty = None if incumbent is not None else 1e4 * (1.0 + float(np.abs(cost).max(
+        initial=0.0)))
     best_l, rc = -math.inf, np.zeros(model.n)
     while left() > 0:
         cols = np.flatnonzero(have)
         try:
-            got = _lp(ac[:, cols], cost[cols], upper[cols], lb, ub, 0.5 * left())
+            got = _lp(ac[:, cols], cost[cols], upper[cols], lb, ub, 0.5 * left(),
+                      None if have.all() else penalty)
         except SolverTimeout:
             break
         if got is None:
@@ -151,12 +175,15 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
                 return None                      # the LP, hence the model, is infeasible
             have[:] = True
             continue
-        _, y, _ = got
+        _, y, missed = got
         bound, now = lagrangian(a, cost, upper, lb, ub, y)
         if bound > best_l:      # the fixing below needs the bound and its own prices
             best_l, rc = bound, now
         new = np.flatnonzero(~have & (now < -EPS))
         if not len(new):
+            if missed > 1e-7 and not have.all():
+                have[:] = True                   # the priced columns cannot meet the rows
+                continue
             break
         order = np.lexsort((new, now[new]))[:BATCH]
         have[new[order]] = True
@@ -169,18 +196,18 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
     for round_ in range(2):
         if found and min(f[0] for f in found) <= floor or left() <= 0:
             break
-        if round_ == 1:
-            if not found:
-                break
+        if round_ == 1 and found:
             z = min(f[0] for f in found)
             have |= rc < (z - model.constant) - best_l
+        elif round_ == 1:
+            have[:] = True                       # no roster yet: nothing can be fixed
         cols = np.flatnonzero(have)
         share = left() if round_ == 1 else 0.5 * left()
         got_int = _milp(ac[:, cols], cost[cols], model.upper[cols], lb, ub, share)
-        if got_int is None:
-            if round_ == 0:
-                continue
-            break
+        if got_int == "infeasible" and have.all():
+            return None                          # proven: no roster at all
+        if not isinstance(got_int, tuple):
+            continue
         values, optimal, dual = got_int
         full = np.zeros(model.n, dtype=np.int64)
         full[cols] = values
@@ -199,15 +226,18 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
 
 
 def _milp(a: csc_matrix, cost: np.ndarray, upper: np.ndarray, lb: np.ndarray, ub: np.ndarray,
-          time_limit: float) -> tuple[np.ndarray, bool, float | None] | None:
+          time_limit: float) -> tuple[np.ndarray, bool, float | None] | str:
     """HiGHS's branch and bound over the columns of ``a``: (values, proven
-    optimal over them, its dual bound), None when it found nothing."""
+    optimal over them, its dual bound), or "infeasible" (proven) or
+    "none" (nothing found in time)."""
     res = milp(cost, constraints=[LinearConstraint(a.tocsr(), lb, ub)],
                integrality=np.ones(len(cost)), bounds=Bounds(0, upper.astype(float)),
                options={"time_limit": max(0.5, float(time_limit)), "mip_rel_gap": 0.0,
                         "presolve": True})
+    if res.status == 2:
+        return "infeasible"
     if res.x is None:
-        return None
+        return "none"
     dual = getattr(res, "mip_dual_bound", None)
     return (np.rint(res.x).astype(np.int64), res.status == 0,
             float(dual) if dual is not None and np.isfinite(dual) else None)
