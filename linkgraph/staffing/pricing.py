@@ -39,7 +39,9 @@ from linkgraph.rotation.instance import SolverTimeout
 from linkgraph.staffing.model import LinearModel, StaffSolution, _no_goods, \
     _trivially_infeasible
 
-#: Columns that join per pricing round, at most.
+#: Columns that join per pricing round: the most negative of each team,
+#: then this many more of the most negative overall.
+PER_TEAM = 30
 BATCH = 4000
 #: Reduced costs below this count as negative (HiGHS works to 1e-7).
 EPS = 1e-7
@@ -162,7 +164,10 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
     # generated columns meet them (or, that failing, the whole LP decides)
     penalty = None if incumbent is not None else 1e4 * (1.0 + float(np.abs(cost).max(
         initial=0.0)))
+    team = np.full(model.n, -1, dtype=np.int64)      # each option's team (counters: -1)
+    team[:n_opt] = [t for _, t, _ in model.options]
     best_l, rc = -math.inf, np.zeros(model.n)
+    lp_values: np.ndarray | None = None
     while left() > 0:
         cols = np.flatnonzero(have)
         try:
@@ -175,7 +180,9 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
                 return None                      # the LP, hence the model, is infeasible
             have[:] = True
             continue
-        _, y, missed = got
+        x_lp, y, missed = got
+        lp_values = np.zeros(model.n)
+        lp_values[cols] = x_lp
         bound, now = lagrangian(a, cost, upper, lb, ub, y)
         if bound > best_l:      # the fixing below needs the bound and its own prices
             best_l, rc = bound, now
@@ -185,8 +192,7 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
                 have[:] = True                   # the priced columns cannot meet the rows
                 continue
             break
-        order = np.lexsort((new, now[new]))[:BATCH]
-        have[new[order]] = True
+        have[_pick(new, now[new], team[new])] = True
     floor = math.ceil(best_l + model.constant - 1e-6) if math.isfinite(best_l) else -math.inf
     found: list[tuple[int, np.ndarray, str]] = []
     if incumbent is not None:
@@ -203,7 +209,12 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
             have[:] = True                       # no roster yet: nothing can be fixed
         cols = np.flatnonzero(have)
         share = left() if round_ == 1 else 0.5 * left()
-        got_int = _milp(ac[:, cols], cost[cols], model.upper[cols], lb, ub, share)
+        fixed = None
+        if round_ == 0 and incumbent is not None and lp_values is not None:
+            # RINS: where the LP and the start agree, keep the start's value;
+            # the branch and bound searches the rest (a small model)
+            fixed = (np.abs(lp_values[cols] - incumbent[cols]) < 1e-9, incumbent[cols])
+        got_int = _milp(ac[:, cols], cost[cols], model.upper[cols], lb, ub, share, fixed)
         if got_int == "infeasible" and have.all():
             return None                          # proven: no roster at all
         if not isinstance(got_int, tuple):
@@ -225,13 +236,31 @@ def solve_pricing(model: LinearModel, *, time_limit: float, seed: int, workers: 
     return StaffSolution(tuple(int(v) for v in values), z, bound >= z, float(bound), by)
 
 
+def _pick(cols: np.ndarray, rc: np.ndarray, team: np.ndarray) -> np.ndarray:
+    """The columns to price in: the ``PER_TEAM`` most negative of each team
+    (every team's prices move at once), then at most ``BATCH`` more of the
+    most negative; ties by column index."""
+    order = np.lexsort((cols, rc, team))
+    cols, rc, team = cols[order], rc[order], team[order]
+    first = np.r_[0, np.flatnonzero(np.diff(team)) + 1]
+    rank = np.arange(len(cols)) - np.repeat(first, np.diff(np.r_[first, len(cols)]))
+    rest = rank >= PER_TEAM
+    more = np.lexsort((cols[rest], rc[rest]))[:BATCH]
+    return np.concatenate([cols[~rest], cols[rest][more]])
+
+
 def _milp(a: csc_matrix, cost: np.ndarray, upper: np.ndarray, lb: np.ndarray, ub: np.ndarray,
-          time_limit: float) -> tuple[np.ndarray, bool, float | None] | str:
+          time_limit: float, fixed: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> tuple[np.ndarray, bool, float | None] | str:
     """HiGHS's branch and bound over the columns of ``a``: (values, proven
     optimal over them, its dual bound), or "infeasible" (proven) or
     "none" (nothing found in time)."""
+    low, top = np.zeros(len(cost)), upper.astype(float)
+    if fixed is not None:       # (mask, values): those columns held at those values
+        low = np.where(fixed[0], fixed[1], low)
+        top = np.where(fixed[0], fixed[1], top)
     res = milp(cost, constraints=[LinearConstraint(a.tocsr(), lb, ub)],
-               integrality=np.ones(len(cost)), bounds=Bounds(0, upper.astype(float)),
+               integrality=np.ones(len(cost)), bounds=Bounds(low, top),
                options={"time_limit": max(0.5, float(time_limit)), "mip_rel_gap": 0.0,
                         "presolve": True})
     if res.status == 2:
