@@ -9,7 +9,9 @@ one or two specialty tags each (纪检 and 组织 among them); 0–5 rounds serv
 15 % new; each person hard-conflicted with 5 % of the teams, 10 % of the
 person × team pairs with a soft score of 0.5–6; each team needs one to three
 specialties; the shipped staffing rules (teams of 5–7).  Each case runs in a
-fresh process: seconds (encode + solve), proven optimal, gap, peak memory.
+fresh process: seconds (encode, greedy start and solve), the whole process
+(start-up and drawing the instance included), proven optimal, the gap and
+the bound behind it, peak memory.
 The baseline, measured in the same run, is HiGHS's LP relaxation of the same
 model (the bound any exact solver must close).  With --data, ``linkgraph
 staff DATA`` end to end in a fresh process (load, conflict engine, solve).
@@ -96,7 +98,7 @@ def one(n_teams: int, n_people: int, solver: str, time_limit: float, pool: str =
         return {"seconds": took, "optimal": "—", "gap": "—", "vars": model.n, "cpu": _cpu(),
                 "objective": None if res.fun is None else res.fun + model.constant,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    if solver in ("cp-sat", "auto"):   # as staff_teams runs it: from the greedy roster
+    if solver in ("cp-sat", "auto", "pricing"):   # as staff_teams runs it: from the greedy roster
         from linkgraph.staffing.greedy import greedy_values
 
         hint = merged_hint(prob, mm, greedy_roster(prob)) if mm is not None else \
@@ -109,6 +111,7 @@ def one(n_teams: int, n_people: int, solver: str, time_limit: float, pool: str =
             "gap": f"{sol.gap:.2%}" if sol else "infeasible", "vars": model.n,
             "solver": sol.solver if sol else "—", "cpu": _cpu(),
             "objective": sol.cost if sol else None,
+            "bound": f"{sol.bound:.0f}" if sol and np.isfinite(sol.bound) else "—",
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -120,21 +123,25 @@ def _cpu() -> float:
 
 
 def _child(args: list[str]) -> dict:
+    started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--one", *args[:4], "--pool", args[4],
                            *(["--merged"] if args[5] == "merged" else [])], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     if done.returncode:
         return {"seconds": float("nan"), "optimal": f"error: {done.stderr[-200:]}", "gap": "—",
-                "vars": 0, "objective": None, "peak_mb": float("nan")}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+                "vars": 0, "objective": None, "peak_mb": float("nan"),
+                "process": time.perf_counter() - started}
+    return {**json.loads(done.stdout.strip().splitlines()[-1]),
+            "process": time.perf_counter() - started}
 
 
 def bench_model(sizes: list[str], solvers: list[str], time_limit: float, pool: str,
                 models: list[str], baseline: bool = True) -> list[str]:
     rows = [f"pool: {pool}", "",
-            "| teams | pool | model | solver | variables | seconds | CPU s | ÷ LP baseline | "
-            "optimal | gap | answered by | objective | peak MB | load avg |",
-            "|---:|---:|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|"]
+            "| teams | pool | model | solver | variables | seconds | process s | CPU s | "
+            "÷ LP baseline | optimal | gap | answered by | objective | bound | peak MB | "
+            "load avg |",
+            "|---:|---:|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|"]
     for size in sizes:
         teams, people = (int(v) for v in size.split(":"))
         # the baseline: the LP relaxation of the first model named
@@ -150,9 +157,11 @@ def bench_model(sizes: list[str], solvers: list[str], time_limit: float, pool: s
                 obj = "—" if r["objective"] is None else f"{r['objective']:.0f}"
                 rows.append(f"| {teams} | {people} | {kind} | "
                             f"{'LP relaxation' if solver == 'lp' else solver} | {r['vars']} | "
-                            f"{r['seconds']:.2f} | {r.get('cpu', float('nan')):.1f} | "
+                            f"{r['seconds']:.2f} | {r.get('process', float('nan')):.2f} | "
+                            f"{r.get('cpu', float('nan')):.1f} | "
                             f"{ratio:.1f} | {r['optimal']} | {r['gap']} | "
-                            f"{r.get('solver', '—')} | {obj} | {r['peak_mb']:.0f} | "
+                            f"{r.get('solver', '—')} | {obj} | {r.get('bound', '—')} | "
+                            f"{r['peak_mb']:.0f} | "
                             f"{os.getloadavg()[0]:.1f} |")
                 print(rows[-1], file=sys.stderr, flush=True)
     return rows
@@ -185,7 +194,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--one", nargs=4, metavar=("TEAMS", "POOL", "SOLVER", "LIMIT"))
     ap.add_argument("--sizes", nargs="*", default=["10:200", "50:1000"])
-    ap.add_argument("--solvers", nargs="*", default=["auto", "cp-sat", "milp"])
+    ap.add_argument("--solvers", nargs="*", default=["auto", "pricing", "cp-sat", "milp"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--data", nargs="*", default=[])
     ap.add_argument("--pool", choices=["random", "realistic"], default="realistic",

@@ -326,3 +326,34 @@ def test_teams_sharing_too_few_leaders_are_named(tmp_path, invoke):
     done = invoke("staff", folder, "--round", "R2026", "--targets", targets)
     assert done.exit_code == 1
     assert "3 名可用组长回避后不够分配" in done.output and "分不到无回避的组长" in done.output
+
+
+def test_the_time_limit_covers_the_whole_run_not_only_the_solver(tmp_path, monkeypatch):
+    # the conflict engine and the model building count against --time-limit:
+    # when they take 2 of 5 seconds the solver is given at most the 3 left
+    import time
+
+    import linkgraph.staffing.model as model
+    import linkgraph.staffing.plan as plan
+    from linkgraph.dataset import load_dataset
+
+    tables = load_dataset(write_ledger(tmp_path / "d")).tables
+    build, given = plan.build_problem, []
+
+    def slow_build(*args, **kwargs):
+        time.sleep(2.0)
+        return build(*args, **kwargs)
+
+    real = model.SOLVERS["auto"]
+
+    def recording(m, *, time_limit, **kwargs):
+        given.append(time_limit)
+        return real(m, time_limit=time_limit, **kwargs)
+
+    monkeypatch.setattr(plan, "build_problem", slow_build)
+    monkeypatch.setitem(model.SOLVERS, "auto", recording)
+    roster = plan.staff_teams(tables, "R2026", plan.StaffOptions(time_limit=5.0))
+    assert roster.optimal and len(given) == 1 and given[0] <= 3.0
+    given.clear()       # with alternatives the rest is shared between the rosters
+    plan.staff_teams(tables, "R2026", plan.StaffOptions(time_limit=5.0, alternatives=1))
+    assert given and given[0] <= 1.5

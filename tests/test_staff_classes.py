@@ -66,14 +66,14 @@ def check(prob: StaffProblem, solver: str) -> None:
     assert sum(c for c in costs if c is not None) == expected == sol.cost
 
 
-@pytest.mark.parametrize("solver", ["cp-sat", "milp"])
+@pytest.mark.parametrize("solver", ["cp-sat", "milp", "pricing"])
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(prob=instances())
 def test_the_merged_optimum_is_the_brute_force_optimum(solver, prob):
     check(prob, solver)
 
 
-@pytest.mark.parametrize("solver", ["cp-sat", "milp"])
+@pytest.mark.parametrize("solver", ["cp-sat", "milp", "pricing"])
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(prob=templated())
 def test_many_alike_people_merge_and_keep_the_optimum(solver, prob):
@@ -99,13 +99,13 @@ def test_three_alike_leaders_are_one_class_and_hall_keeps_two_out_of_team_0():
     prob = _leaders(3, {0: (0,), 1: (0,)}, lo=1, n_teams=3)
     [cls] = person_classes(prob)
     assert cls.n == 3 and cls.open_count(0) == 1
-    for solver in ("cp-sat", "milp"):
+    for solver in ("cp-sat", "milp", "pricing"):
         check(prob, solver)             # feasible: L2 must go to T0
     # T0 needing two leaders: 3 people, but only L2 may go there — infeasible,
     # though the class count alone (2 ≤ 3) would allow it
     prob = _leaders(3, {0: (0,), 1: (0,)}, lo=2, n_teams=1)
     assert brute_force(prob) is None
-    for solver in ("cp-sat", "milp"):
+    for solver in ("cp-sat", "milp", "pricing"):
         assert SOLVERS[solver](merged_model(prob).model, time_limit=5, seed=0,
                                workers=1) is None
 

@@ -307,3 +307,45 @@ def test_the_local_moves_keep_every_rule_and_never_raise_the_cost(prob):
         return
     assert None not in after, "a local move broke a rule"
     assert sum(c for c in after if c is not None) <= sum(c for c in before if c is not None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prob=instances())
+def test_pricing_from_the_greedy_start_reaches_the_brute_force_optimum(prob):
+    # from a start the column generation prices columns in and reduced-cost
+    # fixing leaves the rest out: the optimum must survive both
+    from linkgraph.staffing.greedy import greedy_values
+    from linkgraph.staffing.model import satisfies
+    from linkgraph.staffing.pricing import solve_pricing
+
+    expected = brute_force(prob)
+    model = encode(prob)
+    hint = greedy_values(prob, model)
+    if hint is None or not satisfies(model, hint):
+        return
+    sol = solve_pricing(model, time_limit=20, seed=0, workers=1, hint=hint)
+    assert expected is not None and sol is not None and sol.optimal
+    teams = roster_of(prob, model, sol)
+    costs = [team_cost(prob, t, members) for t, members in teams.items()]
+    assert None not in costs
+    assert sum(c for c in costs if c is not None) == expected == sol.cost
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prob=instances(), data=st.data())
+def test_the_lagrangian_bound_never_exceeds_the_brute_force_optimum(prob, data):
+    # weak duality: for any row prices, of any size, the bound is below the
+    # optimum (the signs a row's bounds do not allow count as 0)
+    import numpy as np
+
+    from linkgraph.staffing.pricing import lagrangian, matrix
+
+    expected = brute_force(prob)
+    if expected is None:
+        return
+    model = encode(prob)
+    a, lb, ub = matrix(model)
+    y = np.asarray(data.draw(st.lists(st.integers(-2000, 2000), min_size=a.shape[0],
+                                      max_size=a.shape[0])), dtype=float)
+    bound, _ = lagrangian(a, model.cost.astype(float), model.upper.astype(float), lb, ub, y)
+    assert bound + model.constant <= expected + 1e-6

@@ -33,10 +33,16 @@ TABLE_COLUMNS = ["team_name", "role", "person_name", "source_unit", "specialties
 @click.option("--alternatives", type=click.IntRange(min=0), default=0, show_default=True,
               metavar="K", help="另给出 K 个次优名单 / also give the next K best rosters")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
-              help="每次求解的时限（秒，默认见配备规则）/ time limit per solve, seconds")
-@click.option("--solver", type=click.Choice(["auto", "cp-sat", "milp"]), default=None,
-              help="求解器（默认 auto：HiGHS，超时转 CP-SAT）/ solver (default auto: HiGHS, "
-                   "then CP-SAT from a greedy roster if HiGHS runs out of time)")
+              help="配备全过程的时限（秒，默认见配备规则）：读入数据之后的冲突检查、建模和求解都"
+                   "计在内，求解器只用剩下的时间（至少 1 秒）；有 --alternatives 时各名单平分 / "
+                   "time limit of the whole staffing run after the data is read, seconds "
+                   "(conflict check, model building and solving; the solver gets what is left, "
+                   "at least 1 s; with --alternatives each roster an equal share)")
+@click.option("--solver", type=click.Choice(["auto", "pricing", "cp-sat", "milp"]),
+              default=None,
+              help="求解器（默认 auto：列生成加拉格朗日下界，仍有差距时转 CP-SAT）/ solver "
+                   "(default auto: column generation with a proven Lagrangian bound, then "
+                   "CP-SAT if a gap is left)")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="随机种子 / random seed")
 @click.option("--views", "views_dir", type=click.Path(file_okay=False), default=None,
@@ -56,8 +62,9 @@ def staff(dataset, rules_path, round_id: str | None, targets: str | None,
     from — availability and the consecutive-rounds limit respected, every
     new member (以干代训) with an experienced one.  Then the specialties the
     targets need (补位) are covered, soft conflicts, recent service and
-    missing experience minimised — by HiGHS, handing over to CP-SAT from a
-    greedy roster when out of time (--solver), proven optimal or with the gap.  An impossible roster names its cause and what to relax
+    missing experience minimised — by column generation over the merged
+    model with a proven bound (then CP-SAT if a gap is left; --solver),
+    proven optimal or with the gap, within --time-limit for the whole run.  An impossible roster names its cause and what to relax
     (exit 1).  --format xlsx writes the hand-over: the roster with a reason
     per member, specialties not covered, soft conflicts, alternatives.
 

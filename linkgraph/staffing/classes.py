@@ -36,25 +36,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from linkgraph.staffing.model import LinearModel, Row
+from linkgraph.staffing.model import LinearModel, PersonClass, build_model
 from linkgraph.staffing.problem import StaffProblem
-
-
-@dataclass(frozen=True)
-class PersonClass:
-    people: tuple[int, ...]                 # person indices, sorted
-    roles: tuple[str, ...]
-    barred: Mapping[int, tuple[int, ...]]   # team -> the people barred from it
-    tags: frozenset[str]
-    experienced: bool
-    new: bool
-
-    @property
-    def n(self) -> int:
-        return len(self.people)
-
-    def open_count(self, t: int) -> int:
-        return self.n - len(self.barred.get(t, ()))
 
 
 def person_classes(prob: StaffProblem) -> list[PersonClass]:
@@ -105,87 +88,9 @@ class MergedModel:
 
 def merged_model(prob: StaffProblem, classes: Sequence[PersonClass] | None = None
                  ) -> MergedModel:
-    """The class-merged linear model of ``prob`` (rows as ``model.encode``)."""
-    rules = prob.rules
+    """The class-merged linear model of ``prob`` (``model.build_model``)."""
     classes = tuple(person_classes(prob) if classes is None else classes)
-    options: list[tuple[int, int, str]] = []
-    upper: list[int] = []
-    cost: list[int] = []
-    for c, cls in enumerate(classes):
-        p0 = cls.people[0]
-        for t in range(len(prob.teams)):
-            room = cls.open_count(t)
-            if room <= 0:
-                continue
-            for r in cls.roles:
-                options.append((c, t, r))
-                upper.append(min(room, rules.roles[r].max, rules.max_size))
-                cost.append(prob.cost(p0, t))
-    rows: list[Row] = []
-    by_class: dict[int, list[int]] = defaultdict(list)
-    by_class_team: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_team: dict[int, list[int]] = defaultdict(list)
-    by_role: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for k, (c, t, r) in enumerate(options):
-        by_class[c].append(k)
-        by_class_team[c, t].append(k)
-        by_team[t].append(k)
-        by_role[t, r].append(k)
-
-    def ones(ks: Sequence[int]) -> tuple[int, ...]:
-        return (1,) * len(ks)
-
-    for c in sorted(by_class):
-        ks = by_class[c]
-        rows.append(Row(tuple(ks), ones(ks), -np.inf, classes[c].n, "one_team"))
-        for t in classes[c].barred:       # Hall: a single team reaches the unbarred only
-            ks = by_class_team.get((c, t), [])
-            if ks:
-                rows.append(Row(tuple(ks), ones(ks), -np.inf, classes[c].open_count(t),
-                                "one_team"))
-    constant = 0
-    covers: dict[tuple[int, str], int] = {}
-    shorts: dict[int, int] = {}
-    for t, team in enumerate(prob.teams):
-        for role, rr in rules.roles.items():
-            ks = by_role.get((t, role), [])
-            rows.append(Row(tuple(ks), ones(ks), rr.min, rr.max, "role"))
-        ks = by_team.get(t, [])
-        rows.append(Row(tuple(ks), ones(ks), rules.min_size, rules.max_size, "size"))
-        for tag in rules.fixed:
-            hit = [k for k in ks if tag in classes[options[k][0]].tags]
-            rows.append(Row(tuple(hit), ones(hit), 1, np.inf, "fixed_specialty"))
-        for tag in team.needs:
-            hit = [k for k in ks if tag in classes[options[k][0]].tags]
-            if rules.needs_hard:
-                rows.append(Row(tuple(hit), ones(hit), 1, np.inf, "need"))
-                continue
-            y = len(upper)
-            covers[t, tag] = y
-            upper.append(1)
-            cost.append(-rules.uncovered_need)
-            constant += rules.uncovered_need
-            rows.append(Row((y, *hit), (1, *[-1] * len(hit)), -np.inf, 0, "cover"))
-        experienced = [k for k in ks if classes[options[k][0]].experienced]
-        if rules.min_experienced and rules.experience_short:
-            e = len(upper)
-            shorts[t] = e
-            upper.append(rules.min_experienced)
-            cost.append(rules.experience_short)
-            rows.append(Row((e, *experienced), ones((e, *experienced)), rules.min_experienced,
-                            np.inf, "experience"))
-        new = [k for k in ks if classes[options[k][0]].new]
-        if rules.new_needs_experienced and new:
-            rows.append(Row((*new, *experienced),
-                            (1,) * len(new) + (-rules.max_size,) * len(experienced),
-                            -np.inf, 0, "pairing"))
-    class_of = {p: c for c, cls in enumerate(classes) for p in cls.people}
-    for p, t in sorted(prob.fixed):
-        ks = by_class_team.get((class_of[p], t), []) if p in class_of else []
-        rows.append(Row(tuple(ks), ones(ks), 1, 1, "fix"))
-    return MergedModel(LinearModel(tuple(options), np.asarray(upper, dtype=np.int64),
-                                   np.asarray(cost, dtype=np.int64), constant, tuple(rows),
-                                   covers, shorts), classes)
+    return MergedModel(build_model(prob, classes), classes)
 
 
 def merged_hint(prob: StaffProblem, merged: MergedModel,

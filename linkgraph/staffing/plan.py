@@ -121,33 +121,46 @@ def staff_teams(tables: Tables, round_id: str, options: StaffOptions | None = No
                          "a pool / 人才库 table or --pool FILE)")
     prob = build_problem(tables, round_id, team_slots(tables, pairs, srules, names, round_id), srules,
                          rules=rules, fix=options.fix, forbid=options.forbid)
-    limit = options.time_limit or srules.time_limit
+    # the limit covers the whole run from here: what the conflict engine and
+    # the model building took is taken off the solver's share (never below 1 s)
+    deadline = started + (options.time_limit or srules.time_limit)
+
+    def left(share: int = 1) -> float:
+        return max(1.0, (deadline - time.monotonic()) / share)
+
     if not options.alternatives and options.merge:
-        found = solve_merged(prob, solver=options.solver, time_limit=limit, seed=options.seed,
-                             workers=srules.workers)
+        found = solve_merged(prob, solver=options.solver, seed=options.seed,
+                             workers=srules.workers, deadline=deadline)
         if found is None:
-            raise explain_infeasible(prob, time_limit=min(limit, 10.0))
+            raise explain_infeasible(prob, time_limit=min(left(), 10.0))
         model, sol = found
         return assemble(prob, model, [sol], time.monotonic() - started, options.lang)
     model = encode(prob)
-    sols = best_rosters(model, options.alternatives, solver=options.solver, time_limit=limit,
-                        seed=options.seed, workers=srules.workers,
-                        hint=greedy_values(prob, model))
+    hint = greedy_values(prob, model)
+    # the best roster and each alternative get an equal share of what is left
+    sols = best_rosters(model, options.alternatives, solver=options.solver,
+                        time_limit=left(options.alternatives + 1), seed=options.seed,
+                        workers=srules.workers, hint=hint)
     if not sols:
-        raise explain_infeasible(prob, time_limit=min(limit, 10.0))
+        raise explain_infeasible(prob, time_limit=min(left(), 10.0))
     return assemble(prob, model, sols, time.monotonic() - started, options.lang)
 
 
 def solve_merged(prob: StaffProblem, *, solver: str | None = None, time_limit: float = 30.0,
-                 seed: int = 0, workers: int = 1
+                 seed: int = 0, workers: int = 1, deadline: float | None = None
                  ) -> tuple[LinearModel, StaffSolution] | None:
     """The best roster by the class-merged model (``classes``), as a
     per-person model of the chosen (person, team, role) only and its
-    solution — what ``assemble`` reads; None when there is no roster."""
+    solution — what ``assemble`` reads; None when there is no roster.
+    ``deadline`` (a ``time.monotonic()`` instant) replaces ``time_limit``:
+    the solver gets what building the model and the greedy start left of
+    it, at least 1 s."""
     import numpy as np
 
     merged = merged_model(prob)
     hint = merged_hint(prob, merged, greedy_roster(prob))
+    if deadline is not None:
+        time_limit = max(1.0, deadline - time.monotonic())
     sols = best_rosters(merged.model, 0, solver=solver, time_limit=time_limit, seed=seed,
                         workers=workers, hint=hint)
     if not sols:
