@@ -99,6 +99,7 @@ def main() -> int:
                     help="another checkout: its validate cold and warm as well (before/after)")
     args = ap.parse_args()
 
+    args.work.mkdir(parents=True, exist_ok=True)
     data = args.data or generate(args.scale, args.work)
     files = _csvs(data)
     listing = json.dumps(files)
