@@ -134,6 +134,7 @@ class Cells:
             encoded = pc.dictionary_encode(pa.concat_arrays(arrays))
             codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
             self.codes = codes.astype(np.intp, copy=False).reshape(raw.shape[1], len(raw)).T
+            self.dictionary = encoded.dictionary
             self.distinct = np.asarray(encoded.dictionary.to_pylist() + [None],
                                        dtype=object)[:-1]
             self.text_only = True
@@ -142,6 +143,7 @@ class Cells:
             codes, distinct = pd.factorize(grid.ravel(), use_na_sentinel=True)
             self.codes = codes.reshape(grid.shape)
             self.distinct = np.asarray(distinct, dtype=object)
+            self.dictionary = None
             self.text_only = False
         self.position = {name: i for i, name in enumerate(raw.columns)}
         self._used: dict[str, np.ndarray] = {}
@@ -168,9 +170,13 @@ class Cells:
     def tested(self, test: Callable[[list[str]], Any]) -> np.ndarray:
         """``test`` of every distinct value (asked once per test)."""
         if test not in self._tested:
-            texts = self.texts()
-            self._tested[test] = np.asarray(test(list(texts)), dtype=bool) if len(texts) \
-                else np.zeros(0, dtype=bool)
+            twin = ARROW_TESTS.get(test)
+            if twin is not None and self.dictionary is not None:
+                self._tested[test] = np.asarray(twin(self.dictionary), dtype=bool)
+            else:
+                texts = self.texts()
+                self._tested[test] = np.asarray(test(list(texts)), dtype=bool) if len(texts) \
+                    else np.zeros(0, dtype=bool)
         return self._tested[test]
 
     def any(self, test: Callable[[list[str]], Any]) -> bool:
@@ -183,7 +189,7 @@ class Cells:
         used = self.used(name)
         if not len(used):
             return np.zeros(0, dtype=int)
-        if test in self._tested or len(used) * 2 > len(self.distinct):
+        if test in self._tested or test in ARROW_TESTS or len(used) * 2 > len(self.distinct):
             passed = self.tested(test)[used]
         else:
             passed = np.asarray(test(list(self.texts()[used])), dtype=bool)
@@ -324,12 +330,29 @@ def _type_relation(checked: Checked, column: str, words: np.ndarray,
     return {column: relation, "relation_word": word_series, "kinship": path}
 
 
-def _check_cell_lengths(checked: Checked, cells: Cells) -> None:
-    limit = max_cell_chars()
+#: Tests of cell text (``Cells.any`` / ``flagged``) and their twins in Arrow
+#: compute, which ``Cells`` runs on its dictionary of distinct text cells
+#: instead (``tests/test_arrow_cells.py`` compares each pair)
+ARROW_TESTS: dict[Callable, Callable[[Any], Any]] = {}
 
+
+@functools.cache
+def _longer_than(limit: int) -> Callable[[list[str]], list[bool]]:
     def too_long(texts: list[str]) -> list[bool]:
         return [len(t) > limit for t in texts]
 
+    def arrow(texts):
+        import pyarrow.compute as pc
+
+        return pc.greater(pc.utf8_length(texts), limit).to_numpy(zero_copy_only=False)
+
+    ARROW_TESTS[too_long] = arrow
+    return too_long
+
+
+def _check_cell_lengths(checked: Checked, cells: Cells) -> None:
+    limit = max_cell_chars()
+    too_long = _longer_than(limit)
     if not cells.any(too_long):
         return
     for col in cells.position:
@@ -368,6 +391,28 @@ def _invisible_in_id(texts: list[str]) -> list[bool]:
 
 def _nul(texts: list[str]) -> list[bool]:
     return ["\x00" in t for t in texts]
+
+
+def _arrow_regex(pattern: re.Pattern) -> str:
+    """A character class of Python's ``re`` as RE2 spells it (``\\uXXXX``
+    -> ``\\x{XXXX}``)."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", pattern.pattern)
+
+
+def _arrow_invisible_in_id(texts):
+    import pyarrow.compute as pc
+
+    return pc.match_substring_regex(texts, _arrow_regex(norm.ID_INVISIBLE)) \
+        .to_numpy(zero_copy_only=False)
+
+
+def _arrow_nul(texts):
+    import pyarrow.compute as pc
+
+    return pc.match_substring(texts, "\x00").to_numpy(zero_copy_only=False)
+
+
+ARROW_TESTS.update({_invisible_in_id: _arrow_invisible_in_id, _nul: _arrow_nul})
 
 
 def _ambiguous_year_month(texts: list[str]) -> list[bool]:
