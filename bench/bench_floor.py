@@ -95,16 +95,19 @@ def main() -> int:
     ap.add_argument("--extra-path", default="", help="a folder on PYTHONPATH for the floor "
                     "readers only (e.g. where polars is installed)")
     ap.add_argument("--limit-gb", type=float, default=16.0)
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="the dataset cache folder to use and keep (default: a temporary one)")
     ap.add_argument("--tree", type=Path, default=None,
                     help="another checkout: its validate cold and warm as well (before/after)")
     args = ap.parse_args()
 
+    args.work.mkdir(parents=True, exist_ok=True)
     data = args.data or generate(args.scale, args.work)
     files = _csvs(data)
     listing = json.dumps(files)
     py = sys.executable
     floor_env = {"PYTHONPATH": os.pathsep.join(p for p in (args.extra_path, str(ROOT)) if p)}
-    cache = Path(tempfile.mkdtemp(prefix="floor-cache-", dir=args.work))
+    cache = args.cache or Path(tempfile.mkdtemp(prefix="floor-cache-", dir=args.work))
     lg_env = {"PYTHONPATH": str(ROOT), "LINKGRAPH_CACHE": str(cache)}
     validate = [py, "-m", "linkgraph", "validate", str(data)]
 
@@ -144,7 +147,8 @@ def main() -> int:
                 return 1
             results[name].append(r)
             loads.append(r["load"])
-    shutil.rmtree(cache, ignore_errors=True)
+    if args.cache is None:
+        shutil.rmtree(cache, ignore_errors=True)
     if args.tree:
         shutil.rmtree(other, ignore_errors=True)
 

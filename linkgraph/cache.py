@@ -17,11 +17,12 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from linkgraph import __version__
 from linkgraph.errors import Violation
@@ -83,28 +84,73 @@ def _list_columns(table: str) -> list[str]:
     return [c.name for c in TABLE_BY_NAME[table].columns if c.kind in ("ids", "list")]
 
 
-def load(key: str):
-    """The cached pieces of a dataset, or None."""
+class Tables(Mapping[str, pd.DataFrame]):
+    """The tables of a cache entry, held as the Arrow tables read from its
+    Parquet files; each becomes the pandas frame the analyses read when it
+    is first asked for (a command that reads two tables converts two).  A
+    name with no table gets ``missing(name)``."""
+
+    def __init__(self, arrow: dict[str, pa.Table], names: Sequence[str],
+                 missing: Callable[[str], pd.DataFrame]):
+        self._arrow = arrow
+        self._names = list(names)
+        self._missing = missing
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is None:
+            if name not in self._names:
+                raise KeyError(name)
+            table = self._arrow.pop(name, None)
+            frame = self._missing(name) if table is None else _frame(name, table)
+            self._frames[name] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _frame(name: str, table: pa.Table) -> pd.DataFrame:
+    """A cached table as the loader made it: text as Python strings with
+    None for empty, lists as tuples."""
+    frame = table.to_pandas()
+    lists = _list_columns(name)
+    for col in lists:
+        frame[col] = frame[col].map(lambda v: tuple(v) if v is not None else ())
+    for col in frame.columns:
+        if col in lists:
+            continue
+        if col in table.column_names and (pa.types.is_string(table.schema.field(col).type) or
+                                          pa.types.is_large_string(table.schema.field(col).type)):
+            # one pass in Arrow: its nulls come out as None
+            frame[col] = pd.Series(table.column(col).to_numpy(zero_copy_only=False),
+                                   index=frame.index, dtype=object)
+        elif frame[col].dtype == object or str(frame[col].dtype) in ("str", "string"):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def load(key: str, names: Sequence[str], missing: Callable[[str], pd.DataFrame]):
+    """The cached pieces of a dataset, or None: the tables ``names`` (see
+    ``Tables``), the violations and the counts."""
+    import pyarrow.parquet as pq
+
     folder = _folder(key)
     if folder is None or not (folder / "meta.json").exists():
         return None
     try:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        tables = {}
-        for name in meta["tables"]:
-            frame = pd.read_parquet(folder / f"{name}.parquet")
-            for col in _list_columns(name):
-                frame[col] = frame[col].map(lambda v: tuple(v) if v is not None else ())
-            for col in frame.columns:
-                if frame[col].dtype == object or str(frame[col].dtype) in ("str", "string"):
-                    if col not in _list_columns(name):
-                        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-            tables[name] = frame
-    except (OSError, ValueError, KeyError):
+        arrow = {name: pq.read_table(folder / f"{name}.parquet") for name in meta["tables"]}
+        violations = tuple(Violation(**v) for v in meta["violations"])
+        counts = meta["counts"]
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None
     os.utime(folder)
-    violations = tuple(Violation(**v) for v in meta["violations"])
-    return tables, violations, meta["counts"]
+    return Tables(arrow, names, missing), violations, counts
 
 
 def store(key: str, tables: dict[str, pd.DataFrame], violations: Sequence[Violation],

@@ -95,19 +95,60 @@ def _reason(kind: str) -> str:
     return _KIND_REASON[kind]
 
 
+def arrow_strings(column: pd.Series):
+    """``column`` as one Arrow string array (no copy when it is Arrow-backed
+    already), or None when it holds anything but text and empty cells."""
+    import pyarrow as pa
+
+    array = column.array
+    chunked = getattr(array, "_pa_array", None)
+    if chunked is not None and pa.types.is_large_string(chunked.type):
+        return chunked.combine_chunks()
+    if chunked is not None and pa.types.is_string(chunked.type):
+        return chunked.combine_chunks().cast(pa.large_string())
+    if column.dtype != object:
+        return None
+    try:
+        return pa.array(column.to_numpy(), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
 class Cells:
     """Every cell of a table chunk, factorised once: ``codes[row, column]``
     indexes ``distinct`` (-1 = empty).  Columns of one kind are then read in
     one pass over the distinct values they hold, so the cost of typing
-    follows the distinct values, not the number of columns or calls."""
+    follows the distinct values, not the number of columns or calls.
+
+    Text cells (the CSV readers' Arrow strings) are dictionary-encoded by
+    Arrow, column after column in one hash table, so no Python object is
+    made per cell; other cells (Excel's numbers and dates) are factorised
+    by pandas."""
 
     def __init__(self, raw: pd.DataFrame):
-        grid = raw.to_numpy(dtype=object)
-        codes, distinct = pd.factorize(grid.ravel(), use_na_sentinel=True)
-        self.codes = codes.reshape(grid.shape)
-        self.distinct = np.asarray(distinct, dtype=object)
+        arrays = [arrow_strings(raw.iloc[:, j]) for j in range(raw.shape[1])]
+        if raw.shape[1] and len(raw) and all(a is not None for a in arrays):
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            encoded = pc.dictionary_encode(pa.concat_arrays(arrays))
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            self.codes = codes.astype(np.intp, copy=False).reshape(raw.shape[1], len(raw)).T
+            self.dictionary = encoded.dictionary
+            self.distinct = np.asarray(encoded.dictionary.to_pylist() + [None],
+                                       dtype=object)[:-1]
+            self.text_only = True
+        else:
+            grid = raw.to_numpy(dtype=object)
+            codes, distinct = pd.factorize(grid.ravel(), use_na_sentinel=True)
+            self.codes = codes.reshape(grid.shape)
+            self.distinct = np.asarray(distinct, dtype=object)
+            self.dictionary = None
+            self.text_only = False
         self.position = {name: i for i, name in enumerate(raw.columns)}
         self._used: dict[str, np.ndarray] = {}
+        self._texts: np.ndarray | None = None
+        self._tested: dict[Callable, np.ndarray] = {}
 
     def column(self, name: str) -> np.ndarray:
         return self.codes[:, self.position[name]]
@@ -119,17 +160,40 @@ class Cells:
             self._used[name] = codes[codes >= 0]
         return self._used[name]
 
+    def texts(self) -> np.ndarray:
+        """The distinct values as text (made once)."""
+        if self._texts is None:
+            self._texts = self.distinct if self.text_only else \
+                np.asarray([str(v) for v in self.distinct] + [""], dtype=object)[:-1]
+        return self._texts
+
+    def tested(self, test: Callable[[list[str]], Any]) -> np.ndarray:
+        """``test`` of every distinct value (asked once per test)."""
+        if test not in self._tested:
+            twin = ARROW_TESTS.get(test)
+            if twin is not None and self.dictionary is not None:
+                self._tested[test] = np.asarray(twin(self.dictionary), dtype=bool)
+            else:
+                texts = self.texts()
+                self._tested[test] = np.asarray(test(list(texts)), dtype=bool) if len(texts) \
+                    else np.zeros(0, dtype=bool)
+        return self._tested[test]
+
     def any(self, test: Callable[[list[str]], Any]) -> bool:
         """Whether any distinct value of the whole table passes ``test``."""
-        return bool(np.any(test([str(v) for v in self.distinct]))) if len(self.distinct) \
-            else False
+        return bool(np.any(self.tested(test))) if len(self.distinct) else False
 
     def flagged(self, name: str, test: Callable[[list[str]], Any]) -> np.ndarray:
         """Row positions of column ``name`` whose value passes ``test`` (given
         the column's distinct values as text, it answers for each)."""
         used = self.used(name)
-        hits = used[np.asarray(test([str(v) for v in self.distinct[used]]), dtype=bool)] \
-            if len(used) else used
+        if not len(used):
+            return np.zeros(0, dtype=int)
+        if test in self._tested or test in ARROW_TESTS or len(used) * 2 > len(self.distinct):
+            passed = self.tested(test)[used]
+        else:
+            passed = np.asarray(test(list(self.texts()[used])), dtype=bool)
+        hits = used[passed]
         if not len(hits):
             return np.zeros(0, dtype=int)
         return np.flatnonzero(np.isin(self.column(name), hits))
@@ -266,12 +330,29 @@ def _type_relation(checked: Checked, column: str, words: np.ndarray,
     return {column: relation, "relation_word": word_series, "kinship": path}
 
 
-def _check_cell_lengths(checked: Checked, cells: Cells) -> None:
-    limit = max_cell_chars()
+#: Tests of cell text (``Cells.any`` / ``flagged``) and their twins in Arrow
+#: compute, which ``Cells`` runs on its dictionary of distinct text cells
+#: instead (``tests/test_arrow_cells.py`` compares each pair)
+ARROW_TESTS: dict[Callable, Callable[[Any], Any]] = {}
 
+
+@functools.cache
+def _longer_than(limit: int) -> Callable[[list[str]], list[bool]]:
     def too_long(texts: list[str]) -> list[bool]:
         return [len(t) > limit for t in texts]
 
+    def arrow(texts):
+        import pyarrow.compute as pc
+
+        return pc.greater(pc.utf8_length(texts), limit).to_numpy(zero_copy_only=False)
+
+    ARROW_TESTS[too_long] = arrow
+    return too_long
+
+
+def _check_cell_lengths(checked: Checked, cells: Cells) -> None:
+    limit = max_cell_chars()
+    too_long = _longer_than(limit)
     if not cells.any(too_long):
         return
     for col in cells.position:
@@ -310,6 +391,28 @@ def _invisible_in_id(texts: list[str]) -> list[bool]:
 
 def _nul(texts: list[str]) -> list[bool]:
     return ["\x00" in t for t in texts]
+
+
+def _arrow_regex(pattern: re.Pattern) -> str:
+    """A character class of Python's ``re`` as RE2 spells it (``\\uXXXX``
+    -> ``\\x{XXXX}``)."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", pattern.pattern)
+
+
+def _arrow_invisible_in_id(texts):
+    import pyarrow.compute as pc
+
+    return pc.match_substring_regex(texts, _arrow_regex(norm.ID_INVISIBLE)) \
+        .to_numpy(zero_copy_only=False)
+
+
+def _arrow_nul(texts):
+    import pyarrow.compute as pc
+
+    return pc.match_substring(texts, "\x00").to_numpy(zero_copy_only=False)
+
+
+ARROW_TESTS.update({_invisible_in_id: _arrow_invisible_in_id, _nul: _arrow_nul})
 
 
 def _ambiguous_year_month(texts: list[str]) -> list[bool]:
@@ -451,17 +554,22 @@ def _member(values: pd.Series, keys: frozenset) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if len(values) >= 4096 and all(isinstance(k, str) for k in keys):
-        try:
-            arr = pa.array(values, type=pa.string(), from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            arr = None
+    if len(values) >= 4096:
+        cached = _KEY_ARRAYS.get(id(keys))
+        if cached is None or cached[0] is not keys:
+            if len(_KEY_ARRAYS) > 64:
+                _KEY_ARRAYS.clear()
+            # whether every key is text is asked once per key set, not per call
+            text_keys = all(isinstance(k, str) for k in keys)
+            cached = _KEY_ARRAYS[id(keys)] = (
+                keys, pa.array(list(keys), type=pa.string()) if text_keys else None)
+        arr = None
+        if cached[1] is not None:
+            try:
+                arr = pa.array(values, type=pa.string(), from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                arr = None
         if arr is not None and arr.null_count == 0:
-            cached = _KEY_ARRAYS.get(id(keys))
-            if cached is None or cached[0] is not keys:
-                if len(_KEY_ARRAYS) > 64:
-                    _KEY_ARRAYS.clear()
-                cached = _KEY_ARRAYS[id(keys)] = (keys, pa.array(list(keys), type=pa.string()))
             found = pc.is_in(arr, value_set=cached[1])
             return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
     return np.fromiter((v in keys if isinstance(v, str) else str(v) in keys for v in values),

@@ -312,11 +312,10 @@ def load_dataset(data: str | os.PathLike, *, lenient: bool = False, rules: Rules
         use_cache = sum(f.size for f in files) >= CACHE_MIN_BYTES
     key = cache.dataset_key([(os.path.basename(f.path), f.sha256) for f in files],
                             rules.relation_words) if use_cache else None
-    hit = cache.load(key) if key else None
+    hit = cache.load(key, [spec.name for spec in TABLES], empty_table) if key else None
     if hit is not None:
         tables, violations, counts = hit
-        full = {spec.name: tables.get(spec.name, empty_table(spec.name)) for spec in TABLES}
-        dataset = Dataset(full, violations, tuple(TableCount(**c) for c in counts),
+        dataset = Dataset(tables, violations, tuple(TableCount(**c) for c in counts),
                           tuple(files), str(data))
     else:
         dataset = _load_uncached(data, files, rules, progress)

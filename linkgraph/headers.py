@@ -210,16 +210,42 @@ def apply_columns(grid: pd.DataFrame, positions: tuple[tuple[int, str], ...],
     """Data rows of a grid chunk under canonical names, indexed by row number.
 
     A row counts when any of its cells holds something — also a cell under
-    an ignored column — so that no written row goes unaccounted for."""
+    an ignored column — so that no written row goes unaccounted for.  The
+    cells stay as the reader gave them (Arrow strings from the CSV readers):
+    turning them into Python objects cost more than parsing the file."""
     names = [c.name for c in TABLE_BY_NAME[table].columns]
-    cells = grid.to_numpy(dtype=object)
-    keep = _nonblank_rows(cells)
-    cells = cells[keep]
-    given = {canon: cells[:, pos] for pos, canon in (*positions, *extras)
-             if pos < cells.shape[1]}
+    keep = _nonblank_columns(grid)
+    index = grid.index[keep] + 1
+    given = {canon: grid.iloc[keep, pos].set_axis(index)
+             for pos, canon in (*positions, *extras) if pos < grid.shape[1]}
     names += [name for _, name in extras]
-    return pd.DataFrame({name: given.get(name) for name in names}, index=grid.index[keep] + 1,
-                        dtype=object)
+    return pd.DataFrame({name: given[name] if name in given
+                         else pd.Series(None, index=index, dtype=object) for name in names},
+                        index=index)
+
+
+def _nonblank_columns(grid: pd.DataFrame) -> np.ndarray:
+    """``_nonblank_rows`` of a grid, column by column: a column of Arrow
+    strings is tested on its distinct values only."""
+    from linkgraph.check import arrow_strings
+
+    filled = np.zeros(len(grid), dtype=bool)
+    for pos in range(grid.shape[1]):
+        todo = np.flatnonzero(~filled)
+        if not len(todo):
+            break
+        column = grid.iloc[:, pos]
+        array = arrow_strings(column) if column.dtype != object else None
+        if array is None:
+            filled[todo] = _nonblank_rows(column.to_numpy(dtype=object)[todo, None])
+            continue
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(array.take(todo) if len(todo) < len(filled) else array)
+        words = np.asarray([v.strip() != "" for v in encoded.dictionary.to_pylist()] + [False],
+                           dtype=bool)
+        filled[todo] = words[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    return filled
 
 
 def unmapped_rows(grid: pd.DataFrame, table: str) -> pd.DataFrame:
