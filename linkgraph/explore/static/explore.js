@@ -129,9 +129,25 @@
       graph.mergeNodeAttributes(d.id, { x: d.x, y: d.y, fresh: false });
     });
   }
-  function refresh(fit) {
+  // Fit the picture into what the details panel leaves free: zoom out by the share the
+  // panel covers and pan so the picture's centre sits in the middle of the free part.
+  function fit() {
+    var dims = renderer.getDimensions(), box = $("lg-details");
+    var cover = box.hidden ? 0 : box.getBoundingClientRect().width;
+    var state0 = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+    if (cover > 0 && dims.width - cover >= 160) {
+      state0.ratio = dims.width / (dims.width - cover);
+      var mid = { x: dims.width / 2, y: dims.height / 2 }, opt = { cameraState: state0 };
+      var a = renderer.viewportToFramedGraph(mid, opt);
+      var b = renderer.viewportToFramedGraph({ x: mid.x + cover / 2, y: mid.y }, opt);
+      state0.x = 0.5 + (b.x - a.x);
+      state0.y = 0.5 + (b.y - a.y);
+    }
+    renderer.getCamera().setState(state0);
+  }
+  function refresh(refit) {
     layout();
-    if (fit) renderer.getCamera().animatedReset({ duration: 0 });
+    if (refit) fit();
     renderer.refresh();
     legend();
     $("lg-status").textContent = fmt("nodes_shown", { n: graph.order, m: graph.size });
@@ -155,8 +171,8 @@
     return get("/api/node", { key: key }).then(function (n) {
       addNode(n, near);
       graph.setNodeAttribute(key, "forceLabel", true);
+      details(key, n, true);
       refresh(true);
-      details(key, n);
       return n;
     });
   }
@@ -285,13 +301,13 @@
     }).catch(fail);
   }
 
-  function details(key, n) {
+  function details(key, n, later) {
     var box = $("lg-details");
     box.hidden = false;
     box.textContent = "";
     var close = el("button", null, "×");
     close.type = "button";
-    close.onclick = function () { box.hidden = true; };
+    close.onclick = function () { box.hidden = true; fit(); renderer.refresh(); };
     box.appendChild(close);
     box.appendChild(el("h3", null, n.full || n.text));
     if (n.context.length) box.appendChild(el("p", "lg-note", n.context.join(" · ")));
@@ -332,6 +348,8 @@
       });
       box.appendChild(ol);
     }
+    // the panel covers the right of the picture: no node stays under it
+    if (!later) { fit(); renderer.refresh(); }
   }
 
   function nodeConflicts(key, box) {
