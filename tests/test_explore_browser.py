@@ -477,3 +477,33 @@ def test_an_english_walk_shows_no_chinese_but_the_ledgers_free_text(watch, tmp_p
         w.clean()
     finally:
         server.stop()
+
+
+def test_a_name_in_the_report_opens_that_node_in_the_explorer(watch, tiny):
+    """The report written with the explorer's address (``report --explorer URL``): clicking
+    a person's name opens the explorer on that person, details panel open."""
+    import datetime as dt
+
+    from linkgraph.report import ReportOptions, build_report
+    from linkgraph.report.render import render_html
+
+    rep = build_report(load_dataset(TINY).tables,
+                       ReportOptions(as_of=dt.date(2025, 1, 1), round_id="X2", views=False))
+    w = watch(tiny)
+    w.page.set_content(render_html(rep, None, explorer=tiny.url, data=str(TINY)))
+    w.page.locator('a.explore[href$="#k=Person%3AP1"]').first.click()
+    w.page.wait_for_function("() => window.linkgraphExplore && window.linkgraphExplore.ready",
+                             timeout=30_000)
+    w.page.wait_for_function("() => window.linkgraphExplore.graph.order === 1")
+    assert w.nodes() == ["Person:P1"]
+    assert w.page.locator("#lg-details").is_visible()
+    assert "陈明" in w.page.inner_text("#lg-details h3")
+    assert w.under_panel() == []
+    w.clean()
+    # an id the data does not hold: said so, nothing drawn
+    other = watch(tiny)
+    other.open(tiny.url + "#k=Person%3ANOPE")
+    other.page.wait_for_function("() => document.querySelector('#lg-status').textContent !== ''")
+    assert other.page.inner_text("#lg-status") == "没有这个节点" and other.nodes() == []
+    other.errors.clear()       # the browser logs the unknown node's 404
+    other.clean()

@@ -6,7 +6,7 @@
   "use strict";
   var W = {}, META = null, graph, renderer;
   var state = { order: [], from: null, to: null, filters: {}, path: null };
-  var PAD = 8, LABEL_PX = 13, SCALE = 0.45;
+  var PAD = 8, LABEL_PX = 13, SCALE = 0.45, MIN_EXTENT = 240;
   var HARD = "#d62728", SOFT = "#ff8c00", EDGE = "#b8bcc2";
   var api = { ready: false };
   window.linkgraphExplore = api;
@@ -132,6 +132,12 @@
   // Fit the picture into what the details panel leaves free: zoom out by the share the
   // panel covers and pan so the picture's centre sits in the middle of the free part.
   function fit() {
+    // frame the nodes' circles, not just their centres, and never less than MIN_EXTENT graph
+    // units, so one node (or a few close ones) is drawn at its size and not blown up
+    var b = bounds(), cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+    var half = Math.max(b.x1 - b.x0, b.y1 - b.y0, MIN_EXTENT) / 2;
+    renderer.setCustomBBox({ x: [Math.min(b.x0, cx - half), Math.max(b.x1, cx + half)],
+                             y: [Math.min(b.y0, cy - half), Math.max(b.y1, cy + half)] });
     var dims = renderer.getDimensions(), box = $("lg-details");
     var cover = box.hidden ? 0 : box.getBoundingClientRect().width;
     var state0 = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
@@ -514,7 +520,10 @@
     history.replaceState(null, "", "#" + h.toString());
   }
   function readHash() {
-    var h = new URLSearchParams(location.hash.slice(1)), n = h.get("n");
+    var h = new URLSearchParams(location.hash.slice(1)), n = h.get("n"), k = h.get("k");
+    // #k=Label:id (the report's links): that node, with its details panel
+    if (!n && k) return show(k).then(function () { return true; }, function () {
+      status(W.no_such_node); return "missing"; });
     if (!n) return Promise.resolve(false);
     var place = {};
     var keys = n.split(",").filter(Boolean).map(function (p) {
@@ -619,8 +628,8 @@
       META = m; W = m.words;
       words(); controls();
       return readHash();
-    }).then(function () {
-      if (!graph.order) status(fmt("start_hint", { n: META.nodes.toLocaleString(), m: META.edges.toLocaleString() }));
+    }).then(function (shown) {
+      if (!graph.order && shown !== "missing") status(fmt("start_hint", { n: META.nodes.toLocaleString(), m: META.edges.toLocaleString() }));
       api.ready = true;
     }).catch(function (e) { fail(e); api.ready = true; api.error = String(e); });
   }
