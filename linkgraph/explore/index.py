@@ -291,9 +291,18 @@ def _codes(by_label: dict[str, tuple[int, pa.Array]], label: str, values: pa.Arr
     return np.where(found >= 0, found + offset, -1)
 
 
-def _spec_edges(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa.Array]]
+def _spec_edges(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa.Array]],
+                texts: dict[tuple[str, str], pa.Array] | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start codes, end codes and table rows of one relationship spec."""
+    """Start codes, end codes and table rows of one relationship spec (``texts``
+    caches the columns as Arrow text across the specs of one build)."""
+    texts = {} if texts is None else texts
+
+    def text(column: str) -> pa.Array:
+        if (spec.table, column) not in texts:
+            texts[(spec.table, column)] = _arrow_text(frame[column])
+        return texts[(spec.table, column)]
+
     frame = tables[spec.table]
     if frame.empty:
         empty = np.empty(0, dtype=np.int64)
@@ -310,9 +319,12 @@ def _spec_edges(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa
         flat = [x for v in ends.tolist() if isinstance(v, (tuple, list)) for x in v]
         end_values = pa.array([str(x) for x in flat], type=pa.string())
     else:
-        end_values = _arrow_text(ends)
-    start_values = _arrow_text(frame[start_col]).take(pa.array(rows))
-    s = _codes(by_label, start_label, start_values)
+        end_values = text(spec.end_column)
+    if start_label == TABLE_LABELS.get(spec.table) and start_col == key_column(spec.table):
+        # the table's own rows: node i of the label is row i (keys are unique, check.py)
+        s = rows + by_label[start_label][0]
+    else:
+        s = _codes(by_label, start_label, text(start_col).take(pa.array(rows)))
     d = _codes(by_label, spec.end_label, end_values)
     ok = (s >= 0) & (d >= 0)
     return s[ok], d[ok], rows[ok]
@@ -340,8 +352,9 @@ def build_index(tables: Tables, rules: Rules | None = None, *,
     all_keys = np.concatenate(keys) if keys else np.empty(0, dtype=object)
     srcs, dsts, types, specs_idx, erows = [], [], [], [], []
     frames: list[pd.DataFrame | None] = []
+    texts: dict[tuple[str, str], pa.Array] = {}
     for i, spec in enumerate(RELATIONSHIPS):
-        s, d, r = _spec_edges(tables, spec, by_label)
+        s, d, r = _spec_edges(tables, spec, by_label, texts)
         srcs.append(s)
         dsts.append(d)
         types.append(np.full(len(s), REL_TYPES.index(spec.type), dtype=np.int8))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -63,13 +64,29 @@ def _as_strings(matrix: np.ndarray) -> np.ndarray:
     return packed.view(f"<U{matrix.shape[1]}").ravel()
 
 
+@cache
+def _readings() -> dict[str, str]:
+    """pypinyin's character table (code point -> readings, the usual one first), read
+    from its data file: importing pypinyin itself loads its phrase dictionary and trains
+    its segmenter (≈ 2 s of a start-up), which a character's initial does not need."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.json"
+    return json.loads(path.read_text("utf-8"))
+
+
 def _initial(cp: int) -> int:
+    """The pinyin initial of a Han character (the first letter of its usual reading, as
+    ``lazy_pinyin(ch, style=FIRST_LETTER)`` gives it); an ASCII letter or digit itself."""
     ch = chr(cp)
     if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
-        from pypinyin import Style, lazy_pinyin
-
-        letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-        return ord(letters[0][0].lower()) if letters and letters[0] else 0
+        reading = _readings().get(str(cp), "").split(",")[0]
+        first = unicodedata.normalize("NFD", reading)[:1].lower()
+        return ord(first) if first else 0
     return cp if ch.isascii() and ch.isalnum() else 0
 
 
