@@ -507,3 +507,27 @@ def test_a_name_in_the_report_opens_that_node_in_the_explorer(watch, tiny):
     assert other.page.inner_text("#lg-status") == "没有这个节点" and other.nodes() == []
     other.errors.clear()       # the browser logs the unknown node's 404
     other.clean()
+
+
+def test_clicking_a_node_opens_its_panel_with_nothing_under_it(watch, tiny):
+    w = watch(tiny)
+    w.open()
+    w.js("(x) => x.show('Unit:U1')")
+    w.settle(0)
+    w.js("(x) => x.expand('Unit:U1')")
+    w.settle(1)
+    assert w.under_panel() == []
+    # closed, the picture takes the whole width again: its right-most node is where the
+    # panel opens
+    w.page.click("#lg-details > button")
+    w.page.wait_for_timeout(200)
+    right = max(w.nodes(), key=lambda k: w.point(k)[0])
+    panel_left = w.page.locator("#lg-graph").bounding_box()
+    panel_left = panel_left["x"] + panel_left["width"] - 360
+    assert w.point(right)[0] > panel_left
+    x, y = w.point(right)
+    w.page.mouse.click(x, y)
+    w.page.wait_for_selector("#lg-details:not([hidden])")
+    w.page.wait_for_timeout(300)
+    assert w.under_panel() == []
+    w.clean()

@@ -151,6 +151,18 @@
     }
     renderer.getCamera().setState(state0);
   }
+  function underPanel() {
+    var box = $("lg-details");
+    if (box.hidden) return false;
+    var p = box.getBoundingClientRect(), g = $("lg-graph").getBoundingClientRect(), hit = false;
+    graph.forEachNode(function (k, a) {
+      var c = renderer.graphToViewport({ x: a.x, y: a.y });
+      var e = renderer.graphToViewport({ x: a.x + a.size, y: a.y });
+      var r = Math.hypot(e.x - c.x, e.y - c.y), x = g.left + c.x, y = g.top + c.y;
+      if (x + r > p.left && x - r < p.right && y + r > p.top && y - r < p.bottom) hit = true;
+    });
+    return hit;
+  }
   function refresh(refit) {
     layout();
     if (refit) fit();
@@ -354,8 +366,9 @@
       });
       box.appendChild(ol);
     }
-    // the panel covers the right of the picture: no node stays under it
-    if (!later) { fit(); renderer.refresh(); }
+    // the panel covers the right of the picture: when a node lies under it, refit (a
+    // zoom the reader chose stays while nothing is hidden)
+    if (!later && underPanel()) { fit(); renderer.refresh(); }
   }
 
   function nodeConflicts(key, box) {
