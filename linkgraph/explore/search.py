@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph.explore.index import LABEL_TABLES, GraphIndex, _arrow_text
-from linkgraph.model import LABELS
 
 #: The column holding a label's searchable name (ids are always searchable).
 NAME_COLUMNS: dict[str, str] = {
@@ -180,10 +179,16 @@ def build_search(index: GraphIndex) -> SearchIndex:
         else:
             values = _arrow_text(index.tables[LABEL_TABLES[label]][column])
         names[offset:offset + len(label_ids)] = _lower(values)
-    # entries in (label rank, key) order, so equal ranks come out in that order
-    label_rank = np.asarray([LABEL_RANK.index(lab) for lab in LABELS])[index.label]
-    order = np.lexsort((index.keys.astype(str), label_rank)).astype(np.int32)
+    # entries in (label rank, key) order, so equal ranks come out in that order; a label's
+    # keys share their prefix, so its ids' order is its keys' (Arrow sorts UTF-8 bytes,
+    # which is code point order, as numpy compares strings; both sorts are stable)
+    parts = [offset + pc.sort_indices(label_ids).to_numpy().astype(np.int64)
+             for offset, label_ids in (index.by_label[lab] for lab in
+                                       sorted(index.by_label, key=LABEL_RANK.index))]
+    order = (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)).astype(np.int32)
     names = names[order]
+    ids_text = pa.array(ids[order].tolist(), type=pa.string())
+    id_order = pc.sort_indices(ids_text).to_numpy().astype(np.int64)
     ids = ids[order].astype(str)
     named = np.flatnonzero(names != "")                # only these have characters
     matrix = _as_matrix(names[named].tolist())
@@ -203,7 +208,6 @@ def build_search(index: GraphIndex) -> SearchIndex:
     ini_entries = named[has].astype(np.int32)
     by_initials = np.argsort(initials[has], kind="stable")
     initials, ini_order = initials[has][by_initials], ini_entries[by_initials]
-    id_order = np.argsort(ids, kind="stable")
     return SearchIndex(
         node=order, names=names, char_keys=char_keys.astype(np.uint32), char_ptr=char_ptr,
         char_entries=pair_entry.astype(np.int32), ids=ids[id_order],
