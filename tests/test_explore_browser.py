@@ -118,6 +118,13 @@ class Watch:
         p = self.js("(x, k) => x.viewportOf(k)", key)
         return box["x"] + p["x"], box["y"] + p["y"]
 
+    def show_and_expand(self, key: str) -> None:
+        """Put ``key`` in the picture and expand it once (through the page's own calls)."""
+        self.js("(x, k) => x.show(k)", key)
+        self.settle(0)
+        self.js("(x, k) => x.expand(k)", key)
+        self.settle(1)
+
     def under_panel(self) -> list[str]:
         """The nodes whose drawn circle reaches into the open details panel."""
         return self.js("""(x) => {
@@ -334,10 +341,7 @@ def test_export_png_and_xlsx_of_the_current_picture(watch, tiny):
 def test_a_permalink_reopens_the_same_picture(watch, tiny):
     w = watch(tiny)
     w.open()
-    w.js("(x) => x.show('Unit:U1')")
-    w.settle(0)
-    w.js("(x) => x.expand('Unit:U1')")
-    w.settle(1)
+    w.show_and_expand("Unit:U1")
     w.page.click("#lg-permalink")
     url = w.page.url
     before = w.js("(x) => x.graph.nodes().map(k => [k, Math.round(x.graph.getNodeAttribute(k,'x')),"
@@ -512,10 +516,7 @@ def test_a_name_in_the_report_opens_that_node_in_the_explorer(watch, tiny):
 def test_clicking_a_node_opens_its_panel_with_nothing_under_it(watch, tiny):
     w = watch(tiny)
     w.open()
-    w.js("(x) => x.show('Unit:U1')")
-    w.settle(0)
-    w.js("(x) => x.expand('Unit:U1')")
-    w.settle(1)
+    w.show_and_expand("Unit:U1")
     assert w.under_panel() == []
     # closed, the picture takes the whole width again: its right-most node is where the
     # panel opens
