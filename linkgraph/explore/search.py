@@ -110,15 +110,24 @@ class SearchIndex:
         return entries[lo:eq_hi], entries[lo:hi]
 
     def _name_candidates(self, q: str) -> np.ndarray:
-        best: np.ndarray | None = None
-        for ch in set(q[:MAX_INDEXED_CHARS]):
+        """Entries whose name holds every character of ``q``: the rarest character's
+        posting, narrowed by the others' (postings are sorted by entry)."""
+        postings = []
+        for ch in sorted(set(q[:MAX_INDEXED_CHARS])):
             i = np.searchsorted(self.char_keys, ord(ch))
             if i >= len(self.char_keys) or self.char_keys[i] != ord(ch):
                 return np.empty(0, dtype=np.int32)
-            posting = self.char_entries[self.char_ptr[i]:self.char_ptr[i + 1]]
-            if best is None or len(posting) < len(best):
-                best = posting
-        return best if best is not None else np.empty(0, dtype=np.int32)
+            postings.append(self.char_entries[self.char_ptr[i]:self.char_ptr[i + 1]])
+        if not postings:
+            return np.empty(0, dtype=np.int32)
+        postings.sort(key=len)
+        best = postings[0]
+        for other in postings[1:]:
+            if len(best) < 64:          # few enough to check as text
+                break
+            at = np.minimum(np.searchsorted(other, best), len(other) - 1)
+            best = best[other[at] == best]
+        return best
 
     def search(self, query: str, cap: int = 5000) -> tuple[list[tuple[int, int]], bool]:
         """Matches as (rank, entry), best first (see the module docstring), and
