@@ -3,7 +3,9 @@
     python bench/bench_explore.py [--scales county,city] [--queries 200]
                                   [--workdir .cache/bench-explore] [--seed 3]
 
-For each scale: generate once (cached in --workdir), then in one fresh process per scale (which first fills the Parquet cache):
+For each scale: generate once (cached in --workdir; ``--data province=FOLDER`` uses a
+dataset generated elsewhere), fill the Parquet cache in a process of its own, then in one
+fresh process per scale:
 
 * start-up: load the dataset from the cache + build the explorer's index
   (CSR arrays, search index) — what ``linkgraph explore`` does before it
@@ -43,7 +45,6 @@ keep_freed_memory()
 data, queries, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 import pandas as pd
 from linkgraph.dataset import load_dataset
-load_dataset(data, use_cache=True)        # the cache, as after a first explore or validate
 cache = Path(os.environ["LINKGRAPH_CACHE"]) / "datasets"
 t = time.perf_counter()
 for folder in cache.iterdir():
@@ -117,7 +118,9 @@ print(json.dumps({
 """
 
 
-def _generate(scale: str, workdir: Path, seed: int) -> Path:
+def _generate(scale: str, workdir: Path, seed: int, given: dict[str, str]) -> Path:
+    if scale in given:        # a dataset generated elsewhere (read only, never modified)
+        return Path(given[scale])
     target = workdir / f"{scale}-{seed}"
     if (target / "truth.json").exists():
         return target
@@ -132,17 +135,27 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--workdir", default=str(ROOT / ".cache" / "bench-explore"))
+    ap.add_argument("--data", action="append", default=[], metavar="SCALE=FOLDER",
+                    help="use an already generated dataset for SCALE, e.g. "
+                         "province=/work/bench-data/province")
     args = ap.parse_args()
+    given = dict(d.split("=", 1) for d in args.data)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for scale in args.scales.split(","):
-        data = _generate(scale, workdir, args.seed)
+        data = _generate(scale, workdir, args.seed, given)
         cache = workdir / f"cache-{scale}"
         env = {**os.environ, "LINKGRAPH_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
+        # fill the Parquet cache in its own process, as a first explore or validate does, so the
+        # measured process starts from the cache and its peak memory is the explorer's alone
+        subprocess.run([sys.executable, "-c", "import sys; from linkgraph.dataset import "
+                        "load_dataset; load_dataset(sys.argv[1], use_cache=True)", str(data)],
+                       cwd=ROOT, env=env, check=True)
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", CHILD, str(data), str(args.queries),
                                str(args.seed)], cwd=ROOT, env=env, capture_output=True, text=True)
+        print(done.stderr[-2000:], file=sys.stderr)
         if done.returncode:
             raise SystemExit(done.stderr[-3000:])
         row = json.loads(done.stdout.strip().splitlines()[-1])

@@ -2,8 +2,10 @@
 rounds, departments, titles and sectors (陈明 → Chen Ming).
 
 What stays Chinese is the ledgers' free text (categories, descriptions,
-topics) and the closed vocabularies (组长, 配偶, 已销号 …), which an English
-output must translate.  So in English, any Han character that is not a
+topics) and the vocabularies — closed ones (组长, 配偶, 已销号 …) and the common
+written forms of open ones (gender 男, unit kind 事业单位 and level 县级, a
+region's level 县, a petition's channel 来信) — which an English output must
+translate.  So in English, any Han character that is not a
 quote of that free text (:func:`free_text`) is a leak — a stricter test
 than a corpus check, where a Chinese name would hide a Chinese word.
 """
@@ -34,12 +36,9 @@ NAMES = {
 FREE_TEXT = {
     "problems.csv": ("category", "subcategory", "description"),
     "audits.csv": ("category", "description"),
-    "petitions.csv": ("topic", "channel"),
+    "petitions.csv": ("topic",),
     "measures.csv": ("description",),
     "departments.csv": ("supervises",),
-    "people.csv": ("gender",),
-    "units.csv": ("level", "kind"),
-    "regions.csv": ("level",),
 }
 
 

@@ -297,3 +297,26 @@ def test_an_empty_optional_table(tmp_path):
     # without the classmate tie 王伟 (P3) and 李强 (P5) share no tie and no unit
     assert ex.path("Person:P3", "Person:P5", k=6)["found"] is False
     assert ex.path("Person:P1", "Unit:U3")["found"] is False        # the spouse tie is gone
+
+
+def test_pinyin_initials_are_those_of_pypinyin_for_every_han_character():
+    """Search reads pypinyin's character table without importing pypinyin (whose import
+    costs seconds of a start-up); every Han character it knows gets the initial that
+    ``lazy_pinyin(ch, style=FIRST_LETTER)`` gives, and an unknown one none."""
+    from pypinyin import Style, lazy_pinyin
+
+    from linkgraph.explore.search import _initial, _readings
+
+    checked = 0
+    for cp in map(int, _readings()):
+        ch = chr(cp)
+        if not ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"):
+            continue
+        letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+        want = ord(letters[0][0].lower()) if letters and letters[0] else 0
+        assert _initial(cp) == want, ch
+        checked += 1
+    assert checked > 20_000
+    assert _initial(ord("Z")) == ord("Z") and _initial(ord("·")) == 0
+    unknown = next(cp for cp in range(0x3400, 0x4DBF) if str(cp) not in _readings())
+    assert _initial(unknown) == 0

@@ -118,6 +118,30 @@ class Watch:
         p = self.js("(x, k) => x.viewportOf(k)", key)
         return box["x"] + p["x"], box["y"] + p["y"]
 
+    def show_and_expand(self, key: str) -> None:
+        """Put ``key`` in the picture and expand it once (through the page's own calls)."""
+        self.js("(x, k) => x.show(k)", key)
+        self.settle(0)
+        self.js("(x, k) => x.expand(k)", key)
+        self.settle(1)
+
+    def under_panel(self) -> list[str]:
+        """The nodes whose drawn circle reaches into the open details panel."""
+        return self.js("""(x) => {
+            const panel = document.querySelector('#lg-details');
+            if (panel.hidden) return [];
+            const p = panel.getBoundingClientRect();
+            const g = document.querySelector('#lg-graph').getBoundingClientRect();
+            return x.graph.nodes().filter(k => {
+                const a = x.graph.getNodeAttributes(k);
+                const c = x.renderer.graphToViewport({x: a.x, y: a.y});
+                const e = x.renderer.graphToViewport({x: a.x + a.size, y: a.y});
+                const r = Math.hypot(e.x - c.x, e.y - c.y);
+                const cx = g.left + c.x, cy = g.top + c.y;
+                return cx + r > p.left && cx - r < p.right && cy + r > p.top && cy - r < p.bottom;
+            });
+        }""")
+
     def clean(self) -> None:
         assert self.foreign == [], self.foreign
         assert all(u.startswith((self.origin, "data:", "blob:")) for u in self.requests)
@@ -194,6 +218,10 @@ def test_expand_twice_by_mouse_without_overlap(watch, county, county_explorer):
     first = w.nodes()
     aggregates = [k for k in first if k.startswith("agg|")]
     assert aggregates, first
+    # the details panel opened by the double click covers the picture's right: the camera
+    # leaves room for it, so no node lies under it
+    assert w.page.locator("#lg-details").is_visible()
+    assert w.under_panel() == []
     want = county_explorer.expand("Unit:U0004", __import__(
         "linkgraph.explore.expand", fromlist=["Filters"]).Filters())
     assert {n["key"] for n in want["nodes"]} <= set(first)
@@ -206,10 +234,6 @@ def test_expand_twice_by_mouse_without_overlap(watch, county, county_explorer):
     # the second expansion: open the biggest aggregate by clicking it
     agg = max(aggregates, key=lambda k: w.js("(x, k) => x.graph.getNodeAttribute(k, 'aggregate').count", k))
     count = w.js("(x, k) => x.graph.getNodeAttribute(k, 'aggregate').count", agg)
-    # the details panel (opened by the double click) covers the right of the picture;
-    # close it as a user would before clicking what lies under it
-    if w.page.locator("#lg-details").is_visible():
-        w.page.click("#lg-details > button")
     x, y = w.point(agg)
     w.page.mouse.click(x, y)
     w.settle(len(first) - 1)
@@ -221,6 +245,7 @@ def test_expand_twice_by_mouse_without_overlap(watch, county, county_explorer):
     else:
         assert agg not in second and len(opened) == count
     assert w.js("(x) => x.overlapShare()") <= 0.02
+    assert w.page.locator("#lg-details").is_visible() and w.under_panel() == []
     w.clean()
 
 
@@ -316,10 +341,7 @@ def test_export_png_and_xlsx_of_the_current_picture(watch, tiny):
 def test_a_permalink_reopens_the_same_picture(watch, tiny):
     w = watch(tiny)
     w.open()
-    w.js("(x) => x.show('Unit:U1')")
-    w.settle(0)
-    w.js("(x) => x.expand('Unit:U1')")
-    w.settle(1)
+    w.show_and_expand("Unit:U1")
     w.page.click("#lg-permalink")
     url = w.page.url
     before = w.js("(x) => x.graph.nodes().map(k => [k, Math.round(x.graph.getNodeAttribute(k,'x')),"
@@ -459,3 +481,54 @@ def test_an_english_walk_shows_no_chinese_but_the_ledgers_free_text(watch, tmp_p
         w.clean()
     finally:
         server.stop()
+
+
+def test_a_name_in_the_report_opens_that_node_in_the_explorer(watch, tiny):
+    """The report written with the explorer's address (``report --explorer URL``): clicking
+    a person's name opens the explorer on that person, details panel open."""
+    import datetime as dt
+
+    from linkgraph.report import ReportOptions, build_report
+    from linkgraph.report.render import render_html
+
+    rep = build_report(load_dataset(TINY).tables,
+                       ReportOptions(as_of=dt.date(2025, 1, 1), round_id="X2", views=False))
+    w = watch(tiny)
+    w.page.set_content(render_html(rep, None, explorer=tiny.url, data=str(TINY)))
+    w.page.locator('a.explore[href$="#k=Person%3AP1"]').first.click()
+    w.page.wait_for_function("() => window.linkgraphExplore && window.linkgraphExplore.ready",
+                             timeout=30_000)
+    w.page.wait_for_function("() => window.linkgraphExplore.graph.order === 1")
+    assert w.nodes() == ["Person:P1"]
+    assert w.page.locator("#lg-details").is_visible()
+    assert "陈明" in w.page.inner_text("#lg-details h3")
+    assert w.under_panel() == []
+    w.clean()
+    # an id the data does not hold: said so, nothing drawn
+    other = watch(tiny)
+    other.open(tiny.url + "#k=Person%3ANOPE")
+    other.page.wait_for_function("() => document.querySelector('#lg-status').textContent !== ''")
+    assert other.page.inner_text("#lg-status") == "没有这个节点" and other.nodes() == []
+    other.errors.clear()       # the browser logs the unknown node's 404
+    other.clean()
+
+
+def test_clicking_a_node_opens_its_panel_with_nothing_under_it(watch, tiny):
+    w = watch(tiny)
+    w.open()
+    w.show_and_expand("Unit:U1")
+    assert w.under_panel() == []
+    # closed, the picture takes the whole width again: its right-most node is where the
+    # panel opens
+    w.page.click("#lg-details > button")
+    w.page.wait_for_timeout(200)
+    right = max(w.nodes(), key=lambda k: w.point(k)[0])
+    panel_left = w.page.locator("#lg-graph").bounding_box()
+    panel_left = panel_left["x"] + panel_left["width"] - 360
+    assert w.point(right)[0] > panel_left
+    x, y = w.point(right)
+    w.page.mouse.click(x, y)
+    w.page.wait_for_selector("#lg-details:not([hidden])")
+    w.page.wait_for_timeout(300)
+    assert w.under_panel() == []
+    w.clean()

@@ -325,7 +325,8 @@ def portrait(dataset, rules_path, as_of: dt.date, who: str | None, round_id: str
     from linkgraph.cli.options import output_lang
 
     lang = output_lang()
-    summary = [{"item": catalogue().header(k, lang), "value": v}
+    summary = [{"item": catalogue().header(k, lang),
+                "value": catalogue().show(k, v, lang) if isinstance(v, str) else v}
                for k, v in doc["summary"].items()]
     sheets = {"summary": summary, **{k: v for k, v in doc.items() if k != "summary"}}
     emit(sheets, fmt, out, json_doc=doc)

@@ -21,12 +21,16 @@ from linkgraph.cli.view import lang_option, max_nodes_option
                    "plan (default for conflicts: the latest round started)")
 @as_of_option
 @click.option("--no-views", is_flag=True, help="不写关系图 / write no graph views")
+@click.option("--explorer", "explorer_url", default=None, metavar="URL",
+              help="关系探索的地址（如 http://127.0.0.1:8800/）：表中的名称链接到该节点 / the "
+                   "address of `linkgraph explore … --port N`: names in the tables link to "
+                   "that node")
 @max_nodes_option
 @seed_option
 @category_options
 def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of: dt.date,
-           no_views: bool, max_nodes: int, seed: int, taxonomy_path: str | None,
-           decisions_path: str | None) -> None:
+           no_views: bool, explorer_url: str | None, max_nodes: int, seed: int,
+           taxonomy_path: str | None, decisions_path: str | None) -> None:
     """分析报告：一个离线 HTML 页面 + report.xlsx + 关系图 / the report, its workbook and views.
 
     \b
@@ -39,22 +43,31 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     department and lead networks, the 巡审 gaps, rectification by round,
     who to inspect next — with links to views written beside it (overview,
     clusters, conflicts, lead networks, top-priority units, a top leader's
-    portrait).  OUT/report.xlsx: one sheet per analysis plus provenance
+    portrait) and a sentence on how to open `linkgraph explore` on DATA;
+    with --explorer URL the unit, person and team names in the tables link
+    to that node in the explorer at URL.  OUT/report.xlsx: one sheet per analysis plus provenance
     (cells beginning = + - @ neutralised).  Every page records the input
     files' SHA-256, the version, the command and the time.
 
     \b
     Example:
       linkgraph report ledgers/ --out report/ --round R2024-2 --as-of 2026-06-30
+      linkgraph report ledgers/ --out report/ --explorer http://127.0.0.1:8800/
     """
     from linkgraph.cli.options import current_provenance, workbook_names
     from linkgraph.cli.progress import Steps
     from linkgraph.cli.view import provenance_rows
+    from linkgraph.errors import LinkgraphError
     from linkgraph.report import ReportOptions, build_report, write_report
+    from linkgraph.report.explorer import explorer_address
     from linkgraph.rules import load_rules
     from linkgraph.session import Session
     from linkgraph.views.focus import check_round
 
+    try:
+        address = explorer_address(explorer_url) if explorer_url else None
+    except LinkgraphError as exc:
+        raise click.BadParameter(str(exc), param_hint="--explorer") from None
     rules = load_rules(rules_path)
     if round_id:
         check_round(dataset.tables, round_id)
@@ -68,6 +81,7 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
         timings = write_report(rep, out, session=None if no_views else session,
                                provenance=provenance_rows(current_provenance(), lang), seed=seed,
                                max_nodes=max_nodes, names=workbook_names(),
+                               explorer=address, data=dataset.source,
                                progress=lambda name, s: steps.add(name, s))
     click.echo(f"已写入 / written: {out}（{len(timings) - 1} 个关系图 / views）", err=True)
     click.echo(str(Path(out) / "index.html"))

@@ -291,13 +291,41 @@ def _codes(by_label: dict[str, tuple[int, pa.Array]], label: str, values: pa.Arr
     return np.where(found >= 0, found + offset, -1)
 
 
-def _spec_edges(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa.Array]]
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start codes, end codes and table rows of one relationship spec."""
+@dataclass
+class _Lookups:
+    """Ids to turn into node codes, asked for by several relationship specs and
+    answered with one hash look-up per label (a label's id set is hashed once, not
+    once per spec that points at it)."""
+
+    asked: dict[str, list[pa.Array]] = field(default_factory=dict)
+    found: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+
+    def ask(self, label: str, values: pa.Array) -> tuple[str, int]:
+        self.asked.setdefault(label, []).append(values)
+        return label, len(self.asked[label]) - 1
+
+    def resolve(self, by_label: dict[str, tuple[int, pa.Array]]) -> None:
+        for label, arrays in self.asked.items():
+            codes = _codes(by_label, label, pa.concat_arrays(arrays) if len(arrays) > 1
+                           else arrays[0])
+            bounds = np.cumsum([0] + [len(a) for a in arrays])
+            for i in range(len(arrays)):
+                self.found[(label, i)] = codes[bounds[i]:bounds[i + 1]]
+
+
+def _spec_parts(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa.Array]],
+                texts: dict[tuple[str, str], pa.Array], lookups: _Lookups
+                ) -> tuple[np.ndarray | tuple[str, int], tuple[str, int], np.ndarray]:
+    """One relationship spec's start codes (or the look-up that gives them), the
+    look-up of its end codes and its table rows (``texts`` caches the columns as
+    Arrow text across the specs of one build)."""
+
+    def text(column: str) -> pa.Array:
+        if (spec.table, column) not in texts:
+            texts[(spec.table, column)] = _arrow_text(frame[column])
+        return texts[(spec.table, column)]
+
     frame = tables[spec.table]
-    if frame.empty:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, empty
     if spec.start_label is None or spec.start_column is None:
         start_label, start_col = TABLE_LABELS[spec.table], key_column(spec.table)
     else:
@@ -306,16 +334,34 @@ def _spec_edges(tables: Tables, spec: RelSpec, by_label: dict[str, tuple[int, pa
     ends = frame[spec.end_column]
     if TABLE_BY_NAME[spec.table].column(spec.end_column).kind in ("ids", "list"):
         lengths = ends.map(lambda v: len(v) if isinstance(v, (tuple, list)) else 0).to_numpy()
-        rows = np.repeat(rows, lengths)
+        rows = np.repeat(rows, lengths.astype(np.int64))
         flat = [x for v in ends.tolist() if isinstance(v, (tuple, list)) for x in v]
         end_values = pa.array([str(x) for x in flat], type=pa.string())
     else:
-        end_values = _arrow_text(ends)
-    start_values = _arrow_text(frame[start_col]).take(pa.array(rows))
-    s = _codes(by_label, start_label, start_values)
-    d = _codes(by_label, spec.end_label, end_values)
-    ok = (s >= 0) & (d >= 0)
-    return s[ok], d[ok], rows[ok]
+        end_values = text(spec.end_column)
+    start: np.ndarray | tuple[str, int]
+    if start_label == TABLE_LABELS.get(spec.table) and start_col == key_column(spec.table):
+        # the table's own rows: node i of the label is row i (keys are unique, check.py)
+        start = rows + by_label[start_label][0]
+    else:
+        start = lookups.ask(start_label, text(start_col).take(pa.array(rows)))
+    return start, lookups.ask(spec.end_label, end_values), rows
+
+
+def _spec_edges(tables: Tables, by_label: dict[str, tuple[int, pa.Array]]
+                ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Start codes, end codes and table rows of every relationship spec."""
+    texts: dict[tuple[str, str], pa.Array] = {}
+    lookups = _Lookups()
+    parts = [_spec_parts(tables, spec, by_label, texts, lookups) for spec in RELATIONSHIPS]
+    lookups.resolve(by_label)
+    out = []
+    for start, end, rows in parts:
+        s = start if isinstance(start, np.ndarray) else lookups.found[start]
+        d = lookups.found[end]
+        ok = (s >= 0) & (d >= 0)
+        out.append((s[ok], d[ok], rows[ok]))
+    return out
 
 
 def _edge_props(frame: pd.DataFrame, spec: RelSpec) -> pd.DataFrame | None:
@@ -340,8 +386,7 @@ def build_index(tables: Tables, rules: Rules | None = None, *,
     all_keys = np.concatenate(keys) if keys else np.empty(0, dtype=object)
     srcs, dsts, types, specs_idx, erows = [], [], [], [], []
     frames: list[pd.DataFrame | None] = []
-    for i, spec in enumerate(RELATIONSHIPS):
-        s, d, r = _spec_edges(tables, spec, by_label)
+    for i, (spec, (s, d, r)) in enumerate(zip(RELATIONSHIPS, _spec_edges(tables, by_label))):
         srcs.append(s)
         dsts.append(d)
         types.append(np.full(len(s), REL_TYPES.index(spec.type), dtype=np.int8))

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph.explore.index import LABEL_TABLES, GraphIndex, _arrow_text
-from linkgraph.model import LABELS
 
 #: The column holding a label's searchable name (ids are always searchable).
 NAME_COLUMNS: dict[str, str] = {
@@ -63,13 +63,29 @@ def _as_strings(matrix: np.ndarray) -> np.ndarray:
     return packed.view(f"<U{matrix.shape[1]}").ravel()
 
 
+@cache
+def _readings() -> dict[str, str]:
+    """pypinyin's character table (code point -> readings, the usual one first), read
+    from its data file: importing pypinyin itself loads its phrase dictionary and trains
+    its segmenter (≈ 2 s of a start-up), which a character's initial does not need."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.json"
+    return json.loads(path.read_text("utf-8"))
+
+
 def _initial(cp: int) -> int:
+    """The pinyin initial of a Han character (the first letter of its usual reading, as
+    ``lazy_pinyin(ch, style=FIRST_LETTER)`` gives it); an ASCII letter or digit itself."""
     ch = chr(cp)
     if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
-        from pypinyin import Style, lazy_pinyin
-
-        letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-        return ord(letters[0][0].lower()) if letters and letters[0] else 0
+        reading = _readings().get(str(cp), "").split(",")[0]
+        first = unicodedata.normalize("NFD", reading)[:1].lower()
+        return ord(first) if first else 0
     return cp if ch.isascii() and ch.isalnum() else 0
 
 
@@ -94,15 +110,24 @@ class SearchIndex:
         return entries[lo:eq_hi], entries[lo:hi]
 
     def _name_candidates(self, q: str) -> np.ndarray:
-        best: np.ndarray | None = None
-        for ch in set(q[:MAX_INDEXED_CHARS]):
+        """Entries whose name holds every character of ``q``: the rarest character's
+        posting, narrowed by the others' (postings are sorted by entry)."""
+        postings = []
+        for ch in sorted(set(q[:MAX_INDEXED_CHARS])):
             i = np.searchsorted(self.char_keys, ord(ch))
             if i >= len(self.char_keys) or self.char_keys[i] != ord(ch):
                 return np.empty(0, dtype=np.int32)
-            posting = self.char_entries[self.char_ptr[i]:self.char_ptr[i + 1]]
-            if best is None or len(posting) < len(best):
-                best = posting
-        return best if best is not None else np.empty(0, dtype=np.int32)
+            postings.append(self.char_entries[self.char_ptr[i]:self.char_ptr[i + 1]])
+        if not postings:
+            return np.empty(0, dtype=np.int32)
+        postings.sort(key=len)
+        best = postings[0]
+        for other in postings[1:]:
+            if len(best) < 64:          # few enough to check as text
+                break
+            at = np.minimum(np.searchsorted(other, best), len(other) - 1)
+            best = best[other[at] == best]
+        return best
 
     def search(self, query: str, cap: int = 5000) -> tuple[list[tuple[int, int]], bool]:
         """Matches as (rank, entry), best first (see the module docstring), and
@@ -163,10 +188,16 @@ def build_search(index: GraphIndex) -> SearchIndex:
         else:
             values = _arrow_text(index.tables[LABEL_TABLES[label]][column])
         names[offset:offset + len(label_ids)] = _lower(values)
-    # entries in (label rank, key) order, so equal ranks come out in that order
-    label_rank = np.asarray([LABEL_RANK.index(lab) for lab in LABELS])[index.label]
-    order = np.lexsort((index.keys.astype(str), label_rank)).astype(np.int32)
+    # entries in (label rank, key) order, so equal ranks come out in that order; a label's
+    # keys share their prefix, so its ids' order is its keys' (Arrow sorts UTF-8 bytes,
+    # which is code point order, as numpy compares strings; both sorts are stable)
+    parts = [offset + pc.sort_indices(label_ids).to_numpy().astype(np.int64)
+             for offset, label_ids in (index.by_label[lab] for lab in
+                                       sorted(index.by_label, key=LABEL_RANK.index))]
+    order = (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)).astype(np.int32)
     names = names[order]
+    ids_text = pa.array(ids[order].tolist(), type=pa.string())
+    id_order = pc.sort_indices(ids_text).to_numpy().astype(np.int64)
     ids = ids[order].astype(str)
     named = np.flatnonzero(names != "")                # only these have characters
     matrix = _as_matrix(names[named].tolist())
@@ -186,7 +217,6 @@ def build_search(index: GraphIndex) -> SearchIndex:
     ini_entries = named[has].astype(np.int32)
     by_initials = np.argsort(initials[has], kind="stable")
     initials, ini_order = initials[has][by_initials], ini_entries[by_initials]
-    id_order = np.argsort(ids, kind="stable")
     return SearchIndex(
         node=order, names=names, char_keys=char_keys.astype(np.uint32), char_ptr=char_ptr,
         char_entries=pair_entry.astype(np.int32), ids=ids[id_order],

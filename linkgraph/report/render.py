@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from linkgraph import output
 from linkgraph.cells import localised
+from linkgraph.report.explorer import entity_href, how_to_explore
 from linkgraph.report.model import Report
 from linkgraph.report.svg import bar_chart
 from linkgraph.report.words import t
@@ -64,9 +65,14 @@ def cell(value: Any, lang: str, field: str = "") -> str:
     return output.cell_text(v)
 
 
-def render_html(report: Report, overview: str | None = "overview.html") -> str:
+def render_html(report: Report, overview: str | None = "overview.html", *,
+                explorer: str | None = None, data: str | None = None) -> str:
+    """The page; with ``explorer`` (the explorer's address) names in tables link into
+    it; ``data`` is the dataset as the reader passes it to ``linkgraph explore``."""
     template = _environment().get_template("report.html.j2")
     return template.render(
+        explore_note=how_to_explore(report.lang, data, explorer),
+        xlink=lambda row, f: entity_href(explorer, row, f),
         report=report, html_lang="en" if report.lang == "en" else "zh-CN",
         css=_static("report.css").replace("__FONT_STACK__", FONT_STACK),
         w=_Words(report.lang), svg=lambda c: bar_chart(c, report.lang), cell=lambda v, f="": cell(v, report.lang, f),
@@ -77,12 +83,13 @@ def render_html(report: Report, overview: str | None = "overview.html") -> str:
 
 
 def write_html(report: Report, target: str | Path | IO[bytes],
-               overview: str | None = "overview.html") -> None:
-    data = render_html(report, overview).encode("utf-8")
+               overview: str | None = "overview.html", *, explorer: str | None = None,
+               data: str | None = None) -> None:
+    page = render_html(report, overview, explorer=explorer, data=data).encode("utf-8")
     if isinstance(target, (str, Path)):
-        output.write_bytes(data, target)
+        output.write_bytes(page, target)
     else:
-        target.write(data)
+        target.write(page)
 
 
 def xlsx_sheets(report: Report) -> dict[str, list[Mapping[str, Any]]]:

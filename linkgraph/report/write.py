@@ -18,13 +18,17 @@ Progress = Callable[[str, float], None]
 def write_report(report: Report, out: str | Path, *, session: Session | None = None,
                  provenance: Sequence[tuple[str, str]] = (), seed: int = 0,
                  max_nodes: int = 1500, progress: Progress | None = None,
-                 names: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, float]:
+                 names: Mapping[str, Mapping[str, str]] | None = None,
+                 explorer: str | None = None, data: str | None = None) -> dict[str, float]:
     """Write the report into ``out`` (created); returns seconds per step.
 
     With ``session`` (the one the report was built from), every view of
     ``report.views`` is written beside ``index.html``; a view that cannot be
     made (e.g. no rotation plan) is left out and its links with it, and the
-    page says so.
+    page says so.  ``explorer`` (an address checked by
+    :func:`~linkgraph.report.explorer.explorer_address`) links the tables' names
+    into ``linkgraph explore``; ``data`` names the dataset in the page's sentence
+    on how to start it.
     """
     from linkgraph.views import write_html as write_view
     from linkgraph.views.focus import view_request
@@ -56,7 +60,8 @@ def write_report(report: Report, out: str | Path, *, session: Session | None = N
     report = replace(report, provenance=tuple(provenance))
     start = time.perf_counter()
     write_html(report, folder / "index.html",
-               overview="overview.html" if "overview.html" in written else None)
+               overview="overview.html" if "overview.html" in written else None,
+               explorer=explorer, data=data)
     write_xlsx(report, folder / "report.xlsx", names)
     timings["index.html + report.xlsx"] = time.perf_counter() - start
     return timings

@@ -204,8 +204,9 @@ def field_name(key: str, lang: str) -> str:
 #: ``kind`` depends on the node's label (a unit's kind is as written).
 VALUE_VOCABULARY = {"disposition": "disposition", "outcome": "outcome", "status": "status",
                     "role": "role", "stage": "stage", "level_zh": "conflict_level",
-                    "specialty": "specialty", "level": "unit_level"}
-KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind"}
+                    "specialty": "specialty", "level": "unit_level", "gender": "gender",
+                    "channel": "petition_channel"}
+KIND_VOCABULARY = {"Round": "round_kind", "Department": "dept_kind", "Unit": "unit_kind"}
 
 
 @cache

@@ -121,10 +121,10 @@ def rank_self_check(tables: Mapping[str, pd.DataFrame], cluster_unit_ids: Iterab
             shares.append(n / len(own))
             if n * 2 >= len(own) and n:
                 shown = str(region_names.get(v, v)) if f == "region_id" else str(v)
-                if f == "level":
+                if f in ("level", "kind"):      # 县级 -> county-level, 事业单位 -> public institution
                     from linkgraph.catalogue import label
 
-                    shown = label("unit_level", shown, lang)
+                    shown = label("unit_level" if f == "level" else "unit_kind", shown, lang)
                 words.append((en if lang == "en" else zh).format(v=shown) +
                              (f" ({n}/{len(own)})" if lang == "en" else f"（{n}/{len(own)}）"))
         likeness = round(sum(shares) / len(shares), 4)

@@ -6,7 +6,7 @@
   "use strict";
   var W = {}, META = null, graph, renderer;
   var state = { order: [], from: null, to: null, filters: {}, path: null };
-  var PAD = 8, LABEL_PX = 13, SCALE = 0.45;
+  var PAD = 8, LABEL_PX = 13, SCALE = 0.45, MIN_EXTENT = 240;
   var HARD = "#d62728", SOFT = "#ff8c00", EDGE = "#b8bcc2";
   var api = { ready: false };
   window.linkgraphExplore = api;
@@ -129,9 +129,43 @@
       graph.mergeNodeAttributes(d.id, { x: d.x, y: d.y, fresh: false });
     });
   }
-  function refresh(fit) {
+  // Fit the picture into what the details panel leaves free: zoom out by the share the
+  // panel covers and pan so the picture's centre sits in the middle of the free part.
+  function fit() {
+    // frame the nodes' circles, not just their centres, and never less than MIN_EXTENT graph
+    // units, so one node (or a few close ones) is drawn at its size and not blown up
+    var b = bounds(), cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+    var half = Math.max(b.x1 - b.x0, b.y1 - b.y0, MIN_EXTENT) / 2;
+    renderer.setCustomBBox({ x: [Math.min(b.x0, cx - half), Math.max(b.x1, cx + half)],
+                             y: [Math.min(b.y0, cy - half), Math.max(b.y1, cy + half)] });
+    var dims = renderer.getDimensions(), box = $("lg-details");
+    var cover = box.hidden ? 0 : box.getBoundingClientRect().width;
+    var state0 = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+    if (cover > 0 && dims.width - cover >= 160) {
+      state0.ratio = dims.width / (dims.width - cover);
+      var mid = { x: dims.width / 2, y: dims.height / 2 }, opt = { cameraState: state0 };
+      var a = renderer.viewportToFramedGraph(mid, opt);
+      var b = renderer.viewportToFramedGraph({ x: mid.x + cover / 2, y: mid.y }, opt);
+      state0.x = 0.5 + (b.x - a.x);
+      state0.y = 0.5 + (b.y - a.y);
+    }
+    renderer.getCamera().setState(state0);
+  }
+  function underPanel() {
+    var box = $("lg-details");
+    if (box.hidden) return false;
+    var p = box.getBoundingClientRect(), g = $("lg-graph").getBoundingClientRect(), hit = false;
+    graph.forEachNode(function (k, a) {
+      var c = renderer.graphToViewport({ x: a.x, y: a.y });
+      var e = renderer.graphToViewport({ x: a.x + a.size, y: a.y });
+      var r = Math.hypot(e.x - c.x, e.y - c.y), x = g.left + c.x, y = g.top + c.y;
+      if (x + r > p.left && x - r < p.right && y + r > p.top && y - r < p.bottom) hit = true;
+    });
+    return hit;
+  }
+  function refresh(refit) {
     layout();
-    if (fit) renderer.getCamera().animatedReset({ duration: 0 });
+    if (refit) fit();
     renderer.refresh();
     legend();
     $("lg-status").textContent = fmt("nodes_shown", { n: graph.order, m: graph.size });
@@ -155,8 +189,8 @@
     return get("/api/node", { key: key }).then(function (n) {
       addNode(n, near);
       graph.setNodeAttribute(key, "forceLabel", true);
+      details(key, n, true);
       refresh(true);
-      details(key, n);
       return n;
     });
   }
@@ -285,13 +319,13 @@
     }).catch(fail);
   }
 
-  function details(key, n) {
+  function details(key, n, later) {
     var box = $("lg-details");
     box.hidden = false;
     box.textContent = "";
     var close = el("button", null, "×");
     close.type = "button";
-    close.onclick = function () { box.hidden = true; };
+    close.onclick = function () { box.hidden = true; fit(); renderer.refresh(); };
     box.appendChild(close);
     box.appendChild(el("h3", null, n.full || n.text));
     if (n.context.length) box.appendChild(el("p", "lg-note", n.context.join(" · ")));
@@ -332,6 +366,9 @@
       });
       box.appendChild(ol);
     }
+    // the panel covers the right of the picture: when a node lies under it, refit (a
+    // zoom the reader chose stays while nothing is hidden)
+    if (!later && underPanel()) { fit(); renderer.refresh(); }
   }
 
   function nodeConflicts(key, box) {
@@ -496,7 +533,10 @@
     history.replaceState(null, "", "#" + h.toString());
   }
   function readHash() {
-    var h = new URLSearchParams(location.hash.slice(1)), n = h.get("n");
+    var h = new URLSearchParams(location.hash.slice(1)), n = h.get("n"), k = h.get("k");
+    // #k=Label:id (the report's links): that node, with its details panel
+    if (!n && k) return show(k).then(function () { return true; }, function () {
+      status(W.no_such_node); return "missing"; });
     if (!n) return Promise.resolve(false);
     var place = {};
     var keys = n.split(",").filter(Boolean).map(function (p) {
@@ -601,8 +641,8 @@
       META = m; W = m.words;
       words(); controls();
       return readHash();
-    }).then(function () {
-      if (!graph.order) status(fmt("start_hint", { n: META.nodes.toLocaleString(), m: META.edges.toLocaleString() }));
+    }).then(function (shown) {
+      if (!graph.order && shown !== "missing") status(fmt("start_hint", { n: META.nodes.toLocaleString(), m: META.edges.toLocaleString() }));
       api.ready = true;
     }).catch(function (e) { fail(e); api.ready = true; api.error = String(e); });
   }
