@@ -100,3 +100,16 @@ def test_cli_report_with_the_explorers_address(invoke, tmp_path):
     r = invoke("report", TINY, "--out", tmp_path / "bad", "--no-views", "--explorer", "8800")
     assert r.exit_code == 2 and "--explorer" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "bad").exists()
+
+
+
+def test_a_pseudonymised_report_is_refused_links_into_the_explorer(tmp_path, invoke):
+    # a pseudonymised report is for sharing; its links could only lead into an explorer
+    # on the real data, so the two options together are refused before anything is written
+    out = tmp_path / "report"
+    result = invoke("report", TINY, "--out", out, "--no-views", "--pseudonymize",
+                    "--explorer", ADDRESS)
+    assert result.exit_code != 0
+    assert "--pseudonymize" in result.output and "--explorer" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "index.html").exists()

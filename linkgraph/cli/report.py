@@ -64,6 +64,13 @@ def report(dataset, rules_path, out: str, lang: str, round_id: str | None, as_of
     from linkgraph.session import Session
     from linkgraph.views.focus import check_round
 
+    ctx = click.get_current_context()
+    if explorer_url and ctx.meta.get("linkgraph.pseudonyms") is not None:
+        # a pseudonymised report is one to share: its links would only lead into an
+        # explorer on the real data (where its hashed ids name no one)
+        raise click.UsageError("--explorer 不能与 --pseudonymize 同用：脱敏报告不链接到关系探索"
+                               " / --explorer cannot be used with --pseudonymize: a "
+                               "pseudonymised report does not link into the explorer")
     try:
         address = explorer_address(explorer_url) if explorer_url else None
     except LinkgraphError as exc:
