@@ -130,16 +130,30 @@ def _private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("LINKGRAPH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
-@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Work units for ``-n 2 --dist loadgroup`` (pyproject.toml): each test
+def pytest_xdist_make_scheduler(config, log):
+    """Work units for ``-n 2 --dist loadfile`` (pyproject.toml): each test
     file runs whole on one worker, so its module fixtures are built once, and
-    every file that uses the Neo4j server runs on one worker, so only one
-    server is started in a run."""
-    from tests.neo4j_server_plugin import NEO4J_FIXTURES
+    the files named ``*neo4j*`` (the only ones that may use the Neo4j
+    fixtures: tests/test_suite_workers.py) run together on one worker, so one
+    server is started in a run.  (pytest-xdist's own ``xdist_group`` marks
+    are ignored under pytest 9: its loadgroup renames ``item._nodeid``, which
+    pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
 
-    neo4j_files = {item.path for item in items
-                   if NEO4J_FIXTURES.intersection(getattr(item, "fixturenames", ()))}
-    for item in items:
-        group = "neo4j" if item.path in neo4j_files else item.path.stem
-        item.add_marker(pytest.mark.xdist_group(group))
+    class FilesAndNeo4j(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return FilesAndNeo4j(config, log)
+
+
+def is_neo4j_file(path: str) -> bool:
+    return "neo4j" in Path(path).name
+
+
+def work_unit(nodeid: str) -> str:
+    """The test's file, or ``neo4j`` for every Neo4j test file."""
+    path = nodeid.split("::", 1)[0]
+    return "neo4j" if is_neo4j_file(path) else path
