@@ -5,26 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linkgraph.views.layout import label_boxes, separate_boxes
+from linkgraph.views.layout import box_start, label_boxes, separate_boxes
 
 
 def dense_separate_boxes(points, half_width, top, bottom, padding=6.0, rounds=None):
-    """The all-pairs version (every pair tested every round), by brute force."""
+    """The all-pairs version (every pair tested every round), by brute force,
+    from the same start (spread, box sizes, rounds)."""
     pos = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     n = len(pos)
     if n < 2:
         return [(round(float(x)), round(float(y))) for x, y in pos]
-    if rounds is None:
-        rounds = max(600, min(3000, int(7.2e8 / (n * n))))
-    hw = np.asarray(half_width, dtype=np.float64) + padding / 2
-    hh = (np.asarray(bottom, dtype=np.float64) - np.asarray(top, dtype=np.float64)) / 2 \
-        + padding / 2
-    mid = (np.asarray(bottom, dtype=np.float64) + np.asarray(top, dtype=np.float64)) / 2
-    span = np.ptp(pos, axis=0) + 1.0
-    fill = float((4 * hw * hh).sum()) / float(span[0] * span[1])
-    if fill > 0.3:
-        centre = np.median(pos, axis=0)
-        pos = centre + (pos - centre) * np.sqrt(fill / 0.3)
+    pos, hw, hh, mid, rounds = box_start(pos, half_width, top, bottom, padding, rounds)
     need_x, need_y = hw[:, None] + hw[None, :], hh[:, None] + hh[None, :]
     angle = np.arange(n) * 2.399963
     tie_x = np.sign(np.cos(angle)[:, None] - np.cos(angle)[None, :])

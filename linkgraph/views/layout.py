@@ -85,6 +85,29 @@ def label_boxes(labels: Sequence[str], radii: Sequence[float]
     return half, -r, bottom
 
 
+def box_start(pos: np.ndarray, half_width: np.ndarray, top: np.ndarray, bottom: np.ndarray,
+              padding: float, rounds: int | None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """``separate_boxes``' start: the positions spread until the boxes could
+    fit, each box's half width, half height and centre below its point, and
+    the rounds."""
+    n = len(pos)
+    if rounds is None:
+        rounds = max(600, min(3000, int(7.2e8 / (n * n))))
+    hw = np.asarray(half_width, dtype=np.float64) + padding / 2
+    hh = (np.asarray(bottom, dtype=np.float64) - np.asarray(top, dtype=np.float64)) / 2 \
+        + padding / 2
+    mid = (np.asarray(bottom, dtype=np.float64) + np.asarray(top, dtype=np.float64)) / 2
+    # first spread the picture until the boxes could fit in it, so the pushes
+    # settle in few rounds instead of crowding one another
+    span = np.ptp(pos, axis=0) + 1.0
+    fill = float((4 * hw * hh).sum()) / float(span[0] * span[1])
+    if fill > 0.3:
+        centre = np.median(pos, axis=0)
+        pos = centre + (pos - centre) * np.sqrt(fill / 0.3)
+    return pos, hw, hh, mid, rounds
+
+
 def separate_boxes(points: Sequence[tuple[float, float]], half_width: np.ndarray,
                    top: np.ndarray, bottom: np.ndarray, padding: float = 6.0,
                    rounds: int | None = None) -> list[tuple[int, int]]:
@@ -99,19 +122,7 @@ def separate_boxes(points: Sequence[tuple[float, float]], half_width: np.ndarray
     n = len(pos)
     if n < 2:
         return [(round(float(x)), round(float(y))) for x, y in pos]
-    if rounds is None:
-        rounds = max(600, min(3000, int(7.2e8 / (n * n))))
-    hw = np.asarray(half_width, dtype=np.float64) + padding / 2
-    hh = (np.asarray(bottom, dtype=np.float64) - np.asarray(top, dtype=np.float64)) / 2 \
-        + padding / 2
-    mid = (np.asarray(bottom, dtype=np.float64) + np.asarray(top, dtype=np.float64)) / 2
-    # first spread the picture until the boxes could fit in it, so the pushes
-    # below settle in few rounds instead of crowding one another
-    span = np.ptp(pos, axis=0) + 1.0
-    fill = float((4 * hw * hh).sum()) / float(span[0] * span[1])
-    if fill > 0.3:
-        centre = np.median(pos, axis=0)
-        pos = centre + (pos - centre) * np.sqrt(fill / 0.3)
+    pos, hw, hh, mid, rounds = box_start(pos, half_width, top, bottom, padding, rounds)
     angle = np.arange(n) * 2.399963
     cos, sin = np.cos(angle), np.sin(angle)
     # Two boxes can overlap only if their centres are closer than the widest
