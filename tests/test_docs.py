@@ -73,3 +73,27 @@ def test_top_level_help_lists_every_command(invoke):
     listed = {line.split()[0] for line in out.split("Commands:", 1)[1].splitlines()
               if line.startswith("  ") and not line.startswith("   ")}
     assert listed == {name.split()[0] for name in COMMANDS}
+
+
+def one_hop_rows() -> dict[str, str]:
+    """docs/DEVELOPING.md's "Each command in one hop": command → its module's path."""
+    text = (ROOT / "docs" / "DEVELOPING.md").read_text("utf-8")
+    table = text.split("## Each command in one hop", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, str] = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not cells[1].startswith("`"):
+            continue
+        module = re.match(r"`([^`]+)`", cells[1]).group(1)
+        for name in re.findall(r"`([^`]+)`", cells[0]):
+            rows[name.split()[0].split("/")[0]] = module
+    return rows
+
+
+def test_developing_maps_every_command_to_its_module_in_one_hop():
+    rows = one_hop_rows()
+    missing = sorted(set(COMMANDS) - set(rows))
+    assert not missing, f"docs/DEVELOPING.md has no one-hop row for {missing}"
+    for name, target in COMMANDS.items():
+        module = target.split(":")[0].replace(".", "/") + ".py"
+        assert rows[name] == module, f"{name}: DEVELOPING says {rows[name]}, COMMANDS {module}"
