@@ -29,7 +29,7 @@ def split_items(value: object) -> list[str]:
     return list(_split_items(value))
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def _split_items(value: object) -> tuple[str, ...]:
     """A cell holding numbered items → the items (``（1）A；（2）B`` → A, B).
 
@@ -68,7 +68,7 @@ def split_names(value: object) -> list[str]:
     return list(_split_names(value))
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def _split_names(value: object) -> tuple[str, ...]:
     """``陈明、赵伟`` / ``陈明，赵伟`` / ``陈明 赵伟`` → the parts as written."""
     text = clean(value)
@@ -165,7 +165,7 @@ def _split_at(text: str) -> int | None:
     return best
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
     """``县农业农村局党组书记、局长`` → (县农业农村局, 党组书记、局长);
     ``白沙镇人民政府副镇长`` → (白沙镇人民政府, 副镇长); ``白沙村村党支部书记`` →
@@ -194,7 +194,7 @@ _PERSON = re.compile(rf"^(?P<name>{_NAME}?)\s*(?:[(（](?P<inside>[^()（）]*)[
 _GENDER = {"男": "男", "女": "女"}
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def person(value: object, *, unit: UnitMention | None = None, title: str | None = None,
            birth: str | None = None) -> PersonMention:
     """One person cell: ``杨光``, ``杨光（党委书记）``, ``杨光（县农业农村局党组书记）``,
@@ -231,6 +231,7 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
 _SURNAME_POSTS = ("文书", "会计", "会长")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _post_first(text: str) -> bool:
     """Whether the cell is a post and then a name (``局长张三``, ``党委书记 李四``,
     ``县农业农村局局长杨光``) rather than a name (``文书华``) or a name and a post."""
@@ -241,13 +242,18 @@ def _post_first(text: str) -> bool:
     return not flat.startswith(_SURNAME_POSTS) and _titled_name(flat) is not None
 
 
+#: GENERIC_UNITS, longest first (a post's place word: 村委会 before 村).
+_GENERIC_LONGEST = tuple(sorted(GENERIC_UNITS, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:
     """``村党支部书记王国东``, ``县农业农村局局长杨光``: a post, then the name."""
     flat = re.sub(r"\s+", "", text)
     unit, title = split_unit_title(flat)
     if not title:
         return None
-    prefix = next((g for g in sorted(GENERIC_UNITS, key=len, reverse=True) if unit is None
+    prefix = next((g for g in _GENERIC_LONGEST if unit is None
                    and title.startswith(g) and any(title[len(g):].startswith(w) for w in TITLE_WORDS)),
                   "")
     title = title[len(prefix):]
@@ -280,7 +286,7 @@ def people(value: object, *, unit: UnitMention | None = None, title: str | None 
     return [person(part, unit=unit, title=title, birth=birth) for part in split_names(value)]
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_birth(value: object) -> str | None:
     """出生年月 → ``1971`` or ``1971.03``.  The number 1971.1 (Excel's form of a
     typed 1971.10) is ambiguous: its month is left out, the year kept."""

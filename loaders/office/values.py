@@ -48,7 +48,7 @@ def clean(value: object) -> str:
     return _clean_text(str(value))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _clean_text(value: str) -> str:
     text = unicodedata.normalize("NFKC", value)
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -85,7 +85,7 @@ _STATUS_ORDER = sorted(((w, s) for s, ws in STATUS_FORMS.items() for w in ws),
 _CANONICAL_STATUS = {"done", "closed", "partly", "open", "ongoing"}
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_status(value: object) -> str | None:
     """整改情况 → ``done`` / ``closed`` (已销号) / ``partly`` / ``open`` / ``ongoing``.
 
@@ -130,7 +130,7 @@ _LEGEND_ITEM = re.compile(r"(红|黄|绿|蓝|橙|灰|紫)色?(?:底色|标注|�
                           r"(?:表示|代表|为|是|:|=)?[“\"']?([^，,；;。、\n“”\"'()（）]{2,12})")
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_legend(value: object) -> dict[str, str]:
     """A colour legend (``注：红色表示未整改，黄色表示正在整改，绿色表示已完成``)
     → colour → status.  Empty when the text names no colour with a status."""
@@ -146,7 +146,7 @@ def parse_legend(value: object) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def colour_name(rgb: str | None) -> str | None:
     """An ``AARRGGBB`` / ``RRGGBB`` fill → the colour word a legend uses,
     by hue; white, black and unfilled give None."""
@@ -224,7 +224,7 @@ def _excel_year_month(number: float, text: str, *, end: bool) -> DateValue:
     return DateValue(day, f"数值 {text} 按 {year}年{month}月 读取")
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
                typed: bool = True, after: dt.date | None = None,
                before: dt.date | None = None) -> DateValue | None:
@@ -328,7 +328,7 @@ class Deadline:
     note: str | None = None
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_deadline(value: object, *, years: tuple[int, ...] = (),
                    typed: bool = True) -> Deadline | None:
     """``2023年6月底前`` → 2023-06-30; ``2023.8`` → 2023-08-31; ``2023年底`` →
@@ -402,7 +402,7 @@ _DISPOSITION_ORDER = sorted(((w, d) for d, ws in DISPOSITION_FORMS.items() for w
 ABBREVIATIONS = {"初核": "初步核实", "函询": "谈话函询", "暂存": "暂存待查", "了结": "予以了结"}
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_disposition(value: object) -> str | None:
     """处置方式 → talk / verify / hold / close / investigate (``初核`` → verify)."""
     text = clean(value)
@@ -431,7 +431,7 @@ _NO_OUTCOME = ("了结", "批评教育", "诫勉", "提醒谈话", "谈话提醒
                "办理中", "核查中", "正在办理", "待查")
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_outcomes(value: object) -> tuple[str, ...]:
     """处理结果 in free text → the outcome stages it names, in stage order
     (``立案审查，给予党内严重警告处分`` → case_filed, sanctioned;
@@ -473,7 +473,7 @@ def header_scale(header: object) -> float:
     return 1.0
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_amount(value: object, scale: float = 1.0) -> float | None:
     """An amount in yuan: the column's ``scale`` (from its header) applies
     unless the cell names its own unit (``2860元``, ``12.5万元``)."""
@@ -501,7 +501,7 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
 # --- relation words (回避申报 与本人关系) ------------------------------------
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_relation(value: object) -> tuple[str, str | None]:
     """与本人关系 → (canonical relation, note), read by the kinship grammar
     (``linkgraph.relations``, 公务员法 第七十四条): ``哥哥`` → sibling, ``表弟`` →
