@@ -205,7 +205,8 @@ def record(row: Row, table: str, item: int, values: dict[str, Any], refs: dict[s
            ) -> OfficeRecord:
     origin = row.origin(item)
     return OfficeRecord(table, row.sheet.local(table, origin), origin, dict(values),
-                        {k: v for k, v in refs.items() if v not in (None, [], ())},
+                        {k: v for k, v in refs.items()
+                         if v is not None and (v or type(v) not in (list, tuple))},
                         tuple(str(k) for k in key), parent, tuple(row.notes) + notes)
 
 

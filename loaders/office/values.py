@@ -374,16 +374,24 @@ def parse_deadline(value: object, *, years: tuple[int, ...] = (),
 
 def years_in(values: list[object]) -> tuple[int, ...]:
     """The years the row's other date cells name (for year-less dates)."""
-    out = []
+    out: tuple[int, ...] = ()
     for v in values:
-        if isinstance(v, (dt.date, dt.datetime)):
-            out.append(v.year)
-        elif isinstance(v, float) and 1900 <= v < 2101:
-            out.append(int(v))
-        else:
-            out += [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*[-/.年]|\d{4}$)",
-                                               clean(v))]
-    return tuple(out)
+        if v is not None:
+            out += _years_of(v)
+    return out
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*[-/.年]|\d{4}$)")
+
+
+@functools.lru_cache(maxsize=1 << 18, typed=True)
+def _years_of(v: object) -> tuple[int, ...]:
+    """The years one cell names (a column repeats its dates: each read once)."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return (v.year,)
+    if isinstance(v, float) and 1900 <= v < 2101:
+        return (int(v),)
+    return tuple(int(y) for y in _YEAR.findall(clean(v)))
 
 
 # --- leads: dispositions and outcomes --------------------------------------
