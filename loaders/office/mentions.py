@@ -91,10 +91,24 @@ def _split_names(value: object) -> tuple[str, ...]:
     for part in (p.strip() for p in parts):
         pieces = part.split()
         if len(pieces) > 1 and all(len(x) >= 2 and "(" not in x for x in pieces):
-            out += pieces  # 陈明 赵伟
+            if any(_unit_or_post(x) for x in pieces):
+                out.append(" ".join(pieces))  # 周八 白沙镇, 县财政局副局长 王五: one person
+            else:
+                out += pieces  # 陈明 赵伟
         elif part:
             out.append(re.sub(r"\s+", "", part) if "(" not in part else part)  # 王 磊 (padded)
     return tuple(out)
+
+
+#: Endings that make a word a unit, not a name, beside a name (周八 白沙镇).
+_PLACE_ENDINGS = ("镇", "乡", "街道", "村", "社区", "局", "委", "办", "政府", "党组", "党委", "党工委",
+                  "委员会", "公司", "中心", "医院", "学校", "所", "站")
+
+
+def _unit_or_post(word: str) -> bool:
+    """Whether a word a space sets apart is a unit or a post, not a second name."""
+    return (len(word) >= 3 and word.endswith(_PLACE_ENDINGS)) or \
+        split_unit_title(word)[1] is not None
 
 
 # --- units and titles -------------------------------------------------------
@@ -211,11 +225,18 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
         post_unit, post, name = titled
         return PersonMention(name, text, unit or post_unit, title or post, birth)
     gender = None
+    name = m["name"].removesuffix("同志") if len(m["name"]) >= 4 else m["name"]
     extra = [x for x in (m["inside"], m["after"]) if x]
     for part in extra:
         for bit in re.split(r"[，,、\s]+", part):
             if bit in _GENDER:
                 gender = _GENDER[bit]
+            elif _PERSON_NOTE.fullmatch(bit):
+                continue  # 已调离, 已退休: a note on the person, not a unit
+            elif bit.startswith("原") and len(bit) > 2:
+                # 原白沙镇镇长: a former post; its unit helps find the person (when
+                # the row names none), the post is not a current one
+                unit = unit or split_unit_title(bit[1:])[0]
             elif re.fullmatch(r"(19|20)\d{2}([.年/-]\d{1,2}月?)?(生)?", bit):
                 birth = birth or parse_birth(bit.removesuffix("生"))
             elif bit and not unit and not title:
@@ -223,7 +244,11 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
                 unit, title = unit or unit_here, title or title_here
             elif bit and title is None:
                 title = bit
-    return PersonMention(m["name"], text, unit, title, birth, gender)
+    return PersonMention(name, text, unit, title, birth, gender)
+
+
+#: What a bracket after a name may say of the person that is no unit or post.
+_PERSON_NOTE = re.compile(r"(?:现|已经|已)?(?:调离|调出|退休|离任|离职|辞职|免职|去世|病故|故|转岗)(?:本单位)?")
 
 
 #: Posts that begin with a common surname (文书华 is a name): before a name

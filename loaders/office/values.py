@@ -92,7 +92,10 @@ def parse_status(value: object) -> str | None:
     The cell may be one word (``已整改``), two (``已整改，长期坚持``: done and
     kept up → ``ongoing``, which the completion rate counts as done by
     default) or a sentence that starts with or contains status words
-    (``已完成。制定《…》制度``).  Contradictory words (``已整改`` and ``未整改``)
+    (``已完成。制定《…》制度``).  A forecast (``正在整改，预计年底前完成``) says
+    when the work will be done, not that it is; progress in per cent
+    (``整改中（已完成70%）``) is progress: ``partly`` when it is all the cell
+    says, 100 % ``done``.  Contradictory words (``已整改`` and ``未整改``)
     and text with no status word are problems."""
     text = clean(value)
     if text.lower() in EMPTY:
@@ -100,7 +103,11 @@ def parse_status(value: object) -> str | None:
     if text.lower() in _CANONICAL_STATUS:
         return text.lower()
     found: list[str] = []
-    rest = text
+    rest = _FORECAST.sub("#", text)  # 预计年底前完成: when it will be done, not that it is
+    shares = [float(m[1]) for m in _SHARE_DONE.finditer(rest)]
+    rest = _SHARE_DONE.sub("#", rest)
+    if shares and not _has_status_word(rest):  # 已完成80%: progress, not completion
+        return "done" if min(shares) >= 100 else "partly"
     for word, status in _STATUS_ORDER:
         if word in rest:
             found.append(status)
@@ -121,6 +128,17 @@ def parse_status(value: object) -> str | None:
         return kinds.pop()
     raise ValueProblem("整改状态自相矛盾（同时写了完成和未完成）"
                        " / contradictory statuses in one cell")
+
+
+#: A date or plan the work is to be done by (预计2023年底前完成, 力争6月底前整改到位).
+_FORECAST = re.compile(r"(?:预计|力争|争取|确保|拟于|拟在|计划于|计划在|预期)[^，,；;。]{0,20}?"
+                       r"(?:完成整改|整改完成|完成|整改到位|到位|办结|销号)")
+#: Progress in per cent (已完成70%, 完成60％ after NFKC).
+_SHARE_DONE = re.compile(r"(?:已|基本)?完成\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def _has_status_word(text: str) -> bool:
+    return any(word in text for word, _ in _STATUS_ORDER)
 
 
 #: Fill colours offices use as status, named by the legend (红/黄/绿/蓝 …).
