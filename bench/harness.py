@@ -21,15 +21,19 @@ def load_average() -> float:
 
 def watch(cmd: list[str], limit_gb: float, env: dict[str, str] | None = None,
           every_s: float = 0.1, cwd: Path = ROOT) -> dict:
-    """Run ``cmd`` in ``cwd`` (the repository root); its wall time, peak RSS (MB,
-    sampled every ``every_s``), exit status, output and the highest load
-    average seen.  Past ``limit_gb`` the process is killed: ``killed_mb``."""
-    import psutil
-
+    """Run ``cmd`` in ``cwd`` (the repository root); its wall time, its CPU time
+    (user + system, ``cpu_s``, sampled with the memory, so to within
+    ``every_s``: what a busy machine inflates far less than the wall time),
+    peak RSS (MB, sampled every ``every_s``), exit status, output and the
+    highest load average seen.  Past ``limit_gb`` the process
+    is killed: ``killed_mb``."""
     import tempfile
+
+    import psutil
 
     started = time.perf_counter()
     load0 = load_average()
+    cpu = 0.0  # sampled with the memory (so two commands may be watched at once)
     # output goes to files, not pipes: a command that writes more than a
     # pipe holds would block on it while this loop only polls
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -40,6 +44,8 @@ def watch(cmd: list[str], limit_gb: float, env: dict[str, str] | None = None,
         while proc.poll() is None:
             try:
                 peak = max(peak, watched.memory_info().rss / 2**20)
+                times = watched.cpu_times()
+                cpu = times.user + times.system
             except psutil.NoSuchProcess:
                 break
             if peak > limit_gb * 1024:
@@ -51,7 +57,7 @@ def watch(cmd: list[str], limit_gb: float, env: dict[str, str] | None = None,
         wall = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        return {"wall_s": wall, "rss_mb": peak, "rc": proc.returncode,
+        return {"wall_s": wall, "cpu_s": cpu, "rss_mb": peak, "rc": proc.returncode,
                 "stdout": out.read().decode("utf-8", "replace"),
                 "stderr": err.read().decode("utf-8", "replace"),
                 "load": max(load0, load_average())}

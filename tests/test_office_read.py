@@ -512,11 +512,31 @@ def test_every_row_is_accounted_for_once(tmp_path, kinds_, title, tmp):
     ("2023年青岚县教育局巡察反馈问题整改清单", "青岚县教育局"),
     ("关于县委第一巡察组反馈问题整改落实情况台账", None),
     ("县委巡察办移交问题线索处置台账", None),
+    # the office that keeps the ledger is not the unit it is about
+    ("青岚县委巡察办移交问题线索处置台账", None),
+    ("中共青岚县委巡察工作领导小组办公室问题线索移交台账", None),
+    ("青岚县委第一巡察组移交问题线索台账", None),
 ])
 def test_the_unit_a_title_names(title, unit):
     from loaders.office.readlayout import title_unit
 
     assert title_unit(title) == unit
+
+
+def test_a_leads_unit_is_the_persons_own_before_the_sheets(tmp_path):
+    rows = [
+        ["青岚县委巡察办移交问题线索处置台账"],
+        ["序号", "被反映人", "主要问题", "移交时间", "承办单位", "处置方式"],
+        [1, "王磊 县农业农村局局长", "违规发放补贴", "2023-05-06", "县纪委监委", "谈话函询"],
+        [2, "陈明（白沙镇党委副书记）", "违规收受礼金", "2023-05-06", "县纪委监委", "初核"],
+    ]
+    (sheet,) = read_office([book(tmp_path / "线索.xlsx", {"Sheet1": rows})])
+    accounted_once(sheet)
+    assert sheet.unit is None  # the title names the office keeping the ledger
+    first, second = by_table(sheet, "leads")
+    assert (first.refs["person_id"].name, first.refs["person_id"].title) == ("王磊", "局长")
+    assert first.refs["unit_id"] == UnitMention("县农业农村局")
+    assert second.refs["unit_id"] == UnitMention("白沙镇")
 
 
 def test_section_habits_and_status_sentences(tmp_path):

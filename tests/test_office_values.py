@@ -42,6 +42,23 @@ def test_status_unreadable_or_contradictory(text):
                       vl.NoStatusWord) == (text not in ("已整改，未整改", "已销号，基本完成"))
 
 
+@pytest.mark.parametrize(("text", "status"), [
+    # a date the work is expected to be done by says it is not done yet
+    ("正在整改，预计2023年底前完成", "open"),
+    ("整改中，力争6月底前完成整改", "open"),
+    ("未完成，确保年底前整改到位", "open"),
+    # progress in per cent is progress, not completion
+    ("整改中（已完成70%）", "open"),
+    ("已完成80%", "partly"),
+    ("完成60％", "partly"),
+    ("已完成100%", "done"),
+    # a plan that was kept is done
+    ("已按计划完成整改", "done"),
+])
+def test_status_with_a_forecast_or_a_share_done(text, status):
+    assert vl.parse_status(text) == status
+
+
 def test_legend_and_colours():
     legend = vl.parse_legend("注：红色表示未整改，黄色表示正在整改，绿色表示已完成整改")
     assert legend == {"red": "open", "yellow": "open", "green": "done"}
@@ -269,6 +286,28 @@ def test_person_cells():
     assert (p.name, p.unit.text, p.birth) == ("王磊", "白沙镇", "1980")
     with pytest.raises(vl.ValueProblem):
         mn.person("（空）")
+
+
+@pytest.mark.parametrize(("text", "name", "unit", "title"), [
+    # a space between a name and a unit or post is not a list of two people
+    ("周八 白沙镇", "周八", "白沙镇", None),
+    ("县财政局副局长 王五", "王五", "县财政局", "副局长"),
+    ("李四 党委书记", "李四", None, "党委书记"),
+    # a note on the person in brackets is no unit; 原… is a former post: the
+    # unit helps find the person, the post is not a current one
+    ("赵六（已调离）", "赵六", None, None),
+    ("钱七（已退休）", "钱七", None, None),
+    ("孙七（原白沙镇镇长）", "孙七", "白沙镇", None),
+    ("郑十同志", "郑十", None, None),
+])
+def test_one_person_as_offices_write_them(text, name, unit, title):
+    (p,) = mn.people(text)
+    assert (p.name, p.unit.text if p.unit else None, p.title) == (name, unit, title)
+
+
+def test_two_people_split_by_a_space_stay_two():
+    assert [p.name for p in mn.people("陈明 赵伟")] == ["陈明", "赵伟"]
+    assert [p.name for p in mn.people("王　磊")] == ["王磊"]
 
 
 @pytest.mark.parametrize(("cell", "birth"), [

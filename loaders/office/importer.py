@@ -125,15 +125,19 @@ def _write_checked(resolution: Resolution, out: Path) -> dict[str, int]:
 def import_ledgers(sources: Sequence[str | Path], out: str | Path, *,
                    decisions: str | Path | None = None, lang: str = "zh") -> ImportResult:
     """Read every sheet of ``sources``, resolve and write; see the module docstring."""
+    from loaders.office.resolve import collector_paused
+
     files = source_files(sources, Path(out))
     if not files:
         raise InputError(f"{'、'.join(str(s) for s in sources)}: 没有找到台账文件（xlsx/xls/csv）"
                          " / no ledger files (xlsx/xls/csv) found")
-    sheets = _read(files)
-    if not any(s.rows_read for s in sheets):
-        raise InputError(f"{'、'.join(str(s) for s in sources)}: 台账文件里没有任何内容"
-                         " / the ledger files are empty")
-    return import_sheets(sheets, out, decisions=decisions, lang=lang, inputs=_inputs(files))
+    with collector_paused():  # reading, resolving and writing alike
+        sheets = _read(files)
+        if not any(s.rows_read for s in sheets):
+            raise InputError(f"{'、'.join(str(s) for s in sources)}: 台账文件里没有任何内容"
+                             " / the ledger files are empty")
+        return import_sheets(sheets, out, decisions=decisions, lang=lang,
+                             inputs=_inputs(files))
 
 
 def import_sheets(sheets: Sequence[SheetRead], out: str | Path, *,

@@ -29,7 +29,7 @@ def split_items(value: object) -> list[str]:
     return list(_split_items(value))
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def _split_items(value: object) -> tuple[str, ...]:
     """A cell holding numbered items → the items (``（1）A；（2）B`` → A, B).
 
@@ -68,7 +68,7 @@ def split_names(value: object) -> list[str]:
     return list(_split_names(value))
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def _split_names(value: object) -> tuple[str, ...]:
     """``陈明、赵伟`` / ``陈明，赵伟`` / ``陈明 赵伟`` → the parts as written."""
     text = clean(value)
@@ -91,10 +91,24 @@ def _split_names(value: object) -> tuple[str, ...]:
     for part in (p.strip() for p in parts):
         pieces = part.split()
         if len(pieces) > 1 and all(len(x) >= 2 and "(" not in x for x in pieces):
-            out += pieces  # 陈明 赵伟
+            if any(_unit_or_post(x) for x in pieces):
+                out.append(" ".join(pieces))  # 周八 白沙镇, 县财政局副局长 王五: one person
+            else:
+                out += pieces  # 陈明 赵伟
         elif part:
             out.append(re.sub(r"\s+", "", part) if "(" not in part else part)  # 王 磊 (padded)
     return tuple(out)
+
+
+#: Endings that make a word a unit, not a name, beside a name (周八 白沙镇).
+_PLACE_ENDINGS = ("镇", "乡", "街道", "村", "社区", "局", "委", "办", "政府", "党组", "党委", "党工委",
+                  "委员会", "公司", "中心", "医院", "学校", "所", "站")
+
+
+def _unit_or_post(word: str) -> bool:
+    """Whether a word a space sets apart is a unit or a post, not a second name."""
+    return (len(word) >= 3 and word.endswith(_PLACE_ENDINGS)) or \
+        split_unit_title(word)[1] is not None
 
 
 # --- units and titles -------------------------------------------------------
@@ -165,7 +179,7 @@ def _split_at(text: str) -> int | None:
     return best
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def split_unit_title(value: object) -> tuple[UnitMention | None, str | None]:
     """``县农业农村局党组书记、局长`` → (县农业农村局, 党组书记、局长);
     ``白沙镇人民政府副镇长`` → (白沙镇人民政府, 副镇长); ``白沙村村党支部书记`` →
@@ -194,7 +208,7 @@ _PERSON = re.compile(rf"^(?P<name>{_NAME}?)\s*(?:[(（](?P<inside>[^()（）]*)[
 _GENDER = {"男": "男", "女": "女"}
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def person(value: object, *, unit: UnitMention | None = None, title: str | None = None,
            birth: str | None = None) -> PersonMention:
     """One person cell: ``杨光``, ``杨光（党委书记）``, ``杨光（县农业农村局党组书记）``,
@@ -211,11 +225,18 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
         post_unit, post, name = titled
         return PersonMention(name, text, unit or post_unit, title or post, birth)
     gender = None
+    name = m["name"].removesuffix("同志") if len(m["name"]) >= 4 else m["name"]
     extra = [x for x in (m["inside"], m["after"]) if x]
     for part in extra:
         for bit in re.split(r"[，,、\s]+", part):
             if bit in _GENDER:
                 gender = _GENDER[bit]
+            elif _PERSON_NOTE.fullmatch(bit):
+                continue  # 已调离, 已退休: a note on the person, not a unit
+            elif bit.startswith("原") and len(bit) > 2:
+                # 原白沙镇镇长: a former post; its unit helps find the person (when
+                # the row names none), the post is not a current one
+                unit = unit or split_unit_title(bit[1:])[0]
             elif re.fullmatch(r"(19|20)\d{2}([.年/-]\d{1,2}月?)?(生)?", bit):
                 birth = birth or parse_birth(bit.removesuffix("生"))
             elif bit and not unit and not title:
@@ -223,7 +244,11 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
                 unit, title = unit or unit_here, title or title_here
             elif bit and title is None:
                 title = bit
-    return PersonMention(m["name"], text, unit, title, birth, gender)
+    return PersonMention(name, text, unit, title, birth, gender)
+
+
+#: What a bracket after a name may say of the person that is no unit or post.
+_PERSON_NOTE = re.compile(r"(?:现|已经|已)?(?:调离|调出|退休|离任|离职|辞职|免职|去世|病故|故|转岗)(?:本单位)?")
 
 
 #: Posts that begin with a common surname (文书华 is a name): before a name
@@ -231,6 +256,7 @@ def person(value: object, *, unit: UnitMention | None = None, title: str | None 
 _SURNAME_POSTS = ("文书", "会计", "会长")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _post_first(text: str) -> bool:
     """Whether the cell is a post and then a name (``局长张三``, ``党委书记 李四``,
     ``县农业农村局局长杨光``) rather than a name (``文书华``) or a name and a post."""
@@ -241,13 +267,18 @@ def _post_first(text: str) -> bool:
     return not flat.startswith(_SURNAME_POSTS) and _titled_name(flat) is not None
 
 
+#: GENERIC_UNITS, longest first (a post's place word: 村委会 before 村).
+_GENERIC_LONGEST = tuple(sorted(GENERIC_UNITS, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def _titled_name(text: str) -> tuple[UnitMention | None, str, str] | None:
     """``村党支部书记王国东``, ``县农业农村局局长杨光``: a post, then the name."""
     flat = re.sub(r"\s+", "", text)
     unit, title = split_unit_title(flat)
     if not title:
         return None
-    prefix = next((g for g in sorted(GENERIC_UNITS, key=len, reverse=True) if unit is None
+    prefix = next((g for g in _GENERIC_LONGEST if unit is None
                    and title.startswith(g) and any(title[len(g):].startswith(w) for w in TITLE_WORDS)),
                   "")
     title = title[len(prefix):]
@@ -280,7 +311,7 @@ def people(value: object, *, unit: UnitMention | None = None, title: str | None 
     return [person(part, unit=unit, title=title, birth=birth) for part in split_names(value)]
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_birth(value: object) -> str | None:
     """出生年月 → ``1971`` or ``1971.03``.  The number 1971.1 (Excel's form of a
     typed 1971.10) is ambiguous: its month is left out, the year kept."""

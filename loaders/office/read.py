@@ -44,6 +44,8 @@ def read_grid(grid: Grid) -> SheetRead:
     read = SheetRead(grid.file, grid.sheet, layout.match.table,
                      tuple(r + 1 for r in layout.header_rows), last)
     sheet = Sheet(grid, layout)
+    for row, c in grid.problems:
+        sheet.problem_columns.setdefault(row, []).append(c)
     sheet.legend = _legend(grid)
     if sheet.legend:
         sheet.fills = read_fills(grid)
@@ -175,7 +177,7 @@ def _above_header(grid: Grid, layout: lay.Layout, read: SheetRead, sheet: Sheet)
 
 def _body_row(grid: Grid, r: int, read: SheetRead, sheet: Sheet) -> None:
     origin = _origin(grid, r)
-    bad = sorted(c for (row, c) in grid.problems if row == r)
+    bad = sorted(sheet.problem_columns.get(r, ()))
     if bad:
         value, reason = grid.problems[(r, bad[0])]
         label = sheet.layout.match.labels.get(bad[0], f"第{bad[0] + 1}列").replace("›", "/")

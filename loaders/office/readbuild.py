@@ -365,8 +365,10 @@ def build_leads(row: Row) -> list[OfficeRecord]:
     base = (_seq(row) or description or "",)
     if not persons:
         return [record(row, "leads", 0, values, refs, base)]
+    # the unit a person's own cell names (王磊 县农业农村局局长) before the sheet's
     return [record(row, "leads", i if len(persons) > 1 else 0, values,
-                   {**refs, "person_id": p}, (*base, p.name))
+                   {**refs, "person_id": p,
+                    "unit_id": unit or unit_here or p.unit or row.sheet.unit}, (*base, p.name))
             for i, p in enumerate(persons, 1)]
 
 

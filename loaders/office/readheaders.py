@@ -217,7 +217,7 @@ STATUS_MARK_HEADERS = {"已完成": "done", "已整改": "done", "完成": "done
                        "长期坚持": "ongoing", "推进中": "open"}
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 18)
 def field_for(table: str, cell: str) -> str | None:
     """The field a header cell names in ledger ``table``, if any: exact words,
     then without a bracketed note, then the contract's aliases, then the
@@ -271,7 +271,7 @@ def match_header(labels: dict[int, str]) -> HeaderMatch | None:
     return HeaderMatch(found.table, dict(found.fields), dict(found.labels))
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 15)
 def _match_header(items: tuple[tuple[int, str], ...]) -> HeaderMatch | None:
     labels = dict(items)
     best: HeaderMatch | None = None

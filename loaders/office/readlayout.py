@@ -234,7 +234,14 @@ def title_unit(text: str) -> str | None:
     if not m:
         return None
     unit = re.sub(r"^\d{4}年(?:度)?", "", m["unit"]).strip("“”\"《》")
+    if _KEEPER.search(unit) or _KEEPER.match(flat, m.end("unit")):
+        return None  # 县委巡察办移交问题线索台账: the office keeping the ledger
     return unit if 2 <= len(unit) <= 40 and unit.endswith(UNIT_ENDINGS + ("党组", "党委")) else None
+
+
+#: An inspection body that keeps a ledger (巡察办, 巡察组, 巡察工作领导小组办公室):
+#: a title naming it names no inspected unit.
+_KEEPER = re.compile(r"巡察(?:办|组|机构|工作领导小组(?:办公室)?)")
 
 
 def meta_unit(text: str) -> str | None:

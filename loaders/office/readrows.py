@@ -39,10 +39,20 @@ class Sheet:
     sections: list[tuple[int, str]] = field(default_factory=list)  # (level, name)
     previous: dict[int, tuple[int, Cell]] = field(default_factory=dict)  # col → (row, value)
     state: dict[str, Any] = field(default_factory=dict)  # the builder's memory
+    #: row → columns of the cells the file holds lossily (Grid.problems)
+    problem_columns: dict[int, list[int]] = field(default_factory=dict)
     counter: int = 0
 
     def __post_init__(self) -> None:
         self.columns: dict[str, int] = {f: c for c, f in self.layout.match.fields.items()}
+        self._views: dict[int, ColumnView] = {}
+
+    def view(self, col: int) -> ColumnView:
+        """Column ``col`` read once for every row (``ColumnView``)."""
+        got = self._views.get(col)
+        if got is None:
+            got = self._views[col] = ColumnView.of(self.grid, col)
+        return got
 
     def label(self, fld: str) -> str:
         col = self.columns.get(fld)
@@ -58,6 +68,40 @@ class Sheet:
         if not self.sections:
             return None, None
         return self.sections[0][1], self.sections[-1][1]
+
+
+@dataclass(frozen=True)
+class ColumnView:
+    """One column of a sheet for all its rows at once: the value a reader of
+    the printed page sees (a merged range's value inside the range), that
+    value as text (None when blank), whether it is blank and whether it says
+    同上.  Each distinct value is cleaned once (a column repeats few values),
+    so a row's cells are list lookups, not a chain of calls per cell."""
+
+    filled: list[Cell]
+    text: list[str | None]
+    blank: list[bool]
+    ditto: list[bool]
+
+    @classmethod
+    def of(cls, grid: Grid, col: int) -> ColumnView:
+        rows = grid.rows
+        filled: list[Cell] = [row[col] if col < len(row) else None for row in rows]
+        last = len(rows) - 1
+        # the first range listed wins where ranges overlap (Grid.merge_of)
+        for r1, c1, r2, c2 in reversed(grid.merged):
+            if c1 <= col <= c2:
+                value = grid.cell(r1, c1)
+                for r in range(r1, min(r2, last) + 1):
+                    filled[r] = value
+        seen: dict[tuple[type, Cell], tuple[str | None, bool, bool]] = {}
+        for v in filled:
+            key = (type(v), v)
+            if key not in seen:
+                t = clean(v)
+                seen[key] = (None if is_blank(t) else t, is_blank(v), is_ditto(v))
+        read = [seen[(type(v), v)] for v in filled]
+        return cls(filled, [x[0] for x in read], [x[1] for x in read], [x[2] for x in read])
 
 
 class Row:
@@ -91,8 +135,9 @@ class Row:
         col = self.sheet.columns.get(fld)
         value: Cell = None
         if col is not None:
-            value = self.sheet.grid.filled(self.r, col)
-            if is_ditto(value):
+            view = self.sheet.view(col)
+            value = view.filled[self.r]
+            if view.ditto[self.r]:
                 above = self.sheet.previous.get(col)
                 if above is None or is_blank(above[1]):
                     raise CellProblem(self.sheet.label(fld), clean(value),
@@ -105,8 +150,12 @@ class Row:
     def text(self, fld: str) -> str | None:
         key = "\0" + fld
         if key not in self._cache:
-            t = clean(self.raw(fld))
-            self._cache[key] = None if is_blank(t) else t
+            col = self.sheet.columns.get(fld)
+            if col is not None and not self.sheet.view(col).ditto[self.r]:
+                self._cache[key] = self.sheet.view(col).text[self.r]
+            else:
+                t = clean(self.raw(fld))
+                self._cache[key] = None if is_blank(t) else t
         return self._cache[key]  # type: ignore[return-value]
 
     def parse(self, fld: str, parser: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -137,13 +186,18 @@ class Row:
 
     def remember(self) -> None:
         """Keep this row's values for 同上 in the rows below."""
+        r, previous = self.r, self.sheet.previous
         for fld, col in self.sheet.columns.items():
-            try:
-                value = self.raw(fld)
-            except CellProblem:
-                continue
-            if not is_blank(value):
-                self.sheet.previous[col] = (self.r, value)
+            view = self.sheet.view(col)
+            if view.ditto[r]:
+                try:
+                    value = self.raw(fld)
+                except CellProblem:
+                    continue
+                if not is_blank(value):
+                    previous[col] = (r, value)
+            elif not view.blank[r]:
+                previous[col] = (r, view.filled[r])
 
 
 def record(row: Row, table: str, item: int, values: dict[str, Any], refs: dict[str, Any],
@@ -151,7 +205,8 @@ def record(row: Row, table: str, item: int, values: dict[str, Any], refs: dict[s
            ) -> OfficeRecord:
     origin = row.origin(item)
     return OfficeRecord(table, row.sheet.local(table, origin), origin, dict(values),
-                        {k: v for k, v in refs.items() if v not in (None, [], ())},
+                        {k: v for k, v in refs.items()
+                         if v is not None and (v or type(v) not in (list, tuple))},
                         tuple(str(k) for k in key), parent, tuple(row.notes) + notes)
 
 

@@ -105,6 +105,9 @@ class UnitResolver:
             if "|" not in core:
                 by_region[region].append(ent)
         remap: dict[str, str] = {}
+        mentions_of: dict[str | None, list] = defaultdict(list)  # unit → its mentions, in order
+        for m, uid in self._answer.items():
+            mentions_of[uid].append(m)
         for region in sorted(by_region, key=lambda r: r or ""):
             ents = by_region[region]
             if len(ents) < 2:
@@ -121,8 +124,7 @@ class UnitResolver:
                 if verdict is True:
                     remap[b.unit_id] = a.unit_id
                 elif verdict is None:
-                    origins = tuple(o for m, uid in self._answer.items() if uid == b.unit_id
-                                    for o in self._mentions[m])
+                    origins = tuple(o for m in mentions_of[b.unit_id] for o in self._mentions[m])
                     self._review(key, b.name, origins, [(a.unit_id, a.name, ("名称相近",))],
                                  None, f"与「{a.name}」名称相近，是否同一单位？",
                                  score=float(scores[i, j]) / 100)
@@ -185,7 +187,7 @@ class UnitResolver:
 
     def _village(self, region: str | None, name: UnitName,
                  origins: tuple[Origin, ...]) -> str | None:
-        known = {c for (r, c) in self._known_cores() if r == region}
+        known = self._cores_in(region)
         longer = sorted(c for c in known if c.endswith(name.core) and c != name.core
                         and c[: -len(name.core)].endswith(TOWNSHIP_ENDINGS))
         if len(longer) != 1:
@@ -206,6 +208,15 @@ class UnitResolver:
             self._cores = {(self._region(parse_unit(t), c), parse_unit(t).core)
                            for t, c in self._mentions}
         return self._cores
+
+    def _cores_in(self, region: str | None) -> set[str]:
+        """The known cores of ``region`` (``_known_cores`` indexed once by region)."""
+        if not hasattr(self, "_cores_by_region"):
+            by_region: dict[str | None, set[str]] = {}
+            for r, c in self._known_cores():
+                by_region.setdefault(r, set()).add(c)
+            self._cores_by_region = by_region
+        return self._cores_by_region.get(region, set())
 
     def _review(self, key: str, mention: str, origins: tuple[Origin, ...],
                 cands: list[tuple[str, str, tuple[str, ...]]], chosen: str | None,

@@ -48,7 +48,7 @@ def clean(value: object) -> str:
     return _clean_text(str(value))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _clean_text(value: str) -> str:
     text = unicodedata.normalize("NFKC", value)
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -85,14 +85,17 @@ _STATUS_ORDER = sorted(((w, s) for s, ws in STATUS_FORMS.items() for w in ws),
 _CANONICAL_STATUS = {"done", "closed", "partly", "open", "ongoing"}
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_status(value: object) -> str | None:
     """整改情况 → ``done`` / ``closed`` (已销号) / ``partly`` / ``open`` / ``ongoing``.
 
     The cell may be one word (``已整改``), two (``已整改，长期坚持``: done and
     kept up → ``ongoing``, which the completion rate counts as done by
     default) or a sentence that starts with or contains status words
-    (``已完成。制定《…》制度``).  Contradictory words (``已整改`` and ``未整改``)
+    (``已完成。制定《…》制度``).  A forecast (``正在整改，预计年底前完成``) says
+    when the work will be done, not that it is; progress in per cent
+    (``整改中（已完成70%）``) is progress: ``partly`` when it is all the cell
+    says, 100 % ``done``.  Contradictory words (``已整改`` and ``未整改``)
     and text with no status word are problems."""
     text = clean(value)
     if text.lower() in EMPTY:
@@ -100,7 +103,11 @@ def parse_status(value: object) -> str | None:
     if text.lower() in _CANONICAL_STATUS:
         return text.lower()
     found: list[str] = []
-    rest = text
+    rest = _FORECAST.sub("#", text)  # 预计年底前完成: when it will be done, not that it is
+    shares = [float(m[1]) for m in _SHARE_DONE.finditer(rest)]
+    rest = _SHARE_DONE.sub("#", rest)
+    if shares and not _has_status_word(rest):  # 已完成80%: progress, not completion
+        return "done" if min(shares) >= 100 else "partly"
     for word, status in _STATUS_ORDER:
         if word in rest:
             found.append(status)
@@ -123,6 +130,17 @@ def parse_status(value: object) -> str | None:
                        " / contradictory statuses in one cell")
 
 
+#: A date or plan the work is to be done by (预计2023年底前完成, 力争6月底前整改到位).
+_FORECAST = re.compile(r"(?:预计|力争|争取|确保|拟于|拟在|计划于|计划在|预期)[^，,；;。]{0,20}?"
+                       r"(?:完成整改|整改完成|完成|整改到位|到位|办结|销号)")
+#: Progress in per cent (已完成70%, 完成60％ after NFKC).
+_SHARE_DONE = re.compile(r"(?:已|基本)?完成\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def _has_status_word(text: str) -> bool:
+    return any(word in text for word, _ in _STATUS_ORDER)
+
+
 #: Fill colours offices use as status, named by the legend (红/黄/绿/蓝 …).
 COLOUR_WORDS = {"红": "red", "黄": "yellow", "绿": "green", "蓝": "blue", "橙": "orange",
                 "灰": "grey", "紫": "purple"}
@@ -130,7 +148,7 @@ _LEGEND_ITEM = re.compile(r"(红|黄|绿|蓝|橙|灰|紫)色?(?:底色|标注|�
                           r"(?:表示|代表|为|是|:|=)?[“\"']?([^，,；;。、\n“”\"'()（）]{2,12})")
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_legend(value: object) -> dict[str, str]:
     """A colour legend (``注：红色表示未整改，黄色表示正在整改，绿色表示已完成``)
     → colour → status.  Empty when the text names no colour with a status."""
@@ -146,7 +164,7 @@ def parse_legend(value: object) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def colour_name(rgb: str | None) -> str | None:
     """An ``AARRGGBB`` / ``RRGGBB`` fill → the colour word a legend uses,
     by hue; white, black and unfilled give None."""
@@ -224,7 +242,7 @@ def _excel_year_month(number: float, text: str, *, end: bool) -> DateValue:
     return DateValue(day, f"数值 {text} 按 {year}年{month}月 读取")
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_date(value: object, *, years: tuple[int, ...] = (), end: bool = False,
                typed: bool = True, after: dt.date | None = None,
                before: dt.date | None = None) -> DateValue | None:
@@ -328,7 +346,7 @@ class Deadline:
     note: str | None = None
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_deadline(value: object, *, years: tuple[int, ...] = (),
                    typed: bool = True) -> Deadline | None:
     """``2023年6月底前`` → 2023-06-30; ``2023.8`` → 2023-08-31; ``2023年底`` →
@@ -374,16 +392,24 @@ def parse_deadline(value: object, *, years: tuple[int, ...] = (),
 
 def years_in(values: list[object]) -> tuple[int, ...]:
     """The years the row's other date cells name (for year-less dates)."""
-    out = []
+    out: tuple[int, ...] = ()
     for v in values:
-        if isinstance(v, (dt.date, dt.datetime)):
-            out.append(v.year)
-        elif isinstance(v, float) and 1900 <= v < 2101:
-            out.append(int(v))
-        else:
-            out += [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*[-/.年]|\d{4}$)",
-                                               clean(v))]
-    return tuple(out)
+        if v is not None:
+            out += _years_of(v)
+    return out
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*[-/.年]|\d{4}$)")
+
+
+@functools.lru_cache(maxsize=1 << 18, typed=True)
+def _years_of(v: object) -> tuple[int, ...]:
+    """The years one cell names (a column repeats its dates: each read once)."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return (v.year,)
+    if isinstance(v, float) and 1900 <= v < 2101:
+        return (int(v),)
+    return tuple(int(y) for y in _YEAR.findall(clean(v)))
 
 
 # --- leads: dispositions and outcomes --------------------------------------
@@ -402,7 +428,7 @@ _DISPOSITION_ORDER = sorted(((w, d) for d, ws in DISPOSITION_FORMS.items() for w
 ABBREVIATIONS = {"初核": "初步核实", "函询": "谈话函询", "暂存": "暂存待查", "了结": "予以了结"}
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_disposition(value: object) -> str | None:
     """处置方式 → talk / verify / hold / close / investigate (``初核`` → verify)."""
     text = clean(value)
@@ -431,7 +457,7 @@ _NO_OUTCOME = ("了结", "批评教育", "诫勉", "提醒谈话", "谈话提醒
                "办理中", "核查中", "正在办理", "待查")
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_outcomes(value: object) -> tuple[str, ...]:
     """处理结果 in free text → the outcome stages it names, in stage order
     (``立案审查，给予党内严重警告处分`` → case_filed, sanctioned;
@@ -473,7 +499,7 @@ def header_scale(header: object) -> float:
     return 1.0
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_amount(value: object, scale: float = 1.0) -> float | None:
     """An amount in yuan: the column's ``scale`` (from its header) applies
     unless the cell names its own unit (``2860元``, ``12.5万元``)."""
@@ -501,7 +527,7 @@ def parse_amount(value: object, scale: float = 1.0) -> float | None:
 # --- relation words (回避申报 与本人关系) ------------------------------------
 
 
-@functools.lru_cache(maxsize=1 << 14, typed=True)
+@functools.lru_cache(maxsize=1 << 18, typed=True)
 def parse_relation(value: object) -> tuple[str, str | None]:
     """与本人关系 → (canonical relation, note), read by the kinship grammar
     (``linkgraph.relations``, 公务员法 第七十四条): ``哥哥`` → sibling, ``表弟`` →

@@ -32,6 +32,8 @@ def table_file(table: str) -> str:
 
 def cell(value: Any) -> str:
     """One value as the contract's CSV writes it."""
+    if type(value) is str:  # most cells: as is
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -51,7 +53,9 @@ def cell(value: Any) -> str:
 def columns_for(table: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """The schema's columns a table's file carries, in the schema's order."""
     spec = TABLE_BY_NAME[table]
-    filled = {k for r in rows for k, v in r.items() if cell(v) != ""}
+    filled: set[str] = set()
+    for r in rows:
+        filled.update(k for k, v in r.items() if k not in filled and cell(v) != "")
     unknown = sorted({k for r in rows for k in r} - {c.name for c in spec.columns})
     if unknown:
         raise ValueError(f"{table}: columns not in the contract: {', '.join(unknown)}")
