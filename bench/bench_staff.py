@@ -80,7 +80,8 @@ def one(n_teams: int, n_people: int, solver: str, time_limit: float, pool: str =
 
     from linkgraph.staffing.classes import merged_hint, merged_model
     from linkgraph.staffing.greedy import greedy_roster
-    from linkgraph.staffing.model import SOLVERS, encode
+    from linkgraph.staffing.model import encode
+    from linkgraph.staffing.solvers import SOLVERS
 
     prob = instance(n_teams, n_people, pool=pool)
     started = time.perf_counter()

@@ -333,7 +333,7 @@ def test_the_time_limit_covers_the_whole_run_not_only_the_solver(tmp_path, monke
     # when they take 2 of 5 seconds the solver is given at most the 3 left
     import time
 
-    import linkgraph.staffing.model as model
+    import linkgraph.staffing.solvers as model
     import linkgraph.staffing.plan as plan
     from linkgraph.dataset import load_dataset
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linkgraph.staffing.classes import decode, merged_model, person_classes
-from linkgraph.staffing.model import SOLVERS
+from linkgraph.staffing.solvers import SOLVERS
 from linkgraph.staffing.problem import Person, StaffProblem, TeamSlot
 from linkgraph.staffing.rules import RoleRule, load_staffing_rules
 from tests.test_staff_solvers import POOLS, TAGS, _conflict, brute_force, instances, team_cost

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from linkgraph.analysis.conflicts import Conflict
 from linkgraph.errors import LinkgraphError
-from linkgraph.staffing.model import SOLVERS, best_rosters, encode, solver_named
+from linkgraph.staffing.model import encode
+from linkgraph.staffing.solvers import SOLVERS, best_rosters, solver_named
 from linkgraph.staffing.problem import Person, StaffProblem, TeamSlot
 from linkgraph.staffing.rules import ROLES, RoleRule, load_staffing_rules
 
@@ -234,7 +235,8 @@ def test_out_of_time_the_checked_greedy_roster_comes_back_with_its_gap():
     import numpy as np
 
     from linkgraph.staffing.greedy import greedy_values
-    from linkgraph.staffing.model import satisfies, solve_auto
+    from linkgraph.staffing.model import satisfies
+    from linkgraph.staffing.solvers import solve_auto
 
     rng = np.random.default_rng(0)
     rules = load_staffing_rules()
@@ -263,7 +265,8 @@ def test_auto_never_answers_worse_than_the_checked_start():
     import numpy as np
 
     from linkgraph.staffing.greedy import greedy_values
-    from linkgraph.staffing.model import satisfies, solve_auto
+    from linkgraph.staffing.model import satisfies
+    from linkgraph.staffing.solvers import solve_auto
 
     rng = np.random.default_rng(1)
     rules = load_staffing_rules()

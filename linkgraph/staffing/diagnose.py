@@ -16,7 +16,8 @@ import numpy as np
 
 from linkgraph.errors import InfeasibleError
 from linkgraph.rotation.instance import SolverTimeout
-from linkgraph.staffing.model import encode, solver_named
+from linkgraph.staffing.model import encode
+from linkgraph.staffing.solvers import solver_named
 from linkgraph.staffing.problem import StaffProblem
 
 ROLE_ZH = {"leader": "组长", "deputy": "副组长", "member": "成员", "liaison": "联络员"}

@@ -13,7 +13,8 @@ from linkgraph.schema import Tables
 from linkgraph.staffing.diagnose import ROLE_ZH, explain_infeasible
 from linkgraph.staffing.classes import decode, merged_hint, merged_model
 from linkgraph.staffing.greedy import greedy_roster, greedy_values
-from linkgraph.staffing.model import LinearModel, StaffSolution, best_rosters, encode
+from linkgraph.staffing.model import LinearModel, StaffSolution, encode
+from linkgraph.staffing.solvers import best_rosters
 from linkgraph.staffing.problem import StaffProblem, TeamSlot, build_problem, team_slots
 from linkgraph.staffing.rules import ROLES, StaffingRules, load_staffing_rules
 
