@@ -95,7 +95,7 @@ def _drop_outcomes_of(gen, problems: set, measures: set) -> None:
         t["visits"] = t["visits"].assign(measure_ids=t["visits"]["measure_ids"].map(kept))
     if "outcomes" in gen.truth and {"reviews", "results", "lead_people", "talks",
                                     "visits"} <= set(t):
-        gen.truth["outcomes"] = outcome_truth(t)
+        gen.truth["outcomes"] = outcome_truth(t, np.datetime64(gen.as_of, "D"))
 
 
 def category_mix(gen):
