@@ -205,3 +205,81 @@ def test_cli_by_category_reapplies_the_office_decisions(invoke, written, tmp_pat
                    "财务管理": [2, 1, 0.5, 1, 0, 1, 0, 1],
                    "选人用人": [1, 1, 1.0, 1, 1, 0, 0, 0],
                    "合计": [7, 3, 0.4286, 10, 7, 3, 1, 2]}
+
+
+# 完成 and 销号 are separate stages: the same ledger with closing reviews
+# (审核事项 销号).  Worked out by hand, as of 2024-06-30:
+#   M1 (已完成) passed 2024-04-01                      -> closed
+#   M2 (已销号) passed 2024-03-05, then 再整改 2024-04-10 -> latest review sends it back: open
+#   M6 (已完成, Q2's only measure) passed 2024-02-01  -> closed, so Q2 is closed
+#   M10 passed 2024-07-15, after the as-of date        -> not yet closed
+#   Q6 (立行立改, no measure) named by a passed review -> closed
+# measures closed: M1 M6 = 2 (of 7 done); problems closed: Q2 Q6 = 2 (of 3 rectified).
+REVIEWED = {**LEDGER, "reviews.csv": (
+    "review_id,unit_id,round_id,subject,measure_id,problem_id,review_date,verdict\n"
+    "V1,U1,X1,销号,M1,,2024-04-01,通过\n"
+    "V2,U1,X1,销号,M2,,2024-03-05,通过\n"
+    "V3,U1,X1,销号,M2,,2024-04-10,再整改\n"
+    "V4,U1,X1,销号,M6,,2024-02-01,通过\n"
+    "V5,U2,X2,销号,M10,,2024-07-15,通过\n"
+    "V6,U1,X2,销号,,Q6,2024-05-01,通过\n")}
+STAGES = ["rectified", "problems_closed", "measures_done", "measures_closed"]
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    return write_tables(tmp_path_factory.mktemp("rect-reviewed"), REVIEWED)
+
+
+def stages(table, key):
+    return {k: r[STAGES].tolist() for k, (_, r) in zip(table[key], table.iterrows())}
+
+
+def test_closed_after_review_is_counted_apart_from_done(reviewed):
+    tables = load_dataset(reviewed).tables
+    t = completion(tables, load_rules(), AS_OF, "round")
+    assert stages(t, "round_id") == {
+        "X1": [1, 1, 5, 2],   # Q2 rectified and closed; M1 M6 closed of M1 M2 M3 M4 M6 done
+        "X2": [2, 1, 2, 0],   # Q5 Q6 rectified, Q6 closed; M8 M10 done, M10 closed later
+        "合计": [3, 2, 7, 2]}
+    assert rows(t, "round_id")["合计"] == [7, 3, 0.4286, 10, 7, 3, 1, 2]  # the rest unchanged
+    by_unit = stages(completion(tables, load_rules(), AS_OF, "unit"), "unit_id")
+    assert by_unit["U1"] == [2, 2, 5, 2] and by_unit["U2"] == [1, 0, 2, 0]
+    by_dept = stages(completion(tables, load_rules(), AS_OF, "department"), "dept_id")
+    assert by_dept["D1"] == [0, 0, 3, 1]            # M1 closed; Q1 Q3 open
+    assert by_dept["（未填写）"] == [1, 1, 1, 1]    # M6 of Q2
+    m = measure_status(tables, load_rules(), AS_OF).set_index("measure_id")
+    assert m.index[m["review_closed"]].tolist() == ["M1", "M6"]
+    p = problem_status(tables, m.reset_index(), AS_OF).set_index("problem_id")
+    assert p.index[p["problems_closed"]].tolist() == ["Q2", "Q6"]
+
+
+def test_without_reviews_the_status_closed_is_taken_as_written(tables):
+    # no review rows: M2 (已销号, 2024-03-02) is closed; Q1 keeps open measures
+    t = completion(tables, load_rules(), AS_OF, "round")
+    assert stages(t, "round_id")["合计"] == [3, 0, 7, 1]
+
+
+def test_cli_and_report_show_closed_beside_done(invoke, reviewed):
+    r = invoke("rectification", reviewed, "--as-of", AS_OF, "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert "经审核销号问题 2 个、措施 2 项（已完成措施 7 项）" in r.stderr
+    total = json.loads(r.stdout)["records"][-1]
+    assert (total["problems_closed"], total["measures_closed"]) == (2, 2)
+    import datetime as dt
+
+    from linkgraph.report.options import ReportOptions
+    from linkgraph.report.sections.rectification import rectification
+    from linkgraph.session import Session
+
+    tables = load_dataset(reviewed).tables
+    for lang, words in (("zh", "经审核销号问题 2 个、措施 2 项（已完成措施 7 项）"),
+                        ("en", "closed after review: 2 problems, 2 measures (measures done: 7)")):
+        section = rectification(Session(tables, as_of=dt.date(2024, 6, 30)),
+                                ReportOptions(as_of=dt.date(2024, 6, 30), lang=lang))
+        assert words in section.paragraphs[0]
+        table = section.tables[0]
+        assert table.rows[-1]["measures_closed"] == 2 and table.rows[-1]["problems_closed"] == 2
+        heading = dict(table.columns)
+        assert heading["measures_closed"] == ("销号措施" if lang == "zh"
+                                              else "Measures closed after review")

@@ -15,6 +15,10 @@
   any other problem without a measure has no record of being fixed, so it
   counts as not rectified (``no_measures`` says how many).
 * The completion rate (整改完成率) = rectified problems / problems.
+* 完成 and 销号 are separate stages: a measure or problem is closed (销号) only
+  as ``linkgraph.analysis.reviews.closure`` decides (a passed closing review;
+  the ledger status 已销号 only when the dataset holds no review at all), and
+  ``measures_closed`` / ``problems_closed`` count them beside the completed.
 * Categories are the harmonised ones (``linkgraph.categories``); grouped by
   category, each row also lists the labels as teams wrote them
   (``category_written``).
@@ -31,6 +35,7 @@ from linkgraph.categories import harmonise_tables, written_labels
 from linkgraph.analysis.ledger import (Limits, add_months, add_workdays, days_between,
                                        codes, label, lookup, names, positions, take,
                                        timestamp)
+from linkgraph.analysis.reviews import closure
 from linkgraph.rules import Rules
 from linkgraph.schema import Tables
 from linkgraph.vocab import LABELS_ZH
@@ -40,8 +45,8 @@ UNSPECIFIED = "（未填写）"
 #: review passed — see ``linkgraph.analysis.reviews``).
 DONE_STATUSES = ("done", "closed")
 GROUPINGS = ("unit", "round", "category", "department")
-COUNTS = ("problems", "rectified", "rate", "measures", "measures_done", "overdue_measures",
-          "reopened", "no_measures")
+COUNTS = ("problems", "rectified", "problems_closed", "rate", "measures", "measures_done",
+          "measures_closed", "overdue_measures", "reopened", "no_measures")
 MEASURE_COLUMNS = ("measure_id", "problem_id", "unit_id", "unit_name", "round_id", "category",
                    "description", "owner_person_id", "owner_name", "owner_dept_id",
                    "owner_dept_name", "status", "due_date", "due_source", "completed_date",
@@ -80,9 +85,11 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done
     problems = _problems(tables, as_of)
+    closed = closure(tables, as_of)
     m = tables["measures"]
     pos = positions(problems["problem_id"], m["problem_id"])
-    m, pos = m[pos >= 0], pos[pos >= 0]
+    keep = pos >= 0
+    m, pos = m[keep], pos[keep]
     default_due = add_months(take(problems["feedback"], pos, m.index),
                              limits.rectification_report_months)
     has_due = m["due_date"].notna()
@@ -99,10 +106,12 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
         "owner_dept_id": m["owner_dept_id"], "status": m["status"], "due_date": due,
         "due_source": source,
         "completed_date": m["completed_date"].where(~(m["completed_date"] > as_of)),
-        "completed": completed, "overdue": overdue,
+        "completed": completed, "review_closed": closed.measure_closed.to_numpy()[keep],
+        "overdue": overdue,
         "overdue_days": days_between(due, pd.Series(as_of, index=m.index)).where(overdue),
         "reopened": m["reopened"]}).reset_index(drop=True)
-    return Rectification(_problem_counts(problems, out, pos), out, pos)
+    problem_closed = closed.problem_closed.to_numpy()[~(tables["problems"]["found_date"] > as_of)]
+    return Rectification(_problem_counts(problems, out, pos, problem_closed), out, pos)
 
 
 def _located(tables: Tables, measures: pd.DataFrame, problems: pd.DataFrame | None = None,
@@ -128,14 +137,24 @@ def measure_status(tables: Tables, rules: Rules, as_of: dt.date | str,
 def problem_status(tables: Tables, measures: pd.DataFrame, as_of: dt.date | str) -> pd.DataFrame:
     """One row per problem found by ``as_of``: its measures and whether it is
     rectified (see the module docstring for a problem with no measure)."""
-    p = _problems(harmonise_tables(tables), timestamp(as_of))
-    return _problem_counts(p, measures, positions(p["problem_id"], measures["problem_id"]))
+    as_of = timestamp(as_of)
+    tables = harmonise_tables(tables)
+    p = _problems(tables, as_of)
+    closed = closure(tables, as_of).problem_closed.to_numpy()[~(tables["problems"]["found_date"]
+                                                                > as_of)]
+    return _problem_counts(p, measures, positions(p["problem_id"], measures["problem_id"]),
+                           closed)
 
 
-def _problem_counts(p: pd.DataFrame, measures: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
+def _problem_counts(p: pd.DataFrame, measures: pd.DataFrame, pos: np.ndarray,
+                    problem_closed: np.ndarray) -> pd.DataFrame:
+    """``p`` with its measures counted; ``problem_closed`` (销号, in ``p``'s
+    order) from ``reviews.closure``."""
     out = p[["problem_id", "unit_id", "round_id", "category", "immediate", "feedback"]].copy()
+    out["problems_closed"] = problem_closed.astype(bool)
     ok = pos >= 0
     for c, weights in (("measures", None), ("measures_done", "completed"),
+                       ("measures_closed", "review_closed"),
                        ("overdue_measures", "overdue"), ("reopened", "reopened")):
         w = None if weights is None else measures[weights].to_numpy()[ok].astype(np.int64)
         out[c] = np.bincount(pos[ok], weights=w, minlength=len(p)).astype("int64")
@@ -166,7 +185,9 @@ def _tally(problems: pd.DataFrame, measures: pd.DataFrame, pos: np.ndarray,
     out = pd.DataFrame({
         "key": keys, "problems": count(pcode),
         "rectified": count(pcode, problems["rectified"].to_numpy()[prow]),
+        "problems_closed": count(pcode, problems["problems_closed"].to_numpy()[prow]),
         "measures": count(mcode), "measures_done": count(mcode, measures["completed"].to_numpy()),
+        "measures_closed": count(mcode, measures["review_closed"].to_numpy()),
         "overdue_measures": count(mcode, measures["overdue"].to_numpy()),
         "reopened": count(mcode, measures["reopened"].to_numpy()),
         "no_measures": count(pcode, problems["no_measures"].to_numpy()[prow])})
@@ -233,8 +254,10 @@ def completion(tables: Tables, rules: Rules, as_of: dt.date | str, by: str = "ro
     out.iloc[:, 0] = out.iloc[:, 0].astype(object).where(out.iloc[:, 0].notna(), UNSPECIFIED)
     first = out.columns[0]
     total = {first: "合计", f"{first}_en": "Total", "problems": len(problems), "rectified": int(problems["rectified"].sum()),
+             "problems_closed": int(problems["problems_closed"].sum()),
              "rate": _rate(int(problems["rectified"].sum()), len(problems)),
              "measures": len(measures), "measures_done": int(measures["completed"].sum()),
+             "measures_closed": int(measures["review_closed"].sum()),
              "overdue_measures": int(measures["overdue"].sum()),
              "reopened": int(measures["reopened"].sum()),
              "no_measures": int(problems["no_measures"].sum())}

@@ -97,7 +97,10 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
     when not completed and past its due date (整改时限; without one, the
     round's end + [limits] rectification_report_months months).  --by
     department groups by the measures' owner department.  A measure written
-    已销号 (closed) counts as completed; --reviews lists, per unit and round,
+    已销号 (closed) counts as completed; 销号 is a stage of its own:
+    problems_closed / measures_closed count what a passed closing review
+    closed (reviews table; the status 已销号 only when there is no review at
+    all), beside rectified / measures_done.  --reviews lists, per unit and round,
     the plan (due 15 working days after feedback) and report (3 months):
     submitted, passed, sent back how often, closing reviews, and the dated
     history of every review (回炉) from the reviews table.
@@ -134,7 +137,9 @@ def rectification(dataset, rules_path, as_of: dt.date, by: str, ongoing_open: bo
     counted_done = rules.limits.ongoing_counts_as_done and not ongoing_open
     convention = "持续整改/长期坚持计为已完成" if counted_done else "持续整改/长期坚持计为未完成"
     click.echo(f"截至 {as_of}：整改完成率 {_pct(total['rate'])}（{total['rectified']}/"
-               f"{total['problems']}，口径：{convention}），超期措施 {total['overdue_measures']} 项，"
+               f"{total['problems']}，口径：{convention}），经审核销号问题 {total['problems_closed']} 个、"
+               f"措施 {total['measures_closed']} 项（已完成措施 {total['measures_done']} 项），"
+               f"超期措施 {total['overdue_measures']} 项，"
                f"回炉 {total['reopened']} 项", err=True)
 
 
