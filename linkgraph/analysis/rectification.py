@@ -72,12 +72,14 @@ class Rectification:
 
 def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
                         ongoing_done: bool | None = None, *,
-                        categories: bool = True) -> Rectification:
+                        categories: bool = True, closing: bool = True) -> Rectification:
     """Every measure judged (completed, due, overdue) and every problem
     counted (rectified or not) as of ``as_of``; one join of measures to
     problems, shared by every figure.  ``categories=False`` leaves the
     problems' categories as written (no harmonisation: a caller that never
-    shows or groups a category, such as the warnings, saves that pass)."""
+    shows or groups a category, such as the warnings, saves that pass);
+    ``closing=False`` leaves out the 销号 stage (``review_closed``,
+    ``measures_closed``, ``problems_closed``) for a caller that never shows it."""
     as_of = timestamp(as_of)
     if categories:
         tables = harmonise_tables(tables)
@@ -85,7 +87,7 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
     if ongoing_done is None:
         ongoing_done = limits.ongoing_counts_as_done
     problems = _problems(tables, as_of)
-    closed = closure(tables, as_of)
+    closed = closure(tables, as_of) if closing else None
     m = tables["measures"]
     pos = positions(problems["problem_id"], m["problem_id"])
     keep = pos >= 0
@@ -106,10 +108,13 @@ def rectification_state(tables: Tables, rules: Rules, as_of: dt.date | str,
         "owner_dept_id": m["owner_dept_id"], "status": m["status"], "due_date": due,
         "due_source": source,
         "completed_date": m["completed_date"].where(~(m["completed_date"] > as_of)),
-        "completed": completed, "review_closed": closed.measure_closed.to_numpy()[keep],
-        "overdue": overdue,
+        "completed": completed, "overdue": overdue,
         "overdue_days": days_between(due, pd.Series(as_of, index=m.index)).where(overdue),
         "reopened": m["reopened"]}).reset_index(drop=True)
+    if closed is None:
+        return Rectification(_problem_counts(problems, out, pos, None), out, pos)
+    out.insert(out.columns.get_loc("completed") + 1, "review_closed",
+               closed.measure_closed.to_numpy()[keep])
     problem_closed = closed.problem_closed.to_numpy()[~(tables["problems"]["found_date"] > as_of)]
     return Rectification(_problem_counts(problems, out, pos, problem_closed), out, pos)
 
@@ -147,15 +152,18 @@ def problem_status(tables: Tables, measures: pd.DataFrame, as_of: dt.date | str)
 
 
 def _problem_counts(p: pd.DataFrame, measures: pd.DataFrame, pos: np.ndarray,
-                    problem_closed: np.ndarray) -> pd.DataFrame:
+                    problem_closed: np.ndarray | None) -> pd.DataFrame:
     """``p`` with its measures counted; ``problem_closed`` (销号, in ``p``'s
-    order) from ``reviews.closure``."""
+    order) from ``reviews.closure``, None to leave the 销号 stage out."""
     out = p[["problem_id", "unit_id", "round_id", "category", "immediate", "feedback"]].copy()
-    out["problems_closed"] = problem_closed.astype(bool)
+    if problem_closed is not None:
+        out["problems_closed"] = problem_closed.astype(bool)
     ok = pos >= 0
     for c, weights in (("measures", None), ("measures_done", "completed"),
                        ("measures_closed", "review_closed"),
                        ("overdue_measures", "overdue"), ("reopened", "reopened")):
+        if weights is not None and weights not in measures:
+            continue
         w = None if weights is None else measures[weights].to_numpy()[ok].astype(np.int64)
         out[c] = np.bincount(pos[ok], weights=w, minlength=len(p)).astype("int64")
     out["no_measures"] = out["measures"] == 0

@@ -104,7 +104,8 @@ def _notify(level: str, owner: str, deputies: list[str] | None,
 
 def _measure_warnings(tables: Tables, rules: Rules, as_of: pd.Timestamp,
                       t: Thresholds, lang: str) -> pd.DataFrame:
-    state = rectification_state(tables, rules, as_of, categories=False)  # no category shown
+    # no category and no 销号 stage is shown: both passes are left out
+    state = rectification_state(tables, rules, as_of, categories=False, closing=False)
     m = state.measures[~state.measures["completed"] & state.measures["due_date"].notna()]
     days = (m["due_date"] - as_of).dt.days
     level = level_of(days, t)
