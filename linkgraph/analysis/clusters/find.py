@@ -176,7 +176,7 @@ def find_clusters(tables: Tables, params: ClusterRules | None = None, *,
     specific = problems[~problems["category_level"].isin(["area", "branch"]) & ~vague]
     if "overrepresented" in kinds:
         found += overrepresented(rolled_up(specific, taxonomy, params.thin_problems), units,
-                                 ancestors, params)
+                                 ancestors, params, area_problems=problems)
     if "near_duplicate" in kinds:
         names = own_names(tables, problems["unit_id"].dropna().unique())
         found += near_duplicates(problems, params, names)
