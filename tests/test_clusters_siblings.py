@@ -1,0 +1,74 @@
+"""The sibling rule of over-representation (``clusters.siblings``): a
+category high in a cell whose area is not high there is a team's choice of
+label between sibling categories, not more problems.
+
+A county K of three towns A, B, C, 20 units each.  招投标 and 工程项目 are
+siblings (area 落实全面从严治党战略部署); 惠民资金 is of another area
+(群众身边腐败和不正之风).  Everywhere a unit has 10 problems of the 工程 area and
+10 of 惠民资金; B and C write 2 of the ten 招投标 and 8 工程项目, A's team 8 and 2.
+"""
+from __future__ import annotations
+
+import pytest
+
+from linkgraph.analysis.clusters.find import find_clusters
+from linkgraph.dataset import load_dataset
+from tests.conftest import write_tables
+
+TOWNS = "ABC"
+
+
+def ledger(tmp_path, per_unit):
+    """``per_unit(town) -> {category: count}`` for every unit of the town."""
+    units = ["unit_id,name,region_id,level"]
+    rows = ["problem_id,unit_id,round_id,category,description"]
+    for town in TOWNS:
+        for i in range(20):
+            uid = f"{town}{i:02d}"
+            units.append(f"{uid},{town}镇单位{i},{town},乡级")
+            for cat, n in per_unit(town).items():
+                for _ in range(n):
+                    rows.append(f"Q{len(rows):05d},{uid},X1,{cat},")
+    files = {
+        "regions.csv": "region_id,name,level,parent_id\nM,某市,市,\nK,某县,县,M\n" +
+                       "".join(f"{t},{t}镇,乡,K\n" for t in TOWNS),
+        "units.csv": "\n".join(units) + "\n",
+        "problems.csv": "\n".join(rows) + "\n",
+        "rounds.csv": "round_id,name,kind,start,end\nX1,第一轮,常规巡察,2024-03-01,2024-05-31\n",
+        "teams.csv": "team_id,round_id,name\nT1,X1,第一巡察组\n",
+        "assignments.csv": "round_id,team_id,unit_id\nX1,T1,A00\n",
+        "departments.csv": "dept_id,name,kind,region_id,supervises\nD1,某县住建局,其他,K,招投标\n",
+    }
+    return load_dataset(write_tables(tmp_path, files))
+
+
+def over(clusters, category):
+    return [c for c in clusters if c.kind == "overrepresented" and c.category == category]
+
+
+def test_a_sibling_label_is_no_cluster(tmp_path):
+    # A's 招投标 share is 8/20 against 160+80 of 1200 = 0.2 overall (lift
+    # 2.0, p ≈ 1e-20 over 400 problems): high alone.  But A's 工程 area is
+    # 200 of 400, the overall half (area lift 1.0): the same findings,
+    # labelled 招投标 rather than 工程项目 — no cluster
+    def mix(town):
+        return {"招投标": 8, "工程项目": 2, "惠民资金": 10} if town == "A" else \
+            {"招投标": 2, "工程项目": 8, "惠民资金": 10}
+    clusters = find_clusters(ledger(tmp_path, mix), kinds=("overrepresented",))
+    assert over(clusters, "招投标") == []
+    assert clusters == []
+
+
+def test_more_problems_of_the_kind_are_still_a_cluster(tmp_path):
+    # A's units have 10 extra 招投标 problems: 12 of 30, the area 20 of 30
+    # against 800/1400 = 4/7 overall (area lift 20/30 ÷ 4/7 = 7/6, binomial
+    # tail of 400 of 600 at 4/7 ≈ 1e-6): a real concentration
+    def mix(town):
+        return {"招投标": 12, "工程项目": 8, "惠民资金": 10} if town == "A" else \
+            {"招投标": 2, "工程项目": 8, "惠民资金": 10}
+    found = over(find_clusters(ledger(tmp_path, mix), kinds=("overrepresented",)), "招投标")
+    assert len(found) == 1
+    c = found[0]
+    assert c.region_id == "A"
+    assert c.unit_ids == tuple(f"A{i:02d}" for i in range(20))
+    assert c.detail["area_lift"] == pytest.approx(7 / 6, abs=1e-3)
