@@ -19,14 +19,14 @@ TOWNS = "ABC"
 
 
 def ledger(tmp_path, per_unit):
-    """``per_unit(town) -> {category: count}`` for every unit of the town."""
+    """``per_unit(unit_id) -> {category: count}`` (a unit's id starts with its town)."""
     units = ["unit_id,name,region_id,level"]
     rows = ["problem_id,unit_id,round_id,category,description"]
     for town in TOWNS:
         for i in range(20):
             uid = f"{town}{i:02d}"
             units.append(f"{uid},{town}镇单位{i},{town},乡级")
-            for cat, n in per_unit(town).items():
+            for cat, n in per_unit(uid).items():
                 for _ in range(n):
                     rows.append(f"Q{len(rows):05d},{uid},X1,{cat},")
     files = {
@@ -51,8 +51,8 @@ def test_a_sibling_label_is_no_cluster(tmp_path):
     # 2.0, p ≈ 1e-20 over 400 problems): high alone.  But A's 工程 area is
     # 200 of 400, the overall half (area lift 1.0): the same findings,
     # labelled 招投标 rather than 工程项目 — no cluster
-    def mix(town):
-        return {"招投标": 8, "工程项目": 2, "惠民资金": 10} if town == "A" else \
+    def mix(uid):
+        return {"招投标": 8, "工程项目": 2, "惠民资金": 10} if uid[0] == "A" else \
             {"招投标": 2, "工程项目": 8, "惠民资金": 10}
     clusters = find_clusters(ledger(tmp_path, mix), kinds=("overrepresented",))
     assert over(clusters, "招投标") == []
@@ -63,8 +63,8 @@ def test_more_problems_of_the_kind_are_still_a_cluster(tmp_path):
     # A's units have 10 extra 招投标 problems: 12 of 30, the area 20 of 30
     # against 800/1400 = 4/7 overall (area lift 20/30 ÷ 4/7 = 7/6, binomial
     # tail of 400 of 600 at 4/7 ≈ 1e-6): a real concentration
-    def mix(town):
-        return {"招投标": 12, "工程项目": 8, "惠民资金": 10} if town == "A" else \
+    def mix(uid):
+        return {"招投标": 12, "工程项目": 8, "惠民资金": 10} if uid[0] == "A" else \
             {"招投标": 2, "工程项目": 8, "惠民资金": 10}
     found = over(find_clusters(ledger(tmp_path, mix), kinds=("overrepresented",)), "招投标")
     assert len(found) == 1
@@ -72,3 +72,21 @@ def test_more_problems_of_the_kind_are_still_a_cluster(tmp_path):
     assert c.region_id == "A"
     assert c.unit_ids == tuple(f"A{i:02d}" for i in range(20))
     assert c.detail["area_lift"] == pytest.approx(7 / 6, abs=1e-3)
+
+
+def test_a_sector_within_a_region_is_labelled_with_both(tmp_path):
+    # the real concentration in A's ten 住建 units only (every town has 住建
+    # and 教育 units): the cell is 住建 within A, not all of 住建 — the label
+    # names the town, or a reader takes it for the whole sector
+    def mix(uid):
+        return {"招投标": 12, "工程项目": 8, "惠民资金": 10} if uid < "A10" else \
+            {"招投标": 2, "工程项目": 8, "惠民资金": 10}
+    data = ledger(tmp_path, mix)
+    t = dict(data.tables)
+    t["units"] = t["units"].assign(
+        sector=["住建" if int(u[1:]) < 10 else "教育" for u in t["units"]["unit_id"]])
+    found = over(find_clusters(t, kinds=("overrepresented",)), "招投标")
+    assert [(c.sector, c.region_id, c.unit_ids) for c in found] == \
+        [("住建", "A", tuple(f"A{i:02d}" for i in range(10)))]
+    assert found[0].label.startswith("A镇住建系统「招投标」问题高发：10个单位")
+    assert found[0].label_en.startswith("「招投标」 over-represented in the 住建 sector of A镇:")

@@ -116,7 +116,8 @@ def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
         region = c.region_id or ""
-        where = f"{c.sector}系统" if c.sector else region_names.get(region, region)
+        place = region_names.get(region, region)    # a sector within a region names both
+        where = f"{place}{c.sector}系统" if c.sector else place
         return f"{where}「{c.category}」问题高发：{n}个单位，为基准的{c.detail['lift']:.1f}倍"
     if c.kind == "near_duplicate":
         return f"「{c.detail['phrase']}」等{c.detail['variants']}种表述在{n}个单位重复出现"
@@ -129,7 +130,9 @@ def label_en_for(c: Candidate, region_names: Mapping[str, str]) -> str:
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
         region = c.region_id or ""
-        where = f"the {c.sector} sector" if c.sector else region_names.get(region, region)
+        place = region_names.get(region, region)
+        where = (f"the {c.sector} sector" + (f" of {place}" if place else "")) if c.sector \
+            else place
         return (f"「{c.category}」 over-represented in {where}: {n} units, "
                 f"{c.detail['lift']:.1f} times the baseline")
     if c.kind == "near_duplicate":
