@@ -48,9 +48,11 @@ def over(clusters, category):
 
 def test_a_sibling_label_is_no_cluster(tmp_path):
     # A's 招投标 share is 8/20 against 160+80 of 1200 = 0.2 overall (lift
-    # 2.0, p ≈ 1e-20 over 400 problems): high alone.  But A's 工程 area is
-    # 200 of 400, the overall half (area lift 1.0): the same findings,
-    # labelled 招投标 rather than 工程项目 — no cluster
+    # 2.0, p ≈ 1e-20 over 400 problems): high alone.  Against A's 200
+    # problems of other areas (惠民资金), the 工程 area expects 200 × ½/(1−½) =
+    # 200 and has 200: no excess; 招投标 expects 200 × 0.2/(1−½) = 80 and has
+    # 160.  None of the extra 80 is the area's: the same findings, labelled
+    # 招投标 rather than 工程项目 — no cluster
     def mix(uid):
         return {"招投标": 8, "工程项目": 2, "惠民资金": 10} if uid[0] == "A" else \
             {"招投标": 2, "工程项目": 8, "惠民资金": 10}
@@ -60,9 +62,11 @@ def test_a_sibling_label_is_no_cluster(tmp_path):
 
 
 def test_more_problems_of_the_kind_are_still_a_cluster(tmp_path):
-    # A's units have 10 extra 招投标 problems: 12 of 30, the area 20 of 30
-    # against 800/1400 = 4/7 overall (area lift 20/30 ÷ 4/7 = 7/6, binomial
-    # tail of 400 of 600 at 4/7 ≈ 1e-6): a real concentration
+    # A's units have 10 extra 招投标 problems: 12 of 30.  Overall the 工程 area
+    # is 800/1400 = 4/7, 招投标 320/1400 = 8/35; against A's 200 problems of
+    # other areas the area expects 200 × (4/7)/(3/7) = 800/3 and has 400,
+    # 招投标 expects 200 × (8/35)/(3/7) = 320/3 and has 240: both 400/3 extra,
+    # all of the category's excess is the area's — a real concentration
     def mix(uid):
         return {"招投标": 12, "工程项目": 8, "惠民资金": 10} if uid[0] == "A" else \
             {"招投标": 2, "工程项目": 8, "惠民资金": 10}
@@ -71,7 +75,8 @@ def test_more_problems_of_the_kind_are_still_a_cluster(tmp_path):
     c = found[0]
     assert c.region_id == "A"
     assert c.unit_ids == tuple(f"A{i:02d}" for i in range(20))
-    assert c.detail["area_lift"] == pytest.approx(7 / 6, abs=1e-3)
+    assert c.detail["area_excess"] == pytest.approx(400 / 3, abs=0.05)
+    assert c.detail["category_excess"] == pytest.approx(400 / 3, abs=0.05)
 
 
 def test_a_sector_within_a_region_is_labelled_with_both(tmp_path):

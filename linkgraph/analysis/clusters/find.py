@@ -12,7 +12,9 @@ but not for the two tests below: such a label says how a team writes.
 * ``stats.overrepresented`` — a category concentrated in a sector or
   region well beyond its base rate (binomial tests, BH-corrected; base rates
   within strata — villages and communities vs the rest; a category with
-  fewer than ``thin_problems`` problems is tested at its area);
+  fewer than ``thin_problems`` problems is tested at its area; a category
+  whose extra problems are not extra problems of its area is a sibling
+  label, no cluster: ``siblings``);
 * ``text.near_duplicates`` — descriptions that say the same thing in
   different words across units (clauses, boilerplate set aside, jieba words
   and 同义词词林 groups; see ``text``);

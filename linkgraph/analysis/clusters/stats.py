@@ -172,9 +172,10 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
     """Sector, region and sector-within-region × category cells well above
     the base rate, by excess units or by problems (``params``: ``min_units``,
     ``alpha``, ``min_lift``, ``unit_alpha``).  With ``area_problems`` (every
-    harmonised problem: ``unit_id``, ``category_area``), a category is kept
-    only where its area is high too (``siblings``: otherwise the teams there
-    only chose a sibling label for the same findings)."""
+    harmonised problem: ``unit_id``, ``category``, ``category_area``), a
+    category is kept only where at least half its extra problems are extra
+    problems of its area (``siblings``: otherwise the teams there only chose
+    a sibling label for the same findings)."""
     min_units, alpha, unit_alpha = params.min_units, params.alpha, params.unit_alpha
     A, unit_ids, cats = unit_matrix(problems)
     if not A.size:
@@ -199,7 +200,7 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
     hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= params.min_lift)]
     if area_problems is not None and "category_area" in problems.columns:
         area_of = dict(zip(problems["category"], problems["category_area"]))
-        hits = area_confirmed(hits, member, unit_ids, area_problems, area_of, alpha,
+        hits = area_confirmed(hits, member, unit_ids, area_problems, area_of,
                               lambda B: stratum_rates(B, stratum, share=True))
     rows = _hit_rows(A, p_unit, member, hits, unit_ids, cats)
     return _cell_clusters(problems, rows, hits, min_units, unit_alpha)
@@ -287,6 +288,7 @@ def _cell_clusters(problems: pd.DataFrame, rows: pd.DataFrame, hits: pd.DataFram
                     "units_in_group": int(h.n), "excess_units": int(h.e),
                     "problems": int(h.k), "expected_problems": round(float(h.N * h.base), 1),
                     "raw_p": float(h.p),
-                    **({"area_lift": round(float(h.area_lift), 3)}
-                       if pd.notna(getattr(h, "area_lift", np.nan)) else {})}))
+                    **({"area_excess": round(float(h.area_excess), 1),
+                        "category_excess": round(float(h.category_excess), 1)}
+                       if pd.notna(getattr(h, "area_excess", np.nan)) else {})}))
     return out
