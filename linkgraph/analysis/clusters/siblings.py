@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 
 def area_matrix(area_problems: pd.DataFrame, unit_ids: pd.Index) -> tuple[np.ndarray, pd.Index]:
