@@ -9,13 +9,19 @@ siblings (area 落实全面从严治党战略部署); 惠民资金 is of another
 """
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from linkgraph.analysis.clusters.find import find_clusters
+from linkgraph.analysis.clusters.siblings import area_confirmed
+from linkgraph.analysis.clusters.stats import stratum_rates
 from linkgraph.dataset import load_dataset
 from tests.conftest import write_tables
 
 TOWNS = "ABC"
+AREA = {"招投标": "落实全面从严治党战略部署", "工程项目": "落实全面从严治党战略部署",
+        "惠民资金": "群众身边腐败和不正之风"}
 
 
 def ledger(tmp_path, per_unit):
@@ -75,8 +81,34 @@ def test_more_problems_of_the_kind_are_still_a_cluster(tmp_path):
     c = found[0]
     assert c.region_id == "A"
     assert c.unit_ids == tuple(f"A{i:02d}" for i in range(20))
-    assert c.detail["area_excess"] == pytest.approx(400 / 3, abs=0.05)
-    assert c.detail["category_excess"] == pytest.approx(400 / 3, abs=0.05)
+
+
+def test_both_excesses_by_hand():
+    # the figures of the test above, straight from siblings.area_confirmed
+    # (one stratum: every unit's shares are the overall ones)
+    units = pd.Index([f"{t}{i:02d}" for t in TOWNS for i in range(20)])
+    rows = []
+    for u in units:
+        mix = {"招投标": 12, "工程项目": 8, "惠民资金": 10} if u[0] == "A" else \
+            {"招投标": 2, "工程项目": 8, "惠民资金": 10}
+        rows += [(u, cat, AREA[cat]) for cat, n in mix.items() for _ in range(n)]
+    problems = pd.DataFrame(rows, columns=["unit_id", "category", "category_area"])
+    member = pd.DataFrame({"unit_id": units[:20], "dim": "region", "group": "A"})
+    hits = pd.DataFrame({"dim": ["region"], "group": ["A"], "category": ["招投标"]})
+    out = area_confirmed(hits, member, units, problems, AREA,
+                         lambda B: stratum_rates(B, np.zeros(len(units), dtype=int), share=True))
+    assert out["area_excess"].tolist() == pytest.approx([400 / 3])
+    assert out["category_excess"].tolist() == pytest.approx([400 / 3])
+    # the relabelled town of the first test: no area excess, 80 extra 招投标 — dropped
+    relabelled = problems.copy()
+    a_units = relabelled["unit_id"].str.startswith("A")
+    relabelled = pd.concat([relabelled[~a_units], pd.DataFrame(
+        [(u, cat, AREA[cat]) for u in units[:20]
+         for cat, n in {"招投标": 8, "工程项目": 2, "惠民资金": 10}.items() for _ in range(n)],
+        columns=relabelled.columns)])
+    kept = area_confirmed(hits, member, units, relabelled, AREA,
+                          lambda B: stratum_rates(B, np.zeros(len(units), dtype=int), share=True))
+    assert kept.empty
 
 
 def test_a_sector_within_a_region_is_labelled_with_both(tmp_path):

@@ -55,7 +55,8 @@ def area_confirmed(hits: pd.DataFrame, member: pd.DataFrame, unit_ids: pd.Index,
     count is its problems outside the area × b_a / (1 − b_a), the
     category's × b_c / (1 − b_a), with b the shares in the unit's stratum
     (``shares(B)``: per unit × area, ``stats.stratum_rates``).  The kept
-    cells gain ``area_excess`` and ``category_excess`` (NaN where the
+    cells gain ``area_excess`` and ``category_excess`` (not shown to users;
+    NaN where the
     category has no area of its own: outside the taxonomy, or a thin one
     already tested at its area)."""
     hits = hits.assign(area_excess=np.nan, category_excess=np.nan)

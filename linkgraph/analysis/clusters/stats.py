@@ -287,8 +287,5 @@ def _cell_clusters(problems: pd.DataFrame, rows: pd.DataFrame, hits: pd.DataFram
             detail={"lift": round(float(h.lift), 3), "test": h.test,
                     "units_in_group": int(h.n), "excess_units": int(h.e),
                     "problems": int(h.k), "expected_problems": round(float(h.N * h.base), 1),
-                    "raw_p": float(h.p),
-                    **({"area_excess": round(float(h.area_excess), 1),
-                        "category_excess": round(float(h.category_excess), 1)}
-                       if pd.notna(getattr(h, "area_excess", np.nan)) else {})}))
+                    "raw_p": float(h.p)}))
     return out
