@@ -12,7 +12,9 @@ but not for the two tests below: such a label says how a team writes.
 * ``stats.overrepresented`` — a category concentrated in a sector or
   region well beyond its base rate (binomial tests, BH-corrected; base rates
   within strata — villages and communities vs the rest; a category with
-  fewer than ``thin_problems`` problems is tested at its area);
+  fewer than ``thin_problems`` problems is tested at its area; a category
+  whose extra problems are not extra problems of its area is a sibling
+  label, no cluster: ``siblings``);
 * ``text.near_duplicates`` — descriptions that say the same thing in
   different words across units (clauses, boilerplate set aside, jieba words
   and 同义词词林 groups; see ``text``);
@@ -116,7 +118,8 @@ def label_for(c: Candidate, unit_names: Mapping[str, str], region_names: Mapping
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
         region = c.region_id or ""
-        where = f"{c.sector}系统" if c.sector else region_names.get(region, region)
+        place = region_names.get(region, region)    # a sector within a region names both
+        where = f"{place}{c.sector}系统" if c.sector else place
         return f"{where}「{c.category}」问题高发：{n}个单位，为基准的{c.detail['lift']:.1f}倍"
     if c.kind == "near_duplicate":
         return f"「{c.detail['phrase']}」等{c.detail['variants']}种表述在{n}个单位重复出现"
@@ -129,7 +132,9 @@ def label_en_for(c: Candidate, region_names: Mapping[str, str]) -> str:
     n = len(c.unit_ids)
     if c.kind == "overrepresented":
         region = c.region_id or ""
-        where = f"the {c.sector} sector" if c.sector else region_names.get(region, region)
+        place = region_names.get(region, region)
+        where = (f"the {c.sector} sector" + (f" of {place}" if place else "")) if c.sector \
+            else place
         return (f"「{c.category}」 over-represented in {where}: {n} units, "
                 f"{c.detail['lift']:.1f} times the baseline")
     if c.kind == "near_duplicate":
@@ -176,7 +181,7 @@ def find_clusters(tables: Tables, params: ClusterRules | None = None, *,
     specific = problems[~problems["category_level"].isin(["area", "branch"]) & ~vague]
     if "overrepresented" in kinds:
         found += overrepresented(rolled_up(specific, taxonomy, params.thin_problems), units,
-                                 ancestors, params)
+                                 ancestors, params, area_problems=problems)
     if "near_duplicate" in kinds:
         names = own_names(tables, problems["unit_id"].dropna().unique())
         found += near_duplicates(problems, params, names)

@@ -35,6 +35,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import binom
 
+from linkgraph.analysis.clusters.siblings import area_confirmed
 from linkgraph.rules import ClusterRules
 
 #: joins sector and region in the key of a sector-within-region cell
@@ -166,10 +167,15 @@ def unit_matrix(problems: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]
 
 def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
                     ancestors: Mapping[str, tuple[str, ...]],
-                    params: ClusterRules) -> list[Candidate]:
+                    params: ClusterRules,
+                    area_problems: pd.DataFrame | None = None) -> list[Candidate]:
     """Sector, region and sector-within-region × category cells well above
     the base rate, by excess units or by problems (``params``: ``min_units``,
-    ``alpha``, ``min_lift``, ``unit_alpha``)."""
+    ``alpha``, ``min_lift``, ``unit_alpha``).  With ``area_problems`` (every
+    harmonised problem: ``unit_id``, ``category``, ``category_area``), a
+    category is kept only where at least half its extra problems are extra
+    problems of its area (``siblings``: otherwise the teams there only chose
+    a sibling label for the same findings)."""
     min_units, alpha, unit_alpha = params.min_units, params.alpha, params.unit_alpha
     A, unit_ids, cats = unit_matrix(problems)
     if not A.size:
@@ -192,6 +198,10 @@ def overrepresented(problems: pd.DataFrame, units: pd.DataFrame,
         cells.loc[idx, "q"] = benjamini_hochberg(cells.loc[idx, "p"].to_numpy(),
                                                  int(tried[fam]))
     hits = cells[(cells["q"] <= alpha) & (cells["lift"] >= params.min_lift)]
+    if area_problems is not None and "category_area" in problems.columns:
+        area_of = dict(zip(problems["category"], problems["category_area"]))
+        hits = area_confirmed(hits, member, unit_ids, area_problems, area_of,
+                              lambda B: stratum_rates(B, stratum, share=True))
     rows = _hit_rows(A, p_unit, member, hits, unit_ids, cats)
     return _cell_clusters(problems, rows, hits, min_units, unit_alpha)
 
