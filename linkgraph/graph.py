@@ -127,18 +127,19 @@ def category_nodes(tables: Tables) -> list[dict]:
     return out
 
 
-def for_graph(tables: Tables, decisions: Sequence = ()) -> dict[str, pd.DataFrame]:
+def for_graph(tables: Tables, decisions: Sequence = (), tax=None) -> dict[str, pd.DataFrame]:
     """The tables as a stored graph holds them (``neo4j push``, bulk export):
     categories harmonised onto the taxonomy (``category`` harmonised; the
     written label, area and branch beside it; departments' ``supervises``
-    harmonised with the written list in ``supervises_written``).  Tables a
-    session already harmonised are taken as they are."""
+    harmonised with the written list in ``supervises_written``), by ``tax``
+    (the shipped taxonomy when None) and the office's ``decisions``.  Tables
+    a session already harmonised are taken as they are."""
     from linkgraph.categories import harmonise_tables, is_harmonised
 
     tables = getattr(tables, "tables", tables)
     if is_harmonised(tables):
         return dict(tables)
-    out = harmonise_tables(tables, decisions=decisions)
+    out = harmonise_tables(tables, tax, decisions=decisions)
     depts = tables.get("departments")
     if depts is not None and "supervises" in depts.columns and len(depts):
         written = depts["supervises"].map(

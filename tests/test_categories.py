@@ -261,3 +261,33 @@ def test_a_label_naming_two_categories_is_decided_by_each_description():
     assert h["category"].tolist() == ["工程项目", "招投标", "招投标"]
     assert h["category_match"].tolist() == ["description", "description", "similar"]
     assert h["category_written"].tolist() == ["工程项目招投标不规范"] * 3
+
+
+def test_the_stored_graph_takes_the_offices_decisions(tmp_path, invoke):
+    # `neo4j export-import` (and `neo4j push`, through the same `for_graph`) write the
+    # category an office decided for a label the taxonomy cannot place: 两违整治 is
+    # unresolved by the taxonomy and stays as written, until a decision maps it
+    import csv
+
+    from tests.conftest import write_tables
+
+    files = {"units.csv": "unit_id,name\nU1,白沙镇党委\n",
+             "problems.csv": "problem_id,unit_id,category,description\n"
+                             "Q1,U1,两违整治,违规占地建房\nQ2,U1,违反中央八项规定精神,\n"}
+    data = write_tables(tmp_path / "ledger", files)
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("类型,原文,归并为,决定\n问题类别,两违整治,群众身边腐败,接受\n", "utf-8")
+
+    def problems(out):
+        with open(out / "nodes_Problem.csv", encoding="utf-8") as f:
+            return {r["id:ID(Problem)"]: (r["category"], r["category_written"])
+                    for r in csv.DictReader(f)}
+
+    plain, decided = tmp_path / "plain", tmp_path / "decided"
+    assert invoke("neo4j", "export-import", data, plain).exit_code == 0
+    result = invoke("neo4j", "export-import", data, decided, "--decisions", decisions)
+    assert result.exit_code == 0, result.output
+    assert problems(plain) == {"Q1": ("两违整治", "两违整治"), "Q2": ("八项规定", "违反中央八项规定精神")}
+    assert problems(decided) == {"Q1": ("群众身边腐败", "两违整治"),
+                                 "Q2": ("八项规定", "违反中央八项规定精神")}
+    assert "--decisions" in invoke("neo4j", "push", "-h").output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from linkgraph.cli.categories import category_options, load_category_options
 from linkgraph.cli.progress import Bar
 
 from linkgraph.cli.options import (
@@ -79,17 +80,21 @@ def _count_rows(pushed: dict, in_db: dict, kind: str) -> list[dict]:
 @click.option("--yes", is_flag=True, help="不再询问，直接清空 / do not ask before --wipe")
 @click.option("--schema-only", is_flag=True, help="只建约束和索引（cypher/schema.cypher） / "
               "only create the constraints and indexes")
+@category_options
 @format_options(("table", "csv", "json"))
 def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize, pseudonym_map,
-         uri, user,
-         neo4j_password, database, batch_size: int, workers: int, wipe: bool, yes: bool, schema_only: bool, fmt, out) -> None:
+         uri, user, neo4j_password, database, batch_size: int, workers: int, wipe: bool,
+         yes: bool, schema_only: bool, taxonomy_path: str | None, decisions_path: str | None,
+         fmt, out) -> None:
     """把数据推送到 Neo4j / push a dataset into Neo4j.
 
     \b
     Constraints and indexes first (cypher/schema.cypher), then nodes label
     by label and relationships type by type in UNWIND $rows batches, two
     at a time (--workers): nodes MERGEd on their id, relationships
-    de-duplicated and never doubled.
+    de-duplicated and never doubled.  Problem categories are written
+    harmonised onto the taxonomy (--taxonomy, and the office's --decisions),
+    with the label as written beside them (category_written).
     Pushing the same data again changes nothing; a push that was stopped
     halfway completes when run again.  --wipe deletes everything first.
     Prints nodes and relationships pushed and now in the database.
@@ -101,6 +106,7 @@ def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize,
       linkgraph neo4j push ledgers/ --database neo4j --batch-size 20000
       linkgraph neo4j push --schema-only
     """
+    from linkgraph.graph import for_graph
     from linkgraph.neo4j import push as pusher
     from linkgraph.neo4j.connection import connect
     from linkgraph.rules import load_rules
@@ -128,8 +134,9 @@ def push(data, lenient, rejects, allow_partial, rules, from_neo4j, pseudonymize,
             return
         bar = Bar("写入 Neo4j / pushing")
         assert dataset is not None   # loaded unless --schema-only, which returned above
+        tables = for_graph(dataset.tables, *_categories(taxonomy_path, decisions_path))
         try:
-            report = pusher.push(conn, dataset.tables, rules=load_rules(rules),
+            report = pusher.push(conn, tables, rules=load_rules(rules),
                                  batch_size=batch_size, workers=workers, progress=bar)
         finally:
             bar.close()
@@ -181,7 +188,9 @@ def pull(out_dir: str, uri, user, neo4j_password, database) -> None:
 @click.argument("out_dir", metavar="DIR")
 @click.option("--database", default="neo4j", show_default=True,
               help="导入的目标数据库 / the database neo4j-admin creates")
-def export_import(dataset, rules_path, out_dir: str, database: str) -> None:
+@category_options
+def export_import(dataset, rules_path, out_dir: str, database: str, taxonomy_path: str | None,
+                  decisions_path: str | None) -> None:
     """写出 neo4j-admin 批量导入用的 CSV 与命令 / CSVs and the command for neo4j-admin import.
 
     \b
@@ -197,13 +206,21 @@ def export_import(dataset, rules_path, out_dir: str, database: str) -> None:
     Example:
       linkgraph neo4j export-import ledgers/ bulk/ && sh bulk/import.sh
     """
+    from linkgraph.graph import for_graph
     from linkgraph.neo4j.bulk import export
     from linkgraph.rules import load_rules
 
-    result = export(dataset.tables, out_dir, database=database, rules=load_rules(rules_path))
+    tables = for_graph(dataset.tables, *_categories(taxonomy_path, decisions_path))
+    result = export(tables, out_dir, database=database, rules=load_rules(rules_path))
     click.echo(result.command_line())
     click.echo(f"已写入 / written: {out_dir}（节点 {result.nodes}，关系 {result.relationships}；"
                f"命令见 / command in {result.script}）", err=True)
+
+
+def _categories(taxonomy_path: str | None, decisions_path: str | None) -> tuple:
+    """(decisions, taxonomy) for ``for_graph`` from --decisions and --taxonomy."""
+    tax, decisions = load_category_options(taxonomy_path, decisions_path)
+    return decisions, tax
 
 
 def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
