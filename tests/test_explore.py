@@ -71,6 +71,18 @@ def test_index_holds_every_node_and_relationship_of_the_graph(tiny):
         assert sorted(ix.keys[nbr].tolist()) == want
 
 
+def test_node_codes_found_by_key_and_near_misses_not_found(tiny):
+    ix = tiny.index
+    assert [ix.code(k) for k in ix.keys] == list(range(ix.n_nodes))
+    category = next(k for k in ix.keys if k.startswith("Category:"))     # a Chinese id
+    assert not category.isascii() and ix.keys[ix.code(category)] == category
+    # a prefix of an id, an id with more after it, longer than every id, another label's id
+    misses = ["Unit:U", "Unit:U11", "Unit:U1" + "x" * 80, "Person:U1", "Nope:U1",
+              category[:-1], category + "类", "Unit:", "U1"]
+    assert [ix.code(k) for k in misses] == [-1] * len(misses)
+    assert ix.codes(misses + ["Unit:U2"]).tolist() == [-1] * len(misses) + [ix.code("Unit:U2")]
+
+
 def test_index_of_an_empty_optional_table_and_units_only(tmp_path):
     folder = write_tables(tmp_path / "units", {"units.csv": "unit_id,name\nU1,某局\n"})
     ex = Explorer(load_dataset(folder).tables)

@@ -69,12 +69,113 @@ def _csr(n: int, src: np.ndarray, dst: np.ndarray,
     return indptr, b[order].astype(np.int32), e[order].astype(np.int32)
 
 
+def fixed_bytes(values: pa.Array) -> np.ndarray:
+    """Arrow text as a numpy array of fixed-width UTF-8 bytes (``S``), null as b"":
+    a few bytes a value where Python strings cost 50 or more, and compared as
+    Arrow sorts text (byte order, which is code point order)."""
+    values = values.fill_null("") if values.null_count else values
+    if not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.large_string())
+    n = len(values)
+    bounds = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset:values.offset + n + 1]
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8) if n else np.empty(0, np.uint8)
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    width = max(int(lengths.max()) if n else 0, 1)
+    out = np.zeros((n, width), dtype=np.uint8)
+    for j in range(width):
+        has = np.flatnonzero(lengths > j)
+        out[has, j] = data[starts[has] + j]
+    return out.view(f"S{width}").reshape(n)
+
+
+class SortedIds:
+    """A label's ids sorted as fixed-width bytes, with their rows: ``find`` answers
+    by binary search (the first row of a repeated id)."""
+
+    def __init__(self, ids: pa.Array):
+        order = pc.sort_indices(ids).to_numpy()
+        self.values = fixed_bytes(ids.take(pa.array(order)))
+        self.rows = order.astype(np.int32)
+
+    def find(self, idents: list[str]) -> np.ndarray:
+        """Rows of ``idents`` (-1 where there is none)."""
+        out = np.full(len(idents), -1, dtype=np.int64)
+        width = self.values.dtype.itemsize
+        encoded = [s.encode("utf-8") for s in idents]
+        fits = [i for i, b in enumerate(encoded) if 0 < len(b) <= width
+                and not b.endswith(b"\0")]
+        if not fits or not len(self.values):
+            return out
+        wanted = np.array([encoded[i] for i in fits], dtype=self.values.dtype)
+        at = np.searchsorted(self.values, wanted, side="left")
+        ok = at < len(self.values)
+        ok[ok] = self.values[at[ok]] == wanted[ok]
+        where = np.asarray(fits)
+        out[where[ok]] = self.rows[at[ok]]
+        return out
+
+
+class NodeKeys:
+    """The ``"Label:id"`` key of every node code, read from the labels' id arrays
+    when asked (no Python string a node is held): ``keys[code]`` is a ``str``,
+    ``keys[codes]`` an object array."""
+
+    def __init__(self, label: np.ndarray, by_label: dict[str, tuple[int, pa.Array]]):
+        self._label = label
+        self._by_label = by_label
+
+    def __len__(self) -> int:
+        return len(self._label)
+
+    def __getitem__(self, where: Any) -> Any:
+        if isinstance(where, (int, np.integer)):
+            code = int(where)
+            if code < 0:
+                code += len(self)
+            label = LABELS[int(self._label[code])]
+            offset, ids = self._by_label[label]
+            return f"{label}:{ids[code - offset].as_py()}"
+        if isinstance(where, slice):
+            codes = np.arange(*where.indices(len(self)), dtype=np.int64)
+        else:
+            codes = np.asarray(where)
+            codes = (np.flatnonzero(codes) if codes.dtype == bool
+                     else codes.astype(np.int64).reshape(-1))
+            codes = np.where(codes < 0, codes + len(self), codes)
+        out = np.empty(len(codes), dtype=object)
+        labels = self._label[codes]
+        for lab in np.unique(labels).tolist():
+            at = np.flatnonzero(labels == lab)
+            label = LABELS[lab]
+            offset, ids = self._by_label[label]
+            part = ids.take(pa.array(codes[at] - offset))
+            out[at] = pc.binary_join_element_wise(label, part, ":").to_numpy(
+                zero_copy_only=False)
+        return out
+
+    def __iter__(self) -> Any:
+        step = 1 << 16
+        for lo in range(0, len(self), step):
+            yield from self[lo:lo + step].tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self[:]
+        return out if dtype is None else out.astype(dtype)
+
+    def __eq__(self, other: object) -> Any:
+        return np.asarray(self) == (np.asarray(other) if isinstance(other, NodeKeys)
+                                    else other)
+
+    def tolist(self) -> list[str]:
+        return list(self)
+
+
 @dataclass(frozen=True, eq=False)
 class GraphIndex:
     """The whole graph as arrays (see the module docstring)."""
 
     tables: Tables
-    keys: np.ndarray          # object: "Unit:U0001"
+    keys: NodeKeys            # "Unit:U0001" by code (made from by_label on demand)
     label: np.ndarray         # int8 index into LABELS
     row: np.ndarray           # int32 row of the label's table (-1 for Category)
     date: np.ndarray          # int32 days since 1970, NO_DATE when none
@@ -105,19 +206,12 @@ class GraphIndex:
         return len(self.src)
 
     def code(self, key: str) -> int:
-        """The node's code, or -1 (one hashed look-up: a search's hits and a
-        panel's references ask one key at a time)."""
+        """The node's code, or -1 (one binary search in the label's sorted ids: a
+        search's hits and a panel's references ask one key at a time)."""
         label, _, ident = str(key).partition(":")
         if label not in self.by_label:
             return -1
-        lookup = self._lookup(label)
-        try:
-            pos = lookup.get_loc(ident)
-        except (KeyError, TypeError):
-            return -1
-        if not isinstance(pos, (int, np.integer)):     # a repeated id: its first row
-            return int(self.codes([key])[0])
-        return int(pos) + self.by_label[label][0]
+        return int(self.codes([key])[0])
 
     def codes(self, keys: Iterable[str]) -> np.ndarray:
         """Codes of ``"Label:id"`` keys (-1 where there is no such node)."""
@@ -129,27 +223,25 @@ class GraphIndex:
             if label in self.by_label:
                 groups.setdefault(label, []).append(i)
         for label, where in groups.items():
-            found = self._lookup(label).get_indexer([str(keys[i]).partition(":")[2]
-                                                     for i in where])
+            found = self._lookup(label).find([str(keys[i]).partition(":")[2] for i in where])
             out[where] = np.where(found >= 0, found + self.by_label[label][0], -1)
         return out
 
     def warm(self) -> None:
         """Build the lookups and column caches now (start-up), not on a query."""
         for label in self.by_label:
-            self._lookup(label).get_indexer([""])
+            self._lookup(label)
             if label in LABEL_TABLES:
                 self._columns(LABEL_TABLES[label])
         for spec, frame in enumerate(self.eframes):
             if frame is not None:
                 self._edge_columns(spec)
 
-    def _lookup(self, label: str) -> pd.Index:
-        """The label's ids as a hashed index (built on first use, then kept)."""
+    def _lookup(self, label: str) -> SortedIds:
+        """The label's ids, sorted for binary search (built on first use, then kept)."""
         found = self.lookups.get(label)
         if found is None:
-            ids = self.by_label[label][1].to_numpy(zero_copy_only=False).astype(object)
-            found = self.lookups[label] = pd.Index(ids)
+            found = self.lookups[label] = SortedIds(self.by_label[label][1])
         return found
 
     def label_of(self, code: int) -> str:
@@ -250,8 +342,8 @@ def _arrow_text(series: pd.Series) -> pa.Array:
 
 def _nodes(tables: Tables, category_names: tuple[str, ...]
            ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray],
-                      list[np.ndarray], dict[str, tuple[int, pa.Array]]]:
-    keys, labels, rows, dates, rounds = [], [], [], [], []
+                      dict[str, tuple[int, pa.Array]]]:
+    labels, rows, dates, rounds = [], [], [], []
     by_label: dict[str, tuple[int, pa.Array]] = {}
     round_ids = _arrow_text(tables["rounds"]["round_id"])
     offset = 0
@@ -275,13 +367,11 @@ def _nodes(tables: Tables, category_names: tuple[str, ...]
                 rnd = found.fill_null(-1).to_numpy().astype(np.int32)
             else:
                 rnd = np.full(n, -1, dtype=np.int32)
-        keys.append(pc.binary_join_element_wise(label, ids, ":").to_numpy(zero_copy_only=False)
-                    .astype(object))
         labels.append(np.full(n, LABELS.index(label), dtype=np.int8))
         rows.append(np.arange(n, dtype=np.int32))
         dates.append(date)
         rounds.append(rnd)
-    return keys, labels, rows, dates, rounds, by_label
+    return labels, rows, dates, rounds, by_label
 
 
 def _codes(by_label: dict[str, tuple[int, pa.Array]], label: str, values: pa.Array) -> np.ndarray:
@@ -382,8 +472,8 @@ def build_index(tables: Tables, rules: Rules | None = None, *,
     are left for :func:`with_corroborations`."""
     tables = getattr(tables, "tables", tables)
     category_names = tuple(categories(tables))
-    keys, labels, rows, dates, rounds, by_label = _nodes(tables, category_names)
-    all_keys = np.concatenate(keys) if keys else np.empty(0, dtype=object)
+    labels, rows, dates, rounds, by_label = _nodes(tables, category_names)
+    label = np.concatenate(labels) if labels else np.empty(0, dtype=np.int8)
     srcs, dsts, types, specs_idx, erows = [], [], [], [], []
     frames: list[pd.DataFrame | None] = []
     for i, (spec, (s, d, r)) in enumerate(zip(RELATIONSHIPS, _spec_edges(tables, by_label))):
@@ -403,12 +493,12 @@ def build_index(tables: Tables, rules: Rules | None = None, *,
     src = np.concatenate(srcs).astype(np.int32)
     dst = np.concatenate(dsts).astype(np.int32)
     etype = np.concatenate(types)
-    n = len(all_keys)
+    n = len(label)
     indptr, neighbour, edge = _csr(n, src, dst)
     path_mask = np.isin(etype, [REL_TYPES.index(t) for t in PATH_TYPES])
     p_indptr, p_neighbour, p_edge = _csr(n, src, dst, path_mask)
     return GraphIndex(
-        tables=tables, keys=all_keys, label=np.concatenate(labels), row=np.concatenate(rows),
+        tables=tables, keys=NodeKeys(label, by_label), label=label, row=np.concatenate(rows),
         date=np.concatenate(dates), round=np.concatenate(rounds), by_label=by_label,
         src=src, dst=dst, etype=etype, espec=np.concatenate(specs_idx),
         erow=np.concatenate(erows), specs=RELATIONSHIPS, eframes=tuple(frames),

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkgraph.explore.index import LABEL_TABLES, GraphIndex, _arrow_text
+from linkgraph.explore.index import LABEL_TABLES, GraphIndex, _arrow_text, fixed_bytes
 
 #: The column holding a label's searchable name (ids are always searchable).
 NAME_COLUMNS: dict[str, str] = {
@@ -96,7 +96,7 @@ class SearchIndex:
     char_keys: np.ndarray     # uint32 sorted distinct code points
     char_ptr: np.ndarray      # int64 CSR pointers into char_entries
     char_entries: np.ndarray  # int32 entries
-    ids: np.ndarray           # sorted normalised ids (numpy str)
+    ids: np.ndarray           # sorted normalised ids (UTF-8 bytes, numpy S)
     id_entries: np.ndarray
     initials: np.ndarray      # sorted initials (numpy str)
     initial_entries: np.ndarray
@@ -104,10 +104,20 @@ class SearchIndex:
     def _prefix(self, sorted_values: np.ndarray, entries: np.ndarray,
                 q: str) -> tuple[np.ndarray, np.ndarray]:
         """(entries whose value equals q, entries whose value starts with q)."""
-        lo = np.searchsorted(sorted_values, q, side="left")
-        hi = np.searchsorted(sorted_values, q + "\U0010ffff", side="left")
-        eq_hi = np.searchsorted(sorted_values, q, side="right")
-        return entries[lo:eq_hi], entries[lo:hi]
+        if sorted_values.dtype.kind == "S":      # UTF-8 bytes (ids): 0xff is no UTF-8 byte
+            width = sorted_values.dtype.itemsize
+            qb = q.encode("utf-8")
+            if len(qb) > width:
+                return entries[:0], entries[:0]
+            key = np.array([qb], dtype=sorted_values.dtype)
+            lo = int(np.searchsorted(sorted_values, key, side="left")[0])
+            eq_hi = int(np.searchsorted(sorted_values, key, side="right")[0])
+            hi = eq_hi if len(qb) == width else int(np.searchsorted(
+                sorted_values, np.array([qb + b"\xff"], dtype=sorted_values.dtype))[0])
+            return entries[lo:eq_hi], entries[lo:hi]
+        lo_, hi_ = np.searchsorted(sorted_values, [q, q + "\U0010ffff"], side="left")
+        eq_hi_ = np.searchsorted(sorted_values, q, side="right")
+        return entries[lo_:eq_hi_], entries[lo_:hi_]
 
     def _name_candidates(self, q: str) -> np.ndarray:
         """Entries whose name holds every character of ``q``: the rarest character's
@@ -177,9 +187,9 @@ def build_search(index: GraphIndex) -> SearchIndex:
     """The search index of every node of ``index``."""
     n = index.n_nodes
     names = np.full(n, "", dtype=object)
-    ids = np.full(n, "", dtype=object)
+    lowered = []                                       # in code order (by_label's)
     for label, (offset, label_ids) in index.by_label.items():
-        ids[offset:offset + len(label_ids)] = _lower(label_ids)
+        lowered.append(pc.cast(pc.utf8_lower(label_ids).fill_null(""), pa.large_string()))
         column = NAME_COLUMNS.get(label)
         if column is None or not len(label_ids):
             continue
@@ -196,9 +206,10 @@ def build_search(index: GraphIndex) -> SearchIndex:
                                        sorted(index.by_label, key=LABEL_RANK.index))]
     order = (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)).astype(np.int32)
     names = names[order]
-    ids_text = pa.array(ids[order].tolist(), type=pa.string())
+    ids_all = (pa.concat_arrays(lowered) if lowered else pa.array([], type=pa.large_string()))
+    ids_text = ids_all.take(pa.array(order))
     id_order = pc.sort_indices(ids_text).to_numpy().astype(np.int64)
-    ids = ids[order].astype(str)
+    ids = fixed_bytes(ids_text.take(pa.array(id_order)))
     named = np.flatnonzero(names != "")                # only these have characters
     matrix = _as_matrix(names[named].tolist())
     rows, cols = np.nonzero(matrix)
@@ -219,6 +230,6 @@ def build_search(index: GraphIndex) -> SearchIndex:
     initials, ini_order = initials[has][by_initials], ini_entries[by_initials]
     return SearchIndex(
         node=order, names=names, char_keys=char_keys.astype(np.uint32), char_ptr=char_ptr,
-        char_entries=pair_entry.astype(np.int32), ids=ids[id_order],
+        char_entries=pair_entry.astype(np.int32), ids=ids,
         id_entries=id_order.astype(np.int32), initials=initials,
         initial_entries=ini_order)
