@@ -283,3 +283,17 @@ def test_cli_and_report_show_closed_beside_done(invoke, reviewed):
         heading = dict(table.columns)
         assert heading["measures_closed"] == ("销号措施" if lang == "zh"
                                               else "Measures closed after review")
+
+
+def test_a_portrait_tells_closed_after_review_from_done(reviewed):
+    # 王伟 (P1) owns M1 M2 M5 M6 M9 M10; as of 2024-06-30 (worked out above) M1 and M6
+    # are closed after review, M2 was sent back (再整改) and M10's pass comes later,
+    # while M1 M2 M6 are done and M10 (长期坚持) counts as done by the default rules
+    # (M9 is done only after the as-of date)
+    from linkgraph.analysis.portrait import portrait
+
+    p = portrait(load_dataset(reviewed).tables, load_rules(), "P1", AS_OF)
+    m = p.measures.set_index("measure_id")
+    assert sorted(m.index) == ["M1", "M10", "M2", "M5", "M6", "M9"]
+    assert sorted(m.index[m["review_closed"]]) == ["M1", "M6"]
+    assert sorted(m.index[m["completed"]]) == ["M1", "M10", "M2", "M6"]

@@ -162,12 +162,19 @@ def portrait(tables: Tables, rules: Rules, who: str, as_of: dt.date | str) -> Po
                          "closed_date", "disposition", "outcome", "overdue", "overdue_reason"]],
         petitions=pet[["petition_id", "unit_id", "channel", "date", "topic"]]
         .sort_values(["date", "petition_id"]).reset_index(drop=True),
-        measures=rectification.with_names(
-            tables, measures[measures["owner_person_id"] == pid].sort_values("measure_id"))[
-            ["measure_id", "problem_id", "unit_name", "description", "status", "due_date",
-             "completed", "overdue", "reopened"]].reset_index(drop=True),
+        measures=_own_measures(tables, measures, pid),
         ties=_ties(tables, rules, pid, as_of),
         talks=_talks(tables, pid, as_of), supervision_info=_supervision(tables, pid, as_of))
+
+
+def _own_measures(tables: Tables, measures: pd.DataFrame, pid: str) -> pd.DataFrame:
+    """The measures ``pid`` owns, with 完成 and 销号 (closed after review) apart."""
+    own = measures[measures["owner_person_id"] == pid].sort_values("measure_id")
+    named = rectification.with_names(tables, own).assign(
+        review_closed=own["review_closed"].to_numpy())
+    return named[["measure_id", "problem_id", "unit_name", "description", "status",
+                  "due_date", "completed", "review_closed", "overdue", "reopened"]] \
+        .reset_index(drop=True)
 
 
 def _talks(tables: Tables, pid: str, as_of: pd.Timestamp) -> pd.DataFrame:
